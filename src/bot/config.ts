@@ -1,0 +1,136 @@
+/**
+ * The whole configuration, parsed once from the environment by one zod schema (INTERFACE.md lists
+ * every variable). Nothing below main.ts reads process.env.
+ */
+import { z } from 'zod';
+
+const DURATION = /^(\d+)(s|m|h|d)$/;
+const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+export function parseDuration(v: string): number | null {
+  const m = DURATION.exec(v.trim());
+  if (!m) return null;
+  return Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS];
+}
+
+const duration = (example: string) =>
+  z.string().transform((v, ctx) => {
+    const ms = parseDuration(v);
+    if (ms === null || ms <= 0) {
+      ctx.addIssue({ code: 'custom', message: `must be a duration like ${example} (<n>s, <n>m, <n>h or <n>d), got "${v}"` });
+      return z.NEVER;
+    }
+    return ms;
+  });
+
+const optionalText = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v) => (v ? v : undefined));
+
+const list = z
+  .string()
+  .optional()
+  .transform((v) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean));
+
+const cron = z.string().trim().min(1);
+
+export const configSchema = z
+  .object({
+    NODE_ENV: z.string().optional().default('development'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    DATABASE_URL: z
+      .string()
+      .default('file:./data/atlas-bot.sqlite')
+      .refine((v) => /^file:.+/.test(v), 'must start with file: (for example file:./data/atlas-bot.sqlite)'),
+    PUBLIC_BASE_URL: z.url({ message: 'must be a URL like https://bot.example.edu' }).optional(),
+    SLACK_BOT_TOKEN: optionalText.refine((v) => v === undefined || v.startsWith('xoxb-'), 'must be a bot token starting with xoxb-'),
+    SLACK_SIGNING_SECRET: optionalText,
+    SLACK_APP_TOKEN: optionalText.refine((v) => v === undefined || v.startsWith('xapp-'), 'must be an app-level token starting with xapp-'),
+    SLACK_API_URL: z.url().default('https://slack.com/api/'),
+    TEAMS_APP_ID: optionalText,
+    TEAMS_APP_PASSWORD: optionalText,
+    TEAMS_TENANT_ID: optionalText,
+    ATLAS_ADMINS: list,
+    ATLAS_ADMIN_CHANNEL: optionalText,
+    ATLAS_SUPPORT_CHANNEL: optionalText,
+    INVITE_TTL: duration('14d').default(14 * UNIT_MS.d),
+    REMINDER_AFTER: duration('3d').default(3 * UNIT_MS.d),
+    REMINDER_MAX: z.coerce.number().int().min(0).default(3),
+    REMINDER_WINDOW: z.string().default('Mon-Fri 09:00-18:00'),
+    REMINDER_CRON: cron.default('0 * * * *'),
+    DIGEST_CRON: cron.default('0 9 * * 1-5'),
+    LINK_ALLOWED_HOSTS: list.transform((v) => (v.length ? v : ['atlasti.com', '*.atlasti.com'])),
+    LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+    /** outbox polling interval; a commit also wakes the deliverer at once */
+    OUTBOX_POLL_MS: z.coerce.number().int().min(10).default(1000),
+  })
+  .transform((c, ctx) => {
+    const slackHttp = Boolean(c.SLACK_BOT_TOKEN && c.SLACK_SIGNING_SECRET);
+    const slackSocket = Boolean(c.SLACK_BOT_TOKEN && c.SLACK_APP_TOKEN);
+    if (c.SLACK_BOT_TOKEN && !slackHttp && !slackSocket) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SLACK_SIGNING_SECRET'],
+        message: 'is required with SLACK_BOT_TOKEN (or set SLACK_APP_TOKEN to use Socket Mode)',
+      });
+    }
+    if ((c.SLACK_SIGNING_SECRET || c.SLACK_APP_TOKEN) && !c.SLACK_BOT_TOKEN) {
+      ctx.addIssue({ code: 'custom', path: ['SLACK_BOT_TOKEN'], message: 'is required when Slack credentials are set' });
+    }
+    const production = c.NODE_ENV === 'production';
+    if (production && c.TEAMS_APP_ID && !c.TEAMS_APP_PASSWORD) {
+      ctx.addIssue({ code: 'custom', path: ['TEAMS_APP_PASSWORD'], message: 'is required in production (an empty password runs Teams unauthenticated)' });
+    }
+    if (production && !c.SLACK_BOT_TOKEN && !c.TEAMS_APP_ID) {
+      ctx.addIssue({ code: 'custom', path: ['SLACK_BOT_TOKEN'], message: 'is required in production (set Slack or Teams credentials)' });
+    }
+    return {
+      nodeEnv: c.NODE_ENV,
+      production,
+      port: c.PORT,
+      databaseUrl: c.DATABASE_URL,
+      publicBaseUrl: (c.PUBLIC_BASE_URL ?? `http://localhost:${c.PORT}`).replace(/\/+$/, ''),
+      slack: c.SLACK_BOT_TOKEN
+        ? {
+            botToken: c.SLACK_BOT_TOKEN,
+            signingSecret: c.SLACK_SIGNING_SECRET,
+            appToken: c.SLACK_APP_TOKEN,
+            socketMode: Boolean(c.SLACK_APP_TOKEN),
+            apiUrl: c.SLACK_API_URL.endsWith('/') ? c.SLACK_API_URL : `${c.SLACK_API_URL}/`,
+          }
+        : undefined,
+      teams: c.TEAMS_APP_ID ? { appId: c.TEAMS_APP_ID, appPassword: c.TEAMS_APP_PASSWORD, tenantId: c.TEAMS_TENANT_ID } : undefined,
+      admins: c.ATLAS_ADMINS,
+      adminChannel: c.ATLAS_ADMIN_CHANNEL,
+      supportChannel: c.ATLAS_SUPPORT_CHANNEL ?? c.ATLAS_ADMIN_CHANNEL,
+      inviteTtlMs: c.INVITE_TTL,
+      reminderAfterMs: c.REMINDER_AFTER,
+      reminderMax: c.REMINDER_MAX,
+      reminderWindow: c.REMINDER_WINDOW,
+      reminderCron: c.REMINDER_CRON,
+      digestCron: c.DIGEST_CRON,
+      linkAllowedHosts: c.LINK_ALLOWED_HOSTS,
+      logLevel: c.LOG_LEVEL,
+      outboxPollMs: c.OUTBOX_POLL_MS,
+    };
+  });
+
+export type Config = z.output<typeof configSchema>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses the environment; a bad value throws one line naming the variable. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  // an empty variable is the same as an unset one
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const r = configSchema.safeParse(cleaned);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0]!;
+  const name = String(issue.path[0] ?? 'configuration');
+  const message = issue.code === 'invalid_type' && cleaned[name] === undefined ? 'is required' : issue.message;
+  throw new ConfigError(`Configuration error: ${name} ${message}.`);
+}

@@ -1,0 +1,40 @@
+/**
+ * A small leveled logger that never prints a secret: tokens and personalized links are masked
+ * before anything is written.
+ */
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+
+const SECRETS: [RegExp, string][] = [
+  [/xox[abpre]-[A-Za-z0-9-]+/g, 'xox?-[redacted]'],
+  [/xapp-[A-Za-z0-9-]+/g, 'xapp-[redacted]'],
+  [/\/invite\/[A-Za-z0-9_-]{20,}/g, '/invite/[redacted]'],
+  [/(authorization|signature)(["':= ]+)[^"',\s]+/gi, '$1$2[redacted]'],
+];
+
+export const redact = (s: string): string => SECRETS.reduce((acc, [re, by]) => acc.replace(re, by), s);
+
+export interface Logger {
+  debug(msg: string, extra?: unknown): void;
+  info(msg: string, extra?: unknown): void;
+  warn(msg: string, extra?: unknown): void;
+  error(msg: string, extra?: unknown): void;
+}
+
+function describe(extra: unknown): string {
+  if (extra === undefined) return '';
+  if (extra instanceof Error) return ` ${extra.name}: ${extra.message}${extra.stack ? `\n${extra.stack.split('\n').slice(1, 6).join('\n')}` : ''}`;
+  try {
+    return ` ${JSON.stringify(extra)}`;
+  } catch {
+    return ` ${String(extra)}`;
+  }
+}
+
+export function createLogger(level: LogLevel, write: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): Logger {
+  const at = (lvl: LogLevel) => (msg: string, extra?: unknown) => {
+    if (ORDER[lvl] < ORDER[level]) return;
+    write(redact(`${new Date().toISOString()} ${lvl.toUpperCase().padEnd(5)} ${msg}${describe(extra)}`));
+  };
+  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+}

@@ -1,0 +1,121 @@
+/**
+ * Delivers the outbox: claims due rows under a lease, hands each to the platform's sender, and
+ * records the outcome. A failure delays one recipient's messages and never the others'; a crash
+ * leaves rows whose lease runs out and are claimed again.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../../domain/index.js';
+import { carriesLink } from '../../domain/index.js';
+import type { OutboxQueue, OutboxRow } from '../../db/outbox-queue.js';
+import type { Logger } from '../logger.js';
+
+export type SendOutcome =
+  | { kind: 'sent' }
+  /** the platform asked us to wait (429 Retry-After) or failed for now (5xx, network) */
+  | { kind: 'retry'; afterMs: number; error: string }
+  /** will never succeed (user left the workspace, channel gone…) */
+  | { kind: 'failed'; error: string };
+
+export interface OutboxSender {
+  send(row: OutboxRow): Promise<SendOutcome>;
+}
+
+export interface DelivererOptions {
+  queue: OutboxQueue;
+  sender: OutboxSender;
+  clock: Clock;
+  logger: Logger;
+  pollMs: number;
+  leaseMs?: number;
+  batchSize?: number;
+  maxAttempts?: number;
+}
+
+const MAX_BACKOFF_MS = 15 * 60_000;
+
+export const backoffMs = (attempts: number): number => Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.max(0, attempts - 1));
+
+export class OutboxDeliverer {
+  private readonly owner = `deliverer-${process.pid}-${randomUUID().slice(0, 8)}`;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private again = false;
+  private stopped = true;
+
+  constructor(private readonly o: DelivererOptions) {}
+
+  start(): void {
+    this.stopped = false;
+    this.nudge();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** Something was just committed: deliver now rather than at the next poll. */
+  nudge(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    if (this.timer) clearTimeout(this.timer);
+    this.running = this.runOnce()
+      .then(() => undefined)
+      .catch((e: unknown) => this.o.logger.error('outbox: delivery round failed', e))
+      .finally(() => {
+        this.running = undefined;
+        if (this.stopped) return;
+        if (this.again) {
+          this.again = false;
+          this.nudge();
+        } else this.schedule();
+      });
+  }
+
+  private schedule(): void {
+    const next = this.o.queue.nextDueAt();
+    const wait = next === undefined ? this.o.pollMs : Math.max(0, Math.min(this.o.pollMs, next - this.o.clock.now()));
+    this.timer = setTimeout(() => this.nudge(), wait);
+    this.timer.unref();
+  }
+
+  /** Delivers everything due now; returns how many rows it handled. */
+  async runOnce(): Promise<number> {
+    let handled = 0;
+    for (;;) {
+      const rows = this.o.queue.claim(this.owner, this.o.clock.now(), this.o.leaseMs ?? 60_000, this.o.batchSize ?? 20);
+      if (rows.length === 0) return handled;
+      // one row per recipient per batch, so sending them side by side keeps each person's order
+      await Promise.all(rows.map((row) => this.deliver(row)));
+      handled += rows.length;
+      if (this.stopped) return handled;
+    }
+  }
+
+  private async deliver(row: OutboxRow): Promise<void> {
+    const { queue, sender, clock, logger } = this.o;
+    let outcome: SendOutcome;
+    try {
+      outcome = await sender.send(row);
+    } catch (e) {
+      outcome = { kind: 'retry', afterMs: backoffMs(row.attempts), error: e instanceof Error ? e.message : String(e) };
+    }
+    const now = clock.now();
+    // once a row is done, its personalized link is not kept: the database holds only its hash
+    const scrubbed = carriesLink(row.payload) ? { ...row.payload, link: '[removed]' } : undefined;
+    if (outcome.kind === 'sent') {
+      queue.markSent(row.id, now, scrubbed);
+      logger.debug(`outbox: sent #${row.id} (${row.payload.type})`);
+    } else if (outcome.kind === 'failed' || row.attempts >= (this.o.maxAttempts ?? 25)) {
+      queue.markFailed(row.id, now, outcome.error, scrubbed);
+      logger.warn(`outbox: gave up on #${row.id} (${row.payload.type}): ${outcome.error}`);
+    } else {
+      queue.retryLater(row.id, now + outcome.afterMs, outcome.error);
+      logger.info(`outbox: #${row.id} (${row.payload.type}) will be retried in ${Math.round(outcome.afterMs / 1000)}s: ${outcome.error}`);
+    }
+  }
+}

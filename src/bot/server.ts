@@ -1,0 +1,137 @@
+/**
+ * The composition root's body: one process with the database, the outbox deliverer, Slack (HTTP or
+ * Socket Mode), the invitation pages and /healthz, on one HTTP port. main.ts and the end-to-end
+ * tests both start the bot through here.
+ */
+import express from 'express';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { inviteeOfLink, type DomainDeps } from '../domain/index.js';
+import { openDatabase, type Database$ } from '../db/connection.js';
+import { outboxQueue } from '../db/outbox-queue.js';
+import { sqliteStore } from '../db/repositories.js';
+import type { Config } from './config.js';
+import type { Logger } from './logger.js';
+import { OutboxDeliverer } from './outbox/deliverer.js';
+import { createSlack, type SlackRuntime } from './slack/slack-app.js';
+import { SlackSender } from './slack/slack-sender.js';
+import { invitePageRouter } from './web/invite-page.js';
+
+export interface RunningBot {
+  url: string;
+  port: number;
+  database: Database$;
+  deps: DomainDeps;
+  deliverer: OutboxDeliverer | undefined;
+  slack: SlackRuntime | undefined;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  logger: Logger;
+  /** a fixed clock for tests; the system clock otherwise */
+  now?: () => number;
+}
+
+export async function startBot(config: Config, o: StartOptions): Promise<RunningBot> {
+  const { logger } = o;
+  const database = openDatabase(config.databaseUrl);
+  const store = sqliteStore(database);
+  const deps: DomainDeps = {
+    store,
+    clock: { now: o.now ?? Date.now },
+    settings: {
+      inviteTtlMs: config.inviteTtlMs,
+      publicBaseUrl: config.publicBaseUrl,
+      configuredAdmins: config.admins,
+      hasAdminChannel: Boolean(config.adminChannel),
+    },
+  };
+
+  const http = express();
+  http.disable('x-powered-by');
+  http.get('/healthz', (_req, res) => {
+    try {
+      database.sqlite.prepare('SELECT 1').get();
+      res.json({ ok: true });
+    } catch {
+      res.status(503).json({ ok: false });
+    }
+  });
+
+  let slack: SlackRuntime | undefined;
+  let deliverer: OutboxDeliverer | undefined;
+  try {
+    if (config.slack) {
+      slack = await createSlack(config.slack, { deps, logger, http });
+      const queue = outboxQueue(database);
+      deliverer = new OutboxDeliverer({
+        queue,
+        sender: new SlackSender({ client: slack.deliveryClient, queue, store, adminChannel: config.adminChannel }),
+        clock: deps.clock,
+        logger,
+        pollMs: config.outboxPollMs,
+      });
+      const d = deliverer;
+      store.afterCommit(() => d.nudge());
+    }
+  } catch (e) {
+    database.close();
+    throw e;
+  }
+
+  const runtime = slack;
+  http.use(
+    invitePageRouter({
+      deps,
+      logger,
+      chatName: 'Slack',
+      ...(runtime
+        ? {
+            linkInvitee: async (token: string) => {
+              const invitee = inviteeOfLink(deps, token);
+              if (invitee?.email && !invitee.slackUserId) await runtime.directory.email(runtime.teamId, invitee.email);
+            },
+          }
+        : {}),
+    }),
+  );
+  http.use((_req, res) => {
+    res.status(404).json({ ok: false, error: 'not_found' });
+  });
+
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = http.listen(config.port, () => resolve(s));
+    s.once('error', reject);
+  });
+  const port = (server.address() as AddressInfo).port;
+  try {
+    await slack?.start();
+  } catch (e) {
+    server.close();
+    database.close();
+    throw e;
+  }
+  deliverer?.start();
+
+  let stopped = false;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    database,
+    deps,
+    deliverer,
+    slack,
+    stop: async () => {
+      if (stopped) return;
+      stopped = true;
+      await deliverer?.stop();
+      await slack?.stop();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      database.close();
+    },
+  };
+}

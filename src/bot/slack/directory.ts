@@ -1,0 +1,80 @@
+/**
+ * Who is who in Slack: maps user ids and emails to the domain's people, asking the Web API
+ * (users.info, users.lookupByEmail) only for people the bot does not know yet or knows without an
+ * email.
+ */
+import type { WebClient } from '@slack/web-api';
+import { identifyEmail, identifySlackUser, type Actor, type DomainDeps, type Person } from '../../domain/index.js';
+import type { SlackDirectoryPort, UserLookup } from '../../handlers/slack/context.js';
+import { slackErrorCode } from './slack-errors.js';
+
+interface SlackUser {
+  id?: string;
+  team_id?: string;
+  name?: string;
+  real_name?: string;
+  deleted?: boolean;
+  is_bot?: boolean;
+  tz?: string;
+  profile?: { email?: string; display_name?: string; real_name?: string };
+}
+
+const displayNameOf = (u: SlackUser): string | null =>
+  u.profile?.display_name || u.profile?.real_name || u.real_name || u.name || null;
+
+export class SlackDirectory implements SlackDirectoryPort {
+  constructor(
+    private readonly client: WebClient,
+    private readonly deps: DomainDeps,
+  ) {}
+
+  private known(teamId: string, userId: string): Person | undefined {
+    return this.deps.store.transaction((r) => r.people.bySlackId(teamId, userId));
+  }
+
+  private remember(teamId: string, u: SlackUser & { id: string }): Person {
+    return identifySlackUser(this.deps, {
+      teamId: u.team_id ?? teamId,
+      userId: u.id,
+      email: u.profile?.email ?? null,
+      displayName: displayNameOf(u),
+      tz: u.tz ?? null,
+    });
+  }
+
+  async user(teamId: string, userId: string): Promise<UserLookup> {
+    const label = `<@${userId}>`;
+    const known = this.known(teamId, userId);
+    if (known?.email) return { ok: true, person: known };
+    try {
+      const res = await this.client.users.info({ user: userId });
+      const u = res.user as SlackUser | undefined;
+      if (!u?.id) return { ok: false, reason: 'not_found', label };
+      if (u.is_bot) return { ok: false, reason: 'bot', label };
+      if (u.deleted) return { ok: false, reason: 'deactivated', label };
+      return { ok: true, person: this.remember(teamId, { ...u, id: u.id }) };
+    } catch (e) {
+      if (slackErrorCode(e) === 'user_not_found') return { ok: false, reason: 'not_found', label };
+      throw e;
+    }
+  }
+
+  async actor(teamId: string, userId: string): Promise<Actor> {
+    const r = await this.user(teamId, userId);
+    // someone Slack will not describe (an edge case of shared channels) still acts as themselves
+    const person = r.ok ? r.person : identifySlackUser(this.deps, { teamId, userId });
+    return { platform: 'slack', userId, personId: person.id };
+  }
+
+  async email(teamId: string, email: string): Promise<Person> {
+    try {
+      const res = await this.client.users.lookupByEmail({ email });
+      const u = res.user as SlackUser | undefined;
+      if (u?.id && !u.deleted && !u.is_bot) return this.remember(teamId, { ...u, id: u.id });
+    } catch (e) {
+      if (slackErrorCode(e) !== 'users_not_found') throw e;
+    }
+    // not in this workspace: known by the account email alone, and their inviter forwards the link
+    return identifyEmail(this.deps, email);
+  }
+}

@@ -1,0 +1,59 @@
+/** Small typed builders for Block Kit, and the escaping every piece of user text goes through. */
+import type { ActionsBlock, Button, ContextBlock, DividerBlock, HeaderBlock, KnownBlock, SectionBlock } from '@slack/types';
+
+/**
+ * Slack's control characters in mrkdwn are &, < and >. Escaping them means user text can never
+ * become `<!channel>`, a mention or a disguised link.
+ */
+export const esc = (text: string | null | undefined): string =>
+  (text ?? '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** Slack's limits: a section's text is at most 3000 characters, a header 150, a button's text 75. */
+const clip = (text: string, max: number): string => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
+
+export const header = (text: string): HeaderBlock => ({ type: 'header', text: { type: 'plain_text', text: clip(text, 150), emoji: true } });
+
+export const section = (mrkdwn: string, accessory?: Button): SectionBlock => ({
+  type: 'section',
+  text: { type: 'mrkdwn', text: clip(mrkdwn, 3000) },
+  ...(accessory ? { accessory } : {}),
+});
+
+export const fields = (items: string[]): SectionBlock => ({
+  type: 'section',
+  fields: items.slice(0, 10).map((t) => ({ type: 'mrkdwn', text: clip(t, 2000) })),
+});
+
+export const context = (...mrkdwn: string[]): ContextBlock => ({
+  type: 'context',
+  elements: mrkdwn.slice(0, 10).map((t) => ({ type: 'mrkdwn', text: clip(t, 3000) })),
+});
+
+export const divider = (): DividerBlock => ({ type: 'divider' });
+
+export const button = (text: string, actionId: string, value: string, style?: 'primary' | 'danger', url?: string): Button => ({
+  type: 'button',
+  text: { type: 'plain_text', text: clip(text, 75), emoji: true },
+  action_id: actionId,
+  value,
+  ...(style ? { style } : {}),
+  ...(url ? { url } : {}),
+});
+
+export const actions = (blockId: string | undefined, ...elements: Button[]): ActionsBlock => ({
+  type: 'actions',
+  ...(blockId ? { block_id: blockId } : {}),
+  elements,
+});
+
+export interface SlackMessage {
+  text: string;
+  blocks: KnownBlock[];
+}
+
+/** A message never exceeds Block Kit's 50 blocks; what does not fit is summarised in the last one. */
+export function message(text: string, blocks: KnownBlock[]): SlackMessage {
+  if (blocks.length <= 50) return { text, blocks };
+  const kept = blocks.slice(0, 49);
+  return { text, blocks: [...kept, context(`…and ${blocks.length - 49} more not shown here.`)] };
+}

@@ -1,0 +1,147 @@
+/** Block Kit for everything the outbox says about license invitations: pure functions of domain data. */
+import type { KnownBlock } from '@slack/types';
+import {
+  HOW_TO_GET_PROJECT,
+  PRODUCT,
+  SEAT_DOES_NOT_GIVE,
+  SEAT_GIVES,
+  formatDate,
+  usageLine,
+  type InvitationSnapshot,
+  type OutboxMessage,
+} from '../../../domain/index.js';
+import { ACTIONS, invitationValue } from '../../../handlers/slack/action-ids.js';
+import { actions, button, context, divider, esc, fields, header, message, section, type SlackMessage } from './blocks.js';
+
+const usageOf = (i: InvitationSnapshot) => usageLine({ occupied: i.occupied, reserved: i.reserved, seats: i.seats });
+const emailCode = (email: string | null) => (email ? `\`${esc(email)}\`` : 'your account email');
+
+function whatYouGetFields(i: InvitationSnapshot): KnownBlock {
+  return fields([
+    `:white_check_mark: *What you get*\nA seat: the right to use ${PRODUCT}, for ${emailCode(i.inviteeEmail)}.`,
+    `:no_entry_sign: *What you don't get*\nAccess to any project or data. Projects are shared separately, by their owners.`,
+  ]);
+}
+
+const answerButtons = (i: InvitationSnapshot) =>
+  actions(
+    `invitation:${i.invitationId}`,
+    button('Accept the seat', ACTIONS.accept, invitationValue(i.invitationId), 'primary'),
+    button('Decline', ACTIONS.decline, invitationValue(i.invitationId)),
+  );
+
+export function licenseInvitationDm(i: InvitationSnapshot, link: string, resent: boolean): SlackMessage {
+  const text = `${i.inviterName} invited you to a ${PRODUCT} license seat in ${i.licenseName}. It gives you the software, not a project.`;
+  return message(text, [
+    header(`You're invited to a ${PRODUCT} license seat`),
+    section(
+      `*${esc(i.inviterName)}* invited you to a seat in the license *${esc(i.licenseName)}*.` +
+        (resent ? '\n_This is a fresh copy of your invitation: the link in any earlier message no longer works._' : ''),
+    ),
+    whatYouGetFields(i),
+    section(`:bulb: ${HOW_TO_GET_PROJECT}`),
+    answerButtons(i),
+    context(
+      `:link: <${link}|Your personal invitation page> works only for you and expires on ${formatDate(i.expiresAt)}. Invitation #${i.invitationId}.`,
+    ),
+  ]);
+}
+
+/** The invitee's DM after they (or an admin, or time) answered it. */
+export function invitationStateDm(i: InvitationSnapshot): SlackMessage {
+  const lic = `*${esc(i.licenseName)}*`;
+  switch (i.status) {
+    case 'accepted':
+      return message(`Your ${PRODUCT} seat in ${i.licenseName} is yours.`, [
+        header(`Your ${PRODUCT} seat is ready`),
+        section(`:white_check_mark: You accepted a seat in ${lic}. Sign in to ${PRODUCT} with ${emailCode(i.inviteeEmail)} and start working.`),
+        section(`:no_entry_sign: ${SEAT_DOES_NOT_GIVE}\n${HOW_TO_GET_PROJECT}`),
+        context(`${esc(i.licenseName)}: ${usageOf(i)} · invitation #${i.invitationId}`),
+      ]);
+    case 'declined':
+      return message(`You declined the seat in ${i.licenseName}.`, [
+        section(`You declined the invitation to a seat in ${lic}. Nothing else changed.`),
+        context(`Changed your mind? Ask ${esc(i.inviterName)} to invite you again. Invitation #${i.invitationId}.`),
+      ]);
+    case 'revoked':
+      return message(`Your invitation to ${i.licenseName} was withdrawn.`, [
+        section(`:wastebasket: The invitation to a seat in ${lic} was withdrawn by an admin. Its link no longer works.`),
+        context(`If you still need a seat, ask ${esc(i.inviterName)}. Invitation #${i.invitationId}.`),
+      ]);
+    case 'expired':
+      return message(`Your invitation to ${i.licenseName} expired.`, [
+        section(`:hourglass: The invitation to a seat in ${lic} expired on ${formatDate(i.expiresAt)}. Its link no longer works.`),
+        context(`If you still need a seat, ask ${esc(i.inviterName)} to invite you again. Invitation #${i.invitationId}.`),
+      ]);
+    case 'pending':
+      return message(`Your invitation to ${i.licenseName} is waiting for your answer.`, [
+        section(`Your invitation to a seat in ${lic} is waiting for your answer.`),
+        whatYouGetFields(i),
+        answerButtons(i),
+      ]);
+  }
+}
+
+const ADMIN_EVENT: Record<Extract<OutboxMessage, { type: 'admin_invitation_event' }>['event'], (i: InvitationSnapshot, actor: string) => string> = {
+  created: (i, a) => `:envelope_with_arrow: *${esc(a)}* invited *${esc(i.inviteeName)}* (${emailCode(i.inviteeEmail)}) to a seat in *${esc(i.licenseName)}*.`,
+  accepted: (i) => `:white_check_mark: *${esc(i.inviteeName)}* accepted a seat in *${esc(i.licenseName)}*.`,
+  declined: (i) => `:x: *${esc(i.inviteeName)}* declined the seat in *${esc(i.licenseName)}*; the seat is free again.`,
+  revoked: (i, a) => `:wastebasket: *${esc(a)}* withdrew the invitation of *${esc(i.inviteeName)}* to *${esc(i.licenseName)}*; the seat is free again.`,
+  resent: (i, a) => `:repeat: *${esc(a)}* sent *${esc(i.inviteeName)}* a fresh invitation link for *${esc(i.licenseName)}*.`,
+  no_free_seat: (i) =>
+    `:warning: *${esc(i.inviteeName)}* tried to accept a seat in *${esc(i.licenseName)}*, but all ${i.seats} seats are taken. Their invitation stays open: free a seat or add seats, then they can accept.`,
+};
+
+export function adminInvitationEvent(m: Extract<OutboxMessage, { type: 'admin_invitation_event' }>): SlackMessage {
+  const i = m.invitation;
+  const line = ADMIN_EVENT[m.event](i, m.actorName);
+  const blocks: KnownBlock[] = [section(line), context(`*${esc(i.licenseName)}*: ${usageOf(i)} · invitation #${i.invitationId}`)];
+  if (m.event === 'created' || m.event === 'resent') {
+    blocks.push(
+      actions(
+        `admin:${i.invitationId}`,
+        button('Resend', ACTIONS.resend, invitationValue(i.invitationId)),
+        button('Revoke', ACTIONS.revoke, invitationValue(i.invitationId), 'danger'),
+      ),
+    );
+  }
+  return message(line.replace(/[*`:]/g, ''), blocks);
+}
+
+export function forwardLink(i: InvitationSnapshot, link: string): SlackMessage {
+  const who = i.inviteeEmail ?? i.inviteeName;
+  return message(`${who} is not in this Slack workspace: forward them their invitation link.`, [
+    section(
+      `:incoming_envelope: *${esc(who)}* is not in this Slack workspace, so I could not message them. Please forward them this personal link to their invitation to a seat in *${esc(i.licenseName)}*:`,
+    ),
+    section(`<${link}>`),
+    context(
+      `The page explains what a seat is (and that it shares no project). Once they join Slack with exactly this email, they can accept from the page. The link expires on ${formatDate(i.expiresAt)}. Invitation #${i.invitationId}.`,
+    ),
+  ]);
+}
+
+export function licenseFullNotice(m: Extract<OutboxMessage, { type: 'license_full_notice' }>): SlackMessage {
+  return message(`${m.inviterName} tried to give you a ${PRODUCT} seat, but ${m.licenseName} is full.`, [
+    section(
+      `:hourglass_flowing_sand: *${esc(m.inviterName)}* tried to invite you to a ${PRODUCT} seat in *${esc(m.licenseName)}*, but all ${m.seats} seats are taken right now.`,
+    ),
+    context(`Nothing is lost: they have been told, and can invite you again once a seat is free. If you need the software sooner, reply to them.`),
+  ]);
+}
+
+export function acceptConfirmation(i: InvitationSnapshot): SlackMessage {
+  return message(`Someone opened your invitation page for ${i.licenseName}. Confirm here that it was you.`, [
+    section(
+      `:key: Your invitation page for a seat in *${esc(i.licenseName)}* was just opened and asked to accept. If that was you, accept here. If it was not you, do nothing: nobody else can use your invitation.`,
+    ),
+    whatYouGetFields(i),
+    answerButtons(i),
+  ]);
+}
+
+export function notice(text: string): SlackMessage {
+  return message(text, [section(esc(text))]);
+}
+
+export { divider };

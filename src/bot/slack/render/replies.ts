@@ -1,0 +1,240 @@
+/** Block Kit for answers to commands and clicks: pure functions of domain results. */
+import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
+import {
+  HOW_TO_GET_PROJECT,
+  PRODUCT,
+  SEAT_DOES_NOT_GIVE,
+  SEAT_VS_PROJECT,
+  STATUS_LABEL,
+  ago,
+  formatDate,
+  isDomainError,
+  nameOf,
+  usageLine,
+  type AcceptResult,
+  type InviteOutcome,
+  type InviteResult,
+  type LicenseUsage,
+  type PendingItem,
+  type PersonStatus,
+} from '../../../domain/index.js';
+import { ACTIONS, INVITE_MODAL, VIEWS, invitationValue } from '../../../handlers/slack/action-ids.js';
+import type { CommandHelp, SlackMessage, SlackViews } from '../../../handlers/slack/context.js';
+import { actions, button, context, divider, esc, header, message, section } from './blocks.js';
+import { invitationStateDm } from './invitations.js';
+
+const usageOf = (u: LicenseUsage) => usageLine({ occupied: u.occupied, reserved: u.reserved, seats: u.license.seats });
+
+function help(commands: CommandHelp[]): SlackMessage {
+  const line = (c: CommandHelp) => `\`/atlas ${esc(c.usage)}\`: ${esc(c.summary)}`;
+  return message('What /atlas can do, and the difference between a license seat and project access.', [
+    header('/atlas: license seats and project invitations'),
+    section(`*Two different things*\n${SEAT_VS_PROJECT.map((l) => `• ${l}`).join('\n')}`),
+    divider(),
+    section(`*For everyone*\n${commands.filter((c) => !c.adminOnly).map(line).join('\n')}`),
+    section(`*For license admins*\n${commands.filter((c) => c.adminOnly).map(line).join('\n')}`),
+    context('Invitations arrive as a direct message from me, with a personal link that only works for the person it was made for.'),
+  ]);
+}
+
+function licenses(usages: LicenseUsage[]): SlackMessage {
+  if (usages.length === 0) {
+    return message('There is no license pool yet.', [
+      section(`There is no license pool yet. A license admin creates one with \`/atlas license add "<name>" <seats>\`.`),
+    ]);
+  }
+  return message(
+    usages.map((u) => `${u.license.name}: ${u.occupied + u.reserved}/${u.license.seats}`).join('; '),
+    [
+      header(`${PRODUCT} licenses`),
+      ...usages.map((u) => {
+        const used = u.occupied + u.reserved;
+        const icon = used >= u.license.seats ? ':red_circle:' : used / u.license.seats >= 0.9 ? ':large_orange_circle:' : ':large_green_circle:';
+        return section(`${icon} *${esc(u.license.name)}*: \`${used}/${u.license.seats}\`\n${esc(usageOf(u))}`);
+      }),
+      context('`used` counts seats taken and seats held for pending invitations.'),
+    ],
+  );
+}
+
+function licenseAdded(u: LicenseUsage): SlackMessage {
+  return message(`Created ${u.license.name} with ${u.license.seats} seats.`, [
+    section(`:white_check_mark: Created the license *${esc(u.license.name)}* with ${u.license.seats} seats (\`0/${u.license.seats}\` used).`),
+    context(`Invite people with \`/atlas invite-license @alice to "${esc(u.license.name)}"\`.`),
+  ]);
+}
+
+function outcomeLine(o: InviteOutcome): string {
+  const who = `*${esc(nameOf(o.invitee))}*`;
+  switch (o.status) {
+    case 'invited':
+      return o.reachable
+        ? `:envelope_with_arrow: ${who}: invited (#${o.invitationId}); they got a direct message with their personal link.`
+        : `:incoming_envelope: ${who}: invited (#${o.invitationId}), but they are not in this Slack workspace: I sent you their link to forward.`;
+    case 'already_pending':
+      return `:hourglass: ${who}: already invited, pending since ${formatDate(o.since)} (#${o.invitationId}). No second link was made; use Resend below to send it again.`;
+    case 'already_holds_seat':
+      return `:ballot_box_with_check: ${who}: already holds a seat in this license.`;
+    case 'no_free_seat':
+      return `:no_entry: ${who}: not invited, the license is full. Free a seat (\`/atlas revoke <id>\` on a pending invitation) or create a larger pool.`;
+    case 'no_email':
+      return `:grey_question: ${who}: Slack did not tell me their email; invite them by their account email instead.`;
+  }
+}
+
+function inviteResult(r: InviteResult): SlackMessage {
+  const invited = r.outcomes.filter((o) => o.status === 'invited').length;
+  const blocks: KnownBlock[] = [
+    section(`*${esc(r.license.license.name)}*: ${invited} invited of ${r.outcomes.length}.\n${r.outcomes.map(outcomeLine).join('\n')}`),
+  ];
+  for (const o of r.outcomes) {
+    if (o.status === 'already_pending') {
+      blocks.push(actions(`resend:${o.invitationId}`, button(`Resend to ${nameOf(o.invitee)}`, ACTIONS.resend, invitationValue(o.invitationId))));
+    }
+  }
+  blocks.push(context(`${esc(r.license.license.name)}: ${esc(usageOf(r.license))} · a seat gives the software, not a project.`));
+  return message(`${invited} of ${r.outcomes.length} invited to ${r.license.license.name}.`, blocks);
+}
+
+function pending(items: PendingItem[], now: number): SlackMessage {
+  if (items.length === 0) return message('No invitations are pending.', [section(':tada: No invitations are pending.')]);
+  const blocks: KnownBlock[] = [header(`Pending invitations (${items.length})`)];
+  // 3 blocks an item; the message stays within Block Kit's 50 blocks, the rest is counted
+  const shown = items.slice(0, 15);
+  for (const it of shown) {
+    const i = it.invitation;
+    blocks.push(
+      section(
+        `*#${i.invitationId}* *${esc(i.inviteeName)}*${i.inviteeEmail ? ` (\`${esc(i.inviteeEmail)}\`)` : ''} → *${esc(i.licenseName)}*\n` +
+          `sent ${ago(it.sentAt, now)} by ${esc(i.inviterName)} · ${it.expired ? '*expired*' : `expires ${formatDate(i.expiresAt)}`}`,
+      ),
+      actions(
+        `pending:${i.invitationId}`,
+        button('Resend', ACTIONS.resend, invitationValue(i.invitationId)),
+        button('Revoke', ACTIONS.revoke, invitationValue(i.invitationId), 'danger'),
+      ),
+    );
+  }
+  if (items.length > shown.length) blocks.push(context(`…and ${items.length - shown.length} more, oldest first.`));
+  return message(`${items.length} invitations are pending.`, blocks);
+}
+
+function status(s: PersonStatus): SlackMessage {
+  const who = s.self ? 'You' : esc(nameOf(s.person));
+  const blocks: KnownBlock[] = [header(s.self ? 'Your status' : `Status of ${nameOf(s.person)}`)];
+  blocks.push(
+    section(
+      s.seats.length
+        ? `:white_check_mark: *Seats*: ${who} hold${s.self ? '' : 's'} ${s.seats.length === 1 ? 'a seat' : `${s.seats.length} seats`}:\n` +
+            s.seats.map((x) => `• *${esc(x.licenseName)}* for \`${esc(x.email ?? '?')}\` since ${formatDate(x.since)}`).join('\n')
+        : `:heavy_minus_sign: *Seats*: ${who} hold${s.self ? '' : 's'} no ${PRODUCT} seat yet${s.self ? '. A license admin can invite you.' : '.'}`,
+    ),
+  );
+  blocks.push(
+    section(
+      s.pending.length
+        ? `:hourglass: *Open license invitations*:\n` +
+            s.pending.map((i) => `• #${i.invitationId} to *${esc(i.licenseName)}* from ${esc(i.inviterName)}, expires ${formatDate(i.expiresAt)}`).join('\n')
+        : ':heavy_minus_sign: *Open license invitations*: none.',
+    ),
+  );
+  blocks.push(context(`${SEAT_DOES_NOT_GIVE} ${HOW_TO_GET_PROJECT}`));
+  if (s.isAdmin) blocks.push(context(`${who} ${s.self ? 'are' : 'is'} a license admin.`));
+  return message(`${s.self ? 'Your' : `${nameOf(s.person)}'s`} seats: ${s.seats.length}; open invitations: ${s.pending.length}.`, blocks);
+}
+
+function acceptResult(r: AcceptResult): SlackMessage {
+  switch (r.outcome) {
+    case 'accepted':
+    case 'already_accepted':
+    case 'expired':
+      return invitationStateDm(r.invitation);
+    case 'no_free_seat':
+      return message(`All seats in ${r.invitation.licenseName} are taken right now.`, [
+        section(
+          `:warning: All ${r.invitation.seats} seats in *${esc(r.invitation.licenseName)}* are taken right now, so I could not give you one. Your invitation stays open and the license admins have been told; try Accept again once they free a seat.`,
+        ),
+      ]);
+  }
+}
+
+function text(words: string, emoji?: string): SlackMessage {
+  return message(words, [section(`${emoji ? `:${emoji}: ` : ''}${esc(words)}`)]);
+}
+
+function error(e: unknown): SlackMessage {
+  if (isDomainError(e)) {
+    const emoji = e.code === 'FORBIDDEN' || e.code === 'NOT_INVITEE' ? 'lock' : e.code === 'NO_FREE_SEAT' ? 'no_entry' : 'information_source';
+    return text(e.userMessage, emoji);
+  }
+  return text('Something went wrong on my side, and nothing was changed. Please try again in a minute; if it keeps happening, tell your license admin.', 'warning');
+}
+
+function inviteModal(usages: LicenseUsage[]): ModalView {
+  const options: PlainTextOption[] = usages.slice(0, 100).map((u) => ({
+    text: { type: 'plain_text', text: `${u.license.name} (${u.occupied + u.reserved}/${u.license.seats})`.slice(0, 75) },
+    value: u.license.name.slice(0, 150),
+  }));
+  const first = options[0];
+  return {
+    type: 'modal',
+    callback_id: VIEWS.inviteLicense,
+    title: { type: 'plain_text', text: 'Invite to a license' },
+    submit: { type: 'plain_text', text: 'Invite' },
+    close: { type: 'plain_text', text: 'Cancel' },
+    blocks: [
+      section(`Invite people to a *${PRODUCT} license seat*. A seat lets them use the software; it shares *no project*.`),
+      {
+        type: 'input',
+        block_id: INVITE_MODAL.license.block,
+        label: { type: 'plain_text', text: 'License' },
+        element: {
+          type: 'static_select',
+          action_id: INVITE_MODAL.license.action,
+          options,
+          ...(usages.length === 1 && first ? { initial_option: first } : {}),
+          placeholder: { type: 'plain_text', text: 'Pick a license' },
+        },
+      },
+      {
+        type: 'input',
+        block_id: INVITE_MODAL.users.block,
+        optional: true,
+        label: { type: 'plain_text', text: 'People in this workspace' },
+        element: { type: 'multi_users_select', action_id: INVITE_MODAL.users.action, placeholder: { type: 'plain_text', text: 'Pick people' } },
+      },
+      {
+        type: 'input',
+        block_id: INVITE_MODAL.emails.block,
+        optional: true,
+        label: { type: 'plain_text', text: 'Account emails' },
+        hint: { type: 'plain_text', text: 'One or more, separated by commas or new lines. Exact case: account emails are case sensitive.' },
+        element: { type: 'plain_text_input', action_id: INVITE_MODAL.emails.action, multiline: true, placeholder: { type: 'plain_text', text: 'alice@uni.edu' } },
+      },
+    ],
+  };
+}
+
+function modalMessage(title: string, m: SlackMessage): ModalView {
+  return {
+    type: 'modal',
+    title: { type: 'plain_text', text: title.slice(0, 24) },
+    close: { type: 'plain_text', text: 'Done' },
+    blocks: m.blocks.slice(0, 100),
+  };
+}
+
+export const slackViews: SlackViews = {
+  help,
+  licenses,
+  licenseAdded,
+  inviteResult,
+  pending,
+  status,
+  acceptResult,
+  invitationState: invitationStateDm,
+  text,
+  error,
+  inviteModal,
+  modalMessage,
+};

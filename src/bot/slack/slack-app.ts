@@ -1,0 +1,120 @@
+/**
+ * The Slack side of the process: a Bolt app on our express server (HTTP mode, every request to
+ * /slack/events signature-verified by Bolt) or over Socket Mode, with every listener registered
+ * from src/handlers/slack.
+ */
+import bolt from '@slack/bolt';
+import type { App as BoltApp, Logger as BoltLogger, LogLevel as BoltLogLevel } from '@slack/bolt';
+import { WebClient, type WebClientOptions } from '@slack/web-api';
+import type { Application } from 'express';
+import type { DomainDeps } from '../../domain/index.js';
+import { registerSlackHandlers } from '../../handlers/slack/index.js';
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import { SlackDirectory } from './directory.js';
+import { slackViews } from './render/replies.js';
+import { slackErrorCode } from './slack-errors.js';
+
+const { App, ExpressReceiver, SocketModeReceiver, LogLevel } = bolt;
+
+type SlackConfig = NonNullable<Config['slack']>;
+
+export class SlackStartError extends Error {
+  override name = 'SlackStartError';
+}
+
+function boltLogger(logger: Logger): BoltLogger {
+  let level: BoltLogLevel = LogLevel.INFO;
+  return {
+    debug: (...m: unknown[]) => logger.debug(`slack: ${m.map(String).join(' ')}`),
+    info: (...m: unknown[]) => logger.info(`slack: ${m.map(String).join(' ')}`),
+    warn: (...m: unknown[]) => logger.warn(`slack: ${m.map(String).join(' ')}`),
+    error: (...m: unknown[]) => logger.error(`slack: ${m.map(String).join(' ')}`),
+    setLevel: (l: BoltLogLevel) => {
+      level = l;
+    },
+    getLevel: () => level,
+    setName: () => undefined,
+  };
+}
+
+export interface SlackRuntime {
+  app: BoltApp;
+  /** the client the outbox delivers with: it never retries by itself, the outbox does */
+  deliveryClient: WebClient;
+  directory: SlackDirectory;
+  teamId: string;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function createSlack(cfg: SlackConfig, o: { deps: DomainDeps; logger: Logger; http: Application }): Promise<SlackRuntime> {
+  // short, bounded retries for calls made while someone waits (lookups, modals); the default
+  // policy would retry for about 30 minutes
+  const clientOptions: WebClientOptions = {
+    slackApiUrl: cfg.apiUrl,
+    retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 1000 },
+    timeout: 10_000,
+  };
+  const probe = new WebClient(cfg.botToken, { ...clientOptions, retryConfig: { retries: 1, minTimeout: 200, maxTimeout: 500 } });
+  let auth: { team_id?: string; user_id?: string; bot_id?: string; team?: string };
+  try {
+    auth = await probe.auth.test();
+  } catch (e) {
+    const code = slackErrorCode(e);
+    throw new SlackStartError(
+      code === 'invalid_auth' || code === 'not_authed' || code === 'token_revoked' || code === 'account_inactive'
+        ? `Slack rejected SLACK_BOT_TOKEN (${code}): copy the Bot User OAuth Token (xoxb-…) from your app's "OAuth & Permissions" page.`
+        : `Could not reach Slack at ${cfg.apiUrl} to check SLACK_BOT_TOKEN: ${e instanceof Error ? e.message : String(e)}.`,
+    );
+  }
+
+  const logger = boltLogger(o.logger);
+  const receiver = cfg.socketMode
+    ? new SocketModeReceiver({ appToken: cfg.appToken!, logger, installerOptions: { clientOptions } })
+    : new ExpressReceiver({
+        signingSecret: cfg.signingSecret!,
+        endpoints: '/slack/events',
+        app: o.http,
+        logger,
+        // ack first, work after: Bolt answers Slack as soon as a listener calls ack()
+        processBeforeResponse: false,
+      });
+  const app = new App({
+    token: cfg.botToken,
+    receiver,
+    logger,
+    clientOptions,
+    botId: auth.bot_id,
+    botUserId: auth.user_id,
+    tokenVerificationEnabled: false, // verified just above, with a clear message when it fails
+    deferInitialization: true,
+  });
+  await app.init();
+  app.error(async (e) => {
+    o.logger.error('slack: unhandled listener error', e);
+  });
+
+  const directory = new SlackDirectory(app.client, o.deps);
+  registerSlackHandlers(app, { deps: o.deps, directory, views: slackViews, logger: o.logger });
+
+  const deliveryClient = new WebClient(cfg.botToken, {
+    slackApiUrl: cfg.apiUrl,
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    timeout: 15_000,
+  });
+  return {
+    app,
+    deliveryClient,
+    directory,
+    teamId: auth.team_id ?? '',
+    // HTTP mode is served by our own express server; Socket Mode opens its websocket here
+    start: async () => {
+      if (cfg.socketMode) await app.start();
+    },
+    stop: async () => {
+      if (cfg.socketMode) await app.stop();
+    },
+  };
+}

@@ -1,0 +1,49 @@
+import { ErrorCode, type WebAPICallError } from '@slack/web-api';
+
+/** Slack answers that will not change on a retry: the person or channel is gone or unusable. */
+export const PERMANENT_ERRORS = new Set([
+  'user_not_found',
+  'users_not_found',
+  'account_inactive',
+  'user_disabled',
+  'channel_not_found',
+  'is_archived',
+  'not_in_channel',
+  'cannot_dm_bot',
+  'messages_tab_disabled',
+  'invalid_blocks',
+  'invalid_blocks_format',
+  'msg_too_long',
+  'no_text',
+  'restricted_action',
+]);
+
+export type SlackFailure =
+  | { kind: 'rate_limited'; retryAfterMs: number; error: string }
+  | { kind: 'transient'; error: string }
+  | { kind: 'permanent'; error: string };
+
+/** Sorts a Web API failure into wait-and-retry, retry-with-backoff, or give up. */
+export function classifySlackError(e: unknown): SlackFailure {
+  const err = e as Partial<WebAPICallError> & { message?: string };
+  switch (err.code) {
+    case ErrorCode.RateLimitedError: {
+      const seconds = (err as { retryAfter?: number }).retryAfter ?? 1;
+      return { kind: 'rate_limited', retryAfterMs: Math.max(1, seconds) * 1000, error: `rate limited (Retry-After ${seconds}s)` };
+    }
+    case ErrorCode.HTTPError: {
+      const status = (err as { statusCode?: number }).statusCode ?? 0;
+      return status >= 500 || status === 408 ? { kind: 'transient', error: `HTTP ${status}` } : { kind: 'permanent', error: `HTTP ${status}` };
+    }
+    case ErrorCode.PlatformError: {
+      const code = (err as { data?: { error?: string } }).data?.error ?? 'unknown_error';
+      if (PERMANENT_ERRORS.has(code)) return { kind: 'permanent', error: code };
+      // ratelimited / internal_error / fatal_error / service_unavailable and the like: try again later
+      return { kind: 'transient', error: code };
+    }
+    default:
+      return { kind: 'transient', error: err.message ?? String(e) };
+  }
+}
+
+export const slackErrorCode = (e: unknown): string | undefined => (e as { data?: { error?: string } }).data?.error;

@@ -1,0 +1,105 @@
+/**
+ * Sends outbox rows to Slack: renders the domain's message as Block Kit, opens the DM when needed,
+ * and updates an invitation's DM in place when it changes. The Web API client used here never
+ * retries by itself (retries: 0, rate-limited calls rejected): the outbox owns every retry, so a
+ * message is sent by exactly one attempt that the database knows about.
+ */
+import type { WebClient } from '@slack/web-api';
+import type { OutboxMessage, Person } from '../../domain/index.js';
+import type { OutboxQueue, OutboxRow } from '../../db/outbox-queue.js';
+import type { Repositories, Store } from '../../domain/index.js';
+import { backoffMs, type OutboxSender, type SendOutcome } from '../outbox/deliverer.js';
+import { classifySlackError, slackErrorCode } from './slack-errors.js';
+import type { SlackMessage } from './render/blocks.js';
+import {
+  acceptConfirmation,
+  adminInvitationEvent,
+  forwardLink,
+  invitationStateDm,
+  licenseFullNotice,
+  licenseInvitationDm,
+  notice,
+} from './render/invitations.js';
+
+export function renderForSlack(m: OutboxMessage): SlackMessage {
+  switch (m.type) {
+    case 'license_invitation':
+      return licenseInvitationDm(m.invitation, m.link, m.resent);
+    case 'invitation_update':
+      return invitationStateDm(m.invitation);
+    case 'admin_invitation_event':
+      return adminInvitationEvent(m);
+    case 'forward_link':
+      return forwardLink(m.invitation, m.link);
+    case 'license_full_notice':
+      return licenseFullNotice(m);
+    case 'accept_confirmation':
+      return acceptConfirmation(m.invitation);
+    case 'notice':
+      return notice(m.text);
+  }
+}
+
+export interface SlackSenderOptions {
+  client: WebClient;
+  queue: OutboxQueue;
+  store: Store;
+  adminChannel: string | undefined;
+}
+
+export class SlackSender implements OutboxSender {
+  constructor(private readonly o: SlackSenderOptions) {}
+
+  async send(row: OutboxRow): Promise<SendOutcome> {
+    try {
+      const channel = await this.channelFor(row);
+      if (!channel) return { kind: 'failed', error: 'recipient has no Slack identity and no channel is configured' };
+      const msg = renderForSlack(row.payload);
+      if (row.payload.type === 'invitation_update') {
+        const dm = this.o.queue.invitationDm(row.payload.invitation.invitationId);
+        if (dm) {
+          try {
+            await this.o.client.chat.update({ channel: dm.channel, ts: dm.ts, text: msg.text, blocks: msg.blocks });
+            return { kind: 'sent' };
+          } catch (e) {
+            // the original DM is gone (deleted by the person): say it in a new message instead
+            if (slackErrorCode(e) !== 'message_not_found' && slackErrorCode(e) !== 'cant_update_message') throw e;
+          }
+        }
+      }
+      const res = await this.o.client.chat.postMessage({
+        channel,
+        text: msg.text,
+        blocks: msg.blocks,
+        unfurl_links: false,
+        unfurl_media: false,
+        metadata: { event_type: 'atlas_outbox', event_payload: { outbox_id: row.id } },
+      });
+      if (row.payload.type === 'license_invitation' && res.channel && res.ts) {
+        this.o.queue.setInvitationDm(row.payload.invitation.invitationId, res.channel, res.ts);
+      }
+      return { kind: 'sent' };
+    } catch (e) {
+      const f = classifySlackError(e);
+      if (f.kind === 'permanent') return { kind: 'failed', error: f.error };
+      if (f.kind === 'rate_limited') return { kind: 'retry', afterMs: f.retryAfterMs, error: f.error };
+      return { kind: 'retry', afterMs: backoffMs(row.attempts), error: f.error };
+    }
+  }
+
+  private async channelFor(row: OutboxRow): Promise<string | undefined> {
+    if (row.recipientType === 'admin_channel') return this.o.adminChannel;
+    const person = this.o.store.transaction((r: Repositories) => (row.recipientId ? r.people.byId(row.recipientId) : undefined));
+    return person ? this.dmChannel(person) : undefined;
+  }
+
+  /** The DM with a person: opened once (conversations.open) and remembered. */
+  private async dmChannel(person: Person): Promise<string | undefined> {
+    if (!person.slackUserId) return undefined;
+    if (person.slackDmChannel) return person.slackDmChannel;
+    const res = await this.o.client.conversations.open({ users: person.slackUserId });
+    const id = res.channel?.id;
+    if (id) this.o.queue.setPersonDmChannel(person.id, id);
+    return id;
+  }
+}

@@ -1,0 +1,41 @@
+import Database from 'better-sqlite3';
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as schema from './schema/index.js';
+
+export type Db = BetterSQLite3Database<typeof schema>;
+
+export interface Database$ {
+  sqlite: Database.Database;
+  db: Db;
+  close(): void;
+}
+
+export const MIGRATIONS_FOLDER = resolve(dirname(fileURLToPath(import.meta.url)), '../../migrations');
+
+/** `file:./data/bot.sqlite` → `./data/bot.sqlite`; `file::memory:` → `:memory:`. */
+export function sqlitePathOf(databaseUrl: string): string {
+  const path = databaseUrl.replace(/^file:/, '');
+  if (!path) throw new Error('DATABASE_URL names no file');
+  return path;
+}
+
+/**
+ * Opens the SQLite file (creating its folder), sets WAL and a busy timeout so a second process
+ * waits for a lock instead of failing, and applies the migrations.
+ */
+export function openDatabase(databaseUrl: string): Database$ {
+  const path = sqlitePathOf(databaseUrl);
+  if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
+  const sqlite = new Database(path);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('synchronous = NORMAL');
+  const db = drizzle(sqlite, { schema });
+  migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+  return { sqlite, db, close: () => sqlite.close() };
+}

@@ -1,0 +1,235 @@
+/** The SQLite (drizzle) implementations of the domain's ports. */
+import { and, asc, count, eq, sql } from 'drizzle-orm';
+import type {
+  AdminRepository,
+  AuditEntry,
+  AuditRepository,
+  Invitation,
+  InvitationRepository,
+  License,
+  LicenseRepository,
+  OutboxRepository,
+  PeopleRepository,
+  Person,
+  Platform,
+  Repositories,
+  SeatRepository,
+  Store,
+} from '../domain/index.js';
+import type { Database$, Db } from './connection.js';
+import { admins, auditLog, invitations, licenses, outbox, people, seats } from './schema/index.js';
+
+const toPerson = (r: typeof people.$inferSelect): Person => ({
+  id: r.id,
+  email: r.email,
+  slackTeamId: r.slackTeamId,
+  slackUserId: r.slackUserId,
+  slackDmChannel: r.slackDmChannel,
+  displayName: r.displayName,
+  tz: r.tz,
+});
+
+const toLicense = (r: typeof licenses.$inferSelect): License => ({ id: r.id, name: r.name, seats: r.seats, createdAt: r.createdAt });
+
+const toInvitation = (r: typeof invitations.$inferSelect): Invitation => ({
+  ...r,
+  licenseId: r.licenseId ?? 0,
+  platform: r.platform as Platform,
+});
+
+function peopleRepository(db: Db): PeopleRepository {
+  return {
+    byId: (id) => {
+      const r = db.select().from(people).where(eq(people.id, id)).get();
+      return r && toPerson(r);
+    },
+    bySlackId: (teamId, userId) => {
+      const r = db.select().from(people).where(and(eq(people.slackTeamId, teamId), eq(people.slackUserId, userId))).get();
+      return r && toPerson(r);
+    },
+    byEmail: (email) => db.select().from(people).where(eq(people.email, email)).orderBy(asc(people.id)).all().map(toPerson),
+    insert: (p, at) => toPerson(db.insert(people).values({ ...p, createdAt: at, updatedAt: at }).returning().get()),
+    update: (id, patch, at) => toPerson(db.update(people).set({ ...patch, updatedAt: at }).where(eq(people.id, id)).returning().get()),
+  };
+}
+
+function adminRepository(db: Db): AdminRepository {
+  return {
+    isAdmin: (personId) => db.select().from(admins).where(eq(admins.personId, personId)).get() !== undefined,
+    add: (personId, addedBy, at) =>
+      db.insert(admins).values({ personId, addedBy: addedBy || null, createdAt: at }).onConflictDoNothing().run().changes > 0,
+    remove: (personId) => db.delete(admins).where(eq(admins.personId, personId)).run().changes > 0,
+    list: () => db.select({ id: admins.personId }).from(admins).all().map((r) => r.id),
+  };
+}
+
+function licenseRepository(db: Db): LicenseRepository {
+  const usage = (licenseId: number) => {
+    const occupied = db.select({ n: count() }).from(seats).where(and(eq(seats.licenseId, licenseId), eq(seats.status, 'occupied'))).get()?.n ?? 0;
+    const reserved =
+      db
+        .select({ n: count() })
+        .from(invitations)
+        .where(and(eq(invitations.licenseId, licenseId), eq(invitations.kind, 'license'), eq(invitations.status, 'pending')))
+        .get()?.n ?? 0;
+    return { occupied, reserved };
+  };
+  return {
+    insert: (l) => toLicense(db.insert(licenses).values(l).returning().get()),
+    byId: (id) => {
+      const r = db.select().from(licenses).where(eq(licenses.id, id)).get();
+      return r && toLicense(r);
+    },
+    byName: (name) => {
+      const r = db.select().from(licenses).where(sql`${licenses.name} = ${name} COLLATE NOCASE`).get();
+      return r && toLicense(r);
+    },
+    list: () => db.select().from(licenses).orderBy(asc(licenses.name)).all().map(toLicense),
+    usage,
+    listUsage: () =>
+      db
+        .select()
+        .from(licenses)
+        .orderBy(asc(licenses.name))
+        .all()
+        .map((r) => ({ license: toLicense(r), ...usage(r.id) })),
+  };
+}
+
+function invitationRepository(db: Db): InvitationRepository {
+  const byId = (id: number) => {
+    const r = db.select().from(invitations).where(eq(invitations.id, id)).get();
+    return r && toInvitation(r);
+  };
+  return {
+    insert: (i) => toInvitation(db.insert(invitations).values(i).returning().get()),
+    byId,
+    byTokenHash: (hash) => {
+      const r = db.select().from(invitations).where(eq(invitations.tokenHash, hash)).get();
+      return r && toInvitation(r);
+    },
+    pendingFor: (licenseId, inviteeId) => {
+      const r = db
+        .select()
+        .from(invitations)
+        .where(and(eq(invitations.licenseId, licenseId), eq(invitations.inviteeId, inviteeId), eq(invitations.status, 'pending')))
+        .get();
+      return r && toInvitation(r);
+    },
+    // `… WHERE status = expected`: zero rows changed means someone else moved it first
+    transition: (id, expected, patch) =>
+      db.update(invitations).set(patch).where(and(eq(invitations.id, id), eq(invitations.status, expected))).run().changes === 1,
+    update: (id, patch) => {
+      db.update(invitations).set(patch).where(eq(invitations.id, id)).run();
+    },
+    listPending: () => db.select().from(invitations).where(eq(invitations.status, 'pending')).orderBy(asc(invitations.sentAt)).all().map(toInvitation),
+    listForInvitee: (personId) =>
+      db.select().from(invitations).where(eq(invitations.inviteeId, personId)).orderBy(asc(invitations.id)).all().map(toInvitation),
+  };
+}
+
+function seatRepository(db: Db): SeatRepository {
+  return {
+    occupy: (s) => {
+      const r = db
+        .insert(seats)
+        .values({ licenseId: s.licenseId, personId: s.personId, email: s.email, invitationId: s.invitationId, status: 'occupied', occupiedAt: s.at })
+        .returning()
+        .get();
+      return { ...r, status: 'occupied' };
+    },
+    occupiedBy: (personId) =>
+      db
+        .select()
+        .from(seats)
+        .where(and(eq(seats.personId, personId), eq(seats.status, 'occupied')))
+        .all()
+        .map((r) => ({ ...r, status: r.status })),
+    holds: (licenseId, personId) =>
+      db.select().from(seats).where(and(eq(seats.licenseId, licenseId), eq(seats.personId, personId), eq(seats.status, 'occupied'))).get() !==
+      undefined,
+  };
+}
+
+function auditRepository(db: Db): AuditRepository {
+  return {
+    record: (e) => {
+      db.insert(auditLog).values({ ...e, details: e.details ?? null }).run();
+    },
+    list: (subjectType, subjectId) => {
+      const where =
+        subjectType === undefined
+          ? undefined
+          : subjectId === undefined
+            ? eq(auditLog.subjectType, subjectType)
+            : and(eq(auditLog.subjectType, subjectType), eq(auditLog.subjectId, subjectId));
+      return db
+        .select()
+        .from(auditLog)
+        .where(where)
+        .orderBy(asc(auditLog.id))
+        .all()
+        .map(
+          (r): AuditEntry => ({
+            at: r.at,
+            platform: r.platform as Platform,
+            actorUserId: r.actorUserId,
+            actorPersonId: r.actorPersonId,
+            action: r.action,
+            subjectType: r.subjectType as AuditEntry['subjectType'],
+            subjectId: r.subjectId,
+            ...(r.details ? { details: r.details as Record<string, unknown> } : {}),
+          }),
+        );
+    },
+  };
+}
+
+function outboxRepository(db: Db): OutboxRepository {
+  return {
+    enqueue: (to, message, at) =>
+      db
+        .insert(outbox)
+        .values({
+          createdAt: at,
+          recipientType: to.type,
+          recipientId: to.type === 'person' ? to.personId : null,
+          payload: message,
+          status: 'pending',
+          nextAttemptAt: at,
+        })
+        .returning({ id: outbox.id })
+        .get().id,
+  };
+}
+
+export function repositoriesFor(db: Db): Repositories {
+  return {
+    people: peopleRepository(db),
+    admins: adminRepository(db),
+    licenses: licenseRepository(db),
+    invitations: invitationRepository(db),
+    seats: seatRepository(db),
+    audit: auditRepository(db),
+    outbox: outboxRepository(db),
+  };
+}
+
+/**
+ * Each transaction is BEGIN IMMEDIATE: it takes SQLite's write lock before its first read, so a
+ * capacity check and the insert that relies on it are one atomic step even across processes.
+ */
+export function sqliteStore(database: Database$): Store & { afterCommit(listener: () => void): void } {
+  const repos = repositoriesFor(database.db);
+  const listeners: (() => void)[] = [];
+  return {
+    transaction<T>(fn: (r: Repositories) => T): T {
+      const result = database.sqlite.transaction(() => fn(repos)).immediate();
+      if (!database.sqlite.inTransaction) for (const l of listeners) l();
+      return result;
+    },
+    afterCommit: (listener) => {
+      listeners.push(listener);
+    },
+  };
+}

@@ -1,0 +1,46 @@
+import { sqliteTable, integer, text, uniqueIndex, index } from 'drizzle-orm/sqlite-core';
+import { sql } from 'drizzle-orm';
+import { people } from './people.js';
+import { licenses } from './licenses.js';
+
+/** Invitations: `kind` says which of the two (a license seat, or a project). */
+export const invitations = sqliteTable(
+  'invitations',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    kind: text('kind', { enum: ['license'] }).notNull(),
+    licenseId: integer('license_id').references(() => licenses.id),
+    inviteeId: integer('invitee_id')
+      .notNull()
+      .references(() => people.id),
+    // the account email the seat is for, exact case
+    inviteeEmail: text('invitee_email'),
+    inviterId: integer('inviter_id')
+      .notNull()
+      .references(() => people.id),
+    status: text('status', { enum: ['pending', 'accepted', 'declined', 'revoked', 'expired'] }).notNull(),
+    // sha256 of the personalized link's token; the token itself is never stored
+    tokenHash: text('token_hash').notNull(),
+    platform: text('platform').notNull(),
+    createdAt: integer('created_at').notNull(),
+    sentAt: integer('sent_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    remindersSent: integer('reminders_sent').notNull().default(0),
+    lastRemindedAt: integer('last_reminded_at'),
+    confirmRequestedAt: integer('confirm_requested_at'),
+    decidedAt: integer('decided_at'),
+    decidedBy: integer('decided_by').references(() => people.id),
+    // where the invitee's DM about this invitation is, so it can be updated in place
+    dmChannel: text('dm_channel'),
+    dmTs: text('dm_ts'),
+  },
+  (t) => [
+    uniqueIndex('invitations_token_hash').on(t.tokenHash),
+    // one pending invitation per person and pool, enforced by the database too
+    uniqueIndex('invitations_one_pending_license')
+      .on(t.licenseId, t.inviteeId)
+      .where(sql`${t.status} = 'pending' AND ${t.kind} = 'license'`),
+    index('invitations_status').on(t.status, t.sentAt),
+    index('invitations_invitee').on(t.inviteeId),
+  ],
+);

@@ -1,0 +1,25 @@
+import { sqliteTable, integer, text, index } from 'drizzle-orm/sqlite-core';
+
+/**
+ * Messages to people and channels, written in the same transaction as the change that causes them
+ * and delivered afterwards (see ARCHITECTURE.md).
+ */
+export const outbox = sqliteTable(
+  'outbox',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    createdAt: integer('created_at').notNull(),
+    // 'person' (recipientId = people.id) or 'admin_channel'
+    recipientType: text('recipient_type', { enum: ['person', 'admin_channel'] }).notNull(),
+    recipientId: integer('recipient_id'),
+    payload: text('payload', { mode: 'json' }).notNull(),
+    status: text('status', { enum: ['pending', 'sent', 'failed'] }).notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: integer('next_attempt_at').notNull(),
+    leaseOwner: text('lease_owner'),
+    leaseUntil: integer('lease_until'),
+    sentAt: integer('sent_at'),
+    lastError: text('last_error'),
+  },
+  (t) => [index('outbox_due').on(t.status, t.nextAttemptAt)],
+);

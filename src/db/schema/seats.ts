@@ -1,0 +1,30 @@
+import { sqliteTable, integer, text, uniqueIndex, index } from 'drizzle-orm/sqlite-core';
+import { sql } from 'drizzle-orm';
+import { people } from './people.js';
+import { licenses } from './licenses.js';
+import { invitations } from './invitations.js';
+
+/** An occupied (or formerly occupied) seat of a license pool. */
+export const seats = sqliteTable(
+  'seats',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    licenseId: integer('license_id')
+      .notNull()
+      .references(() => licenses.id),
+    personId: integer('person_id')
+      .notNull()
+      .references(() => people.id),
+    email: text('email'),
+    invitationId: integer('invitation_id').references(() => invitations.id),
+    status: text('status', { enum: ['occupied', 'released'] }).notNull(),
+    occupiedAt: integer('occupied_at').notNull(),
+    releasedAt: integer('released_at'),
+  },
+  (t) => [
+    uniqueIndex('seats_one_per_person')
+      .on(t.licenseId, t.personId)
+      .where(sql`${t.status} = 'occupied'`),
+    index('seats_license').on(t.licenseId, t.status),
+  ],
+);

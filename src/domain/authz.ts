@@ -1,0 +1,33 @@
+import { DomainError } from './errors.js';
+import type { Actor, Person } from './model.js';
+import type { Repositories } from './ports.js';
+import type { DomainSettings } from './context.js';
+
+/**
+ * An admin is named in ATLAS_ADMINS (by platform user id, or by email, compared without letter
+ * case since that list is typed by an operator) or was added later with `/atlas admin add`.
+ */
+export function isAdmin(repos: Repositories, settings: DomainSettings, person: Person): boolean {
+  const named = settings.configuredAdmins.map((a) => a.trim().toLowerCase()).filter(Boolean);
+  if (person.slackUserId && named.includes(person.slackUserId.toLowerCase())) return true;
+  if (person.email && named.includes(person.email.toLowerCase())) return true;
+  return repos.admins.isAdmin(person.id);
+}
+
+export function actorPerson(repos: Repositories, actor: Actor): Person {
+  const person = repos.people.byId(actor.personId);
+  if (!person) throw new DomainError('NOT_FOUND', 'I could not find your profile. Please try again in a moment.');
+  return person;
+}
+
+export function requireAdmin(repos: Repositories, settings: DomainSettings, actor: Actor, doing: string): Person {
+  const person = actorPerson(repos, actor);
+  if (actor.platform === 'system') return person;
+  if (!isAdmin(repos, settings, person)) {
+    throw new DomainError(
+      'FORBIDDEN',
+      `Only license admins can ${doing}. If you need this done, ask one of your license admins.`,
+    );
+  }
+  return person;
+}

@@ -1,0 +1,26 @@
+import type { Clock, Store } from './ports.js';
+import type { Actor } from './model.js';
+
+export interface DomainSettings {
+  /** how long an invitation stays open (INVITE_TTL) */
+  inviteTtlMs: number;
+  /** base of every personalized link (PUBLIC_BASE_URL) */
+  publicBaseUrl: string;
+  /** ATLAS_ADMINS: platform user ids or emails */
+  configuredAdmins: readonly string[];
+  /** whether an admin channel is configured; without one, admin notices go to the inviter's DM */
+  hasAdminChannel: boolean;
+}
+
+export interface DomainDeps {
+  store: Store;
+  clock: Clock;
+  settings: DomainSettings;
+}
+
+/** What every verb receives: its dependencies, who acts, and its input. */
+export interface VerbArgs<I> {
+  deps: DomainDeps;
+  actor: Actor;
+  input: I;
+}

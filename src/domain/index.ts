@@ -1,0 +1,28 @@
+export * from './model.js';
+export * from './errors.js';
+export * from './ports.js';
+export * from './context.js';
+export * from './outbox-messages.js';
+export * from './words.js';
+export * from './tokens.js';
+export * from './validation.js';
+export { isAdmin } from './authz.js';
+export { identifySlackUser, identifyEmail, nameOf, isReachable, rememberSlackUser } from './people.js';
+export { addLicense } from './add-license.js';
+export { listLicenses } from './list-licenses.js';
+export { inviteToLicense, type InviteOutcome, type InviteResult } from './invite-to-license.js';
+export { acceptInvitation, type AcceptResult } from './accept-invitation.js';
+export { declineInvitation } from './decline-invitation.js';
+export { revokeInvitation } from './revoke-invitation.js';
+export { resendInvitation } from './resend-invitation.js';
+export { listPending, type PendingItem } from './list-pending.js';
+export { personStatus, type PersonStatus } from './person-status.js';
+export { addAdmin, removeAdmin } from './manage-admins.js';
+export {
+  openInvitationLink,
+  inviteeOfLink,
+  requestAcceptConfirmation,
+  CONFIRMATION_COOLDOWN_MS,
+  type InvitationPage,
+  type ConfirmationOutcome,
+} from './invitation-link.js';

@@ -1,0 +1,84 @@
+/** The platform-neutral nouns of the domain. Times are epoch milliseconds. */
+
+export type Platform = 'slack' | 'teams' | 'system';
+
+/** Who is acting, mapped at the edge from a platform identity to a known person. */
+export interface Actor {
+  platform: Platform;
+  /** the platform's own user id (Slack `U…`), kept for the audit log */
+  userId: string;
+  personId: number;
+}
+
+export interface Person {
+  id: number;
+  email: string | null;
+  slackTeamId: string | null;
+  slackUserId: string | null;
+  slackDmChannel: string | null;
+  displayName: string | null;
+  tz: string | null;
+}
+
+export interface License {
+  id: number;
+  name: string;
+  seats: number;
+  createdAt: number;
+}
+
+export interface LicenseUsage {
+  license: License;
+  /** seats held by people who accepted */
+  occupied: number;
+  /** seats held for pending invitations (a pending invitation reserves its seat) */
+  reserved: number;
+}
+
+export type InvitationStatus = 'pending' | 'accepted' | 'declined' | 'revoked' | 'expired';
+
+export interface Invitation {
+  id: number;
+  kind: 'license';
+  licenseId: number;
+  inviteeId: number;
+  inviteeEmail: string | null;
+  inviterId: number;
+  status: InvitationStatus;
+  tokenHash: string;
+  platform: Platform;
+  createdAt: number;
+  sentAt: number;
+  expiresAt: number;
+  remindersSent: number;
+  lastRemindedAt: number | null;
+  confirmRequestedAt: number | null;
+  decidedAt: number | null;
+  decidedBy: number | null;
+  dmChannel: string | null;
+  dmTs: string | null;
+}
+
+export interface Seat {
+  id: number;
+  licenseId: number;
+  personId: number;
+  email: string | null;
+  invitationId: number | null;
+  status: 'occupied' | 'released';
+  occupiedAt: number;
+}
+
+export interface AuditEntry {
+  at: number;
+  platform: Platform;
+  actorUserId: string | null;
+  actorPersonId: number | null;
+  action: string;
+  subjectType: 'license' | 'invitation' | 'seat' | 'admin' | 'person';
+  subjectId: number | null;
+  details?: Record<string, unknown>;
+}
+
+/** The system itself, for jobs and automatic changes. */
+export const SYSTEM_ACTOR: Actor = { platform: 'system', userId: 'system', personId: 0 };

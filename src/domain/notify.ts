@@ -1,0 +1,22 @@
+import type { Invitation } from './model.js';
+import type { OutboxMessage } from './outbox-messages.js';
+import type { Repositories } from './ports.js';
+import type { DomainSettings } from './context.js';
+
+/**
+ * Admin notices go to the admin channel when there is one; without it, the inviter hears directly,
+ * so nothing an admin should know is ever dropped.
+ */
+export function notifyAdmins(
+  repos: Repositories,
+  settings: DomainSettings,
+  inv: Pick<Invitation, 'inviterId'>,
+  message: OutboxMessage,
+  at: number,
+): void {
+  if (settings.hasAdminChannel) repos.outbox.enqueue({ type: 'admin_channel' }, message, at);
+  else repos.outbox.enqueue({ type: 'person', personId: inv.inviterId }, message, at);
+}
+
+export const tellPerson = (repos: Repositories, personId: number, message: OutboxMessage, at: number): number =>
+  repos.outbox.enqueue({ type: 'person', personId }, message, at);

@@ -1,0 +1,29 @@
+import type { License } from './model.js';
+import type { Repositories } from './ports.js';
+import { DomainError } from './errors.js';
+
+/** The pool a command means: the one named, or the only one there is. */
+export function pickLicense(repos: Repositories, name: string | undefined | null): License {
+  const all = repos.licenses.list();
+  if (name && name.trim()) {
+    const found = repos.licenses.byName(name.trim());
+    if (found) return found;
+    const names = all.map((l) => `"${l.name}"`).join(', ');
+    throw new DomainError(
+      'NOT_FOUND',
+      all.length
+        ? `There is no license called "${name.trim()}". The licenses are: ${names}.`
+        : `There is no license called "${name.trim()}", and no license pool exists yet.`,
+      { licenses: all.map((l) => l.name) },
+    );
+  }
+  if (all.length === 1) return all[0]!;
+  if (all.length === 0) {
+    throw new DomainError('NO_LICENSE', 'There is no license pool yet. An admin can create one with `/atlas license add "<name>" <seats>`.');
+  }
+  throw new DomainError(
+    'LICENSE_REQUIRED',
+    `There are ${all.length} licenses; say which one with \`to "<license>"\`: ${all.map((l) => `"${l.name}"`).join(', ')}.`,
+    { licenses: all.map((l) => l.name) },
+  );
+}

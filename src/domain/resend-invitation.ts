@@ -1,0 +1,38 @@
+import type { VerbArgs } from './context.js';
+import type { InvitationSnapshot } from './outbox-messages.js';
+import { audit } from './audit.js';
+import { DomainError } from './errors.js';
+import { isExpired, loadInvitation, requireAdminOrInviter, requirePending } from './invitation-guards.js';
+import { notifyAdmins, tellPerson } from './notify.js';
+import { actorPerson } from './authz.js';
+import { isReachable, nameOf } from './people.js';
+import { snapshotOf } from './snapshot.js';
+import { invitationLink, mintToken } from './tokens.js';
+
+/**
+ * Sends a pending invitation again with a fresh link. The old link stops working at once (only the
+ * new token's hash is kept), so a link that went astray is dead after a resend.
+ */
+export async function resendInvitation({ deps, actor, input }: VerbArgs<{ invitationId: number }>): Promise<{ invitation: InvitationSnapshot; reachable: boolean }> {
+  const { store, clock, settings } = deps;
+  return store.transaction((repos) => {
+    const now = clock.now();
+    const inv = loadInvitation(repos, input.invitationId);
+    requireAdminOrInviter(repos, settings, inv, actor, 'resend');
+    requirePending(inv);
+    if (isExpired(inv, now)) {
+      throw new DomainError('EXPIRED', `Invitation #${inv.id} has expired. Invite the person again to send a new one.`);
+    }
+    const { token, hash } = mintToken();
+    repos.invitations.update(inv.id, { tokenHash: hash, sentAt: now });
+    audit(repos, actor, now, 'invitation.resent', { type: 'invitation', id: inv.id });
+    const snap = snapshotOf(repos, inv);
+    const link = invitationLink(settings.publicBaseUrl, token);
+    const invitee = repos.people.byId(inv.inviteeId);
+    const reachable = invitee ? isReachable(invitee) : false;
+    if (reachable) tellPerson(repos, inv.inviteeId, { type: 'license_invitation', invitation: snap, link, resent: true }, now);
+    else tellPerson(repos, actor.personId || inv.inviterId, { type: 'forward_link', invitation: snap, link }, now);
+    notifyAdmins(repos, settings, inv, { type: 'admin_invitation_event', event: 'resent', invitation: snap, actorName: nameOf(actorPerson(repos, actor)) }, now);
+    return { invitation: snap, reachable };
+  });
+}

@@ -1,0 +1,68 @@
+/**
+ * The words that keep a license seat and project access apart. Every platform says the same thing,
+ * so they live here once; renderers only add styling.
+ */
+import type { InvitationStatus } from './model.js';
+
+export const PRODUCT = 'ATLAS.ti';
+
+export const SEAT_GIVES = `A license seat lets you use ${PRODUCT}: sign in with your account email and the software is yours to use.`;
+
+export const SEAT_DOES_NOT_GIVE =
+  "A seat does *not* give you access to anyone's project or data. A project is shared separately, by its owner, with a project invitation.";
+
+export const HOW_TO_GET_PROJECT =
+  'To work on a colleague\'s project, ask its owner to share it with you (they use `/atlas share-project`). You need a seat first, and they need your exact account email: it is case sensitive.';
+
+export const SEAT_VS_PROJECT = [
+  `*License seat*: the right to use ${PRODUCT}. Given by a license admin. Shares no project and no data.`,
+  "*Project access*: one project's data, shared by that project's owner. You must already hold a seat, and the owner must use your exact account email (it is case sensitive).",
+  '*Web* projects add you as a member and sync everyone\'s changes in real time. *Desktop* projects are handed over as your own copy: nothing syncs, and you send an updated copy back for the owner to merge.',
+];
+
+const STATE_SENTENCES: Record<InvitationStatus, string> = {
+  pending: 'is waiting for an answer',
+  accepted: 'was already accepted',
+  declined: 'was declined',
+  revoked: 'was withdrawn by an admin',
+  expired: 'has expired',
+};
+
+export const stateSentence = (s: InvitationStatus): string => STATE_SENTENCES[s];
+
+export const STATUS_LABEL: Record<InvitationStatus, string> = {
+  pending: 'Waiting for an answer',
+  accepted: 'Accepted',
+  declined: 'Declined',
+  revoked: 'Withdrawn',
+  expired: 'Expired',
+};
+
+/** `used/seats`, where used counts occupied seats and seats reserved by pending invitations. */
+export function usageLine(u: { occupied: number; reserved: number; seats: number }): string {
+  const used = u.occupied + u.reserved;
+  const parts = [`${used}/${u.seats} seats used`];
+  if (u.reserved > 0) parts.push(`${u.occupied} taken, ${u.reserved} held for pending invitations`);
+  if (used >= u.seats) parts.push('full');
+  return parts.join(' · ');
+}
+
+export function formatDate(ms: number, tz?: string | null): string {
+  const opts: Intl.DateTimeFormatOptions = { year: 'numeric', month: 'short', day: 'numeric' };
+  try {
+    return new Intl.DateTimeFormat('en-GB', { ...opts, ...(tz ? { timeZone: tz } : { timeZone: 'UTC' }) }).format(ms);
+  } catch {
+    return new Intl.DateTimeFormat('en-GB', { ...opts, timeZone: 'UTC' }).format(ms);
+  }
+}
+
+export function ago(fromMs: number, nowMs: number): string {
+  const s = Math.max(0, Math.round((nowMs - fromMs) / 1000));
+  if (s < 90) return 'just now';
+  const m = Math.round(s / 60);
+  if (m < 90) return `${m} minutes ago`;
+  const h = Math.round(m / 60);
+  if (h < 36) return `${h} hours ago`;
+  const d = Math.round(h / 24);
+  return d === 1 ? '1 day ago' : `${d} days ago`;
+}

@@ -1,0 +1,84 @@
+/**
+ * `/atlas` and its subcommands. The table below is the whole command set, and the help text is
+ * made from it.
+ */
+import type { App } from '@slack/bolt';
+import type { SlackHandlerContext, SlackMessage } from '../context.js';
+import { tokenize, textOf } from '../parse.js';
+import { adminCommand } from './admin.js';
+import { helpCommand } from './help.js';
+import { inviteLicenseCommand } from './invite-license.js';
+import { licenseCommand } from './license.js';
+import { licensesCommand } from './licenses.js';
+import { pendingCommand } from './pending.js';
+import { resendCommand } from './resend.js';
+import { revokeCommand } from './revoke.js';
+import { statusCommand } from './status.js';
+import type { SubCommand } from './types.js';
+
+export const SLASH_COMMAND = '/atlas';
+
+export const COMMANDS: SubCommand[] = [
+  helpCommand(() => COMMANDS),
+  inviteLicenseCommand,
+  pendingCommand,
+  statusCommand,
+  licensesCommand,
+  licenseCommand,
+  resendCommand,
+  revokeCommand,
+  adminCommand,
+];
+
+const byName = new Map(COMMANDS.map((c) => [c.name, c]));
+
+/** The closest command name, for a typo ("invite-lisence" → "invite-license"). */
+function closest(word: string): string | undefined {
+  const dist = (a: string, b: string) => {
+    const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+    for (let j = 1; j <= b.length; j++) d[0]![j] = j;
+    for (let i = 1; i <= a.length; i++)
+      for (let j = 1; j <= b.length; j++)
+        d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    return d[a.length]![b.length]!;
+  };
+  let best: { name: string; d: number } | undefined;
+  for (const name of byName.keys()) {
+    const d = dist(word, name);
+    if (!best || d < best.d) best = { name, d };
+  }
+  return best && best.d <= Math.max(2, Math.floor(word.length / 3)) ? best.name : undefined;
+}
+
+export function registerCommands(app: App, ctx: SlackHandlerContext): void {
+  app.command(SLASH_COMMAND, async ({ ack, command, respond, client }) => {
+    // ack first, always: everything after this may be slow (Slack lookups, the database)
+    await ack();
+    const reply = async (m: SlackMessage) => {
+      await respond({ response_type: 'ephemeral', text: m.text, blocks: m.blocks });
+    };
+    const [first, ...rest] = tokenize(command.text ?? '');
+    const word = first ? textOf(first).toLowerCase() : 'help';
+    const sub = byName.get(word);
+    try {
+      if (!sub) {
+        const guess = closest(word);
+        await reply(ctx.views.text(`I don't know the command "${word}".${guess ? ` Did you mean \`/atlas ${guess}\`?` : ''} Here is what I can do:`, 'thinking_face'));
+        await reply(ctx.views.help(COMMANDS));
+        return;
+      }
+      let actor: Awaited<ReturnType<typeof ctx.directory.actor>> | undefined;
+      await sub.run({
+        ctx,
+        command,
+        tokens: rest,
+        client,
+        actor: async () => (actor ??= await ctx.directory.actor(command.team_id, command.user_id)),
+        reply,
+      });
+    } catch (e) {
+      if (!(e instanceof Error && e.name === 'DomainError')) ctx.logger.error(`/atlas ${word} failed`, e);
+      await reply(ctx.views.error(e)).catch((err: unknown) => ctx.logger.error('could not answer the command', err));
+    }
+  });
+}

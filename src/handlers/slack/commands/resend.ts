@@ -1,0 +1,21 @@
+import { resendInvitation } from '../../../domain/index.js';
+import { invitationIdFrom } from './invitation-id.js';
+import type { SubCommand } from './types.js';
+
+export const resendCommand: SubCommand = {
+  name: 'resend',
+  usage: 'resend <id>',
+  summary: 'send a pending invitation again, with a fresh link (the old link stops working)',
+  adminOnly: true,
+  run: async ({ ctx, tokens, actor, reply }) => {
+    const r = await resendInvitation({ deps: ctx.deps, actor: await actor(), input: { invitationId: invitationIdFrom(tokens, 'resend') } });
+    await reply(
+      ctx.views.text(
+        r.reachable
+          ? `Sent ${r.invitation.inviteeName} a fresh invitation to ${r.invitation.licenseName} (#${r.invitation.invitationId}). The old link no longer works.`
+          : `${r.invitation.inviteeName} is not in Slack, so I sent you a fresh link for invitation #${r.invitation.invitationId} to forward. The old link no longer works.`,
+        'repeat',
+      ),
+    );
+  },
+};

@@ -1,0 +1,14 @@
+import { revokeInvitation } from '../../../domain/index.js';
+import { invitationIdFrom } from './invitation-id.js';
+import type { SubCommand } from './types.js';
+
+export const revokeCommand: SubCommand = {
+  name: 'revoke',
+  usage: 'revoke <id>',
+  summary: 'withdraw a pending invitation; its link stops working and its seat is free again',
+  adminOnly: true,
+  run: async ({ ctx, tokens, actor, reply }) => {
+    const r = await revokeInvitation({ deps: ctx.deps, actor: await actor(), input: { invitationId: invitationIdFrom(tokens, 'revoke') } });
+    await reply(ctx.views.text(`Withdrew invitation #${r.invitation.invitationId} (${r.invitation.inviteeName}, ${r.invitation.licenseName}). The seat is free again.`, 'wastebasket'));
+  },
+};

@@ -1,0 +1,64 @@
+/**
+ * What Slack listeners are given by the bot: the domain's dependencies, a way to turn a Slack user
+ * into an actor, and the views (Block Kit renderers) that live in src/bot.
+ */
+import type { KnownBlock, ModalView } from '@slack/types';
+import type {
+  AcceptResult,
+  Actor,
+  DomainDeps,
+  InvitationSnapshot,
+  InviteResult,
+  LicenseUsage,
+  PendingItem,
+  Person,
+  PersonStatus,
+} from '../../domain/index.js';
+
+export interface SlackMessage {
+  text: string;
+  blocks: KnownBlock[];
+}
+
+/** One `/atlas` subcommand as the help text shows it. */
+export interface CommandHelp {
+  usage: string;
+  summary: string;
+  adminOnly: boolean;
+}
+
+export interface SlackViews {
+  help(commands: CommandHelp[]): SlackMessage;
+  licenses(usages: LicenseUsage[]): SlackMessage;
+  licenseAdded(usage: LicenseUsage): SlackMessage;
+  inviteResult(result: InviteResult): SlackMessage;
+  pending(items: PendingItem[], now: number): SlackMessage;
+  status(status: PersonStatus, now: number): SlackMessage;
+  acceptResult(result: AcceptResult): SlackMessage;
+  invitationState(invitation: InvitationSnapshot): SlackMessage;
+  /** a short answer: the words are escaped by the view */
+  text(words: string, emoji?: string): SlackMessage;
+  /** an error for a person: a domain error's words, or a generic apology */
+  error(e: unknown): SlackMessage;
+  inviteModal(licenses: LicenseUsage[]): ModalView;
+  /** the form replaced by a message (progress, then the result) */
+  modalMessage(title: string, message: SlackMessage): ModalView;
+}
+
+/** A Slack user id resolved to a person, or the reason it could not be. */
+export type UserLookup = { ok: true; person: Person } | { ok: false; reason: 'not_found' | 'bot' | 'deactivated'; label: string };
+
+export interface SlackDirectoryPort {
+  /** the person behind a Slack user, fetched from Slack the first time and remembered */
+  actor(teamId: string, userId: string): Promise<Actor>;
+  user(teamId: string, userId: string): Promise<UserLookup>;
+  /** an account email: the Slack user with that email when there is one, else a person known by the email only */
+  email(teamId: string, email: string): Promise<Person>;
+}
+
+export interface SlackHandlerContext {
+  deps: DomainDeps;
+  directory: SlackDirectoryPort;
+  views: SlackViews;
+  logger: { warn(msg: string, extra?: unknown): void; error(msg: string, extra?: unknown): void };
+}

@@ -1,0 +1,47 @@
+import { DomainError, parseEmail, type Person } from '../../domain/index.js';
+import type { SlackHandlerContext } from './context.js';
+import type { Token } from './parse.js';
+
+export interface NamedPerson {
+  person: Person;
+  /** the email as typed, when the person was named by email */
+  email?: string;
+}
+
+export interface PeopleResolution {
+  people: NamedPerson[];
+  /** what could not be used, in words for the person who typed it */
+  problems: string[];
+}
+
+/** Turns mentions and emails into people; says plainly what it could not use and why. */
+export async function resolvePeople(ctx: SlackHandlerContext, teamId: string, tokens: Token[]): Promise<PeopleResolution> {
+  const people: NamedPerson[] = [];
+  const problems: string[] = [];
+  for (const t of tokens) {
+    if (t.kind === 'user') {
+      const r = await ctx.directory.user(teamId, t.id);
+      if (r.ok) people.push({ person: r.person });
+      else if (r.reason === 'bot') problems.push(`${r.label} is a bot, not a person.`);
+      else if (r.reason === 'deactivated') problems.push(`${r.label} has left this workspace.`);
+      else problems.push(`I could not find ${r.label} in this workspace.`);
+    } else if (t.kind === 'email') {
+      const email = parseEmail(t.email);
+      if (!email) problems.push(`"${t.email}" is not a valid email address; check it for typos.`);
+      else people.push({ person: await ctx.directory.email(teamId, email), email });
+    } else if (t.kind === 'usergroup' || t.kind === 'channel') {
+      problems.push(`${t.raw} names a ${t.kind === 'usergroup' ? 'user group' : 'channel'}; for now, mention the people in it one by one or give their emails.`);
+    } else {
+      problems.push(`"${t.raw}" is neither a mention (@name) nor an email address.`);
+    }
+  }
+  return { people, problems };
+}
+
+/** Exactly one person, for commands like `status @alice`. */
+export async function resolveOnePerson(ctx: SlackHandlerContext, teamId: string, tokens: Token[], usage: string): Promise<NamedPerson> {
+  const r = await resolvePeople(ctx, teamId, tokens);
+  if (r.problems.length) throw new DomainError('INVALID_INPUT', r.problems.join(' '));
+  if (r.people.length !== 1) throw new DomainError('INVALID_INPUT', `Name one person: ${usage}.`);
+  return r.people[0]!;
+}

@@ -1,0 +1,85 @@
+/**
+ * The invite-to-license form. Field problems are answered inside the form (response_action:
+ * "errors"); once it is valid the form closes at once and the invitations are made after the ack.
+ */
+import type { App } from '@slack/bolt';
+import { z } from 'zod';
+import { inviteToLicense, isDomainError, parseEmail } from '../../../domain/index.js';
+import { INVITE_MODAL, VIEWS } from '../action-ids.js';
+import type { SlackHandlerContext, SlackMessage } from '../context.js';
+
+const stateSchema = z.object({
+  [INVITE_MODAL.license.block]: z
+    .object({ [INVITE_MODAL.license.action]: z.object({ selected_option: z.object({ value: z.string() }).nullish() }) })
+    .optional(),
+  [INVITE_MODAL.users.block]: z
+    .object({ [INVITE_MODAL.users.action]: z.object({ selected_users: z.array(z.string()).nullish() }) })
+    .optional(),
+  [INVITE_MODAL.emails.block]: z.object({ [INVITE_MODAL.emails.action]: z.object({ value: z.string().nullish() }) }).optional(),
+});
+
+export interface InviteForm {
+  licenseName: string | null;
+  userIds: string[];
+  emails: string[];
+}
+
+/** Reads and checks the form; field errors are keyed by block id, as Slack wants them. */
+export function readInviteForm(values: unknown): { form: InviteForm } | { errors: Record<string, string> } {
+  const parsed = stateSchema.safeParse(values);
+  if (!parsed.success) return { errors: { [INVITE_MODAL.users.block]: 'The form came back in a shape I did not expect. Please try again.' } };
+  const s = parsed.data;
+  const licenseName = s[INVITE_MODAL.license.block]?.[INVITE_MODAL.license.action]?.selected_option?.value ?? null;
+  const userIds = s[INVITE_MODAL.users.block]?.[INVITE_MODAL.users.action]?.selected_users ?? [];
+  const rawEmails = (s[INVITE_MODAL.emails.block]?.[INVITE_MODAL.emails.action]?.value ?? '')
+    .split(/[\s,;]+/)
+    .map((e) => e.trim())
+    .filter(Boolean);
+  const errors: Record<string, string> = {};
+  const bad = rawEmails.filter((e) => !parseEmail(e));
+  if (bad.length) errors[INVITE_MODAL.emails.block] = `Not an email address: ${bad.slice(0, 3).join(', ')}${bad.length > 3 ? '…' : ''}. Fix or remove it.`;
+  if (!userIds.length && !rawEmails.length) errors[INVITE_MODAL.users.block] = 'Pick at least one person, or type an email below.';
+  if (Object.keys(errors).length) return { errors };
+  return { form: { licenseName, userIds, emails: rawEmails } };
+}
+
+export function registerInviteLicenseModal(app: App, ctx: SlackHandlerContext): void {
+  app.view(VIEWS.inviteLicense, async ({ ack, body, view, client }) => {
+    const read = readInviteForm(view.state.values);
+    if ('errors' in read) {
+      await ack({ response_action: 'errors', errors: read.errors });
+      return;
+    }
+    // the form turns into a progress note at once, and into the result when the work is done
+    await ack({ response_action: 'update', view: ctx.views.modalMessage('Invite to a license', ctx.views.text('Sending the invitations…', 'hourglass_flowing_sand')) });
+    const teamId = body.user.team_id ?? body.team?.id ?? '';
+    const shown: SlackMessage[] = [];
+    const show = (m: SlackMessage) => shown.push(m);
+    try {
+      const actor = await ctx.directory.actor(teamId, body.user.id);
+      const invitees = [];
+      const problems: string[] = [];
+      for (const id of read.form.userIds) {
+        const r = await ctx.directory.user(teamId, id);
+        if (r.ok) invitees.push({ personId: r.person.id });
+        else problems.push(`${r.label}: ${r.reason === 'bot' ? 'a bot, not a person' : r.reason === 'deactivated' ? 'has left the workspace' : 'not found'}.`);
+      }
+      for (const email of read.form.emails) invitees.push({ personId: (await ctx.directory.email(teamId, email)).id, email });
+      const result = await inviteToLicense({ deps: ctx.deps, actor, input: { licenseName: read.form.licenseName, invitees } });
+      show(ctx.views.inviteResult(result));
+      if (problems.length) show(ctx.views.text(`Not invited: ${problems.join(' ')}`, 'warning'));
+    } catch (e) {
+      if (!isDomainError(e)) ctx.logger.error('invite form failed', e);
+      show(ctx.views.error(e));
+    }
+    const result: SlackMessage = { text: shown.map((m) => m.text).join('\n'), blocks: shown.flatMap((m) => m.blocks) };
+    try {
+      await client.views.update({ view_id: body.view.id, view: ctx.views.modalMessage('Invite to a license', result) });
+    } catch {
+      // the admin closed the form already: the result goes to their DM instead
+      await client.chat
+        .postMessage({ channel: body.user.id, text: result.text, blocks: result.blocks })
+        .catch((err: unknown) => ctx.logger.error('could not tell the admin the result of the invite form', err));
+    }
+  });
+}
