@@ -20,7 +20,8 @@ interface SlackUser {
 }
 
 const displayNameOf = (u: SlackUser): string | null =>
-  u.profile?.display_name || u.profile?.real_name || u.real_name || u.name || null;
+  // the full name reads best in an admin's list; the chosen display name is the fallback
+  u.profile?.real_name || u.real_name || u.profile?.display_name || u.name || null;
 
 export class SlackDirectory implements SlackDirectoryPort {
   constructor(

@@ -3,8 +3,7 @@
  * /slack/events signature-verified by Bolt) or over Socket Mode, with every listener registered
  * from src/handlers/slack.
  */
-import bolt from '@slack/bolt';
-import type { App as BoltApp, Logger as BoltLogger, LogLevel as BoltLogLevel } from '@slack/bolt';
+import { App, ExpressReceiver, LogLevel, SocketModeReceiver, type Logger as BoltLogger } from '@slack/bolt';
 import { WebClient, type WebClientOptions } from '@slack/web-api';
 import type { Application } from 'express';
 import type { DomainDeps } from '../../domain/index.js';
@@ -15,7 +14,6 @@ import { SlackDirectory } from './directory.js';
 import { slackViews } from './render/replies.js';
 import { slackErrorCode } from './slack-errors.js';
 
-const { App, ExpressReceiver, SocketModeReceiver, LogLevel } = bolt;
 
 type SlackConfig = NonNullable<Config['slack']>;
 
@@ -24,13 +22,13 @@ export class SlackStartError extends Error {
 }
 
 function boltLogger(logger: Logger): BoltLogger {
-  let level: BoltLogLevel = LogLevel.INFO;
+  let level = LogLevel.INFO;
   return {
     debug: (...m: unknown[]) => logger.debug(`slack: ${m.map(String).join(' ')}`),
     info: (...m: unknown[]) => logger.info(`slack: ${m.map(String).join(' ')}`),
     warn: (...m: unknown[]) => logger.warn(`slack: ${m.map(String).join(' ')}`),
     error: (...m: unknown[]) => logger.error(`slack: ${m.map(String).join(' ')}`),
-    setLevel: (l: BoltLogLevel) => {
+    setLevel: (l: LogLevel) => {
       level = l;
     },
     getLevel: () => level,
@@ -39,7 +37,7 @@ function boltLogger(logger: Logger): BoltLogger {
 }
 
 export interface SlackRuntime {
-  app: BoltApp;
+  app: App;
   /** the client the outbox delivers with: it never retries by itself, the outbox does */
   deliveryClient: WebClient;
   directory: SlackDirectory;

@@ -1,0 +1,133 @@
+/**
+ * Starts the real bot (startBot, the same path as `npm start`) on a free port against the Slack
+ * stand-in, with its own SQLite file, and drives it with signed requests.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../src/bot/config.js';
+import { createLogger } from '../../src/bot/logger.js';
+import { startBot, type RunningBot } from '../../src/bot/server.js';
+import { blockActionPayload, interactiveBody, postSigned, slashCommandBody, viewSubmissionPayload, fakeTriggerId } from './slack-requests.js';
+import { startSlackStandIn, STANDIN_TEAM_ID, type RecordedCall, type SlackStandIn } from './slack-standin.js';
+
+export const SECRET = 'test-signing-secret-0123456789abcdef';
+export const ADMIN = { id: 'UADMIN', name: 'ada', real_name: 'Ada Admin', email: 'ada@uni.edu', tz: 'Europe/Berlin' };
+export const ALICE = { id: 'UALICE', name: 'alice', real_name: 'Alice Smith', email: 'Alice.Smith@uni.edu', tz: 'America/New_York' };
+export const BOB = { id: 'UBOB', name: 'bob', real_name: 'Bob Jones', email: 'bob@uni.edu', tz: 'Europe/London' };
+export const MALLORY = { id: 'UMALLORY', name: 'mallory', real_name: 'Mallory', email: 'mallory@uni.edu' };
+export const ADMIN_CHANNEL = 'CADMINS';
+
+export interface TestBot {
+  bot: RunningBot;
+  slack: SlackStandIn;
+  dir: string;
+  logs: string[];
+  env: Record<string, string>;
+  command(userId: string, text: string, opts?: { trigger_id?: string }): Promise<{ status: number; reply: RecordedCall | undefined }>;
+  click(userId: string, actionId: string, value: string, opts?: { channel_id?: string; message_ts?: string }): Promise<{ status: number; reply: RecordedCall | undefined }>;
+  submitView(userId: string, callbackId: string, values: Record<string, Record<string, unknown>>): Promise<{ status: number; json?: any }>;
+  /** waits until the outbox has nothing left that is due */
+  drained(): Promise<void>;
+  restart(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startTestBot(opts: { env?: Record<string, string>; slack?: SlackStandIn; dir?: string; now?: () => number } = {}): Promise<TestBot> {
+  const slack = opts.slack ?? (await startSlackStandIn());
+  for (const u of [ADMIN, ALICE, BOB, MALLORY]) slack.addUser(u);
+  const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'atlas-bot-'));
+  const env: Record<string, string> = {
+    PORT: '0',
+    DATABASE_URL: `file:${join(dir, 'bot.sqlite')}`,
+    PUBLIC_BASE_URL: 'https://bot.example.edu',
+    SLACK_BOT_TOKEN: 'xoxb-test-token',
+    SLACK_SIGNING_SECRET: SECRET,
+    SLACK_API_URL: slack.apiUrl,
+    ATLAS_ADMINS: ADMIN.id,
+    ATLAS_ADMIN_CHANNEL: ADMIN_CHANNEL,
+    OUTBOX_POLL_MS: '50',
+    LOG_LEVEL: 'info',
+    ...opts.env,
+  };
+  const logs: string[] = [];
+  const start = () => startBot(loadConfig(env), { logger: createLogger('debug', (l) => logs.push(l)), ...(opts.now ? { now: opts.now } : {}) });
+  let bot = await start();
+
+  const responseCall = async (url: string) => slack.waitFor((c) => c.method === 'response_url' && c.url === url, 5000).catch(() => undefined);
+
+  const t: TestBot = {
+    get bot() {
+      return bot;
+    },
+    slack,
+    dir,
+    logs,
+    env,
+    async command(userId, text, o = {}) {
+      const response_url = slack.responseUrl();
+      const body = slashCommandBody({ text, user_id: userId, team_id: STANDIN_TEAM_ID, response_url, trigger_id: o.trigger_id ?? fakeTriggerId() });
+      const res = await postSigned(`${bot.url}/slack/events`, SECRET, body);
+      return { status: res.status, reply: res.status === 200 ? await responseCall(response_url) : undefined };
+    },
+    async click(userId, actionId, value, o = {}) {
+      const response_url = slack.responseUrl();
+      const payload = blockActionPayload({ user_id: userId, team_id: STANDIN_TEAM_ID, action_id: actionId, value, response_url, ...o });
+      const res = await postSigned(`${bot.url}/slack/events`, SECRET, interactiveBody(payload));
+      return { status: res.status, reply: res.status === 200 ? await responseCall(response_url) : undefined };
+    },
+    async submitView(userId, callbackId, values) {
+      const payload = viewSubmissionPayload({ user_id: userId, team_id: STANDIN_TEAM_ID, callback_id: callbackId, values });
+      const res = await postSigned(`${bot.url}/slack/events`, SECRET, interactiveBody(payload));
+      return { status: res.status, ...(res.json !== undefined ? { json: res.json } : {}) };
+    },
+    async drained() {
+      const deadline = Date.now() + 8000;
+      for (;;) {
+        const due = bot.database.sqlite
+          .prepare(`SELECT COUNT(*) AS n FROM outbox WHERE status = 'pending' AND next_attempt_at <= ?`)
+          .get(Date.now() + 100) as { n: number };
+        if (due.n === 0) return;
+        if (Date.now() > deadline) throw new Error(`outbox still has ${due.n} due messages`);
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    },
+    async restart() {
+      await bot.stop();
+      bot = await start();
+    },
+    async close() {
+      await bot.stop();
+      if (!opts.slack) await slack.close();
+      if (!opts.dir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return t;
+}
+
+/** The text of every block of a Slack message, for assertions on what a person reads. */
+export function textOf(args: Record<string, any> | undefined): string {
+  if (!args) return '';
+  const parts: string[] = [String(args.text ?? '')];
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) {
+        if (k === 'text' && typeof x === 'string') parts.push(x);
+        else walk(x);
+      }
+    }
+  };
+  walk(args.blocks);
+  return parts.join('\n');
+}
+
+/** Every button (action_id, value) of a message. */
+export function buttonsOf(args: Record<string, any> | undefined): { action_id: string; value: string; text: string }[] {
+  const out: { action_id: string; value: string; text: string }[] = [];
+  for (const b of (args?.blocks ?? []) as any[]) {
+    if (b.type === 'actions') for (const e of b.elements) if (e.type === 'button') out.push({ action_id: e.action_id, value: e.value, text: e.text.text });
+    if (b.accessory?.type === 'button') out.push({ action_id: b.accessory.action_id, value: b.accessory.value, text: b.accessory.text.text });
+  }
+  return out;
+}
