@@ -105,8 +105,13 @@ export async function startTestBot(opts: { env?: Record<string, string>; slack?:
   return t;
 }
 
-/** The text of every block of a Slack message, for assertions on what a person reads. */
+/** What a person reads: the text of every block, with Slack's &amp; &lt; &gt; shown as & < >. */
 export function textOf(args: Record<string, any> | undefined): string {
+  return rawTextOf(args).replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+}
+
+/** The text of every block exactly as sent to Slack (escaped). */
+export function rawTextOf(args: Record<string, any> | undefined): string {
   if (!args) return '';
   const parts: string[] = [String(args.text ?? '')];
   const walk = (v: unknown): void => {

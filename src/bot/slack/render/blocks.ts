@@ -51,8 +51,13 @@ export interface SlackMessage {
   blocks: KnownBlock[];
 }
 
-/** A message never exceeds Block Kit's 50 blocks; what does not fit is summarised in the last one. */
-export function message(text: string, blocks: KnownBlock[]): SlackMessage {
+/**
+ * A message: `text` is the notification fallback, written plain by the renderers and escaped here
+ * (Slack parses it like mrkdwn, so a name could otherwise ping a whole channel). It never exceeds
+ * Block Kit's 50 blocks; what does not fit is summarised in the last one.
+ */
+export function message(plainText: string, blocks: KnownBlock[]): SlackMessage {
+  const text = clip(esc(plainText), 3000);
   if (blocks.length <= 50) return { text, blocks };
   const kept = blocks.slice(0, 49);
   return { text, blocks: [...kept, context(`…and ${blocks.length - 49} more not shown here.`)] };

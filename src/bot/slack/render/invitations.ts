@@ -105,7 +105,8 @@ export function adminInvitationEvent(m: Extract<OutboxMessage, { type: 'admin_in
       ),
     );
   }
-  return message(line.replace(/[*`:]/g, ''), blocks);
+  const plain = `${m.event.replace(/_/g, ' ')}: ${i.inviteeName}, ${i.licenseName} (invitation #${i.invitationId})`;
+  return message(plain, blocks);
 }
 
 export function forwardLink(i: InvitationSnapshot, link: string): SlackMessage {

@@ -1,0 +1,239 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { postSigned, slashCommandBody } from '../support/slack-requests.js';
+import { ADMIN, ADMIN_CHANNEL, ALICE, BOB, MALLORY, SECRET, buttonsOf, rawTextOf, startTestBot, textOf, type TestBot } from '../support/harness.js';
+
+let t: TestBot;
+beforeEach(async () => {
+  t = await startTestBot();
+});
+afterEach(async () => {
+  await t.close();
+});
+
+const dmsTo = (userId: string) => t.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === `D${userId}`);
+const count = (sql: string) => (t.bot.database.sqlite.prepare(sql).get() as { n: number }).n;
+const linkIn = (text: string) => /https:\/\/bot\.example\.edu\/invite\/([A-Za-z0-9_-]{43})/.exec(text)?.[1];
+
+describe('requests Slack did not sign', () => {
+  it('a bad signature gets 401 and changes nothing', async () => {
+    const body = slashCommandBody({ text: 'license add "Hack" 5', user_id: ADMIN.id, response_url: t.slack.responseUrl() });
+    const res = await postSigned(`${t.bot.url}/slack/events`, 'not-the-secret', body);
+    expect(res.status).toBe(401);
+    expect(count('SELECT COUNT(*) AS n FROM licenses')).toBe(0);
+  });
+
+  it('a stale timestamp (a replayed request) gets 401', async () => {
+    const body = slashCommandBody({ text: 'license add "Replay" 5', user_id: ADMIN.id, response_url: t.slack.responseUrl() });
+    const res = await postSigned(`${t.bot.url}/slack/events`, SECRET, body, { timestamp: Math.floor(Date.now() / 1000) - 10 * 60 });
+    expect(res.status).toBe(401);
+    expect(count('SELECT COUNT(*) AS n FROM licenses')).toBe(0);
+  });
+});
+
+describe('who may do what', () => {
+  it('a non-admin cannot invite or add pools, and is told who can', async () => {
+    await t.command(ADMIN.id, 'license add "Campus 2026" 5');
+    const invite = await t.command(MALLORY.id, `invite-license <@${ALICE.id}|alice>`);
+    expect(textOf(invite.reply?.args)).toContain('Only license admins can invite people to a license');
+    const add = await t.command(MALLORY.id, 'license add "Mine" 500');
+    expect(textOf(add.reply?.args)).toContain('Only license admins can create license pools');
+    expect(count('SELECT COUNT(*) AS n FROM invitations')).toBe(0);
+    expect(count('SELECT COUNT(*) AS n FROM licenses')).toBe(1);
+  });
+
+  it('an admin can make someone else an admin, who can then invite', async () => {
+    await t.command(ADMIN.id, 'license add "Campus 2026" 5');
+    const made = await t.command(ADMIN.id, `admin add <@${BOB.id}|bob>`);
+    expect(textOf(made.reply?.args)).toContain('Bob Jones is now a license admin');
+    const invite = await t.command(BOB.id, `invite-license <@${ALICE.id}|alice>`);
+    expect(textOf(invite.reply?.args)).toMatch(/Alice Smith\*: invited \(#1\)/);
+    expect(count("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'admin.added'")).toBe(1);
+  });
+});
+
+describe('inviting', () => {
+  it('inviting someone again answers "already pending since …", offers Resend, and mints no second link', async () => {
+    await t.command(ADMIN.id, 'license add "Campus 2026" 5');
+    await t.command(ADMIN.id, `invite-license <@${ALICE.id}|alice>`);
+    const again = await t.command(ADMIN.id, `invite-license <@${ALICE.id}|alice>`);
+    expect(textOf(again.reply?.args)).toMatch(/already invited, pending since .* \(#1\)/);
+    expect(buttonsOf(again.reply?.args)).toEqual([{ action_id: 'invitation_resend', value: 'inv:1', text: 'Resend to Alice Smith' }]);
+    await t.drained();
+    expect(count('SELECT COUNT(*) AS n FROM invitations')).toBe(1);
+    expect(dmsTo(ALICE.id)).toHaveLength(1);
+  });
+
+  it('a full license is explained to the admin and to the invitee, and nobody is dropped silently', async () => {
+    await t.command(ADMIN.id, 'license add "Tiny" 1');
+    await t.command(ADMIN.id, `invite-license <@${ALICE.id}|alice>`);
+    const full = await t.command(ADMIN.id, `invite-license <@${BOB.id}|bob>`);
+    expect(textOf(full.reply?.args)).toContain('*Bob Jones*: not invited, the license is full');
+    await t.drained();
+    const [bobDm] = dmsTo(BOB.id);
+    expect(textOf(bobDm?.args)).toContain('all 1 seats are taken right now');
+    expect(count("SELECT COUNT(*) AS n FROM invitations WHERE invitee_id = (SELECT id FROM people WHERE slack_user_id = 'UBOB')")).toBe(0);
+    const licenses = await t.command(BOB.id, 'licenses');
+    expect(textOf(licenses.reply?.args)).toContain('*Tiny*: `1/1`');
+  });
+
+  it('several licenses: the pool must be named, and `to "<license>"` picks it', async () => {
+    await t.command(ADMIN.id, 'license add "Campus 2026" 5');
+    await t.command(ADMIN.id, 'license add "Lab" 2');
+    const ambiguous = await t.command(ADMIN.id, `invite-license <@${ALICE.id}|alice>`);
+    expect(textOf(ambiguous.reply?.args)).toContain('There are 2 licenses; say which one with `to "<license>"`');
+    const named = await t.command(ADMIN.id, `invite-license <@${ALICE.id}|alice> to “lab”`);
+    expect(textOf(named.reply?.args)).toContain('*Lab*: 1 invited of 1');
+  });
+
+  it('malformed input gets a clear answer that says what to do next', async () => {
+    await t.command(ADMIN.id, 'license add "Campus 2026" 5');
+    const badEmail = await t.command(ADMIN.id, 'invite-license alice@@uni');
+    expect(textOf(badEmail.reply?.args)).toContain('"alice@@uni" is not a valid email address');
+    expect(textOf(badEmail.reply?.args)).toContain('Tell me who to invite');
+    const badSeats = await t.command(ADMIN.id, 'license add "Big" lots');
+    expect(textOf(badSeats.reply?.args)).toContain('The number of seats must be a whole number');
+    const typo = await t.command(ADMIN.id, 'invite-lisence @alice');
+    expect(textOf(typo.reply?.args)).toContain('Did you mean `/atlas invite-license`?');
+    const badId = await t.command(ADMIN.id, 'revoke twelve');
+    expect(textOf(badId.reply?.args)).toContain('Say which invitation: `/atlas revoke <id>`');
+    const unknown = await t.command(ADMIN.id, 'revoke 999');
+    expect(textOf(unknown.reply?.args)).toContain('There is no invitation #999');
+  });
+
+  it('user text is escaped before it reaches Block Kit', async () => {
+    await t.command(ADMIN.id, 'license add "<!channel> & <https://evil.example|click>" 5');
+    const list = await t.command(ADMIN.id, 'licenses');
+    // both the blocks and the notification text carry it escaped, so Slack shows it as typed and never pings
+    const raw = rawTextOf(list.reply?.args);
+    expect(raw).toContain('*&lt;!channel&gt; &amp; &lt;https://evil.example|click&gt;*: `0/5`');
+    expect(raw).toContain('&lt;!channel&gt; &amp; &lt;https://evil.example|click&gt;: 0/5');
+    expect(raw).not.toContain('<!channel>');
+    expect(raw).not.toContain('<https://evil');
+  });
+
+  it('an email with no Slack account still gets an invitation: the inviter receives the link to forward', async () => {
+    await t.command(ADMIN.id, 'license add "Campus 2026" 5');
+    const r = await t.command(ADMIN.id, 'invite-license <mailto:Carol@Partner.org|Carol@Partner.org>');
+    expect(textOf(r.reply?.args)).toContain('not in this Slack workspace: I sent you their link to forward');
+    await t.drained();
+    const forward = dmsTo(ADMIN.id).find((c) => /forward them this personal link/.test(textOf(c.args)));
+    expect(forward).toBeDefined();
+    const token = linkIn(textOf(forward!.args));
+    expect(token).toBeDefined();
+    const row = t.bot.database.sqlite.prepare('SELECT invitee_email AS e FROM invitations').get() as { e: string };
+    expect(row.e).toBe('Carol@Partner.org');
+    // the page says who it is for and how to accept once they join
+    const html = await (await fetch(`${t.bot.url}/invite/${token}`)).text();
+    expect(html).toContain('<code>Carol@Partner.org</code>');
+    expect(html).toContain('Join Slack with exactly this email');
+  });
+});
+
+describe('the personal link', () => {
+  it('a forwarded link redeems nothing: accepting from the page asks the invitee, in their own DM', async () => {
+    await t.command(ADMIN.id, 'license add "Campus 2026" 5');
+    await t.command(ADMIN.id, `invite-license <@${ALICE.id}|alice>`);
+    await t.drained();
+    const token = linkIn(textOf(dmsTo(ALICE.id)[0]!.args))!;
+
+    // someone else opens Alice's link and presses the button
+    const res = await fetch(`${t.bot.url}/invite/${token}/accept`, { method: 'POST' });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('a confirmation is waiting in Slack, in the direct messages of the person this invitation is for');
+    await t.drained();
+    expect(count("SELECT COUNT(*) AS n FROM invitations WHERE status = 'pending'")).toBe(1);
+    const confirm = dmsTo(ALICE.id).find((c) => /invitation page .* was just opened/.test(textOf(c.args)));
+    expect(confirm, 'the confirmation goes to Alice').toBeDefined();
+    expect(t.slack.callsTo('chat.postMessage').filter((c) => /was just opened/.test(textOf(c.args))).map((c) => c.args.channel)).toEqual([`D${ALICE.id}`]);
+
+    // pressing again at once does not flood her DMs
+    const again = await (await fetch(`${t.bot.url}/invite/${token}/accept`, { method: 'POST' })).text();
+    expect(again).toContain('a moment ago');
+
+    // only Alice's click in that DM accepts
+    const accept = buttonsOf(confirm!.args).find((b) => b.action_id === 'invitation_accept')!;
+    const stranger = await t.click(MALLORY.id, accept.action_id, accept.value);
+    expect(textOf(stranger.reply?.args)).toContain('made for someone else');
+    const mine = await t.click(ALICE.id, accept.action_id, accept.value);
+    expect(textOf(mine.reply?.args)).toContain('Your ATLAS.ti seat is ready');
+    expect(count("SELECT COUNT(*) AS n FROM seats WHERE status = 'occupied'")).toBe(1);
+  });
+
+  it('an unknown or malformed token shows a polite page, not an error', async () => {
+    const res = await fetch(`${t.bot.url}/invite/${'x'.repeat(43)}`);
+    expect(res.status).toBe(404);
+    expect(await res.text()).toContain('This link does not work');
+    expect((await fetch(`${t.bot.url}/invite/short`)).status).toBe(404);
+  });
+});
+
+describe('resend and revoke', () => {
+  it('Resend from the admin post sends a fresh link and retires the old one; revoke withdraws the invitation', async () => {
+    await t.command(ADMIN.id, 'license add "Campus 2026" 5');
+    await t.command(ADMIN.id, `invite-license <@${ALICE.id}|alice>`);
+    await t.drained();
+    const oldToken = linkIn(textOf(dmsTo(ALICE.id)[0]!.args))!;
+    const adminPost = t.slack.callsTo('chat.postMessage').find((c) => c.args.channel === ADMIN_CHANNEL)!;
+    const resend = buttonsOf(adminPost.args).find((b) => b.action_id === 'invitation_resend')!;
+
+    // a non-admin clicking the admin's button is refused
+    const stranger = await t.click(MALLORY.id, resend.action_id, resend.value);
+    expect(textOf(stranger.reply?.args)).toContain('Only a license admin or the person who sent invitation #1 can resend it');
+
+    const r = await t.click(ADMIN.id, resend.action_id, resend.value);
+    expect(textOf(r.reply?.args)).toContain('Sent a fresh invitation #1');
+    await t.drained();
+    const dms = dmsTo(ALICE.id);
+    expect(dms).toHaveLength(2);
+    const newToken = linkIn(textOf(dms[1]!.args))!;
+    expect(newToken).not.toBe(oldToken);
+    expect((await fetch(`${t.bot.url}/invite/${oldToken}`)).status).toBe(404);
+    expect((await fetch(`${t.bot.url}/invite/${newToken}`)).status).toBe(200);
+
+    const revoked = await t.command(ADMIN.id, 'revoke 1');
+    expect(textOf(revoked.reply?.args)).toContain('Withdrew invitation #1');
+    await t.drained();
+    const update = await t.slack.waitFor((c) => c.method === 'chat.update' && /withdrawn/.test(textOf(c.args)));
+    expect(update.args.channel).toBe(`D${ALICE.id}`);
+    expect(await (await fetch(`${t.bot.url}/invite/${newToken}`)).text()).toContain('withdrawn by a license admin');
+    const accept = await t.click(ALICE.id, 'invitation_accept', 'inv:1');
+    expect(textOf(accept.reply?.args)).toContain('This invitation was withdrawn by an admin');
+    expect(count("SELECT COUNT(*) AS n FROM seats")).toBe(0);
+
+    const pending = await t.command(ADMIN.id, 'pending');
+    expect(textOf(pending.reply?.args)).toContain('No invitations are pending');
+  });
+
+  it('pending lists open invitations with Resend and Revoke, for admins only', async () => {
+    await t.command(ADMIN.id, 'license add "Campus 2026" 5');
+    await t.command(ADMIN.id, `invite-license <@${ALICE.id}|alice> <@${BOB.id}|bob>`);
+    const pending = await t.command(ADMIN.id, 'pending');
+    const text = textOf(pending.reply?.args);
+    expect(text).toContain('Pending invitations (2)');
+    expect(text).toMatch(/#1\* \*Alice Smith\*/);
+    expect(buttonsOf(pending.reply?.args).map((b) => `${b.action_id}:${b.value}`)).toEqual([
+      'invitation_resend:inv:1',
+      'invitation_revoke:inv:1',
+      'invitation_resend:inv:2',
+      'invitation_revoke:inv:2',
+    ]);
+    const denied = await t.command(ALICE.id, 'pending');
+    expect(textOf(denied.reply?.args)).toContain('Only license admins can review pending invitations');
+  });
+});
+
+describe('decline and status', () => {
+  it('Alice declines: the seat is free again and her DM says so; status and help explain seats vs projects', async () => {
+    await t.command(ADMIN.id, 'license add "Campus 2026" 5');
+    await t.command(ADMIN.id, `invite-license <@${ALICE.id}|alice>`);
+    const declined = await t.click(ALICE.id, 'invitation_decline', 'inv:1');
+    expect(textOf(declined.reply?.args)).toContain('You declined the invitation to a seat in *Campus 2026*');
+    const status = await t.command(ALICE.id, 'status');
+    expect(textOf(status.reply?.args)).toContain('You hold no ATLAS.ti seat yet');
+    const other = await t.command(ALICE.id, `status <@${BOB.id}|bob>`);
+    expect(textOf(other.reply?.args)).toContain('looking up someone else is for license admins');
+    const help = await t.command(ALICE.id, 'help');
+    expect(textOf(help.reply?.args)).toContain('*License seat*: the right to use ATLAS.ti');
+    expect(textOf(help.reply?.args)).toContain('`/atlas invite-license <@people or emails> [to "<license>"]`');
+  });
+});
