@@ -45,7 +45,7 @@ export async function acceptInvitation({ deps, actor, input }: VerbArgs<{ invita
       notifyAdmins(repos, settings, inv, { type: 'admin_invitation_event', event: 'no_free_seat', invitation: snap, actorName: nameOf(repos.people.byId(actor.personId)) }, now);
       return { outcome: 'no_free_seat', invitation: snap };
     }
-    if (!repos.invitations.transition(inv.id, 'pending', { status: 'accepted', decidedAt: now, decidedBy: actor.personId })) {
+    if (!repos.invitations.transition(inv.id, 'pending', { status: 'accepted', decidedAt: now, decidedBy: actor.personId || null })) {
       throw new DomainError('NOT_PENDING', 'This invitation changed a moment ago. Please look at your latest message about it.');
     }
     const seat = repos.seats.occupy({ licenseId: inv.licenseId, personId: inv.inviteeId, email: inv.inviteeEmail, invitationId: inv.id, at: now });

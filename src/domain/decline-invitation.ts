@@ -13,7 +13,7 @@ export async function declineInvitation({ deps, actor, input }: VerbArgs<{ invit
     const inv = loadInvitation(repos, input.invitationId);
     requireInvitee(inv, actor);
     requirePending(inv);
-    if (!repos.invitations.transition(inv.id, 'pending', { status: 'declined', decidedAt: now, decidedBy: actor.personId })) {
+    if (!repos.invitations.transition(inv.id, 'pending', { status: 'declined', decidedAt: now, decidedBy: actor.personId || null })) {
       throw new DomainError('NOT_PENDING', 'This invitation changed a moment ago. Please look at your latest message about it.');
     }
     audit(repos, actor, now, 'invitation.declined', { type: 'invitation', id: inv.id });

@@ -16,7 +16,7 @@ export async function revokeInvitation({ deps, actor, input }: VerbArgs<{ invita
     const inv = loadInvitation(repos, input.invitationId);
     requireAdminOrInviter(repos, settings, inv, actor, 'revoke');
     requirePending(inv);
-    if (!repos.invitations.transition(inv.id, 'pending', { status: 'revoked', decidedAt: now, decidedBy: actor.personId })) {
+    if (!repos.invitations.transition(inv.id, 'pending', { status: 'revoked', decidedAt: now, decidedBy: actor.personId || null })) {
       throw new DomainError('NOT_PENDING', `Invitation #${inv.id} changed a moment ago; \`/atlas pending\` shows where it stands.`);
     }
     audit(repos, actor, now, 'invitation.revoked', { type: 'invitation', id: inv.id });

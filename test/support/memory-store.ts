@@ -30,6 +30,7 @@ import type {
   SeatRepository,
   Store,
 } from '../../src/domain/index.js';
+import { DomainError, inviteToLicense } from '../../src/domain/index.js';
 
 // ---------------------------------------------------------------------------------------------
 // state
@@ -510,3 +511,32 @@ export function latestLink(store: MemoryStore, invitationId: number): { link: st
 }
 
 export const audited = (store: MemoryStore, action: string): AuditEntry[] => store.auditLog().filter((e) => e.action === action);
+
+/** The DomainError a verb threw (fails the test when it resolved or threw something else). */
+export async function domainErrorOf(run: Promise<unknown> | (() => unknown)): Promise<DomainError> {
+  try {
+    await (typeof run === 'function' ? run() : run);
+  } catch (e) {
+    if (e instanceof DomainError) return e;
+    throw e;
+  }
+  throw new Error('expected a DomainError, but the verb succeeded');
+}
+
+/** Invites one person through the real verb and returns the new invitation with its link. */
+export async function invited(
+  deps: TestDeps,
+  inviter: Someone,
+  invitee: Someone,
+  input: { licenseName?: string; email?: string } = {},
+): Promise<{ invitationId: number; link: string; token: string }> {
+  const result = await inviteToLicense({
+    deps,
+    actor: inviter.actor,
+    input: { licenseName: input.licenseName ?? null, invitees: [{ personId: invitee.person.id, ...(input.email !== undefined ? { email: input.email } : {}) }] },
+  });
+  const outcome = result.outcomes[0];
+  if (outcome?.status !== 'invited') throw new Error(`expected an invitation, got ${JSON.stringify(outcome?.status)}`);
+  const { link, token } = latestLink(deps.store, outcome.invitationId);
+  return { invitationId: outcome.invitationId, link, token };
+}

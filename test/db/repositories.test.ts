@@ -1,0 +1,129 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openDatabase, type Database$ } from '../../src/db/connection.js';
+import { outboxQueue } from '../../src/db/outbox-queue.js';
+import { sqliteStore } from '../../src/db/repositories.js';
+
+let dir: string;
+let database: Database$;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'atlas-db-'));
+  database = openDatabase(`file:${join(dir, 'nested', 'bot.sqlite')}`);
+});
+afterEach(() => {
+  database.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const person = (email: string | null, slackUserId: string | null) => ({ email, slackTeamId: slackUserId ? 'T1' : null, slackUserId, slackDmChannel: null, displayName: null, tz: null });
+
+describe('the SQLite database', () => {
+  it('is created with its folder, in WAL mode with a busy timeout, and fully migrated', () => {
+    expect(database.sqlite.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(database.sqlite.pragma('busy_timeout', { simple: true })).toBe(5000);
+    const tables = (database.sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((t) => t.name);
+    expect(tables).toEqual(expect.arrayContaining(['people', 'admins', 'licenses', 'invitations', 'seats', 'audit_log', 'outbox', '__drizzle_migrations']));
+  });
+
+  it('opening it again applies nothing twice', () => {
+    database.close();
+    database = openDatabase(`file:${join(dir, 'nested', 'bot.sqlite')}`);
+    const n = (database.sqlite.prepare('SELECT COUNT(*) AS n FROM __drizzle_migrations').get() as { n: number }).n;
+    expect(n).toBeGreaterThan(0);
+    database.close();
+    database = openDatabase(`file:${join(dir, 'nested', 'bot.sqlite')}`);
+    expect((database.sqlite.prepare('SELECT COUNT(*) AS n FROM __drizzle_migrations').get() as { n: number }).n).toBe(n);
+  });
+});
+
+describe('repositories', () => {
+  it('people: emails match exactly (account emails are case sensitive)', () => {
+    const store = sqliteStore(database);
+    store.transaction((r) => r.people.insert(person('Alice.Smith@uni.edu', null), 1));
+    expect(store.transaction((r) => r.people.byEmail('Alice.Smith@uni.edu'))).toHaveLength(1);
+    expect(store.transaction((r) => r.people.byEmail('alice.smith@uni.edu'))).toHaveLength(0);
+  });
+
+  it('licenses: names are unique without regard to letter case, and found the same way', () => {
+    const store = sqliteStore(database);
+    const admin = store.transaction((r) => r.people.insert(person('ada@uni.edu', 'UADMIN'), 1));
+    store.transaction((r) => r.licenses.insert({ name: 'Campus 2026', seats: 5, createdBy: admin.id, createdAt: 1 }));
+    expect(store.transaction((r) => r.licenses.byName('campus 2026'))?.name).toBe('Campus 2026');
+    expect(() => store.transaction((r) => r.licenses.insert({ name: 'CAMPUS 2026', seats: 5, createdBy: admin.id, createdAt: 1 }))).toThrow(/UNIQUE/);
+  });
+
+  it('invitations: the database itself refuses a second pending invitation for the same person and pool', () => {
+    const store = sqliteStore(database);
+    const admin = store.transaction((r) => r.people.insert(person('ada@uni.edu', 'UADMIN'), 1));
+    const { lic, p } = store.transaction((r) => ({
+      lic: r.licenses.insert({ name: 'L', seats: 5, createdBy: admin.id, createdAt: 1 }),
+      p: r.people.insert(person('a@uni.edu', 'UA'), 1),
+    }));
+    const base = { kind: 'license' as const, licenseId: lic.id, inviteeId: p.id, inviteeEmail: 'a@uni.edu', inviterId: admin.id, status: 'pending' as const, platform: 'slack' as const, createdAt: 1, sentAt: 1, expiresAt: 100 };
+    const first = store.transaction((r) => r.invitations.insert({ ...base, tokenHash: 'h1' }));
+    expect(() => store.transaction((r) => r.invitations.insert({ ...base, tokenHash: 'h2' }))).toThrow(/UNIQUE/);
+    // once it is answered, a new one may be made
+    expect(store.transaction((r) => r.invitations.transition(first.id, 'pending', { status: 'declined' }))).toBe(true);
+    expect(store.transaction((r) => r.invitations.transition(first.id, 'pending', { status: 'accepted' }))).toBe(false);
+    expect(store.transaction((r) => r.invitations.insert({ ...base, tokenHash: 'h3' })).id).toBeGreaterThan(first.id);
+    expect(store.transaction((r) => r.licenses.usage(lic.id))).toEqual({ occupied: 0, reserved: 1 });
+  });
+
+  it('a throw inside a transaction rolls back everything it wrote', () => {
+    const store = sqliteStore(database);
+    const admin = store.transaction((r) => r.people.insert(person('ada@uni.edu', 'UADMIN'), 1));
+    expect(() =>
+      store.transaction((r) => {
+        r.licenses.insert({ name: 'Ghost', seats: 5, createdBy: admin.id, createdAt: 1 });
+        r.outbox.enqueue({ type: 'admin_channel' }, { type: 'notice', text: 'hi' }, 1);
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
+    expect(store.transaction((r) => r.licenses.list())).toEqual([]);
+    expect(outboxQueue(database).counts()).toEqual({});
+  });
+});
+
+describe('the outbox queue', () => {
+  it('claims due rows under a lease: a second deliverer gets nothing until the lease runs out', () => {
+    const store = sqliteStore(database);
+    const queue = outboxQueue(database);
+    store.transaction((r) => {
+      r.outbox.enqueue({ type: 'admin_channel' }, { type: 'notice', text: 'one' }, 1000);
+      r.outbox.enqueue({ type: 'person', personId: 7 }, { type: 'notice', text: 'two' }, 1000);
+    });
+    const a = queue.claim('a', 1000, 30_000, 10);
+    expect(a.map((r) => r.id)).toEqual([1, 2]);
+    expect(queue.claim('b', 2000, 30_000, 10)).toEqual([]);
+    // owner "a" crashed without marking anything: after its lease, "b" picks the rows up again
+    const b = queue.claim('b', 1000 + 30_001, 30_000, 10);
+    expect(b.map((r) => [r.id, r.attempts])).toEqual([
+      [1, 2],
+      [2, 2],
+    ]);
+    queue.markSent(1, 40_000);
+    queue.retryLater(2, 100_000, 'HTTP 500');
+    expect(queue.claim('c', 50_000, 30_000, 10)).toEqual([]);
+    expect(queue.claim('c', 100_000, 30_000, 10).map((r) => r.id)).toEqual([2]);
+    expect(queue.counts()).toEqual({ sent: 1, pending: 1 });
+  });
+
+  it("keeps one recipient's messages in order: a later one waits while an earlier one is retried", () => {
+    const store = sqliteStore(database);
+    const queue = outboxQueue(database);
+    store.transaction((r) => {
+      r.outbox.enqueue({ type: 'person', personId: 7 }, { type: 'notice', text: 'first' }, 0);
+      r.outbox.enqueue({ type: 'person', personId: 7 }, { type: 'notice', text: 'second' }, 0);
+      r.outbox.enqueue({ type: 'person', personId: 8 }, { type: 'notice', text: 'other' }, 0);
+    });
+    expect(queue.claim('a', 0, 1000, 10).map((r) => r.id)).toEqual([1, 3]);
+    queue.retryLater(1, 5000, 'rate limited');
+    queue.markSent(3, 10);
+    expect(queue.claim('a', 100, 1000, 10)).toEqual([]);
+    expect(queue.claim('a', 5000, 1000, 10).map((r) => r.id)).toEqual([1]);
+    queue.markSent(1, 5001);
+    expect(queue.claim('a', 5002, 1000, 10).map((r) => r.id)).toEqual([2]);
+  });
+});
