@@ -28,12 +28,6 @@ async function main(): Promise<void> {
     if (!known) logger.debug('start failure', e);
     process.exit(1);
   }
-  const platforms = [bot.slack ? `Slack (${config.slack?.socketMode ? 'Socket Mode' : 'HTTP at /slack/events'})` : null].filter(Boolean);
-  logger.info(`atlas-invite-bot listening on http://localhost:${bot.port}`);
-  if (platforms.length) logger.info(`chat platforms: ${platforms.join(', ')}`);
-  else logger.warn('no Slack or Teams credentials are set: only the invitation pages and /healthz are served. See the README to connect Slack.');
-  logger.info(`database: ${config.databaseUrl}; invitation links: ${config.publicBaseUrl}/invite/…`);
-
   const shutdown = (signal: string) => {
     logger.info(`${signal}: stopping`);
     bot
@@ -46,6 +40,12 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', () => shutdown('SIGINT'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));
+  const platforms = [bot.slack ? `Slack (${config.slack?.socketMode ? 'Socket Mode' : 'HTTP at /slack/events'})` : null].filter(Boolean);
+  logger.info(`atlas-invite-bot listening on http://localhost:${bot.port}`);
+  if (platforms.length) logger.info(`chat platforms: ${platforms.join(', ')}`);
+  else logger.warn('no Slack or Teams credentials are set: only the invitation pages and /healthz are served. See the README to connect Slack.');
+  logger.info(`database: ${config.databaseUrl}; invitation links: ${config.publicBaseUrl}/invite/…`);
+
 }
 
 process.on('unhandledRejection', (e) => {

@@ -102,3 +102,15 @@ export async function inviteToLicense({
   const usage = store.transaction((repos) => repos.licenses.usage(license.id));
   return { license: { license, ...usage }, outcomes };
 }
+
+/** What the invite form offers: the pools, for an admin only (a non-admin never sees the form). */
+export async function licenseInviteOptions({ deps, actor }: VerbArgs<void>): Promise<LicenseUsage[]> {
+  return deps.store.transaction((repos) => {
+    requireAdmin(repos, deps.settings, actor, 'invite people to a license');
+    const usages = repos.licenses.listUsage();
+    if (usages.length === 0) {
+      throw new DomainError('NO_LICENSE', 'There is no license pool yet. Create one first: `/atlas license add "<name>" <seats>`.');
+    }
+    return usages;
+  });
+}

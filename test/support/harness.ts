@@ -24,7 +24,8 @@ export interface TestBot {
   dir: string;
   logs: string[];
   env: Record<string, string>;
-  command(userId: string, text: string, opts?: { trigger_id?: string }): Promise<{ status: number; reply: RecordedCall | undefined }>;
+  /** a slash command; waits for the reply on its response_url unless `noReply` (e.g. a form opens instead) */
+  command(userId: string, text: string, opts?: { trigger_id?: string; noReply?: boolean }): Promise<{ status: number; reply: RecordedCall | undefined }>;
   click(userId: string, actionId: string, value: string, opts?: { channel_id?: string; message_ts?: string }): Promise<{ status: number; reply: RecordedCall | undefined }>;
   submitView(userId: string, callbackId: string, values: Record<string, Record<string, unknown>>): Promise<{ status: number; json?: any }>;
   /** waits until the outbox has nothing left that is due */
@@ -68,7 +69,7 @@ export async function startTestBot(opts: { env?: Record<string, string>; slack?:
       const response_url = slack.responseUrl();
       const body = slashCommandBody({ text, user_id: userId, team_id: STANDIN_TEAM_ID, response_url, trigger_id: o.trigger_id ?? fakeTriggerId() });
       const res = await postSigned(`${bot.url}/slack/events`, SECRET, body);
-      return { status: res.status, reply: res.status === 200 ? await responseCall(response_url) : undefined };
+      return { status: res.status, reply: res.status === 200 && !o.noReply ? await responseCall(response_url) : undefined };
     },
     async click(userId, actionId, value, o = {}) {
       const response_url = slack.responseUrl();

@@ -31,9 +31,9 @@ const answerButtons = (i: InvitationSnapshot) =>
   );
 
 export function licenseInvitationDm(i: InvitationSnapshot, link: string, resent: boolean): SlackMessage {
-  const text = `${i.inviterName} invited you to a ${PRODUCT} license seat in ${i.licenseName}. It gives you the software, not a project.`;
+  const text = `${i.inviterName} invited you to an ${PRODUCT} license seat in ${i.licenseName}. It gives you the software, not a project.`;
   return message(text, [
-    header(`You're invited to a ${PRODUCT} license seat`),
+    header(`You're invited to an ${PRODUCT} license seat`),
     section(
       `*${esc(i.inviterName)}* invited you to a seat in the license *${esc(i.licenseName)}*.` +
         (resent ? '\n_This is a fresh copy of your invitation: the link in any earlier message no longer works._' : ''),
@@ -123,9 +123,9 @@ export function forwardLink(i: InvitationSnapshot, link: string): SlackMessage {
 }
 
 export function licenseFullNotice(m: Extract<OutboxMessage, { type: 'license_full_notice' }>): SlackMessage {
-  return message(`${m.inviterName} tried to give you a ${PRODUCT} seat, but ${m.licenseName} is full.`, [
+  return message(`${m.inviterName} tried to give you an ${PRODUCT} seat, but ${m.licenseName} is full.`, [
     section(
-      `:hourglass_flowing_sand: *${esc(m.inviterName)}* tried to invite you to a ${PRODUCT} seat in *${esc(m.licenseName)}*, but all ${m.seats} seats are taken right now.`,
+      `:hourglass_flowing_sand: *${esc(m.inviterName)}* tried to invite you to an ${PRODUCT} seat in *${esc(m.licenseName)}*, but all ${m.seats} seats are taken right now.`,
     ),
     context(`Nothing is lost: they have been told, and can invite you again once a seat is free. If you need the software sooner, reply to them.`),
   ]);

@@ -1,4 +1,4 @@
-import { DomainError, inviteToLicense, listLicenses } from '../../../domain/index.js';
+import { DomainError, inviteToLicense, licenseInviteOptions } from '../../../domain/index.js';
 import { resolvePeople } from '../people.js';
 import { splitTarget } from '../parse.js';
 import type { SubCommand } from './types.js';
@@ -12,10 +12,7 @@ export const inviteLicenseCommand: SubCommand = {
     const who = await actor();
     if (tokens.length === 0) {
       // the form: a trigger_id lives 3 seconds, so it is opened before anything slow
-      const licenses = await listLicenses({ deps: ctx.deps, actor: who, input: undefined });
-      if (licenses.length === 0) {
-        throw new DomainError('NO_LICENSE', 'There is no license pool yet. Create one first: `/atlas license add "<name>" <seats>`.');
-      }
+      const licenses = await licenseInviteOptions({ deps: ctx.deps, actor: who, input: undefined });
       await client.views.open({ trigger_id: command.trigger_id, view: ctx.views.inviteModal(licenses) });
       return;
     }

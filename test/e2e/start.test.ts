@@ -1,0 +1,106 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/bot/config.js';
+import { startSlackStandIn, type SlackStandIn } from '../support/slack-standin.js';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+let dir: string;
+let slack: SlackStandIn;
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'atlas-start-'));
+  slack = await startSlackStandIn();
+});
+afterAll(async () => {
+  await slack.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Runs `npm start`'s entry point as a child process with exactly this environment. */
+function start(env: Record<string, string>, untilLine?: RegExp): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((res) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/bot/main.ts'], {
+      cwd: root,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DATABASE_URL: `file:${join(dir, 'start.sqlite')}`, PORT: '0', ...env },
+    });
+    let stdout = '';
+    let stderr = '';
+    let killed = false;
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      if (!killed && untilLine?.test(stderr)) {
+        killed = true;
+        child.kill('SIGTERM');
+      }
+    });
+    child.on('exit', (code) => res({ code, stdout, stderr }));
+  });
+}
+
+describe('starting the bot', () => {
+  it('a bad Slack token stops the start with one clear line, not a stack trace', async () => {
+    const r = await start({ SLACK_BOT_TOKEN: 'xoxb-invalid', SLACK_SIGNING_SECRET: 's3cret', SLACK_API_URL: slack.apiUrl });
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      "Could not start: Slack rejected SLACK_BOT_TOKEN (invalid_auth): copy the Bot User OAuth Token (xoxb-…) from your app's \"OAuth & Permissions\" page.",
+    ]);
+  });
+
+  it('a malformed variable stops the start with one line naming it', async () => {
+    const r = await start({ INVITE_TTL: 'two weeks' });
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toBe('Configuration error: INVITE_TTL must be a duration like 14d (<n>s, <n>m, <n>h or <n>d), got "two weeks".');
+  });
+
+  it('production without chat credentials refuses to start, in one line', async () => {
+    const r = await start({ NODE_ENV: 'production' });
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toBe('Configuration error: SLACK_BOT_TOKEN is required in production (set Slack or Teams credentials).');
+  });
+
+  it('with a good token it starts, says where it listens, and stops cleanly on SIGTERM', async () => {
+    const r = await start({ SLACK_BOT_TOKEN: 'xoxb-good', SLACK_SIGNING_SECRET: 's3cret', SLACK_API_URL: slack.apiUrl }, /listening on/);
+    expect(r.stderr).toMatch(/atlas-invite-bot listening on http:\/\/localhost:\d+/);
+    expect(r.stderr).toContain('chat platforms: Slack (HTTP at /slack/events)');
+    expect(r.stderr).not.toContain('xoxb-good');
+    expect(r.stderr).toContain('SIGTERM: stopping');
+    expect(r.code).toBe(0);
+  });
+});
+
+describe('configuration', () => {
+  it('has the documented defaults', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({
+      port: 3000,
+      databaseUrl: 'file:./data/atlas-bot.sqlite',
+      publicBaseUrl: 'http://localhost:3000',
+      inviteTtlMs: 14 * 86_400_000,
+      reminderAfterMs: 3 * 86_400_000,
+      reminderMax: 3,
+      reminderWindow: 'Mon-Fri 09:00-18:00',
+      reminderCron: '0 * * * *',
+      digestCron: '0 9 * * 1-5',
+      linkAllowedHosts: ['atlasti.com', '*.atlasti.com'],
+      logLevel: 'info',
+    });
+    expect(c.slack).toBeUndefined();
+  });
+
+  it('reads Slack HTTP and Socket Mode settings and the admin list', () => {
+    const http = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', ATLAS_ADMINS: 'U1, ada@uni.edu ,', ATLAS_ADMIN_CHANNEL: 'C1', SLACK_API_URL: 'http://127.0.0.1:9/api' });
+    expect(http.slack).toMatchObject({ socketMode: false, apiUrl: 'http://127.0.0.1:9/api/' });
+    expect(http.admins).toEqual(['U1', 'ada@uni.edu']);
+    expect(http.supportChannel).toBe('C1');
+    const socket = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' });
+    expect(socket.slack?.socketMode).toBe(true);
+    expect(() => loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1' })).toThrow('Configuration error: SLACK_SIGNING_SECRET is required with SLACK_BOT_TOKEN (or set SLACK_APP_TOKEN to use Socket Mode).');
+    expect(() => loadConfig({ SLACK_BOT_TOKEN: 'xoxp-user' })).toThrow('SLACK_BOT_TOKEN must be a bot token starting with xoxb-');
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://x' })).toThrow('DATABASE_URL must start with file:');
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/^Configuration error: PORT /);
+  });
+});
