@@ -21,13 +21,14 @@ export class SlackStartError extends Error {
   override name = 'SlackStartError';
 }
 
-function boltLogger(logger: Logger): BoltLogger {
+/** Slack's SDK logs through ours, so its lines are redacted and leveled like the rest. */
+function boltLogger(logger: Logger, name = 'slack'): BoltLogger {
   let level = LogLevel.INFO;
   return {
-    debug: (...m: unknown[]) => logger.debug(`slack: ${m.map(String).join(' ')}`),
-    info: (...m: unknown[]) => logger.info(`slack: ${m.map(String).join(' ')}`),
-    warn: (...m: unknown[]) => logger.warn(`slack: ${m.map(String).join(' ')}`),
-    error: (...m: unknown[]) => logger.error(`slack: ${m.map(String).join(' ')}`),
+    debug: (...m: unknown[]) => logger.debug(`${name}: ${m.map(String).join(' ')}`),
+    info: (...m: unknown[]) => logger.info(`${name}: ${m.map(String).join(' ')}`),
+    warn: (...m: unknown[]) => logger.warn(`${name}: ${m.map(String).join(' ')}`),
+    error: (...m: unknown[]) => logger.error(`${name}: ${m.map(String).join(' ')}`),
     setLevel: (l: LogLevel) => {
       level = l;
     },
@@ -51,10 +52,15 @@ export async function createSlack(cfg: SlackConfig, o: { deps: DomainDeps; logge
   // policy would retry for about 30 minutes
   const clientOptions: WebClientOptions = {
     slackApiUrl: cfg.apiUrl,
+    logger: boltLogger(o.logger, 'slack web api'),
     retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 1000 },
     timeout: 10_000,
   };
-  const probe = new WebClient(cfg.botToken, { ...clientOptions, retryConfig: { retries: 1, minTimeout: 200, maxTimeout: 500 } });
+  const probe = new WebClient(cfg.botToken, {
+    ...clientOptions,
+    logger: boltLogger(o.logger, 'slack auth.test'),
+    retryConfig: { retries: 1, minTimeout: 200, maxTimeout: 500 },
+  });
   let auth: { team_id?: string; user_id?: string; bot_id?: string; team?: string };
   try {
     auth = await probe.auth.test();
@@ -98,6 +104,7 @@ export async function createSlack(cfg: SlackConfig, o: { deps: DomainDeps; logge
 
   const deliveryClient = new WebClient(cfg.botToken, {
     slackApiUrl: cfg.apiUrl,
+    logger: boltLogger(o.logger, 'slack outbox'),
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
     timeout: 15_000,
