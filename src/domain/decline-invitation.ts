@@ -1,6 +1,7 @@
 import type { VerbArgs } from './context.js';
 import type { InvitationSnapshot } from './outbox-messages.js';
 import { audit } from './audit.js';
+import { expireIfOverdue } from './expire-overdue.js';
 import { DomainError } from './errors.js';
 import { loadInvitation, requireInvitee, requirePending } from './invitation-guards.js';
 import { notifyAdmins, tellPerson } from './notify.js';
@@ -8,6 +9,7 @@ import { snapshotOf } from './snapshot.js';
 
 export async function declineInvitation({ deps, actor, input }: VerbArgs<{ invitationId: number }>): Promise<{ invitation: InvitationSnapshot }> {
   const { store, clock, settings } = deps;
+  expireIfOverdue(deps, actor, input.invitationId);
   return store.transaction((repos) => {
     const now = clock.now();
     const inv = loadInvitation(repos, input.invitationId);

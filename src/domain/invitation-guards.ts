@@ -32,6 +32,9 @@ export function requireAdminOrInviter(repos: Repositories, settings: DomainSetti
 }
 
 export function requirePending(inv: Invitation): void {
+  if (inv.status === 'expired') {
+    throw new DomainError('EXPIRED', `Invitation #${inv.id} has expired. Invite the person again to send a new one.`, { status: inv.status });
+  }
   if (inv.status !== 'pending') {
     throw new DomainError('NOT_PENDING', `Invitation #${inv.id} ${stateSentence(inv.status)}, so there is nothing to do.`, {
       status: inv.status,

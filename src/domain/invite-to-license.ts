@@ -8,6 +8,7 @@ import { pickLicense } from './pick-license.js';
 import { snapshotOf } from './snapshot.js';
 import { invitationLink, mintToken } from './tokens.js';
 import { notifyAdmins, tellPerson } from './notify.js';
+import { expireOverdue } from './expire-overdue.js';
 
 export interface InviteeInput {
   personId: number;
@@ -44,6 +45,10 @@ export async function inviteToLicense({
   }
   const license = store.transaction((repos) => {
     requireAdmin(repos, settings, actor, 'invite people to a license');
+    // everyone named must be known before anything is written, so a bad id cannot leave half a batch
+    if (input.invitees.some(({ personId }) => !repos.people.byId(personId))) {
+      throw new DomainError('NOT_FOUND', 'I could not find one of the people you named; nobody was invited. Please try again.');
+    }
     return pickLicense(repos, input.licenseName);
   });
 
@@ -56,8 +61,8 @@ export async function inviteToLicense({
       store.transaction((repos): InviteOutcome => {
         const now = clock.now();
         const inviter = requireAdmin(repos, settings, actor, 'invite people to a license');
-        const invitee = repos.people.byId(personId);
-        if (!invitee) throw new DomainError('NOT_FOUND', 'I could not find one of the people you named.');
+        const invitee = repos.people.byId(personId)!;
+        expireOverdue(repos, actor, now, { licenseId: license.id });
         const accountEmail = email ?? invitee.email;
         if (!accountEmail) return { status: 'no_email', invitee };
         if (repos.seats.holds(license.id, invitee.id)) return { status: 'already_holds_seat', invitee };

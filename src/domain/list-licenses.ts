@@ -1,7 +1,11 @@
 import type { VerbArgs } from './context.js';
 import type { LicenseUsage } from './model.js';
+import { expireOverdue } from './expire-overdue.js';
 
 /** Every pool with its usage; anyone may look. */
-export async function listLicenses({ deps }: VerbArgs<void>): Promise<LicenseUsage[]> {
-  return deps.store.transaction((repos) => repos.licenses.listUsage());
+export async function listLicenses({ deps, actor }: VerbArgs<void>): Promise<LicenseUsage[]> {
+  return deps.store.transaction((repos) => {
+    expireOverdue(repos, actor, deps.clock.now());
+    return repos.licenses.listUsage();
+  });
 }

@@ -4,6 +4,7 @@ import type { InvitationSnapshot } from './outbox-messages.js';
 import { actorPerson, isAdmin } from './authz.js';
 import { DomainError } from './errors.js';
 import { snapshotOf } from './snapshot.js';
+import { expireOverdue } from './expire-overdue.js';
 
 export interface PersonStatus {
   person: Person;
@@ -24,6 +25,7 @@ export async function personStatus({ deps, actor, input }: VerbArgs<{ personId?:
     }
     const person = repos.people.byId(targetId);
     if (!person) throw new DomainError('NOT_FOUND', 'I do not know that person yet.');
+    expireOverdue(repos, actor, deps.clock.now(), { inviteeId: person.id });
     return {
       person,
       self,

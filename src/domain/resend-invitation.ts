@@ -1,8 +1,8 @@
 import type { VerbArgs } from './context.js';
 import type { InvitationSnapshot } from './outbox-messages.js';
 import { audit } from './audit.js';
-import { DomainError } from './errors.js';
-import { isExpired, loadInvitation, requireAdminOrInviter, requirePending } from './invitation-guards.js';
+import { expireIfOverdue } from './expire-overdue.js';
+import { loadInvitation, requireAdminOrInviter, requirePending } from './invitation-guards.js';
 import { notifyAdmins, tellPerson } from './notify.js';
 import { actorPerson } from './authz.js';
 import { isReachable, nameOf } from './people.js';
@@ -15,14 +15,12 @@ import { invitationLink, mintToken } from './tokens.js';
  */
 export async function resendInvitation({ deps, actor, input }: VerbArgs<{ invitationId: number }>): Promise<{ invitation: InvitationSnapshot; reachable: boolean }> {
   const { store, clock, settings } = deps;
+  expireIfOverdue(deps, actor, input.invitationId);
   return store.transaction((repos) => {
     const now = clock.now();
     const inv = loadInvitation(repos, input.invitationId);
     requireAdminOrInviter(repos, settings, inv, actor, 'resend');
     requirePending(inv);
-    if (isExpired(inv, now)) {
-      throw new DomainError('EXPIRED', `Invitation #${inv.id} has expired. Invite the person again to send a new one.`);
-    }
     const { token, hash } = mintToken();
     repos.invitations.update(inv.id, { tokenHash: hash, sentAt: now });
     audit(repos, actor, now, 'invitation.resent', { type: 'invitation', id: inv.id });

@@ -1,6 +1,7 @@
 import type { VerbArgs } from './context.js';
 import type { InvitationSnapshot } from './outbox-messages.js';
 import { audit } from './audit.js';
+import { expireIfOverdue } from './expire-overdue.js';
 import { DomainError } from './errors.js';
 import { loadInvitation, requireAdminOrInviter, requirePending } from './invitation-guards.js';
 import { notifyAdmins, tellPerson } from './notify.js';
@@ -11,6 +12,7 @@ import { snapshotOf } from './snapshot.js';
 /** Withdraws a pending invitation: its link and buttons stop working and its reserved seat is freed. */
 export async function revokeInvitation({ deps, actor, input }: VerbArgs<{ invitationId: number }>): Promise<{ invitation: InvitationSnapshot }> {
   const { store, clock, settings } = deps;
+  expireIfOverdue(deps, actor, input.invitationId);
   return store.transaction((repos) => {
     const now = clock.now();
     const inv = loadInvitation(repos, input.invitationId);

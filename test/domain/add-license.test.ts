@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { addLicense, listLicenses } from '../../src/domain/index.js';
-import { anAdmin, domainDeps, domainErrorOf, T0 } from '../support/memory-store.js';
+import { anAdmin, aPerson, domainDeps, domainErrorOf, T0 } from '../support/memory-store.js';
 
 const world = () => {
   const deps = domainDeps();
@@ -56,5 +56,14 @@ describe('addLicense', () => {
     expect(err.userMessage).toContain('"Campus"');
     expect(deps.store.dump()).toEqual(before);
     expect(deps.store.dump().licenses).toHaveLength(1);
+  });
+});
+
+describe('addLicense: who may comes first', () => {
+  it('a non-admin with malformed input hears FORBIDDEN, not a complaint about the input', async () => {
+    const deps = domainDeps();
+    const mallory = aPerson(deps.store);
+    const err = await domainErrorOf(addLicense({ deps, actor: mallory.actor, input: { name: '', seats: 'lots' } }));
+    expect(err.code).toBe('FORBIDDEN');
   });
 });

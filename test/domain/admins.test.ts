@@ -1,6 +1,6 @@
 /** Who is a license admin, and what a non-admin is refused (with nothing written). */
 import { describe, expect, it } from 'vitest';
-import { addAdmin, addLicense, inviteToLicense, listPending, removeAdmin } from '../../src/domain/index.js';
+import { addAdmin, addLicense, inviteToLicense, licenseInviteOptions, listPending, removeAdmin } from '../../src/domain/index.js';
 import { aLicense, anAdmin, aPerson, domainDeps, domainErrorOf, invited, type TestDeps, type Someone } from '../support/memory-store.js';
 
 const canAddLicense = async (deps: TestDeps, who: Someone, name = 'Pool') => {
@@ -16,8 +16,8 @@ describe('who is an admin', () => {
   });
 
   it('a person named in configuredAdmins by email, compared without letter case and spaces', async () => {
-    const deps = domainDeps({ settings: { configuredAdmins: ['  ADA.Lovelace@Uni.Example '] } });
-    const ada = aPerson(deps.store, { email: 'ada.lovelace@uni.example' });
+    const deps = domainDeps({ settings: { configuredAdmins: ['  ada.LOVELACE@uni.example '] } });
+    const ada = aPerson(deps.store, { email: 'Ada.Lovelace@Uni.Example', slackUserId: 'UNOTLISTED' });
     expect(await canAddLicense(deps, ada)).toBe(true);
   });
 
@@ -102,6 +102,15 @@ describe('a non-admin', () => {
     expect(deps.store.dump()).toEqual(before);
     const listed = await listPending({ deps, actor: ada.actor, input: undefined });
     expect(listed.map((p) => p.invitation.inviteeName)).toEqual([bob.person.displayName]);
+  });
+
+  it('is not offered the invite form; an admin is, with every pool, or NO_LICENSE when there is none', async () => {
+    const { deps, ada, mallory } = world();
+    expect((await domainErrorOf(licenseInviteOptions({ deps, actor: mallory.actor, input: undefined }))).code).toBe('FORBIDDEN');
+    expect((await licenseInviteOptions({ deps, actor: ada.actor, input: undefined })).map((u) => u.license.name)).toEqual(['Campus']);
+    const empty = domainDeps({ settings: { configuredAdmins: ['UADA'] } });
+    const ada2 = aPerson(empty.store, { slackUserId: 'UADA' });
+    expect((await domainErrorOf(licenseInviteOptions({ deps: empty, actor: ada2.actor, input: undefined }))).code).toBe('NO_LICENSE');
   });
 
   it('cannot make anyone an admin, themselves included', async () => {

@@ -32,6 +32,16 @@ describe('declineInvitation', () => {
     expect(fresh[1]!.message).toMatchObject({ event: 'declined', actorName: 'Alice' });
   });
 
+  it('past its expiry it can no longer be declined: it is marked expired and the invitee is told', async () => {
+    const { deps, alice, invitationId, usage } = await world();
+    deps.clock.set(deps.store.invitation(invitationId).expiresAt);
+    const err = await domainErrorOf(declineInvitation({ deps, actor: alice.actor, input: { invitationId } }));
+    expect(err.code).toBe('EXPIRED');
+    expect(deps.store.invitation(invitationId).status).toBe('expired');
+    expect(usage()).toEqual({ occupied: 0, reserved: 0 });
+    expect(deps.store.messages('admin_invitation_event').filter((e) => (e.message as { event: string }).event === 'declined')).toHaveLength(0);
+  });
+
   it('without an admin channel the inviter hears of it', async () => {
     const { deps, ada, alice, invitationId } = await world(false);
     await declineInvitation({ deps, actor: alice.actor, input: { invitationId } });

@@ -39,6 +39,14 @@ describe('link tokens', () => {
     expect(seen.size).toBe(64);
   });
 
+  it('TOKEN_PATTERN admits exactly 43 base64url characters and nothing else', () => {
+    expect(TOKEN_PATTERN.test('A'.repeat(43))).toBe(true);
+    expect(TOKEN_PATTERN.test('-_'.repeat(21) + 'z')).toBe(true);
+    for (const bad of ['', 'A'.repeat(42), 'A'.repeat(44), `${'A'.repeat(42)}+`, `${'A'.repeat(42)}/`, `${'A'.repeat(42)}=`, `${'A'.repeat(43)}\n`, ` ${'A'.repeat(43)}`]) {
+      expect(TOKEN_PATTERN.test(bad), JSON.stringify(bad)).toBe(false);
+    }
+  });
+
   it('tokenMatches accepts the token and refuses anything else', () => {
     const { token, hash } = mintToken();
     const other = mintToken();

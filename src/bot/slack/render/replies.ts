@@ -106,7 +106,7 @@ function pending(items: PendingItem[], now: number): SlackMessage {
     blocks.push(
       section(
         `*#${i.invitationId}* *${esc(i.inviteeName)}*${i.inviteeEmail ? ` (\`${esc(i.inviteeEmail)}\`)` : ''} → *${esc(i.licenseName)}*\n` +
-          `sent ${ago(it.sentAt, now)} by ${esc(i.inviterName)} · ${it.expired ? '*expired*' : `expires ${formatDate(i.expiresAt)}`}`,
+          `sent ${ago(it.sentAt, now)} by ${esc(i.inviterName)} · expires ${formatDate(i.expiresAt)}`,
       ),
       actions(
         `pending:${i.invitationId}`,

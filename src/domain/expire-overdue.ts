@@ -1,0 +1,31 @@
+import type { Actor } from './model.js';
+import type { Repositories } from './ports.js';
+import type { DomainDeps } from './context.js';
+import { audit } from './audit.js';
+import { snapshotOf } from './snapshot.js';
+import { tellPerson } from './notify.js';
+
+/**
+ * Marks pending invitations past their expiry as expired, frees their reserved seats and tells
+ * each invitee. Verbs that count seats call it first, so an invitation nobody answered in time can
+ * never hold a seat or block a new invitation, whether or not a scheduled sweep has run.
+ */
+export function expireOverdue(repos: Repositories, actor: Actor, now: number, scope: { licenseId?: number; inviteeId?: number; invitationId?: number } = {}): number {
+  let expired = 0;
+  for (const inv of repos.invitations.listPending()) {
+    if (now < inv.expiresAt) continue;
+    if (scope.licenseId !== undefined && inv.licenseId !== scope.licenseId) continue;
+    if (scope.inviteeId !== undefined && inv.inviteeId !== scope.inviteeId) continue;
+    if (scope.invitationId !== undefined && inv.id !== scope.invitationId) continue;
+    if (!repos.invitations.transition(inv.id, 'pending', { status: 'expired', decidedAt: now })) continue;
+    audit(repos, actor, now, 'invitation.expired', { type: 'invitation', id: inv.id });
+    tellPerson(repos, inv.inviteeId, { type: 'invitation_update', invitation: snapshotOf(repos, { ...inv, status: 'expired' }) }, now);
+    expired++;
+  }
+  return expired;
+}
+
+/** For verbs about one invitation: expire it first (committed on its own), then act on what is left. */
+export function expireIfOverdue(deps: DomainDeps, actor: Actor, invitationId: number): void {
+  deps.store.transaction((repos) => expireOverdue(repos, actor, deps.clock.now(), { invitationId }));
+}
