@@ -9,7 +9,9 @@ export type Token =
   | { kind: 'channel'; id: string; raw: string }
   | { kind: 'email'; email: string; raw: string }
   | { kind: 'quoted'; text: string; raw: string }
-  | { kind: 'word'; text: string; raw: string };
+  | { kind: 'word'; text: string; raw: string }
+  /** `@alice` typed as plain text: Slack did not turn it into a mention */
+  | { kind: 'plain_mention'; text: string; raw: string };
 
 const TOKEN = /<[^>]+>|["“”][^"“”]*["“”]|\S+/g;
 
@@ -23,6 +25,7 @@ export function tokenize(text: string): Token[] {
     else if ((r = /^<#([CG][A-Z0-9]+)(\|[^>]*)?>$/.exec(raw))) out.push({ kind: 'channel', id: r[1]!, raw });
     else if ((r = /^<mailto:([^|>]+)(\|[^>]*)?>$/.exec(raw))) out.push({ kind: 'email', email: r[1]!, raw });
     else if (/^["“”]/.test(raw)) out.push({ kind: 'quoted', text: raw.slice(1, -1).trim(), raw });
+    else if (/^@[^@\s]+$/.test(raw)) out.push({ kind: 'plain_mention', text: raw, raw });
     else if (raw.includes('@') && !raw.startsWith('<')) out.push({ kind: 'email', email: raw.replace(/[,;]+$/, ''), raw });
     else out.push({ kind: 'word', text: raw.replace(/[,;]+$/, ''), raw });
   }

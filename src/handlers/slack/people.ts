@@ -31,6 +31,8 @@ export async function resolvePeople(ctx: SlackHandlerContext, teamId: string, to
       else people.push({ person: await ctx.directory.email(teamId, email), email });
     } else if (t.kind === 'usergroup' || t.kind === 'channel') {
       problems.push(`${t.raw} names a ${t.kind === 'usergroup' ? 'user group' : 'channel'}; for now, mention the people in it one by one or give their emails.`);
+    } else if (t.kind === 'plain_mention') {
+      problems.push(`"${t.raw}" did not become a mention: pick the person from the list Slack shows as you type their name, or give their email.`);
     } else {
       problems.push(`"${t.raw}" is neither a mention (@name) nor an email address.`);
     }
