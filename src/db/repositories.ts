@@ -1,5 +1,5 @@
 /** The SQLite (drizzle) implementations of the domain's ports. */
-import { and, asc, count, eq, sql } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
 import type {
   AdminRepository,
   AuditEntry,
@@ -12,12 +12,16 @@ import type {
   PeopleRepository,
   Person,
   Platform,
+  ProjectAccessRepository,
+  ProjectRepository,
   Repositories,
+  ReturnedCopyRepository,
   SeatRepository,
+  SeatRequestRepository,
   Store,
 } from '../domain/index.js';
 import type { Database$, Db } from './connection.js';
-import { admins, auditLog, invitations, licenses, outbox, people, seats } from './schema/index.js';
+import { admins, auditLog, invitations, licenses, outbox, people, projectAccess, projects, returnedCopies, seatRequests, seats } from './schema/index.js';
 
 const toPerson = (r: typeof people.$inferSelect): Person => ({
   id: r.id,
@@ -31,11 +35,7 @@ const toPerson = (r: typeof people.$inferSelect): Person => ({
 
 const toLicense = (r: typeof licenses.$inferSelect): License => ({ id: r.id, name: r.name, seats: r.seats, createdAt: r.createdAt });
 
-const toInvitation = (r: typeof invitations.$inferSelect): Invitation => ({
-  ...r,
-  licenseId: r.licenseId ?? 0,
-  platform: r.platform as Platform,
-});
+const toInvitation = (r: typeof invitations.$inferSelect): Invitation => ({ ...r, platform: r.platform as Platform });
 
 function peopleRepository(db: Db): PeopleRepository {
   return {
@@ -104,6 +104,23 @@ function invitationRepository(db: Db): InvitationRepository {
   return {
     insert: (i) => toInvitation(db.insert(invitations).values(i).returning().get()),
     byId,
+    openForProject: (projectId, inviteeId) => {
+      const r = db
+        .select()
+        .from(invitations)
+        .where(and(eq(invitations.projectId, projectId), eq(invitations.inviteeId, inviteeId), inArray(invitations.status, ['pending', 'waiting_for_seat'])))
+        .get();
+      return r && toInvitation(r);
+    },
+    waitingForSeat: (inviteeId) =>
+      db
+        .select()
+        .from(invitations)
+        .where(and(eq(invitations.inviteeId, inviteeId), eq(invitations.status, 'waiting_for_seat')))
+        .orderBy(asc(invitations.id))
+        .all()
+        .map(toInvitation),
+    listForProject: (projectId) => db.select().from(invitations).where(eq(invitations.projectId, projectId)).orderBy(asc(invitations.id)).all().map(toInvitation),
     byTokenHash: (hash) => {
       const r = db.select().from(invitations).where(eq(invitations.tokenHash, hash)).get();
       return r && toInvitation(r);
@@ -145,9 +162,54 @@ function seatRepository(db: Db): SeatRepository {
         .where(and(eq(seats.personId, personId), eq(seats.status, 'occupied')))
         .all()
         .map((r) => ({ ...r, status: r.status })),
+    occupiedByEmailAnyCase: (email) =>
+      db
+        .select()
+        .from(seats)
+        .where(and(sql`${seats.email} = ${email} COLLATE NOCASE`, eq(seats.status, 'occupied')))
+        .all(),
+    byId: (id) => db.select().from(seats).where(eq(seats.id, id)).get(),
+    release: (id, at) =>
+      db.update(seats).set({ status: 'released', releasedAt: at }).where(and(eq(seats.id, id), eq(seats.status, 'occupied'))).run().changes === 1,
     holds: (licenseId, personId) =>
       db.select().from(seats).where(and(eq(seats.licenseId, licenseId), eq(seats.personId, personId), eq(seats.status, 'occupied'))).get() !==
       undefined,
+  };
+}
+
+function projectRepository(db: Db): ProjectRepository {
+  return {
+    insert: (p) => db.insert(projects).values(p).returning().get(),
+    byId: (id) => db.select().from(projects).where(eq(projects.id, id)).get(),
+    byOwnerAndName: (ownerId, name) => db.select().from(projects).where(and(eq(projects.ownerId, ownerId), sql`${projects.name} = ${name} COLLATE NOCASE`)).get(),
+    listByOwner: (ownerId) => db.select().from(projects).where(eq(projects.ownerId, ownerId)).orderBy(asc(projects.name)).all(),
+  };
+}
+
+function projectAccessRepository(db: Db): ProjectAccessRepository {
+  return {
+    grant: (a) => db.insert(projectAccess).values(a).returning().get(),
+    forPerson: (personId) => db.select().from(projectAccess).where(eq(projectAccess.personId, personId)).orderBy(asc(projectAccess.id)).all(),
+    forProject: (projectId) => db.select().from(projectAccess).where(eq(projectAccess.projectId, projectId)).orderBy(asc(projectAccess.id)).all(),
+    has: (projectId, personId) =>
+      db.select().from(projectAccess).where(and(eq(projectAccess.projectId, projectId), eq(projectAccess.personId, personId))).get() !== undefined,
+  };
+}
+
+function returnedCopyRepository(db: Db): ReturnedCopyRepository {
+  return {
+    insert: (c) => db.insert(returnedCopies).values(c).returning().get(),
+    fromPerson: (personId) => db.select().from(returnedCopies).where(eq(returnedCopies.fromPersonId, personId)).orderBy(asc(returnedCopies.id)).all(),
+  };
+}
+
+function seatRequestRepository(db: Db): SeatRequestRepository {
+  return {
+    insert: (r) => db.insert(seatRequests).values({ ...r, status: 'pending' }).returning().get(),
+    byId: (id) => db.select().from(seatRequests).where(eq(seatRequests.id, id)).get(),
+    pendingForInvitation: (id) =>
+      db.select().from(seatRequests).where(and(eq(seatRequests.projectInvitationId, id), eq(seatRequests.status, 'pending'))).get(),
+    decide: (id, patch) => db.update(seatRequests).set(patch).where(and(eq(seatRequests.id, id), eq(seatRequests.status, 'pending'))).run().changes === 1,
   };
 }
 
@@ -210,6 +272,10 @@ export function repositoriesFor(db: Db): Repositories {
     licenses: licenseRepository(db),
     invitations: invitationRepository(db),
     seats: seatRepository(db),
+    projects: projectRepository(db),
+    projectAccess: projectAccessRepository(db),
+    returnedCopies: returnedCopyRepository(db),
+    seatRequests: seatRequestRepository(db),
     audit: auditRepository(db),
     outbox: outboxRepository(db),
   };

@@ -1,59 +1,116 @@
 import type { VerbArgs } from './context.js';
-import type { InvitationSnapshot } from './outbox-messages.js';
+import type { Invitation } from './model.js';
+import type { Repositories } from './ports.js';
+import type { DomainSettings } from './context.js';
+import type { Actor } from './model.js';
+import type { InvitationSnapshot, ProjectInvitationSnapshot } from './outbox-messages.js';
 import { audit } from './audit.js';
 import { DomainError } from './errors.js';
 import { isExpired, loadInvitation, requireInvitee } from './invitation-guards.js';
 import { notifyAdmins, tellPerson } from './notify.js';
 import { nameOf } from './people.js';
-import { snapshotOf } from './snapshot.js';
+import { projectSnapshotOf, snapshotOf } from './snapshot.js';
 import { stateSentence } from './words.js';
+import { releaseWaitingProjectInvitations } from './release-waiting-projects.js';
 
 export type AcceptResult =
   | { outcome: 'accepted'; invitation: InvitationSnapshot }
   | { outcome: 'already_accepted'; invitation: InvitationSnapshot }
   | { outcome: 'expired'; invitation: InvitationSnapshot }
-  | { outcome: 'no_free_seat'; invitation: InvitationSnapshot };
+  | { outcome: 'no_free_seat'; invitation: InvitationSnapshot }
+  | { outcome: 'project_accepted'; invitation: ProjectInvitationSnapshot }
+  | { outcome: 'project_already_accepted'; invitation: ProjectInvitationSnapshot }
+  | { outcome: 'project_expired'; invitation: ProjectInvitationSnapshot }
+  /** the invitee no longer holds a seat under the invited email: nothing changes until they do */
+  | { outcome: 'project_needs_seat'; invitation: ProjectInvitationSnapshot };
 
+/** Accepts either invitation; only its invitee may, and only while it is pending and not expired. */
 export async function acceptInvitation({ deps, actor, input }: VerbArgs<{ invitationId: number }>): Promise<AcceptResult> {
-  const { store, clock, settings } = deps;
-  return store.transaction((repos): AcceptResult => {
-    const now = clock.now();
+  return deps.store.transaction((repos): AcceptResult => {
+    const now = deps.clock.now();
     const inv = loadInvitation(repos, input.invitationId);
     requireInvitee(inv, actor);
-    // a double click lands here: the first click won, the second is told so, nothing else happens
-    if (inv.status === 'accepted') return { outcome: 'already_accepted', invitation: snapshotOf(repos, inv) };
-    if (inv.status !== 'pending') {
-      throw new DomainError('NOT_PENDING', `This invitation ${stateSentence(inv.status)}. If you still need a seat, ask a license admin for a new invitation.`, { status: inv.status });
-    }
-    if (isExpired(inv, now)) {
-      // the link and the buttons stop working at expiry; the reserved seat goes back to the pool
-      repos.invitations.transition(inv.id, 'pending', { status: 'expired', decidedAt: now });
-      audit(repos, actor, now, 'invitation.expired', { type: 'invitation', id: inv.id }, { on: 'accept' });
-      const expired = snapshotOf(repos, { ...inv, status: 'expired' });
-      tellPerson(repos, inv.inviteeId, { type: 'invitation_update', invitation: expired }, now);
-      return { outcome: 'expired', invitation: expired };
-    }
-
-    const license = repos.licenses.byId(inv.licenseId);
-    const usage = repos.licenses.usage(inv.licenseId);
-    // The pending invitation already reserves this seat, but a pool can shrink under it: occupied
-    // seats are checked against the pool size here, inside the write transaction, so concurrent
-    // accepts (in this process or another one on the same database) can never overfill it.
-    if (!license || usage.occupied >= license.seats) {
-      const snap = snapshotOf(repos, inv);
-      audit(repos, actor, now, 'invitation.accept_refused_no_seat', { type: 'invitation', id: inv.id });
-      notifyAdmins(repos, settings, inv, { type: 'admin_invitation_event', event: 'no_free_seat', invitation: snap, actorName: nameOf(repos.people.byId(actor.personId)) }, now);
-      return { outcome: 'no_free_seat', invitation: snap };
-    }
-    if (!repos.invitations.transition(inv.id, 'pending', { status: 'accepted', decidedAt: now, decidedBy: actor.personId || null })) {
-      throw new DomainError('NOT_PENDING', 'This invitation changed a moment ago. Please look at your latest message about it.');
-    }
-    const seat = repos.seats.occupy({ licenseId: inv.licenseId, personId: inv.inviteeId, email: inv.inviteeEmail, invitationId: inv.id, at: now });
-    audit(repos, actor, now, 'invitation.accepted', { type: 'invitation', id: inv.id });
-    audit(repos, actor, now, 'seat.occupied', { type: 'seat', id: seat.id }, { licenseId: inv.licenseId, invitationId: inv.id });
-    const snap = snapshotOf(repos, { ...inv, status: 'accepted' });
-    tellPerson(repos, inv.inviteeId, { type: 'invitation_update', invitation: snap }, now);
-    notifyAdmins(repos, settings, inv, { type: 'admin_invitation_event', event: 'accepted', invitation: snap, actorName: snap.inviteeName }, now);
-    return { outcome: 'accepted', invitation: snap };
+    return inv.kind === 'project' ? acceptProject(repos, deps.settings, actor, inv, now) : acceptLicense(repos, deps.settings, actor, inv, now);
   });
+}
+
+function requireAnswerable(inv: Invitation): void {
+  if (inv.status !== 'pending') {
+    throw new DomainError('NOT_PENDING', `This invitation ${stateSentence(inv.status)}. If you still need it, ask for a new invitation.`, { status: inv.status });
+  }
+}
+
+function expire(repos: Repositories, actor: Actor, inv: Invitation, now: number): void {
+  // the link and the buttons stop working at expiry; a reserved seat goes back to the pool
+  repos.invitations.transition(inv.id, 'pending', { status: 'expired', decidedAt: now });
+  audit(repos, actor, now, 'invitation.expired', { type: 'invitation', id: inv.id }, { on: 'accept' });
+}
+
+function acceptLicense(repos: Repositories, settings: DomainSettings, actor: Actor, inv: Invitation, now: number): AcceptResult {
+  // a double click lands here: the first click won, the second is told so, nothing else happens
+  if (inv.status === 'accepted') return { outcome: 'already_accepted', invitation: snapshotOf(repos, inv) };
+  requireAnswerable(inv);
+  if (isExpired(inv, now)) {
+    expire(repos, actor, inv, now);
+    const expired = snapshotOf(repos, { ...inv, status: 'expired' });
+    tellPerson(repos, inv.inviteeId, { type: 'invitation_update', invitation: expired }, now);
+    return { outcome: 'expired', invitation: expired };
+  }
+  const licenseId = inv.licenseId ?? 0;
+  const license = repos.licenses.byId(licenseId);
+  const usage = repos.licenses.usage(licenseId);
+  // The pending invitation already reserves this seat, but a pool can shrink under it: occupied
+  // seats are checked against the pool size here, inside the write transaction, so concurrent
+  // accepts (in this process or another one on the same database) can never overfill it.
+  if (!license || usage.occupied >= license.seats) {
+    const snap = snapshotOf(repos, inv);
+    audit(repos, actor, now, 'invitation.accept_refused_no_seat', { type: 'invitation', id: inv.id });
+    notifyAdmins(repos, settings, inv, { type: 'admin_invitation_event', event: 'no_free_seat', invitation: snap, actorName: nameOf(repos.people.byId(actor.personId)) }, now);
+    return { outcome: 'no_free_seat', invitation: snap };
+  }
+  if (!repos.invitations.transition(inv.id, 'pending', { status: 'accepted', decidedAt: now, decidedBy: actor.personId || null })) {
+    throw new DomainError('NOT_PENDING', 'This invitation changed a moment ago. Please look at your latest message about it.');
+  }
+  const seat = repos.seats.occupy({ licenseId, personId: inv.inviteeId, email: inv.inviteeEmail, invitationId: inv.id, at: now });
+  audit(repos, actor, now, 'invitation.accepted', { type: 'invitation', id: inv.id });
+  audit(repos, actor, now, 'seat.occupied', { type: 'seat', id: seat.id }, { licenseId, invitationId: inv.id });
+  const snap = snapshotOf(repos, { ...inv, status: 'accepted' });
+  tellPerson(repos, inv.inviteeId, { type: 'invitation_update', invitation: snap }, now);
+  notifyAdmins(repos, settings, inv, { type: 'admin_invitation_event', event: 'accepted', invitation: snap, actorName: snap.inviteeName }, now);
+  // project invitations that waited for this seat go out now, in the same transaction
+  releaseWaitingProjectInvitations(repos, settings, actor, inv.inviteeId, inv.inviteeEmail, now);
+  return { outcome: 'accepted', invitation: snap };
+}
+
+function acceptProject(repos: Repositories, _settings: DomainSettings, actor: Actor, inv: Invitation, now: number): AcceptResult {
+  const project = repos.projects.byId(inv.projectId ?? 0);
+  if (!project) throw new DomainError('NOT_FOUND', 'This project no longer exists. Ask its owner about it.');
+  // only the invitee ever sees the Desktop link: in their own answer and their own DM
+  if (inv.status === 'accepted') return { outcome: 'project_already_accepted', invitation: projectSnapshotOf(repos, inv, true) };
+  requireAnswerable(inv);
+  if (isExpired(inv, now)) {
+    expire(repos, actor, inv, now);
+    const expired = projectSnapshotOf(repos, { ...inv, status: 'expired' });
+    tellPerson(repos, inv.inviteeId, { type: 'project_invitation_update', invitation: expired }, now);
+    return { outcome: 'project_expired', invitation: expired };
+  }
+  // a project needs a seat under the same account email; it may have been released since sharing
+  const seated = repos.seats.occupiedBy(inv.inviteeId).some((s) => s.email === inv.inviteeEmail);
+  if (!seated) return { outcome: 'project_needs_seat', invitation: projectSnapshotOf(repos, inv) };
+  if (!repos.invitations.transition(inv.id, 'pending', { status: 'accepted', decidedAt: now, decidedBy: actor.personId || null })) {
+    throw new DomainError('NOT_PENDING', 'This invitation changed a moment ago. Please look at your latest message about it.');
+  }
+  repos.projectAccess.grant({
+    projectId: project.id,
+    personId: inv.inviteeId,
+    email: inv.inviteeEmail,
+    kind: project.edition === 'web' ? 'member' : 'copy',
+    invitationId: inv.id,
+    createdAt: now,
+  });
+  audit(repos, actor, now, 'invitation.accepted', { type: 'invitation', id: inv.id }, { projectId: project.id, access: project.edition === 'web' ? 'member' : 'copy' });
+  const accepted = { ...inv, status: 'accepted' as const };
+  tellPerson(repos, inv.inviteeId, { type: 'project_invitation_update', invitation: projectSnapshotOf(repos, accepted, true) }, now);
+  tellPerson(repos, project.ownerId, { type: 'project_owner_event', event: 'accepted', invitation: projectSnapshotOf(repos, accepted) }, now);
+  return { outcome: 'project_accepted', invitation: projectSnapshotOf(repos, accepted, true) };
 }

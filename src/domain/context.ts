@@ -10,6 +10,8 @@ export interface DomainSettings {
   configuredAdmins: readonly string[];
   /** whether an admin channel is configured; without one, admin notices go to the inviter's DM */
   hasAdminChannel: boolean;
+  /** LINK_ALLOWED_HOSTS: hosts a shared or returned project link may point at (`*.example.com` for subdomains) */
+  linkAllowedHosts: readonly string[];
 }
 
 export interface DomainDeps {

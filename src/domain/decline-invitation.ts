@@ -1,13 +1,14 @@
 import type { VerbArgs } from './context.js';
-import type { InvitationSnapshot } from './outbox-messages.js';
+import type { AnyInvitationSnapshot } from './outbox-messages.js';
 import { audit } from './audit.js';
 import { expireIfOverdue } from './expire-overdue.js';
 import { DomainError } from './errors.js';
 import { loadInvitation, requireInvitee, requirePending } from './invitation-guards.js';
 import { notifyAdmins, tellPerson } from './notify.js';
-import { snapshotOf } from './snapshot.js';
+import { projectSnapshotOf, snapshotOf } from './snapshot.js';
 
-export async function declineInvitation({ deps, actor, input }: VerbArgs<{ invitationId: number }>): Promise<{ invitation: InvitationSnapshot }> {
+/** The invitee says no. A license seat is freed for someone else; a project's owner is told. */
+export async function declineInvitation({ deps, actor, input }: VerbArgs<{ invitationId: number }>): Promise<{ invitation: AnyInvitationSnapshot }> {
   const { store, clock, settings } = deps;
   expireIfOverdue(deps, actor, input.invitationId);
   return store.transaction((repos) => {
@@ -19,7 +20,14 @@ export async function declineInvitation({ deps, actor, input }: VerbArgs<{ invit
       throw new DomainError('NOT_PENDING', 'This invitation changed a moment ago. Please look at your latest message about it.');
     }
     audit(repos, actor, now, 'invitation.declined', { type: 'invitation', id: inv.id });
-    const snap = snapshotOf(repos, { ...inv, status: 'declined' });
+    const declined = { ...inv, status: 'declined' as const };
+    if (inv.kind === 'project') {
+      const snap = projectSnapshotOf(repos, declined);
+      tellPerson(repos, inv.inviteeId, { type: 'project_invitation_update', invitation: snap }, now);
+      tellPerson(repos, repos.projects.byId(inv.projectId ?? 0)?.ownerId ?? inv.inviterId, { type: 'project_owner_event', event: 'declined', invitation: snap }, now);
+      return { invitation: snap };
+    }
+    const snap = snapshotOf(repos, declined);
     tellPerson(repos, inv.inviteeId, { type: 'invitation_update', invitation: snap }, now);
     notifyAdmins(repos, settings, inv, { type: 'admin_invitation_event', event: 'declined', invitation: snap, actorName: snap.inviteeName }, now);
     return { invitation: snap };

@@ -24,9 +24,10 @@ export function requireInvitee(inv: Invitation, actor: Actor): void {
   }
 }
 
-/** Revoking and resending: an admin, or whoever sent the invitation. */
+/** Revoking and resending: an admin, whoever sent the invitation, or (a project) its owner. */
 export function requireAdminOrInviter(repos: Repositories, settings: DomainSettings, inv: Invitation, actor: Actor, doing: string): void {
   if (actor.platform === 'system' || inv.inviterId === actor.personId) return;
+  if (inv.kind === 'project' && repos.projects.byId(inv.projectId ?? 0)?.ownerId === actor.personId) return;
   if (isAdmin(repos, settings, actorPerson(repos, actor))) return;
   throw new DomainError('FORBIDDEN', `Only a license admin or the person who sent invitation #${inv.id} can ${doing} it.`);
 }

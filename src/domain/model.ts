@@ -35,12 +35,20 @@ export interface LicenseUsage {
   reserved: number;
 }
 
-export type InvitationStatus = 'pending' | 'accepted' | 'declined' | 'revoked' | 'expired';
+export type InvitationStatus = 'pending' | 'waiting_for_seat' | 'accepted' | 'declined' | 'revoked' | 'expired';
+
+/** The two invitations: a seat of a license pool, or access to one project. */
+export type InvitationKind = 'license' | 'project';
 
 export interface Invitation {
   id: number;
-  kind: 'license';
-  licenseId: number;
+  kind: InvitationKind;
+  /** license invitations: the pool */
+  licenseId: number | null;
+  /** project invitations: the project, the owner's words, and (Desktop) the link revealed on accepting */
+  projectId: number | null;
+  message: string | null;
+  desktopLink: string | null;
   inviteeId: number;
   inviteeEmail: string | null;
   inviterId: number;
@@ -69,13 +77,57 @@ export interface Seat {
   occupiedAt: number;
 }
 
+export type Edition = 'desktop' | 'web';
+
+export interface Project {
+  id: number;
+  name: string;
+  ownerId: number;
+  edition: Edition;
+  createdAt: number;
+}
+
+/** A Web member, or the holder of a Desktop copy. */
+export interface ProjectAccess {
+  id: number;
+  projectId: number;
+  personId: number;
+  email: string | null;
+  kind: 'member' | 'copy';
+  invitationId: number | null;
+  createdAt: number;
+}
+
+export interface ReturnedCopy {
+  id: number;
+  projectId: number;
+  fromPersonId: number;
+  link: string;
+  note: string | null;
+  createdAt: number;
+}
+
+export interface SeatRequest {
+  id: number;
+  personId: number;
+  email: string;
+  projectInvitationId: number;
+  requestedBy: number;
+  status: 'pending' | 'approved' | 'denied';
+  decidedBy: number | null;
+  licenseId: number | null;
+  licenseInvitationId: number | null;
+  createdAt: number;
+  decidedAt: number | null;
+}
+
 export interface AuditEntry {
   at: number;
   platform: Platform;
   actorUserId: string | null;
   actorPersonId: number | null;
   action: string;
-  subjectType: 'license' | 'invitation' | 'seat' | 'admin' | 'person';
+  subjectType: 'license' | 'invitation' | 'seat' | 'admin' | 'person' | 'project' | 'seat_request';
   subjectId: number | null;
   details?: Record<string, unknown>;
 }

@@ -2,11 +2,12 @@
  * What the domain asks to be told to people, platform-neutral. Renderers in src/bot turn each into
  * Block Kit (or an Adaptive Card); the deliverer sends it after the transaction that wrote it.
  */
-import type { InvitationStatus } from './model.js';
+import type { Edition, InvitationStatus } from './model.js';
 
 export type OutboxRecipient = { type: 'person'; personId: number } | { type: 'admin_channel' };
 
 export interface InvitationSnapshot {
+  kind: 'license';
   invitationId: number;
   status: InvitationStatus;
   licenseName: string;
@@ -18,6 +19,26 @@ export interface InvitationSnapshot {
   reserved: number;
   seats: number;
 }
+
+export interface ProjectInvitationSnapshot {
+  kind: 'project';
+  invitationId: number;
+  status: InvitationStatus;
+  projectId: number;
+  projectName: string;
+  edition: Edition;
+  ownerName: string;
+  inviterName: string;
+  inviteeName: string;
+  inviteeEmail: string | null;
+  /** the owner's personal message, as typed (escaped by the renderers) */
+  message: string | null;
+  expiresAt: number;
+  /** Desktop: the owner's link, present only in what goes to the invitee after they accepted */
+  desktopLink: string | null;
+}
+
+export type AnyInvitationSnapshot = InvitationSnapshot | ProjectInvitationSnapshot;
 
 export type OutboxMessage =
   /** the invitee's DM: what they got, what they did not get, their link, Accept / Decline */
@@ -32,7 +53,19 @@ export type OutboxMessage =
       actorName: string;
     }
   /** to the inviter, when the invitee cannot be reached in chat: the link to forward */
-  | { type: 'forward_link'; invitation: InvitationSnapshot; link: string }
+  | { type: 'forward_link'; invitation: AnyInvitationSnapshot; link: string }
+  /** the invitee's DM for a project: who shares what, the edition explained, their link, Accept / Decline */
+  | { type: 'project_invitation'; invitation: ProjectInvitationSnapshot; link: string; resent: boolean }
+  /** re-render the invitee's DM about a project invitation (accepted Desktop: with the owner's link) */
+  | { type: 'project_invitation_update'; invitation: ProjectInvitationSnapshot }
+  /** to the project's owner: what happened to one of their invitations */
+  | { type: 'project_owner_event'; event: 'accepted' | 'declined' | 'sent_after_seat' | 'case_mismatch_after_seat' | 'seat_request_denied' | 'seat_request_approved'; invitation: ProjectInvitationSnapshot; detail?: string }
+  /** to the admins: an owner asks for a seat for someone their project invitation waits on */
+  | { type: 'seat_request'; requestId: number; personName: string; email: string; projectName: string; ownerName: string; status: 'pending' | 'approved' | 'denied'; decidedBy?: string; licenseName?: string }
+  /** to a project's owner: an updated Desktop copy came back, with the steps to merge it */
+  | { type: 'copy_returned'; projectName: string; fromName: string; link: string; note: string | null }
+  /** to a person whose seat was released: what that means for their projects */
+  | { type: 'seat_released'; licenseName: string; projectNames: string[] }
   /** to a person an admin tried to invite to a full license */
   | { type: 'license_full_notice'; licenseName: string; inviterName: string; seats: number }
   /** someone opened the personalized link and asked to accept: the invitee confirms in their DM */

@@ -1,9 +1,10 @@
 import type { VerbArgs } from './context.js';
 import type { Person } from './model.js';
-import type { InvitationSnapshot } from './outbox-messages.js';
+import type { InvitationSnapshot, ProjectInvitationSnapshot } from './outbox-messages.js';
 import { actorPerson, isAdmin } from './authz.js';
 import { DomainError } from './errors.js';
-import { snapshotOf } from './snapshot.js';
+import { projectSnapshotOf, snapshotOf } from './snapshot.js';
+import { nameOf } from './people.js';
 import { expireOverdue } from './expire-overdue.js';
 
 export interface PersonStatus {
@@ -12,6 +13,13 @@ export interface PersonStatus {
   isAdmin: boolean;
   seats: { licenseName: string; email: string | null; since: number }[];
   pending: InvitationSnapshot[];
+  /** projects this person owns */
+  owns: { projectName: string; edition: 'web' | 'desktop' }[];
+  /** Web memberships and Desktop copies; unusable while the person holds no seat */
+  projects: { projectName: string; edition: 'web' | 'desktop'; kind: 'member' | 'copy'; ownerName: string; usable: boolean }[];
+  /** project invitations still open: pending, or waiting for a seat */
+  projectInvitations: ProjectInvitationSnapshot[];
+  returnedCopies: { projectName: string; at: number }[];
 }
 
 /** A person's seats and open license invitations. Anyone may look at themselves; admins at anyone. */
@@ -26,6 +34,7 @@ export async function personStatus({ deps, actor, input }: VerbArgs<{ personId?:
     const person = repos.people.byId(targetId);
     if (!person) throw new DomainError('NOT_FOUND', 'I do not know that person yet.');
     expireOverdue(repos, actor, deps.clock.now(), { inviteeId: person.id });
+    const seated = repos.seats.occupiedBy(person.id).length > 0;
     return {
       person,
       self,
@@ -37,8 +46,25 @@ export async function personStatus({ deps, actor, input }: VerbArgs<{ personId?:
       })),
       pending: repos.invitations
         .listForInvitee(person.id)
-        .filter((i) => i.status === 'pending')
+        .filter((i) => i.status === 'pending' && i.kind === 'license')
         .map((i) => snapshotOf(repos, i)),
+      owns: repos.projects.listByOwner(person.id).map((p) => ({ projectName: p.name, edition: p.edition })),
+      projects: repos.projectAccess.forPerson(person.id).map((a) => {
+        const project = repos.projects.byId(a.projectId);
+        return {
+          projectName: project?.name ?? 'a project',
+          edition: project?.edition ?? 'web',
+          kind: a.kind,
+          ownerName: nameOf(repos.people.byId(project?.ownerId ?? 0)),
+          // a project opens only with a seat: without one the access is kept but unusable
+          usable: seated,
+        };
+      }),
+      projectInvitations: repos.invitations
+        .listForInvitee(person.id)
+        .filter((i) => i.kind === 'project' && (i.status === 'pending' || i.status === 'waiting_for_seat'))
+        .map((i) => projectSnapshotOf(repos, i)),
+      returnedCopies: repos.returnedCopies.fromPerson(person.id).map((c) => ({ projectName: repos.projects.byId(c.projectId)?.name ?? 'a project', at: c.createdAt })),
     };
   });
 }

@@ -4,7 +4,19 @@
  * the SQLite implementation opens with BEGIN IMMEDIATE, so a check and the write that depends on it
  * can never interleave with another writer, in this process or another one.
  */
-import type { AuditEntry, Invitation, InvitationStatus, License, LicenseUsage, Person, Seat } from './model.js';
+import type {
+  AuditEntry,
+  Invitation,
+  InvitationStatus,
+  License,
+  LicenseUsage,
+  Person,
+  Project,
+  ProjectAccess,
+  ReturnedCopy,
+  Seat,
+  SeatRequest,
+} from './model.js';
 import type { OutboxMessage, OutboxRecipient } from './outbox-messages.js';
 
 export interface Clock {
@@ -39,13 +51,22 @@ export interface LicenseRepository {
   listUsage(): LicenseUsage[];
 }
 
-export type NewInvitation = Omit<Invitation, 'id' | 'remindersSent' | 'lastRemindedAt' | 'confirmRequestedAt' | 'decidedAt' | 'decidedBy' | 'dmChannel' | 'dmTs'>;
+export type NewInvitation = Omit<
+  Invitation,
+  'id' | 'remindersSent' | 'lastRemindedAt' | 'confirmRequestedAt' | 'decidedAt' | 'decidedBy' | 'dmChannel' | 'dmTs' | 'projectId' | 'message' | 'desktopLink' | 'licenseId'
+> &
+  Partial<Pick<Invitation, 'projectId' | 'message' | 'desktopLink' | 'licenseId'>>;
 
 export interface InvitationRepository {
   insert(i: NewInvitation): Invitation;
   byId(id: number): Invitation | undefined;
   byTokenHash(hash: string): Invitation | undefined;
   pendingFor(licenseId: number, inviteeId: number): Invitation | undefined;
+  /** a project invitation still open for this person: pending or waiting for a seat */
+  openForProject(projectId: number, inviteeId: number): Invitation | undefined;
+  /** project invitations held back until this person holds a seat */
+  waitingForSeat(inviteeId: number): Invitation[];
+  listForProject(projectId: number): Invitation[];
   /**
    * Applies `patch` only if the invitation is still in `expected` state; false when it was not
    * (a double click, a race with another admin, an expiry sweep).
@@ -60,6 +81,38 @@ export interface SeatRepository {
   occupy(s: { licenseId: number; personId: number; email: string | null; invitationId: number; at: number }): Seat;
   occupiedBy(personId: number): Seat[];
   holds(licenseId: number, personId: number): boolean;
+  /** occupied seats whose account email equals this one ignoring letter case (the caller compares exactly) */
+  occupiedByEmailAnyCase(email: string): Seat[];
+  byId(id: number): Seat | undefined;
+  release(id: number, at: number): boolean;
+}
+
+export interface ProjectRepository {
+  insert(p: Omit<Project, 'id'>): Project;
+  byId(id: number): Project | undefined;
+  /** case-insensitive, among one owner's projects */
+  byOwnerAndName(ownerId: number, name: string): Project | undefined;
+  listByOwner(ownerId: number): Project[];
+}
+
+export interface ProjectAccessRepository {
+  grant(a: Omit<ProjectAccess, 'id'>): ProjectAccess;
+  forPerson(personId: number): ProjectAccess[];
+  forProject(projectId: number): ProjectAccess[];
+  has(projectId: number, personId: number): boolean;
+}
+
+export interface ReturnedCopyRepository {
+  insert(c: Omit<ReturnedCopy, 'id'>): ReturnedCopy;
+  fromPerson(personId: number): ReturnedCopy[];
+}
+
+export interface SeatRequestRepository {
+  insert(r: Omit<SeatRequest, 'id' | 'decidedBy' | 'licenseId' | 'licenseInvitationId' | 'decidedAt' | 'status'>): SeatRequest;
+  byId(id: number): SeatRequest | undefined;
+  pendingForInvitation(projectInvitationId: number): SeatRequest | undefined;
+  /** conditional, like invitations: false when it was already decided */
+  decide(id: number, patch: Pick<SeatRequest, 'status' | 'decidedBy' | 'decidedAt'> & Partial<Pick<SeatRequest, 'licenseId' | 'licenseInvitationId'>>): boolean;
 }
 
 export interface AuditRepository {
@@ -77,6 +130,10 @@ export interface Repositories {
   licenses: LicenseRepository;
   invitations: InvitationRepository;
   seats: SeatRepository;
+  projects: ProjectRepository;
+  projectAccess: ProjectAccessRepository;
+  returnedCopies: ReturnedCopyRepository;
+  seatRequests: SeatRequestRepository;
   audit: AuditRepository;
   outbox: OutboxRepository;
 }

@@ -1,19 +1,20 @@
 import type { VerbArgs } from './context.js';
-import type { InvitationSnapshot } from './outbox-messages.js';
+import type { AnyInvitationSnapshot } from './outbox-messages.js';
 import { audit } from './audit.js';
 import { expireIfOverdue } from './expire-overdue.js';
 import { loadInvitation, requireAdminOrInviter, requirePending } from './invitation-guards.js';
 import { notifyAdmins, tellPerson } from './notify.js';
 import { actorPerson } from './authz.js';
 import { isReachable, nameOf } from './people.js';
-import { snapshotOf } from './snapshot.js';
+import { projectSnapshotOf, snapshotOf } from './snapshot.js';
 import { invitationLink, mintToken } from './tokens.js';
+import { sendProjectInvitation } from './share-project.js';
 
 /**
  * Sends a pending invitation again with a fresh link. The old link stops working at once (only the
- * new token's hash is kept), so a link that went astray is dead after a resend.
+ * new token's hash is kept), so a link that went astray is dead after a resend. The expiry stays.
  */
-export async function resendInvitation({ deps, actor, input }: VerbArgs<{ invitationId: number }>): Promise<{ invitation: InvitationSnapshot; reachable: boolean }> {
+export async function resendInvitation({ deps, actor, input }: VerbArgs<{ invitationId: number }>): Promise<{ invitation: AnyInvitationSnapshot; reachable: boolean }> {
   const { store, clock, settings } = deps;
   expireIfOverdue(deps, actor, input.invitationId);
   return store.transaction((repos) => {
@@ -24,12 +25,17 @@ export async function resendInvitation({ deps, actor, input }: VerbArgs<{ invita
     const { token, hash } = mintToken();
     repos.invitations.update(inv.id, { tokenHash: hash, sentAt: now });
     audit(repos, actor, now, 'invitation.resent', { type: 'invitation', id: inv.id });
-    const snap = snapshotOf(repos, inv);
     const link = invitationLink(settings.publicBaseUrl, token);
     const invitee = repos.people.byId(inv.inviteeId);
     const reachable = invitee ? isReachable(invitee) : false;
+    const forwarder = actor.personId || inv.inviterId;
+    if (inv.kind === 'project') {
+      sendProjectInvitation(repos, inv.id, link, reachable, forwarder, now, true);
+      return { invitation: projectSnapshotOf(repos, inv), reachable };
+    }
+    const snap = snapshotOf(repos, inv);
     if (reachable) tellPerson(repos, inv.inviteeId, { type: 'license_invitation', invitation: snap, link, resent: true }, now);
-    else tellPerson(repos, actor.personId || inv.inviterId, { type: 'forward_link', invitation: snap, link }, now);
+    else tellPerson(repos, forwarder, { type: 'forward_link', invitation: snap, link }, now);
     notifyAdmins(repos, settings, inv, { type: 'admin_invitation_event', event: 'resent', invitation: snap, actorName: nameOf(actorPerson(repos, actor)) }, now);
     return { invitation: snap, reachable };
   });

@@ -1,28 +1,43 @@
 import type { VerbArgs } from './context.js';
-import type { InvitationSnapshot } from './outbox-messages.js';
+import type { AnyInvitationSnapshot } from './outbox-messages.js';
 import { audit } from './audit.js';
 import { expireIfOverdue } from './expire-overdue.js';
 import { DomainError } from './errors.js';
-import { loadInvitation, requireAdminOrInviter, requirePending } from './invitation-guards.js';
+import { loadInvitation, requireAdminOrInviter } from './invitation-guards.js';
 import { notifyAdmins, tellPerson } from './notify.js';
 import { actorPerson } from './authz.js';
 import { nameOf } from './people.js';
-import { snapshotOf } from './snapshot.js';
+import { projectSnapshotOf, snapshotOf } from './snapshot.js';
+import { stateSentence } from './words.js';
 
-/** Withdraws a pending invitation: its link and buttons stop working and its reserved seat is freed. */
-export async function revokeInvitation({ deps, actor, input }: VerbArgs<{ invitationId: number }>): Promise<{ invitation: InvitationSnapshot }> {
+/**
+ * Withdraws an open invitation: its link and buttons stop working, a reserved seat is freed.
+ * License invitations: an admin or the inviter. Project invitations: the project's owner, the
+ * inviter, or an admin; one still waiting for a seat can be withdrawn too.
+ */
+export async function revokeInvitation({ deps, actor, input }: VerbArgs<{ invitationId: number }>): Promise<{ invitation: AnyInvitationSnapshot }> {
   const { store, clock, settings } = deps;
   expireIfOverdue(deps, actor, input.invitationId);
   return store.transaction((repos) => {
     const now = clock.now();
     const inv = loadInvitation(repos, input.invitationId);
     requireAdminOrInviter(repos, settings, inv, actor, 'revoke');
-    requirePending(inv);
-    if (!repos.invitations.transition(inv.id, 'pending', { status: 'revoked', decidedAt: now, decidedBy: actor.personId || null })) {
-      throw new DomainError('NOT_PENDING', `Invitation #${inv.id} changed a moment ago; \`/atlas pending\` shows where it stands.`);
+    const from = inv.status === 'waiting_for_seat' && inv.kind === 'project' ? 'waiting_for_seat' : 'pending';
+    if (inv.status !== from) {
+      throw new DomainError('NOT_PENDING', `Invitation #${inv.id} ${stateSentence(inv.status)}, so there is nothing to withdraw.`, { status: inv.status });
+    }
+    if (!repos.invitations.transition(inv.id, from, { status: 'revoked', decidedAt: now, decidedBy: actor.personId || null })) {
+      throw new DomainError('NOT_PENDING', `Invitation #${inv.id} changed a moment ago; \`/atlas status\` shows where it stands.`);
     }
     audit(repos, actor, now, 'invitation.revoked', { type: 'invitation', id: inv.id });
-    const snap = snapshotOf(repos, { ...inv, status: 'revoked' });
+    const revoked = { ...inv, status: 'revoked' as const };
+    if (inv.kind === 'project') {
+      const snap = projectSnapshotOf(repos, revoked);
+      // an invitation still waiting for a seat was never sent: nothing to take back from the invitee
+      if (from === 'pending') tellPerson(repos, inv.inviteeId, { type: 'project_invitation_update', invitation: snap }, now);
+      return { invitation: snap };
+    }
+    const snap = snapshotOf(repos, revoked);
     tellPerson(repos, inv.inviteeId, { type: 'invitation_update', invitation: snap }, now);
     notifyAdmins(repos, settings, inv, { type: 'admin_invitation_event', event: 'revoked', invitation: snap, actorName: nameOf(actorPerson(repos, actor)) }, now);
     return { invitation: snap };

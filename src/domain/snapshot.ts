@@ -1,14 +1,16 @@
 import type { Invitation } from './model.js';
 import type { Repositories } from './ports.js';
-import type { InvitationSnapshot } from './outbox-messages.js';
+import type { InvitationSnapshot, ProjectInvitationSnapshot } from './outbox-messages.js';
 import { nameOf } from './people.js';
 
-/** What a message about an invitation shows, taken inside the transaction that changed it. */
+/** What a message about a license invitation shows, taken inside the transaction that changed it. */
 export function snapshotOf(repos: Repositories, inv: Invitation): InvitationSnapshot {
-  const license = repos.licenses.byId(inv.licenseId);
-  const usage = repos.licenses.usage(inv.licenseId);
+  const licenseId = inv.licenseId ?? 0;
+  const license = repos.licenses.byId(licenseId);
+  const usage = repos.licenses.usage(licenseId);
   const invitee = repos.people.byId(inv.inviteeId);
   return {
+    kind: 'license',
     invitationId: inv.id,
     status: inv.status,
     licenseName: license?.name ?? 'a license',
@@ -21,3 +23,26 @@ export function snapshotOf(repos: Repositories, inv: Invitation): InvitationSnap
     seats: license?.seats ?? 0,
   };
 }
+
+/** The same for a project invitation. The Desktop link is included only when `revealLink` is set. */
+export function projectSnapshotOf(repos: Repositories, inv: Invitation, revealLink = false): ProjectInvitationSnapshot {
+  const project = inv.projectId === null ? undefined : repos.projects.byId(inv.projectId);
+  return {
+    kind: 'project',
+    invitationId: inv.id,
+    status: inv.status,
+    projectId: project?.id ?? 0,
+    projectName: project?.name ?? 'a project',
+    edition: project?.edition ?? 'web',
+    ownerName: nameOf(repos.people.byId(project?.ownerId ?? inv.inviterId)),
+    inviterName: nameOf(repos.people.byId(inv.inviterId)),
+    inviteeName: nameOf(repos.people.byId(inv.inviteeId)),
+    inviteeEmail: inv.inviteeEmail,
+    message: inv.message,
+    expiresAt: inv.expiresAt,
+    desktopLink: revealLink ? inv.desktopLink : null,
+  };
+}
+
+export const snapshotOfAny = (repos: Repositories, inv: Invitation): InvitationSnapshot | ProjectInvitationSnapshot =>
+  inv.kind === 'project' ? projectSnapshotOf(repos, inv) : snapshotOf(repos, inv);

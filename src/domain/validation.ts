@@ -21,3 +21,40 @@ export const seatCountSchema = z.coerce
   .max(100_000, 'A license can have at most 100,000 seats.');
 
 export const invitationIdSchema = z.coerce.number().int().positive();
+
+/** A personal message with a project invitation: at most this many characters. */
+export const MESSAGE_MAX = 1000;
+
+export const projectNameSchema = z
+  .string()
+  .trim()
+  .min(1, 'Give the project a name.')
+  .max(120, 'Project names are at most 120 characters.');
+
+function hostAllowed(host: string, allowed: readonly string[]): boolean {
+  const h = host.toLowerCase().replace(/\.$/, '');
+  return allowed.some((pattern) => {
+    const p = pattern.trim().toLowerCase();
+    if (p.startsWith('*.')) return h.endsWith(p.slice(1)) && h.length > p.length - 1;
+    return h === p;
+  });
+}
+
+/**
+ * A project link someone hands over (a Desktop invitation link or a cloud link to a project
+ * bundle): https only, on a host the operator allows. Returns the problem in words, or null.
+ */
+export function sharedLinkProblem(raw: string, allowed: readonly string[]): string | null {
+  let url: URL;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    return 'That is not a link: paste the full address, starting with https://';
+  }
+  if (url.protocol !== 'https:') return 'The link must start with https://';
+  if (url.username || url.password) return 'The link must not contain a user name or password.';
+  if (!hostAllowed(url.hostname, allowed)) {
+    return `Links to ${url.hostname} are not allowed here. Allowed: ${allowed.join(', ')}.`;
+  }
+  return null;
+}

@@ -22,6 +22,7 @@ export const SEAT_VS_PROJECT = [
 
 const STATE_SENTENCES: Record<InvitationStatus, string> = {
   pending: 'is waiting for an answer',
+  waiting_for_seat: 'is waiting until its invitee holds a seat',
   accepted: 'was already accepted',
   declined: 'was declined',
   revoked: 'was withdrawn by an admin',
@@ -32,6 +33,7 @@ export const stateSentence = (s: InvitationStatus): string => STATE_SENTENCES[s]
 
 export const STATUS_LABEL: Record<InvitationStatus, string> = {
   pending: 'Waiting for an answer',
+  waiting_for_seat: 'Waiting for a seat',
   accepted: 'Accepted',
   declined: 'Declined',
   revoked: 'Withdrawn',
@@ -66,3 +68,21 @@ export function ago(fromMs: number, nowMs: number): string {
   const d = Math.round(h / 24);
   return d === 1 ? '1 day ago' : `${d} days ago`;
 }
+
+export const EDITION_MEANS: Record<'web' | 'desktop', string> = {
+  web: 'Web project: you become a member, and everyone\'s changes are saved and synced in real time.',
+  desktop:
+    'Desktop project: you get your own copy. Nothing syncs: when you have worked on it, send your updated copy back to the owner, who merges it into their project.',
+};
+
+export const EXPORT_HINT = 'Export the project as a bundle first (Windows: File > Export > Project bundle; Mac: Project > Export > Project), upload it to your cloud storage, and paste its share link.';
+
+export const MERGE_STEPS = [
+  'Download the returned project bundle from the link.',
+  'Open your own project in ATLAS.ti and make a backup first (export a project bundle).',
+  'Merge the returned copy into it (Windows: Home > Merge Project; Mac: Project > Merge with Project…), and choose how to resolve conflicts.',
+  'Save, then tell the sender their work is in.',
+];
+
+export const PROJECT_NEEDS_SEAT =
+  'A project invitation does not give a seat: to open a shared project, a person must already hold an ATLAS.ti license seat under the same account email.';

@@ -5,3 +5,7 @@ export { invitations } from './invitations.js';
 export { seats } from './seats.js';
 export { auditLog } from './audit-log.js';
 export { outbox } from './outbox.js';
+export { projects } from './projects.js';
+export { projectAccess } from './project-access.js';
+export { returnedCopies } from './returned-copies.js';
+export { seatRequests } from './seat-requests.js';

@@ -2,14 +2,19 @@ import { sqliteTable, integer, text, uniqueIndex, index } from 'drizzle-orm/sqli
 import { sql } from 'drizzle-orm';
 import { people } from './people.js';
 import { licenses } from './licenses.js';
+import { projects } from './projects.js';
 
 /** Invitations: `kind` says which of the two (a license seat, or a project). */
 export const invitations = sqliteTable(
   'invitations',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    kind: text('kind', { enum: ['license'] }).notNull(),
+    kind: text('kind', { enum: ['license', 'project'] }).notNull(),
     licenseId: integer('license_id').references(() => licenses.id),
+    projectId: integer('project_id').references(() => projects.id),
+    // project invitations: the owner's words, and for Desktop the link revealed to the invitee on accepting
+    message: text('message'),
+    desktopLink: text('desktop_link'),
     inviteeId: integer('invitee_id')
       .notNull()
       .references(() => people.id),
@@ -18,7 +23,8 @@ export const invitations = sqliteTable(
     inviterId: integer('inviter_id')
       .notNull()
       .references(() => people.id),
-    status: text('status', { enum: ['pending', 'accepted', 'declined', 'revoked', 'expired'] }).notNull(),
+    // waiting_for_seat: a project invitation held back until its invitee holds a seat
+    status: text('status', { enum: ['pending', 'waiting_for_seat', 'accepted', 'declined', 'revoked', 'expired'] }).notNull(),
     // sha256 of the personalized link's token; the token itself is never stored
     tokenHash: text('token_hash').notNull(),
     platform: text('platform').notNull(),
@@ -40,6 +46,9 @@ export const invitations = sqliteTable(
     uniqueIndex('invitations_one_pending_license')
       .on(t.licenseId, t.inviteeId)
       .where(sql`${t.status} = 'pending' AND ${t.kind} = 'license'`),
+    uniqueIndex('invitations_one_open_project')
+      .on(t.projectId, t.inviteeId)
+      .where(sql`${t.status} IN ('pending', 'waiting_for_seat') AND ${t.kind} = 'project'`),
     index('invitations_status').on(t.status, t.sentAt),
     index('invitations_invitee').on(t.inviteeId),
   ],

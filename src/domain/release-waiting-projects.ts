@@ -1,0 +1,38 @@
+import type { Actor } from './model.js';
+import type { Repositories } from './ports.js';
+import type { DomainSettings } from './context.js';
+import { audit } from './audit.js';
+import { isReachable } from './people.js';
+import { projectSnapshotOf } from './snapshot.js';
+import { invitationLink, mintToken } from './tokens.js';
+import { sendProjectInvitation } from './share-project.js';
+import { tellPerson } from './notify.js';
+
+/**
+ * Someone just took a seat: the project invitations that waited for it go out now, each with a
+ * fresh link and a fresh expiry, and their owners hear so. Only an exact email match counts, as at
+ * sharing time; a near match is put to the owner instead of being guessed at.
+ */
+export function releaseWaitingProjectInvitations(repos: Repositories, settings: DomainSettings, actor: Actor, personId: number, seatEmail: string | null, now: number): number {
+  let sent = 0;
+  const person = repos.people.byId(personId);
+  for (const inv of repos.invitations.waitingForSeat(personId)) {
+    if (inv.inviteeEmail !== seatEmail) {
+      tellPerson(
+        repos,
+        repos.projects.byId(inv.projectId ?? 0)?.ownerId ?? inv.inviterId,
+        { type: 'project_owner_event', event: 'case_mismatch_after_seat', invitation: projectSnapshotOf(repos, inv), detail: seatEmail ?? '' },
+        now,
+      );
+      continue;
+    }
+    const { token, hash } = mintToken();
+    if (!repos.invitations.transition(inv.id, 'waiting_for_seat', { status: 'pending', tokenHash: hash, sentAt: now, expiresAt: now + settings.inviteTtlMs })) continue;
+    audit(repos, actor, now, 'invitation.sent_after_seat', { type: 'invitation', id: inv.id });
+    sendProjectInvitation(repos, inv.id, invitationLink(settings.publicBaseUrl, token), person ? isReachable(person) : false, inv.inviterId, now, false);
+    const snap = projectSnapshotOf(repos, { ...inv, status: 'pending' });
+    tellPerson(repos, repos.projects.byId(inv.projectId ?? 0)?.ownerId ?? inv.inviterId, { type: 'project_owner_event', event: 'sent_after_seat', invitation: snap }, now);
+    sent++;
+  }
+  return sent;
+}

@@ -1,0 +1,157 @@
+import type { VerbArgs } from './context.js';
+import type { Edition, Person, Project } from './model.js';
+import type { Repositories } from './ports.js';
+import { actorPerson, isAdmin } from './authz.js';
+import { audit } from './audit.js';
+import { DomainError } from './errors.js';
+import { isReachable, nameOf } from './people.js';
+import { projectSnapshotOf } from './snapshot.js';
+import { invitationLink, mintToken } from './tokens.js';
+import { tellPerson } from './notify.js';
+import { MESSAGE_MAX, projectNameSchema, sharedLinkProblem } from './validation.js';
+
+export interface ShareProjectInput {
+  /** an existing project (by id), or a new one of the actor's (by name; an existing one of theirs with that name is reused) */
+  project: { id: number } | { name: string };
+  /** needed for a new project; an existing project keeps its own */
+  edition?: Edition | null;
+  invitees: { personId: number; email?: string | null }[];
+  desktopLink?: string | null;
+  message?: string | null;
+}
+
+export type ShareOutcome =
+  | { status: 'invited'; invitee: Person; invitationId: number; reachable: boolean }
+  | { status: 'waiting_for_seat'; invitee: Person; invitationId: number; email: string }
+  | { status: 'email_case_mismatch'; invitee: Person; typed: string; onRecord: string }
+  | { status: 'already_pending'; invitee: Person; invitationId: number; since: number }
+  | { status: 'already_has_access'; invitee: Person }
+  | { status: 'is_owner'; invitee: Person }
+  | { status: 'no_email'; invitee: Person };
+
+export interface ShareResult {
+  project: Project;
+  outcomes: ShareOutcome[];
+}
+
+/** A field of the share form a problem belongs to, so the form can show it in the right place. */
+export type ShareField = 'project' | 'edition' | 'invitees' | 'desktopLink' | 'message';
+const invalid = (field: ShareField, words: string) => new DomainError('INVALID_INPUT', words, { field });
+
+/** The owner of a project, or an admin, may share it and manage its invitations. */
+export function requireOwnerOrAdmin(repos: Repositories, settings: VerbArgs<unknown>['deps']['settings'], project: Project, actorId: number, doing: string): void {
+  if (project.ownerId === actorId) return;
+  const me = repos.people.byId(actorId);
+  if (me && isAdmin(repos, settings, me)) return;
+  throw new DomainError('FORBIDDEN', `Only the owner of "${project.name}" (${nameOf(repos.people.byId(project.ownerId))}) or a license admin can ${doing}.`);
+}
+
+/**
+ * Shares one project with people. A project invitation never gives a seat: each invitee's exact
+ * account email is checked against the seats the bot knows. An exact match goes ahead; a match
+ * that differs only in letter case is not sent (account emails are case sensitive) and the owner
+ * is shown the email on record; no seat at all keeps the invitation waiting for a seat, and it goes
+ * out by itself once the person accepts one.
+ */
+export async function shareProject({ deps, actor, input }: VerbArgs<ShareProjectInput>): Promise<ShareResult> {
+  const { store, clock, settings } = deps;
+  if (input.invitees.length === 0) throw invalid('invitees', 'Pick at least one person, or type an account email.');
+  const message = input.message?.trim() || null;
+  if (message && message.length > MESSAGE_MAX) throw invalid('message', `The message is ${message.length} characters; keep it under ${MESSAGE_MAX}.`);
+
+  const project = store.transaction((repos): Project => {
+    const me = actorPerson(repos, actor);
+    if (input.invitees.some(({ personId }) => !repos.people.byId(personId))) {
+      throw new DomainError('NOT_FOUND', 'I could not find one of the people you named; nobody was invited. Please try again.');
+    }
+    if ('id' in input.project) {
+      const existing = repos.projects.byId(input.project.id);
+      if (!existing) throw invalid('project', 'That project no longer exists. Pick another or name a new one.');
+      requireOwnerOrAdmin(repos, settings, existing, me.id, 'share it');
+      return existing;
+    }
+    const name = projectNameSchema.safeParse(input.project.name);
+    if (!name.success) throw invalid('project', name.error.issues[0]?.message ?? 'Give the project a name.');
+    const mine = repos.projects.byOwnerAndName(me.id, name.data);
+    if (mine) return mine;
+    if (!input.edition) throw invalid('edition', 'Is it a Desktop or a Web project?');
+    const now = clock.now();
+    const created = repos.projects.insert({ name: name.data, ownerId: me.id, edition: input.edition, createdAt: now });
+    audit(repos, actor, now, 'project.created', { type: 'project', id: created.id }, { name: created.name, edition: created.edition });
+    return created;
+  });
+
+  // a Desktop project is handed over by its owner's link; a Web project needs none
+  let desktopLink: string | null = null;
+  if (project.edition === 'desktop') {
+    const raw = input.desktopLink?.trim();
+    if (!raw) throw invalid('desktopLink', 'A Desktop project is shared by a link: paste the desktop app\'s invitation link or a cloud link to the exported project bundle.');
+    const problem = sharedLinkProblem(raw, settings.linkAllowedHosts);
+    if (problem) throw invalid('desktopLink', problem);
+    desktopLink = raw;
+  }
+
+  const outcomes: ShareOutcome[] = [];
+  const seen = new Set<number>();
+  for (const { personId, email } of input.invitees) {
+    if (seen.has(personId)) continue;
+    seen.add(personId);
+    outcomes.push(
+      store.transaction((repos): ShareOutcome => {
+        const now = clock.now();
+        const inviter = actorPerson(repos, actor);
+        requireOwnerOrAdmin(repos, settings, project, inviter.id, 'share it');
+        const invitee = repos.people.byId(personId)!;
+        const accountEmail = email ?? invitee.email;
+        if (!accountEmail) return { status: 'no_email', invitee };
+        if (invitee.id === project.ownerId) return { status: 'is_owner', invitee };
+        if (repos.projectAccess.has(project.id, invitee.id)) return { status: 'already_has_access', invitee };
+        const open = repos.invitations.openForProject(project.id, invitee.id);
+        if (open) return { status: 'already_pending', invitee, invitationId: open.id, since: open.sentAt };
+
+        const seats = repos.seats.occupiedByEmailAnyCase(accountEmail);
+        const exact = seats.some((s) => s.email === accountEmail);
+        if (!exact && seats[0]?.email) {
+          // account emails are case sensitive: an invitation to the wrong spelling would never open
+          return { status: 'email_case_mismatch', invitee, typed: accountEmail, onRecord: seats[0].email };
+        }
+        const { token, hash } = mintToken();
+        const inv = repos.invitations.insert({
+          kind: 'project',
+          licenseId: null,
+          projectId: project.id,
+          message,
+          desktopLink,
+          inviteeId: invitee.id,
+          inviteeEmail: accountEmail,
+          inviterId: inviter.id,
+          status: exact ? 'pending' : 'waiting_for_seat',
+          tokenHash: hash,
+          platform: actor.platform,
+          createdAt: now,
+          sentAt: now,
+          expiresAt: now + settings.inviteTtlMs,
+        });
+        audit(repos, actor, now, exact ? 'invitation.created' : 'invitation.waiting_for_seat', { type: 'invitation', id: inv.id }, { projectId: project.id, inviteeId: invitee.id });
+        if (!exact) return { status: 'waiting_for_seat', invitee, invitationId: inv.id, email: accountEmail };
+        const reachable = isReachable(invitee);
+        sendProjectInvitation(repos, inv.id, invitationLink(settings.publicBaseUrl, token), reachable, inviter.id, now, false);
+        return { status: 'invited', invitee, invitationId: inv.id, reachable };
+      }),
+    );
+  }
+  return { project, outcomes };
+}
+
+/** The DM to the invitee, or (not in chat) the link to forward to whoever shared it. */
+export function sendProjectInvitation(repos: Repositories, invitationId: number, link: string, reachable: boolean, forwarderId: number, now: number, resent: boolean): void {
+  const inv = repos.invitations.byId(invitationId)!;
+  const snap = projectSnapshotOf(repos, inv);
+  if (reachable) tellPerson(repos, inv.inviteeId, { type: 'project_invitation', invitation: snap, link, resent }, now);
+  else tellPerson(repos, forwarderId, { type: 'forward_link', invitation: snap, link }, now);
+}
+
+/** What the share form offers: the actor's own projects. */
+export async function shareOptions({ deps, actor }: VerbArgs<void>): Promise<Project[]> {
+  return deps.store.transaction((repos) => repos.projects.listByOwner(actorPerson(repos, actor).id));
+}
