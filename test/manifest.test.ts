@@ -6,7 +6,7 @@ import addFormatsModule from 'ajv-formats';
 import type { App } from '@slack/bolt';
 import { describe, expect, it } from 'vitest';
 import { registerSlackHandlers } from '../src/handlers/slack/index.js';
-import { ACTIONS, VIEWS } from '../src/handlers/slack/action-ids.js';
+import { ACTIONS, PROJECT_ACTIONS, VIEWS } from '../src/handlers/slack/action-ids.js';
 import type { SlackHandlerContext } from '../src/handlers/slack/context.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -64,7 +64,7 @@ describe('manifest.json', () => {
 
   it('every button and form the views use has a listener', () => {
     const seen = registered();
-    expect(seen.actions.sort()).toEqual(Object.values(ACTIONS).sort());
+    expect(seen.actions.sort()).toEqual([...Object.values(ACTIONS), ...Object.values(PROJECT_ACTIONS)].sort());
     expect(seen.views.sort()).toEqual(Object.values(VIEWS).sort());
   });
 });

@@ -45,6 +45,7 @@ export async function startBot(config: Config, o: StartOptions): Promise<Running
       publicBaseUrl: config.publicBaseUrl,
       configuredAdmins: config.admins,
       hasAdminChannel: Boolean(config.adminChannel),
+      linkAllowedHosts: config.linkAllowedHosts,
     },
   };
 

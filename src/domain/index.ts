@@ -26,7 +26,7 @@ export {
   type InvitationPage,
   type ConfirmationOutcome,
 } from './invitation-link.js';
-export { shareProject, shareOptions, type ShareOutcome, type ShareResult, type ShareProjectInput, type ShareField } from './share-project.js';
+export { shareProject, shareOptions, shareFormProblems, type ShareOutcome, type ShareResult, type ShareProjectInput, type ShareField } from './share-project.js';
 export { requestSeat, decideSeatRequest, type SeatDecision } from './seat-requests.js';
 export { returnProjectCopy, returnOptions } from './return-project-copy.js';
 export { releaseSeat } from './release-seat.js';

@@ -5,12 +5,12 @@
  */
 import type { DomainDeps } from './context.js';
 import type { Invitation, Person } from './model.js';
-import type { InvitationSnapshot } from './outbox-messages.js';
+import type { AnyInvitationSnapshot } from './outbox-messages.js';
 import type { Repositories } from './ports.js';
 import { audit } from './audit.js';
 import { isExpired } from './invitation-guards.js';
 import { isReachable } from './people.js';
-import { snapshotOf } from './snapshot.js';
+import { snapshotOfAny } from './snapshot.js';
 import { hashToken, TOKEN_PATTERN, tokenMatches } from './tokens.js';
 import { tellPerson } from './notify.js';
 
@@ -18,9 +18,9 @@ import { tellPerson } from './notify.js';
 export const CONFIRMATION_COOLDOWN_MS = 2 * 60_000;
 
 export interface InvitationPage {
-  invitation: InvitationSnapshot;
+  invitation: AnyInvitationSnapshot;
   /** the status a person should see: a pending invitation past its expiry shows as expired */
-  status: InvitationSnapshot['status'];
+  status: AnyInvitationSnapshot['status'];
   inviteeReachable: boolean;
   inviteeEmail: string | null;
 }
@@ -35,7 +35,7 @@ function byToken(repos: Repositories, token: string): Invitation | undefined {
 function pageOf(repos: Repositories, inv: Invitation, now: number): InvitationPage {
   const invitee = repos.people.byId(inv.inviteeId);
   return {
-    invitation: snapshotOf(repos, inv),
+    invitation: snapshotOfAny(repos, inv),
     status: isExpired(inv, now) ? 'expired' : inv.status,
     inviteeReachable: invitee ? isReachable(invitee) : false,
     inviteeEmail: inv.inviteeEmail,

@@ -64,12 +64,20 @@ export type OutboxMessage =
   | { type: 'seat_request'; requestId: number; personName: string; email: string; projectName: string; ownerName: string; status: 'pending' | 'approved' | 'denied'; decidedBy?: string; licenseName?: string }
   /** to a project's owner: an updated Desktop copy came back, with the steps to merge it */
   | { type: 'copy_returned'; projectName: string; fromName: string; link: string; note: string | null }
+  /** to whoever shared a project: invitees who hold no seat (Ask an admin), and emails that differ only in case */
+  | {
+      type: 'share_attention';
+      projectName: string;
+      edition: Edition;
+      waiting: { invitationId: number; name: string; email: string }[];
+      mismatches: { name: string; typed: string; onRecord: string }[];
+    }
   /** to a person whose seat was released: what that means for their projects */
   | { type: 'seat_released'; licenseName: string; projectNames: string[] }
   /** to a person an admin tried to invite to a full license */
   | { type: 'license_full_notice'; licenseName: string; inviterName: string; seats: number }
   /** someone opened the personalized link and asked to accept: the invitee confirms in their DM */
-  | { type: 'accept_confirmation'; invitation: InvitationSnapshot }
+  | { type: 'accept_confirmation'; invitation: AnyInvitationSnapshot }
   /** a short notice to a person (an admin's result that is not an answer to a command) */
   | { type: 'notice'; text: string };
 

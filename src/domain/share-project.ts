@@ -53,11 +53,60 @@ export function requireOwnerOrAdmin(repos: Repositories, settings: VerbArgs<unkn
  * is shown the email on record; no seat at all keeps the invitation waiting for a seat, and it goes
  * out by itself once the person accepts one.
  */
+export interface ShareForm {
+  project: { id: number } | { name: string } | null;
+  edition?: Edition | null;
+  inviteeCount: number;
+  desktopLink?: string | null;
+  message?: string | null;
+}
+
+/**
+ * Everything wrong with a share form, by field, without touching chat: the form is answered with
+ * these inside Slack's 3 seconds, and shareProject refuses the same things.
+ */
+export function shareFormProblems({ deps, actor, input }: VerbArgs<ShareForm>): Partial<Record<ShareField, string>> {
+  return deps.store.transaction((repos) => {
+    const problems: Partial<Record<ShareField, string>> = {};
+    const me = actorPerson(repos, actor);
+    let edition = input.edition ?? null;
+    if (!input.project) problems.project = 'Pick one of your projects, or name a new one.';
+    else if ('id' in input.project) {
+      const existing = repos.projects.byId(input.project.id);
+      if (!existing) problems.project = 'That project no longer exists. Pick another or name a new one.';
+      else if (existing.ownerId !== me.id && !isAdmin(repos, deps.settings, me)) problems.project = `Only the owner of "${existing.name}" or a license admin can share it.`;
+      else edition = existing.edition;
+    } else {
+      const name = projectNameSchema.safeParse(input.project.name);
+      if (!name.success) problems.project = name.error.issues[0]?.message ?? 'Give the project a name.';
+      else edition = repos.projects.byOwnerAndName(me.id, name.data)?.edition ?? edition;
+      if (!edition) problems.edition = 'Is it a Desktop or a Web project?';
+    }
+    if (input.inviteeCount === 0) problems.invitees = 'Pick at least one person, or type an account email.';
+    if (edition === 'desktop') {
+      const raw = input.desktopLink?.trim();
+      if (!raw) problems.desktopLink = "A Desktop project is shared by a link: paste the desktop app's invitation link or a cloud link to the exported project bundle.";
+      else {
+        const problem = sharedLinkProblem(raw, deps.settings.linkAllowedHosts);
+        if (problem) problems.desktopLink = problem;
+      }
+    }
+    const message = input.message?.trim() ?? '';
+    if (message.length > MESSAGE_MAX) problems.message = `The message is ${message.length} characters; keep it under ${MESSAGE_MAX}.`;
+    return problems;
+  });
+}
+
 export async function shareProject({ deps, actor, input }: VerbArgs<ShareProjectInput>): Promise<ShareResult> {
   const { store, clock, settings } = deps;
-  if (input.invitees.length === 0) throw invalid('invitees', 'Pick at least one person, or type an account email.');
+  const problems = shareFormProblems({
+    deps,
+    actor,
+    input: { project: input.project, edition: input.edition ?? null, inviteeCount: input.invitees.length, desktopLink: input.desktopLink ?? null, message: input.message ?? null },
+  });
+  const first = Object.entries(problems)[0] as [ShareField, string] | undefined;
+  if (first) throw invalid(first[0], first[1]);
   const message = input.message?.trim() || null;
-  if (message && message.length > MESSAGE_MAX) throw invalid('message', `The message is ${message.length} characters; keep it under ${MESSAGE_MAX}.`);
 
   const project = store.transaction((repos): Project => {
     const me = actorPerson(repos, actor);
@@ -65,31 +114,21 @@ export async function shareProject({ deps, actor, input }: VerbArgs<ShareProject
       throw new DomainError('NOT_FOUND', 'I could not find one of the people you named; nobody was invited. Please try again.');
     }
     if ('id' in input.project) {
-      const existing = repos.projects.byId(input.project.id);
-      if (!existing) throw invalid('project', 'That project no longer exists. Pick another or name a new one.');
+      const existing = repos.projects.byId(input.project.id)!;
       requireOwnerOrAdmin(repos, settings, existing, me.id, 'share it');
       return existing;
     }
-    const name = projectNameSchema.safeParse(input.project.name);
-    if (!name.success) throw invalid('project', name.error.issues[0]?.message ?? 'Give the project a name.');
-    const mine = repos.projects.byOwnerAndName(me.id, name.data);
+    const name = input.project.name.trim();
+    const mine = repos.projects.byOwnerAndName(me.id, name);
     if (mine) return mine;
-    if (!input.edition) throw invalid('edition', 'Is it a Desktop or a Web project?');
     const now = clock.now();
-    const created = repos.projects.insert({ name: name.data, ownerId: me.id, edition: input.edition, createdAt: now });
+    const created = repos.projects.insert({ name, ownerId: me.id, edition: input.edition!, createdAt: now });
     audit(repos, actor, now, 'project.created', { type: 'project', id: created.id }, { name: created.name, edition: created.edition });
     return created;
   });
 
   // a Desktop project is handed over by its owner's link; a Web project needs none
-  let desktopLink: string | null = null;
-  if (project.edition === 'desktop') {
-    const raw = input.desktopLink?.trim();
-    if (!raw) throw invalid('desktopLink', 'A Desktop project is shared by a link: paste the desktop app\'s invitation link or a cloud link to the exported project bundle.');
-    const problem = sharedLinkProblem(raw, settings.linkAllowedHosts);
-    if (problem) throw invalid('desktopLink', problem);
-    desktopLink = raw;
-  }
+  const desktopLink = project.edition === 'desktop' ? (input.desktopLink?.trim() ?? null) : null;
 
   const outcomes: ShareOutcome[] = [];
   const seen = new Set<number>();
@@ -138,6 +177,14 @@ export async function shareProject({ deps, actor, input }: VerbArgs<ShareProject
         sendProjectInvitation(repos, inv.id, invitationLink(settings.publicBaseUrl, token), reachable, inviter.id, now, false);
         return { status: 'invited', invitee, invitationId: inv.id, reachable };
       }),
+    );
+  }
+  // what needs the owner's attention is also kept in their DMs, with the buttons to act on it
+  const waiting = outcomes.flatMap((o) => (o.status === 'waiting_for_seat' ? [{ invitationId: o.invitationId, name: nameOf(o.invitee), email: o.email }] : []));
+  const mismatches = outcomes.flatMap((o) => (o.status === 'email_case_mismatch' ? [{ name: nameOf(o.invitee), typed: o.typed, onRecord: o.onRecord }] : []));
+  if (waiting.length || mismatches.length) {
+    store.transaction((repos) =>
+      tellPerson(repos, actor.personId, { type: 'share_attention', projectName: project.name, edition: project.edition, waiting, mismatches }, clock.now()),
     );
   }
   return { project, outcomes };

@@ -11,7 +11,7 @@ const database = openDatabase(databaseUrl!);
 const deps: DomainDeps = {
   store: sqliteStore(database),
   clock: { now: Date.now },
-  settings: { inviteTtlMs: 86_400_000, publicBaseUrl: 'https://bot.example.edu', configuredAdmins: [], hasAdminChannel: true },
+  settings: { inviteTtlMs: 86_400_000, publicBaseUrl: 'https://bot.example.edu', configuredAdmins: [], hasAdminChannel: true, linkAllowedHosts: ['atlasti.com'] },
 };
 // wait for the go signal so every process starts at the same moment
 process.stdin.once('data', async () => {

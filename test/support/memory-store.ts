@@ -1,10 +1,12 @@
 /**
  * In-memory fakes of the domain's ports, for fast unit tests of src/domain. They keep the semantics
- * of the SQLite repositories (src/db/repositories.ts): `licenses.byName` ignores (ASCII) letter case
- * like COLLATE NOCASE, `people.byEmail` is exact-case, `invitations.transition` is a conditional
- * update, `usage()` counts occupied seats and pending license invitations, and the unique indexes
- * and foreign keys of the schema throw as SQLite would. `transaction(fn)` rolls everything back
- * when `fn` throws. Rows are copied in and out, so a verb can never alias stored state.
+ * of the SQLite repositories (src/db/repositories.ts): `licenses.byName`, `projects.byOwnerAndName`
+ * and `seats.occupiedByEmailAnyCase` ignore (ASCII) letter case like COLLATE NOCASE,
+ * `people.byEmail` is exact-case, `invitations.transition`, `seats.release` and
+ * `seatRequests.decide` are conditional updates, `invitations.openForProject` matches pending or
+ * waiting_for_seat, `usage()` counts occupied seats and pending license invitations, and the unique
+ * indexes and foreign keys of the schema throw as SQLite would. `transaction(fn)` rolls everything
+ * back when `fn` throws. Rows are copied in and out, so a verb can never alias stored state.
  */
 import type {
   Actor,
@@ -14,8 +16,10 @@ import type {
   Clock,
   DomainDeps,
   DomainSettings,
+  Edition,
   Invitation,
   InvitationRepository,
+  InvitationStatus,
   License,
   LicenseRepository,
   NewPerson,
@@ -25,12 +29,20 @@ import type {
   PeopleRepository,
   Person,
   Platform,
+  Project,
+  ProjectAccess,
+  ProjectAccessRepository,
+  ProjectRepository,
   Repositories,
+  ReturnedCopy,
+  ReturnedCopyRepository,
   Seat,
   SeatRepository,
+  SeatRequest,
+  SeatRequestRepository,
   Store,
 } from '../../src/domain/index.js';
-import { DomainError, inviteToLicense } from '../../src/domain/index.js';
+import { DomainError, inviteToLicense, mintToken } from '../../src/domain/index.js';
 
 // ---------------------------------------------------------------------------------------------
 // state
@@ -59,23 +71,41 @@ interface AdminRow {
 }
 
 export interface MemoryState {
-  lastId: { people: number; licenses: number; invitations: number; seats: number; outbox: number };
+  lastId: {
+    people: number;
+    licenses: number;
+    invitations: number;
+    seats: number;
+    outbox: number;
+    projects: number;
+    projectAccess: number;
+    returnedCopies: number;
+    seatRequests: number;
+  };
   people: PersonRow[];
   admins: AdminRow[];
   licenses: LicenseRow[];
   invitations: Invitation[];
   seats: SeatRow[];
+  projects: Project[];
+  projectAccess: ProjectAccess[];
+  returnedCopies: ReturnedCopy[];
+  seatRequests: SeatRequest[];
   audit: AuditEntry[];
   outbox: OutboxEntry[];
 }
 
 const emptyState = (): MemoryState => ({
-  lastId: { people: 0, licenses: 0, invitations: 0, seats: 0, outbox: 0 },
+  lastId: { people: 0, licenses: 0, invitations: 0, seats: 0, outbox: 0, projects: 0, projectAccess: 0, returnedCopies: 0, seatRequests: 0 },
   people: [],
   admins: [],
   licenses: [],
   invitations: [],
   seats: [],
+  projects: [],
+  projectAccess: [],
+  returnedCopies: [],
+  seatRequests: [],
   audit: [],
   outbox: [],
 });
@@ -85,10 +115,21 @@ const copy = <T>(v: T): T => structuredClone(v);
 /** SQLite's NOCASE folds ASCII letters only. */
 const nocase = (s: string): string => s.replace(/[A-Z]/g, (c) => c.toLowerCase());
 
-/** drizzle's `.set(patch)` leaves keys whose value is undefined alone. */
+/**
+ * drizzle's `.set(patch)` leaves keys whose value is undefined alone, and ignores keys that are not
+ * columns (every row here carries all of its columns, so a key the row lacks is not one); the
+ * primary key is never patched.
+ */
 function applyPatch<T extends object>(row: T, patch: Partial<T>): void {
-  for (const [k, v] of Object.entries(patch)) if (v !== undefined) (row as Record<string, unknown>)[k] = copy(v);
+  for (const [k, v] of Object.entries(patch)) if (v !== undefined && k !== 'id' && k in row) (row as Record<string, unknown>)[k] = copy(v);
 }
+
+/** Ascending by a text column in BINARY collation, then by id (SQLite leaves ties unordered). */
+const byText =
+  <T extends { id: number }>(key: (r: T) => string) =>
+  (a: T, b: T): number =>
+    key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : a.id - b.id;
+const byId = (a: { id: number }, b: { id: number }): number => a.id - b.id;
 
 class ConstraintError extends Error {
   constructor(what: string) {
@@ -104,8 +145,14 @@ function repositoriesOver(state: () => MemoryState): Repositories {
   const fkPerson = (id: number | null, column: string) => {
     if (id !== null && !state().people.some((p) => p.id === id)) throw new ConstraintError(`FOREIGN KEY constraint failed: ${column} = ${id}`);
   };
-  const fkLicense = (id: number, column: string) => {
-    if (!state().licenses.some((l) => l.id === id)) throw new ConstraintError(`FOREIGN KEY constraint failed: ${column} = ${id}`);
+  const fkLicense = (id: number | null, column: string) => {
+    if (id !== null && !state().licenses.some((l) => l.id === id)) throw new ConstraintError(`FOREIGN KEY constraint failed: ${column} = ${id}`);
+  };
+  const fkInvitation = (id: number | null, column: string) => {
+    if (id !== null && !state().invitations.some((i) => i.id === id)) throw new ConstraintError(`FOREIGN KEY constraint failed: ${column} = ${id}`);
+  };
+  const fkProject = (id: number | null, column: string) => {
+    if (id !== null && !state().projects.some((p) => p.id === id)) throw new ConstraintError(`FOREIGN KEY constraint failed: ${column} = ${id}`);
   };
   const toPerson = ({ createdAt: _c, updatedAt: _u, ...p }: PersonRow): Person => copy(p);
   const toLicense = ({ createdBy: _b, ...l }: LicenseRow): License => copy(l);
@@ -163,7 +210,7 @@ function repositoriesOver(state: () => MemoryState): Repositories {
     occupied: state().seats.filter((s) => s.licenseId === licenseId && s.status === 'occupied').length,
     reserved: state().invitations.filter((i) => i.licenseId === licenseId && i.kind === 'license' && i.status === 'pending').length,
   });
-  const byNameOrder = (a: LicenseRow, b: LicenseRow) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.id - b.id);
+  const byNameOrder = byText<LicenseRow>((l) => l.name);
 
   const licenses: LicenseRepository = {
     insert: (l) => {
@@ -186,31 +233,59 @@ function repositoriesOver(state: () => MemoryState): Repositories {
     listUsage: () => [...state().licenses].sort(byNameOrder).map((l) => ({ license: toLicense(l), ...usage(l.id) })),
   };
 
+  // partial unique indexes: a row takes part only when it matches the WHERE; NULLs never collide
+  const inOnePendingLicense = (i: Invitation) => i.kind === 'license' && i.status === 'pending' && i.licenseId !== null;
+  const OPEN_PROJECT: readonly InvitationStatus[] = ['pending', 'waiting_for_seat'];
+  const inOneOpenProject = (i: Invitation) => i.kind === 'project' && OPEN_PROJECT.includes(i.status) && i.projectId !== null;
   const checkInvitationUniques = (i: Invitation) => {
-    if (state().invitations.some((o) => o.id !== i.id && o.tokenHash === i.tokenHash)) throw new ConstraintError('UNIQUE constraint failed: invitations.token_hash');
-    if (
-      i.status === 'pending' &&
-      state().invitations.some((o) => o.id !== i.id && o.status === 'pending' && o.kind === 'license' && o.licenseId === i.licenseId && o.inviteeId === i.inviteeId)
-    ) {
+    const others = state().invitations.filter((o) => o.id !== i.id);
+    if (others.some((o) => o.tokenHash === i.tokenHash)) throw new ConstraintError('UNIQUE constraint failed: invitations.token_hash');
+    if (inOnePendingLicense(i) && others.some((o) => inOnePendingLicense(o) && o.licenseId === i.licenseId && o.inviteeId === i.inviteeId)) {
       throw new ConstraintError('UNIQUE constraint failed: invitations_one_pending_license');
     }
+    if (inOneOpenProject(i) && others.some((o) => inOneOpenProject(o) && o.projectId === i.projectId && o.inviteeId === i.inviteeId)) {
+      throw new ConstraintError('UNIQUE constraint failed: invitations_one_open_project');
+    }
+  };
+  const checkInvitationFks = (i: Invitation) => {
+    fkLicense(i.licenseId, 'invitations.license_id');
+    fkProject(i.projectId, 'invitations.project_id');
+    fkPerson(i.inviteeId, 'invitations.invitee_id');
+    fkPerson(i.inviterId, 'invitations.inviter_id');
+    fkPerson(i.decidedBy, 'invitations.decided_by');
   };
   const patchInvitation = (row: Invitation, patch: Partial<Invitation>) => {
     const next = { ...row };
     applyPatch(next, patch);
     checkInvitationUniques(next);
-    fkPerson(next.decidedBy, 'invitations.decided_by');
+    checkInvitationFks(next);
     Object.assign(row, next);
   };
+  const invitationsWhere = (pred: (i: Invitation) => boolean) =>
+    state()
+      .invitations.filter(pred)
+      .sort(byId)
+      .map((i) => copy(i));
 
   const invitations: InvitationRepository = {
     insert: (i) => {
-      fkLicense(i.licenseId, 'invitations.license_id');
-      fkPerson(i.inviteeId, 'invitations.invitee_id');
-      fkPerson(i.inviterId, 'invitations.inviter_id');
+      // only the table's columns, like drizzle's `.values(i)`; the nullable ones default to NULL
       const row: Invitation = {
-        ...copy(i),
         id: state().lastId.invitations + 1,
+        kind: i.kind,
+        licenseId: i.licenseId ?? null,
+        projectId: i.projectId ?? null,
+        message: i.message ?? null,
+        desktopLink: i.desktopLink ?? null,
+        inviteeId: i.inviteeId,
+        inviteeEmail: i.inviteeEmail,
+        inviterId: i.inviterId,
+        status: i.status,
+        tokenHash: i.tokenHash,
+        platform: i.platform,
+        createdAt: i.createdAt,
+        sentAt: i.sentAt,
+        expiresAt: i.expiresAt,
         remindersSent: 0,
         lastRemindedAt: null,
         confirmRequestedAt: null,
@@ -220,6 +295,7 @@ function repositoriesOver(state: () => MemoryState): Repositories {
         dmTs: null,
       };
       checkInvitationUniques(row);
+      checkInvitationFks(row);
       state().lastId.invitations = row.id;
       state().invitations.push(row);
       return copy(row);
@@ -236,6 +312,12 @@ function repositoriesOver(state: () => MemoryState): Repositories {
       const r = state().invitations.find((i) => i.licenseId === licenseId && i.inviteeId === inviteeId && i.status === 'pending');
       return r && copy(r);
     },
+    openForProject: (projectId, inviteeId) => {
+      const r = state().invitations.find((i) => i.projectId === projectId && i.inviteeId === inviteeId && OPEN_PROJECT.includes(i.status));
+      return r && copy(r);
+    },
+    waitingForSeat: (inviteeId) => invitationsWhere((i) => i.inviteeId === inviteeId && i.status === 'waiting_for_seat'),
+    listForProject: (projectId) => invitationsWhere((i) => i.projectId === projectId),
     transition: (id, expected, patch) => {
       const row = state().invitations.find((i) => i.id === id && i.status === expected);
       if (!row) return false;
@@ -251,21 +333,17 @@ function repositoriesOver(state: () => MemoryState): Repositories {
         .invitations.filter((i) => i.status === 'pending')
         .sort((a, b) => a.sentAt - b.sentAt || a.id - b.id)
         .map((i) => copy(i)),
-    listForInvitee: (personId) =>
-      state()
-        .invitations.filter((i) => i.inviteeId === personId)
-        .sort((a, b) => a.id - b.id)
-        .map((i) => copy(i)),
+    listForInvitee: (personId) => invitationsWhere((i) => i.inviteeId === personId),
   };
 
   const seats: SeatRepository = {
     occupy: (s) => {
-      fkLicense(s.licenseId, 'seats.license_id');
-      fkPerson(s.personId, 'seats.person_id');
-      if (!state().invitations.some((i) => i.id === s.invitationId)) throw new ConstraintError(`FOREIGN KEY constraint failed: seats.invitation_id = ${s.invitationId}`);
       if (state().seats.some((o) => o.licenseId === s.licenseId && o.personId === s.personId && o.status === 'occupied')) {
         throw new ConstraintError('UNIQUE constraint failed: seats_one_per_person');
       }
+      fkLicense(s.licenseId, 'seats.license_id');
+      fkPerson(s.personId, 'seats.person_id');
+      fkInvitation(s.invitationId, 'seats.invitation_id');
       const row: SeatRow = {
         id: ++state().lastId.seats,
         licenseId: s.licenseId,
@@ -281,6 +359,147 @@ function repositoriesOver(state: () => MemoryState): Repositories {
     },
     occupiedBy: (personId) => state().seats.filter((s) => s.personId === personId && s.status === 'occupied').map(toSeat),
     holds: (licenseId, personId) => state().seats.some((s) => s.licenseId === licenseId && s.personId === personId && s.status === 'occupied'),
+    occupiedByEmailAnyCase: (email) =>
+      state()
+        .seats.filter((s) => s.status === 'occupied' && s.email !== null && nocase(s.email) === nocase(email))
+        .map(toSeat),
+    byId: (id) => {
+      const r = state().seats.find((s) => s.id === id);
+      return r && toSeat(r);
+    },
+    // `… WHERE status = 'occupied'`: false when it was released already (or never existed)
+    release: (id, at) => {
+      const row = state().seats.find((s) => s.id === id && s.status === 'occupied');
+      if (!row) return false;
+      row.status = 'released';
+      row.releasedAt = at;
+      return true;
+    },
+  };
+
+  const projects: ProjectRepository = {
+    insert: (p) => {
+      if (state().projects.some((o) => o.ownerId === p.ownerId && nocase(o.name) === nocase(p.name))) {
+        throw new ConstraintError('UNIQUE constraint failed: projects_owner_name_nocase');
+      }
+      fkPerson(p.ownerId, 'projects.owner_id');
+      const row: Project = { id: ++state().lastId.projects, name: p.name, ownerId: p.ownerId, edition: p.edition, createdAt: p.createdAt };
+      state().projects.push(row);
+      return copy(row);
+    },
+    byId: (id) => {
+      const r = state().projects.find((p) => p.id === id);
+      return r && copy(r);
+    },
+    byOwnerAndName: (ownerId, name) => {
+      const r = state().projects.find((p) => p.ownerId === ownerId && nocase(p.name) === nocase(name));
+      return r && copy(r);
+    },
+    listByOwner: (ownerId) =>
+      state()
+        .projects.filter((p) => p.ownerId === ownerId)
+        .sort(byText((p) => p.name))
+        .map((p) => copy(p)),
+  };
+
+  const accessWhere = (pred: (a: ProjectAccess) => boolean) =>
+    state()
+      .projectAccess.filter(pred)
+      .sort(byId)
+      .map((a) => copy(a));
+  const projectAccess: ProjectAccessRepository = {
+    grant: (a) => {
+      if (state().projectAccess.some((o) => o.projectId === a.projectId && o.personId === a.personId)) {
+        throw new ConstraintError('UNIQUE constraint failed: project_access.project_id, project_access.person_id');
+      }
+      fkProject(a.projectId, 'project_access.project_id');
+      fkPerson(a.personId, 'project_access.person_id');
+      fkInvitation(a.invitationId, 'project_access.invitation_id');
+      const row: ProjectAccess = {
+        id: ++state().lastId.projectAccess,
+        projectId: a.projectId,
+        personId: a.personId,
+        email: a.email,
+        kind: a.kind,
+        invitationId: a.invitationId,
+        createdAt: a.createdAt,
+      };
+      state().projectAccess.push(row);
+      return copy(row);
+    },
+    forPerson: (personId) => accessWhere((a) => a.personId === personId),
+    forProject: (projectId) => accessWhere((a) => a.projectId === projectId),
+    has: (projectId, personId) => state().projectAccess.some((a) => a.projectId === projectId && a.personId === personId),
+  };
+
+  const returnedCopies: ReturnedCopyRepository = {
+    insert: (c) => {
+      fkProject(c.projectId, 'returned_copies.project_id');
+      fkPerson(c.fromPersonId, 'returned_copies.from_person_id');
+      const row: ReturnedCopy = {
+        id: ++state().lastId.returnedCopies,
+        projectId: c.projectId,
+        fromPersonId: c.fromPersonId,
+        link: c.link,
+        note: c.note,
+        createdAt: c.createdAt,
+      };
+      state().returnedCopies.push(row);
+      return copy(row);
+    },
+    fromPerson: (personId) =>
+      state()
+        .returnedCopies.filter((c) => c.fromPersonId === personId)
+        .sort(byId)
+        .map((c) => copy(c)),
+  };
+
+  const checkSeatRequestFks = (r: SeatRequest) => {
+    fkPerson(r.personId, 'seat_requests.person_id');
+    fkInvitation(r.projectInvitationId, 'seat_requests.project_invitation_id');
+    fkPerson(r.requestedBy, 'seat_requests.requested_by');
+    fkPerson(r.decidedBy, 'seat_requests.decided_by');
+    fkLicense(r.licenseId, 'seat_requests.license_id');
+    fkInvitation(r.licenseInvitationId, 'seat_requests.license_invitation_id');
+  };
+  const seatRequests: SeatRequestRepository = {
+    insert: (r) => {
+      const row: SeatRequest = {
+        id: state().lastId.seatRequests + 1,
+        personId: r.personId,
+        email: r.email,
+        projectInvitationId: r.projectInvitationId,
+        requestedBy: r.requestedBy,
+        status: 'pending',
+        decidedBy: null,
+        licenseId: null,
+        licenseInvitationId: null,
+        createdAt: r.createdAt,
+        decidedAt: null,
+      };
+      checkSeatRequestFks(row);
+      state().lastId.seatRequests = row.id;
+      state().seatRequests.push(row);
+      return copy(row);
+    },
+    byId: (id) => {
+      const r = state().seatRequests.find((q) => q.id === id);
+      return r && copy(r);
+    },
+    pendingForInvitation: (projectInvitationId) => {
+      const r = state().seatRequests.find((q) => q.projectInvitationId === projectInvitationId && q.status === 'pending');
+      return r && copy(r);
+    },
+    // `… WHERE status = 'pending'`: false when someone decided it first
+    decide: (id, patch) => {
+      const row = state().seatRequests.find((q) => q.id === id && q.status === 'pending');
+      if (!row) return false;
+      const next = { ...row };
+      applyPatch(next, patch);
+      checkSeatRequestFks(next);
+      Object.assign(row, next);
+      return true;
+    },
   };
 
   const audit: AuditRepository = {
@@ -301,7 +520,7 @@ function repositoriesOver(state: () => MemoryState): Repositories {
     },
   };
 
-  return { people, admins, licenses, invitations, seats, audit, outbox };
+  return { people, admins, licenses, invitations, seats, projects, projectAccess, returnedCopies, seatRequests, audit, outbox };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -322,6 +541,10 @@ export interface MemoryStore extends Store {
   invitation(id: number): Invitation;
   invitations(): Invitation[];
   seats(): Seat[];
+  projects(): Project[];
+  projectAccess(): ProjectAccess[];
+  seatRequests(): SeatRequest[];
+  returnedCopies(): ReturnedCopy[];
   /** how many transactions committed or rolled back */
   readonly stats: { committed: number; rolledBack: number };
   /** raw access for building odd situations that no verb would create; use sparingly */
@@ -374,6 +597,10 @@ export function memoryStore(): MemoryStore {
     },
     invitations: () => copy(state.invitations),
     seats: () => copy(state.seats).map(({ releasedAt: _r, ...s }) => s),
+    projects: () => copy(state.projects),
+    projectAccess: () => copy(state.projectAccess),
+    seatRequests: () => copy(state.seatRequests),
+    returnedCopies: () => copy(state.returnedCopies),
     stats,
     tamper: (fn) => {
       if (depth > 0) throw new Error('tamper() inside a transaction');
@@ -415,6 +642,8 @@ export const defaultSettings = (): DomainSettings => ({
   publicBaseUrl: 'https://bot.example.edu',
   configuredAdmins: [],
   hasAdminChannel: true,
+  // LINK_ALLOWED_HOSTS' default in src/bot/config.ts
+  linkAllowedHosts: ['atlasti.com', '*.atlasti.com'],
 });
 
 export interface TestDeps extends DomainDeps {
@@ -487,6 +716,127 @@ export function aLicense(store: MemoryStore, { name = 'Campus', seats = 5 }: { n
     license = { id: row.id, name, seats, createdAt: T0 };
   });
   return license!;
+}
+
+/** A person given either way the mothers hand them out. */
+export type PersonLike = Someone | Person;
+const personOf = (p: PersonLike): Person => ('person' in p ? p.person : p);
+
+/** A project, inserted through the repository (so the owner must exist and the name be free for them); no audit row. */
+export function aProject(
+  store: MemoryStore,
+  { owner, name, edition = 'web', createdAt = T0 }: { owner: PersonLike; name?: string; edition?: Edition; createdAt?: number },
+): Project {
+  const n = store.dump().lastId.projects + 1;
+  return store.transaction((r) => r.projects.insert({ name: name ?? `Project ${n}`, ownerId: personOf(owner).id, edition, createdAt }));
+}
+
+/**
+ * An occupied seat, as accepting a license invitation leaves it: an accepted invitation (from
+ * `inviter`, by default the person themself) and the seat it took. No audit row, no messages.
+ * `email` is the seat's account email, by default the person's.
+ */
+export function aSeat(
+  store: MemoryStore,
+  { license, person, email, inviter, at = T0 }: { license: License; person: PersonLike; email?: string | null; inviter?: PersonLike; at?: number },
+): Seat {
+  const p = personOf(person);
+  const seatEmail = email === undefined ? p.email : email;
+  return store.transaction((r) => {
+    const inv = r.invitations.insert({
+      kind: 'license',
+      licenseId: license.id,
+      inviteeId: p.id,
+      inviteeEmail: seatEmail,
+      inviterId: personOf(inviter ?? p).id,
+      status: 'accepted',
+      tokenHash: mintToken().hash,
+      platform: 'slack',
+      createdAt: at,
+      sentAt: at,
+      expiresAt: at + 14 * DAY_MS,
+    });
+    r.invitations.update(inv.id, { decidedAt: at, decidedBy: p.id });
+    return r.seats.occupy({ licenseId: license.id, personId: p.id, email: seatEmail, invitationId: inv.id, at });
+  });
+}
+
+/**
+ * A project invitation written straight through the repository (no messages, no audit row), with
+ * the token of its personalized link. `inviter` defaults to the project's owner, `email` to the
+ * invitee's, `status` to pending.
+ */
+export function aProjectInvitation(
+  store: MemoryStore,
+  opts: {
+    project: Project;
+    invitee: PersonLike;
+    inviter?: PersonLike;
+    email?: string | null;
+    status?: InvitationStatus;
+    message?: string | null;
+    desktopLink?: string | null;
+    at?: number;
+    expiresAt?: number;
+  },
+): { invitation: Invitation; token: string } {
+  const invitee = personOf(opts.invitee);
+  const at = opts.at ?? T0;
+  const { token, hash } = mintToken();
+  const invitation = store.transaction((r) =>
+    r.invitations.insert({
+      kind: 'project',
+      projectId: opts.project.id,
+      message: opts.message ?? null,
+      desktopLink: opts.desktopLink ?? null,
+      inviteeId: invitee.id,
+      inviteeEmail: opts.email === undefined ? invitee.email : opts.email,
+      inviterId: opts.inviter ? personOf(opts.inviter).id : opts.project.ownerId,
+      status: opts.status ?? 'pending',
+      tokenHash: hash,
+      platform: 'slack',
+      createdAt: at,
+      sentAt: at,
+      expiresAt: opts.expiresAt ?? at + 14 * DAY_MS,
+    }),
+  );
+  return { invitation, token };
+}
+
+/** Access to a project: by default a member of a Web project, a copy of a Desktop one. */
+export function aProjectAccess(
+  store: MemoryStore,
+  opts: { project: Project; person: PersonLike; kind?: ProjectAccess['kind']; email?: string | null; invitationId?: number | null; at?: number },
+): ProjectAccess {
+  const p = personOf(opts.person);
+  return store.transaction((r) =>
+    r.projectAccess.grant({
+      projectId: opts.project.id,
+      personId: p.id,
+      email: opts.email === undefined ? p.email : opts.email,
+      kind: opts.kind ?? (opts.project.edition === 'web' ? 'member' : 'copy'),
+      invitationId: opts.invitationId ?? null,
+      createdAt: opts.at ?? T0,
+    }),
+  );
+}
+
+/** A pending seat request for a project invitation, by default asked by its inviter for its invitee's email. */
+export function aSeatRequest(
+  store: MemoryStore,
+  opts: { invitation: Invitation; requestedBy?: PersonLike; email?: string; at?: number },
+): SeatRequest {
+  const email = opts.email ?? opts.invitation.inviteeEmail;
+  if (email === null) throw new Error(`invitation #${opts.invitation.id} has no email to ask a seat for`);
+  return store.transaction((r) =>
+    r.seatRequests.insert({
+      personId: opts.invitation.inviteeId,
+      email,
+      projectInvitationId: opts.invitation.id,
+      requestedBy: opts.requestedBy ? personOf(opts.requestedBy).id : opts.invitation.inviterId,
+      createdAt: opts.at ?? T0,
+    }),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ import {
   licenseInvitationDm,
   notice,
 } from './render/invitations.js';
+import { copyReturned, projectInvitationDm, projectOwnerEvent, projectStateDm, seatReleased, seatRequestPost, shareAttention } from './render/projects.js';
 
 export function renderForSlack(m: OutboxMessage): SlackMessage {
   switch (m.type) {
@@ -37,6 +38,20 @@ export function renderForSlack(m: OutboxMessage): SlackMessage {
       return acceptConfirmation(m.invitation);
     case 'notice':
       return notice(m.text);
+    case 'project_invitation':
+      return projectInvitationDm(m.invitation, m.link, m.resent);
+    case 'project_invitation_update':
+      return projectStateDm(m.invitation);
+    case 'project_owner_event':
+      return projectOwnerEvent(m);
+    case 'seat_request':
+      return seatRequestPost(m);
+    case 'copy_returned':
+      return copyReturned(m);
+    case 'seat_released':
+      return seatReleased(m);
+    case 'share_attention':
+      return shareAttention(m);
   }
 }
 
@@ -55,7 +70,7 @@ export class SlackSender implements OutboxSender {
       const channel = await this.channelFor(row);
       if (!channel) return { kind: 'failed', error: 'recipient has no Slack identity and no channel is configured' };
       const msg = renderForSlack(row.payload);
-      if (row.payload.type === 'invitation_update') {
+      if (row.payload.type === 'invitation_update' || row.payload.type === 'project_invitation_update') {
         const dm = this.o.queue.invitationDm(row.payload.invitation.invitationId);
         if (dm) {
           try {
@@ -75,7 +90,7 @@ export class SlackSender implements OutboxSender {
         unfurl_media: false,
         metadata: { event_type: 'atlas_outbox', event_payload: { outbox_id: row.id } },
       });
-      if (row.payload.type === 'license_invitation' && res.channel && res.ts) {
+      if ((row.payload.type === 'license_invitation' || row.payload.type === 'project_invitation') && res.channel && res.ts) {
         this.o.queue.setInvitationDm(row.payload.invitation.invitationId, res.channel, res.ts);
       }
       return { kind: 'sent' };

@@ -5,8 +5,10 @@
  */
 import express, { type Request, type Response, type Router } from 'express';
 import {
+  EDITION_MEANS,
   HOW_TO_GET_PROJECT,
   PRODUCT,
+  PROJECT_NEEDS_SEAT,
   SEAT_DOES_NOT_GIVE,
   SEAT_GIVES,
   STATUS_LABEL,
@@ -53,7 +55,13 @@ function invitationPage(p: InvitationPage, token: string, chatName: string, noti
   const i = p.invitation;
   const stateText: Record<InvitationPage['status'], string> = {
     pending: `This invitation is open until ${formatDate(i.expiresAt)}.`,
-    accepted: 'This invitation was accepted: the seat is taken.',
+    waiting_for_seat: 'This invitation waits until its invitee holds a seat.',
+    accepted:
+      i.kind === 'license'
+        ? 'This invitation was accepted: the seat is taken.'
+        : i.edition === 'desktop'
+          ? 'This invitation was accepted. The project link was sent to the invitee\'s own Slack DM; it is never shown here.'
+          : 'This invitation was accepted: the invitee is a member of the project.',
     declined: 'This invitation was declined.',
     revoked: 'This invitation was withdrawn by a license admin. The link no longer works.',
     expired: `This invitation expired on ${formatDate(i.expiresAt)}. Ask ${i.inviterName} for a new one.`,
@@ -68,17 +76,24 @@ function invitationPage(p: InvitationPage, token: string, chatName: string, noti
         : `<h2>How to accept</h2>
 <p>This invitation is for <code>${html(p.inviteeEmail)}</code>. Join ${html(chatName)} with exactly this email, then press the button: the confirmation goes to that account only.</p>
 <form method="post" action="/invite/${html(token)}/accept"><button type="submit">I have joined: send the confirmation</button></form>`;
+  const license = i.kind === 'license';
+  const title = license ? `${PRODUCT} license seat` : `${i.edition === 'web' ? 'Web' : 'Desktop'} project: ${i.projectName}`;
+  const intro = license
+    ? `<strong>${html(i.inviterName)}</strong> invited <strong>${html(i.inviteeName)}</strong> to a seat in the license <strong>${html(i.licenseName)}</strong>.`
+    : `<strong>${html(i.inviterName)}</strong> invited <strong>${html(i.inviteeName)}</strong> to the project <strong>${html(i.projectName)}</strong> (owner: ${html(i.ownerName)}).`;
+  const gives = license ? SEAT_GIVES : EDITION_MEANS[i.edition];
+  const doesNot = license ? SEAT_DOES_NOT_GIVE : PROJECT_NEEDS_SEAT;
   return page(
-    `${PRODUCT} license invitation`,
-    `<h1>${html(PRODUCT)} license seat</h1>
+    license ? `${PRODUCT} license invitation` : `${PRODUCT} project invitation`,
+    `<h1>${html(title)}</h1>
 <p><span class="state">${html(STATUS_LABEL[p.status])}</span></p>
-<p><strong>${html(i.inviterName)}</strong> invited <strong>${html(i.inviteeName)}</strong> to a seat in the license <strong>${html(i.licenseName)}</strong>.</p>
+<p>${intro}</p>
 ${notice ? `<p class="notice" role="status">${notice}</p>` : ''}
 <div class="grid">
-  <section class="yes"><h2>What this gives</h2><p>${emphasis(SEAT_GIVES)}</p>${i.inviteeEmail ? `<p class="muted">Account email: <code>${html(i.inviteeEmail)}</code> (exact case).</p>` : ''}</section>
-  <section class="no"><h2>What this does not give</h2><p>${emphasis(SEAT_DOES_NOT_GIVE)}</p></section>
+  <section class="yes"><h2>What this gives</h2><p>${emphasis(gives)}</p>${i.inviteeEmail ? `<p class="muted">Account email: <code>${html(i.inviteeEmail)}</code> (exact case).</p>` : ''}</section>
+  <section class="no"><h2>What this does not give</h2><p>${emphasis(doesNot)}</p></section>
 </div>
-<p>${emphasis(HOW_TO_GET_PROJECT)}</p>
+${license ? `<p>${emphasis(HOW_TO_GET_PROJECT)}</p>` : ''}
 <p>${html(stateText[p.status])}</p>
 ${accept}
 <p class="muted">This link was made for one person and works only for them. Invitation #${i.invitationId}.</p>`,

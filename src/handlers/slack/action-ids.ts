@@ -11,11 +11,67 @@ export const ACTIONS = {
   revoke: 'invitation_revoke',
 } as const;
 
+/** Buttons that are not about answering an invitation. */
+export const PROJECT_ACTIONS = {
+  requestSeat: 'seat_request_ask',
+  approveSeat: 'seat_request_approve',
+  denySeat: 'seat_request_deny',
+  returnCopy: 'project_return_copy',
+} as const;
+
+export const SHORTCUTS = {
+  shareProject: 'share_project',
+} as const;
+
 export type InvitationAction = keyof typeof ACTIONS;
 
 export const VIEWS = {
   inviteLicense: 'invite_license',
+  shareProject: 'share_project_form',
+  returnProject: 'return_project_form',
+  approveSeat: 'approve_seat_form',
 } as const;
+
+/** Block ids and action ids inside the share-a-project modal. */
+export const SHARE_MODAL = {
+  existing: { block: 'project_existing', action: 'project_select' },
+  newName: { block: 'project_new', action: 'project_name' },
+  edition: { block: 'edition', action: 'edition_choice' },
+  users: { block: 'users', action: 'users_select' },
+  emails: { block: 'emails', action: 'emails_input' },
+  desktopLink: { block: 'desktop_link', action: 'link_input' },
+  message: { block: 'message', action: 'message_input' },
+} as const;
+
+export const RETURN_MODAL = {
+  project: { block: 'project', action: 'project_select' },
+  link: { block: 'link', action: 'link_input' },
+  note: { block: 'note', action: 'note_input' },
+} as const;
+
+export const APPROVE_MODAL = {
+  license: { block: 'license', action: 'license_select' },
+} as const;
+
+/** Values of buttons about seat requests and projects: `req:<id>`, `prj:<id>`. */
+export const requestValue = (id: number): string => `req:${id}`;
+export const projectValue = (id: number): string => `prj:${id}`;
+
+const prefixed = (prefix: string) =>
+  z
+    .string()
+    .regex(new RegExp(`^${prefix}:\\d{1,12}$`))
+    .transform((v) => Number(v.slice(prefix.length + 1)));
+
+export function parseRequestValue(value: unknown): number | null {
+  const r = prefixed('req').safeParse(value);
+  return r.success ? r.data : null;
+}
+
+export function parseProjectValue(value: unknown): number | null {
+  const r = prefixed('prj').safeParse(value);
+  return r.success ? r.data : null;
+}
 
 /** Block ids and action ids inside the invite-license modal. */
 export const INVITE_MODAL = {

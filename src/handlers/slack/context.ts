@@ -6,13 +6,16 @@ import type { KnownBlock, ModalView } from '@slack/types';
 import type {
   AcceptResult,
   Actor,
+  AnyInvitationSnapshot,
   DomainDeps,
-  InvitationSnapshot,
   InviteResult,
   LicenseUsage,
   PendingItem,
   Person,
   PersonStatus,
+  Project,
+  SeatDecision,
+  ShareResult,
 } from '../../domain/index.js';
 
 export interface SlackMessage {
@@ -35,7 +38,7 @@ export interface SlackViews {
   pending(items: PendingItem[], now: number): SlackMessage;
   status(status: PersonStatus, now: number): SlackMessage;
   acceptResult(result: AcceptResult): SlackMessage;
-  invitationState(invitation: InvitationSnapshot): SlackMessage;
+  invitationState(invitation: AnyInvitationSnapshot): SlackMessage;
   /** a short answer: the words are escaped by the view */
   text(words: string, emoji?: string): SlackMessage;
   /** an error for a person: a domain error's words, or a generic apology */
@@ -43,6 +46,11 @@ export interface SlackViews {
   inviteModal(licenses: LicenseUsage[]): ModalView;
   /** the form replaced by a message (progress, then the result) */
   modalMessage(title: string, message: SlackMessage): ModalView;
+  shareModal(mine: Project[], allowedHosts: readonly string[]): ModalView;
+  shareResult(result: ShareResult): SlackMessage;
+  returnModal(copies: Project[], allowedHosts: readonly string[], preselect?: number): ModalView;
+  approveSeatModal(requestId: number, usages: LicenseUsage[]): ModalView;
+  seatDecision(decision: SeatDecision): SlackMessage;
 }
 
 /** A Slack user id resolved to a person, or the reason it could not be. */

@@ -4,13 +4,23 @@ import type { SlackHandlerContext } from './context.js';
 import { registerCommands } from './commands/index.js';
 import { registerInvitationButtons } from './actions/invitation-buttons.js';
 import { registerInviteLicenseModal } from './views/invite-license-modal.js';
+import { registerProjectButtons } from './actions/project-buttons.js';
+import { registerShareProjectModal } from './views/share-project-modal.js';
+import { registerReturnProjectModal } from './views/return-project-modal.js';
+import { registerApproveSeatModal } from './views/approve-seat-modal.js';
+import { registerShareProjectShortcut } from './shortcuts/share-project.js';
 
 export function registerSlackHandlers(app: App, ctx: SlackHandlerContext): void {
   registerCommands(app, ctx);
   registerInvitationButtons(app, ctx);
+  registerProjectButtons(app, ctx);
   registerInviteLicenseModal(app, ctx);
+  registerShareProjectModal(app, ctx);
+  registerReturnProjectModal(app, ctx);
+  registerApproveSeatModal(app, ctx);
+  registerShareProjectShortcut(app, ctx);
 }
 
 export { COMMANDS, SLASH_COMMAND } from './commands/index.js';
-export { ACTIONS, VIEWS } from './action-ids.js';
+export { ACTIONS, PROJECT_ACTIONS, SHORTCUTS, VIEWS } from './action-ids.js';
 export type * from './context.js';

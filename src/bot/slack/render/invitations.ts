@@ -7,6 +7,7 @@ import {
   SEAT_GIVES,
   formatDate,
   usageLine,
+  type AnyInvitationSnapshot,
   type InvitationSnapshot,
   type OutboxMessage,
 } from '../../../domain/index.js';
@@ -23,7 +24,7 @@ function whatYouGetFields(i: InvitationSnapshot): KnownBlock {
   ]);
 }
 
-const answerButtons = (i: InvitationSnapshot) =>
+const answerButtons = (i: AnyInvitationSnapshot) =>
   actions(
     `invitation:${i.invitationId}`,
     button('Accept the seat', ACTIONS.accept, invitationValue(i.invitationId), 'primary'),
@@ -74,6 +75,7 @@ export function invitationStateDm(i: InvitationSnapshot): SlackMessage {
         context(`If you still need a seat, ask ${esc(i.inviterName)} to invite you again. Invitation #${i.invitationId}.`),
       ]);
     case 'pending':
+    case 'waiting_for_seat':
       return message(`Your invitation to ${i.licenseName} is waiting for your answer.`, [
         section(`Your invitation to a seat in ${lic} is waiting for your answer.`),
         whatYouGetFields(i),
@@ -109,15 +111,16 @@ export function adminInvitationEvent(m: Extract<OutboxMessage, { type: 'admin_in
   return message(plain, blocks);
 }
 
-export function forwardLink(i: InvitationSnapshot, link: string): SlackMessage {
+export function forwardLink(i: AnyInvitationSnapshot, link: string): SlackMessage {
   const who = i.inviteeEmail ?? i.inviteeName;
+  const what = i.kind === 'license' ? `a seat in *${esc(i.licenseName)}*` : `the project *${esc(i.projectName)}*`;
   return message(`${who} is not in this Slack workspace: forward them their invitation link.`, [
     section(
-      `:incoming_envelope: *${esc(who)}* is not in this Slack workspace, so I could not message them. Please forward them this personal link to their invitation to a seat in *${esc(i.licenseName)}*:`,
+      `:incoming_envelope: *${esc(who)}* is not in this Slack workspace, so I could not message them. Please forward them this personal link to their invitation to ${what}:`,
     ),
     section(`<${link}>`),
     context(
-      `The page explains what a seat is (and that it shares no project). Once they join Slack with exactly this email, they can accept from the page. The link expires on ${formatDate(i.expiresAt)}. Invitation #${i.invitationId}.`,
+      `The page explains what they get and what they do not. Once they join Slack with exactly this email, they can accept from the page. The link expires on ${formatDate(i.expiresAt)}. Invitation #${i.invitationId}.`,
     ),
   ]);
 }
@@ -131,12 +134,13 @@ export function licenseFullNotice(m: Extract<OutboxMessage, { type: 'license_ful
   ]);
 }
 
-export function acceptConfirmation(i: InvitationSnapshot): SlackMessage {
-  return message(`Someone opened your invitation page for ${i.licenseName}. Confirm here that it was you.`, [
+export function acceptConfirmation(i: AnyInvitationSnapshot): SlackMessage {
+  const what = i.kind === 'license' ? `a seat in *${esc(i.licenseName)}*` : `the project *${esc(i.projectName)}*`;
+  return message(`Someone opened your invitation page. Confirm here that it was you.`, [
     section(
-      `:key: Your invitation page for a seat in *${esc(i.licenseName)}* was just opened and asked to accept. If that was you, accept here. If it was not you, do nothing: nobody else can use your invitation.`,
+      `:key: Your invitation page for ${what} was just opened and asked to accept. If that was you, accept here. If it was not you, do nothing: nobody else can use your invitation.`,
     ),
-    whatYouGetFields(i),
+    ...(i.kind === 'license' ? [whatYouGetFields(i)] : []),
     answerButtons(i),
   ]);
 }

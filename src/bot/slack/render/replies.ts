@@ -11,7 +11,9 @@ import {
   isDomainError,
   nameOf,
   usageLine,
+  PROJECT_NEEDS_SEAT,
   type AcceptResult,
+  type AnyInvitationSnapshot,
   type InviteOutcome,
   type InviteResult,
   type LicenseUsage,
@@ -22,6 +24,8 @@ import { ACTIONS, INVITE_MODAL, VIEWS, invitationValue } from '../../../handlers
 import type { CommandHelp, SlackMessage, SlackViews } from '../../../handlers/slack/context.js';
 import { actions, button, context, divider, esc, header, message, section } from './blocks.js';
 import { invitationStateDm } from './invitations.js';
+import { projectStateDm } from './projects.js';
+import { approveSeatModal, returnModal, seatDecision, shareModal, shareResult } from './project-views.js';
 
 const usageOf = (u: LicenseUsage) => usageLine({ occupied: u.occupied, reserved: u.reserved, seats: u.license.seats });
 
@@ -138,13 +142,47 @@ function status(s: PersonStatus): SlackMessage {
         : ':heavy_minus_sign: *Open license invitations*: none.',
     ),
   );
+  const projectLines = [
+    ...s.owns.map((p) => `• *${esc(p.projectName)}* (${p.edition === 'web' ? 'Web' : 'Desktop'}): owner`),
+    ...s.projects.map(
+      (p) =>
+        `• *${esc(p.projectName)}* (${p.edition === 'web' ? 'Web' : 'Desktop'}, from ${esc(p.ownerName)}): ${p.kind === 'member' ? 'member' : 'has a copy'}` +
+        (p.usable ? '' : ' · :warning: *unusable until a seat is held again*'),
+    ),
+    ...s.projectInvitations.map(
+      (i) =>
+        `• *${esc(i.projectName)}* (from ${esc(i.ownerName)}): ${i.status === 'waiting_for_seat' ? 'invited, *waiting for a seat*' : `invited, waiting for an answer (#${i.invitationId})`}`,
+    ),
+    ...s.returnedCopies.map((c) => `• *${esc(c.projectName)}*: updated copy sent back on ${formatDate(c.at)}`),
+  ];
+  blocks.push(
+    section(
+      projectLines.length
+        ? `:file_folder: *Projects*:\n${projectLines.slice(0, 30).join('\n')}${projectLines.length > 30 ? `\n…and ${projectLines.length - 30} more` : ''}`
+        : `:heavy_minus_sign: *Projects*: none shared with ${s.self ? 'you' : 'them'}. A seat alone shares no project.`,
+    ),
+  );
   blocks.push(context(`${SEAT_DOES_NOT_GIVE} ${HOW_TO_GET_PROJECT}`));
   if (s.isAdmin) blocks.push(context(`${who} ${s.self ? 'are' : 'is'} a license admin.`));
   return message(`${s.self ? 'Your' : `${nameOf(s.person)}'s`} seats: ${s.seats.length}; open invitations: ${s.pending.length}.`, blocks);
 }
 
+function invitationState(i: AnyInvitationSnapshot): SlackMessage {
+  return i.kind === 'license' ? invitationStateDm(i) : projectStateDm(i);
+}
+
 function acceptResult(r: AcceptResult): SlackMessage {
   switch (r.outcome) {
+    case 'project_accepted':
+    case 'project_already_accepted':
+    case 'project_expired':
+      return projectStateDm(r.invitation);
+    case 'project_needs_seat':
+      return message(`You need an ATLAS.ti seat to open ${r.invitation.projectName}.`, [
+        section(
+          `:warning: To open *${esc(r.invitation.projectName)}* you need an ATLAS.ti license seat under \`${esc(r.invitation.inviteeEmail ?? '')}\`, and you hold none right now. ${esc(PROJECT_NEEDS_SEAT)} Ask a license admin for a seat; your project invitation stays open.`,
+        ),
+      ]);
     case 'accepted':
     case 'already_accepted':
     case 'expired':
@@ -220,7 +258,8 @@ function modalMessage(title: string, m: SlackMessage): ModalView {
     type: 'modal',
     title: { type: 'plain_text', text: title.slice(0, 24) },
     close: { type: 'plain_text', text: 'Done' },
-    blocks: m.blocks.slice(0, 100),
+    // a button inside a modal has no response_url to answer through: results there are read-only
+    blocks: m.blocks.filter((b) => b.type !== 'actions').slice(0, 100),
   };
 }
 
@@ -232,9 +271,14 @@ export const slackViews: SlackViews = {
   pending,
   status,
   acceptResult,
-  invitationState: invitationStateDm,
+  invitationState,
   text,
   error,
   inviteModal,
   modalMessage,
+  shareModal,
+  shareResult,
+  returnModal,
+  approveSeatModal,
+  seatDecision,
 };

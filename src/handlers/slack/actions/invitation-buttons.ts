@@ -6,6 +6,7 @@ import type { App, BlockButtonAction } from '@slack/bolt';
 import { acceptInvitation, declineInvitation, isDomainError, resendInvitation, revokeInvitation } from '../../../domain/index.js';
 import { ACTIONS, parseInvitationValue } from '../action-ids.js';
 import type { SlackHandlerContext, SlackMessage } from '../context.js';
+import { answerClicker } from '../answer.js';
 
 type Verb = (ctx: SlackHandlerContext, actor: Awaited<ReturnType<SlackHandlerContext['directory']['actor']>>, invitationId: number) => Promise<{
   message: SlackMessage;
@@ -28,31 +29,30 @@ const VERBS: Record<keyof typeof ACTIONS, Verb> = {
   },
   revoke: async (ctx, actor, invitationId) => {
     const r = await revokeInvitation({ deps: ctx.deps, actor, input: { invitationId } });
-    return { message: ctx.views.text(`Withdrew invitation #${invitationId} (${r.invitation.inviteeName}); the seat is free again.`, 'wastebasket'), replace: false };
+    const freed = r.invitation.kind === 'license' ? 'the seat is free again' : 'its link no longer works';
+    return { message: ctx.views.text(`Withdrew invitation #${invitationId} (${r.invitation.inviteeName}); ${freed}.`, 'wastebasket'), replace: false };
   },
 };
 
 export function registerInvitationButtons(app: App, ctx: SlackHandlerContext): void {
   for (const [key, actionId] of Object.entries(ACTIONS) as [keyof typeof ACTIONS, string][]) {
-    app.action<BlockButtonAction>(actionId, async ({ ack, body, action, respond }) => {
+    app.action<BlockButtonAction>(actionId, async ({ ack, body, action, respond, client }) => {
       await ack();
-      const answerClicker = (m: SlackMessage) =>
-        respond({ response_type: 'ephemeral', replace_original: false, text: m.text, blocks: m.blocks });
+      const answer = answerClicker(body.response_url ? respond : undefined, client, body.user.id);
       try {
         const invitationId = parseInvitationValue(action.value);
         if (invitationId === null) {
-          await answerClicker(ctx.views.text('That button is from an older version of this message. Please use `/atlas status` to see where things stand.', 'thinking_face'));
+          await answer(ctx.views.text('That button is from an older version of this message. Please use `/atlas status` to see where things stand.', 'thinking_face'));
           return;
         }
         const teamId = body.user.team_id ?? body.team?.id ?? '';
         const actor = await ctx.directory.actor(teamId, body.user.id);
         const { message, replace } = await VERBS[key](ctx, actor, invitationId);
-        if (replace) await respond({ replace_original: true, text: message.text, blocks: message.blocks });
-        else await answerClicker(message);
+        await answer(message, replace);
       } catch (e) {
         // a stranger, a second click, an expired invitation: the clicker is told, nothing changes
         if (!isDomainError(e)) ctx.logger.error(`button ${actionId} failed`, e);
-        await answerClicker(ctx.views.error(e)).catch((err: unknown) => ctx.logger.error('could not answer the click', err));
+        await answer(ctx.views.error(e)).catch((err: unknown) => ctx.logger.error('could not answer the click', err));
       }
     });
   }

@@ -15,18 +15,24 @@ import { resendCommand } from './resend.js';
 import { revokeCommand } from './revoke.js';
 import { statusCommand } from './status.js';
 import type { SubCommand } from './types.js';
+import { shareProjectCommand } from './share-project.js';
+import { returnProjectCommand } from './return-project.js';
+import { seatCommand } from './seat.js';
 
 export const SLASH_COMMAND = '/atlas';
 
 export const COMMANDS: SubCommand[] = [
   helpCommand(() => COMMANDS),
-  inviteLicenseCommand,
-  pendingCommand,
+  shareProjectCommand,
+  returnProjectCommand,
   statusCommand,
   licensesCommand,
+  inviteLicenseCommand,
+  pendingCommand,
   licenseCommand,
   resendCommand,
   revokeCommand,
+  seatCommand,
   adminCommand,
 ];
 

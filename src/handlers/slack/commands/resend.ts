@@ -12,7 +12,7 @@ export const resendCommand: SubCommand = {
     await reply(
       ctx.views.text(
         r.reachable
-          ? `Sent ${r.invitation.inviteeName} a fresh invitation to ${r.invitation.licenseName} (#${r.invitation.invitationId}). The old link no longer works.`
+          ? `Sent ${r.invitation.inviteeName} a fresh invitation to ${r.invitation.kind === 'license' ? r.invitation.licenseName : r.invitation.projectName} (#${r.invitation.invitationId}). The old link no longer works.`
           : `${r.invitation.inviteeName} is not in Slack, so I sent you a fresh link for invitation #${r.invitation.invitationId} to forward. The old link no longer works.`,
         'repeat',
       ),

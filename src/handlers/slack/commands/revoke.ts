@@ -9,6 +9,14 @@ export const revokeCommand: SubCommand = {
   adminOnly: true,
   run: async ({ ctx, tokens, actor, reply }) => {
     const r = await revokeInvitation({ deps: ctx.deps, actor: await actor(), input: { invitationId: invitationIdFrom(tokens, 'revoke') } });
-    await reply(ctx.views.text(`Withdrew invitation #${r.invitation.invitationId} (${r.invitation.inviteeName}, ${r.invitation.licenseName}). The seat is free again.`, 'wastebasket'));
+    const i = r.invitation;
+    await reply(
+      ctx.views.text(
+        i.kind === 'license'
+          ? `Withdrew invitation #${i.invitationId} (${i.inviteeName}, ${i.licenseName}). The seat is free again.`
+          : `Withdrew invitation #${i.invitationId} (${i.inviteeName}, project ${i.projectName}). Its link no longer works.`,
+        'wastebasket',
+      ),
+    );
   },
 };

@@ -1,0 +1,10 @@
+import { openReturnForm } from '../open-forms.js';
+import type { SubCommand } from './types.js';
+
+export const returnProjectCommand: SubCommand = {
+  name: 'return-project',
+  usage: 'return-project',
+  summary: 'send the link to your updated copy of a Desktop project back to its owner to merge',
+  adminOnly: false,
+  run: async ({ ctx, command, actor, client }) => openReturnForm(ctx, client, await actor(), command.trigger_id),
+};

@@ -1,0 +1,10 @@
+import { openShareForm } from '../open-forms.js';
+import type { SubCommand } from './types.js';
+
+export const shareProjectCommand: SubCommand = {
+  name: 'share-project',
+  usage: 'share-project',
+  summary: 'share one of your projects (Web or Desktop) with people who hold a seat; opens a form',
+  adminOnly: false,
+  run: async ({ ctx, command, actor, client }) => openShareForm(ctx, client, await actor(), command.trigger_id),
+};

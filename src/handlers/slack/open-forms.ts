@@ -1,0 +1,17 @@
+/** Opening the project forms, from a command, a shortcut or a button: one place for each form. */
+import type { WebClient } from '@slack/web-api';
+import { DomainError, returnOptions, shareOptions, type Actor } from '../../domain/index.js';
+import type { SlackHandlerContext } from './context.js';
+
+export async function openShareForm(ctx: SlackHandlerContext, client: WebClient, actor: Actor, triggerId: string): Promise<void> {
+  const mine = await shareOptions({ deps: ctx.deps, actor, input: undefined });
+  await client.views.open({ trigger_id: triggerId, view: ctx.views.shareModal(mine, ctx.deps.settings.linkAllowedHosts) });
+}
+
+export async function openReturnForm(ctx: SlackHandlerContext, client: WebClient, actor: Actor, triggerId: string, projectId?: number): Promise<void> {
+  const copies = await returnOptions({ deps: ctx.deps, actor, input: undefined });
+  if (copies.length === 0) {
+    throw new DomainError('NOT_FOUND', 'You hold no copy of a Desktop project, so there is nothing to send back. Copies come from accepting a Desktop project invitation.');
+  }
+  await client.views.open({ trigger_id: triggerId, view: ctx.views.returnModal(copies, ctx.deps.settings.linkAllowedHosts, projectId) });
+}
