@@ -16,6 +16,7 @@ export const ADMIN = { id: 'UADMIN', name: 'ada', real_name: 'Ada Admin', email:
 export const ALICE = { id: 'UALICE', name: 'alice', real_name: 'Alice Smith', email: 'Alice.Smith@uni.edu', tz: 'America/New_York' };
 export const BOB = { id: 'UBOB', name: 'bob', real_name: 'Bob Jones', email: 'bob@uni.edu', tz: 'Europe/London' };
 export const MALLORY = { id: 'UMALLORY', name: 'mallory', real_name: 'Mallory', email: 'mallory@uni.edu' };
+export const CAROL = { id: 'UCAROL', name: 'carol', real_name: 'Carol Diaz', email: 'carol@uni.edu', tz: 'Europe/Madrid' };
 export const ADMIN_CHANNEL = 'CADMINS';
 
 export interface TestBot {
@@ -26,8 +27,12 @@ export interface TestBot {
   env: Record<string, string>;
   /** a slash command; waits for the reply on its response_url unless `noReply` (e.g. a form opens instead) */
   command(userId: string, text: string, opts?: { trigger_id?: string; noReply?: boolean }): Promise<{ status: number; reply: RecordedCall | undefined }>;
-  click(userId: string, actionId: string, value: string, opts?: { channel_id?: string; message_ts?: string }): Promise<{ status: number; reply: RecordedCall | undefined }>;
-  submitView(userId: string, callbackId: string, values: Record<string, Record<string, unknown>>): Promise<{ status: number; json?: any }>;
+  click(userId: string, actionId: string, value: string, opts?: { channel_id?: string; message_ts?: string; noReply?: boolean }): Promise<{ status: number; reply: RecordedCall | undefined }>;
+  submitView(userId: string, callbackId: string, values: Record<string, Record<string, unknown>>, opts?: { private_metadata?: string; view_id?: string }): Promise<{ status: number; json?: any }>;
+  /** a global shortcut, as Slack sends it */
+  shortcut(userId: string, callbackId: string): Promise<{ status: number }>;
+  /** click a button on a message the bot posted (its blocks as Slack stored them) */
+  clickIn(userId: string, posted: RecordedCall, actionId: string): Promise<{ status: number; reply: RecordedCall | undefined }>;
   /** waits until the outbox has nothing left that is due */
   drained(): Promise<void>;
   restart(): Promise<void>;
@@ -36,7 +41,7 @@ export interface TestBot {
 
 export async function startTestBot(opts: { env?: Record<string, string>; slack?: SlackStandIn; dir?: string; now?: () => number } = {}): Promise<TestBot> {
   const slack = opts.slack ?? (await startSlackStandIn());
-  for (const u of [ADMIN, ALICE, BOB, MALLORY]) slack.addUser(u);
+  for (const u of [ADMIN, ALICE, BOB, MALLORY, CAROL]) slack.addUser(u);
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'atlas-bot-'));
   const env: Record<string, string> = {
     PORT: '0',
@@ -71,14 +76,24 @@ export async function startTestBot(opts: { env?: Record<string, string>; slack?:
       const res = await postSigned(`${bot.url}/slack/events`, SECRET, body);
       return { status: res.status, reply: res.status === 200 && !o.noReply ? await responseCall(response_url) : undefined };
     },
-    async click(userId, actionId, value, o = {}) {
+    async click(userId, actionId, value, { noReply, ...o } = {}) {
       const response_url = slack.responseUrl();
       const payload = blockActionPayload({ user_id: userId, team_id: STANDIN_TEAM_ID, action_id: actionId, value, response_url, ...o });
       const res = await postSigned(`${bot.url}/slack/events`, SECRET, interactiveBody(payload));
-      return { status: res.status, reply: res.status === 200 ? await responseCall(response_url) : undefined };
+      return { status: res.status, reply: res.status === 200 && !noReply ? await responseCall(response_url) : undefined };
     },
-    async submitView(userId, callbackId, values) {
-      const payload = viewSubmissionPayload({ user_id: userId, team_id: STANDIN_TEAM_ID, callback_id: callbackId, values });
+    async shortcut(userId, callbackId) {
+      const payload = { type: 'shortcut', token: 'x', action_ts: '1.2', team: { id: STANDIN_TEAM_ID, domain: 'standin' }, user: { id: userId, username: userId.toLowerCase(), team_id: STANDIN_TEAM_ID }, is_enterprise_install: false, enterprise: null, callback_id: callbackId, trigger_id: fakeTriggerId() };
+      const res = await postSigned(`${bot.url}/slack/events`, SECRET, interactiveBody(payload));
+      return { status: res.status };
+    },
+    async clickIn(userId, posted, actionId) {
+      const b = buttonsOf(posted.args).find((x) => x.action_id === actionId);
+      if (!b) throw new Error(`no ${actionId} button in ${JSON.stringify(posted.args.blocks)}`);
+      return t.click(userId, b.action_id, b.value, { channel_id: posted.args.channel, ...(posted.args.ts ? { message_ts: posted.args.ts } : {}) });
+    },
+    async submitView(userId, callbackId, values, o = {}) {
+      const payload = viewSubmissionPayload({ user_id: userId, team_id: STANDIN_TEAM_ID, callback_id: callbackId, values, ...o });
       const res = await postSigned(`${bot.url}/slack/events`, SECRET, interactiveBody(payload));
       return { status: res.status, ...(res.json !== undefined ? { json: res.json } : {}) };
     },
