@@ -35,6 +35,8 @@ export function openDatabase(databaseUrl: string): Database$ {
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('synchronous = NORMAL');
+  // deleted or overwritten bytes (a delivered link scrubbed from the outbox) are zeroed on disk
+  sqlite.pragma('secure_delete = ON');
   const db = drizzle(sqlite, { schema });
   migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
   return { sqlite, db, close: () => sqlite.close() };

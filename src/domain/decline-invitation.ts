@@ -10,7 +10,7 @@ import { projectSnapshotOf, snapshotOf } from './snapshot.js';
 /** The invitee says no. A license seat is freed for someone else; a project's owner is told. */
 export async function declineInvitation({ deps, actor, input }: VerbArgs<{ invitationId: number }>): Promise<{ invitation: AnyInvitationSnapshot }> {
   const { store, clock, settings } = deps;
-  expireIfOverdue(deps, actor, input.invitationId);
+  expireIfOverdue(deps, input.invitationId);
   return store.transaction((repos) => {
     const now = clock.now();
     const inv = loadInvitation(repos, input.invitationId);

@@ -1,4 +1,4 @@
-import type { Actor } from './model.js';
+import { SYSTEM_ACTOR, type Actor } from './model.js';
 import type { Repositories } from './ports.js';
 import type { DomainDeps } from './context.js';
 import { audit } from './audit.js';
@@ -26,6 +26,7 @@ export function expireOverdue(repos: Repositories, actor: Actor, now: number, sc
 }
 
 /** For verbs about one invitation: expire it first (committed on its own), then act on what is left. */
-export function expireIfOverdue(deps: DomainDeps, actor: Actor, invitationId: number): void {
-  deps.store.transaction((repos) => expireOverdue(repos, actor, deps.clock.now(), { invitationId }));
+export function expireIfOverdue(deps: DomainDeps, invitationId: number): void {
+  // time expired it, not whoever happened to touch it: the audit row says "system"
+  deps.store.transaction((repos) => expireOverdue(repos, SYSTEM_ACTOR, deps.clock.now(), { invitationId }));
 }

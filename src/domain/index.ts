@@ -14,7 +14,7 @@ export { inviteToLicense, licenseInviteOptions, type InviteOutcome, type InviteR
 export { acceptInvitation, type AcceptResult } from './accept-invitation.js';
 export { declineInvitation } from './decline-invitation.js';
 export { revokeInvitation } from './revoke-invitation.js';
-export { resendInvitation } from './resend-invitation.js';
+export { resendInvitation, RESEND_COOLDOWN_MS } from './resend-invitation.js';
 export { listPending, type PendingItem } from './list-pending.js';
 export { personStatus, type PersonStatus } from './person-status.js';
 export { addAdmin, removeAdmin } from './manage-admins.js';
@@ -30,3 +30,4 @@ export { shareProject, shareOptions, shareFormProblems, type ShareOutcome, type 
 export { requestSeat, decideSeatRequest, type SeatDecision } from './seat-requests.js';
 export { returnProjectCopy, returnOptions } from './return-project-copy.js';
 export { releaseSeat } from './release-seat.js';
+export { checkAdmin } from './check-admin.js';

@@ -1,5 +1,5 @@
 import type { VerbArgs } from './context.js';
-import type { LicenseUsage, Person } from './model.js';
+import { SYSTEM_ACTOR, type LicenseUsage, type Person } from './model.js';
 import { requireAdmin } from './authz.js';
 import { audit } from './audit.js';
 import { DomainError } from './errors.js';
@@ -9,6 +9,7 @@ import { snapshotOf } from './snapshot.js';
 import { invitationLink, mintToken } from './tokens.js';
 import { notifyAdmins, tellPerson } from './notify.js';
 import { expireOverdue } from './expire-overdue.js';
+import { isFull } from './words.js';
 
 export interface InviteeInput {
   personId: number;
@@ -62,7 +63,7 @@ export async function inviteToLicense({
         const now = clock.now();
         const inviter = requireAdmin(repos, settings, actor, 'invite people to a license');
         const invitee = repos.people.byId(personId)!;
-        expireOverdue(repos, actor, now, { licenseId: license.id });
+        expireOverdue(repos, SYSTEM_ACTOR, now, { licenseId: license.id });
         const accountEmail = email ?? invitee.email;
         if (!accountEmail) return { status: 'no_email', invitee };
         if (repos.seats.holds(license.id, invitee.id)) return { status: 'already_holds_seat', invitee };
@@ -70,7 +71,7 @@ export async function inviteToLicense({
         if (pending) return { status: 'already_pending', invitee, invitationId: pending.id, since: pending.sentAt };
 
         const usage = repos.licenses.usage(license.id);
-        if (usage.occupied + usage.reserved >= license.seats) {
+        if (isFull({ ...usage, seats: license.seats })) {
           audit(repos, actor, now, 'invitation.refused_no_seat', { type: 'license', id: license.id }, { inviteeId: invitee.id });
           // the invitee hears it too: someone meant to give them a seat, and it is not lost on them
           if (isReachable(invitee)) {

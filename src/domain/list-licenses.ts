@@ -1,11 +1,12 @@
 import type { VerbArgs } from './context.js';
+import { SYSTEM_ACTOR } from './model.js';
 import type { LicenseUsage } from './model.js';
 import { expireOverdue } from './expire-overdue.js';
 
 /** Every pool with its usage; anyone may look. */
 export async function listLicenses({ deps, actor }: VerbArgs<void>): Promise<LicenseUsage[]> {
   return deps.store.transaction((repos) => {
-    expireOverdue(repos, actor, deps.clock.now());
+    expireOverdue(repos, SYSTEM_ACTOR, deps.clock.now());
     return repos.licenses.listUsage();
   });
 }

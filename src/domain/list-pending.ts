@@ -1,4 +1,5 @@
 import type { VerbArgs } from './context.js';
+import { SYSTEM_ACTOR } from './model.js';
 import type { InvitationSnapshot } from './outbox-messages.js';
 import { requireAdmin } from './authz.js';
 import { snapshotOf } from './snapshot.js';
@@ -14,7 +15,7 @@ export async function listPending({ deps, actor }: VerbArgs<void>): Promise<Pend
   return deps.store.transaction((repos) => {
     requireAdmin(repos, deps.settings, actor, 'review pending invitations');
     const now = deps.clock.now();
-    expireOverdue(repos, actor, now);
+    expireOverdue(repos, SYSTEM_ACTOR, now);
     return repos.invitations.listPending().map((inv) => ({
       invitation: snapshotOf(repos, inv),
       sentAt: inv.sentAt,

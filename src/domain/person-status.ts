@@ -1,4 +1,5 @@
 import type { VerbArgs } from './context.js';
+import { SYSTEM_ACTOR } from './model.js';
 import type { Person } from './model.js';
 import type { InvitationSnapshot, ProjectInvitationSnapshot } from './outbox-messages.js';
 import { actorPerson, isAdmin } from './authz.js';
@@ -33,7 +34,7 @@ export async function personStatus({ deps, actor, input }: VerbArgs<{ personId?:
     }
     const person = repos.people.byId(targetId);
     if (!person) throw new DomainError('NOT_FOUND', 'I do not know that person yet.');
-    expireOverdue(repos, actor, deps.clock.now(), { inviteeId: person.id });
+    expireOverdue(repos, SYSTEM_ACTOR, deps.clock.now(), { inviteeId: person.id });
     const seated = repos.seats.occupiedBy(person.id).length > 0;
     return {
       person,

@@ -1,6 +1,7 @@
 import type { VerbArgs } from './context.js';
 import type { AnyInvitationSnapshot } from './outbox-messages.js';
 import { audit } from './audit.js';
+import { DomainError } from './errors.js';
 import { expireIfOverdue } from './expire-overdue.js';
 import { loadInvitation, requireAdminOrInviter, requirePending } from './invitation-guards.js';
 import { notifyAdmins, tellPerson } from './notify.js';
@@ -10,18 +11,24 @@ import { projectSnapshotOf, snapshotOf } from './snapshot.js';
 import { invitationLink, mintToken } from './tokens.js';
 import { sendProjectInvitation } from './share-project.js';
 
+export const RESEND_COOLDOWN_MS = 60_000;
+
 /**
  * Sends a pending invitation again with a fresh link. The old link stops working at once (only the
  * new token's hash is kept), so a link that went astray is dead after a resend. The expiry stays.
  */
 export async function resendInvitation({ deps, actor, input }: VerbArgs<{ invitationId: number }>): Promise<{ invitation: AnyInvitationSnapshot; reachable: boolean }> {
   const { store, clock, settings } = deps;
-  expireIfOverdue(deps, actor, input.invitationId);
+  expireIfOverdue(deps, input.invitationId);
   return store.transaction((repos) => {
     const now = clock.now();
     const inv = loadInvitation(repos, input.invitationId);
     requireAdminOrInviter(repos, settings, inv, actor, 'resend');
     requirePending(inv);
+    // a double click on Resend sends one fresh invitation, not two (the first link would be dead)
+    if (now - inv.sentAt < RESEND_COOLDOWN_MS) {
+      throw new DomainError('CONFLICT', `Invitation #${inv.id} was sent a moment ago; it is on its way. Try again in a minute if it still has not arrived.`);
+    }
     const { token, hash } = mintToken();
     repos.invitations.update(inv.id, { tokenHash: hash, sentAt: now });
     audit(repos, actor, now, 'invitation.resent', { type: 'invitation', id: inv.id });

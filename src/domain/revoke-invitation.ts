@@ -17,7 +17,7 @@ import { stateSentence } from './words.js';
  */
 export async function revokeInvitation({ deps, actor, input }: VerbArgs<{ invitationId: number }>): Promise<{ invitation: AnyInvitationSnapshot }> {
   const { store, clock, settings } = deps;
-  expireIfOverdue(deps, actor, input.invitationId);
+  expireIfOverdue(deps, input.invitationId);
   return store.transaction((repos) => {
     const now = clock.now();
     const inv = loadInvitation(repos, input.invitationId);

@@ -40,12 +40,17 @@ export const STATUS_LABEL: Record<InvitationStatus, string> = {
   expired: 'Expired',
 };
 
+/** Seats in use: taken by people who accepted, plus held for pending invitations (which reserve theirs). */
+export const seatsUsed = (u: { occupied: number; reserved: number }): number => u.occupied + u.reserved;
+export const isFull = (u: { occupied: number; reserved: number; license?: { seats: number }; seats?: number }): boolean =>
+  seatsUsed(u) >= (u.license?.seats ?? u.seats ?? 0);
+
 /** `used/seats`, where used counts occupied seats and seats reserved by pending invitations. */
 export function usageLine(u: { occupied: number; reserved: number; seats: number }): string {
-  const used = u.occupied + u.reserved;
+  const used = seatsUsed(u);
   const parts = [`${used}/${u.seats} seats used`];
   if (u.reserved > 0) parts.push(`${u.occupied} taken, ${u.reserved} held for pending invitations`);
-  if (used >= u.seats) parts.push('full');
+  if (isFull(u)) parts.push('full');
   return parts.join(' · ');
 }
 

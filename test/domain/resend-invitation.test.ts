@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { openInvitationLink, resendInvitation } from '../../src/domain/index.js';
+import { RESEND_COOLDOWN_MS, openInvitationLink, resendInvitation } from '../../src/domain/index.js';
 import { aLicense, anAdmin, anEmailOnlyPerson, aPerson, DAY_MS, domainDeps, domainErrorOf, invited, latestLink, T0 } from '../support/memory-store.js';
 
 const world = async () => {
@@ -71,6 +71,7 @@ describe('resendInvitation', () => {
     const { deps, ada, ben } = await world();
     const erin = anEmailOnlyPerson(deps.store, 'erin@partner.example');
     const { invitationId, token: oldToken } = await invited(deps, ada, erin);
+    deps.clock.advance(RESEND_COOLDOWN_MS);
     const res = await resendInvitation({ deps, actor: ben.actor, input: { invitationId } });
     expect(res.reachable).toBe(false);
     const { token, entry } = latestLink(deps.store, invitationId);
@@ -78,5 +79,19 @@ describe('resendInvitation', () => {
     expect(entry.to).toEqual({ type: 'person', personId: ben.person.id });
     expect(entry.message.type).toBe('forward_link');
     expect(deps.store.messagesTo(erin.person.id)).toEqual([]);
+  });
+
+  it('a second resend within a minute (a double click) is refused and sends nothing', async () => {
+    const { deps, ada } = await world();
+    const erin = anEmailOnlyPerson(deps.store, 'erin2@partner.example');
+    const { invitationId } = await invited(deps, ada, erin);
+    const before = deps.store.outbox().length;
+    const err = await domainErrorOf(resendInvitation({ deps, actor: ada.actor, input: { invitationId } }));
+    expect(err.code).toBe('CONFLICT');
+    expect(err.userMessage).toContain('was sent a moment ago');
+    expect(deps.store.outbox()).toHaveLength(before);
+    deps.clock.advance(RESEND_COOLDOWN_MS);
+    await resendInvitation({ deps, actor: ada.actor, input: { invitationId } });
+    expect(deps.store.outbox().length).toBeGreaterThan(before);
   });
 });

@@ -180,6 +180,10 @@ describe('resend and revoke', () => {
     const stranger = await t.click(MALLORY.id, resend.action_id, resend.value);
     expect(textOf(stranger.reply?.args)).toContain('Only a license admin or the person who sent invitation #1 can resend it');
 
+    // a click within a minute of sending is taken for a double click and sends nothing
+    const tooSoon = await t.click(ADMIN.id, resend.action_id, resend.value);
+    expect(textOf(tooSoon.reply?.args)).toContain('was sent a moment ago');
+    t.bot.database.sqlite.prepare('UPDATE invitations SET sent_at = sent_at - 120000').run();
     const r = await t.click(ADMIN.id, resend.action_id, resend.value);
     expect(textOf(r.reply?.args)).toContain('Sent a fresh invitation #1');
     await t.drained();

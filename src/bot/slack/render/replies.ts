@@ -11,6 +11,8 @@ import {
   isDomainError,
   nameOf,
   usageLine,
+  seatsUsed,
+  isFull,
   PROJECT_NEEDS_SEAT,
   type AcceptResult,
   type AnyInvitationSnapshot,
@@ -44,16 +46,16 @@ function help(commands: CommandHelp[]): SlackMessage {
 function licenses(usages: LicenseUsage[]): SlackMessage {
   if (usages.length === 0) {
     return message('There is no license pool yet.', [
-      section(`There is no license pool yet. A license admin creates one with \`/atlas license add "<name>" <seats>\`.`),
+      section(esc('There is no license pool yet. A license admin creates one with `/atlas license add "<name>" <seats>`.')),
     ]);
   }
   return message(
-    usages.map((u) => `${u.license.name}: ${u.occupied + u.reserved}/${u.license.seats}`).join('; '),
+    usages.map((u) => `${u.license.name}: ${seatsUsed(u)}/${u.license.seats}`).join('; '),
     [
       header(`${PRODUCT} licenses`),
       ...usages.map((u) => {
-        const used = u.occupied + u.reserved;
-        const icon = used >= u.license.seats ? ':red_circle:' : used / u.license.seats >= 0.9 ? ':large_orange_circle:' : ':large_green_circle:';
+        const used = seatsUsed(u);
+        const icon = isFull(u) ? ':red_circle:' : used / u.license.seats >= 0.9 ? ':large_orange_circle:' : ':large_green_circle:';
         return section(`${icon} *${esc(u.license.name)}*: \`${used}/${u.license.seats}\`\n${esc(usageOf(u))}`);
       }),
       context('`used` counts seats taken and seats held for pending invitations.'),
@@ -80,7 +82,7 @@ function outcomeLine(o: InviteOutcome): string {
     case 'already_holds_seat':
       return `:ballot_box_with_check: ${who}: already holds a seat in this license.`;
     case 'no_free_seat':
-      return `:no_entry: ${who}: not invited, the license is full. Free a seat (\`/atlas revoke <id>\` on a pending invitation) or create a larger pool.`;
+      return `:no_entry: ${who}: not invited, the license is full. ${esc('Free a seat (`/atlas revoke <id>` on a pending invitation) or create a larger pool.')}`;
     case 'no_email':
       return `:grey_question: ${who}: Slack did not tell me their email; invite them by their account email instead.`;
   }
@@ -88,9 +90,12 @@ function outcomeLine(o: InviteOutcome): string {
 
 function inviteResult(r: InviteResult): SlackMessage {
   const invited = r.outcomes.filter((o) => o.status === 'invited').length;
-  const blocks: KnownBlock[] = [
-    section(`*${esc(r.license.license.name)}*: ${invited} invited of ${r.outcomes.length}.\n${r.outcomes.map(outcomeLine).join('\n')}`),
-  ];
+  const lines = r.outcomes.map(outcomeLine);
+  const blocks: KnownBlock[] = [section(`*${esc(r.license.license.name)}*: ${invited} invited of ${r.outcomes.length}.`)];
+  // ten people a section keeps each within Slack's 3000 characters; a long list is summarised
+  const shown = lines.slice(0, 300);
+  for (let i = 0; i < shown.length; i += 10) blocks.push(section(shown.slice(i, i + 10).join('\n')));
+  if (lines.length > shown.length) blocks.push(context(`…and ${lines.length - shown.length} more; \`/atlas pending\` lists every open invitation.`));
   for (const o of r.outcomes) {
     if (o.status === 'already_pending') {
       blocks.push(actions(`resend:${o.invitationId}`, button(`Resend to ${nameOf(o.invitee)}`, ACTIONS.resend, invitationValue(o.invitationId))));
@@ -210,7 +215,7 @@ function error(e: unknown): SlackMessage {
 
 function inviteModal(usages: LicenseUsage[]): ModalView {
   const options: PlainTextOption[] = usages.slice(0, 100).map((u) => ({
-    text: { type: 'plain_text', text: `${u.license.name} (${u.occupied + u.reserved}/${u.license.seats})`.slice(0, 75) },
+    text: { type: 'plain_text', text: `${u.license.name} (${seatsUsed(u)}/${u.license.seats})`.slice(0, 75) },
     value: u.license.name.slice(0, 150),
   }));
   const first = options[0];

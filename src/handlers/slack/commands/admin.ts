@@ -1,4 +1,4 @@
-import { addAdmin, DomainError, nameOf, removeAdmin } from '../../../domain/index.js';
+import { addAdmin, checkAdmin, DomainError, nameOf, removeAdmin } from '../../../domain/index.js';
 import { resolveOnePerson } from '../people.js';
 import { textOf } from '../parse.js';
 import type { SubCommand } from './types.js';
@@ -14,8 +14,10 @@ export const adminCommand: SubCommand = {
     const [verb, ...rest] = tokens;
     const op = verb ? textOf(verb).toLowerCase() : '';
     if (op !== 'add' && op !== 'remove') throw new DomainError('INVALID_INPUT', `Use ${USAGE}.`);
+    const who = await actor();
+    await checkAdmin({ deps: ctx.deps, actor: who, input: { doing: op === 'add' ? 'add admins' : 'remove admins' } });
     const { person } = await resolveOnePerson(ctx, command.team_id, rest, USAGE);
-    const args = { deps: ctx.deps, actor: await actor(), input: { personId: person.id } };
+    const args = { deps: ctx.deps, actor: who, input: { personId: person.id } };
     if (op === 'add') {
       const r = await addAdmin(args);
       await reply(ctx.views.text(r.added ? `${nameOf(r.person)} is now a license admin.` : `${nameOf(r.person)} was already a license admin.`, 'key'));

@@ -16,6 +16,8 @@ export const inviteLicenseCommand: SubCommand = {
       await client.views.open({ trigger_id: command.trigger_id, view: ctx.views.inviteModal(licenses) });
       return;
     }
+    // who may comes before looking anyone up: a non-admin's list is never resolved or stored
+    await licenseInviteOptions({ deps: ctx.deps, actor: who, input: undefined });
     const { people: named, target } = splitTarget(tokens);
     const resolved = await resolvePeople(ctx, command.team_id, named);
     if (resolved.people.length === 0) {

@@ -1,4 +1,4 @@
-import { DomainError, releaseSeat } from '../../../domain/index.js';
+import { checkAdmin, DomainError, releaseSeat } from '../../../domain/index.js';
 import { resolveOnePerson } from '../people.js';
 import { splitTarget, textOf } from '../parse.js';
 import type { SubCommand } from './types.js';
@@ -14,6 +14,7 @@ export const seatCommand: SubCommand = {
     const [verb, ...rest] = tokens;
     if (!verb || textOf(verb).toLowerCase() !== 'release') throw new DomainError('INVALID_INPUT', `Use ${USAGE}.`);
     const who = await actor();
+    await checkAdmin({ deps: ctx.deps, actor: who, input: { doing: 'release seats' } });
     // "from" names the license, like "to" does for invitations
     const { people, target } = splitTarget(rest.map((t) => (t.kind === 'word' && t.text.toLowerCase() === 'from' ? { ...t, text: 'to' } : t)));
     const { person } = await resolveOnePerson(ctx, command.team_id, people, USAGE);
