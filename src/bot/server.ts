@@ -6,7 +6,7 @@
 import express from 'express';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { inviteeOfLink, type DomainDeps } from '../domain/index.js';
+import { inviteeOfLink, reportUndeliverable, type DomainDeps } from '../domain/index.js';
 import { openDatabase, type Database$ } from '../db/connection.js';
 import { outboxQueue } from '../db/outbox-queue.js';
 import { sqliteStore } from '../db/repositories.js';
@@ -72,6 +72,7 @@ export async function startBot(config: Config, o: StartOptions): Promise<Running
         clock: deps.clock,
         logger,
         pollMs: config.outboxPollMs,
+        onUndeliverable: (row, error) => reportUndeliverable(deps, row.payload, error),
       });
       const d = deliverer;
       store.afterCommit(() => d.nudge());

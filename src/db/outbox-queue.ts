@@ -15,6 +15,8 @@ export interface OutboxRow {
   payload: OutboxMessage;
   attempts: number;
   createdAt: number;
+  /** what the previous attempt ended with; null after a crash mid-attempt (or before any) */
+  lastError: string | null;
 }
 
 export interface OutboxQueue {
@@ -52,7 +54,15 @@ export function outboxQueue(database: Database$): OutboxQueue {
         .where(eq(outbox.id, id))
         .returning()
         .get();
-      claimed.push({ id: r.id, recipientType: r.recipientType, recipientId: r.recipientId, payload: r.payload as OutboxMessage, attempts: r.attempts, createdAt: r.createdAt });
+      claimed.push({
+        id: r.id,
+        recipientType: r.recipientType,
+        recipientId: r.recipientId,
+        payload: r.payload as OutboxMessage,
+        attempts: r.attempts,
+        createdAt: r.createdAt,
+        lastError: r.lastError,
+      });
     }
     return claimed;
   });

@@ -31,3 +31,4 @@ export { requestSeat, decideSeatRequest, type SeatDecision } from './seat-reques
 export { returnProjectCopy, returnOptions } from './return-project-copy.js';
 export { releaseSeat } from './release-seat.js';
 export { checkAdmin } from './check-admin.js';
+export { reportUndeliverable } from './report-undeliverable.js';

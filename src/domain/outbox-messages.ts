@@ -52,8 +52,8 @@ export type OutboxMessage =
       invitation: InvitationSnapshot;
       actorName: string;
     }
-  /** to the inviter, when the invitee cannot be reached in chat: the link to forward */
-  | { type: 'forward_link'; invitation: AnyInvitationSnapshot; link: string }
+  /** to the inviter, when the invitee cannot be reached in chat (not in it, or chat refused the DM: `reason`): the link to forward */
+  | { type: 'forward_link'; invitation: AnyInvitationSnapshot; link: string; reason?: string }
   /** the invitee's DM for a project: who shares what, the edition explained, their link, Accept / Decline */
   | { type: 'project_invitation'; invitation: ProjectInvitationSnapshot; link: string; resent: boolean }
   /** re-render the invitee's DM about a project invitation (accepted Desktop: with the owner's link) */

@@ -68,6 +68,28 @@ describe('the outbox delivers every DM once, whatever Slack answers', () => {
     expect(failed.attempts).toBe(1);
     // its personal link is not kept in the database once the row is done
     expect(failed.payload).not.toMatch(/\/invite\/[A-Za-z0-9_-]{43}/);
+    // and nothing is dropped silently: the admin gets the link to forward, with the reason
+    const forward = await t.slack.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === `D${ADMIN.id}` && /could not deliver/.test(textOf(c.args)));
+    expect(textOf(forward.args)).toContain('Slack said `user_not_found`');
+    expect(textOf(forward.args)).toMatch(/https:\/\/bot\.example\.edu\/invite\/[A-Za-z0-9_-]{43}/);
+  });
+
+  it('after a crash between Slack posting a DM and the database recording it, the DM is not sent again', async () => {
+    t = await startTestBot();
+    await t.command(ADMIN.id, 'license add "Campus 2026" 5');
+    await t.command(ADMIN.id, `invite-license <@${ALICE.id}|alice>`);
+    await t.drained();
+    expect(dmsTo(t, ALICE.id)).toHaveLength(1);
+    // the row looks as if the process died mid-attempt: claimed once, outcome never written
+    await t.bot.stop();
+    const { sqlite } = (await import('../../src/db/connection.js')).openDatabase(t.env.DATABASE_URL!);
+    sqlite.prepare("UPDATE outbox SET status = 'pending', attempts = 1, last_error = NULL, lease_until = NULL, sent_at = NULL WHERE payload LIKE '%license_invitation%'").run();
+    sqlite.close();
+    await t.restart();
+    await until(() => t!.slack.callsTo('conversations.history').length > 0);
+    await t.drained();
+    expect(dmsTo(t, ALICE.id)).toHaveLength(1);
+    expect(outbox(t).every((r) => r.status === 'sent')).toBe(true);
   });
 
   it('a delivered link is scrubbed from the outbox: the database keeps only its hash', async () => {

@@ -29,6 +29,8 @@ export interface DelivererOptions {
   leaseMs?: number;
   batchSize?: number;
   maxAttempts?: number;
+  /** a row that will never be delivered, before it is marked failed (and its link scrubbed) */
+  onUndeliverable?: (row: OutboxRow, error: string) => void;
 }
 
 const MAX_BACKOFF_MS = 15 * 60_000;
@@ -111,6 +113,11 @@ export class OutboxDeliverer {
       queue.markSent(row.id, now, scrubbed);
       logger.debug(`outbox: sent #${row.id} (${row.payload.type})`);
     } else if (outcome.kind === 'failed' || row.attempts >= (this.o.maxAttempts ?? 25)) {
+      try {
+        this.o.onUndeliverable?.(row, outcome.error);
+      } catch (e) {
+        logger.error(`outbox: could not report #${row.id} as undeliverable`, e);
+      }
       queue.markFailed(row.id, now, outcome.error, scrubbed);
       logger.warn(`outbox: gave up on #${row.id} (${row.payload.type}): ${outcome.error}`);
     } else {

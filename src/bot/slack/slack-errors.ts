@@ -18,6 +18,9 @@ export const PERMANENT_ERRORS = new Set([
   'restricted_action',
 ]);
 
+/** Marks a failed attempt whose effect is unknown (it may have been posted). */
+export const AMBIGUOUS = 'ambiguous: ';
+
 export type SlackFailure =
   | { kind: 'rate_limited'; retryAfterMs: number; error: string }
   | { kind: 'transient'; error: string }
@@ -33,7 +36,8 @@ export function classifySlackError(e: unknown): SlackFailure {
     }
     case ErrorCode.HTTPError: {
       const status = (err as { statusCode?: number }).statusCode ?? 0;
-      return status >= 500 || status === 408 ? { kind: 'transient', error: `HTTP ${status}` } : { kind: 'permanent', error: `HTTP ${status}` };
+      // a 5xx may come after Slack already acted: the retry first looks whether the message is there
+      return status >= 500 || status === 408 ? { kind: 'transient', error: `${AMBIGUOUS}HTTP ${status}` } : { kind: 'permanent', error: `HTTP ${status}` };
     }
     case ErrorCode.PlatformError: {
       const code = (err as { data?: { error?: string } }).data?.error ?? 'unknown_error';
@@ -42,7 +46,8 @@ export function classifySlackError(e: unknown): SlackFailure {
       return { kind: 'transient', error: code };
     }
     default:
-      return { kind: 'transient', error: err.message ?? String(e) };
+      // a timeout or a dropped connection: the request may or may not have reached Slack
+      return { kind: 'transient', error: `${AMBIGUOUS}${err.message ?? String(e)}` };
   }
 }
 

@@ -9,7 +9,7 @@ import type { OutboxMessage, Person } from '../../domain/index.js';
 import type { OutboxQueue, OutboxRow } from '../../db/outbox-queue.js';
 import type { Repositories, Store } from '../../domain/index.js';
 import { backoffMs, type OutboxSender, type SendOutcome } from '../outbox/deliverer.js';
-import { classifySlackError, slackErrorCode } from './slack-errors.js';
+import { AMBIGUOUS, classifySlackError, slackErrorCode } from './slack-errors.js';
 import type { SlackMessage } from './render/blocks.js';
 import {
   acceptConfirmation,
@@ -31,7 +31,7 @@ export function renderForSlack(m: OutboxMessage): SlackMessage {
     case 'admin_invitation_event':
       return adminInvitationEvent(m);
     case 'forward_link':
-      return forwardLink(m.invitation, m.link);
+      return forwardLink(m.invitation, m.link, m.reason);
     case 'license_full_notice':
       return licenseFullNotice(m);
     case 'accept_confirmation':
@@ -82,6 +82,15 @@ export class SlackSender implements OutboxSender {
           }
         }
       }
+      // Exactly once: after an attempt whose outcome is unknown (a crash between Slack's answer and
+      // the database, a timeout, a 5xx), look for the message itself before posting it again.
+      if (row.attempts > 1 && (row.lastError === null || row.lastError.startsWith(AMBIGUOUS))) {
+        const ts = await this.alreadyPosted(channel, row.id);
+        if (ts) {
+          this.rememberDm(row, channel, ts);
+          return { kind: 'sent' };
+        }
+      }
       const res = await this.o.client.chat.postMessage({
         channel,
         text: msg.text,
@@ -90,15 +99,35 @@ export class SlackSender implements OutboxSender {
         unfurl_media: false,
         metadata: { event_type: 'atlas_outbox', event_payload: { outbox_id: row.id } },
       });
-      if ((row.payload.type === 'license_invitation' || row.payload.type === 'project_invitation') && res.channel && res.ts) {
-        this.o.queue.setInvitationDm(row.payload.invitation.invitationId, res.channel, res.ts);
-      }
+      if (res.channel && res.ts) this.rememberDm(row, res.channel, res.ts);
       return { kind: 'sent' };
     } catch (e) {
       const f = classifySlackError(e);
       if (f.kind === 'permanent') return { kind: 'failed', error: f.error };
       if (f.kind === 'rate_limited') return { kind: 'retry', afterMs: f.retryAfterMs, error: f.error };
       return { kind: 'retry', afterMs: backoffMs(row.attempts), error: f.error };
+    }
+  }
+
+  /** An invitation's DM is remembered so it can be updated in place when the invitation changes. */
+  private rememberDm(row: OutboxRow, channel: string, ts: string): void {
+    if (row.payload.type === 'license_invitation' || row.payload.type === 'project_invitation') {
+      this.o.queue.setInvitationDm(row.payload.invitation.invitationId, channel, ts);
+    }
+  }
+
+  /** The ts of this row's message if it is already in the channel (found by its metadata), else undefined. */
+  private async alreadyPosted(channel: string, outboxId: number): Promise<string | undefined> {
+    try {
+      const res = await this.o.client.conversations.history({ channel, limit: 100, include_all_metadata: true });
+      const found = (res.messages ?? []).find((m) => {
+        const meta = (m as { metadata?: { event_type?: string; event_payload?: { outbox_id?: unknown } } }).metadata;
+        return meta?.event_type === 'atlas_outbox' && meta.event_payload?.outbox_id === outboxId;
+      });
+      return found?.ts;
+    } catch {
+      // without the history scope (or on any failure) the safe default is to send
+      return undefined;
     }
   }
 

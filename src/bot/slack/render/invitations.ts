@@ -111,13 +111,14 @@ export function adminInvitationEvent(m: Extract<OutboxMessage, { type: 'admin_in
   return message(plain, blocks);
 }
 
-export function forwardLink(i: AnyInvitationSnapshot, link: string): SlackMessage {
+export function forwardLink(i: AnyInvitationSnapshot, link: string, reason?: string): SlackMessage {
   const who = i.inviteeEmail ?? i.inviteeName;
   const what = i.kind === 'license' ? `a seat in *${esc(i.licenseName)}*` : `the project *${esc(i.projectName)}*`;
-  return message(`${who} is not in this Slack workspace: forward them their invitation link.`, [
-    section(
-      `:incoming_envelope: *${esc(who)}* is not in this Slack workspace, so I could not message them. Please forward them this personal link to their invitation to ${what}:`,
-    ),
+  const why = reason
+    ? `I could not deliver the invitation to *${esc(who)}* in Slack (Slack said \`${esc(reason)}\`: they may have left or been deactivated).`
+    : `*${esc(who)}* is not in this Slack workspace, so I could not message them.`;
+  return message(`${who} could not be reached in Slack: forward them their invitation link.`, [
+    section(`:incoming_envelope: ${why} Please forward them this personal link to their invitation to ${what}:`),
     section(`<${link}>`),
     context(
       `The page explains what they get and what they do not. Once they join Slack with exactly this email, they can accept from the page. The link expires on ${formatDate(i.expiresAt)}. Invitation #${i.invitationId}.`,
