@@ -6,7 +6,7 @@
 import express from 'express';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { inviteeOfLink, reportUndeliverable, type DomainDeps } from '../domain/index.js';
+import { claimEmailInvitations, inviteeOfLink, reportUndeliverable, type DomainDeps } from '../domain/index.js';
 import { openDatabase, type Database$ } from '../db/connection.js';
 import { outboxQueue } from '../db/outbox-queue.js';
 import { sqliteStore } from '../db/repositories.js';
@@ -92,7 +92,10 @@ export async function startBot(config: Config, o: StartOptions): Promise<Running
         ? {
             linkInvitee: async (token: string) => {
               const invitee = inviteeOfLink(deps, token);
-              if (invitee?.email && !invitee.slackUserId) await runtime.directory.email(runtime.teamId, invitee.email);
+              if (invitee?.email && !invitee.slackUserId) {
+                const inSlack = await runtime.directory.email(runtime.teamId, invitee.email);
+                claimEmailInvitations(deps, { emailPersonId: invitee.id, chatPersonId: inSlack.id });
+              }
             },
           }
         : {}),

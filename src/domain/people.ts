@@ -3,7 +3,8 @@
  * in chat with exactly that email becomes the same person, so their invitation follows them.
  */
 import type { Clock, Repositories } from './ports.js';
-import type { Person } from './model.js';
+import { SYSTEM_ACTOR, type Person } from './model.js';
+import { audit } from './audit.js';
 import type { DomainDeps } from './context.js';
 import { DomainError } from './errors.js';
 import { parseEmail } from './validation.js';
@@ -78,3 +79,28 @@ export const nameOf = (p: Person | undefined): string =>
 
 /** Whether the bot can message this person in chat (otherwise their inviter forwards the link). */
 export const isReachable = (p: Person): boolean => Boolean(p.slackUserId);
+
+/**
+ * Someone invited by email alone turned up in chat, found by that email (chat providers compare
+ * emails without letter case, and they verify them). Their open invitations move to the chat
+ * identity, keeping the exact account email they were made for, so they can confirm them there.
+ */
+export function claimEmailInvitations(deps: DomainDeps, input: { emailPersonId: number; chatPersonId: number }): number {
+  return deps.store.transaction((repos) => {
+    const from = repos.people.byId(input.emailPersonId);
+    const to = repos.people.byId(input.chatPersonId);
+    if (!from || !to || from.id === to.id || from.slackUserId || !to.slackUserId) return 0;
+    let moved = 0;
+    for (const inv of repos.invitations.listForInvitee(from.id)) {
+      if (inv.status !== 'pending' && inv.status !== 'waiting_for_seat') continue;
+      // one open invitation per person and pool/project: an existing one of theirs wins
+      const clash =
+        inv.kind === 'license' ? repos.invitations.pendingFor(inv.licenseId ?? 0, to.id) : repos.invitations.openForProject(inv.projectId ?? 0, to.id);
+      if (clash) continue;
+      repos.invitations.update(inv.id, { inviteeId: to.id });
+      audit(repos, SYSTEM_ACTOR, deps.clock.now(), 'invitation.invitee_linked', { type: 'invitation', id: inv.id }, { from: from.id, to: to.id });
+      moved++;
+    }
+    return moved;
+  });
+}

@@ -126,6 +126,17 @@ describe('inviting', () => {
     const html = await (await fetch(`${t.bot.url}/invite/${token}`)).text();
     expect(html).toContain('<code>Carol@Partner.org</code>');
     expect(html).toContain('Join Slack with exactly this email');
+
+    // Carol joins Slack; Slack spells her email in lower case, and finds her by it all the same
+    t.slack.addUser({ id: 'UCAROLP', name: 'carolp', real_name: 'Carol Partner', email: 'carol@partner.org' });
+    const res = await fetch(`${t.bot.url}/invite/${token}/accept`, { method: 'POST' });
+    expect(await res.text()).toContain('a confirmation is waiting in Slack');
+    await t.drained();
+    const confirm = await t.slack.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === 'DUCAROLP' && /was just opened/.test(textOf(c.args)));
+    const accepted = await t.clickIn('UCAROLP', confirm, 'invitation_accept');
+    expect(textOf(accepted.reply?.args)).toContain('Your ATLAS.ti seat is ready');
+    // the seat is for the exact account email the admin typed
+    expect(t.bot.database.sqlite.prepare('SELECT email FROM seats').get()).toEqual({ email: 'Carol@Partner.org' });
   });
 });
 
