@@ -2,7 +2,7 @@ import { SYSTEM_ACTOR, type Actor } from './model.js';
 import type { Repositories } from './ports.js';
 import type { DomainDeps } from './context.js';
 import { audit } from './audit.js';
-import { snapshotOf } from './snapshot.js';
+import { projectSnapshotOf, snapshotOf } from './snapshot.js';
 import { tellPerson } from './notify.js';
 
 /**
@@ -19,7 +19,15 @@ export function expireOverdue(repos: Repositories, actor: Actor, now: number, sc
     if (scope.invitationId !== undefined && inv.id !== scope.invitationId) continue;
     if (!repos.invitations.transition(inv.id, 'pending', { status: 'expired', decidedAt: now })) continue;
     audit(repos, actor, now, 'invitation.expired', { type: 'invitation', id: inv.id });
-    tellPerson(repos, inv.inviteeId, { type: 'invitation_update', invitation: snapshotOf(repos, { ...inv, status: 'expired' }) }, now);
+    const done = { ...inv, status: 'expired' as const };
+    tellPerson(
+      repos,
+      inv.inviteeId,
+      inv.kind === 'project'
+        ? { type: 'project_invitation_update', invitation: projectSnapshotOf(repos, done) }
+        : { type: 'invitation_update', invitation: snapshotOf(repos, done) },
+      now,
+    );
     expired++;
   }
   return expired;

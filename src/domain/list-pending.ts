@@ -16,7 +16,8 @@ export async function listPending({ deps, actor }: VerbArgs<void>): Promise<Pend
     requireAdmin(repos, deps.settings, actor, 'review pending invitations');
     const now = deps.clock.now();
     expireOverdue(repos, SYSTEM_ACTOR, now);
-    return repos.invitations.listPending().map((inv) => ({
+    // license invitations: project invitations are their owners' business, not the license admins'
+    return repos.invitations.listPending().filter((inv) => inv.kind === 'license').map((inv) => ({
       invitation: snapshotOf(repos, inv),
       sentAt: inv.sentAt,
       remindersSent: inv.remindersSent,

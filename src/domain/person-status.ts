@@ -35,7 +35,7 @@ export async function personStatus({ deps, actor, input }: VerbArgs<{ personId?:
     const person = repos.people.byId(targetId);
     if (!person) throw new DomainError('NOT_FOUND', 'I do not know that person yet.');
     expireOverdue(repos, SYSTEM_ACTOR, deps.clock.now(), { inviteeId: person.id });
-    const seated = repos.seats.occupiedBy(person.id).length > 0;
+    const seatEmails = new Set(repos.seats.occupiedBy(person.id).map((s) => s.email));
     return {
       person,
       self,
@@ -57,8 +57,8 @@ export async function personStatus({ deps, actor, input }: VerbArgs<{ personId?:
           edition: project?.edition ?? 'web',
           kind: a.kind,
           ownerName: nameOf(repos.people.byId(project?.ownerId ?? 0)),
-          // a project opens only with a seat: without one the access is kept but unusable
-          usable: seated,
+          // a project opens only with a seat under the same account email: without one the access is kept but unusable
+          usable: seatEmails.has(a.email),
         };
       }),
       projectInvitations: repos.invitations

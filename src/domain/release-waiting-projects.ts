@@ -18,6 +18,8 @@ export function releaseWaitingProjectInvitations(repos: Repositories, settings: 
   const person = repos.people.byId(personId);
   for (const inv of repos.invitations.waitingForSeat(personId)) {
     if (inv.inviteeEmail !== seatEmail) {
+      // a seat under a different address altogether is another account: nothing to say about it
+      if (!seatEmail || inv.inviteeEmail?.toLowerCase() !== seatEmail.toLowerCase()) continue;
       tellPerson(
         repos,
         repos.projects.byId(inv.projectId ?? 0)?.ownerId ?? inv.inviterId,

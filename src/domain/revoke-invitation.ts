@@ -32,6 +32,9 @@ export async function revokeInvitation({ deps, actor, input }: VerbArgs<{ invita
     audit(repos, actor, now, 'invitation.revoked', { type: 'invitation', id: inv.id });
     const revoked = { ...inv, status: 'revoked' as const };
     if (inv.kind === 'project') {
+      // a seat asked for this invitation is no longer needed for it
+      const request = repos.seatRequests.pendingForInvitation(inv.id);
+      if (request) repos.seatRequests.decide(request.id, { status: 'denied', decidedBy: actor.personId || null, decidedAt: now });
       const snap = projectSnapshotOf(repos, revoked);
       // an invitation still waiting for a seat was never sent: nothing to take back from the invitee
       if (from === 'pending') tellPerson(repos, inv.inviteeId, { type: 'project_invitation_update', invitation: snap }, now);

@@ -57,6 +57,9 @@ export async function decideSeatRequest({ deps, actor, input }: VerbArgs<{ reque
     const r = repos.seatRequests.byId(input.requestId);
     if (!r) throw new DomainError('NOT_FOUND', `There is no seat request #${input.requestId}.`);
     if (r.status !== 'pending') throw new DomainError('NOT_PENDING', `Seat request #${r.id} was already ${r.status}.`);
+    if (repos.invitations.byId(r.projectInvitationId)?.status !== 'waiting_for_seat') {
+      throw new DomainError('NOT_PENDING', `The project invitation behind seat request #${r.id} is no longer waiting for a seat, so there is nothing to approve.`);
+    }
     return r;
   });
 
@@ -75,7 +78,10 @@ export async function decideSeatRequest({ deps, actor, input }: VerbArgs<{ reque
         { type: 'seat_request', requestId: request.id, personName: snap.inviteeName, email: request.email, projectName: snap.projectName, ownerName: nameOf(repos.people.byId(request.requestedBy)), status, decidedBy: decider, ...(extra.licenseName ? { licenseName: extra.licenseName } : {}) },
         now,
       );
-      tellPerson(repos, request.requestedBy, { type: 'project_owner_event', event: status === 'approved' ? 'seat_request_approved' : 'seat_request_denied', invitation: snap, detail: decider }, now);
+      const event = { type: 'project_owner_event', event: status === 'approved' ? 'seat_request_approved' : 'seat_request_denied', invitation: snap, detail: decider } as const;
+      const ownerId = repos.projects.byId(inv.projectId ?? 0)?.ownerId ?? request.requestedBy;
+      tellPerson(repos, ownerId, event, now);
+      if (request.requestedBy !== ownerId) tellPerson(repos, request.requestedBy, event, now);
       return repos.seatRequests.byId(request.id)!;
     });
 
@@ -88,8 +94,12 @@ export async function decideSeatRequest({ deps, actor, input }: VerbArgs<{ reque
     return { outcome: 'approved', request: finish('approved', { licenseId: result.license.license.id, licenseInvitationId: invite.invitationId, licenseName }), invite, licenseName };
   }
   if (invite.status === 'already_holds_seat') {
-    // they hold a seat after all (under this email): the waiting invitation can go out right now
-    deps.store.transaction((repos) => releaseWaitingProjectInvitations(repos, deps.settings, actor, request.personId, request.email, deps.clock.now()));
+    // they hold a seat after all: the waiting invitation goes out if that seat's email is the
+    // invited one exactly (otherwise the owner is told about the case difference)
+    deps.store.transaction((repos) => {
+      const seat = repos.seats.occupiedBy(request.personId).find((s) => s.licenseId === result.license.license.id);
+      releaseWaitingProjectInvitations(repos, deps.settings, actor, request.personId, seat?.email ?? null, deps.clock.now());
+    });
     return { outcome: 'approved', request: finish('approved', { licenseId: result.license.license.id, licenseName }), invite, licenseName };
   }
   return { outcome: 'not_approved', request, invite, licenseName };

@@ -99,6 +99,14 @@ export function shareFormProblems({ deps, actor, input }: VerbArgs<ShareForm>): 
 
 export async function shareProject({ deps, actor, input }: VerbArgs<ShareProjectInput>): Promise<ShareResult> {
   const { store, clock, settings } = deps;
+  // who may comes before what was typed: someone else's project is refused as such
+  if ('id' in input.project) {
+    const projectId = input.project.id;
+    store.transaction((repos) => {
+      const existing = repos.projects.byId(projectId);
+      if (existing) requireOwnerOrAdmin(repos, settings, existing, actorPerson(repos, actor).id, 'share it');
+    });
+  }
   const problems = shareFormProblems({
     deps,
     actor,
