@@ -3,6 +3,8 @@
  * every variable). Nothing below main.ts reads process.env.
  */
 import { z } from 'zod';
+import { validate as validateCron } from 'node-cron';
+import { parseReminderWindow } from '../domain/reminder-window.js';
 
 const DURATION = /^(\d+)(s|m|h|d)$/;
 const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
@@ -34,7 +36,10 @@ const list = z
   .optional()
   .transform((v) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean));
 
-const cron = z.string().trim().min(1);
+const cron = z
+  .string()
+  .trim()
+  .refine((v) => validateCron(v), 'must be a cron expression like "0 * * * *" (minute hour day month weekday; a seconds field may come first)');
 
 export const configSchema = z
   .object({
@@ -58,7 +63,17 @@ export const configSchema = z
     INVITE_TTL: duration('14d').default(14 * UNIT_MS.d),
     REMINDER_AFTER: duration('3d').default(3 * UNIT_MS.d),
     REMINDER_MAX: z.coerce.number().int().min(0).default(3),
-    REMINDER_WINDOW: z.string().default('Mon-Fri 09:00-18:00'),
+    REMINDER_WINDOW: z
+      .string()
+      .default('Mon-Fri 09:00-18:00')
+      .transform((v, ctx) => {
+        try {
+          return { text: v, window: parseReminderWindow(v) };
+        } catch (e) {
+          ctx.addIssue({ code: 'custom', message: (e as Error).message });
+          return z.NEVER;
+        }
+      }),
     REMINDER_CRON: cron.default('0 * * * *'),
     DIGEST_CRON: cron.default('0 9 * * 1-5'),
     LINK_ALLOWED_HOSTS: list.transform((v) => (v.length ? v : ['atlasti.com', '*.atlasti.com'])),
@@ -108,7 +123,8 @@ export const configSchema = z
       inviteTtlMs: c.INVITE_TTL,
       reminderAfterMs: c.REMINDER_AFTER,
       reminderMax: c.REMINDER_MAX,
-      reminderWindow: c.REMINDER_WINDOW,
+      reminderWindow: c.REMINDER_WINDOW.window,
+      reminderWindowText: c.REMINDER_WINDOW.text,
       reminderCron: c.REMINDER_CRON,
       digestCron: c.DIGEST_CRON,
       linkAllowedHosts: c.LINK_ALLOWED_HOSTS,

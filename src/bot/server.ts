@@ -46,6 +46,7 @@ export async function startBot(config: Config, o: StartOptions): Promise<Running
       configuredAdmins: config.admins,
       hasAdminChannel: Boolean(config.adminChannel),
       linkAllowedHosts: config.linkAllowedHosts,
+      reminders: { afterMs: config.reminderAfterMs, max: config.reminderMax, window: config.reminderWindow },
     },
   };
 

@@ -139,6 +139,32 @@ function invitationRepository(db: Db): InvitationRepository {
     update: (id, patch) => {
       db.update(invitations).set(patch).where(eq(invitations.id, id)).run();
     },
+    listForProjectWaiting: () =>
+      db.select().from(invitations).where(eq(invitations.status, 'waiting_for_seat')).orderBy(asc(invitations.sentAt)).all().map(toInvitation),
+    dueForReminder: (cutoff, max, limit) =>
+      db
+        .select()
+        .from(invitations)
+        .where(
+          and(
+            eq(invitations.status, 'pending'),
+            sql`COALESCE(${invitations.lastRemindedAt}, ${invitations.sentAt}) <= ${cutoff}`,
+            sql`${invitations.remindersSent} < ${max}`,
+          ),
+        )
+        .orderBy(sql`COALESCE(${invitations.lastRemindedAt}, ${invitations.sentAt})`)
+        .limit(limit)
+        .all()
+        .map(toInvitation),
+    overdue: (now, limit) =>
+      db
+        .select()
+        .from(invitations)
+        .where(and(eq(invitations.status, 'pending'), sql`${invitations.expiresAt} <= ${now}`))
+        .orderBy(asc(invitations.expiresAt))
+        .limit(limit)
+        .all()
+        .map(toInvitation),
     listPending: () => db.select().from(invitations).where(eq(invitations.status, 'pending')).orderBy(asc(invitations.sentAt)).all().map(toInvitation),
     listForInvitee: (personId) =>
       db.select().from(invitations).where(eq(invitations.inviteeId, personId)).orderBy(asc(invitations.id)).all().map(toInvitation),

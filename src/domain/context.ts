@@ -1,5 +1,6 @@
 import type { Clock, Store } from './ports.js';
 import type { Actor } from './model.js';
+import type { ReminderWindow } from './reminder-window.js';
 
 export interface DomainSettings {
   /** how long an invitation stays open (INVITE_TTL) */
@@ -10,6 +11,8 @@ export interface DomainSettings {
   configuredAdmins: readonly string[];
   /** whether an admin channel is configured; without one, admin notices go to the inviter's DM */
   hasAdminChannel: boolean;
+  /** REMINDER_AFTER, REMINDER_MAX, REMINDER_WINDOW (parsed) */
+  reminders: { afterMs: number; max: number; window: ReminderWindow };
   /** LINK_ALLOWED_HOSTS: hosts a shared or returned project link may point at (`*.example.com` for subdomains) */
   linkAllowedHosts: readonly string[];
 }

@@ -15,7 +15,6 @@ export { acceptInvitation, type AcceptResult } from './accept-invitation.js';
 export { declineInvitation } from './decline-invitation.js';
 export { revokeInvitation } from './revoke-invitation.js';
 export { resendInvitation, RESEND_COOLDOWN_MS } from './resend-invitation.js';
-export { listPending, type PendingItem } from './list-pending.js';
 export { personStatus, type PersonStatus } from './person-status.js';
 export { addAdmin, removeAdmin } from './manage-admins.js';
 export {
@@ -32,3 +31,9 @@ export { returnProjectCopy, returnOptions } from './return-project-copy.js';
 export { releaseSeat } from './release-seat.js';
 export { checkAdmin } from './check-admin.js';
 export { reportUndeliverable } from './report-undeliverable.js';
+export { remindDue } from './remind-due.js';
+export { expireDue } from './expire-overdue.js';
+export { postDigest, reviewPending, buildDigest, ENTRIES_PER_PAGE, type DigestPage, type DigestEntry, type DigestItem } from './digest.js';
+export { extendInvitation } from './extend-invitation.js';
+export { reinvite, dropExpired } from './reinvite.js';
+export { parseReminderWindow, inReminderWindow, type ReminderWindow } from './reminder-window.js';

@@ -65,6 +65,8 @@ export interface Invitation {
   decidedBy: number | null;
   dmChannel: string | null;
   dmTs: string | null;
+  /** why the last message to the invitee could not be delivered, if it could not */
+  deliveryProblem: string | null;
 }
 
 export interface Seat {

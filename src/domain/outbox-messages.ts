@@ -3,6 +3,7 @@
  * Block Kit (or an Adaptive Card); the deliverer sends it after the transaction that wrote it.
  */
 import type { Edition, InvitationStatus } from './model.js';
+import type { DigestPage } from './digest.js';
 
 export type OutboxRecipient = { type: 'person'; personId: number } | { type: 'admin_channel' };
 
@@ -72,6 +73,19 @@ export type OutboxMessage =
       waiting: { invitationId: number; name: string; email: string }[];
       mismatches: { name: string; typed: string; onRecord: string }[];
     }
+  /** a reminder to an invitee who has not answered, written for its case */
+  | {
+      type: 'reminder';
+      invitation: AnyInvitationSnapshot;
+      number: number;
+      max: number;
+      /** project invitations: whether the invitee holds a seat under the invited email right now */
+      holdsSeat: boolean | null;
+    }
+  /** to the inviter: an invitation expired unanswered (Re-invite / Drop) */
+  | { type: 'expired_notice'; invitation: AnyInvitationSnapshot }
+  /** one page of the admins' review of pending invitations (scheduled digest or /atlas pending) */
+  | { type: 'digest_page'; page: DigestPage }
   /** to a person whose seat was released: what that means for their projects */
   | { type: 'seat_released'; licenseName: string; projectNames: string[] }
   /** to a person an admin tried to invite to a full license */

@@ -53,7 +53,7 @@ export interface LicenseRepository {
 
 export type NewInvitation = Omit<
   Invitation,
-  'id' | 'remindersSent' | 'lastRemindedAt' | 'confirmRequestedAt' | 'decidedAt' | 'decidedBy' | 'dmChannel' | 'dmTs' | 'projectId' | 'message' | 'desktopLink' | 'licenseId'
+  'id' | 'remindersSent' | 'lastRemindedAt' | 'confirmRequestedAt' | 'decidedAt' | 'decidedBy' | 'dmChannel' | 'dmTs' | 'projectId' | 'message' | 'desktopLink' | 'licenseId' | 'deliveryProblem'
 > &
   Partial<Pick<Invitation, 'projectId' | 'message' | 'desktopLink' | 'licenseId'>>;
 
@@ -74,6 +74,12 @@ export interface InvitationRepository {
   transition(id: number, expected: InvitationStatus, patch: Partial<Invitation>): boolean;
   update(id: number, patch: Partial<Invitation>): void;
   listPending(): Invitation[];
+  /** project invitations held back until their invitee holds a seat, all of them */
+  listForProjectWaiting(): Invitation[];
+  /** pending invitations last sent or reminded at or before `cutoff`, with fewer than `max` reminders, oldest first */
+  dueForReminder(cutoff: number, max: number, limit: number): Invitation[];
+  /** pending invitations whose expiry is at or before `now`, soonest first */
+  overdue(now: number, limit: number): Invitation[];
   listForInvitee(personId: number): Invitation[];
 }
 

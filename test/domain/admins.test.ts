@@ -1,6 +1,6 @@
 /** Who is a license admin, and what a non-admin is refused (with nothing written). */
 import { describe, expect, it } from 'vitest';
-import { addAdmin, addLicense, inviteToLicense, licenseInviteOptions, listPending, removeAdmin } from '../../src/domain/index.js';
+import { addAdmin, addLicense, inviteToLicense, licenseInviteOptions, removeAdmin, reviewPending } from '../../src/domain/index.js';
 import { aLicense, anAdmin, aPerson, domainDeps, domainErrorOf, invited, type TestDeps, type Someone } from '../support/memory-store.js';
 
 const canAddLicense = async (deps: TestDeps, who: Someone, name = 'Pool') => {
@@ -96,12 +96,13 @@ describe('a non-admin', () => {
     const { deps, ada, mallory, bob } = world();
     await invited(deps, ada, bob);
     const before = deps.store.dump();
-    expect((await domainErrorOf(listPending({ deps, actor: mallory.actor, input: undefined }))).code).toBe('FORBIDDEN');
+    expect((await domainErrorOf(reviewPending({ deps, actor: mallory.actor, input: undefined }))).code).toBe('FORBIDDEN');
     // the invitee is not an admin either, even though the invitation is theirs
-    expect((await domainErrorOf(listPending({ deps, actor: bob.actor, input: undefined }))).code).toBe('FORBIDDEN');
+    expect((await domainErrorOf(reviewPending({ deps, actor: bob.actor, input: undefined }))).code).toBe('FORBIDDEN');
     expect(deps.store.dump()).toEqual(before);
-    const listed = await listPending({ deps, actor: ada.actor, input: undefined });
-    expect(listed.map((p) => p.invitation.inviteeName)).toEqual([bob.person.displayName]);
+    const pages = await reviewPending({ deps, actor: ada.actor, input: undefined });
+    const items = pages.flatMap((p) => p.entries).flatMap((e) => (e.kind === 'item' ? [e.item.inviteeName] : []));
+    expect(items).toEqual([bob.person.displayName]);
   });
 
   it('is not offered the invite form; an admin is, with every pool, or NO_LICENSE when there is none', async () => {

@@ -284,8 +284,13 @@ describe('declineInvitation (project)', () => {
     expect((await domainErrorOf(declineInvitation({ deps, actor: alice.actor, input: { invitationId: id } }))).code).toBe('EXPIRED');
     expect(deps.store.invitation(id).status).toBe('expired');
     const fresh = deps.store.outbox().slice(n);
-    expect(fresh.map((e) => [e.to, e.message.type])).toEqual([[{ type: 'person', personId: alice.person.id }, 'project_invitation_update']]);
+    // the invitee's DM is updated as a project; whoever shared it gets Re-invite / Drop
+    expect(fresh.map((e) => [e.to, e.message.type])).toEqual([
+      [{ type: 'person', personId: alice.person.id }, 'project_invitation_update'],
+      [{ type: 'person', personId: olive.person.id }, 'expired_notice'],
+    ]);
     expect(fresh[0]!.message).toMatchObject({ invitation: { kind: 'project', invitationId: id, projectName: 'Diaries', status: 'expired' } });
+    expect(fresh[1]!.message).toMatchObject({ invitation: { kind: 'project', invitationId: id, status: 'expired' } });
   });
 });
 

@@ -216,7 +216,8 @@ describe('resend and revoke', () => {
     expect(count("SELECT COUNT(*) AS n FROM seats")).toBe(0);
 
     const pending = await t.command(ADMIN.id, 'pending');
-    expect(textOf(pending.reply?.args)).toContain('No invitations are pending');
+    expect(textOf(pending.reply?.args)).toContain('0 pending · 0 waiting for a seat');
+    expect(buttonsOf(pending.reply?.args)).toEqual([]);
   });
 
   it('pending lists open invitations with Resend and Revoke, for admins only', async () => {
@@ -224,12 +225,15 @@ describe('resend and revoke', () => {
     await t.command(ADMIN.id, `invite-license <@${ALICE.id}|alice> <@${BOB.id}|bob>`);
     const pending = await t.command(ADMIN.id, 'pending');
     const text = textOf(pending.reply?.args);
-    expect(text).toContain('Pending invitations (2)');
-    expect(text).toMatch(/#1\* \*Alice Smith\*/);
+    expect(text).toContain('2 pending · 0 waiting for a seat · 0 could not be reached');
+    expect(text).toContain('*Campus 2026*: `2/5` seats used (0 taken, 2 held for pending invitations)');
+    expect(text).toMatch(/\*#1\* \*Alice Smith\* \(`Alice.Smith@uni.edu`\) · sent just now by Ada Admin · 0 reminders/);
     expect(buttonsOf(pending.reply?.args).map((b) => `${b.action_id}:${b.value}`)).toEqual([
       'invitation_resend:inv:1',
+      'invitation_extend:inv:1',
       'invitation_revoke:inv:1',
       'invitation_resend:inv:2',
+      'invitation_extend:inv:2',
       'invitation_revoke:inv:2',
     ]);
     const denied = await t.command(ALICE.id, 'pending');

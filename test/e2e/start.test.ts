@@ -82,7 +82,7 @@ describe('configuration', () => {
       inviteTtlMs: 14 * 86_400_000,
       reminderAfterMs: 3 * 86_400_000,
       reminderMax: 3,
-      reminderWindow: 'Mon-Fri 09:00-18:00',
+      reminderWindowText: 'Mon-Fri 09:00-18:00',
       reminderCron: '0 * * * *',
       digestCron: '0 9 * * 1-5',
       linkAllowedHosts: ['atlasti.com', '*.atlasti.com'],

@@ -8,6 +8,7 @@
  * indexes and foreign keys of the schema throw as SQLite would. `transaction(fn)` rolls everything
  * back when `fn` throws. Rows are copied in and out, so a verb can never alias stored state.
  */
+import { parseReminderWindow } from '../../src/domain/index.js';
 import type {
   Actor,
   AdminRepository,
@@ -293,6 +294,7 @@ function repositoriesOver(state: () => MemoryState): Repositories {
         decidedBy: null,
         dmChannel: null,
         dmTs: null,
+        deliveryProblem: null,
       };
       checkInvitationUniques(row);
       checkInvitationFks(row);
@@ -334,6 +336,23 @@ function repositoriesOver(state: () => MemoryState): Repositories {
         .sort((a, b) => a.sentAt - b.sentAt || a.id - b.id)
         .map((i) => copy(i)),
     listForInvitee: (personId) => invitationsWhere((i) => i.inviteeId === personId),
+    listForProjectWaiting: () =>
+      state()
+        .invitations.filter((i) => i.status === 'waiting_for_seat')
+        .sort((a, b) => a.sentAt - b.sentAt || a.id - b.id)
+        .map((i) => copy(i)),
+    dueForReminder: (cutoff, max, limit) =>
+      state()
+        .invitations.filter((i) => i.status === 'pending' && (i.lastRemindedAt ?? i.sentAt) <= cutoff && i.remindersSent < max)
+        .sort((a, b) => (a.lastRemindedAt ?? a.sentAt) - (b.lastRemindedAt ?? b.sentAt) || a.id - b.id)
+        .slice(0, limit)
+        .map((i) => copy(i)),
+    overdue: (now, limit) =>
+      state()
+        .invitations.filter((i) => i.status === 'pending' && i.expiresAt <= now)
+        .sort((a, b) => a.expiresAt - b.expiresAt || a.id - b.id)
+        .slice(0, limit)
+        .map((i) => copy(i)),
   };
 
   const seats: SeatRepository = {
@@ -644,6 +663,8 @@ export const defaultSettings = (): DomainSettings => ({
   hasAdminChannel: true,
   // LINK_ALLOWED_HOSTS' default in src/bot/config.ts
   linkAllowedHosts: ['atlasti.com', '*.atlasti.com'],
+  // REMINDER_AFTER, REMINDER_MAX and REMINDER_WINDOW's defaults in src/bot/config.ts
+  reminders: { afterMs: 3 * DAY_MS, max: 3, window: parseReminderWindow('Mon-Fri 09:00-18:00') },
 });
 
 export interface TestDeps extends DomainDeps {

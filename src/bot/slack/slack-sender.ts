@@ -20,6 +20,7 @@ import {
   licenseInvitationDm,
   notice,
 } from './render/invitations.js';
+import { digestPage, expiredNotice, reminderDm } from './render/review.js';
 import { copyReturned, projectInvitationDm, projectOwnerEvent, projectStateDm, seatReleased, seatRequestPost, shareAttention } from './render/projects.js';
 
 export function renderForSlack(m: OutboxMessage): SlackMessage {
@@ -52,6 +53,12 @@ export function renderForSlack(m: OutboxMessage): SlackMessage {
       return seatReleased(m);
     case 'share_attention':
       return shareAttention(m);
+    case 'reminder':
+      return reminderDm(m);
+    case 'expired_notice':
+      return expiredNotice(m);
+    case 'digest_page':
+      return digestPage(m.page);
   }
 }
 

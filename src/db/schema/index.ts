@@ -9,3 +9,4 @@ export { projects } from './projects.js';
 export { projectAccess } from './project-access.js';
 export { returnedCopies } from './returned-copies.js';
 export { seatRequests } from './seat-requests.js';
+export { jobLeases } from './job-leases.js';

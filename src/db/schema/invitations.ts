@@ -39,6 +39,8 @@ export const invitations = sqliteTable(
     // where the invitee's DM about this invitation is, so it can be updated in place
     dmChannel: text('dm_channel'),
     dmTs: text('dm_ts'),
+    // why the last message to the invitee could not be delivered (they left, were deactivated …)
+    deliveryProblem: text('delivery_problem'),
   },
   (t) => [
     uniqueIndex('invitations_token_hash').on(t.tokenHash),
@@ -50,6 +52,9 @@ export const invitations = sqliteTable(
       .on(t.projectId, t.inviteeId)
       .where(sql`${t.status} IN ('pending', 'waiting_for_seat') AND ${t.kind} = 'project'`),
     index('invitations_status').on(t.status, t.sentAt),
+    // the sweeps read only what is due: cost grows with what is due, not with what is stored
+    index('invitations_reminder_due').on(t.status, sql`COALESCE(${t.lastRemindedAt}, ${t.sentAt})`),
+    index('invitations_expiry_due').on(t.status, t.expiresAt),
     index('invitations_invitee').on(t.inviteeId),
   ],
 );

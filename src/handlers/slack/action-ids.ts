@@ -17,6 +17,9 @@ export const PROJECT_ACTIONS = {
   approveSeat: 'seat_request_approve',
   denySeat: 'seat_request_deny',
   returnCopy: 'project_return_copy',
+  extend: 'invitation_extend',
+  reinvite: 'invitation_reinvite',
+  drop: 'invitation_drop',
 } as const;
 
 export const SHORTCUTS = {

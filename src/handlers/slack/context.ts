@@ -10,7 +10,7 @@ import type {
   DomainDeps,
   InviteResult,
   LicenseUsage,
-  PendingItem,
+  DigestPage,
   Person,
   PersonStatus,
   Project,
@@ -35,7 +35,8 @@ export interface SlackViews {
   licenses(usages: LicenseUsage[]): SlackMessage;
   licenseAdded(usage: LicenseUsage): SlackMessage;
   inviteResult(result: InviteResult): SlackMessage;
-  pending(items: PendingItem[], now: number): SlackMessage;
+  /** one page of the pending-invitations review */
+  digestPage(page: DigestPage): SlackMessage;
   status(status: PersonStatus, now: number): SlackMessage;
   acceptResult(result: AcceptResult): SlackMessage;
   invitationState(invitation: AnyInvitationSnapshot): SlackMessage;

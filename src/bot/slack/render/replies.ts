@@ -19,7 +19,6 @@ import {
   type InviteOutcome,
   type InviteResult,
   type LicenseUsage,
-  type PendingItem,
   type PersonStatus,
 } from '../../../domain/index.js';
 import { ACTIONS, INVITE_MODAL, VIEWS, invitationValue } from '../../../handlers/slack/action-ids.js';
@@ -27,6 +26,7 @@ import type { CommandHelp, SlackMessage, SlackViews } from '../../../handlers/sl
 import { actions, button, context, divider, esc, header, message, section } from './blocks.js';
 import { invitationStateDm } from './invitations.js';
 import { projectStateDm } from './projects.js';
+import { digestPage } from './review.js';
 import { approveSeatModal, returnModal, seatDecision, shareModal, shareResult } from './project-views.js';
 
 const usageOf = (u: LicenseUsage) => usageLine({ occupied: u.occupied, reserved: u.reserved, seats: u.license.seats });
@@ -103,29 +103,6 @@ function inviteResult(r: InviteResult): SlackMessage {
   }
   blocks.push(context(`${esc(r.license.license.name)}: ${esc(usageOf(r.license))} · a seat gives the software, not a project.`));
   return message(`${invited} of ${r.outcomes.length} invited to ${r.license.license.name}.`, blocks);
-}
-
-function pending(items: PendingItem[], now: number): SlackMessage {
-  if (items.length === 0) return message('No invitations are pending.', [section(':tada: No invitations are pending.')]);
-  const blocks: KnownBlock[] = [header(`Pending invitations (${items.length})`)];
-  // 3 blocks an item; the message stays within Block Kit's 50 blocks, the rest is counted
-  const shown = items.slice(0, 15);
-  for (const it of shown) {
-    const i = it.invitation;
-    blocks.push(
-      section(
-        `*#${i.invitationId}* *${esc(i.inviteeName)}*${i.inviteeEmail ? ` (\`${esc(i.inviteeEmail)}\`)` : ''} → *${esc(i.licenseName)}*\n` +
-          `sent ${ago(it.sentAt, now)} by ${esc(i.inviterName)} · expires ${formatDate(i.expiresAt)}`,
-      ),
-      actions(
-        `pending:${i.invitationId}`,
-        button('Resend', ACTIONS.resend, invitationValue(i.invitationId)),
-        button('Revoke', ACTIONS.revoke, invitationValue(i.invitationId), 'danger'),
-      ),
-    );
-  }
-  if (items.length > shown.length) blocks.push(context(`…and ${items.length - shown.length} more, oldest first.`));
-  return message(`${items.length} invitations are pending.`, blocks);
 }
 
 function status(s: PersonStatus): SlackMessage {
@@ -273,7 +250,7 @@ export const slackViews: SlackViews = {
   licenses,
   licenseAdded,
   inviteResult,
-  pending,
+  digestPage,
   status,
   acceptResult,
   invitationState,

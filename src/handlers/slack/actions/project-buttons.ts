@@ -1,6 +1,6 @@
 /** Buttons about projects and seat requests: acked at once, decided by the domain. */
 import type { App, BlockButtonAction } from '@slack/bolt';
-import { decideSeatRequest, isDomainError, licenseInviteOptions, requestSeat } from '../../../domain/index.js';
+import { decideSeatRequest, dropExpired, extendInvitation, formatDate, isDomainError, licenseInviteOptions, nameOf, reinvite, requestSeat } from '../../../domain/index.js';
 import { PROJECT_ACTIONS, parseInvitationValue, parseProjectValue, parseRequestValue } from '../action-ids.js';
 import { answerClicker } from '../answer.js';
 import type { SlackHandlerContext } from '../context.js';
@@ -50,6 +50,37 @@ export function registerProjectButtons(app: App, ctx: SlackHandlerContext): void
     const requestId = parseRequestValue(value);
     if (requestId === null) return answer(ctx.views.text(stale, 'thinking_face'));
     await answer(ctx.views.seatDecision(await decideSeatRequest({ deps: ctx.deps, actor: await actorOf(body), input: { requestId, approve: false } })));
+  });
+
+  on(PROJECT_ACTIONS.extend, async ({ body, value, answer }) => {
+    const invitationId = parseInvitationValue(value);
+    if (invitationId === null) return answer(ctx.views.text(stale, 'thinking_face'));
+    const r = await extendInvitation({ deps: ctx.deps, actor: await actorOf(body), input: { invitationId } });
+    await answer(ctx.views.text(`Invitation #${invitationId} (${r.invitation.inviteeName}) now expires on ${formatDate(r.expiresAt)}. Its link keeps working.`, 'calendar'));
+  });
+
+  on(PROJECT_ACTIONS.reinvite, async ({ body, value, answer }) => {
+    const invitationId = parseInvitationValue(value);
+    if (invitationId === null) return answer(ctx.views.text(stale, 'thinking_face'));
+    const { outcome } = await reinvite({ deps: ctx.deps, actor: await actorOf(body), input: { invitationId } });
+    const words: Record<string, string> = {
+      invited: `Invited ${nameOf(outcome.invitee)} again (invitation #${'invitationId' in outcome ? outcome.invitationId : ''}), with a new link.`,
+      already_pending: `${nameOf(outcome.invitee)} already has an open invitation for this.`,
+      already_holds_seat: `${nameOf(outcome.invitee)} holds a seat already.`,
+      already_has_access: `${nameOf(outcome.invitee)} has the project already.`,
+      no_free_seat: 'The license is full, so nothing was sent. Free a seat first.',
+      waiting_for_seat: `${nameOf(outcome.invitee)} holds no seat now, so the invitation waits for one.`,
+      email_case_mismatch: 'The email differs in letter case from the one on record, so nothing was sent; share again with the exact email.',
+    };
+    await answer(ctx.views.text(words[outcome.status] ?? 'Done.', 'repeat'), true);
+  });
+
+  on(PROJECT_ACTIONS.drop, async ({ body, value, answer }) => {
+    const invitationId = parseInvitationValue(value);
+    if (invitationId === null) return answer(ctx.views.text(stale, 'thinking_face'));
+    // nothing to change: the invitation is already over; the notice is simply closed
+    await dropExpired({ deps: ctx.deps, actor: await actorOf(body), input: { invitationId } });
+    await answer(ctx.views.text(`Dropped: invitation #${invitationId} stays expired.`, 'white_check_mark'), true);
   });
 
   on(PROJECT_ACTIONS.returnCopy, async ({ body, value, client }) => {

@@ -1,11 +1,13 @@
-import { listPending } from '../../../domain/index.js';
+import { reviewPending } from '../../../domain/index.js';
 import type { SubCommand } from './types.js';
 
 export const pendingCommand: SubCommand = {
   name: 'pending',
   usage: 'pending',
-  summary: 'pending invitations, with Resend and Revoke',
+  summary: 'pending invitations by license and project, seat usage, with Resend / Revoke / Extend',
   adminOnly: true,
-  run: async ({ ctx, actor, reply }) =>
-    reply(ctx.views.pending(await listPending({ deps: ctx.deps, actor: await actor(), input: undefined }), ctx.deps.clock.now())),
+  run: async ({ ctx, actor, reply }) => {
+    // the same review the scheduled digest posts, shown to the asking admin only
+    for (const page of await reviewPending({ deps: ctx.deps, actor: await actor(), input: undefined })) await reply(ctx.views.digestPage(page));
+  },
 };

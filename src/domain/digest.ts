@@ -1,0 +1,118 @@
+/**
+ * The admins' review of what is pending: license invitations by pool (with seat usage and a
+ * warning at 90% and at full), project invitations by project, those waiting for a seat, and the
+ * people messages could not reach. Cut into pages that each fit one chat message.
+ */
+import type { DomainDeps, VerbArgs } from './context.js';
+import type { Invitation } from './model.js';
+import type { Repositories } from './ports.js';
+import { requireAdmin } from './authz.js';
+import { expireOverdue } from './expire-overdue.js';
+import { SYSTEM_ACTOR } from './model.js';
+import { nameOf } from './people.js';
+import { isFull, seatsUsed } from './words.js';
+
+export interface DigestItem {
+  invitationId: number;
+  inviteeName: string;
+  inviteeEmail: string | null;
+  inviterName: string;
+  sentAt: number;
+  expiresAt: number;
+  remindersSent: number;
+  deliveryProblem: string | null;
+  /** items an admin can act on carry Resend / Revoke / Extend */
+  actionable: boolean;
+}
+
+export type DigestEntry =
+  | { kind: 'title'; pendingCount: number; waitingCount: number; undeliverableCount: number; now: number }
+  | { kind: 'license'; name: string; seats: number; occupied: number; reserved: number; level: 'ok' | 'warn' | 'full' }
+  | { kind: 'project'; name: string; ownerName: string; edition: 'web' | 'desktop' }
+  | { kind: 'heading'; text: 'waiting_for_seat' | 'undeliverable' }
+  | { kind: 'item'; item: DigestItem }
+  | { kind: 'more'; count: number; of: string };
+
+export interface DigestPage {
+  page: number;
+  pages: number;
+  /** when the digest was made: ages are counted to it */
+  now: number;
+  entries: DigestEntry[];
+}
+
+/** Entries a page holds: a chat message allows 50 blocks, an item takes two (text and buttons). */
+export const ENTRIES_PER_PAGE = 20;
+/** Items listed per group before the rest is counted. */
+const ITEMS_PER_GROUP = 40;
+
+function item(repos: Repositories, inv: Invitation, actionable: boolean): DigestItem {
+  return {
+    invitationId: inv.id,
+    inviteeName: nameOf(repos.people.byId(inv.inviteeId)),
+    inviteeEmail: inv.inviteeEmail,
+    inviterName: nameOf(repos.people.byId(inv.inviterId)),
+    sentAt: inv.sentAt,
+    expiresAt: inv.expiresAt,
+    remindersSent: inv.remindersSent,
+    deliveryProblem: inv.deliveryProblem,
+    actionable,
+  };
+}
+
+function group(entries: DigestEntry[], head: DigestEntry, items: DigestItem[], of: string): void {
+  entries.push(head);
+  for (const i of items.slice(0, ITEMS_PER_GROUP)) entries.push({ kind: 'item', item: i });
+  if (items.length > ITEMS_PER_GROUP) entries.push({ kind: 'more', count: items.length - ITEMS_PER_GROUP, of });
+}
+
+export function buildDigest(repos: Repositories, now: number): DigestPage[] {
+  const pending = repos.invitations.listPending();
+  const waiting = repos.invitations.listForProjectWaiting();
+  const entries: DigestEntry[] = [];
+  const undeliverable = pending.filter((i) => i.deliveryProblem);
+  entries.push({ kind: 'title', pendingCount: pending.length, waitingCount: waiting.length, undeliverableCount: undeliverable.length, now });
+  for (const usage of repos.licenses.listUsage()) {
+    const ratio = usage.license.seats ? seatsUsed(usage) / usage.license.seats : 1;
+    const level = isFull(usage) ? 'full' : ratio >= 0.9 ? 'warn' : 'ok';
+    const items = pending.filter((i) => i.kind === 'license' && i.licenseId === usage.license.id).map((i) => item(repos, i, true));
+    group(entries, { kind: 'license', name: usage.license.name, seats: usage.license.seats, occupied: usage.occupied, reserved: usage.reserved, level }, items, usage.license.name);
+  }
+  const byProject = new Map<number, Invitation[]>();
+  for (const i of pending.filter((p) => p.kind === 'project')) byProject.set(i.projectId ?? 0, [...(byProject.get(i.projectId ?? 0) ?? []), i]);
+  for (const [projectId, invs] of byProject) {
+    const project = repos.projects.byId(projectId);
+    group(
+      entries,
+      { kind: 'project', name: project?.name ?? 'a project', ownerName: nameOf(repos.people.byId(project?.ownerId ?? 0)), edition: project?.edition ?? 'web' },
+      invs.map((i) => item(repos, i, true)),
+      project?.name ?? 'a project',
+    );
+  }
+  if (waiting.length) group(entries, { kind: 'heading', text: 'waiting_for_seat' }, waiting.map((i) => item(repos, i, false)), 'waiting for a seat');
+  if (undeliverable.length) group(entries, { kind: 'heading', text: 'undeliverable' }, undeliverable.map((i) => item(repos, i, false)), 'unreachable');
+  const pages: DigestEntry[][] = [];
+  for (let i = 0; i < entries.length; i += ENTRIES_PER_PAGE) pages.push(entries.slice(i, i + ENTRIES_PER_PAGE));
+  return pages.map((p, i) => ({ page: i + 1, pages: pages.length, now, entries: p }));
+}
+
+/** The scheduled digest, a job: `(deps, now)`. Posts every page to the admin channel. */
+export function postDigest(deps: DomainDeps, now: number): { pages: number } {
+  if (!deps.settings.hasAdminChannel) return { pages: 0 };
+  return deps.store.transaction((repos) => {
+    expireOverdue(repos, SYSTEM_ACTOR, now);
+    const pages = buildDigest(repos, now);
+    for (const page of pages) repos.outbox.enqueue({ type: 'admin_channel' }, { type: 'digest_page', page }, now);
+    return { pages: pages.length };
+  });
+}
+
+/** `/atlas pending`: the same review, on demand, for the asking admin only. */
+export async function reviewPending({ deps, actor }: VerbArgs<void>): Promise<DigestPage[]> {
+  return deps.store.transaction((repos) => {
+    requireAdmin(repos, deps.settings, actor, 'review pending invitations');
+    const now = deps.clock.now();
+    expireOverdue(repos, SYSTEM_ACTOR, now);
+    return buildDigest(repos, now);
+  });
+}

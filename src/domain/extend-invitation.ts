@@ -1,0 +1,26 @@
+import type { VerbArgs } from './context.js';
+import type { AnyInvitationSnapshot } from './outbox-messages.js';
+import { audit } from './audit.js';
+import { DomainError } from './errors.js';
+import { loadInvitation, requireAdminOrInviter } from './invitation-guards.js';
+import { snapshotOfAny } from './snapshot.js';
+import { stateSentence } from './words.js';
+
+/**
+ * Gives a pending invitation another INVITE_TTL from now (never shortens it). Its link and buttons
+ * keep working; nothing is sent, so a person is not disturbed by it.
+ */
+export async function extendInvitation({ deps, actor, input }: VerbArgs<{ invitationId: number }>): Promise<{ invitation: AnyInvitationSnapshot; expiresAt: number }> {
+  return deps.store.transaction((repos) => {
+    const now = deps.clock.now();
+    const inv = loadInvitation(repos, input.invitationId);
+    requireAdminOrInviter(repos, deps.settings, inv, actor, 'extend');
+    if (inv.status !== 'pending') {
+      throw new DomainError('NOT_PENDING', `Invitation #${inv.id} ${stateSentence(inv.status)}, so there is nothing to extend.`, { status: inv.status });
+    }
+    const expiresAt = Math.max(inv.expiresAt, now + deps.settings.inviteTtlMs);
+    repos.invitations.update(inv.id, { expiresAt });
+    audit(repos, actor, now, 'invitation.extended', { type: 'invitation', id: inv.id }, { from: inv.expiresAt, to: expiresAt });
+    return { invitation: snapshotOfAny(repos, { ...inv, expiresAt }), expiresAt };
+  });
+}
