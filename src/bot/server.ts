@@ -16,6 +16,7 @@ import { OutboxDeliverer } from './outbox/deliverer.js';
 import { createSlack, type SlackRuntime } from './slack/slack-app.js';
 import { SlackSender } from './slack/slack-sender.js';
 import { invitePageRouter } from './web/invite-page.js';
+import { startJobs, type Jobs } from './jobs/index.js';
 
 export interface RunningBot {
   url: string;
@@ -24,6 +25,7 @@ export interface RunningBot {
   deps: DomainDeps;
   deliverer: OutboxDeliverer | undefined;
   slack: SlackRuntime | undefined;
+  jobs: Jobs;
   stop(): Promise<void>;
 }
 
@@ -69,8 +71,9 @@ export async function startBot(config: Config, o: StartOptions): Promise<Running
       const queue = outboxQueue(database);
       deliverer = new OutboxDeliverer({
         queue,
-        sender: new SlackSender({ client: slack.deliveryClient, queue, store, adminChannel: config.adminChannel }),
-        clock: deps.clock,
+        sender: new SlackSender({ client: slack.deliveryClient, queue, store, adminChannel: config.adminChannel, channelIntervalMs: config.slack.channelIntervalMs }),
+        // retries and leases are real time, even when the domain's clock is fast-forwarded (tests, sandbox)
+        clock: { now: Date.now },
         logger,
         pollMs: config.outboxPollMs,
         onUndeliverable: (row, error) => reportUndeliverable(deps, row.payload, error),
@@ -119,6 +122,7 @@ export async function startBot(config: Config, o: StartOptions): Promise<Running
     throw e;
   }
   deliverer?.start();
+  const jobs = startJobs({ config, deps, database, logger });
 
   let stopped = false;
   return {
@@ -128,9 +132,11 @@ export async function startBot(config: Config, o: StartOptions): Promise<Running
     deps,
     deliverer,
     slack,
+    jobs,
     stop: async () => {
       if (stopped) return;
       stopped = true;
+      await jobs.stop();
       await deliverer?.stop();
       await slack?.stop();
       await new Promise<void>((resolve) => {

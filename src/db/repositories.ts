@@ -284,7 +284,8 @@ function outboxRepository(db: Db): OutboxRepository {
           recipientId: to.type === 'person' ? to.personId : null,
           payload: message,
           status: 'pending',
-          nextAttemptAt: at,
+          // due at once: delivery runs on the wall clock, whatever clock the domain runs on
+          nextAttemptAt: 0,
         })
         .returning({ id: outbox.id })
         .get().id,

@@ -67,16 +67,29 @@ export interface SlackSenderOptions {
   queue: OutboxQueue;
   store: Store;
   adminChannel: string | undefined;
+  /** least time between two posts to one channel (Slack: about one message per second per channel) */
+  channelIntervalMs?: number;
 }
 
 export class SlackSender implements OutboxSender {
+  private readonly lastPost = new Map<string, number>();
+
   constructor(private readonly o: SlackSenderOptions) {}
+
+  /** Waits until this channel may take another message; other channels are not held up. */
+  private async pace(channel: string): Promise<void> {
+    const interval = this.o.channelIntervalMs ?? 0;
+    const wait = (this.lastPost.get(channel) ?? 0) + interval - Date.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    this.lastPost.set(channel, Date.now());
+  }
 
   async send(row: OutboxRow): Promise<SendOutcome> {
     try {
       const channel = await this.channelFor(row);
       if (!channel) return { kind: 'failed', error: 'recipient has no Slack identity and no channel is configured' };
       const msg = renderForSlack(row.payload);
+      await this.pace(channel);
       if (row.payload.type === 'invitation_update' || row.payload.type === 'project_invitation_update') {
         const dm = this.o.queue.invitationDm(row.payload.invitation.invitationId);
         if (dm) {
