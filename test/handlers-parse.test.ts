@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { splitTarget, tokenize } from '../src/handlers/slack/parse.js';
+import { splitTarget, tokenize } from '../src/handlers/parse.js';
 
 describe('reading /atlas command text', () => {
   it('reads escaped mentions, user groups, channels, mailto emails, plain emails and quotes', () => {

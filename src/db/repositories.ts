@@ -19,6 +19,7 @@ import type {
   SeatRepository,
   SeatRequestRepository,
   Store,
+  TeamsConversationRef,
 } from '../domain/index.js';
 import type { Database$, Db } from './connection.js';
 import { admins, auditLog, invitations, licenses, outbox, people, projectAccess, projects, returnedCopies, seatRequests, seats } from './schema/index.js';
@@ -29,6 +30,10 @@ const toPerson = (r: typeof people.$inferSelect): Person => ({
   slackTeamId: r.slackTeamId,
   slackUserId: r.slackUserId,
   slackDmChannel: r.slackDmChannel,
+  teamsTenantId: r.teamsTenantId,
+  teamsAadId: r.teamsAadId,
+  teamsUserId: r.teamsUserId,
+  teamsConversation: (r.teamsConversation as TeamsConversationRef | null) ?? null,
   displayName: r.displayName,
   tz: r.tz,
 });
@@ -45,6 +50,10 @@ function peopleRepository(db: Db): PeopleRepository {
     },
     bySlackId: (teamId, userId) => {
       const r = db.select().from(people).where(and(eq(people.slackTeamId, teamId), eq(people.slackUserId, userId))).get();
+      return r && toPerson(r);
+    },
+    byTeamsId: (tenantId, aadObjectId) => {
+      const r = db.select().from(people).where(and(eq(people.teamsTenantId, tenantId), eq(people.teamsAadId, aadObjectId))).get();
       return r && toPerson(r);
     },
     byEmail: (email) => db.select().from(people).where(eq(people.email, email)).orderBy(asc(people.id)).all().map(toPerson),

@@ -16,8 +16,22 @@ export interface Person {
   slackTeamId: string | null;
   slackUserId: string | null;
   slackDmChannel: string | null;
+  /** Teams: tenant and AAD object id (the identity), the Teams user id (29:…), and where to message them */
+  teamsTenantId?: string | null;
+  teamsAadId?: string | null;
+  teamsUserId?: string | null;
+  teamsConversation?: TeamsConversationRef | null;
   displayName: string | null;
   tz: string | null;
+}
+
+/** What the Teams side needs to message a person proactively (a Bot Framework conversation reference). */
+export interface TeamsConversationRef {
+  serviceUrl: string;
+  conversationId: string;
+  tenantId: string;
+  botId: string;
+  botName?: string;
 }
 
 export interface License {

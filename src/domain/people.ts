@@ -3,7 +3,7 @@
  * in chat with exactly that email becomes the same person, so their invitation follows them.
  */
 import type { Clock, Repositories } from './ports.js';
-import { SYSTEM_ACTOR, type Person } from './model.js';
+import { SYSTEM_ACTOR, type Person, type TeamsConversationRef } from './model.js';
 import { audit } from './audit.js';
 import type { DomainDeps } from './context.js';
 import { DomainError } from './errors.js';
@@ -78,7 +78,62 @@ export const nameOf = (p: Person | undefined): string =>
   p?.displayName ?? p?.email ?? (p?.slackUserId ? `<@${p.slackUserId}>` : 'someone');
 
 /** Whether the bot can message this person in chat (otherwise their inviter forwards the link). */
-export const isReachable = (p: Person): boolean => Boolean(p.slackUserId);
+export const isReachable = (p: Person): boolean => Boolean(p.slackUserId || p.teamsConversation);
+
+export interface TeamsIdentity {
+  tenantId: string;
+  aadObjectId: string;
+  teamsUserId: string;
+  email?: string | null;
+  displayName?: string | null;
+  conversation?: TeamsConversationRef | null;
+}
+
+/**
+ * A Teams user. One person, two platforms: someone already known (in Slack, or invited by email)
+ * under exactly the same account email is the same person, with one set of seats and invitations.
+ */
+export function rememberTeamsUser(repos: Repositories, clock: Clock, who: TeamsIdentity): Person {
+  const all = (email: string) => repos.people.byEmail(email);
+  const known = repos.people.byTeamsId(who.tenantId, who.aadObjectId);
+  const patch = {
+    teamsUserId: who.teamsUserId,
+    ...(who.email ? { email: who.email } : {}),
+    ...(who.displayName ? { displayName: who.displayName } : {}),
+    ...(who.conversation ? { teamsConversation: who.conversation } : {}),
+  };
+  if (known) {
+    const changed = JSON.stringify({ ...known, ...patch }) !== JSON.stringify(known);
+    return changed ? repos.people.update(known.id, patch, clock.now()) : known;
+  }
+  if (who.email) {
+    const sameEmail = all(who.email).find((p) => !p.teamsAadId);
+    if (sameEmail) {
+      // keep the Slack profile's email when there is one; the Teams identity joins it
+      const { email: _email, ...rest } = patch;
+      return repos.people.update(sameEmail.id, { ...rest, teamsTenantId: who.tenantId, teamsAadId: who.aadObjectId }, clock.now());
+    }
+  }
+  return repos.people.insert(
+    {
+      email: who.email ?? null,
+      slackTeamId: null,
+      slackUserId: null,
+      slackDmChannel: null,
+      teamsTenantId: who.tenantId,
+      teamsAadId: who.aadObjectId,
+      teamsUserId: who.teamsUserId,
+      teamsConversation: who.conversation ?? null,
+      displayName: who.displayName ?? null,
+      tz: null,
+    },
+    clock.now(),
+  );
+}
+
+export function identifyTeamsUser(deps: DomainDeps, who: TeamsIdentity): Person {
+  return deps.store.transaction((repos) => rememberTeamsUser(repos, deps.clock, who));
+}
 
 /**
  * Someone invited by email alone turned up in chat, found by that email (chat providers compare

@@ -28,6 +28,7 @@ export type NewPerson = Omit<Person, 'id'>;
 export interface PeopleRepository {
   byId(id: number): Person | undefined;
   bySlackId(teamId: string, userId: string): Person | undefined;
+  byTeamsId(tenantId: string, aadObjectId: string): Person | undefined;
   /** exact, case-sensitive match */
   byEmail(email: string): Person[];
   insert(p: NewPerson, at: number): Person;

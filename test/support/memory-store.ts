@@ -170,6 +170,10 @@ function repositoriesOver(state: () => MemoryState): Repositories {
       const r = state().people.find((p) => p.id === id);
       return r && toPerson(r);
     },
+    byTeamsId: (tenantId, aadObjectId) => {
+      const r = state().people.find((p) => p.teamsTenantId === tenantId && p.teamsAadId === aadObjectId);
+      return r && toPerson(r);
+    },
     bySlackId: (teamId, userId) => {
       const r = state().people.find((p) => p.slackTeamId === teamId && p.slackUserId === userId);
       return r && toPerson(r);

@@ -10,6 +10,12 @@ export const people = sqliteTable(
     slackTeamId: text('slack_team_id'),
     slackUserId: text('slack_user_id'),
     slackDmChannel: text('slack_dm_channel'),
+    // Teams: the AAD object id and tenant identify the person; the conversation reference lets the
+    // bot message them (captured on install and on every message)
+    teamsTenantId: text('teams_tenant_id'),
+    teamsAadId: text('teams_aad_id'),
+    teamsUserId: text('teams_user_id'),
+    teamsConversation: text('teams_conversation', { mode: 'json' }),
     displayName: text('display_name'),
     tz: text('tz'),
     createdAt: integer('created_at').notNull(),
@@ -17,6 +23,7 @@ export const people = sqliteTable(
   },
   (t) => [
     uniqueIndex('people_slack_identity').on(t.slackTeamId, t.slackUserId),
+    uniqueIndex('people_teams_identity').on(t.teamsTenantId, t.teamsAadId),
     index('people_email').on(t.email),
   ],
 );

@@ -1,7 +1,7 @@
 /** Every Slack listener, registered in one place. */
 import type { App } from '@slack/bolt';
 import type { SlackHandlerContext } from './context.js';
-import { registerCommands } from './commands/index.js';
+import { registerSlashCommand } from './slash-command.js';
 import { registerInvitationButtons } from './actions/invitation-buttons.js';
 import { registerInviteLicenseModal } from './views/invite-license-modal.js';
 import { registerProjectButtons } from './actions/project-buttons.js';
@@ -11,7 +11,7 @@ import { registerApproveSeatModal } from './views/approve-seat-modal.js';
 import { registerShareProjectShortcut } from './shortcuts/share-project.js';
 
 export function registerSlackHandlers(app: App, ctx: SlackHandlerContext): void {
-  registerCommands(app, ctx);
+  registerSlashCommand(app, ctx);
   registerInvitationButtons(app, ctx);
   registerProjectButtons(app, ctx);
   registerInviteLicenseModal(app, ctx);
@@ -21,6 +21,7 @@ export function registerSlackHandlers(app: App, ctx: SlackHandlerContext): void 
   registerShareProjectShortcut(app, ctx);
 }
 
-export { COMMANDS, SLASH_COMMAND } from './commands/index.js';
+export { COMMANDS } from '../commands/index.js';
+export { SLASH_COMMAND } from './slash-command.js';
 export { ACTIONS, PROJECT_ACTIONS, SHORTCUTS, VIEWS } from './action-ids.js';
 export type * from './context.js';

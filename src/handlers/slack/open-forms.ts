@@ -1,6 +1,7 @@
 /** Opening the project forms, from a command, a shortcut or a button: one place for each form. */
 import type { WebClient } from '@slack/web-api';
-import { DomainError, returnOptions, shareOptions, type Actor } from '../../domain/index.js';
+import { DomainError, licenseInviteOptions, returnOptions, shareOptions, type Actor } from '../../domain/index.js';
+import type { FormName } from '../commands/types.js';
 import type { SlackHandlerContext } from './context.js';
 
 export async function openShareForm(ctx: SlackHandlerContext, client: WebClient, actor: Actor, triggerId: string): Promise<void> {
@@ -14,4 +15,21 @@ export async function openReturnForm(ctx: SlackHandlerContext, client: WebClient
     throw new DomainError('NOT_FOUND', 'You hold no copy of a Desktop project, so there is nothing to send back. Copies come from accepting a Desktop project invitation.');
   }
   await client.views.open({ trigger_id: triggerId, view: ctx.views.returnModal(copies, ctx.deps.settings.linkAllowedHosts, projectId) });
+}
+
+export async function openInviteForm(ctx: SlackHandlerContext, client: WebClient, actor: Actor, triggerId: string): Promise<void> {
+  // a trigger_id lives 3 seconds: the pools come from the database, nothing slow happens first
+  const licenses = await licenseInviteOptions({ deps: ctx.deps, actor, input: undefined });
+  await client.views.open({ trigger_id: triggerId, view: ctx.views.inviteModal(licenses) });
+}
+
+export function openSlackForm(ctx: SlackHandlerContext, client: WebClient, actor: Actor, triggerId: string, form: FormName): Promise<void> {
+  switch (form) {
+    case 'invite_license':
+      return openInviteForm(ctx, client, actor, triggerId);
+    case 'share_project':
+      return openShareForm(ctx, client, actor, triggerId);
+    case 'return_project':
+      return openReturnForm(ctx, client, actor, triggerId);
+  }
 }

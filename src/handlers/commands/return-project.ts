@@ -1,4 +1,3 @@
-import { openReturnForm } from '../open-forms.js';
 import type { SubCommand } from './types.js';
 
 export const returnProjectCommand: SubCommand = {
@@ -6,5 +5,5 @@ export const returnProjectCommand: SubCommand = {
   usage: 'return-project',
   summary: 'send the link to your updated copy of a Desktop project back to its owner to merge',
   adminOnly: false,
-  run: async ({ ctx, command, actor, client }) => openReturnForm(ctx, client, await actor(), command.trigger_id),
+  run: async ({ actor, openForm }) => openForm('return_project', await actor()),
 };

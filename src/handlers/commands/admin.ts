@@ -1,4 +1,4 @@
-import { addAdmin, checkAdmin, DomainError, nameOf, removeAdmin } from '../../../domain/index.js';
+import { addAdmin, checkAdmin, DomainError, nameOf, removeAdmin } from '../../domain/index.js';
 import { resolveOnePerson } from '../people.js';
 import { textOf } from '../parse.js';
 import type { SubCommand } from './types.js';
@@ -10,21 +10,21 @@ export const adminCommand: SubCommand = {
   usage: 'admin add|remove @person',
   summary: 'make someone a license admin, or stop (admins named in ATLAS_ADMINS stay admins)',
   adminOnly: true,
-  run: async ({ ctx, command, tokens, actor, reply }) => {
+  run: async ({ deps, views, people, tokens, actor, reply }) => {
     const [verb, ...rest] = tokens;
     const op = verb ? textOf(verb).toLowerCase() : '';
     if (op !== 'add' && op !== 'remove') throw new DomainError('INVALID_INPUT', `Use ${USAGE}.`);
     const who = await actor();
-    await checkAdmin({ deps: ctx.deps, actor: who, input: { doing: op === 'add' ? 'add admins' : 'remove admins' } });
-    const { person } = await resolveOnePerson(ctx, command.team_id, rest, USAGE);
-    const args = { deps: ctx.deps, actor: who, input: { personId: person.id } };
+    await checkAdmin({ deps: deps, actor: who, input: { doing: op === 'add' ? 'add admins' : 'remove admins' } });
+    const { person } = await resolveOnePerson(people, rest, USAGE);
+    const args = { deps: deps, actor: who, input: { personId: person.id } };
     if (op === 'add') {
       const r = await addAdmin(args);
-      await reply(ctx.views.text(r.added ? `${nameOf(r.person)} is now a license admin.` : `${nameOf(r.person)} was already a license admin.`, 'key'));
+      await reply(views.text(r.added ? `${nameOf(r.person)} is now a license admin.` : `${nameOf(r.person)} was already a license admin.`, 'key'));
     } else {
       const r = await removeAdmin(args);
       await reply(
-        ctx.views.text(
+        views.text(
           r.removed ? `${nameOf(r.person)} is no longer a license admin added here.` : `${nameOf(r.person)} was not an admin added here (admins named in ATLAS_ADMINS are changed by the operator).`,
           'key',
         ),

@@ -1,5 +1,5 @@
-import { DomainError, parseEmail, type Person } from '../../domain/index.js';
-import type { SlackHandlerContext } from './context.js';
+import { DomainError, parseEmail, type Person } from '../domain/index.js';
+import type { UserLookup } from './slack/context.js';
 import type { Token } from './parse.js';
 
 export interface NamedPerson {
@@ -14,13 +14,19 @@ export interface PeopleResolution {
   problems: string[];
 }
 
+/** How a platform finds people: by its own user id (a mention), or by an account email. */
+export interface PeopleLookup {
+  user(userId: string): Promise<UserLookup>;
+  email(email: string): Promise<Person>;
+}
+
 /** Turns mentions and emails into people; says plainly what it could not use and why. */
-export async function resolvePeople(ctx: SlackHandlerContext, teamId: string, tokens: Token[]): Promise<PeopleResolution> {
+export async function resolvePeople(lookup: PeopleLookup, tokens: Token[]): Promise<PeopleResolution> {
   const people: NamedPerson[] = [];
   const problems: string[] = [];
   for (const t of tokens) {
     if (t.kind === 'user') {
-      const r = await ctx.directory.user(teamId, t.id);
+      const r = await lookup.user(t.id);
       if (r.ok) people.push({ person: r.person });
       else if (r.reason === 'bot') problems.push(`${r.label} is a bot, not a person.`);
       else if (r.reason === 'deactivated') problems.push(`${r.label} has left this workspace.`);
@@ -28,7 +34,7 @@ export async function resolvePeople(ctx: SlackHandlerContext, teamId: string, to
     } else if (t.kind === 'email') {
       const email = parseEmail(t.email);
       if (!email) problems.push(`"${t.email}" is not a valid email address; check it for typos.`);
-      else people.push({ person: await ctx.directory.email(teamId, email), email });
+      else people.push({ person: await lookup.email(email), email });
     } else if (t.kind === 'usergroup' || t.kind === 'channel') {
       problems.push(`${t.raw} names a ${t.kind === 'usergroup' ? 'user group' : 'channel'}; for now, mention the people in it one by one or give their emails.`);
     } else if (t.kind === 'plain_mention') {
@@ -41,8 +47,8 @@ export async function resolvePeople(ctx: SlackHandlerContext, teamId: string, to
 }
 
 /** Exactly one person, for commands like `status @alice`. */
-export async function resolveOnePerson(ctx: SlackHandlerContext, teamId: string, tokens: Token[], usage: string): Promise<NamedPerson> {
-  const r = await resolvePeople(ctx, teamId, tokens);
+export async function resolveOnePerson(lookup: PeopleLookup, tokens: Token[], usage: string): Promise<NamedPerson> {
+  const r = await resolvePeople(lookup, tokens);
   if (r.problems.length) throw new DomainError('INVALID_INPUT', r.problems.join(' '));
   if (r.people.length !== 1) throw new DomainError('INVALID_INPUT', `Name one person: ${usage}.`);
   return r.people[0]!;

@@ -1,4 +1,4 @@
-import { checkAdmin, DomainError, releaseSeat } from '../../../domain/index.js';
+import { checkAdmin, DomainError, releaseSeat } from '../../domain/index.js';
 import { resolveOnePerson } from '../people.js';
 import { splitTarget, textOf } from '../parse.js';
 import type { SubCommand } from './types.js';
@@ -10,17 +10,17 @@ export const seatCommand: SubCommand = {
   usage: 'seat release @person [from "<license>"]',
   summary: 'take a seat back; the person keeps their projects, unusable until they hold a seat again',
   adminOnly: true,
-  run: async ({ ctx, command, tokens, actor, reply }) => {
+  run: async ({ deps, views, people: lookup, tokens, actor, reply }) => {
     const [verb, ...rest] = tokens;
     if (!verb || textOf(verb).toLowerCase() !== 'release') throw new DomainError('INVALID_INPUT', `Use ${USAGE}.`);
     const who = await actor();
-    await checkAdmin({ deps: ctx.deps, actor: who, input: { doing: 'release seats' } });
+    await checkAdmin({ deps: deps, actor: who, input: { doing: 'release seats' } });
     // "from" names the license, like "to" does for invitations
     const { people, target } = splitTarget(rest.map((t) => (t.kind === 'word' && t.text.toLowerCase() === 'from' ? { ...t, text: 'to' } : t)));
-    const { person } = await resolveOnePerson(ctx, command.team_id, people, USAGE);
-    const r = await releaseSeat({ deps: ctx.deps, actor: who, input: { personId: person.id, licenseName: target ?? null } });
+    const { person } = await resolveOnePerson(lookup, people, USAGE);
+    const r = await releaseSeat({ deps: deps, actor: who, input: { personId: person.id, licenseName: target ?? null } });
     await reply(
-      ctx.views.text(
+      views.text(
         `Released ${r.person.displayName ?? r.person.email ?? 'their'} seat in ${r.licenseName}.` +
           (r.projectNames.length ? ` Their ${r.projectNames.length} project(s) are kept and unusable until they hold a seat again.` : ''),
         'information_source',

@@ -1,4 +1,4 @@
-import { DomainError, inviteToLicense, licenseInviteOptions } from '../../../domain/index.js';
+import { DomainError, inviteToLicense, licenseInviteOptions } from '../../domain/index.js';
 import { resolvePeople } from '../people.js';
 import { splitTarget } from '../parse.js';
 import type { SubCommand } from './types.js';
@@ -8,18 +8,17 @@ export const inviteLicenseCommand: SubCommand = {
   usage: 'invite-license <@people or emails> [to "<license>"]',
   summary: 'invite people to a license seat (a seat shares no project); with no arguments, a form',
   adminOnly: true,
-  run: async ({ ctx, command, tokens, actor, reply, client }) => {
+  run: async ({ deps, views, people, tokens, actor, reply, openForm }) => {
     const who = await actor();
     if (tokens.length === 0) {
       // the form: a trigger_id lives 3 seconds, so it is opened before anything slow
-      const licenses = await licenseInviteOptions({ deps: ctx.deps, actor: who, input: undefined });
-      await client.views.open({ trigger_id: command.trigger_id, view: ctx.views.inviteModal(licenses) });
+      await openForm('invite_license', who);
       return;
     }
     // who may comes before looking anyone up: a non-admin's list is never resolved or stored
-    await licenseInviteOptions({ deps: ctx.deps, actor: who, input: undefined });
+    await licenseInviteOptions({ deps: deps, actor: who, input: undefined });
     const { people: named, target } = splitTarget(tokens);
-    const resolved = await resolvePeople(ctx, command.team_id, named);
+    const resolved = await resolvePeople(people, named);
     if (resolved.people.length === 0) {
       throw new DomainError(
         'INVALID_INPUT',
@@ -27,11 +26,11 @@ export const inviteLicenseCommand: SubCommand = {
       );
     }
     const result = await inviteToLicense({
-      deps: ctx.deps,
+      deps: deps,
       actor: who,
       input: { licenseName: target ?? null, invitees: resolved.people.map((p) => ({ personId: p.person.id, email: p.email ?? null })) },
     });
-    await reply(ctx.views.inviteResult(result));
-    if (resolved.problems.length) await reply(ctx.views.text(`Not invited: ${resolved.problems.join(' ')}`, 'warning'));
+    await reply(views.inviteResult(result));
+    if (resolved.problems.length) await reply(views.text(`Not invited: ${resolved.problems.join(' ')}`, 'warning'));
   },
 };

@@ -2,8 +2,7 @@
  * `/atlas` and its subcommands. The table below is the whole command set, and the help text is
  * made from it.
  */
-import type { App } from '@slack/bolt';
-import type { SlackHandlerContext, SlackMessage } from '../context.js';
+import { isDomainError } from '../../domain/index.js';
 import { tokenize, textOf } from '../parse.js';
 import { adminCommand } from './admin.js';
 import { helpCommand } from './help.js';
@@ -14,12 +13,11 @@ import { pendingCommand } from './pending.js';
 import { resendCommand } from './resend.js';
 import { revokeCommand } from './revoke.js';
 import { statusCommand } from './status.js';
-import type { SubCommand } from './types.js';
+import type { CommandArgs, SubCommand } from './types.js';
 import { shareProjectCommand } from './share-project.js';
 import { returnProjectCommand } from './return-project.js';
 import { seatCommand } from './seat.js';
 
-export const SLASH_COMMAND = '/atlas';
 
 export const COMMANDS: SubCommand[] = [
   helpCommand(() => COMMANDS),
@@ -56,35 +54,31 @@ function closest(word: string): string | undefined {
   return best && best.d <= Math.max(2, Math.floor(word.length / 3)) ? best.name : undefined;
 }
 
-export function registerCommands(app: App, ctx: SlackHandlerContext): void {
-  app.command(SLASH_COMMAND, async ({ ack, command, respond, client }) => {
-    // ack first, always: everything after this may be slow (Slack lookups, the database)
-    await ack();
-    const reply = async (m: SlackMessage) => {
-      await respond({ response_type: 'ephemeral', text: m.text, blocks: m.blocks });
-    };
-    const [first, ...rest] = tokenize(command.text ?? '');
-    const word = first ? textOf(first).toLowerCase() : 'help';
-    const sub = byName.get(word);
-    try {
-      if (!sub) {
-        const guess = closest(word);
-        await reply(ctx.views.text(`I don't know the command "${word}".${guess ? ` Did you mean \`/atlas ${guess}\`?` : ''} Here is what I can do:`, 'thinking_face'));
-        await reply(ctx.views.help(COMMANDS));
-        return;
-      }
-      let actor: Awaited<ReturnType<typeof ctx.directory.actor>> | undefined;
-      await sub.run({
-        ctx,
-        command,
-        tokens: rest,
-        client,
-        actor: async () => (actor ??= await ctx.directory.actor(command.team_id, command.user_id)),
-        reply,
-      });
-    } catch (e) {
-      if (!(e instanceof Error && e.name === 'DomainError')) ctx.logger.error(`/atlas ${word} failed`, e);
-      await reply(ctx.views.error(e)).catch((err: unknown) => ctx.logger.error('could not answer the command', err));
+export interface CommandRun extends Omit<CommandArgs, 'tokens'> {
+  /** the whole text after `/atlas` (or typed to the bot in Teams) */
+  text: string;
+  logger: { error(msg: string, extra?: unknown): void };
+}
+
+/**
+ * Runs one line of command words, on any platform: the table's command, or, for an unknown word,
+ * a "did you mean" and the help. Every problem becomes a polite answer; nothing is thrown.
+ */
+export async function runCommand(run: CommandRun): Promise<void> {
+  const { views, reply, logger } = run;
+  const [first, ...rest] = tokenize(run.text);
+  const word = first ? textOf(first).toLowerCase() : 'help';
+  const sub = byName.get(word);
+  try {
+    if (!sub) {
+      const guess = closest(word);
+      await reply(views.text(`I don't know the command "${word}".${guess ? ` Did you mean \`/atlas ${guess}\`?` : ''} Here is what I can do:`, 'thinking_face'));
+      await reply(views.help(COMMANDS));
+      return;
     }
-  });
+    await sub.run({ ...run, tokens: rest });
+  } catch (e) {
+    if (!isDomainError(e)) logger.error(`command ${word} failed`, e);
+    await reply(views.error(e)).catch((err: unknown) => logger.error('could not answer the command', err));
+  }
 }

@@ -6,5 +6,5 @@ export const helpCommand = (table: () => SubCommand[]): SubCommand => ({
   usage: 'help',
   summary: 'these commands, and the difference between a license seat and project access',
   adminOnly: false,
-  run: async ({ ctx, reply }) => reply(ctx.views.help(table())),
+  run: async ({ views, reply }) => reply(views.help(table())),
 });

@@ -1,4 +1,4 @@
-import { DomainError, invitationIdSchema } from '../../../domain/index.js';
+import { DomainError, invitationIdSchema } from '../../domain/index.js';
 import { textOf, type Token } from '../parse.js';
 
 /** `12` or `#12`. */

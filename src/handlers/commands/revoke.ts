@@ -1,4 +1,4 @@
-import { revokeInvitation } from '../../../domain/index.js';
+import { revokeInvitation } from '../../domain/index.js';
 import { invitationIdFrom } from './invitation-id.js';
 import type { SubCommand } from './types.js';
 
@@ -7,11 +7,11 @@ export const revokeCommand: SubCommand = {
   usage: 'revoke <id>',
   summary: 'withdraw a pending invitation; its link stops working and its seat is free again',
   adminOnly: true,
-  run: async ({ ctx, tokens, actor, reply }) => {
-    const r = await revokeInvitation({ deps: ctx.deps, actor: await actor(), input: { invitationId: invitationIdFrom(tokens, 'revoke') } });
+  run: async ({ deps, views, tokens, actor, reply }) => {
+    const r = await revokeInvitation({ deps: deps, actor: await actor(), input: { invitationId: invitationIdFrom(tokens, 'revoke') } });
     const i = r.invitation;
     await reply(
-      ctx.views.text(
+      views.text(
         i.kind === 'license'
           ? `Withdrew invitation #${i.invitationId} (${i.inviteeName}, ${i.licenseName}). The seat is free again.`
           : `Withdrew invitation #${i.invitationId} (${i.inviteeName}, project ${i.projectName}). Its link no longer works.`,

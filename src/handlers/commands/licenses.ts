@@ -1,4 +1,4 @@
-import { listLicenses } from '../../../domain/index.js';
+import { listLicenses } from '../../domain/index.js';
 import type { SubCommand } from './types.js';
 
 export const licensesCommand: SubCommand = {
@@ -6,5 +6,5 @@ export const licensesCommand: SubCommand = {
   usage: 'licenses',
   summary: 'each license pool with its seat usage (`used/seats`)',
   adminOnly: false,
-  run: async ({ ctx, actor, reply }) => reply(ctx.views.licenses(await listLicenses({ deps: ctx.deps, actor: await actor(), input: undefined }))),
+  run: async ({ deps, views, actor, reply }) => reply(views.licenses(await listLicenses({ deps, actor: await actor(), input: undefined }))),
 };

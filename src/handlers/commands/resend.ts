@@ -1,4 +1,4 @@
-import { resendInvitation } from '../../../domain/index.js';
+import { resendInvitation } from '../../domain/index.js';
 import { invitationIdFrom } from './invitation-id.js';
 import type { SubCommand } from './types.js';
 
@@ -7,10 +7,10 @@ export const resendCommand: SubCommand = {
   usage: 'resend <id>',
   summary: 'send a pending invitation again, with a fresh link (the old link stops working)',
   adminOnly: true,
-  run: async ({ ctx, tokens, actor, reply }) => {
-    const r = await resendInvitation({ deps: ctx.deps, actor: await actor(), input: { invitationId: invitationIdFrom(tokens, 'resend') } });
+  run: async ({ deps, views, tokens, actor, reply }) => {
+    const r = await resendInvitation({ deps: deps, actor: await actor(), input: { invitationId: invitationIdFrom(tokens, 'resend') } });
     await reply(
-      ctx.views.text(
+      views.text(
         r.reachable
           ? `Sent ${r.invitation.inviteeName} a fresh invitation to ${r.invitation.kind === 'license' ? r.invitation.licenseName : r.invitation.projectName} (#${r.invitation.invitationId}). The old link no longer works.`
           : `${r.invitation.inviteeName} is not in Slack, so I sent you a fresh link for invitation #${r.invitation.invitationId} to forward. The old link no longer works.`,

@@ -1,4 +1,3 @@
-import { openShareForm } from '../open-forms.js';
 import type { SubCommand } from './types.js';
 
 export const shareProjectCommand: SubCommand = {
@@ -6,5 +5,5 @@ export const shareProjectCommand: SubCommand = {
   usage: 'share-project',
   summary: 'share one of your projects (Web or Desktop) with people who hold a seat; opens a form',
   adminOnly: false,
-  run: async ({ ctx, command, actor, client }) => openShareForm(ctx, client, await actor(), command.trigger_id),
+  run: async ({ actor, openForm }) => openForm('share_project', await actor()),
 };

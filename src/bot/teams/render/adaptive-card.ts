@@ -1,0 +1,139 @@
+/**
+ * Teams shows the same messages as Slack: the Block Kit the renderers build from domain data is
+ * translated here into an Adaptive Card (version 1.5), so the words, the order and the buttons are
+ * the same on both platforms and no message is written twice.
+ */
+import type { KnownBlock } from '@slack/types';
+import type { SlackMessage } from '../../../handlers/slack/context.js';
+
+export interface AdaptiveCard {
+  type: 'AdaptiveCard';
+  $schema: string;
+  version: '1.5';
+  body: unknown[];
+  actions?: unknown[];
+  msteams?: { width: 'Full' };
+}
+
+export const ADAPTIVE_CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
+
+/** Slack mrkdwn (already escaped for Slack) → Teams markdown. */
+export function mrkdwnToMarkdown(text: string): string {
+  return (
+    text
+      // links: <url|label> and <url>
+      .replace(/<(https?:\/\/[^|>]+)\|([^>]+)>/g, '[$2]($1)')
+      .replace(/<(https?:\/\/[^>]+)>/g, '[$1]($1)')
+      // in Teams the command words are typed to the bot, without "/atlas"
+      .replace(/`\/atlas ([^`]*)`/g, '`$1`')
+      .replace(/\/atlas /g, '')
+      // *bold* → **bold**, _italic_ stays
+      .replace(/(^|[\s(>])\*([^*\n]+)\*(?=[\s).,:;!?]|$)/g, '$1**$2**')
+      // emoji codes Slack renders; Teams shows them as text, so the common ones become characters
+      .replace(/:([a-z_]+):/g, (m, name: string) => EMOJI[name] ?? '')
+      // Slack's escapes back to characters (Adaptive Card text is not HTML)
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&amp;/g, '&')
+      .replace(/^>/gm, '> ')
+      .trim()
+  );
+}
+
+const EMOJI: Record<string, string> = {
+  white_check_mark: '✅',
+  no_entry_sign: '🚫',
+  no_entry: '⛔',
+  warning: '⚠️',
+  bulb: '💡',
+  link: '🔗',
+  key: '🔑',
+  hourglass: '⌛',
+  hourglass_flowing_sand: '⏳',
+  wastebasket: '🗑️',
+  envelope_with_arrow: '📩',
+  incoming_envelope: '📨',
+  repeat: '🔁',
+  x: '❌',
+  lock: '🔒',
+  information_source: 'ℹ️',
+  bell: '🔔',
+  file_folder: '📁',
+  inbox_tray: '📥',
+  outbox_tray: '📤',
+  raising_hand: '🙋',
+  arrows_counterclockwise: '🔄',
+  tada: '🎉',
+  thinking_face: '🤔',
+  heavy_minus_sign: '➖',
+  ballot_box_with_check: '☑️',
+  grey_question: '❔',
+  bust_in_silhouette: '👤',
+  calendar: '📅',
+  large_green_circle: '🟢',
+  large_orange_circle: '🟠',
+  red_circle: '🔴',
+};
+
+const textBlock = (text: string, extra: Record<string, unknown> = {}) => ({ type: 'TextBlock', text: mrkdwnToMarkdown(text), wrap: true, ...extra });
+
+/** A button becomes Action.Execute (universal actions), falling back to Action.Submit on older clients. */
+function action(b: { action_id?: string; value?: string; url?: string; style?: string; text: { text: string } }) {
+  if (b.url) return { type: 'Action.OpenUrl', title: b.text.text, url: b.url };
+  const data = { actionId: b.action_id, value: b.value };
+  return {
+    type: 'Action.Execute',
+    title: b.text.text,
+    verb: b.action_id,
+    data,
+    ...(b.style === 'primary' ? { style: 'positive' } : b.style === 'danger' ? { style: 'destructive' } : {}),
+    fallback: { type: 'Action.Submit', title: b.text.text, data },
+  };
+}
+
+function blockToElements(block: KnownBlock): unknown[] {
+  switch (block.type) {
+    case 'header':
+      return [textBlock(block.text.text, { size: 'Large', weight: 'Bolder' })];
+    case 'section': {
+      const out: unknown[] = [];
+      if (block.text) out.push(textBlock(block.text.text));
+      if (block.fields?.length) {
+        out.push({
+          type: 'ColumnSet',
+          columns: block.fields.map((f) => ({ type: 'Column', width: 'stretch', items: [textBlock(f.text)] })),
+        });
+      }
+      if (block.accessory && block.accessory.type === 'button') out.push({ type: 'ActionSet', actions: [action(block.accessory)] });
+      return out;
+    }
+    case 'context':
+      return block.elements.flatMap((e) => ('text' in e && typeof e.text === 'string' ? [textBlock(e.text, { size: 'Small', isSubtle: true })] : []));
+    case 'divider':
+      return [{ type: 'TextBlock', text: ' ', separator: true, spacing: 'Medium' }];
+    case 'actions':
+      return [{ type: 'ActionSet', actions: block.elements.flatMap((e) => (e.type === 'button' ? [action(e)] : [])) }];
+    default:
+      return [];
+  }
+}
+
+export function toAdaptiveCard(message: SlackMessage): AdaptiveCard {
+  const body = message.blocks.flatMap(blockToElements);
+  return {
+    type: 'AdaptiveCard',
+    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+    version: '1.5',
+    body: body.length ? body : [textBlock(message.text)],
+    msteams: { width: 'Full' },
+  };
+}
+
+/** A card as a message attachment, with the plain text beside it for notifications. */
+export function cardActivity(message: SlackMessage) {
+  return {
+    type: 'message' as const,
+    summary: mrkdwnToMarkdown(message.text).slice(0, 200),
+    attachments: [{ contentType: ADAPTIVE_CARD_CONTENT_TYPE, content: toAdaptiveCard(message) }],
+  };
+}

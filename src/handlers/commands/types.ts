@@ -1,0 +1,27 @@
+import type { Actor, DomainDeps } from '../../domain/index.js';
+import type { CommandHelp, SlackMessage, SlackViews } from '../slack/context.js';
+import type { PeopleLookup } from '../people.js';
+import type { Token } from '../parse.js';
+
+/** The forms a command can open: a Slack modal, or a Teams dialog. */
+export type FormName = 'invite_license' | 'share_project' | 'return_project';
+
+/**
+ * What a command gets, the same on every platform: the words after it, the person typing, a way
+ * to answer them, to look people up, and to open a form. Each platform binds these to its own API.
+ */
+export interface CommandArgs {
+  deps: DomainDeps;
+  views: SlackViews;
+  tokens: Token[];
+  actor(): Promise<Actor>;
+  reply(message: SlackMessage): Promise<void>;
+  people: PeopleLookup;
+  openForm(form: FormName, actor: Actor): Promise<void>;
+}
+
+/** A subcommand of `/atlas` (in Teams, the same words typed to the bot). One file each; the table is in index.ts. */
+export interface SubCommand extends CommandHelp {
+  name: string;
+  run(args: CommandArgs): Promise<void>;
+}
