@@ -20,7 +20,8 @@ export function tokenize(text: string): Token[] {
   for (const m of text.matchAll(TOKEN)) {
     const raw = m[0];
     let r: RegExpExecArray | null;
-    if ((r = /^<@([UW][A-Z0-9]+)(\|[^>]*)?>$/.exec(raw))) out.push({ kind: 'user', id: r[1]!, raw });
+    // a Slack member id (U…/W…), or a Teams user id (29:…) that the Teams side writes the same way
+    if ((r = /^<@([UW][A-Z0-9]+|29:[^|>\s]+)(\|[^>]*)?>$/.exec(raw))) out.push({ kind: 'user', id: r[1]!, raw });
     else if ((r = /^<!subteam\^([A-Z0-9]+)(\|[^>]*)?>$/.exec(raw))) out.push({ kind: 'usergroup', id: r[1]!, raw });
     else if ((r = /^<#([CG][A-Z0-9]+)(\|[^>]*)?>$/.exec(raw))) out.push({ kind: 'channel', id: r[1]!, raw });
     else if ((r = /^<mailto:([^|>]+)(\|[^>]*)?>$/.exec(raw))) out.push({ kind: 'email', email: r[1]!, raw });

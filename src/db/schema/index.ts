@@ -10,3 +10,4 @@ export { projectAccess } from './project-access.js';
 export { returnedCopies } from './returned-copies.js';
 export { seatRequests } from './seat-requests.js';
 export { jobLeases } from './job-leases.js';
+export { teamsConversations } from './teams-conversations.js';

@@ -2,9 +2,8 @@
 import type { App } from '@slack/bolt';
 import type { SlackHandlerContext } from './context.js';
 import { registerSlashCommand } from './slash-command.js';
-import { registerInvitationButtons } from './actions/invitation-buttons.js';
+import { registerButtons } from './actions/buttons.js';
 import { registerInviteLicenseModal } from './views/invite-license-modal.js';
-import { registerProjectButtons } from './actions/project-buttons.js';
 import { registerShareProjectModal } from './views/share-project-modal.js';
 import { registerReturnProjectModal } from './views/return-project-modal.js';
 import { registerApproveSeatModal } from './views/approve-seat-modal.js';
@@ -12,8 +11,7 @@ import { registerShareProjectShortcut } from './shortcuts/share-project.js';
 
 export function registerSlackHandlers(app: App, ctx: SlackHandlerContext): void {
   registerSlashCommand(app, ctx);
-  registerInvitationButtons(app, ctx);
-  registerProjectButtons(app, ctx);
+  registerButtons(app, ctx);
   registerInviteLicenseModal(app, ctx);
   registerShareProjectModal(app, ctx);
   registerReturnProjectModal(app, ctx);

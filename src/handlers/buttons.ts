@@ -1,0 +1,117 @@
+/**
+ * What every button does, on any platform: the action id names it, its value names the invitation
+ * (or request, or project). Who may press it is decided by the domain verb, never by the value.
+ */
+import {
+  acceptInvitation,
+  declineInvitation,
+  decideSeatRequest,
+  dropExpired,
+  extendInvitation,
+  formatDate,
+  licenseInviteOptions,
+  nameOf,
+  reinvite,
+  requestSeat,
+  resendInvitation,
+  revokeInvitation,
+  type Actor,
+  type DomainDeps,
+} from '../domain/index.js';
+import { ACTIONS, PROJECT_ACTIONS, parseInvitationValue, parseProjectValue, parseRequestValue } from './slack/action-ids.js';
+import type { SlackMessage, SlackViews } from './slack/context.js';
+
+export type ButtonForm = { form: 'approve_seat'; requestId: number } | { form: 'return_project'; projectId?: number };
+
+export interface ButtonArgs {
+  deps: DomainDeps;
+  views: SlackViews;
+  actor: Actor;
+  value: string | undefined;
+  openForm(form: ButtonForm): Promise<void>;
+}
+
+/** replace: the clicked message becomes this (the invitee's own card); otherwise only the clicker is answered */
+export type ButtonAnswer = { message: SlackMessage; replace: boolean } | { opened: true };
+
+const STALE = 'That button is from an older version of this message. Please use `/atlas status` to see where things stand.';
+
+function withId(parse: (v: unknown) => number | null, run: (id: number, a: ButtonArgs) => Promise<ButtonAnswer>) {
+  return (a: ButtonArgs): Promise<ButtonAnswer> => {
+    const id = parse(a.value);
+    return id === null ? Promise.resolve({ message: a.views.text(STALE, 'thinking_face'), replace: false }) : run(id, a);
+  };
+}
+const byInvitation = (run: (id: number, a: ButtonArgs) => Promise<ButtonAnswer>) => withId(parseInvitationValue, run);
+
+const REINVITED: Record<string, (name: string, id?: number) => string> = {
+  invited: (n, id) => `Invited ${n} again (invitation #${id}), with a new link.`,
+  already_pending: (n) => `${n} already has an open invitation for this.`,
+  already_holds_seat: (n) => `${n} holds a seat already.`,
+  already_has_access: (n) => `${n} has the project already.`,
+  no_free_seat: () => 'The license is full, so nothing was sent. Free a seat first.',
+  waiting_for_seat: (n) => `${n} holds no seat now, so the invitation waits for one.`,
+  email_case_mismatch: () => 'The email differs in letter case from the one on record, so nothing was sent; share again with the exact email.',
+};
+
+export const BUTTONS: Record<string, (a: ButtonArgs) => Promise<ButtonAnswer>> = {
+  [ACTIONS.accept]: byInvitation(async (invitationId, { deps, views, actor }) => {
+    const r = await acceptInvitation({ deps, actor, input: { invitationId } });
+    return { message: views.acceptResult(r), replace: r.outcome !== 'no_free_seat' && r.outcome !== 'project_needs_seat' };
+  }),
+  [ACTIONS.decline]: byInvitation(async (invitationId, { deps, views, actor }) => {
+    const r = await declineInvitation({ deps, actor, input: { invitationId } });
+    return { message: views.invitationState(r.invitation), replace: true };
+  }),
+  [ACTIONS.resend]: byInvitation(async (invitationId, { deps, views, actor }) => {
+    const r = await resendInvitation({ deps, actor, input: { invitationId } });
+    return { message: views.text(`Sent a fresh invitation #${invitationId} to ${r.invitation.inviteeName}; the old link no longer works.`, 'repeat'), replace: false };
+  }),
+  [ACTIONS.revoke]: byInvitation(async (invitationId, { deps, views, actor }) => {
+    const r = await revokeInvitation({ deps, actor, input: { invitationId } });
+    const freed = r.invitation.kind === 'license' ? 'the seat is free again' : 'its link no longer works';
+    return { message: views.text(`Withdrew invitation #${invitationId} (${r.invitation.inviteeName}); ${freed}.`, 'wastebasket'), replace: false };
+  }),
+  [PROJECT_ACTIONS.extend]: byInvitation(async (invitationId, { deps, views, actor }) => {
+    const r = await extendInvitation({ deps, actor, input: { invitationId } });
+    return { message: views.text(`Invitation #${invitationId} (${r.invitation.inviteeName}) now expires on ${formatDate(r.expiresAt)}. Its link keeps working.`, 'calendar'), replace: false };
+  }),
+  [PROJECT_ACTIONS.reinvite]: byInvitation(async (invitationId, { deps, views, actor }) => {
+    const { outcome } = await reinvite({ deps, actor, input: { invitationId } });
+    const words = REINVITED[outcome.status]?.(nameOf(outcome.invitee), 'invitationId' in outcome ? outcome.invitationId : undefined) ?? 'Done.';
+    return { message: views.text(words, 'repeat'), replace: true };
+  }),
+  [PROJECT_ACTIONS.drop]: byInvitation(async (invitationId, { deps, views, actor }) => {
+    // nothing changes: the invitation is already over; the notice is simply closed
+    await dropExpired({ deps, actor, input: { invitationId } });
+    return { message: views.text(`Dropped: invitation #${invitationId} stays expired.`, 'white_check_mark'), replace: true };
+  }),
+  [PROJECT_ACTIONS.requestSeat]: byInvitation(async (projectInvitationId, { deps, views, actor }) => {
+    const r = await requestSeat({ deps, actor, input: { projectInvitationId } });
+    return {
+      message: views.text(
+        r.alreadyAsked ? `You already asked (seat request #${r.request.id}); the admins have it.` : `Asked the license admins for a seat for ${r.request.email} (request #${r.request.id}). You will hear their answer here.`,
+        'raising_hand',
+      ),
+      replace: false,
+    };
+  }),
+  [PROJECT_ACTIONS.approveSeat]: withId(parseRequestValue, async (requestId, { deps, views, actor, openForm }) => {
+    // with several pools the admin picks one in a form; with one, approving is one click
+    const usages = await licenseInviteOptions({ deps, actor, input: undefined });
+    if (usages.length > 1) {
+      await openForm({ form: 'approve_seat', requestId });
+      return { opened: true };
+    }
+    return { message: views.seatDecision(await decideSeatRequest({ deps, actor, input: { requestId, approve: true } })), replace: false };
+  }),
+  [PROJECT_ACTIONS.denySeat]: withId(parseRequestValue, async (requestId, { deps, views, actor }) => ({
+    message: views.seatDecision(await decideSeatRequest({ deps, actor, input: { requestId, approve: false } })),
+    replace: false,
+  })),
+  [PROJECT_ACTIONS.returnCopy]: async ({ value, openForm }) => {
+    const projectId = parseProjectValue(value) ?? undefined;
+    await openForm({ form: 'return_project', ...(projectId !== undefined ? { projectId } : {}) });
+    return { opened: true };
+  },
+};

@@ -1,0 +1,34 @@
+/** Every button in Slack: acked at once, then the shared button table, answered in Slack's way. */
+import type { App, BlockButtonAction } from '@slack/bolt';
+import { isDomainError, licenseInviteOptions } from '../../../domain/index.js';
+import { BUTTONS } from '../../buttons.js';
+import { answerClicker } from '../answer.js';
+import type { SlackHandlerContext } from '../context.js';
+import { openReturnForm } from '../open-forms.js';
+
+export function registerButtons(app: App, ctx: SlackHandlerContext): void {
+  for (const [actionId, press] of Object.entries(BUTTONS)) {
+    app.action<BlockButtonAction>(actionId, async ({ ack, body, action, respond, client }) => {
+      await ack();
+      const answer = answerClicker(body.response_url ? respond : undefined, client, body.user.id);
+      try {
+        const actor = await ctx.directory.actor(body.user.team_id ?? body.team?.id ?? '', body.user.id);
+        const result = await press({
+          deps: ctx.deps,
+          views: ctx.views,
+          actor,
+          value: action.value,
+          openForm: async (f) => {
+            if (f.form === 'return_project') await openReturnForm(ctx, client, actor, body.trigger_id, f.projectId);
+            else await client.views.open({ trigger_id: body.trigger_id, view: ctx.views.approveSeatModal(f.requestId, await licenseInviteOptions({ deps: ctx.deps, actor, input: undefined })) });
+          },
+        });
+        if ('message' in result) await answer(result.message, result.replace);
+      } catch (e) {
+        // a stranger, a second click, an expired invitation: the clicker is told, nothing changes
+        if (!isDomainError(e)) ctx.logger.error(`button ${actionId} failed`, e);
+        await answer(ctx.views.error(e)).catch((err: unknown) => ctx.logger.error('could not answer the click', err));
+      }
+    });
+  }
+}

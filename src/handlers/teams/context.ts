@@ -1,0 +1,29 @@
+/**
+ * What the Teams listeners are given by the bot. The Teams side only translates: the same domain
+ * verbs, the same command table, the same views (rendered as Adaptive Cards).
+ */
+import type { TurnContext } from 'botbuilder';
+import type { Actor, DomainDeps, Person } from '../../domain/index.js';
+import type { SlackMessage, SlackViews, UserLookup } from '../slack/context.js';
+
+export interface TeamsDirectoryPort {
+  /** the person behind the sender of this activity (remembering where to message them) */
+  actor(context: TurnContext): Promise<Actor>;
+  /** a Teams user named in a mention */
+  user(context: TurnContext, teamsUserId: string): Promise<UserLookup>;
+  /** an account email: a member of this team or chat with it, else a person known by the email only */
+  email(context: TurnContext, email: string): Promise<Person>;
+  /** remembers this conversation when it is the admin channel */
+  rememberConversation(context: TurnContext): void;
+}
+
+export interface TeamsHandlerContext {
+  deps: DomainDeps;
+  views: SlackViews;
+  /** a message as a Teams activity with its Adaptive Card */
+  toActivity(message: SlackMessage): { type: 'message'; summary: string; attachments: { contentType: string; content: unknown }[] };
+  /** a message as a bare Adaptive Card (an invoke's answer) */
+  toCard(message: SlackMessage): unknown;
+  directory: TeamsDirectoryPort;
+  logger: { info(msg: string, extra?: unknown): void; warn(msg: string, extra?: unknown): void; error(msg: string, extra?: unknown): void };
+}
