@@ -40,7 +40,10 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', () => shutdown('SIGINT'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));
-  const platforms = [bot.slack ? `Slack (${config.slack?.socketMode ? 'Socket Mode' : 'HTTP at /slack/events'})` : null].filter(Boolean);
+  const platforms = [
+    bot.slack ? `Slack (${config.slack?.socketMode ? 'Socket Mode' : 'HTTP at /slack/events'})` : null,
+    config.teams ? `Teams (at /api/messages${config.teams.appPassword ? '' : ', unauthenticated: local emulation only'})` : null,
+  ].filter(Boolean);
   logger.info(`atlas-invite-bot listening on http://localhost:${bot.port}`);
   if (platforms.length) logger.info(`chat platforms: ${platforms.join(', ')}`);
   else logger.warn('no Slack or Teams credentials are set: only the invitation pages and /healthz are served. See the README to connect Slack.');

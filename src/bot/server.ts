@@ -15,6 +15,9 @@ import type { Logger } from './logger.js';
 import { OutboxDeliverer } from './outbox/deliverer.js';
 import { createSlack, type SlackRuntime } from './slack/slack-app.js';
 import { SlackSender } from './slack/slack-sender.js';
+import { RoutingSender } from './outbox/routing-sender.js';
+import { createTeams, type TeamsRuntime } from './teams/teams-app.js';
+import { TeamsSender } from './teams/teams-sender.js';
 import { invitePageRouter } from './web/invite-page.js';
 import { startJobs, type Jobs } from './jobs/index.js';
 
@@ -64,14 +67,21 @@ export async function startBot(config: Config, o: StartOptions): Promise<Running
   });
 
   let slack: SlackRuntime | undefined;
+  let teams: TeamsRuntime | undefined;
   let deliverer: OutboxDeliverer | undefined;
   try {
-    if (config.slack) {
-      slack = await createSlack(config.slack, { deps, logger, http });
+    if (config.slack) slack = await createSlack(config.slack, { deps, logger, http });
+    if (config.teams) teams = createTeams(config.teams, { deps, database, logger, http });
+    if (slack || teams) {
       const queue = outboxQueue(database);
       deliverer = new OutboxDeliverer({
         queue,
-        sender: new SlackSender({ client: slack.deliveryClient, queue, store, adminChannel: config.adminChannel, channelIntervalMs: config.slack.channelIntervalMs }),
+        sender: new RoutingSender({
+          store,
+          adminChannel: config.adminChannel,
+          ...(slack ? { slack: new SlackSender({ client: slack.deliveryClient, queue, store, adminChannel: config.adminChannel, channelIntervalMs: config.slack!.channelIntervalMs }) } : {}),
+          ...(teams ? { teams: new TeamsSender({ adapter: teams.adapter, botAppId: teams.botAppId, queue, database, adminChannel: config.adminChannel }) } : {}),
+        }),
         // retries and leases are real time, even when the domain's clock is fast-forwarded (tests, sandbox)
         clock: { now: Date.now },
         logger,

@@ -3,6 +3,7 @@
  * verbs, the same command table, the same views (rendered as Adaptive Cards).
  */
 import type { TurnContext } from 'botbuilder';
+import type { ModalView } from '@slack/types';
 import type { Actor, DomainDeps, Person } from '../../domain/index.js';
 import type { SlackMessage, SlackViews, UserLookup } from '../slack/context.js';
 
@@ -24,6 +25,8 @@ export interface TeamsHandlerContext {
   toActivity(message: SlackMessage): { type: 'message'; summary: string; attachments: { contentType: string; content: unknown }[] };
   /** a message as a bare Adaptive Card (an invoke's answer) */
   toCard(message: SlackMessage): unknown;
+  /** a form (the same one Slack shows as a modal) as a dialog's card; `data` comes back on submit */
+  toForm(view: ModalView, errors?: Record<string, string>, data?: Record<string, unknown>): unknown;
   directory: TeamsDirectoryPort;
   logger: { info(msg: string, extra?: unknown): void; warn(msg: string, extra?: unknown): void; error(msg: string, extra?: unknown): void };
 }

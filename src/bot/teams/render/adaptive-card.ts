@@ -3,7 +3,7 @@
  * translated here into an Adaptive Card (version 1.5), so the words, the order and the buttons are
  * the same on both platforms and no message is written twice.
  */
-import type { KnownBlock } from '@slack/types';
+import type { KnownBlock, ModalView } from '@slack/types';
 import type { SlackMessage } from '../../../handlers/slack/context.js';
 
 export interface AdaptiveCard {
@@ -135,5 +135,59 @@ export function cardActivity(message: SlackMessage) {
     type: 'message' as const,
     summary: mrkdwnToMarkdown(message.text).slice(0, 200),
     attachments: [{ contentType: ADAPTIVE_CARD_CONTENT_TYPE, content: toAdaptiveCard(message) }],
+  };
+}
+
+/**
+ * A Slack modal as a Teams dialog's card: the same fields, ids `block.action`, and each field's
+ * problem shown under it. Slack's people picker has no Teams twin here; the email field stands in.
+ */
+export function modalToAdaptiveCard(view: ModalView, errors: Record<string, string> = {}, data: Record<string, unknown> = {}): AdaptiveCard {
+  const body: unknown[] = [];
+  for (const block of view.blocks as KnownBlock[]) {
+    if (block.type !== 'input') {
+      body.push(...blockToElements(block).filter((e) => (e as { type: string }).type !== 'ActionSet'));
+      continue;
+    }
+    const el = block.element as { type: string; action_id: string; multiline?: boolean; max_length?: number; placeholder?: { text: string }; options?: { text: { text: string }; value: string }[]; initial_option?: { value: string } };
+    const id = `${block.block_id}.${el.action_id}`;
+    const label = `${block.label.text}${block.optional ? '' : ' *'}`;
+    const common = { id, label, isRequired: false };
+    switch (el.type) {
+      case 'plain_text_input':
+      case 'url_text_input':
+      case 'email_text_input':
+        body.push({
+          type: 'Input.Text',
+          ...common,
+          isMultiline: Boolean(el.multiline),
+          ...(el.max_length ? { maxLength: el.max_length } : {}),
+          ...(el.type === 'url_text_input' ? { style: 'Url' } : el.type === 'email_text_input' ? { style: 'Email' } : {}),
+          ...(el.placeholder ? { placeholder: el.placeholder.text } : {}),
+        });
+        break;
+      case 'static_select':
+      case 'radio_buttons':
+        body.push({
+          type: 'Input.ChoiceSet',
+          ...common,
+          style: el.type === 'radio_buttons' ? 'expanded' : 'compact',
+          choices: (el.options ?? []).map((o) => ({ title: o.text.text, value: o.value })),
+          ...(el.initial_option ? { value: el.initial_option.value } : {}),
+        });
+        break;
+      default:
+        continue; // the Slack people picker: people are named by email in Teams
+    }
+    if (block.hint) body.push({ type: 'TextBlock', text: mrkdwnToMarkdown(block.hint.text), size: 'Small', isSubtle: true, wrap: true, spacing: 'None' });
+    const problem = errors[block.block_id ?? ''];
+    if (problem) body.push({ type: 'TextBlock', text: mrkdwnToMarkdown(problem), color: 'Attention', wrap: true, spacing: 'None' });
+  }
+  return {
+    type: 'AdaptiveCard',
+    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+    version: '1.5',
+    body,
+    actions: view.submit ? [{ type: 'Action.Submit', title: view.submit.text, data }] : [],
   };
 }

@@ -1,0 +1,30 @@
+/**
+ * One outbox, two platforms: each row goes to the platform its recipient is reachable on (a person
+ * known in Slack gets Slack, one known only in Teams gets Teams); the admin channel is on the
+ * platform its id belongs to.
+ */
+import type { OutboxRow } from '../../db/outbox-queue.js';
+import type { Repositories, Store } from '../../domain/index.js';
+import type { OutboxSender, SendOutcome } from './deliverer.js';
+
+/** Teams channel and chat ids look like `19:…@thread.tacv2` or `19:…@thread.v2`. */
+export const isTeamsConversationId = (id: string | undefined): boolean => Boolean(id && /^19:.+@thread\./.test(id));
+
+export class RoutingSender implements OutboxSender {
+  constructor(
+    private readonly o: { store: Store; slack?: OutboxSender; teams?: OutboxSender; adminChannel: string | undefined },
+  ) {}
+
+  async send(row: OutboxRow): Promise<SendOutcome> {
+    const sender = this.pick(row);
+    return sender ? sender.send(row) : { kind: 'failed', error: 'no chat platform can reach this recipient' };
+  }
+
+  private pick(row: OutboxRow): OutboxSender | undefined {
+    if (row.recipientType === 'admin_channel') return isTeamsConversationId(this.o.adminChannel) ? this.o.teams : this.o.slack;
+    const person = this.o.store.transaction((r: Repositories) => (row.recipientId ? r.people.byId(row.recipientId) : undefined));
+    if (person?.slackUserId && this.o.slack) return this.o.slack;
+    if (person?.teamsConversation && this.o.teams) return this.o.teams;
+    return this.o.slack ?? this.o.teams;
+  }
+}

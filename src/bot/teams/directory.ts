@@ -1,0 +1,123 @@
+/**
+ * Who is who in Teams: maps a Teams user (AAD object id + tenant) to the domain's people, reading
+ * their email with TeamsInfo.getMember, and remembers where to message them. All botbuilder use
+ * stays in src/bot/teams and src/handlers/teams.
+ */
+import { TeamsInfo, type TurnContext } from 'botbuilder';
+import {
+  claimEmailInvitations,
+  identifyEmail,
+  identifyTeamsUser,
+  type Actor,
+  type DomainDeps,
+  type Person,
+  type TeamsConversationRef,
+} from '../../domain/index.js';
+import type { TeamsDirectoryPort } from '../../handlers/teams/context.js';
+import type { UserLookup } from '../../handlers/slack/context.js';
+import type { Database$ } from '../../db/connection.js';
+import { teamsConversations } from '../../db/schema/index.js';
+
+const tenantOf = (context: TurnContext): string =>
+  context.activity.conversation?.tenantId ?? (context.activity.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id ?? '';
+
+/** Teams adds `;messageid=…` to a channel thread's conversation id; the channel is what came before. */
+export const channelIdOf = (conversationId: string): string => conversationId.split(';')[0] ?? conversationId;
+
+/** Where to reach this person: their 1:1 chat when this is it; otherwise the service to create one. */
+function refFrom(context: TurnContext): TeamsConversationRef {
+  const a = context.activity;
+  return {
+    serviceUrl: a.serviceUrl,
+    conversationId: a.conversation?.conversationType === 'personal' ? a.conversation.id : '',
+    tenantId: tenantOf(context),
+    botId: a.recipient?.id ?? '',
+    ...(a.recipient?.name ? { botName: a.recipient.name } : {}),
+  };
+}
+
+export class TeamsDirectory implements TeamsDirectoryPort {
+  constructor(
+    private readonly deps: DomainDeps,
+    private readonly database: Database$,
+  ) {}
+
+  private remember(context: TurnContext, member: { id: string; aadObjectId?: string; name?: string; email?: string; userPrincipalName?: string }, ref: TeamsConversationRef | null): Person {
+    return identifyTeamsUser(this.deps, {
+      tenantId: tenantOf(context),
+      aadObjectId: member.aadObjectId ?? member.id,
+      teamsUserId: member.id,
+      email: member.email ?? member.userPrincipalName ?? null,
+      displayName: member.name ?? null,
+      conversation: ref,
+    });
+  }
+
+  async actor(context: TurnContext): Promise<Actor> {
+    const from = context.activity.from;
+    const ref = refFrom(context);
+    const known = this.deps.store.transaction((r) => r.people.byTeamsId(tenantOf(context), from.aadObjectId ?? from.id));
+    // keep a 1:1 chat once known; a channel message must not replace it with an empty one
+    const keepRef = ref.conversationId || !known?.teamsConversation?.conversationId ? ref : known.teamsConversation;
+    if (known?.email) {
+      const person = this.remember(context, { id: from.id, aadObjectId: from.aadObjectId ?? from.id, ...(from.name ? { name: from.name } : {}), email: known.email }, keepRef);
+      return { platform: 'teams', userId: from.aadObjectId ?? from.id, personId: person.id };
+    }
+    let member: { id: string; aadObjectId?: string; name?: string; email?: string; userPrincipalName?: string } = { id: from.id, ...(from.aadObjectId ? { aadObjectId: from.aadObjectId } : {}), ...(from.name ? { name: from.name } : {}) };
+    try {
+      member = { ...member, ...(await TeamsInfo.getMember(context, from.id)) };
+    } catch {
+      // without the member's email the person still acts as themselves
+    }
+    const person = this.remember(context, member, keepRef);
+    return { platform: 'teams', userId: from.aadObjectId ?? from.id, personId: person.id };
+  }
+
+  async user(context: TurnContext, teamsUserId: string): Promise<UserLookup> {
+    const label = teamsUserId;
+    try {
+      const m = await TeamsInfo.getMember(context, teamsUserId);
+      const existing = this.deps.store.transaction((r) => r.people.byTeamsId(tenantOf(context), m.aadObjectId ?? m.id));
+      const person = this.remember(context, m, existing?.teamsConversation ?? { ...refFrom(context), conversationId: '' });
+      return { ok: true, person };
+    } catch {
+      return { ok: false, reason: 'not_found', label };
+    }
+  }
+
+  async email(context: TurnContext, email: string): Promise<Person> {
+    const exact = this.deps.store.transaction((r) => r.people.byEmail(email));
+    const reachable = exact.find((p) => p.slackUserId || p.teamsConversation);
+    if (reachable) return reachable;
+    // someone in this team or chat with that email (Teams compares emails without letter case)
+    try {
+      let token: string | undefined;
+      do {
+        const page = await TeamsInfo.getPagedMembers(context, 200, token);
+        const m = page.members.find((x) => [x.email, x.userPrincipalName].some((e) => e?.toLowerCase() === email.toLowerCase()));
+        if (m) {
+          const person = this.remember(context, m, { ...refFrom(context), conversationId: '' });
+          const emailOnly = identifyEmail(this.deps, email);
+          claimEmailInvitations(this.deps, { emailPersonId: emailOnly.id, chatPersonId: person.id });
+          return person;
+        }
+        token = page.continuationToken;
+      } while (token);
+    } catch {
+      // a personal chat has no roster to search: fall through to an email-only person
+    }
+    return identifyEmail(this.deps, email);
+  }
+
+  rememberConversation(context: TurnContext): void {
+    const a = context.activity;
+    if (a.conversation?.conversationType !== 'channel' && a.conversation?.conversationType !== 'groupChat') return;
+    const id = channelIdOf(a.conversation.id);
+    const ref: TeamsConversationRef = { serviceUrl: a.serviceUrl, conversationId: id, tenantId: tenantOf(context), botId: a.recipient?.id ?? '' };
+    this.database.db
+      .insert(teamsConversations)
+      .values({ id, ref, updatedAt: Date.now() })
+      .onConflictDoUpdate({ target: teamsConversations.id, set: { ref, updatedAt: Date.now() } })
+      .run();
+  }
+}

@@ -1,0 +1,107 @@
+/**
+ * Sends outbox rows to Teams: the same rendered message as Slack, as an Adaptive Card, proactively
+ * into the person's 1:1 chat (created with createConversationAsync when there is none yet) or into
+ * a channel, and updated in place when its invitation changes.
+ */
+import type { CloudAdapter, ConversationReference, TurnContext } from 'botbuilder';
+import type { Person, TeamsConversationRef } from '../../domain/index.js';
+import type { OutboxQueue, OutboxRow } from '../../db/outbox-queue.js';
+import type { Database$ } from '../../db/connection.js';
+import { people, teamsConversations } from '../../db/schema/index.js';
+import { eq } from 'drizzle-orm';
+import { backoffMs, type OutboxSender, type SendOutcome } from '../outbox/deliverer.js';
+import { renderForSlack } from '../slack/slack-sender.js';
+import { cardActivity } from './render/adaptive-card.js';
+
+export interface TeamsSenderOptions {
+  adapter: CloudAdapter;
+  /** the bot's app id for proactive calls ('' when authentication is off, for local emulation) */
+  botAppId: string;
+  queue: OutboxQueue;
+  database: Database$;
+  adminChannel: string | undefined;
+}
+
+const toReference = (r: TeamsConversationRef, conversationId: string): Partial<ConversationReference> => ({
+  channelId: 'msteams',
+  serviceUrl: r.serviceUrl,
+  conversation: { id: conversationId, tenantId: r.tenantId, isGroup: false, conversationType: '', name: '' },
+  bot: { id: r.botId, name: r.botName ?? 'Atlas' },
+});
+
+function classify(e: unknown, attempts: number): SendOutcome {
+  const status = (e as { statusCode?: number }).statusCode ?? 0;
+  const code = (e as { code?: string; body?: { error?: { code?: string } } }).body?.error?.code ?? (e as { code?: string }).code ?? '';
+  if (status === 429) {
+    const after = Number((e as { response?: { headers?: { get?(n: string): string | undefined } } }).response?.headers?.get?.('retry-after') ?? 1);
+    return { kind: 'retry', afterMs: Math.max(1, after) * 1000, error: 'rate limited by Teams' };
+  }
+  if (status === 403 || status === 404 || status === 400) return { kind: 'failed', error: code || `HTTP ${status}` };
+  return { kind: 'retry', afterMs: backoffMs(attempts), error: status ? `HTTP ${status}` : (e as Error).message ?? String(e) };
+}
+
+export class TeamsSender implements OutboxSender {
+  constructor(private readonly o: TeamsSenderOptions) {}
+
+  private channelRef(): TeamsConversationRef | undefined {
+    if (!this.o.adminChannel) return undefined;
+    const row = this.o.database.db.select().from(teamsConversations).where(eq(teamsConversations.id, this.o.adminChannel)).get();
+    return row?.ref as TeamsConversationRef | undefined;
+  }
+
+  /** The person's 1:1 chat, created the first time from their Teams user id. */
+  private async personalChat(person: Person): Promise<{ ref: TeamsConversationRef; conversationId: string } | undefined> {
+    const ref = person.teamsConversation;
+    if (!ref) return undefined;
+    if (ref.conversationId) return { ref, conversationId: ref.conversationId };
+    if (!person.teamsUserId) return undefined;
+    let created = '';
+    await this.o.adapter.createConversationAsync(
+      this.o.botAppId,
+      'msteams',
+      ref.serviceUrl,
+      '',
+      { isGroup: false, bot: { id: ref.botId, name: ref.botName ?? 'Atlas' }, members: [{ id: person.teamsUserId, name: person.displayName ?? '' }], tenantId: ref.tenantId, channelData: { tenant: { id: ref.tenantId } } } as never,
+      async (ctx: TurnContext) => {
+        created = ctx.activity.conversation.id;
+      },
+    );
+    const saved = { ...ref, conversationId: created };
+    this.o.database.db.update(people).set({ teamsConversation: saved }).where(eq(people.id, person.id)).run();
+    return { ref: saved, conversationId: created };
+  }
+
+  async send(row: OutboxRow): Promise<SendOutcome> {
+    try {
+      let target: { ref: TeamsConversationRef; conversationId: string } | undefined;
+      if (row.recipientType === 'admin_channel') {
+        const ref = this.channelRef();
+        if (!ref) return { kind: 'failed', error: 'the bot has not been added to the Teams admin channel yet' };
+        target = { ref, conversationId: ref.conversationId };
+      } else {
+        const person = this.o.database.db.select().from(people).where(eq(people.id, row.recipientId ?? 0)).get();
+        target = person ? await this.personalChat({ ...person, teamsConversation: person.teamsConversation as TeamsConversationRef | null } as Person) : undefined;
+        if (!target) return { kind: 'failed', error: 'the person has not installed the bot in Teams' };
+      }
+      const activity = cardActivity(renderForSlack(row.payload));
+      const payload = row.payload;
+      const update = payload.type === 'invitation_update' || payload.type === 'project_invitation_update' ? this.o.queue.invitationDm(payload.invitation.invitationId) : undefined;
+      let sentId = '';
+      await this.o.adapter.continueConversationAsync(this.o.botAppId, toReference(target.ref, target.conversationId), async (ctx: TurnContext) => {
+        if (update && update.channel === target.conversationId) {
+          // the card the invitee got is replaced by its new state
+          await ctx.updateActivity({ ...activity, id: update.ts, conversation: ctx.activity.conversation });
+          sentId = update.ts;
+        } else {
+          sentId = (await ctx.sendActivity(activity))?.id ?? '';
+        }
+      });
+      if ((payload.type === 'license_invitation' || payload.type === 'project_invitation') && sentId) {
+        this.o.queue.setInvitationDm(payload.invitation.invitationId, target.conversationId, sentId);
+      }
+      return { kind: 'sent' };
+    } catch (e) {
+      return classify(e, row.attempts);
+    }
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * The Teams side of the bot: one TeamsActivityHandler that only translates. Messages are the same
+ * command words as `/atlas` in Slack and run the same command table; card buttons (Action.Execute,
+ * with an Action.Submit fallback) run the same button table; answers are the same views, rendered
+ * as Adaptive Cards.
+ */
+import {
+  TeamsActivityHandler,
+  TurnContext,
+  type AdaptiveCardInvokeResponse,
+  type AdaptiveCardInvokeValue,
+  type TaskModuleRequest,
+  type TaskModuleResponse,
+} from 'botbuilder';
+import { isDomainError, type Actor } from '../../domain/index.js';
+import { BUTTONS, type ButtonAnswer } from '../buttons.js';
+import { runCommand } from '../commands/index.js';
+import type { SlackMessage } from '../slack/context.js';
+import type { TeamsHandlerContext } from './context.js';
+import { TeamsDialogs } from './dialogs.js';
+
+const MESSAGE_RESPONSE = 'application/vnd.microsoft.activity.message';
+const CARD_RESPONSE = 'application/vnd.microsoft.card.adaptive';
+
+/** Teams writes mentions as `<at>Name</at>` with the user in `entities`; the command table reads `<@id|Name>`. */
+export function commandText(context: TurnContext): string {
+  const activity = context.activity;
+  let text = TurnContext.removeRecipientMention(activity) ?? activity.text ?? '';
+  for (const e of activity.entities ?? []) {
+    const m = e as { type?: string; text?: string; mentioned?: { id?: string; name?: string } };
+    if (m.type === 'mention' && m.text && m.mentioned?.id && m.mentioned.id !== activity.recipient?.id) {
+      text = text.replace(m.text, `<@${m.mentioned.id}|${m.mentioned.name ?? ''}>`);
+    }
+  }
+  return text.replace(/<at>[^<]*<\/at>/g, '').replace(/&nbsp;/g, ' ').trim();
+}
+
+export class AtlasTeamsBot extends TeamsActivityHandler {
+  private readonly dialogs: TeamsDialogs;
+
+  constructor(private readonly ctx: TeamsHandlerContext) {
+    super();
+    this.dialogs = new TeamsDialogs(ctx);
+    this.onMessage(async (context, next) => {
+      await this.onWords(context);
+      await next();
+    });
+    this.onInstallationUpdateAdd(async (context, next) => {
+      await this.welcome(context);
+      await next();
+    });
+    this.onMembersAdded(async (context, next) => {
+      if ((context.activity.membersAdded ?? []).some((m) => m.id === context.activity.recipient.id)) await this.welcome(context);
+      await next();
+    });
+  }
+
+  private reply(context: TurnContext) {
+    return async (m: SlackMessage) => {
+      await context.sendActivity(this.ctx.toActivity(m));
+    };
+  }
+
+  /** Installed: remember where to reach this person (or channel), and say what the bot is for. */
+  private async welcome(context: TurnContext): Promise<void> {
+    this.ctx.directory.rememberConversation(context);
+    await this.ctx.directory.actor(context);
+    await this.reply(context)(this.ctx.views.help((await import('../commands/index.js')).COMMANDS));
+  }
+
+  private async onWords(context: TurnContext): Promise<void> {
+    this.ctx.directory.rememberConversation(context);
+    const reply = this.reply(context);
+    // an Action.Submit fallback from an older client carries the button in `value`
+    const value = context.activity.value as { actionId?: string; value?: string } | undefined;
+    if (value?.actionId) {
+      const answer = await this.press(context, value.actionId, value.value);
+      if ('message' in answer) await reply(answer.message);
+      return;
+    }
+    let actor: Actor | undefined;
+    await runCommand({
+      deps: this.ctx.deps,
+      views: this.ctx.views,
+      logger: this.ctx.logger,
+      text: commandText(context),
+      actor: async () => (actor ??= await this.ctx.directory.actor(context)),
+      reply,
+      people: { user: (id) => this.ctx.directory.user(context, id), email: (email) => this.ctx.directory.email(context, email) },
+      openForm: (form) => this.dialogs.offer(context, form),
+    });
+  }
+
+  private async press(context: TurnContext, actionId: string, value: string | undefined): Promise<ButtonAnswer> {
+    const run = BUTTONS[actionId];
+    if (!run) return { message: this.ctx.views.text('That button is no longer in use. `status` shows where things stand.', 'thinking_face'), replace: false };
+    try {
+      const actor = await this.ctx.directory.actor(context);
+      return await run({
+        deps: this.ctx.deps,
+        views: this.ctx.views,
+        actor,
+        value,
+        openForm: async (f) => {
+          await this.dialogs.offer(context, f.form === 'return_project' ? 'return_project' : 'approve_seat', f);
+        },
+      });
+    } catch (e) {
+      if (!isDomainError(e)) this.ctx.logger.error(`Teams button ${actionId} failed`, e);
+      return { message: this.ctx.views.error(e), replace: false };
+    }
+  }
+
+  /** Action.Execute: the invitee's own card is replaced by its new state; anyone else only gets an answer. */
+  protected override async onAdaptiveCardInvoke(context: TurnContext, invokeValue: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
+    this.ctx.directory.rememberConversation(context);
+    const data = (invokeValue.action?.data ?? {}) as { actionId?: string; value?: string };
+    const answer = await this.press(context, invokeValue.action?.verb ?? data.actionId ?? '', data.value);
+    if (!('message' in answer)) return { statusCode: 200, type: MESSAGE_RESPONSE, value: 'Opening the form…' } as unknown as AdaptiveCardInvokeResponse;
+    if (answer.replace) return { statusCode: 200, type: CARD_RESPONSE, value: this.ctx.toCard(answer.message) } as unknown as AdaptiveCardInvokeResponse;
+    return { statusCode: 200, type: MESSAGE_RESPONSE, value: answer.message.text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&') } as unknown as AdaptiveCardInvokeResponse;
+  }
+
+  protected override async handleTeamsTaskModuleFetch(context: TurnContext, request: TaskModuleRequest): Promise<TaskModuleResponse> {
+    return this.dialogs.fetch(context, request);
+  }
+
+  protected override async handleTeamsTaskModuleSubmit(context: TurnContext, request: TaskModuleRequest): Promise<TaskModuleResponse> {
+    return this.dialogs.submit(context, request);
+  }
+}
