@@ -4,12 +4,14 @@ import type { Repositories } from './ports.js';
 import type { DomainSettings } from './context.js';
 
 /**
- * An admin is named in ATLAS_ADMINS (by platform user id, or by email, compared without letter
+ * An admin is named in ATLAS_ADMINS (by Slack member id or Teams AAD object id, or by email, compared without letter
  * case since that list is typed by an operator) or was added later with `/atlas admin add`.
  */
 export function isAdmin(repos: Repositories, settings: DomainSettings, person: Person): boolean {
   const named = settings.configuredAdmins.map((a) => a.trim().toLowerCase()).filter(Boolean);
   if (person.slackUserId && named.includes(person.slackUserId.toLowerCase())) return true;
+  // Teams admins are named by their AAD object id
+  if (person.teamsAadId && named.includes(person.teamsAadId.toLowerCase())) return true;
   if (person.email && named.includes(person.email.toLowerCase())) return true;
   return repos.admins.isAdmin(person.id);
 }

@@ -1,0 +1,177 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { ALICE as SLACK_ALICE, ADMIN as SLACK_ADMIN, startTestBot, textOf, type TestBot } from '../support/harness.js';
+import { startConnectorStandIn, type ConnectorStandIn } from '../support/teams-standin.js';
+import {
+  DEFAULT_TEAM_ID,
+  TENANT_ID,
+  actionExecuteValue,
+  conversationUpdateBotAdded,
+  installationUpdate,
+  invokeActivity,
+  messageActivity,
+  postActivity,
+  type TeamsUser,
+} from '../support/teams-activities.js';
+
+const ADA: TeamsUser = { id: '29:ada', aadObjectId: '0a0a0a0a-0000-4000-8000-00000000ada0', name: 'Ada Admin' };
+const ALICE: TeamsUser = { id: '29:alice', aadObjectId: '0a0a0a0a-0000-4000-8000-0000000a11ce', name: 'Alice Smith' };
+const MALLORY: TeamsUser = { id: '29:mallory', aadObjectId: '0a0a0a0a-0000-4000-8000-0000000ba11d', name: 'Mallory' };
+
+let t: TestBot | undefined;
+let connector: ConnectorStandIn | undefined;
+afterEach(async () => {
+  await t?.close();
+  await connector?.close();
+  t = undefined;
+  connector = undefined;
+});
+
+/** The text a person reads on a card (TextBlocks), and its Action.Execute verbs. */
+function cardText(activity: any): string {
+  const parts: string[] = [];
+  const walk = (v: any): void => {
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') {
+      if (v.type === 'TextBlock' && typeof v.text === 'string') parts.push(v.text);
+      Object.values(v).forEach(walk);
+    }
+  };
+  walk(activity?.attachments ?? activity);
+  return parts.join('\n');
+}
+function verbs(activity: any): string[] {
+  const out: string[] = [];
+  const walk = (v: any): void => {
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') {
+      if (v.type === 'Action.Execute') out.push(`${v.verb}:${v.data?.value}`);
+      Object.values(v).forEach(walk);
+    }
+  };
+  walk(activity?.attachments ?? activity);
+  return out;
+}
+
+async function start(env: Record<string, string> = {}) {
+  connector = await startConnectorStandIn({ tenantId: TENANT_ID });
+  connector.addMember({ ...ADA, email: 'ada@uni.edu', userPrincipalName: 'ada@uni.edu', tenantId: TENANT_ID }, [DEFAULT_TEAM_ID]);
+  connector.addMember({ ...ALICE, email: 'Alice.Smith@uni.edu', userPrincipalName: 'Alice.Smith@uni.edu', tenantId: TENANT_ID }, [DEFAULT_TEAM_ID]);
+  connector.addMember({ ...MALLORY, email: 'mallory@uni.edu', tenantId: TENANT_ID }, [DEFAULT_TEAM_ID]);
+  t = await startTestBot({
+    env: {
+      SLACK_BOT_TOKEN: '',
+      SLACK_SIGNING_SECRET: '',
+      TEAMS_APP_ID: 'atlas-test-app',
+      TEAMS_APP_PASSWORD: '',
+      ATLAS_ADMINS: ADA.aadObjectId,
+      ATLAS_ADMIN_CHANNEL: DEFAULT_TEAM_ID,
+      ...env,
+    },
+  });
+  return { t, connector, url: t.bot.url, serviceUrl: connector.serviceUrl };
+}
+
+/** Sends words to the bot in a 1:1 chat and returns what it answered there. */
+async function say(from: TeamsUser, text: string) {
+  const before = connector!.sent(`a:1on1-${from.id}`).length;
+  const res = await postActivity(t!.bot.url, messageActivity({ serviceUrl: connector!.serviceUrl, from, text, tenantId: TENANT_ID }));
+  expect(res.status).toBe(200);
+  return connector!.sent(`a:1on1-${from.id}`).slice(before);
+}
+
+const invoke = (from: TeamsUser, verb: string, value: string) =>
+  postActivity(t!.bot.url, invokeActivity({ serviceUrl: connector!.serviceUrl, from, tenantId: TENANT_ID, name: 'adaptiveCard/action', value: actionExecuteValue({ verb, data: { actionId: verb, value } }) }));
+
+describe('Microsoft Teams', () => {
+  it('the same words as /atlas, proactive invitation cards with Action.Execute, and a card replaced by its new state', async () => {
+    const { url, serviceUrl } = await start();
+    // installed by the admins' team (the admin channel) and by each person
+    expect((await postActivity(url, conversationUpdateBotAdded({ serviceUrl, from: ADA, tenantId: TENANT_ID, conversation: { id: DEFAULT_TEAM_ID, conversationType: 'channel' } }))).status).toBe(200);
+    await postActivity(url, installationUpdate({ serviceUrl, from: ADA, tenantId: TENANT_ID }));
+    await postActivity(url, installationUpdate({ serviceUrl, from: ALICE, tenantId: TENANT_ID }));
+    expect(cardText(connector!.sent(`a:1on1-${ALICE.id}`)[0])).toContain('License seat');
+
+    expect(cardText((await say(ADA, 'license add "Campus 2026" 5'))[0])).toContain('Created the license **Campus 2026** with 5 seats');
+    const invited = await say(ADA, 'invite-license Alice.Smith@uni.edu');
+    expect(cardText(invited[0])).toContain('**Alice Smith**: invited (#1)');
+    await t!.drained();
+
+    const dm = connector!.sent(`a:1on1-${ALICE.id}`).find((a) => /license seat/.test(cardText(a)) && verbs(a).length)!;
+    expect(cardText(dm)).toContain("Access to any project or data. Projects are shared separately, by their owners.");
+    expect(cardText(dm)).toMatch(/\[Your personal invitation page\]\(https:\/\/bot\.example\.edu\/invite\/[A-Za-z0-9_-]{43}\)/);
+    expect(verbs(dm)).toEqual(['invitation_accept:inv:1', 'invitation_decline:inv:1']);
+    expect(dm.attachments[0].content.version).toBe('1.5');
+    const adminPost = connector!.sent(DEFAULT_TEAM_ID).find((a) => /invited \*\*Alice Smith\*\*/.test(cardText(a)));
+    expect(adminPost, 'the admin channel in Teams hears of it').toBeDefined();
+
+    // a stranger's click is answered, and changes nothing
+    const stranger = await invoke(MALLORY, 'invitation_accept', 'inv:1');
+    expect(stranger.body).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.activity.message' });
+    expect(stranger.body.value).toContain('This invitation was made for someone else');
+
+    const accepted = await invoke(ALICE, 'invitation_accept', 'inv:1');
+    expect(accepted.body.type).toBe('application/vnd.microsoft.card.adaptive');
+    expect(cardText(accepted.body.value)).toContain('Your ATLAS.ti seat is ready');
+    await t!.drained();
+    const update = await connector!.waitFor((c) => c.operation === 'updateActivity' && c.conversationId === `a:1on1-${ALICE.id}`);
+    expect(update.activityId).toBe(dm.id);
+    expect(cardText(update.body)).toContain('You accepted a seat in **Campus 2026**');
+    expect(cardText((await say(ADA, 'licenses'))[0])).toContain('`1/5`');
+  });
+
+  it('refuses non-admins, answers typos, and opens the share-project dialog with field errors inside it', async () => {
+    const { url, serviceUrl } = await start();
+    await postActivity(url, installationUpdate({ serviceUrl, from: MALLORY, tenantId: TENANT_ID }));
+    expect(cardText((await say(MALLORY, 'license add "Mine" 500'))[0])).toContain('Only license admins can create license pools');
+    expect(cardText((await say(MALLORY, 'invite-lisence x@y.z'))[0])).toContain('Did you mean `invite-license`?');
+
+    const offered = await say(MALLORY, 'share-project');
+    const open = offered[0].attachments[0].content.actions[0];
+    expect(open.data).toMatchObject({ msteams: { type: 'task/fetch' }, dialog: 'share_project' });
+    const fetched = await postActivity(url, invokeActivity({ serviceUrl, from: MALLORY, tenantId: TENANT_ID, name: 'task/fetch', value: { data: open.data } }));
+    const form = fetched.body.task.value.card.content;
+    expect(fetched.body.task.type).toBe('continue');
+    const ids = form.body.filter((b: any) => b.id).map((b: any) => b.id);
+    expect(ids).toEqual(['project_new.project_name', 'edition.edition_choice', 'emails.emails_input', 'desktop_link.link_input', 'message.message_input']);
+
+    const submit = (data: Record<string, string>) =>
+      postActivity(url, invokeActivity({ serviceUrl, from: MALLORY, tenantId: TENANT_ID, name: 'task/submit', value: { data: { dialog: 'share_project', ...data } } }));
+    const bad = await submit({ 'project_new.project_name': 'Fieldwork', 'edition.edition_choice': 'desktop', 'emails.emails_input': 'bob@@uni', 'desktop_link.link_input': 'https://evil.example/x' });
+    expect(bad.body.task.type).toBe('continue');
+    const errors = cardText(bad.body.task.value.card.content);
+    expect(errors).toContain('Links to evil.example are not allowed here');
+    expect(errors).toContain('Not an email address: bob@@uni');
+  });
+
+  it('one person on two platforms: invited in Slack, accepts from Teams; a card whose invitation was revoked answers so', async () => {
+    connector = await startConnectorStandIn({ tenantId: TENANT_ID });
+    connector.addMember({ ...ALICE, email: 'Alice.Smith@uni.edu', tenantId: TENANT_ID });
+    t = await startTestBot({ env: { TEAMS_APP_ID: 'atlas-test-app', TEAMS_APP_PASSWORD: '' } });
+    await t.command(SLACK_ADMIN.id, 'license add "Campus 2026" 5');
+    await t.command(SLACK_ADMIN.id, `invite-license <@${SLACK_ALICE.id}|alice>`);
+    await t.command(SLACK_ADMIN.id, 'license add "Lab" 2');
+    await t.command(SLACK_ADMIN.id, `invite-license <@${SLACK_ALICE.id}|alice> to "Lab"`);
+    await t.drained();
+    // Alice installs the Teams app: same account email, so the same person with the same invitations
+    await postActivity(t.bot.url, installationUpdate({ serviceUrl: connector.serviceUrl, from: ALICE, tenantId: TENANT_ID }));
+    const status = await say(ALICE, 'status');
+    expect(cardText(status[0])).toContain('#1 to **Campus 2026**');
+    const accepted = await invoke(ALICE, 'invitation_accept', 'inv:1');
+    expect(cardText(accepted.body.value)).toContain('Your ATLAS.ti seat is ready');
+    expect(t.bot.database.sqlite.prepare("SELECT COUNT(*) AS n FROM people WHERE email = 'Alice.Smith@uni.edu'").get()).toEqual({ n: 1 });
+
+    await t.command(SLACK_ADMIN.id, 'revoke 2');
+    const late = await invoke(ALICE, 'invitation_accept', 'inv:2');
+    expect(late.body.value).toContain('This invitation was withdrawn by an admin');
+    expect(textOf((await t.command(SLACK_ADMIN.id, 'licenses')).reply?.args)).toContain('*Campus 2026*: `1/5`');
+  });
+
+  it('with TEAMS_APP_PASSWORD set, an activity without a valid token gets 401', async () => {
+    const { url, serviceUrl } = await start({ TEAMS_APP_PASSWORD: 'a-secret' });
+    const res = await postActivity(url, messageActivity({ serviceUrl, from: ADA, text: 'help', tenantId: TENANT_ID }));
+    expect(res.status).toBe(401);
+    const forged = await postActivity(url, messageActivity({ serviceUrl, from: ADA, text: 'help', tenantId: TENANT_ID }), { authorization: 'Bearer not-a-token' });
+    expect(forged.status).toBe(401);
+    expect(connector!.calls.filter((c) => c.operation === 'sendToConversation' || c.operation === 'replyToActivity')).toHaveLength(0);
+  });
+});
