@@ -1,6 +1,7 @@
 import type { VerbArgs } from './context.js';
 import type { AnyInvitationSnapshot } from './outbox-messages.js';
 import { audit } from './audit.js';
+import { expireIfOverdue } from './expire-overdue.js';
 import { DomainError } from './errors.js';
 import { loadInvitation, requireAdminOrInviter } from './invitation-guards.js';
 import { snapshotOfAny } from './snapshot.js';
@@ -11,10 +12,13 @@ import { stateSentence } from './words.js';
  * keep working; nothing is sent, so a person is not disturbed by it.
  */
 export async function extendInvitation({ deps, actor, input }: VerbArgs<{ invitationId: number }>): Promise<{ invitation: AnyInvitationSnapshot; expiresAt: number }> {
+  // past its expiry it is over, even if no sweep has marked it yet: extending cannot revive it
+  expireIfOverdue(deps, input.invitationId);
   return deps.store.transaction((repos) => {
     const now = deps.clock.now();
     const inv = loadInvitation(repos, input.invitationId);
     requireAdminOrInviter(repos, deps.settings, inv, actor, 'extend');
+    if (inv.status === 'expired') throw new DomainError('EXPIRED', `Invitation #${inv.id} has already expired; use Re-invite to send a new one.`, { status: inv.status });
     if (inv.status !== 'pending') {
       throw new DomainError('NOT_PENDING', `Invitation #${inv.id} ${stateSentence(inv.status)}, so there is nothing to extend.`, { status: inv.status });
     }
