@@ -50,6 +50,7 @@ export async function startBot(config: Config, o: StartOptions): Promise<Running
       publicBaseUrl: config.publicBaseUrl,
       configuredAdmins: config.admins,
       hasAdminChannel: Boolean(config.adminChannel),
+      hasSupportChannel: Boolean(config.supportChannel),
       linkAllowedHosts: config.linkAllowedHosts,
       reminders: { afterMs: config.reminderAfterMs, max: config.reminderMax, window: config.reminderWindow },
     },
@@ -79,8 +80,11 @@ export async function startBot(config: Config, o: StartOptions): Promise<Running
         sender: new RoutingSender({
           store,
           adminChannel: config.adminChannel,
-          ...(slack ? { slack: new SlackSender({ client: slack.deliveryClient, queue, store, adminChannel: config.adminChannel, channelIntervalMs: config.slack!.channelIntervalMs }) } : {}),
-          ...(teams ? { teams: new TeamsSender({ adapter: teams.adapter, botAppId: teams.botAppId, queue, database, adminChannel: config.adminChannel }) } : {}),
+          supportChannel: config.supportChannel,
+          ...(slack
+            ? { slack: new SlackSender({ client: slack.deliveryClient, queue, store, adminChannel: config.adminChannel, supportChannel: config.supportChannel, channelIntervalMs: config.slack!.channelIntervalMs }) }
+            : {}),
+          ...(teams ? { teams: new TeamsSender({ adapter: teams.adapter, botAppId: teams.botAppId, queue, database, adminChannel: config.adminChannel, supportChannel: config.supportChannel }) } : {}),
         }),
         // retries and leases are real time, even when the domain's clock is fast-forwarded (tests, sandbox)
         clock: { now: Date.now },

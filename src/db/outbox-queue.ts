@@ -10,7 +10,7 @@ import { invitations, outbox, people } from './schema/index.js';
 
 export interface OutboxRow {
   id: number;
-  recipientType: 'person' | 'admin_channel';
+  recipientType: 'person' | 'admin_channel' | 'support_channel';
   recipientId: number | null;
   payload: OutboxMessage;
   attempts: number;

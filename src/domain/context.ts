@@ -11,6 +11,8 @@ export interface DomainSettings {
   configuredAdmins: readonly string[];
   /** whether an admin channel is configured; without one, admin notices go to the inviter's DM */
   hasAdminChannel: boolean;
+  /** whether a support channel is configured (ATLAS_SUPPORT_CHANNEL, or the admin channel) */
+  hasSupportChannel: boolean;
   /** REMINDER_AFTER, REMINDER_MAX, REMINDER_WINDOW (parsed) */
   reminders: { afterMs: number; max: number; window: ReminderWindow };
   /** LINK_ALLOWED_HOSTS: hosts a shared or returned project link may point at (`*.example.com` for subdomains) */

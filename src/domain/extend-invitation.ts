@@ -18,7 +18,9 @@ export async function extendInvitation({ deps, actor, input }: VerbArgs<{ invita
     const now = deps.clock.now();
     const inv = loadInvitation(repos, input.invitationId);
     requireAdminOrInviter(repos, deps.settings, inv, actor, 'extend');
-    if (inv.status === 'expired') throw new DomainError('EXPIRED', `Invitation #${inv.id} has already expired; use Re-invite to send a new one.`, { status: inv.status });
+    if (inv.status === 'expired') {
+      throw new DomainError('NOT_PENDING', `Invitation #${inv.id} has already expired, so there is nothing to extend; Re-invite sends a new one.`, { status: inv.status });
+    }
     if (inv.status !== 'pending') {
       throw new DomainError('NOT_PENDING', `Invitation #${inv.id} ${stateSentence(inv.status)}, so there is nothing to extend.`, { status: inv.status });
     }

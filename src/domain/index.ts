@@ -37,3 +37,6 @@ export { postDigest, reviewPending, buildDigest, ENTRIES_PER_PAGE, type DigestPa
 export { extendInvitation } from './extend-invitation.js';
 export { reinvite, dropExpired } from './reinvite.js';
 export { parseReminderWindow, inReminderWindow, type ReminderWindow } from './reminder-window.js';
+export { diagnose, type Diagnosis, type Finding, type FixAction } from './diagnose.js';
+export { requestSupport, supportProblems, SUPPORT_TOPICS, SUPPORT_DESCRIPTION_MAX, type SupportRequest, type SupportTopic, type SupportField } from './support.js';
+export { home, type Home } from './home.js';

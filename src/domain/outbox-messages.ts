@@ -4,8 +4,9 @@
  */
 import type { Edition, InvitationStatus } from './model.js';
 import type { DigestPage } from './digest.js';
+import type { SupportRequest } from './support.js';
 
-export type OutboxRecipient = { type: 'person'; personId: number } | { type: 'admin_channel' };
+export type OutboxRecipient = { type: 'person'; personId: number } | { type: 'admin_channel' } | { type: 'support_channel' };
 
 export interface InvitationSnapshot {
   kind: 'license';
@@ -86,6 +87,10 @@ export type OutboxMessage =
   | { type: 'expired_notice'; invitation: AnyInvitationSnapshot }
   /** one page of the admins' review of pending invitations (scheduled digest or /atlas pending) */
   | { type: 'digest_page'; page: DigestPage }
+  /** to the support channel: what a person needs help with, with their seats and invitations */
+  | { type: 'support_request'; request: SupportRequest }
+  /** to that person: what was sent to support */
+  | { type: 'support_sent'; request: SupportRequest }
   /** to a person whose seat was released: what that means for their projects */
   | { type: 'seat_released'; licenseName: string; projectNames: string[] }
   /** to a person an admin tried to invite to a full license */

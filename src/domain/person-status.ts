@@ -1,4 +1,5 @@
-import type { VerbArgs } from './context.js';
+import type { DomainSettings, VerbArgs } from './context.js';
+import type { Repositories } from './ports.js';
 import { SYSTEM_ACTOR } from './model.js';
 import type { Person } from './model.js';
 import type { InvitationSnapshot, ProjectInvitationSnapshot } from './outbox-messages.js';
@@ -32,14 +33,21 @@ export async function personStatus({ deps, actor, input }: VerbArgs<{ personId?:
     if (!self && !isAdmin(repos, deps.settings, me)) {
       throw new DomainError('FORBIDDEN', 'You can look up your own status with `/atlas status`; looking up someone else is for license admins.');
     }
+    return statusOf(repos, deps.settings, deps.clock.now(), targetId, self);
+  });
+}
+
+/** The status itself, for verbs that have checked who may see it. */
+export function statusOf(repos: Repositories, settings: DomainSettings, now: number, targetId: number, self: boolean): PersonStatus {
+  {
     const person = repos.people.byId(targetId);
     if (!person) throw new DomainError('NOT_FOUND', 'I do not know that person yet.');
-    expireOverdue(repos, SYSTEM_ACTOR, deps.clock.now(), { inviteeId: person.id });
+    expireOverdue(repos, SYSTEM_ACTOR, now, { inviteeId: person.id });
     const seatEmails = new Set(repos.seats.occupiedBy(person.id).map((s) => s.email));
     return {
       person,
       self,
-      isAdmin: isAdmin(repos, deps.settings, person),
+      isAdmin: isAdmin(repos, settings, person),
       seats: repos.seats.occupiedBy(person.id).map((s) => ({
         licenseName: repos.licenses.byId(s.licenseId)?.name ?? 'a license',
         email: s.email,
@@ -67,5 +75,5 @@ export async function personStatus({ deps, actor, input }: VerbArgs<{ personId?:
         .map((i) => projectSnapshotOf(repos, i)),
       returnedCopies: repos.returnedCopies.fromPerson(person.id).map((c) => ({ projectName: repos.projects.byId(c.projectId)?.name ?? 'a project', at: c.createdAt })),
     };
-  });
+  }
 }

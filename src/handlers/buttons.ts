@@ -21,7 +21,7 @@ import {
 import { ACTIONS, PROJECT_ACTIONS, parseInvitationValue, parseProjectValue, parseRequestValue } from './slack/action-ids.js';
 import type { SlackMessage, SlackViews } from './slack/context.js';
 
-export type ButtonForm = { form: 'approve_seat'; requestId: number } | { form: 'return_project'; projectId?: number };
+export type ButtonForm = { form: 'approve_seat'; requestId: number } | { form: 'return_project'; projectId?: number } | { form: 'share_project' };
 
 export interface ButtonArgs {
   deps: DomainDeps;
@@ -109,6 +109,10 @@ export const BUTTONS: Record<string, (a: ButtonArgs) => Promise<ButtonAnswer>> =
     message: views.seatDecision(await decideSeatRequest({ deps, actor, input: { requestId, approve: false } })),
     replace: false,
   })),
+  [PROJECT_ACTIONS.shareProject]: async ({ openForm }) => {
+    await openForm({ form: 'share_project' });
+    return { opened: true };
+  },
   [PROJECT_ACTIONS.returnCopy]: async ({ value, openForm }) => {
     const projectId = parseProjectValue(value) ?? undefined;
     await openForm({ form: 'return_project', ...(projectId !== undefined ? { projectId } : {}) });

@@ -11,7 +11,7 @@ const database = openDatabase(databaseUrl!);
 const deps: DomainDeps = {
   store: sqliteStore(database),
   clock: { now: Date.now },
-  settings: { inviteTtlMs: 86_400_000, publicBaseUrl: 'https://bot.example.edu', configuredAdmins: [], hasAdminChannel: true, linkAllowedHosts: ['atlasti.com'], reminders: { afterMs: 86_400_000, max: 3, window: { always: true } } },
+  settings: { inviteTtlMs: 86_400_000, publicBaseUrl: 'https://bot.example.edu', configuredAdmins: [], hasAdminChannel: true, hasSupportChannel: true, linkAllowedHosts: ['atlasti.com'], reminders: { afterMs: 86_400_000, max: 3, window: { always: true } } },
 };
 // wait for the go signal so every process starts at the same moment
 process.stdin.once('data', async () => {

@@ -40,7 +40,7 @@ describe('seats under concurrency (real SQLite, several processes)', () => {
     const deps: DomainDeps = {
       store: sqliteStore(database),
       clock: { now: Date.now },
-      settings: { inviteTtlMs: 86_400_000, publicBaseUrl: 'https://bot.example.edu', configuredAdmins: ['UADMIN'], hasAdminChannel: true, linkAllowedHosts: ['atlasti.com'], reminders: { afterMs: 86_400_000, max: 3, window: { always: true } } },
+      settings: { inviteTtlMs: 86_400_000, publicBaseUrl: 'https://bot.example.edu', configuredAdmins: ['UADMIN'], hasAdminChannel: true, hasSupportChannel: true, linkAllowedHosts: ['atlasti.com'], reminders: { afterMs: 86_400_000, max: 3, window: { always: true } } },
     };
     const admin = deps.store.transaction((r) => r.people.insert({ email: 'ada@uni.edu', slackTeamId: 'T1', slackUserId: 'UADMIN', slackDmChannel: null, displayName: 'Ada', tz: null }, 0));
     const actor = { platform: 'slack' as const, userId: 'UADMIN', personId: admin.id };

@@ -250,7 +250,7 @@ describe('decline and status', () => {
     const status = await t.command(ALICE.id, 'status');
     expect(textOf(status.reply?.args)).toContain('You hold no ATLAS.ti seat yet');
     const other = await t.command(ALICE.id, `status <@${BOB.id}|bob>`);
-    expect(textOf(other.reply?.args)).toContain('looking up someone else is for license admins');
+    expect(textOf(other.reply?.args)).toContain('looking up anyone else is for license admins');
     const help = await t.command(ALICE.id, 'help');
     expect(textOf(help.reply?.args)).toContain('*License seat*: the right to use ATLAS.ti');
     expect(textOf(help.reply?.args)).toContain('`/atlas invite-license <@people or emails> [to "<license>"]`');

@@ -665,6 +665,7 @@ export const defaultSettings = (): DomainSettings => ({
   publicBaseUrl: 'https://bot.example.edu',
   configuredAdmins: [],
   hasAdminChannel: true,
+  hasSupportChannel: true,
   // LINK_ALLOWED_HOSTS' default in src/bot/config.ts
   linkAllowedHosts: ['atlasti.com', '*.atlasti.com'],
   // REMINDER_AFTER, REMINDER_MAX and REMINDER_WINDOW's defaults in src/bot/config.ts

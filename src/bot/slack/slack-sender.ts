@@ -21,6 +21,7 @@ import {
   notice,
 } from './render/invitations.js';
 import { digestPage, expiredNotice, reminderDm } from './render/review.js';
+import { supportRequestPost, supportSent } from './render/support-home.js';
 import { copyReturned, projectInvitationDm, projectOwnerEvent, projectStateDm, seatReleased, seatRequestPost, shareAttention } from './render/projects.js';
 
 export function renderForSlack(m: OutboxMessage): SlackMessage {
@@ -59,6 +60,10 @@ export function renderForSlack(m: OutboxMessage): SlackMessage {
       return expiredNotice(m);
     case 'digest_page':
       return digestPage(m.page);
+    case 'support_request':
+      return supportRequestPost(m);
+    case 'support_sent':
+      return supportSent(m);
   }
 }
 
@@ -67,6 +72,7 @@ export interface SlackSenderOptions {
   queue: OutboxQueue;
   store: Store;
   adminChannel: string | undefined;
+  supportChannel?: string | undefined;
   /** least time between two posts to one channel (Slack: about one message per second per channel) */
   channelIntervalMs?: number;
 }
@@ -153,6 +159,7 @@ export class SlackSender implements OutboxSender {
 
   private async channelFor(row: OutboxRow): Promise<string | undefined> {
     if (row.recipientType === 'admin_channel') return this.o.adminChannel;
+    if (row.recipientType === 'support_channel') return this.o.supportChannel;
     const person = this.o.store.transaction((r: Repositories) => (row.recipientId ? r.people.byId(row.recipientId) : undefined));
     return person ? this.dmChannel(person) : undefined;
   }

@@ -20,6 +20,7 @@ export interface TeamsSenderOptions {
   queue: OutboxQueue;
   database: Database$;
   adminChannel: string | undefined;
+  supportChannel?: string | undefined;
 }
 
 const toReference = (r: TeamsConversationRef, conversationId: string): Partial<ConversationReference> => ({
@@ -43,9 +44,9 @@ function classify(e: unknown, attempts: number): SendOutcome {
 export class TeamsSender implements OutboxSender {
   constructor(private readonly o: TeamsSenderOptions) {}
 
-  private channelRef(): TeamsConversationRef | undefined {
-    if (!this.o.adminChannel) return undefined;
-    const row = this.o.database.db.select().from(teamsConversations).where(eq(teamsConversations.id, this.o.adminChannel)).get();
+  private channelRef(id: string | undefined): TeamsConversationRef | undefined {
+    if (!id) return undefined;
+    const row = this.o.database.db.select().from(teamsConversations).where(eq(teamsConversations.id, id)).get();
     return row?.ref as TeamsConversationRef | undefined;
   }
 
@@ -74,9 +75,9 @@ export class TeamsSender implements OutboxSender {
   async send(row: OutboxRow): Promise<SendOutcome> {
     try {
       let target: { ref: TeamsConversationRef; conversationId: string } | undefined;
-      if (row.recipientType === 'admin_channel') {
-        const ref = this.channelRef();
-        if (!ref) return { kind: 'failed', error: 'the bot has not been added to the Teams admin channel yet' };
+      if (row.recipientType !== 'person') {
+        const ref = this.channelRef(row.recipientType === 'admin_channel' ? this.o.adminChannel : this.o.supportChannel);
+        if (!ref) return { kind: 'failed', error: 'the bot has not been added to that Teams channel yet' };
         target = { ref, conversationId: ref.conversationId };
       } else {
         const person = this.o.database.db.select().from(people).where(eq(people.id, row.recipientId ?? 0)).get();

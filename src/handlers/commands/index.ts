@@ -17,6 +17,7 @@ import type { CommandArgs, SubCommand } from './types.js';
 import { shareProjectCommand } from './share-project.js';
 import { returnProjectCommand } from './return-project.js';
 import { seatCommand } from './seat.js';
+import { supportCommand } from './support.js';
 
 
 export const COMMANDS: SubCommand[] = [
@@ -25,6 +26,7 @@ export const COMMANDS: SubCommand[] = [
   returnProjectCommand,
   statusCommand,
   licensesCommand,
+  supportCommand,
   inviteLicenseCommand,
   pendingCommand,
   licenseCommand,

@@ -20,6 +20,7 @@ export const PROJECT_ACTIONS = {
   extend: 'invitation_extend',
   reinvite: 'invitation_reinvite',
   drop: 'invitation_drop',
+  shareProject: 'project_share_open',
 } as const;
 
 export const SHORTCUTS = {
@@ -33,6 +34,14 @@ export const VIEWS = {
   shareProject: 'share_project_form',
   returnProject: 'return_project_form',
   approveSeat: 'approve_seat_form',
+  support: 'support_form',
+} as const;
+
+export const SUPPORT_MODAL = {
+  email: { block: 'email', action: 'email_input' },
+  topic: { block: 'topic', action: 'topic_select' },
+  description: { block: 'description', action: 'description_input' },
+  files: { block: 'screenshots', action: 'files_input' },
 } as const;
 
 /** Block ids and action ids inside the share-a-project modal. */

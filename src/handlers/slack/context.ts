@@ -2,7 +2,7 @@
  * What Slack listeners are given by the bot: the domain's dependencies, a way to turn a Slack user
  * into an actor, and the views (Block Kit renderers) that live in src/bot.
  */
-import type { KnownBlock, ModalView } from '@slack/types';
+import type { HomeView, KnownBlock, ModalView } from '@slack/types';
 import type {
   AcceptResult,
   Actor,
@@ -11,6 +11,8 @@ import type {
   InviteResult,
   LicenseUsage,
   DigestPage,
+  Diagnosis,
+  Home,
   Person,
   PersonStatus,
   Project,
@@ -52,6 +54,9 @@ export interface SlackViews {
   returnModal(copies: Project[], allowedHosts: readonly string[], preselect?: number): ModalView;
   approveSeatModal(requestId: number, usages: LicenseUsage[]): ModalView;
   seatDecision(decision: SeatDecision): SlackMessage;
+  diagnosis(d: Diagnosis): SlackMessage;
+  supportModal(email: string | null): ModalView;
+  homeView(h: Home): HomeView;
 }
 
 /** A Slack user id resolved to a person, or the reason it could not be. */

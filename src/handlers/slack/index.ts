@@ -8,6 +8,8 @@ import { registerShareProjectModal } from './views/share-project-modal.js';
 import { registerReturnProjectModal } from './views/return-project-modal.js';
 import { registerApproveSeatModal } from './views/approve-seat-modal.js';
 import { registerShareProjectShortcut } from './shortcuts/share-project.js';
+import { registerSupportModal } from './views/support-modal.js';
+import { registerAppHome } from './events/app-home.js';
 
 export function registerSlackHandlers(app: App, ctx: SlackHandlerContext): void {
   registerSlashCommand(app, ctx);
@@ -17,6 +19,8 @@ export function registerSlackHandlers(app: App, ctx: SlackHandlerContext): void 
   registerReturnProjectModal(app, ctx);
   registerApproveSeatModal(app, ctx);
   registerShareProjectShortcut(app, ctx);
+  registerSupportModal(app, ctx);
+  registerAppHome(app, ctx);
 }
 
 export { COMMANDS } from '../commands/index.js';

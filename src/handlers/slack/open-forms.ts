@@ -31,5 +31,12 @@ export function openSlackForm(ctx: SlackHandlerContext, client: WebClient, actor
       return openShareForm(ctx, client, actor, triggerId);
     case 'return_project':
       return openReturnForm(ctx, client, actor, triggerId);
+    case 'support':
+      return openSupportForm(ctx, client, actor, triggerId);
   }
+}
+
+export async function openSupportForm(ctx: SlackHandlerContext, client: WebClient, actor: Actor, triggerId: string): Promise<void> {
+  const me = ctx.deps.store.transaction((r) => r.people.byId(actor.personId));
+  await client.views.open({ trigger_id: triggerId, view: ctx.views.supportModal(me?.email ?? null) });
 }

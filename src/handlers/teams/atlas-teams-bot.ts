@@ -102,7 +102,7 @@ export class AtlasTeamsBot extends TeamsActivityHandler {
         actor,
         value,
         openForm: async (f) => {
-          await this.dialogs.offer(context, f.form === 'return_project' ? 'return_project' : 'approve_seat', f);
+          await this.dialogs.offer(context, f.form, f);
         },
       });
     } catch (e) {

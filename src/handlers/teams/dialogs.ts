@@ -15,21 +15,24 @@ import {
   shareFormProblems,
   shareOptions,
   shareProject,
+  requestSupport,
+  supportProblems,
   type ShareField,
 } from '../../domain/index.js';
-import { APPROVE_MODAL, RETURN_MODAL, SHARE_MODAL } from '../slack/action-ids.js';
+import { APPROVE_MODAL, RETURN_MODAL, SHARE_MODAL, SUPPORT_MODAL } from '../slack/action-ids.js';
 import type { SlackMessage } from '../slack/context.js';
 import { readInviteForm } from '../slack/views/invite-license-modal.js';
 import { readShareForm } from '../slack/views/share-project-modal.js';
 import type { TeamsHandlerContext } from './context.js';
 
-export type DialogName = 'invite_license' | 'share_project' | 'return_project' | 'approve_seat';
+export type DialogName = 'invite_license' | 'share_project' | 'return_project' | 'approve_seat' | 'support';
 
 const TITLES: Record<DialogName, string> = {
   invite_license: 'Invite to a license',
   share_project: 'Share a project',
   return_project: 'Send a copy back',
   approve_seat: 'Approve a seat',
+  support: 'Ask for support',
 };
 
 const SHARE_FIELD_BLOCK: Record<ShareField, string> = {
@@ -88,6 +91,10 @@ export class TeamsDialogs {
         return this.ctx.toForm(this.ctx.views.returnModal(await returnOptions({ deps: this.ctx.deps, actor, input: undefined }), hosts, Number(data.projectId) || undefined), errors, keep);
       case 'approve_seat':
         return this.ctx.toForm(this.ctx.views.approveSeatModal(Number(data.requestId), await licenseInviteOptions({ deps: this.ctx.deps, actor, input: undefined })), errors, keep);
+      case 'support': {
+        const me = this.ctx.deps.store.transaction((r) => r.people.byId(actor.personId));
+        return this.ctx.toForm(this.ctx.views.supportModal(me?.email ?? null), errors, keep);
+      }
     }
   }
 
@@ -153,6 +160,22 @@ export class TeamsDialogs {
           const licenseName = (state[APPROVE_MODAL.license.block]?.[APPROVE_MODAL.license.action] as { value?: string | null } | undefined)?.value;
           if (!licenseName) return again({ [APPROVE_MODAL.license.block]: 'Pick the license to invite them to.' });
           result = this.ctx.views.seatDecision(await decideSeatRequest({ deps, actor, input: { requestId: Number(data.requestId), approve: true, licenseName } }));
+          break;
+        }
+        case 'support': {
+          const text = (block: string, action: string) => ((state[block]?.[action] as { value?: string | null } | undefined)?.value ?? '').toString();
+          // Teams has no file upload in a dialog: screenshots are links typed into the description
+          const input = {
+            email: text(SUPPORT_MODAL.email.block, SUPPORT_MODAL.email.action),
+            topic: text(SUPPORT_MODAL.topic.block, SUPPORT_MODAL.topic.action),
+            description: text(SUPPORT_MODAL.description.block, SUPPORT_MODAL.description.action),
+          };
+          const problems = supportProblems(input);
+          if (Object.keys(problems).length) {
+            return again(Object.fromEntries(Object.entries(problems).map(([f, w]) => [f === 'files' ? SUPPORT_MODAL.files.block : f === 'topic' ? SUPPORT_MODAL.topic.block : f === 'email' ? SUPPORT_MODAL.email.block : SUPPORT_MODAL.description.block, String(w)])));
+          }
+          await requestSupport({ deps, actor, input });
+          result = this.ctx.views.text('Sent to support, with your seats and open invitations. I put a copy in your messages.', 'white_check_mark');
           break;
         }
         default:

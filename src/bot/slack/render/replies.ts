@@ -27,6 +27,7 @@ import { actions, button, context, divider, esc, header, message, section } from
 import { invitationStateDm } from './invitations.js';
 import { projectStateDm } from './projects.js';
 import { digestPage } from './review.js';
+import { diagnosis, homeView, supportModal } from './support-home.js';
 import { approveSeatModal, returnModal, seatDecision, shareModal, shareResult } from './project-views.js';
 
 const usageOf = (u: LicenseUsage) => usageLine({ occupied: u.occupied, reserved: u.reserved, seats: u.license.seats });
@@ -105,7 +106,7 @@ function inviteResult(r: InviteResult): SlackMessage {
   return message(`${invited} of ${r.outcomes.length} invited to ${r.license.license.name}.`, blocks);
 }
 
-function status(s: PersonStatus): SlackMessage {
+export function statusBlocks(s: PersonStatus): KnownBlock[] {
   const who = s.self ? 'You' : esc(nameOf(s.person));
   const blocks: KnownBlock[] = [header(s.self ? 'Your status' : `Status of ${nameOf(s.person)}`)];
   blocks.push(
@@ -146,6 +147,11 @@ function status(s: PersonStatus): SlackMessage {
   );
   blocks.push(context(`${SEAT_DOES_NOT_GIVE} ${HOW_TO_GET_PROJECT}`));
   if (s.isAdmin) blocks.push(context(`${who} ${s.self ? 'are' : 'is'} a license admin.`));
+  return blocks;
+}
+
+function status(s: PersonStatus): SlackMessage {
+  const blocks = statusBlocks(s);
   return message(`${s.self ? 'Your' : `${nameOf(s.person)}'s`} seats: ${s.seats.length}; open invitations: ${s.pending.length}.`, blocks);
 }
 
@@ -263,4 +269,7 @@ export const slackViews: SlackViews = {
   returnModal,
   approveSeatModal,
   seatDecision,
+  diagnosis,
+  supportModal,
+  homeView,
 };

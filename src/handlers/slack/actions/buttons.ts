@@ -4,7 +4,7 @@ import { isDomainError, licenseInviteOptions } from '../../../domain/index.js';
 import { BUTTONS } from '../../buttons.js';
 import { answerClicker } from '../answer.js';
 import type { SlackHandlerContext } from '../context.js';
-import { openReturnForm } from '../open-forms.js';
+import { openReturnForm, openShareForm } from '../open-forms.js';
 
 export function registerButtons(app: App, ctx: SlackHandlerContext): void {
   for (const [actionId, press] of Object.entries(BUTTONS)) {
@@ -20,6 +20,7 @@ export function registerButtons(app: App, ctx: SlackHandlerContext): void {
           value: action.value,
           openForm: async (f) => {
             if (f.form === 'return_project') await openReturnForm(ctx, client, actor, body.trigger_id, f.projectId);
+            else if (f.form === 'share_project') await openShareForm(ctx, client, actor, body.trigger_id);
             else await client.views.open({ trigger_id: body.trigger_id, view: ctx.views.approveSeatModal(f.requestId, await licenseInviteOptions({ deps: ctx.deps, actor, input: undefined })) });
           },
         });

@@ -1,0 +1,20 @@
+import type { VerbArgs } from './context.js';
+import type { LicenseUsage } from './model.js';
+import { actorPerson, isAdmin } from './authz.js';
+import { statusOf, type PersonStatus } from './person-status.js';
+
+export interface Home {
+  status: PersonStatus;
+  /** admins: every pool's usage, and how many invitations are pending */
+  admin?: { licenses: LicenseUsage[]; pendingCount: number };
+}
+
+/** What a person sees on the bot's home (Slack App Home, Teams welcome card). */
+export async function home({ deps, actor }: VerbArgs<void>): Promise<Home> {
+  return deps.store.transaction((repos) => {
+    const me = actorPerson(repos, actor);
+    const status = statusOf(repos, deps.settings, deps.clock.now(), me.id, true);
+    if (!isAdmin(repos, deps.settings, me)) return { status };
+    return { status, admin: { licenses: repos.licenses.listUsage(), pendingCount: repos.invitations.listPending().length } };
+  });
+}
