@@ -3,6 +3,7 @@ import { SYSTEM_ACTOR } from './model.js';
 import { audit } from './audit.js';
 import { inReminderWindow } from './reminder-window.js';
 import { snapshotOfAny } from './snapshot.js';
+import { isReachable } from './people.js';
 import { tellPerson } from './notify.js';
 
 /** How many due invitations one sweep reads at a time. */
@@ -32,7 +33,9 @@ export function remindDue(deps: DomainDeps, now: number): { reminded: number; ou
       }
       const sent = deps.store.transaction((repos) => {
         const invitee = repos.people.byId(candidate.inviteeId);
-        if (!inReminderWindow(window, now, invitee?.tz)) return 'outside';
+        // someone the bot cannot message (invited by email, not in chat) cannot be reminded by it
+        if (!invitee || !isReachable(invitee)) return 'gone';
+        if (!inReminderWindow(window, now, invitee.tz)) return 'outside';
         // Re-read inside the write transaction (BEGIN IMMEDIATE): if another sweep reminded it since
         // it was listed, it is no longer due, and this one sends nothing.
         const still = repos.invitations.byId(candidate.id);

@@ -30,7 +30,8 @@ export async function resendInvitation({ deps, actor, input }: VerbArgs<{ invita
       throw new DomainError('CONFLICT', `Invitation #${inv.id} was sent a moment ago; it is on its way. Try again in a minute if it still has not arrived.`);
     }
     const { token, hash } = mintToken();
-    repos.invitations.update(inv.id, { tokenHash: hash, sentAt: now });
+    // a resend restarts the reminder clock: the next reminder comes REMINDER_AFTER from now
+    repos.invitations.update(inv.id, { tokenHash: hash, sentAt: now, ...(inv.lastRemindedAt !== null ? { lastRemindedAt: now } : {}) });
     audit(repos, actor, now, 'invitation.resent', { type: 'invitation', id: inv.id });
     const link = invitationLink(settings.publicBaseUrl, token);
     const invitee = repos.people.byId(inv.inviteeId);

@@ -18,6 +18,9 @@ export interface PeopleResolution {
 export interface PeopleLookup {
   user(userId: string): Promise<UserLookup>;
   email(email: string): Promise<Person>;
+  /** the members of a user group or a channel, as platform user ids (a platform without them: undefined) */
+  groupMembers?(groupId: string): Promise<string[]>;
+  channelMembers?(channelId: string): Promise<string[]>;
 }
 
 /** Turns mentions and emails into people; says plainly what it could not use and why. */
@@ -36,7 +39,16 @@ export async function resolvePeople(lookup: PeopleLookup, tokens: Token[]): Prom
       if (!email) problems.push(`"${t.email}" is not a valid email address; check it for typos.`);
       else people.push({ person: await lookup.email(email), email });
     } else if (t.kind === 'usergroup' || t.kind === 'channel') {
-      problems.push(`${t.raw} names a ${t.kind === 'usergroup' ? 'user group' : 'channel'}; for now, mention the people in it one by one or give their emails.`);
+      const list = t.kind === 'usergroup' ? lookup.groupMembers : lookup.channelMembers;
+      if (!list) {
+        problems.push(`${t.raw} names a ${t.kind === 'usergroup' ? 'user group' : 'channel'}, which I cannot read here: name the people or give their emails.`);
+        continue;
+      }
+      // everyone in it, in the order the platform lists them; bots and people who left are skipped quietly
+      for (const id of await list(t.id)) {
+        const r = await lookup.user(id);
+        if (r.ok) people.push({ person: r.person });
+      }
     } else if (t.kind === 'plain_mention') {
       problems.push(`"${t.raw}" did not become a mention: pick the person from the list Slack shows as you type their name, or give their email.`);
     } else {

@@ -67,6 +67,24 @@ export class SlackDirectory implements SlackDirectoryPort {
     return { platform: 'slack', userId, personId: person.id };
   }
 
+  /** Everyone in a user group (usergroups.users.list). */
+  async groupMembers(groupId: string): Promise<string[]> {
+    const res = await this.client.usergroups.users.list({ usergroup: groupId });
+    return res.users ?? [];
+  }
+
+  /** Everyone in a channel (conversations.members, every page). */
+  async channelMembers(channelId: string): Promise<string[]> {
+    const ids: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const res = await this.client.conversations.members({ channel: channelId, limit: 1000, ...(cursor ? { cursor } : {}) });
+      ids.push(...(res.members ?? []));
+      cursor = res.response_metadata?.next_cursor || undefined;
+    } while (cursor);
+    return ids;
+  }
+
   async email(teamId: string, email: string): Promise<Person> {
     try {
       const res = await this.client.users.lookupByEmail({ email });

@@ -68,6 +68,8 @@ export interface SlackDirectoryPort {
   user(teamId: string, userId: string): Promise<UserLookup>;
   /** an account email: the Slack user with that email when there is one, else a person known by the email only */
   email(teamId: string, email: string): Promise<Person>;
+  groupMembers(groupId: string): Promise<string[]>;
+  channelMembers(channelId: string): Promise<string[]>;
 }
 
 export interface SlackHandlerContext {

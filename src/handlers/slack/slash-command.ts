@@ -23,6 +23,8 @@ export function registerSlashCommand(app: App, ctx: SlackHandlerContext): void {
       people: {
         user: (userId) => ctx.directory.user(command.team_id, userId),
         email: (email) => ctx.directory.email(command.team_id, email),
+        groupMembers: (id) => ctx.directory.groupMembers(id),
+        channelMembers: (id) => ctx.directory.channelMembers(id),
       },
       openForm: (form, who) => openSlackForm(ctx, client, who, command.trigger_id, form),
     });
