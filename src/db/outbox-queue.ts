@@ -45,7 +45,7 @@ export function outboxQueue(database: Database$): OutboxQueue {
           WHERE e.status = 'pending' AND e.id < o.id
             AND e.recipient_type = o.recipient_type
             AND IFNULL(e.recipient_id, 0) = IFNULL(o.recipient_id, 0))
-      ORDER BY o.id LIMIT ${limit}`);
+      ORDER BY o.priority, o.id LIMIT ${limit}`);
     const claimed: OutboxRow[] = [];
     for (const { id } of rows) {
       const r = db

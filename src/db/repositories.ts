@@ -12,6 +12,8 @@ import type {
   PeopleRepository,
   Person,
   Platform,
+  InviteRequest,
+  InviteRequestRepository,
   ProjectAccessRepository,
   ProjectRepository,
   Repositories,
@@ -22,7 +24,7 @@ import type {
   TeamsConversationRef,
 } from '../domain/index.js';
 import type { Database$, Db } from './connection.js';
-import { admins, auditLog, invitations, licenses, outbox, people, projectAccess, projects, returnedCopies, seatRequests, seats } from './schema/index.js';
+import { admins, auditLog, inviteRequests, invitations, licenses, outbox, people, projectAccess, projects, returnedCopies, seatRequests, seats } from './schema/index.js';
 
 const toPerson = (r: typeof people.$inferSelect): Person => ({
   id: r.id,
@@ -282,9 +284,21 @@ function auditRepository(db: Db): AuditRepository {
   };
 }
 
+function inviteRequestRepository(db: Db): InviteRequestRepository {
+  const to = (r: typeof inviteRequests.$inferSelect): InviteRequest => ({ ...r, invitees: r.invitees as InviteRequest['invitees'] });
+  return {
+    insert: (r) => to(db.insert(inviteRequests).values({ ...r, status: 'pending' }).returning().get()),
+    byId: (id) => {
+      const r = db.select().from(inviteRequests).where(eq(inviteRequests.id, id)).get();
+      return r && to(r);
+    },
+    decide: (id, status) => db.update(inviteRequests).set({ status }).where(and(eq(inviteRequests.id, id), eq(inviteRequests.status, 'pending'))).run().changes === 1,
+  };
+}
+
 function outboxRepository(db: Db): OutboxRepository {
   return {
-    enqueue: (to, message, at) =>
+    enqueue: (to, message, at, priority = 0) =>
       db
         .insert(outbox)
         .values({
@@ -293,6 +307,7 @@ function outboxRepository(db: Db): OutboxRepository {
           recipientId: to.type === 'person' ? to.personId : null,
           payload: message,
           status: 'pending',
+          priority,
           // due at once: delivery runs on the wall clock, whatever clock the domain runs on
           nextAttemptAt: 0,
         })
@@ -312,6 +327,7 @@ export function repositoriesFor(db: Db): Repositories {
     projectAccess: projectAccessRepository(db),
     returnedCopies: returnedCopyRepository(db),
     seatRequests: seatRequestRepository(db),
+    inviteRequests: inviteRequestRepository(db),
     audit: auditRepository(db),
     outbox: outboxRepository(db),
   };

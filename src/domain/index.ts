@@ -10,7 +10,7 @@ export { isAdmin } from './authz.js';
 export { identifySlackUser, identifyEmail, identifyTeamsUser, nameOf, isReachable, rememberSlackUser, claimEmailInvitations, type TeamsIdentity } from './people.js';
 export { addLicense } from './add-license.js';
 export { listLicenses } from './list-licenses.js';
-export { inviteToLicense, licenseInviteOptions, type InviteOutcome, type InviteResult } from './invite-to-license.js';
+export { inviteToLicense, licenseInviteOptions, confirmInviteRequest, BULK_THRESHOLD, type InviteOutcome, type InviteResult } from './invite-to-license.js';
 export { acceptInvitation, type AcceptResult } from './accept-invitation.js';
 export { declineInvitation } from './decline-invitation.js';
 export { revokeInvitation } from './revoke-invitation.js';

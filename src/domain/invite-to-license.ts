@@ -9,7 +9,7 @@ import { snapshotOf } from './snapshot.js';
 import { invitationLink, mintToken } from './tokens.js';
 import { notifyAdmins, tellPerson } from './notify.js';
 import { expireOverdue } from './expire-overdue.js';
-import { isFull } from './words.js';
+import { isFull, seatsUsed } from './words.js';
 
 export interface InviteeInput {
   personId: number;
@@ -27,7 +27,12 @@ export type InviteOutcome =
 export interface InviteResult {
   license: LicenseUsage;
   outcomes: InviteOutcome[];
+  /** more newcomers than free seats: nothing was sent yet; the admin confirms the part that fits, or cancels */
+  confirmation?: { requestId: number; newcomers: number; free: number };
 }
+
+/** An invitation of more people than this is a bulk run: its messages go after everyone else's. */
+export const BULK_THRESHOLD = 20;
 
 /**
  * Invites people to a seat of one license pool. A pending invitation reserves its seat, so an
@@ -39,7 +44,7 @@ export async function inviteToLicense({
   deps,
   actor,
   input,
-}: VerbArgs<{ licenseName?: string | null; invitees: InviteeInput[] }>): Promise<InviteResult> {
+}: VerbArgs<{ licenseName?: string | null; invitees: InviteeInput[]; confirmed?: boolean }>): Promise<InviteResult> {
   const { store, clock, settings } = deps;
   if (input.invitees.length === 0) {
     throw new DomainError('INVALID_INPUT', 'Tell me who to invite: mention people (@alice) or give their account emails.');
@@ -52,6 +57,24 @@ export async function inviteToLicense({
     }
     return pickLicense(repos, input.licenseName);
   });
+
+  // Capacity before anything is sent: when the newcomers do not all fit but some do, the admin
+  // decides ("120 people, 78 seats free: invite 78, in the order given, or cancel?").
+  if (!input.confirmed) {
+    const plan = store.transaction((repos) => {
+      expireOverdue(repos, SYSTEM_ACTOR, clock.now(), { licenseId: license.id });
+      const fresh = [...new Set(input.invitees.map((i) => i.personId))].filter(
+        (id) => !repos.seats.holds(license.id, id) && !repos.invitations.pendingFor(license.id, id),
+      );
+      const usage = repos.licenses.usage(license.id);
+      const free = Math.max(0, license.seats - seatsUsed(usage));
+      if (free === 0 || fresh.length <= free) return undefined;
+      const request = repos.inviteRequests.insert({ requestedBy: actor.personId, licenseId: license.id, invitees: input.invitees, createdAt: clock.now() });
+      return { requestId: request.id, newcomers: fresh.length, free, usage };
+    });
+    if (plan) return { license: { license, ...plan.usage }, outcomes: [], confirmation: { requestId: plan.requestId, newcomers: plan.newcomers, free: plan.free } };
+  }
+  const priority = input.invitees.length > BULK_THRESHOLD ? 1 : 0;
 
   const outcomes: InviteOutcome[] = [];
   const seen = new Set<number>();
@@ -74,7 +97,8 @@ export async function inviteToLicense({
         if (isFull({ ...usage, seats: license.seats })) {
           audit(repos, actor, now, 'invitation.refused_no_seat', { type: 'license', id: license.id }, { inviteeId: invitee.id });
           // the invitee hears it too: someone meant to give them a seat, and it is not lost on them
-          if (isReachable(invitee)) {
+          // (not after a confirmed partial run: the admin chose to invite only those who fit)
+          if (isReachable(invitee) && !input.confirmed) {
             tellPerson(repos, invitee.id, { type: 'license_full_notice', licenseName: license.name, inviterName: nameOf(inviter), seats: license.seats }, now);
           }
           return { status: 'no_free_seat', invitee };
@@ -98,9 +122,9 @@ export async function inviteToLicense({
         const snapshot = snapshotOf(repos, inv);
         const link = invitationLink(settings.publicBaseUrl, token);
         const reachable = isReachable(invitee);
-        if (reachable) tellPerson(repos, invitee.id, { type: 'license_invitation', invitation: snapshot, link, resent: false }, now);
-        else tellPerson(repos, inviter.id, { type: 'forward_link', invitation: snapshot, link }, now);
-        notifyAdmins(repos, settings, inv, { type: 'admin_invitation_event', event: 'created', invitation: snapshot, actorName: nameOf(inviter) }, now);
+        if (reachable) tellPerson(repos, invitee.id, { type: 'license_invitation', invitation: snapshot, link, resent: false }, now, priority);
+        else tellPerson(repos, inviter.id, { type: 'forward_link', invitation: snapshot, link }, now, priority);
+        notifyAdmins(repos, settings, inv, { type: 'admin_invitation_event', event: 'created', invitation: snapshot, actorName: nameOf(inviter) }, now, priority);
         return { status: 'invited', invitee, invitationId: inv.id, reachable };
       }),
     );
@@ -119,4 +143,19 @@ export async function licenseInviteOptions({ deps, actor }: VerbArgs<void>): Pro
     }
     return usages;
   });
+}
+
+/** The admin's answer to "only N of them fit": invite those N, in the order given, or nothing. */
+export async function confirmInviteRequest({ deps, actor, input }: VerbArgs<{ requestId: number; confirm: boolean }>): Promise<InviteResult | { cancelled: true }> {
+  const request = deps.store.transaction((repos) => {
+    requireAdmin(repos, deps.settings, actor, 'invite people to a license');
+    const r = repos.inviteRequests.byId(input.requestId);
+    if (!r) throw new DomainError('NOT_FOUND', 'That invitation request no longer exists. Run the invite again.');
+    if (!repos.inviteRequests.decide(r.id, input.confirm ? 'confirmed' : 'cancelled')) {
+      throw new DomainError('NOT_PENDING', 'That invitation request was already answered.');
+    }
+    return { ...r, licenseName: repos.licenses.byId(r.licenseId)?.name ?? null };
+  });
+  if (!input.confirm) return { cancelled: true };
+  return inviteToLicense({ deps, actor, input: { licenseName: request.licenseName, invitees: request.invitees, confirmed: true } });
 }

@@ -13,10 +13,11 @@ export function notifyAdmins(
   inv: Pick<Invitation, 'inviterId'>,
   message: OutboxMessage,
   at: number,
+  priority: 0 | 1 = 0,
 ): void {
-  if (settings.hasAdminChannel) repos.outbox.enqueue({ type: 'admin_channel' }, message, at);
-  else repos.outbox.enqueue({ type: 'person', personId: inv.inviterId }, message, at);
+  if (settings.hasAdminChannel) repos.outbox.enqueue({ type: 'admin_channel' }, message, at, priority);
+  else repos.outbox.enqueue({ type: 'person', personId: inv.inviterId }, message, at, priority);
 }
 
-export const tellPerson = (repos: Repositories, personId: number, message: OutboxMessage, at: number): number =>
-  repos.outbox.enqueue({ type: 'person', personId }, message, at);
+export const tellPerson = (repos: Repositories, personId: number, message: OutboxMessage, at: number, priority: 0 | 1 = 0): number =>
+  repos.outbox.enqueue({ type: 'person', personId }, message, at, priority);

@@ -128,7 +128,24 @@ export interface AuditRepository {
 }
 
 export interface OutboxRepository {
-  enqueue(to: OutboxRecipient, message: OutboxMessage, at: number): number;
+  /** priority 0: someone waits for it; 1: part of a bulk run, sent after everything else */
+  enqueue(to: OutboxRecipient, message: OutboxMessage, at: number, priority?: 0 | 1): number;
+}
+
+export interface InviteRequest {
+  id: number;
+  requestedBy: number;
+  licenseId: number;
+  invitees: { personId: number; email?: string | null }[];
+  status: 'pending' | 'confirmed' | 'cancelled';
+  createdAt: number;
+}
+
+export interface InviteRequestRepository {
+  insert(r: Omit<InviteRequest, 'id' | 'status'>): InviteRequest;
+  byId(id: number): InviteRequest | undefined;
+  /** conditional: false when it was already confirmed or cancelled */
+  decide(id: number, status: 'confirmed' | 'cancelled'): boolean;
 }
 
 export interface Repositories {
@@ -141,6 +158,7 @@ export interface Repositories {
   projectAccess: ProjectAccessRepository;
   returnedCopies: ReturnedCopyRepository;
   seatRequests: SeatRequestRepository;
+  inviteRequests: InviteRequestRepository;
   audit: AuditRepository;
   outbox: OutboxRepository;
 }

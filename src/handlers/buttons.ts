@@ -4,6 +4,7 @@
  */
 import {
   acceptInvitation,
+  confirmInviteRequest,
   declineInvitation,
   decideSeatRequest,
   dropExpired,
@@ -109,6 +110,14 @@ export const BUTTONS: Record<string, (a: ButtonArgs) => Promise<ButtonAnswer>> =
     message: views.seatDecision(await decideSeatRequest({ deps, actor, input: { requestId, approve: false } })),
     replace: false,
   })),
+  [PROJECT_ACTIONS.confirmBulk]: withId(parseRequestValue, async (requestId, { deps, views, actor }) => {
+    const r = await confirmInviteRequest({ deps, actor, input: { requestId, confirm: true } });
+    return { message: 'outcomes' in r ? views.inviteResult(r) : views.text('Cancelled.', 'x'), replace: true };
+  }),
+  [PROJECT_ACTIONS.cancelBulk]: withId(parseRequestValue, async (requestId, { deps, views, actor }) => {
+    await confirmInviteRequest({ deps, actor, input: { requestId, confirm: false } });
+    return { message: views.text('Cancelled: nobody was invited.', 'x'), replace: true };
+  }),
   [PROJECT_ACTIONS.shareProject]: async ({ openForm }) => {
     await openForm({ form: 'share_project' });
     return { opened: true };

@@ -126,4 +126,14 @@ describe('the outbox queue', () => {
     queue.markSent(1, 5001);
     expect(queue.claim('a', 5002, 1000, 10).map((r) => r.id)).toEqual([2]);
   });
+
+  it('serves what someone is waiting for before a bulk run', () => {
+    const store = sqliteStore(database);
+    const queue = outboxQueue(database);
+    store.transaction((r) => {
+      for (let p = 1; p <= 5; p++) r.outbox.enqueue({ type: 'person', personId: p }, { type: 'notice', text: `bulk ${p}` }, 0, 1);
+      r.outbox.enqueue({ type: 'person', personId: 99 }, { type: 'notice', text: 'single' }, 0, 0);
+    });
+    expect(queue.claim('a', 0, 1000, 3).map((r) => r.id)).toEqual([6, 1, 2]);
+  });
 });

@@ -115,7 +115,8 @@ describe('capacity', () => {
     const ada = anAdmin(deps.store);
     await addLicense({ deps, actor: ada.actor, input: { name: 'Small', seats: 3 } });
     const people = Array.from({ length: 10 }, () => aPerson(deps.store));
-    const res = await inviteToLicense({ deps, actor: ada.actor, input: { invitees: people.map((p) => ({ personId: p.person.id })) } });
+    // confirmed: "10 people, 3 seats free: invite 3"
+    const res = await inviteToLicense({ deps, actor: ada.actor, input: { invitees: people.map((p) => ({ personId: p.person.id })), confirmed: true } });
     expect(res.outcomes.filter((o) => o.status === 'invited')).toHaveLength(3);
     expect(res.outcomes.filter((o) => o.status === 'no_free_seat')).toHaveLength(7);
     for (const o of res.outcomes) {

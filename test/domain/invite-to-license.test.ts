@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { acceptInvitation, declineInvitation, inviteToLicense, type DomainSettings, type InviteResult } from '../../src/domain/index.js';
+import { acceptInvitation, confirmInviteRequest, declineInvitation, inviteToLicense, type DomainSettings, type InviteResult } from '../../src/domain/index.js';
 import {
   aLicense, anAdmin, anEmailOnlyPerson, aPerson, DAY_MS, domainDeps, domainErrorOf, invited, latestLink, T0,
   type Someone, type TestDeps,
@@ -256,13 +256,35 @@ describe('inviteToLicense: a full pool', () => {
     expect(deps.store.outbox()).toEqual(outboxBefore);
   });
 
-  it('in one call, invites until the pool is full, then refuses the rest', async () => {
+  it('more newcomers than free seats: nothing is sent until the admin confirms the part that fits, in the order given', async () => {
     const { deps, ada, alice, bob } = world();
     aLicense(deps.store, { seats: 2 });
     const carol = aPerson(deps.store);
+    const before = deps.store.outbox().length;
     const res = await invite(deps, ada, [alice, bob, carol]);
-    expect(res.outcomes.map((o) => o.status)).toEqual(['invited', 'invited', 'no_free_seat']);
-    expect(res.license).toMatchObject({ occupied: 0, reserved: 2 });
+    expect(res.outcomes).toEqual([]);
+    expect(res.confirmation).toEqual({ requestId: 1, newcomers: 3, free: 2 });
+    expect(deps.store.invitations()).toHaveLength(0);
+    expect(deps.store.outbox()).toHaveLength(before);
+
+    const confirmed = await confirmInviteRequest({ deps, actor: ada.actor, input: { requestId: 1, confirm: true } });
+    if (!('outcomes' in confirmed)) throw new Error('expected outcomes');
+    expect(confirmed.outcomes.map((o) => o.status)).toEqual(['invited', 'invited', 'no_free_seat']);
+    expect(confirmed.license).toMatchObject({ occupied: 0, reserved: 2 });
+    // the one left out was never promised a seat, so is not told about a full license
+    expect(deps.store.messages('license_full_notice')).toHaveLength(0);
+    // a request is answered once
+    expect((await domainErrorOf(confirmInviteRequest({ deps, actor: ada.actor, input: { requestId: 1, confirm: false } }))).code).toBe('NOT_PENDING');
+  });
+
+  it('a cancelled request sends nothing, and only admins answer requests', async () => {
+    const { deps, ada, alice, bob } = world();
+    aLicense(deps.store, { seats: 1 });
+    const res = await invite(deps, ada, [alice, bob]);
+    const mallory = aPerson(deps.store);
+    expect((await domainErrorOf(confirmInviteRequest({ deps, actor: mallory.actor, input: { requestId: res.confirmation!.requestId, confirm: true } }))).code).toBe('FORBIDDEN');
+    expect(await confirmInviteRequest({ deps, actor: ada.actor, input: { requestId: res.confirmation!.requestId, confirm: false } })).toEqual({ cancelled: true });
+    expect(deps.store.invitations()).toHaveLength(0);
   });
 
   it('occupied seats count too', async () => {

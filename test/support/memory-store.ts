@@ -10,6 +10,8 @@
  */
 import { parseReminderWindow } from '../../src/domain/index.js';
 import type {
+  InviteRequest,
+  InviteRequestRepository,
   Actor,
   AdminRepository,
   AuditEntry,
@@ -82,6 +84,7 @@ export interface MemoryState {
     projectAccess: number;
     returnedCopies: number;
     seatRequests: number;
+    inviteRequests: number;
   };
   people: PersonRow[];
   admins: AdminRow[];
@@ -92,12 +95,13 @@ export interface MemoryState {
   projectAccess: ProjectAccess[];
   returnedCopies: ReturnedCopy[];
   seatRequests: SeatRequest[];
+  inviteRequests: InviteRequest[];
   audit: AuditEntry[];
   outbox: OutboxEntry[];
 }
 
 const emptyState = (): MemoryState => ({
-  lastId: { people: 0, licenses: 0, invitations: 0, seats: 0, outbox: 0, projects: 0, projectAccess: 0, returnedCopies: 0, seatRequests: 0 },
+  lastId: { people: 0, licenses: 0, invitations: 0, seats: 0, outbox: 0, projects: 0, projectAccess: 0, returnedCopies: 0, seatRequests: 0, inviteRequests: 0 },
   people: [],
   admins: [],
   licenses: [],
@@ -107,6 +111,7 @@ const emptyState = (): MemoryState => ({
   projectAccess: [],
   returnedCopies: [],
   seatRequests: [],
+  inviteRequests: [],
   audit: [],
   outbox: [],
 });
@@ -535,6 +540,24 @@ function repositoriesOver(state: () => MemoryState): Repositories {
         .map((e) => copy(e)),
   };
 
+  const inviteRequests: InviteRequestRepository = {
+    insert: (r) => {
+      const row: InviteRequest = { ...copy(r), id: ++state().lastId.inviteRequests, status: 'pending' };
+      state().inviteRequests.push(row);
+      return copy(row);
+    },
+    byId: (id) => {
+      const r = state().inviteRequests.find((q) => q.id === id);
+      return r && copy(r);
+    },
+    decide: (id, status) => {
+      const row = state().inviteRequests.find((q) => q.id === id && q.status === 'pending');
+      if (!row) return false;
+      row.status = status;
+      return true;
+    },
+  };
+
   const outbox: OutboxRepository = {
     enqueue: (to, message, at) => {
       const id = ++state().lastId.outbox;
@@ -543,7 +566,7 @@ function repositoriesOver(state: () => MemoryState): Repositories {
     },
   };
 
-  return { people, admins, licenses, invitations, seats, projects, projectAccess, returnedCopies, seatRequests, audit, outbox };
+  return { people, admins, licenses, invitations, seats, projects, projectAccess, returnedCopies, seatRequests, inviteRequests, audit, outbox };
 }
 
 // ---------------------------------------------------------------------------------------------

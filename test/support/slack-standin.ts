@@ -54,6 +54,9 @@ export interface SlackStandIn {
   /** Every Web API call AND every response_url post, in order. */
   calls: RecordedCall[];
   addUser(u: StandInUser): void;
+  /** a user group (`S…`) or a channel roster (`C…`) with these member ids */
+  setGroup(id: string, userIds: string[]): void;
+  setChannelMembers(id: string, userIds: string[]): void;
   callsTo(method: string): RecordedCall[];
   /**
    * Make the next `times` (default 1) calls of `method` fail ("response_url" works too):
@@ -377,6 +380,9 @@ export async function startSlackStandIn(opts: { botUserId?: string; teamId?: str
   const calls: RecordedCall[] = [];
   const callListeners = new Set<(c: RecordedCall) => void>();
   const users = new Map<string, StandInUser>();
+  // user groups and channel rosters, for usergroups.users.list and conversations.members
+  const groups = new Map<string, string[]>();
+  const rosters = new Map<string, string[]>();
   const failures = new Map<string, InjectedFailure[]>();
   const messages = new Map<string, StoredMessage[]>(); // channel → messages, oldest first
   const views = new Map<string, Record<string, any>>();
@@ -519,6 +525,22 @@ export async function startSlackStandIn(opts: { botUserId?: string; teamId?: str
       bot_id: STANDIN_BOT_ID,
       is_enterprise_install: false,
     }),
+
+    'usergroups.users.list': (args) => {
+      const members = typeof args.usergroup === 'string' ? groups.get(args.usergroup) : undefined;
+      return members ? { ok: true, users: members } : err('no_such_subteam');
+    },
+
+    // paged like Slack: `limit` per page, `response_metadata.next_cursor` until the last page
+    'conversations.members': (args) => {
+      const members = typeof args.channel === 'string' ? rosters.get(args.channel) : undefined;
+      if (!members) return err('channel_not_found');
+      const limit = Math.max(1, Math.min(1000, Number(args.limit ?? 100)));
+      const start = Number(args.cursor ? Buffer.from(String(args.cursor), 'base64').toString() : 0);
+      const page = members.slice(start, start + limit);
+      const next = start + limit < members.length ? Buffer.from(String(start + limit)).toString('base64') : '';
+      return { ok: true, members: page, response_metadata: { next_cursor: next } };
+    },
 
     'users.info': (args) => {
       const user = typeof args.user === 'string' ? users.get(args.user) : undefined;
@@ -922,6 +944,12 @@ export async function startSlackStandIn(opts: { botUserId?: string; teamId?: str
     calls,
     addUser(u) {
       users.set(u.id, { ...u });
+    },
+    setGroup(id, userIds) {
+      groups.set(id, [...userIds]);
+    },
+    setChannelMembers(id, userIds) {
+      rosters.set(id, [...userIds]);
     },
     callsTo(method) {
       return calls.filter((c) => c.method === method);

@@ -11,3 +11,4 @@ export { returnedCopies } from './returned-copies.js';
 export { seatRequests } from './seat-requests.js';
 export { jobLeases } from './job-leases.js';
 export { teamsConversations } from './teams-conversations.js';
+export { inviteRequests } from './invite-requests.js';

@@ -14,6 +14,8 @@ export const outbox = sqliteTable(
     recipientId: integer('recipient_id'),
     payload: text('payload', { mode: 'json' }).notNull(),
     status: text('status', { enum: ['pending', 'sent', 'failed'] }).notNull(),
+    // 0: someone is waiting for it (an answer, one invitation); 1: part of a bulk run, sent after
+    priority: integer('priority').notNull().default(0),
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: integer('next_attempt_at').notNull(),
     leaseOwner: text('lease_owner'),

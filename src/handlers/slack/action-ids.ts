@@ -21,6 +21,8 @@ export const PROJECT_ACTIONS = {
   reinvite: 'invitation_reinvite',
   drop: 'invitation_drop',
   shareProject: 'project_share_open',
+  confirmBulk: 'bulk_invite_confirm',
+  cancelBulk: 'bulk_invite_cancel',
 } as const;
 
 export const SHORTCUTS = {

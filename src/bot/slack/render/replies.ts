@@ -21,7 +21,7 @@ import {
   type LicenseUsage,
   type PersonStatus,
 } from '../../../domain/index.js';
-import { ACTIONS, INVITE_MODAL, VIEWS, invitationValue } from '../../../handlers/slack/action-ids.js';
+import { ACTIONS, INVITE_MODAL, PROJECT_ACTIONS, VIEWS, invitationValue, requestValue } from '../../../handlers/slack/action-ids.js';
 import type { CommandHelp, SlackMessage, SlackViews } from '../../../handlers/slack/context.js';
 import { actions, button, context, divider, esc, header, message, section } from './blocks.js';
 import { invitationStateDm } from './invitations.js';
@@ -90,6 +90,19 @@ function outcomeLine(o: InviteOutcome): string {
 }
 
 function inviteResult(r: InviteResult): SlackMessage {
+  if (r.confirmation) {
+    const c = r.confirmation;
+    const name = r.license.license.name;
+    return message(`${c.newcomers} people, ${c.free} seats free in ${name}: invite ${c.free} or cancel?`, [
+      section(`:warning: *${c.newcomers} people, ${c.free} seats free* in *${esc(name)}*. Nothing has been sent yet.`),
+      section(`Invite the first ${c.free}, in the order given (the others are listed as not invited), or cancel and free seats first.`),
+      actions(
+        `bulk:${c.requestId}`,
+        button(`Invite the first ${c.free}`, PROJECT_ACTIONS.confirmBulk, requestValue(c.requestId), 'primary'),
+        button('Cancel', PROJECT_ACTIONS.cancelBulk, requestValue(c.requestId)),
+      ),
+    ]);
+  }
   const invited = r.outcomes.filter((o) => o.status === 'invited').length;
   const lines = r.outcomes.map(outcomeLine);
   const blocks: KnownBlock[] = [section(`*${esc(r.license.license.name)}*: ${invited} invited of ${r.outcomes.length}.`)];

@@ -66,7 +66,10 @@ export function registerInviteLicenseModal(app: App, ctx: SlackHandlerContext): 
       }
       for (const email of read.form.emails) invitees.push({ personId: (await ctx.directory.email(teamId, email)).id, email });
       const result = await inviteToLicense({ deps: ctx.deps, actor, input: { licenseName: read.form.licenseName, invitees } });
-      show(ctx.views.inviteResult(result));
+      const answer = ctx.views.inviteResult(result);
+      show(answer);
+      // the question "invite the first N?" has buttons, which a modal cannot carry: it goes to the admin's DM
+      if (result.confirmation) await client.chat.postMessage({ channel: body.user.id, text: answer.text, blocks: answer.blocks });
       if (problems.length) show(ctx.views.text(`Not invited: ${problems.join(' ')}`, 'warning'));
     } catch (e) {
       if (!isDomainError(e)) ctx.logger.error('invite form failed', e);

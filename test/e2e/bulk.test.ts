@@ -1,0 +1,73 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ADMIN, startTestBot, textOf, buttonsOf, type TestBot } from '../support/harness.js';
+
+let t: TestBot;
+beforeEach(async () => {
+  t = await startTestBot();
+});
+afterEach(async () => {
+  await t.close();
+});
+
+const people = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => ({ id: `U${prefix}${i}`, name: `${prefix.toLowerCase()}${i}`, real_name: `${prefix} ${i}`, email: `${prefix.toLowerCase()}${i}@uni.edu` }));
+const count = (sql: string) => (t.bot.database.sqlite.prepare(sql).get() as { n: number }).n;
+
+describe('bulk invitations', () => {
+  it('a user group and a channel expand to their members; duplicates and people already invited are reported, not re-invited', async () => {
+    await t.command(ADMIN.id, 'license add "Campus 2026" 100');
+    const students = people('STU', 12);
+    const methods = people('MET', 6);
+    for (const p of [...students, ...methods]) t.slack.addUser(p);
+    t.slack.addUser({ id: 'UBOTX', name: 'somebot', is_bot: true });
+    t.slack.setGroup('S123', students.map((p) => p.id));
+    // the channel shares two students with the group, and has a bot in it
+    t.slack.setChannelMembers('C42', [...methods.map((p) => p.id), students[0]!.id, students[1]!.id, 'UBOTX']);
+    await t.command(ADMIN.id, `invite-license <@${students[3]!.id}|x>`);
+    const r = await t.command(ADMIN.id, 'invite-license <!subteam^S123|@students> <#C42|methods-2026>');
+    const text = textOf(r.reply?.args);
+    expect(text).toContain('*Campus 2026*: 17 invited of 18.');
+    expect(text).toMatch(/STU 3\*: already invited, pending since/);
+    expect(count("SELECT COUNT(*) AS n FROM invitations WHERE status = 'pending'")).toBe(18);
+    expect(t.slack.callsTo('conversations.members').length).toBeGreaterThan(0);
+  });
+
+  it('more people than free seats: asks before sending anything, then invites the first ones in the order given', async () => {
+    await t.command(ADMIN.id, 'license add "Lab" 5');
+    const crowd = people('CRW', 8);
+    for (const p of crowd) t.slack.addUser(p);
+    t.slack.setGroup('SCROWD', crowd.map((p) => p.id));
+    const r = await t.command(ADMIN.id, 'invite-license <!subteam^SCROWD|@crowd>');
+    expect(textOf(r.reply?.args)).toContain('8 people, 5 seats free* in *Lab*. Nothing has been sent yet.');
+    expect(count('SELECT COUNT(*) AS n FROM invitations')).toBe(0);
+    const [confirm, cancel] = buttonsOf(r.reply?.args);
+    expect([confirm!.action_id, cancel!.action_id]).toEqual(['bulk_invite_confirm', 'bulk_invite_cancel']);
+
+    const done = await t.click(ADMIN.id, confirm!.action_id, confirm!.value);
+    expect(done.reply?.args.replace_original).toBe(true);
+    expect(textOf(done.reply?.args)).toContain('*Lab*: 5 invited of 8.');
+    const invitees = t.bot.database.sqlite.prepare('SELECT p.slack_user_id AS u FROM invitations i JOIN people p ON p.id = i.invitee_id ORDER BY i.id').all() as { u: string }[];
+    expect(invitees.map((x) => x.u)).toEqual(crowd.slice(0, 5).map((p) => p.id));
+    // a second click does nothing more
+    const again = await t.click(ADMIN.id, confirm!.action_id, confirm!.value);
+    expect(textOf(again.reply?.args)).toContain('That invitation request was already answered');
+    expect(count('SELECT COUNT(*) AS n FROM invitations')).toBe(5);
+  });
+
+  it("a bulk run's messages are queued as bulk, a single invitation's are not", async () => {
+    await t.command(ADMIN.id, 'license add "Campus 2026" 100');
+    const crowd = people('BLK', 30);
+    for (const p of crowd) t.slack.addUser(p);
+    t.slack.setGroup('SBLK', crowd.map((p) => p.id));
+    await t.command(ADMIN.id, 'invite-license <!subteam^SBLK|@bulk>');
+    t.slack.addUser({ id: 'USOLO', name: 'solo', real_name: 'Solo', email: 'solo@uni.edu' });
+    await t.command(ADMIN.id, 'invite-license <@USOLO|solo>');
+    const byKind = t.bot.database.sqlite
+      .prepare("SELECT priority, COUNT(*) AS n FROM outbox WHERE payload LIKE '%\"license_invitation\"%' GROUP BY priority ORDER BY priority")
+      .all();
+    expect(byKind).toEqual([
+      { priority: 0, n: 1 },
+      { priority: 1, n: 30 },
+    ]);
+    await t.drained();
+  });
+});
