@@ -58,3 +58,17 @@ export function sharedLinkProblem(raw: string, allowed: readonly string[]): stri
   }
   return null;
 }
+
+/** Every email in a text (a CSV export, a pasted list), in order, each once; the exact case is kept. */
+export function emailsIn(text: string): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const m of text.matchAll(/[^\s,;"'<>()]+@[^\s,;"'<>()]+/g)) {
+    const email = parseEmail(m[0]);
+    if (email && !seen.has(email)) {
+      seen.add(email);
+      out.push(email);
+    }
+  }
+  return out;
+}

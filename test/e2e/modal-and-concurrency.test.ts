@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ADMIN, ALICE, BOB, buttonsOf, startTestBot, textOf, type TestBot } from '../support/harness.js';
 
@@ -31,7 +33,7 @@ describe('the invite form', () => {
     expect(bad.status).toBe(200);
     expect(bad.json).toEqual({ response_action: 'errors', errors: { emails: 'Not an email address: not-an-email. Fix or remove it.' } });
     const empty = await t.submitView(ADMIN.id, 'invite_license', values(''));
-    expect(empty.json.errors.users).toBe('Pick at least one person, or type an email below.');
+    expect(empty.json.errors.users).toBe('Pick at least one person, type an email below, or upload a CSV.');
     expect(count('SELECT COUNT(*) AS n FROM invitations')).toBe(0);
 
     const ok = await t.submitView(ADMIN.id, 'invite_license', values('carol@partner.org', [ALICE.id]));
@@ -47,6 +49,37 @@ describe('the invite form', () => {
     const r = await t.command(BOB.id, 'invite-license');
     expect(textOf(r.reply?.args)).toContain('Only license admins can invite people to a license');
     expect(t.slack.callsTo('views.open')).toHaveLength(0);
+  });
+});
+
+describe('a CSV of emails', () => {
+  it('is fetched with the bot token and every email in it is invited once, in the order of the file', async () => {
+    await t.command(ADMIN.id, 'license add "Campus 2026" 50');
+    let auth: string | undefined;
+    const csv = 'name,email\nCarol,carol.x@partner.org\n"Dan, PhD",Dan.Y@partner.org\nCarol again,carol.x@partner.org\n';
+    const server = createServer((req, res) => {
+      auth = req.headers.authorization;
+      res.setHeader('content-type', 'text/csv');
+      res.end(csv);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/files-pri/T0-F1/download/students.csv`;
+    try {
+      const res = await t.submitView(ADMIN.id, 'invite_license', {
+        license: { license_select: { type: 'static_select', selected_option: { value: 'Campus 2026', text: { type: 'plain_text', text: 'x' } } } },
+        users: { users_select: { type: 'multi_users_select', selected_users: [] } },
+        emails: { emails_input: { type: 'plain_text_input', value: null } },
+        csv: { csv_input: { type: 'file_input', files: [{ id: 'F1', name: 'students.csv', url_private_download: url }] } },
+      });
+      expect(res.json.response_action).toBe('update');
+      const result = await t.slack.waitFor((c) => c.method === 'views.update' && /invited of/.test(textOf(c.args.view)));
+      expect(textOf(result.args.view)).toContain('*Campus 2026*: 2 invited of 2.');
+      expect(auth).toBe('Bearer xoxb-test-token');
+      const emails = t.bot.database.sqlite.prepare("SELECT invitee_email AS e FROM invitations ORDER BY id").all();
+      expect(emails).toEqual([{ e: 'carol.x@partner.org' }, { e: 'Dan.Y@partner.org' }]);
+    } finally {
+      server.close();
+    }
   });
 });
 

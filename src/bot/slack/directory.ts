@@ -27,7 +27,22 @@ export class SlackDirectory implements SlackDirectoryPort {
   constructor(
     private readonly client: WebClient,
     private readonly deps: DomainDeps,
+    private readonly file: { token: string; apiUrl: string } = { token: '', apiUrl: 'https://slack.com/api/' },
   ) {}
+
+  /**
+   * A file a person uploaded in a form (a CSV of emails), fetched with the bot token. The token is
+   * only ever sent to Slack's own hosts (or the configured API host, for tests).
+   */
+  async downloadText(url: string, maxBytes = 2_000_000): Promise<string> {
+    const host = new URL(url).hostname;
+    const allowed = host === 'slack.com' || host.endsWith('.slack.com') || host === new URL(this.file.apiUrl).hostname;
+    if (!allowed) throw new Error(`refusing to send the bot token to ${host}`);
+    const res = await fetch(url, { headers: { authorization: `Bearer ${this.file.token}` } });
+    if (!res.ok) throw new Error(`could not download the file (HTTP ${res.status})`);
+    const text = await res.text();
+    return text.slice(0, maxBytes);
+  }
 
   private known(teamId: string, userId: string): Person | undefined {
     return this.deps.store.transaction((r) => r.people.bySlackId(teamId, userId));

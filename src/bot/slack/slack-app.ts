@@ -99,7 +99,7 @@ export async function createSlack(cfg: SlackConfig, o: { deps: DomainDeps; logge
     o.logger.error('slack: unhandled listener error', e);
   });
 
-  const directory = new SlackDirectory(app.client, o.deps);
+  const directory = new SlackDirectory(app.client, o.deps, { token: cfg.botToken, apiUrl: cfg.apiUrl });
   registerSlackHandlers(app, { deps: o.deps, directory, views: slackViews, logger: o.logger });
 
   const deliveryClient = new WebClient(cfg.botToken, {

@@ -92,6 +92,7 @@ export const INVITE_MODAL = {
   license: { block: 'license', action: 'license_select' },
   users: { block: 'users', action: 'users_select' },
   emails: { block: 'emails', action: 'emails_input' },
+  csv: { block: 'csv', action: 'csv_input' },
 } as const;
 
 /** Buttons carry only an invitation id; who may act is decided by the domain, never by the value. */

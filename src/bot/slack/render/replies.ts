@@ -250,6 +250,14 @@ function inviteModal(usages: LicenseUsage[]): ModalView {
         hint: { type: 'plain_text', text: 'One or more, separated by commas or new lines. Exact case: account emails are case sensitive.' },
         element: { type: 'plain_text_input', action_id: INVITE_MODAL.emails.action, multiline: true, placeholder: { type: 'plain_text', text: 'alice@uni.edu' } },
       },
+      {
+        type: 'input',
+        block_id: INVITE_MODAL.csv.block,
+        optional: true,
+        label: { type: 'plain_text', text: 'Or a CSV of emails' },
+        hint: { type: 'plain_text', text: 'Every email in the file is invited, in the order of the file; duplicates once.' },
+        element: { type: 'file_input', action_id: INVITE_MODAL.csv.action, filetypes: ['csv', 'txt'], max_files: 1 } as never,
+      },
     ],
   };
 }

@@ -4,7 +4,7 @@
  */
 import type { App } from '@slack/bolt';
 import { z } from 'zod';
-import { inviteToLicense, isDomainError, parseEmail } from '../../../domain/index.js';
+import { emailsIn, inviteToLicense, isDomainError, parseEmail } from '../../../domain/index.js';
 import { INVITE_MODAL, VIEWS } from '../action-ids.js';
 import type { SlackHandlerContext, SlackMessage } from '../context.js';
 
@@ -16,12 +16,17 @@ const stateSchema = z.object({
     .object({ [INVITE_MODAL.users.action]: z.object({ selected_users: z.array(z.string()).nullish() }) })
     .optional(),
   [INVITE_MODAL.emails.block]: z.object({ [INVITE_MODAL.emails.action]: z.object({ value: z.string().nullish() }) }).optional(),
+  [INVITE_MODAL.csv.block]: z
+    .object({ [INVITE_MODAL.csv.action]: z.object({ files: z.array(z.object({ url_private_download: z.string().optional(), url_private: z.string().optional(), name: z.string().optional() })).nullish() }) })
+    .optional(),
 });
 
 export interface InviteForm {
   licenseName: string | null;
   userIds: string[];
   emails: string[];
+  /** uploaded CSV files to read the emails from */
+  csvUrls: string[];
 }
 
 /** Reads and checks the form; field errors are keyed by block id, as Slack wants them. */
@@ -38,9 +43,13 @@ export function readInviteForm(values: unknown): { form: InviteForm } | { errors
   const errors: Record<string, string> = {};
   const bad = rawEmails.filter((e) => !parseEmail(e));
   if (bad.length) errors[INVITE_MODAL.emails.block] = `Not an email address: ${bad.slice(0, 3).join(', ')}${bad.length > 3 ? '…' : ''}. Fix or remove it.`;
-  if (!userIds.length && !rawEmails.length) errors[INVITE_MODAL.users.block] = 'Pick at least one person, or type an email below.';
+  const csvUrls = (s[INVITE_MODAL.csv.block]?.[INVITE_MODAL.csv.action]?.files ?? []).flatMap((f) => {
+    const url = f.url_private_download ?? f.url_private;
+    return url ? [url] : [];
+  });
+  if (!userIds.length && !rawEmails.length && !csvUrls.length) errors[INVITE_MODAL.users.block] = 'Pick at least one person, type an email below, or upload a CSV.';
   if (Object.keys(errors).length) return { errors };
-  return { form: { licenseName, userIds, emails: rawEmails } };
+  return { form: { licenseName, userIds, emails: rawEmails, csvUrls } };
 }
 
 export function registerInviteLicenseModal(app: App, ctx: SlackHandlerContext): void {
@@ -64,7 +73,13 @@ export function registerInviteLicenseModal(app: App, ctx: SlackHandlerContext): 
         if (r.ok) invitees.push({ personId: r.person.id });
         else problems.push(`${r.label}: ${r.reason === 'bot' ? 'a bot, not a person' : r.reason === 'deactivated' ? 'has left the workspace' : 'not found'}.`);
       }
-      for (const email of read.form.emails) invitees.push({ personId: (await ctx.directory.email(teamId, email)).id, email });
+      const emails = [...read.form.emails];
+      for (const url of read.form.csvUrls) {
+        const found = emailsIn(await ctx.directory.downloadText(url));
+        if (found.length === 0) problems.push('The CSV file holds no email address.');
+        emails.push(...found.filter((e) => !emails.includes(e)));
+      }
+      for (const email of emails) invitees.push({ personId: (await ctx.directory.email(teamId, email)).id, email });
       const result = await inviteToLicense({ deps: ctx.deps, actor, input: { licenseName: read.form.licenseName, invitees } });
       const answer = ctx.views.inviteResult(result);
       show(answer);
