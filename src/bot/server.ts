@@ -90,7 +90,7 @@ export async function startBot(config: Config, o: StartOptions): Promise<Running
         clock: { now: Date.now },
         logger,
         pollMs: config.outboxPollMs,
-        onUndeliverable: (row, error) => reportUndeliverable(deps, row.payload, error),
+        onUndeliverable: (row, error, permanent) => reportUndeliverable(deps, row.payload, error, permanent),
       });
       const d = deliverer;
       store.afterCommit(() => d.nudge());

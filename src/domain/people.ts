@@ -82,6 +82,14 @@ export const isReachable = (p: Person): boolean => Boolean(p.slackUserId || p.te
 
 export interface TeamsIdentity {
   tenantId: string;
+  /**
+   * Whether the email Teams reports can be trusted: only for the organisation the bot serves
+   * (TEAMS_TENANT_ID). Another tenant sets its users' emails itself, so an email from there must
+   * never merge with (or make an admin of) someone known by that email.
+   */
+  emailTrusted: boolean;
+  /** the person's time zone (Teams sends it with every message), for reminders */
+  tz?: string | null;
   aadObjectId: string;
   teamsUserId: string;
   email?: string | null;
@@ -93,7 +101,8 @@ export interface TeamsIdentity {
  * A Teams user. One person, two platforms: someone already known (in Slack, or invited by email)
  * under exactly the same account email is the same person, with one set of seats and invitations.
  */
-export function rememberTeamsUser(repos: Repositories, clock: Clock, who: TeamsIdentity): Person {
+export function rememberTeamsUser(repos: Repositories, clock: Clock, whoRaw: TeamsIdentity): Person {
+  const who = whoRaw.emailTrusted ? whoRaw : { ...whoRaw, email: null };
   const all = (email: string) => repos.people.byEmail(email);
   const known = repos.people.byTeamsId(who.tenantId, who.aadObjectId);
   const patch = {
@@ -101,6 +110,7 @@ export function rememberTeamsUser(repos: Repositories, clock: Clock, who: TeamsI
     ...(who.email ? { email: who.email } : {}),
     ...(who.displayName ? { displayName: who.displayName } : {}),
     ...(who.conversation ? { teamsConversation: who.conversation } : {}),
+    ...(who.tz ? { tz: who.tz } : {}),
   };
   if (known) {
     const changed = JSON.stringify({ ...known, ...patch }) !== JSON.stringify(known);
@@ -125,7 +135,7 @@ export function rememberTeamsUser(repos: Repositories, clock: Clock, who: TeamsI
       teamsUserId: who.teamsUserId,
       teamsConversation: who.conversation ?? null,
       displayName: who.displayName ?? null,
-      tz: null,
+      tz: who.tz ?? null,
     },
     clock.now(),
   );
@@ -144,7 +154,7 @@ export function claimEmailInvitations(deps: DomainDeps, input: { emailPersonId: 
   return deps.store.transaction((repos) => {
     const from = repos.people.byId(input.emailPersonId);
     const to = repos.people.byId(input.chatPersonId);
-    if (!from || !to || from.id === to.id || from.slackUserId || !to.slackUserId) return 0;
+    if (!from || !to || from.id === to.id || isReachable(from) || !isReachable(to)) return 0;
     let moved = 0;
     for (const inv of repos.invitations.listForInvitee(from.id)) {
       if (inv.status !== 'pending' && inv.status !== 'waiting_for_seat') continue;

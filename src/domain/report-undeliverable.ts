@@ -8,13 +8,14 @@ import { tellPerson } from './notify.js';
  * An invitation DM that chat refused for good (the person left, their account is disabled) is not
  * dropped silently: whoever sent the invitation gets its link to forward, with the reason.
  */
-export function reportUndeliverable(deps: DomainDeps, message: OutboxMessage, reason: string): void {
+export function reportUndeliverable(deps: DomainDeps, message: OutboxMessage, reason: string, permanent = true): void {
   // a reminder that cannot reach its person is recorded on the invitation and shown in the digest
   if (message.type === 'reminder') {
     deps.store.transaction((repos) => {
       const inv = repos.invitations.byId(message.invitation.invitationId);
       if (!inv) return;
-      repos.invitations.update(inv.id, { deliveryProblem: reason });
+      // only what the platform says is for good marks the person unreachable; an outage does not
+      if (permanent) repos.invitations.update(inv.id, { deliveryProblem: reason });
       audit(repos, SYSTEM_ACTOR, deps.clock.now(), 'invitation.undeliverable', { type: 'invitation', id: inv.id }, { reason, message: 'reminder' });
     });
     return;
@@ -24,7 +25,7 @@ export function reportUndeliverable(deps: DomainDeps, message: OutboxMessage, re
     const inv = repos.invitations.byId(message.invitation.invitationId);
     if (!inv || inv.status !== 'pending') return;
     const now = deps.clock.now();
-    repos.invitations.update(inv.id, { deliveryProblem: reason });
+    if (permanent) repos.invitations.update(inv.id, { deliveryProblem: reason });
     audit(repos, SYSTEM_ACTOR, now, 'invitation.undeliverable', { type: 'invitation', id: inv.id }, { reason });
     tellPerson(repos, inv.inviterId, { type: 'forward_link', invitation: message.invitation, link: message.link, reason }, now);
   });

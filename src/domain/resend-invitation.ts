@@ -31,7 +31,7 @@ export async function resendInvitation({ deps, actor, input }: VerbArgs<{ invita
     }
     const { token, hash } = mintToken();
     // a resend restarts the reminder clock: the next reminder comes REMINDER_AFTER from now
-    repos.invitations.update(inv.id, { tokenHash: hash, sentAt: now, ...(inv.lastRemindedAt !== null ? { lastRemindedAt: now } : {}) });
+    repos.invitations.update(inv.id, { tokenHash: hash, sentAt: now, deliveryProblem: null, ...(inv.lastRemindedAt !== null ? { lastRemindedAt: now } : {}) });
     audit(repos, actor, now, 'invitation.resent', { type: 'invitation', id: inv.id });
     const link = invitationLink(settings.publicBaseUrl, token);
     const invitee = repos.people.byId(inv.inviteeId);

@@ -63,6 +63,7 @@ async function start(env: Record<string, string> = {}) {
       SLACK_SIGNING_SECRET: '',
       TEAMS_APP_ID: 'atlas-test-app',
       TEAMS_APP_PASSWORD: '',
+      TEAMS_TENANT_ID: TENANT_ID,
       ATLAS_ADMINS: ADA.aadObjectId,
       ATLAS_ADMIN_CHANNEL: DEFAULT_TEAM_ID,
       ...env,
@@ -146,7 +147,7 @@ describe('Microsoft Teams', () => {
   it('one person on two platforms: invited in Slack, accepts from Teams; a card whose invitation was revoked answers so', async () => {
     connector = await startConnectorStandIn({ tenantId: TENANT_ID });
     connector.addMember({ ...ALICE, email: 'Alice.Smith@uni.edu', tenantId: TENANT_ID });
-    t = await startTestBot({ env: { TEAMS_APP_ID: 'atlas-test-app', TEAMS_APP_PASSWORD: '' } });
+    t = await startTestBot({ env: { TEAMS_APP_ID: 'atlas-test-app', TEAMS_APP_PASSWORD: '', TEAMS_TENANT_ID: TENANT_ID } });
     await t.command(SLACK_ADMIN.id, 'license add "Campus 2026" 5');
     await t.command(SLACK_ADMIN.id, `invite-license <@${SLACK_ALICE.id}|alice>`);
     await t.command(SLACK_ADMIN.id, 'license add "Lab" 2');
@@ -164,6 +165,34 @@ describe('Microsoft Teams', () => {
     const late = await invoke(ALICE, 'invitation_accept', 'inv:2');
     expect(late.body.value).toContain('This invitation was withdrawn by an admin');
     expect(textOf((await t.command(SLACK_ADMIN.id, 'licenses')).reply?.args)).toContain('*Campus 2026*: `1/5`');
+  });
+
+  it('another organisation cannot borrow an identity: its activities are ignored, and without TEAMS_TENANT_ID no Teams email is trusted', async () => {
+    const { url, serviceUrl } = await start();
+    const impostor: TeamsUser = { id: '29:impostor', aadObjectId: '0a0a0a0a-0000-4000-8000-00000000bad0', name: 'Ada Admin' };
+    connector!.addMember({ ...impostor, email: 'ada@uni.edu', tenantId: 'another-tenant' });
+    await postActivity(url, messageActivity({ serviceUrl, from: impostor, text: 'license add "Stolen" 9', tenantId: 'another-tenant' }));
+    expect(t!.bot.database.sqlite.prepare('SELECT COUNT(*) AS n FROM licenses').get()).toEqual({ n: 0 });
+    expect(connector!.sent().filter((a) => /Stolen/.test(cardText(a)))).toHaveLength(0);
+    await t!.close();
+    await connector!.close();
+    t = undefined;
+
+    // a multi-tenant bot (no TEAMS_TENANT_ID): the email a tenant reports never makes anyone an admin
+    const multi = await start({ TEAMS_TENANT_ID: '', ATLAS_ADMINS: 'ada@uni.edu' });
+    connector!.addMember({ ...impostor, email: 'ada@uni.edu', tenantId: TENANT_ID });
+    await postActivity(multi.url, installationUpdate({ serviceUrl: multi.serviceUrl, from: impostor, tenantId: TENANT_ID }));
+    expect(cardText((await say(impostor, 'license add "Stolen" 9'))[0])).toContain('Only license admins can create license pools');
+  });
+
+  it('in a channel, private answers are not given to everyone', async () => {
+    const { url, serviceUrl } = await start();
+    const conversation = { id: DEFAULT_TEAM_ID, conversationType: 'channel' as const };
+    await postActivity(url, messageActivity({ serviceUrl, from: ADA, text: 'pending', tenantId: TENANT_ID, conversation }));
+    const answer = connector!.sent(DEFAULT_TEAM_ID).at(-1);
+    expect(cardText(answer)).toContain('ask me in our 1:1 chat');
+    await postActivity(url, messageActivity({ serviceUrl, from: ADA, text: 'licenses', tenantId: TENANT_ID, conversation }));
+    expect(cardText(connector!.sent(DEFAULT_TEAM_ID).at(-1))).toContain('There is no license pool yet');
   });
 
   it('with TEAMS_APP_PASSWORD set, an activity without a valid token gets 401', async () => {

@@ -29,8 +29,8 @@ export interface DelivererOptions {
   leaseMs?: number;
   batchSize?: number;
   maxAttempts?: number;
-  /** a row that will never be delivered, before it is marked failed (and its link scrubbed) */
-  onUndeliverable?: (row: OutboxRow, error: string) => void;
+  /** a row that will never be delivered, before it is marked failed (and its link scrubbed); `permanent` when the platform said so */
+  onUndeliverable?: (row: OutboxRow, error: string, permanent: boolean) => void;
 }
 
 const MAX_BACKOFF_MS = 15 * 60_000;
@@ -114,7 +114,7 @@ export class OutboxDeliverer {
       logger.debug(`outbox: sent #${row.id} (${row.payload.type})`);
     } else if (outcome.kind === 'failed' || row.attempts >= (this.o.maxAttempts ?? 25)) {
       try {
-        this.o.onUndeliverable?.(row, outcome.error);
+        this.o.onUndeliverable?.(row, outcome.error, outcome.kind === 'failed');
       } catch (e) {
         logger.error(`outbox: could not report #${row.id} as undeliverable`, e);
       }

@@ -104,7 +104,8 @@ export class SlackSender implements OutboxSender {
             return { kind: 'sent' };
           } catch (e) {
             // the original DM is gone (deleted by the person): say it in a new message instead
-            if (slackErrorCode(e) !== 'message_not_found' && slackErrorCode(e) !== 'cant_update_message') throw e;
+            // gone, or not a Slack message at all (the first DM went out in Teams): say it anew
+            if (!['message_not_found', 'cant_update_message', 'channel_not_found'].includes(slackErrorCode(e) ?? '')) throw e;
           }
         }
       }

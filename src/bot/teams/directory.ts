@@ -40,11 +40,20 @@ export class TeamsDirectory implements TeamsDirectoryPort {
   constructor(
     private readonly deps: DomainDeps,
     private readonly database: Database$,
+    /** TEAMS_TENANT_ID: the organisation whose users' emails are trusted */
+    private readonly tenantId: string | undefined,
   ) {}
+
+  /** Whether this activity comes from the organisation the bot serves (any, when none is set). */
+  servesTenantOf(context: TurnContext): boolean {
+    return !this.tenantId || tenantOf(context) === this.tenantId;
+  }
 
   private remember(context: TurnContext, member: { id: string; aadObjectId?: string; name?: string; email?: string; userPrincipalName?: string }, ref: TeamsConversationRef | null): Person {
     return identifyTeamsUser(this.deps, {
       tenantId: tenantOf(context),
+      emailTrusted: Boolean(this.tenantId) && tenantOf(context) === this.tenantId,
+      tz: (context.activity as { localTimezone?: string }).localTimezone ?? null,
       aadObjectId: member.aadObjectId ?? member.id,
       teamsUserId: member.id,
       email: member.email ?? member.userPrincipalName ?? null,

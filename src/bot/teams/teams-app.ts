@@ -41,17 +41,25 @@ export function createTeams(cfg: TeamsConfig, o: { deps: DomainDeps; database: D
     o.logger.error('teams: unhandled error in a turn', error);
     await context.sendActivity('Something went wrong on my side, and nothing was changed. Please try again in a minute.').catch(() => undefined);
   };
+  const directory = new TeamsDirectory(o.deps, o.database, cfg.tenantId);
   const bot = new AtlasTeamsBot({
     deps: o.deps,
     views: slackViews,
     toActivity: cardActivity,
     toCard: toAdaptiveCard,
     toForm: modalToAdaptiveCard,
-    directory: new TeamsDirectory(o.deps, o.database),
+    directory,
     logger: o.logger,
   });
   o.http.post('/api/messages', express.json({ limit: '1mb' }), async (req, res) => {
-    await adapter.process(req, res, (context) => bot.run(context));
+    await adapter.process(req, res, async (context) => {
+      // a single-tenant bot serves its own organisation only; anything else is ignored
+      if (!directory.servesTenantOf(context)) {
+        o.logger.warn(`teams: ignored an activity from another tenant (${context.activity.conversation?.tenantId ?? 'unknown'})`);
+        return;
+      }
+      await bot.run(context);
+    });
   });
   if (!authenticated) o.logger.warn('teams: TEAMS_APP_PASSWORD is empty, so Teams activities are NOT authenticated (local emulation only)');
   return { adapter, botAppId: authenticated ? cfg.appId : '' };

@@ -12,14 +12,16 @@ import {
   type TaskModuleRequest,
   type TaskModuleResponse,
 } from 'botbuilder';
-import { isDomainError, type Actor } from '../../domain/index.js';
+import { home, isDomainError, type Actor } from '../../domain/index.js';
 import { BUTTONS, type ButtonAnswer } from '../buttons.js';
-import { runCommand } from '../commands/index.js';
+import { COMMANDS, runCommand } from '../commands/index.js';
 import type { SlackMessage } from '../slack/context.js';
 import type { TeamsHandlerContext } from './context.js';
 import { TeamsDialogs } from './dialogs.js';
 
 const MESSAGE_RESPONSE = 'application/vnd.microsoft.activity.message';
+/** Commands whose answers are safe for a whole channel to read. */
+const PUBLIC_COMMANDS = new Set(['help', 'licenses']);
 const CARD_RESPONSE = 'application/vnd.microsoft.card.adaptive';
 
 /** Teams writes mentions as `<at>Name</at>` with the user in `entities`; the command table reads `<@id|Name>`. */
@@ -61,11 +63,15 @@ export class AtlasTeamsBot extends TeamsActivityHandler {
     };
   }
 
-  /** Installed: remember where to reach this person (or channel), and say what the bot is for. */
+  /** Installed: remember where to reach this person (or channel); greet with what the bot is for and, in a 1:1 chat, their own overview. */
   private async welcome(context: TurnContext): Promise<void> {
     this.ctx.directory.rememberConversation(context);
-    await this.ctx.directory.actor(context);
-    await this.reply(context)(this.ctx.views.help((await import('../commands/index.js')).COMMANDS));
+    const actor = await this.ctx.directory.actor(context);
+    await this.reply(context)(this.ctx.views.help(COMMANDS));
+    if (context.activity.conversation?.conversationType === 'personal') {
+      const view = this.ctx.views.homeView(await home({ deps: this.ctx.deps, actor, input: undefined }));
+      await this.reply(context)({ text: 'Your seats and projects', blocks: view.blocks as SlackMessage['blocks'] });
+    }
   }
 
   private async onWords(context: TurnContext): Promise<void> {
@@ -78,12 +84,19 @@ export class AtlasTeamsBot extends TeamsActivityHandler {
       if ('message' in answer) await reply(answer.message);
       return;
     }
+    const text = commandText(context);
+    // in a channel or group chat everyone reads the answer: private answers stay in the 1:1 chat
+    const word = text.split(/\s+/)[0]?.toLowerCase() ?? 'help';
+    if (context.activity.conversation?.conversationType !== 'personal' && !PUBLIC_COMMANDS.has(word || 'help')) {
+      await reply(this.ctx.views.text(`"${word}" answers with private details (people, emails, seats), so ask me in our 1:1 chat: open a chat with me and type it there.`, 'lock'));
+      return;
+    }
     let actor: Actor | undefined;
     await runCommand({
       deps: this.ctx.deps,
       views: this.ctx.views,
       logger: this.ctx.logger,
-      text: commandText(context),
+      text,
       actor: async () => (actor ??= await this.ctx.directory.actor(context)),
       reply,
       people: { user: (id) => this.ctx.directory.user(context, id), email: (email) => this.ctx.directory.email(context, email) },

@@ -16,6 +16,8 @@ export interface TeamsDirectoryPort {
   email(context: TurnContext, email: string): Promise<Person>;
   /** remembers this conversation when it is the admin channel */
   rememberConversation(context: TurnContext): void;
+  /** whether the activity comes from the organisation the bot serves (TEAMS_TENANT_ID) */
+  servesTenantOf(context: TurnContext): boolean;
 }
 
 export interface TeamsHandlerContext {

@@ -82,18 +82,21 @@ export class TeamsDialogs {
     const actor = await this.ctx.directory.actor(context);
     const hosts = this.ctx.deps.settings.linkAllowedHosts;
     const keep = { dialog, ...(data.requestId !== undefined ? { requestId: data.requestId } : {}) };
+    // a form shown again keeps what was typed (the submitted values are the card's input values)
+    const typed = Object.keys(errors).length ? data : {};
+    const toForm = (view: Parameters<TeamsHandlerContext['toForm']>[0]) => this.ctx.toForm(view, errors, { ...typed, ...keep });
     switch (dialog) {
       case 'invite_license':
-        return this.ctx.toForm(this.ctx.views.inviteModal(await licenseInviteOptions({ deps: this.ctx.deps, actor, input: undefined })), errors, keep);
+        return toForm(this.ctx.views.inviteModal(await licenseInviteOptions({ deps: this.ctx.deps, actor, input: undefined })));
       case 'share_project':
-        return this.ctx.toForm(this.ctx.views.shareModal(await shareOptions({ deps: this.ctx.deps, actor, input: undefined }), hosts), errors, keep);
+        return toForm(this.ctx.views.shareModal(await shareOptions({ deps: this.ctx.deps, actor, input: undefined }), hosts));
       case 'return_project':
-        return this.ctx.toForm(this.ctx.views.returnModal(await returnOptions({ deps: this.ctx.deps, actor, input: undefined }), hosts, Number(data.projectId) || undefined), errors, keep);
+        return toForm(this.ctx.views.returnModal(await returnOptions({ deps: this.ctx.deps, actor, input: undefined }), hosts, Number(data.projectId) || undefined));
       case 'approve_seat':
-        return this.ctx.toForm(this.ctx.views.approveSeatModal(Number(data.requestId), await licenseInviteOptions({ deps: this.ctx.deps, actor, input: undefined })), errors, keep);
+        return toForm(this.ctx.views.approveSeatModal(Number(data.requestId), await licenseInviteOptions({ deps: this.ctx.deps, actor, input: undefined })));
       case 'support': {
         const me = this.ctx.deps.store.transaction((r) => r.people.byId(actor.personId));
-        return this.ctx.toForm(this.ctx.views.supportModal(me?.email ?? null), errors, keep);
+        return toForm(this.ctx.views.supportModal(me?.email ?? null));
       }
     }
   }

@@ -21,6 +21,8 @@ export const ADAPTIVE_CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adapti
 export function mrkdwnToMarkdown(text: string): string {
   return (
     text
+      // brackets in people's words must not become Teams links: only the bot's own links do
+      .replace(/([[\]])/g, '\\$1')
       // links: <url|label> and <url>
       .replace(/<(https?:\/\/[^|>]+)\|([^>]+)>/g, '[$2]($1)')
       .replace(/<(https?:\/\/[^>]+)>/g, '[$1]($1)')
@@ -149,9 +151,20 @@ export function modalToAdaptiveCard(view: ModalView, errors: Record<string, stri
       body.push(...blockToElements(block).filter((e) => (e as { type: string }).type !== 'ActionSet'));
       continue;
     }
-    const el = block.element as { type: string; action_id: string; multiline?: boolean; max_length?: number; placeholder?: { text: string }; options?: { text: { text: string }; value: string }[]; initial_option?: { value: string } };
+    const el = block.element as {
+      type: string;
+      action_id: string;
+      multiline?: boolean;
+      max_length?: number;
+      placeholder?: { text: string };
+      options?: { text: { text: string }; value: string }[];
+      initial_option?: { value: string };
+      initial_value?: string;
+    };
     const id = `${block.block_id}.${el.action_id}`;
     const label = `${block.label.text}${block.optional ? '' : ' *'}`;
+    // what the person typed comes back when the form is shown again with its problems
+    const typed = typeof data[id] === 'string' ? (data[id] as string) : undefined;
     const common = { id, label, isRequired: false };
     switch (el.type) {
       case 'plain_text_input':
@@ -164,6 +177,7 @@ export function modalToAdaptiveCard(view: ModalView, errors: Record<string, stri
           ...(el.max_length ? { maxLength: el.max_length } : {}),
           ...(el.type === 'url_text_input' ? { style: 'Url' } : el.type === 'email_text_input' ? { style: 'Email' } : {}),
           ...(el.placeholder ? { placeholder: el.placeholder.text } : {}),
+          ...(typed ?? el.initial_value ? { value: typed ?? el.initial_value } : {}),
         });
         break;
       case 'static_select':
@@ -173,7 +187,7 @@ export function modalToAdaptiveCard(view: ModalView, errors: Record<string, stri
           ...common,
           style: el.type === 'radio_buttons' ? 'expanded' : 'compact',
           choices: (el.options ?? []).map((o) => ({ title: o.text.text, value: o.value })),
-          ...(el.initial_option ? { value: el.initial_option.value } : {}),
+          ...(typed ?? el.initial_option?.value ? { value: typed ?? el.initial_option?.value } : {}),
         });
         break;
       default:
