@@ -8,7 +8,7 @@ import { audit } from './audit.js';
 import { DomainError } from './errors.js';
 import { isExpired, loadInvitation, requireInvitee } from './invitation-guards.js';
 import { notifyAdmins, tellPerson } from './notify.js';
-import { nameOf } from './people.js';
+import { holdsSeatFor, nameOf } from './people.js';
 import { projectSnapshotOf, snapshotOf } from './snapshot.js';
 import { stateSentence } from './words.js';
 import { releaseWaitingProjectInvitations } from './release-waiting-projects.js';
@@ -95,8 +95,7 @@ function acceptProject(repos: Repositories, _settings: DomainSettings, actor: Ac
     return { outcome: 'project_expired', invitation: expired };
   }
   // a project needs a seat under the same account email; it may have been released since sharing
-  const seated = repos.seats.occupiedBy(inv.inviteeId).some((s) => s.email === inv.inviteeEmail);
-  if (!seated) return { outcome: 'project_needs_seat', invitation: projectSnapshotOf(repos, inv) };
+  if (!holdsSeatFor(repos, inv.inviteeId, inv.inviteeEmail)) return { outcome: 'project_needs_seat', invitation: projectSnapshotOf(repos, inv) };
   if (!repos.invitations.transition(inv.id, 'pending', { status: 'accepted', decidedAt: now, decidedBy: actor.personId || null })) {
     throw new DomainError('NOT_PENDING', 'This invitation changed a moment ago. Please look at your latest message about it.');
   }

@@ -10,7 +10,7 @@ import { requireAdmin } from './authz.js';
 import { expireOverdue } from './expire-overdue.js';
 import { SYSTEM_ACTOR } from './model.js';
 import { nameOf } from './people.js';
-import { isFull, seatsUsed } from './words.js';
+import { seatLevel } from './words.js';
 
 export interface DigestItem {
   invitationId: number;
@@ -73,8 +73,7 @@ export function buildDigest(repos: Repositories, now: number): DigestPage[] {
   const undeliverable = pending.filter((i) => i.deliveryProblem);
   entries.push({ kind: 'title', pendingCount: pending.length, waitingCount: waiting.length, undeliverableCount: undeliverable.length, now });
   for (const usage of repos.licenses.listUsage()) {
-    const ratio = usage.license.seats ? seatsUsed(usage) / usage.license.seats : 1;
-    const level = isFull(usage) ? 'full' : ratio >= 0.9 ? 'warn' : 'ok';
+    const level = seatLevel(usage);
     const items = pending.filter((i) => i.kind === 'license' && i.licenseId === usage.license.id).map((i) => item(repos, i, true));
     group(entries, { kind: 'license', name: usage.license.name, seats: usage.license.seats, occupied: usage.occupied, reserved: usage.reserved, level }, items, usage.license.name);
   }

@@ -1,5 +1,6 @@
 import type { VerbArgs } from './context.js';
-import type { LicenseUsage } from './model.js';
+import { SYSTEM_ACTOR, type LicenseUsage } from './model.js';
+import { expireOverdue } from './expire-overdue.js';
 import { actorPerson, isAdmin } from './authz.js';
 import { statusOf, type PersonStatus } from './person-status.js';
 
@@ -15,6 +16,8 @@ export async function home({ deps, actor }: VerbArgs<void>): Promise<Home> {
     const me = actorPerson(repos, actor);
     const status = statusOf(repos, deps.settings, deps.clock.now(), me.id, true);
     if (!isAdmin(repos, deps.settings, me)) return { status };
+    // counted like `licenses` and `pending`: what is past its expiry no longer holds a seat
+    expireOverdue(repos, SYSTEM_ACTOR, deps.clock.now());
     return { status, admin: { licenses: repos.licenses.listUsage(), pendingCount: repos.invitations.listPending().length } };
   });
 }

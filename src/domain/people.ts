@@ -169,3 +169,11 @@ export function claimEmailInvitations(deps: DomainDeps, input: { emailPersonId: 
     return moved;
   });
 }
+
+/**
+ * Whether a person holds a seat under exactly this account email: what opening a shared project
+ * needs (account emails are case sensitive).
+ */
+export function holdsSeatFor(repos: Repositories, personId: number, email: string | null): boolean {
+  return email !== null && repos.seats.occupiedBy(personId).some((s) => s.email === email);
+}

@@ -6,7 +6,7 @@ import type { InvitationSnapshot, ProjectInvitationSnapshot } from './outbox-mes
 import { actorPerson, isAdmin } from './authz.js';
 import { DomainError } from './errors.js';
 import { projectSnapshotOf, snapshotOf } from './snapshot.js';
-import { nameOf } from './people.js';
+import { holdsSeatFor, nameOf } from './people.js';
 import { expireOverdue } from './expire-overdue.js';
 
 export interface PersonStatus {
@@ -18,10 +18,10 @@ export interface PersonStatus {
   /** projects this person owns */
   owns: { projectName: string; edition: 'web' | 'desktop' }[];
   /** Web memberships and Desktop copies; unusable while the person holds no seat */
-  projects: { projectName: string; edition: 'web' | 'desktop'; kind: 'member' | 'copy'; ownerName: string; usable: boolean }[];
+  projects: { projectId: number; projectName: string; edition: 'web' | 'desktop'; kind: 'member' | 'copy'; ownerName: string; usable: boolean }[];
   /** project invitations still open: pending, or waiting for a seat */
   projectInvitations: ProjectInvitationSnapshot[];
-  returnedCopies: { projectName: string; at: number }[];
+  returnedCopies: { projectId: number; projectName: string; at: number }[];
 }
 
 /** A person's seats and open license invitations. Anyone may look at themselves; admins at anyone. */
@@ -43,7 +43,6 @@ export function statusOf(repos: Repositories, settings: DomainSettings, now: num
     const person = repos.people.byId(targetId);
     if (!person) throw new DomainError('NOT_FOUND', 'I do not know that person yet.');
     expireOverdue(repos, SYSTEM_ACTOR, now, { inviteeId: person.id });
-    const seatEmails = new Set(repos.seats.occupiedBy(person.id).map((s) => s.email));
     return {
       person,
       self,
@@ -61,19 +60,20 @@ export function statusOf(repos: Repositories, settings: DomainSettings, now: num
       projects: repos.projectAccess.forPerson(person.id).map((a) => {
         const project = repos.projects.byId(a.projectId);
         return {
+          projectId: a.projectId,
           projectName: project?.name ?? 'a project',
           edition: project?.edition ?? 'web',
           kind: a.kind,
           ownerName: nameOf(repos.people.byId(project?.ownerId ?? 0)),
           // a project opens only with a seat under the same account email: without one the access is kept but unusable
-          usable: seatEmails.has(a.email),
+          usable: holdsSeatFor(repos, person.id, a.email),
         };
       }),
       projectInvitations: repos.invitations
         .listForInvitee(person.id)
         .filter((i) => i.kind === 'project' && (i.status === 'pending' || i.status === 'waiting_for_seat'))
         .map((i) => projectSnapshotOf(repos, i)),
-      returnedCopies: repos.returnedCopies.fromPerson(person.id).map((c) => ({ projectName: repos.projects.byId(c.projectId)?.name ?? 'a project', at: c.createdAt })),
+      returnedCopies: repos.returnedCopies.fromPerson(person.id).map((c) => ({ projectId: c.projectId, projectName: repos.projects.byId(c.projectId)?.name ?? 'a project', at: c.createdAt })),
     };
   }
 }

@@ -3,7 +3,7 @@ import { SYSTEM_ACTOR } from './model.js';
 import { audit } from './audit.js';
 import { inReminderWindow } from './reminder-window.js';
 import { snapshotOfAny } from './snapshot.js';
-import { isReachable } from './people.js';
+import { holdsSeatFor, isReachable } from './people.js';
 import { tellPerson } from './notify.js';
 
 /** How many due invitations one sweep reads at a time. */
@@ -44,7 +44,7 @@ export function remindDue(deps: DomainDeps, now: number): { reminded: number; ou
         }
         const number = still.remindersSent + 1;
         repos.invitations.update(still.id, { remindersSent: number, lastRemindedAt: now });
-        const holdsSeat = still.kind === 'project' ? repos.seats.occupiedBy(still.inviteeId).some((s) => s.email === still.inviteeEmail) : null;
+        const holdsSeat = still.kind === 'project' ? holdsSeatFor(repos, still.inviteeId, still.inviteeEmail) : null;
         audit(repos, SYSTEM_ACTOR, now, 'invitation.reminded', { type: 'invitation', id: still.id }, { number });
         tellPerson(repos, still.inviteeId, { type: 'reminder', invitation: snapshotOfAny(repos, still), number, max, holdsSeat }, now);
         return 'sent';

@@ -45,6 +45,13 @@ export const seatsUsed = (u: { occupied: number; reserved: number }): number => 
 export const isFull = (u: { occupied: number; reserved: number; license?: { seats: number }; seats?: number }): boolean =>
   seatsUsed(u) >= (u.license?.seats ?? u.seats ?? 0);
 
+/** How full a pool is: a warning from 90% on, and full when no seat is left. */
+export function seatLevel(u: { occupied: number; reserved: number; license?: { seats: number }; seats?: number }): 'ok' | 'warn' | 'full' {
+  const seats = u.license?.seats ?? u.seats ?? 0;
+  if (isFull(u)) return 'full';
+  return seats && seatsUsed(u) / seats >= 0.9 ? 'warn' : 'ok';
+}
+
 /** `used/seats`, where used counts occupied seats and seats reserved by pending invitations. */
 export function usageLine(u: { occupied: number; reserved: number; seats: number }): string {
   const used = seatsUsed(u);

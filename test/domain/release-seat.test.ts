@@ -75,8 +75,8 @@ describe('releaseSeat', () => {
     const { deps, ada, alice } = world();
     const usable = async () => (await personStatus({ deps, actor: ada.actor, input: { personId: alice.person.id } })).projects;
     expect(await usable()).toEqual([
-      { projectName: 'Panel', edition: 'web', kind: 'member', ownerName: 'Olive', usable: true },
-      { projectName: 'Diaries', edition: 'desktop', kind: 'copy', ownerName: 'Olive', usable: true },
+      { projectId: expect.any(Number), projectName: 'Panel', edition: 'web', kind: 'member', ownerName: 'Olive', usable: true },
+      { projectId: expect.any(Number), projectName: 'Diaries', edition: 'desktop', kind: 'copy', ownerName: 'Olive', usable: true },
     ]);
     await releaseSeat({ deps, actor: ada.actor, input: { personId: alice.person.id } });
     const afterRelease = await personStatus({ deps, actor: alice.actor, input: {} });

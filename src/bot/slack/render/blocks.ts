@@ -62,3 +62,6 @@ export function message(plainText: string, blocks: KnownBlock[]): SlackMessage {
   const kept = blocks.slice(0, 49);
   return { text, blocks: [...kept, context(`…and ${blocks.length - 49} more not shown here.`)] };
 }
+
+/** The colour of a pool's usage: green, orange from 90%, red when full. */
+export const LEVEL_ICON = { ok: ':large_green_circle:', warn: ':large_orange_circle:', full: ':red_circle:' } as const;

@@ -12,7 +12,7 @@ import {
   nameOf,
   usageLine,
   seatsUsed,
-  isFull,
+  seatLevel,
   PROJECT_NEEDS_SEAT,
   type AcceptResult,
   type AnyInvitationSnapshot,
@@ -23,7 +23,7 @@ import {
 } from '../../../domain/index.js';
 import { ACTIONS, INVITE_MODAL, PROJECT_ACTIONS, VIEWS, invitationValue, requestValue } from '../../../handlers/slack/action-ids.js';
 import type { CommandHelp, SlackMessage, SlackViews } from '../../../handlers/slack/context.js';
-import { actions, button, context, divider, esc, header, message, section } from './blocks.js';
+import { LEVEL_ICON, actions, button, context, divider, esc, header, message, section } from './blocks.js';
 import { invitationStateDm } from './invitations.js';
 import { projectStateDm } from './projects.js';
 import { digestPage } from './review.js';
@@ -56,7 +56,7 @@ function licenses(usages: LicenseUsage[]): SlackMessage {
       header(`${PRODUCT} licenses`),
       ...usages.map((u) => {
         const used = seatsUsed(u);
-        const icon = isFull(u) ? ':red_circle:' : used / u.license.seats >= 0.9 ? ':large_orange_circle:' : ':large_green_circle:';
+        const icon = LEVEL_ICON[seatLevel(u)];
         return section(`${icon} *${esc(u.license.name)}*: \`${used}/${u.license.seats}\`\n${esc(usageOf(u))}`);
       }),
       context('`used` counts seats taken and seats held for pending invitations.'),

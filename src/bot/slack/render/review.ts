@@ -13,7 +13,7 @@ import {
   type OutboxMessage,
 } from '../../../domain/index.js';
 import { ACTIONS, PROJECT_ACTIONS, invitationValue } from '../../../handlers/slack/action-ids.js';
-import { actions, button, context, divider, esc, header, message, section, type SlackMessage } from './blocks.js';
+import { LEVEL_ICON, actions, button, context, divider, esc, header, message, section, type SlackMessage } from './blocks.js';
 
 export function reminderDm(m: Extract<OutboxMessage, { type: 'reminder' }>): SlackMessage {
   const i = m.invitation;
@@ -60,7 +60,6 @@ export function expiredNotice(m: Extract<OutboxMessage, { type: 'expired_notice'
   ]);
 }
 
-const LEVEL = { ok: ':large_green_circle:', warn: ':large_orange_circle:', full: ':red_circle:' } as const;
 
 function entryBlocks(e: DigestEntry, page: DigestPage, now: number): KnownBlock[] {
   switch (e.kind) {
@@ -74,7 +73,7 @@ function entryBlocks(e: DigestEntry, page: DigestPage, now: number): KnownBlock[
     case 'license': {
       const used = e.occupied + e.reserved;
       const warning = e.level === 'full' ? ' · *full*: nobody more can be invited' : e.level === 'warn' ? ` · *${Math.round((used / e.seats) * 100)}% used*` : '';
-      return [divider(), section(`${LEVEL[e.level]} *${esc(e.name)}*: \`${used}/${e.seats}\` seats used (${e.occupied} taken, ${e.reserved} held for pending invitations)${warning}`)];
+      return [divider(), section(`${LEVEL_ICON[e.level]} *${esc(e.name)}*: \`${used}/${e.seats}\` seats used (${e.occupied} taken, ${e.reserved} held for pending invitations)${warning}`)];
     }
     case 'project':
       return [divider(), section(`:file_folder: *${esc(e.name)}* (${e.edition === 'web' ? 'Web' : 'Desktop'} project of ${esc(e.ownerName)})`)];

@@ -5,7 +5,7 @@ import {
   SUPPORT_DESCRIPTION_MAX,
   SUPPORT_TOPICS,
   formatDate,
-  isFull,
+  seatLevel,
   seatsUsed,
   type Diagnosis,
   type Home,
@@ -13,7 +13,7 @@ import {
   type SupportRequest,
 } from '../../../domain/index.js';
 import { ACTIONS, PROJECT_ACTIONS, SUPPORT_MODAL, VIEWS, invitationValue, projectValue } from '../../../handlers/slack/action-ids.js';
-import { actions, button, context, divider, esc, fields, header, message, section, type SlackMessage } from './blocks.js';
+import { LEVEL_ICON, actions, button, context, divider, esc, fields, header, message, section, type SlackMessage } from './blocks.js';
 import { statusBlocks } from './replies.js';
 
 const FIX_BUTTON: Record<string, (a: NonNullable<Diagnosis['findings'][number]['action']>) => ReturnType<typeof button>> = {
@@ -114,7 +114,7 @@ export function homeView(h: Home): HomeView {
     blocks.push(divider(), section(`*For license admins* · ${h.admin.pendingCount} invitation${h.admin.pendingCount === 1 ? '' : 's'} pending: \`/atlas pending\` lists them with Resend / Revoke / Extend.`));
     const shown = h.admin.licenses.slice(0, 20);
     for (const u of shown) {
-      const icon = isFull(u) ? ':red_circle:' : seatsUsed(u) / u.license.seats >= 0.9 ? ':large_orange_circle:' : ':large_green_circle:';
+      const icon = LEVEL_ICON[seatLevel(u)];
       blocks.push(section(`${icon} *${esc(u.license.name)}*: \`${seatsUsed(u)}/${u.license.seats}\` seats used`));
     }
     if (h.admin.licenses.length > shown.length) blocks.push(context(`…and ${h.admin.licenses.length - shown.length} more licenses: \`/atlas licenses\` lists them all.`));
