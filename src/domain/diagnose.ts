@@ -11,6 +11,8 @@ import { DomainError } from './errors.js';
 import { holdsSeatFor, isReachable, nameOf } from './people.js';
 import { statusOf, type PersonStatus } from './person-status.js';
 import { PRODUCT } from './words.js';
+import { SYSTEM_ACTOR } from './model.js';
+import { expireOverdue } from './expire-overdue.js';
 
 export type FixAction =
   | { kind: 'share_project' }
@@ -82,6 +84,8 @@ export async function diagnose({ deps, actor, input }: VerbArgs<{ personId?: num
     const me = actorPerson(repos, actor);
     const target = input.personId === undefined ? me : repos.people.byId(input.personId);
     if (!target) throw new DomainError('NOT_FOUND', 'I do not know that person yet.');
+    // what is past its expiry is expired before anything is decided, whether or not the sweep ran
+    expireOverdue(repos, SYSTEM_ACTOR, deps.clock.now(), { inviteeId: target.id });
     const v: Viewer = { me, admin: isAdmin(repos, deps.settings, me), self: me.id === target.id, owned: new Set(repos.projects.listByOwner(me.id).map((p) => p.id)) };
     const invitations = repos.invitations.listForInvitee(target.id);
     const access = repos.projectAccess.forPerson(target.id);
@@ -97,6 +101,9 @@ export async function diagnose({ deps, actor, input }: VerbArgs<{ personId?: num
     const status: PersonStatus = ownerView
       ? {
           ...full,
+          // an owner sees the seat (it decides whether their project opens), not the rest
+          pending: [],
+          owns: [],
           projects: full.projects.filter((p) => concerns(p.projectId)),
           projectInvitations: full.projectInvitations.filter((i) => concerns(i.projectId)),
           returnedCopies: full.returnedCopies.filter((c) => concerns(c.projectId)),

@@ -57,7 +57,7 @@ describe('returnProjectCopy', () => {
     ]);
     expect(audited(deps.store, 'project.copy_returned')).toMatchObject([{ subjectType: 'project', subjectId: desktop.id, actorPersonId: alice.person.id, details: { copyId: 1 } }]);
     const status = await personStatus({ deps, actor: alice.actor, input: {} });
-    expect(status.returnedCopies).toEqual([{ projectName: 'Diaries', at: T0 + 1000 }]);
+    expect(status.returnedCopies).toEqual([{ projectId: res.project.id, projectName: 'Diaries', at: T0 + 1000 }]);
   });
 
   it('a blank note is no note; copies can be returned more than once', async () => {
