@@ -82,6 +82,8 @@ export const configSchema = z
     OUTBOX_POLL_MS: z.coerce.number().int().min(10).default(1000),
     /** Slack allows about one message per second per channel: the least time between two posts to one channel */
     SLACK_CHANNEL_INTERVAL_MS: z.coerce.number().int().min(0).default(1000),
+    /** how often a bulk run's progress message is updated */
+    BULK_PROGRESS_EVERY_MS: z.coerce.number().int().min(100).default(3000),
   })
   .transform((c, ctx) => {
     const slackHttp = Boolean(c.SLACK_BOT_TOKEN && c.SLACK_SIGNING_SECRET);
@@ -117,6 +119,7 @@ export const configSchema = z
             socketMode: Boolean(c.SLACK_APP_TOKEN),
             apiUrl: c.SLACK_API_URL.endsWith('/') ? c.SLACK_API_URL : `${c.SLACK_API_URL}/`,
             channelIntervalMs: c.SLACK_CHANNEL_INTERVAL_MS,
+            progressEveryMs: c.BULK_PROGRESS_EVERY_MS,
           }
         : undefined,
       teams: c.TEAMS_APP_ID ? { appId: c.TEAMS_APP_ID, appPassword: c.TEAMS_APP_PASSWORD, tenantId: c.TEAMS_TENANT_ID } : undefined,

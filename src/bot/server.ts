@@ -15,6 +15,7 @@ import type { Logger } from './logger.js';
 import { OutboxDeliverer } from './outbox/deliverer.js';
 import { createSlack, type SlackRuntime } from './slack/slack-app.js';
 import { SlackSender } from './slack/slack-sender.js';
+import { BulkProgressReporter } from './slack/bulk-progress-reporter.js';
 import { RoutingSender } from './outbox/routing-sender.js';
 import { createTeams, type TeamsRuntime } from './teams/teams-app.js';
 import { TeamsSender } from './teams/teams-sender.js';
@@ -136,6 +137,8 @@ export async function startBot(config: Config, o: StartOptions): Promise<Running
     throw e;
   }
   deliverer?.start();
+  const reporter = slack ? new BulkProgressReporter({ client: slack.deliveryClient, queue: outboxQueue(database), deps, logger, everyMs: config.slack!.progressEveryMs }) : undefined;
+  reporter?.start();
   const jobs = startJobs({ config, deps, database, logger });
 
   let stopped = false;
@@ -151,6 +154,7 @@ export async function startBot(config: Config, o: StartOptions): Promise<Running
       if (stopped) return;
       stopped = true;
       await jobs.stop();
+      reporter?.stop();
       await deliverer?.stop();
       await slack?.stop();
       await new Promise<void>((resolve) => {

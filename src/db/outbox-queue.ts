@@ -6,7 +6,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { OutboxMessage } from '../domain/index.js';
 import type { Database$ } from './connection.js';
-import { invitations, outbox, people } from './schema/index.js';
+import { bulkRuns, invitations, outbox, people } from './schema/index.js';
 
 export interface OutboxRow {
   id: number;
@@ -31,6 +31,9 @@ export interface OutboxQueue {
   setPersonDmChannel(personId: number, channel: string): void;
   setInvitationDm(invitationId: number, channel: string, ts: string): void;
   invitationDm(invitationId: number): { channel: string; ts: string } | undefined;
+  /** bulk runs: where each progress message is, and which runs are still going */
+  setRunMessage(runId: number, channel: string, ts: string): void;
+  activeRuns(): { id: number; channel: string; ts: string }[];
 }
 
 export function outboxQueue(database: Database$): OutboxQueue {
@@ -98,6 +101,16 @@ export function outboxQueue(database: Database$): OutboxQueue {
     setInvitationDm: (invitationId, channel, ts) => {
       db.update(invitations).set({ dmChannel: channel, dmTs: ts }).where(eq(invitations.id, invitationId)).run();
     },
+    setRunMessage: (runId, channel, ts) => {
+      db.update(bulkRuns).set({ messageChannel: channel, messageTs: ts }).where(eq(bulkRuns.id, runId)).run();
+    },
+    activeRuns: () =>
+      db
+        .select({ id: bulkRuns.id, channel: bulkRuns.messageChannel, ts: bulkRuns.messageTs })
+        .from(bulkRuns)
+        .where(sql`${bulkRuns.finishedAt} IS NULL AND ${bulkRuns.messageTs} IS NOT NULL`)
+        .all()
+        .map((r) => ({ id: r.id, channel: r.channel ?? '', ts: r.ts ?? '' })),
     invitationDm: (invitationId) => {
       const r = db
         .select({ channel: invitations.dmChannel, ts: invitations.dmTs })

@@ -12,6 +12,8 @@ import type {
   PeopleRepository,
   Person,
   Platform,
+  BulkRun,
+  BulkRunRepository,
   InviteRequest,
   InviteRequestRepository,
   ProjectAccessRepository,
@@ -24,7 +26,7 @@ import type {
   TeamsConversationRef,
 } from '../domain/index.js';
 import type { Database$, Db } from './connection.js';
-import { admins, auditLog, inviteRequests, invitations, licenses, outbox, people, projectAccess, projects, returnedCopies, seatRequests, seats } from './schema/index.js';
+import { admins, auditLog, bulkRuns, inviteRequests, invitations, licenses, outbox, people, projectAccess, projects, returnedCopies, seatRequests, seats } from './schema/index.js';
 
 const toPerson = (r: typeof people.$inferSelect): Person => ({
   id: r.id,
@@ -131,6 +133,7 @@ function invitationRepository(db: Db): InvitationRepository {
         .orderBy(asc(invitations.id))
         .all()
         .map(toInvitation),
+    listForRun: (runId) => db.select().from(invitations).where(eq(invitations.runId, runId)).orderBy(asc(invitations.id)).all().map(toInvitation),
     listForProject: (projectId) => db.select().from(invitations).where(eq(invitations.projectId, projectId)).orderBy(asc(invitations.id)).all().map(toInvitation),
     byTokenHash: (hash) => {
       const r = db.select().from(invitations).where(eq(invitations.tokenHash, hash)).get();
@@ -296,6 +299,23 @@ function inviteRequestRepository(db: Db): InviteRequestRepository {
   };
 }
 
+function bulkRunRepository(db: Db): BulkRunRepository {
+  const to = (r: typeof bulkRuns.$inferSelect): BulkRun => ({ id: r.id, requestedBy: r.requestedBy, licenseId: r.licenseId, total: r.total, startedAt: r.startedAt, finishedAt: r.finishedAt });
+  return {
+    insert: (r) => to(db.insert(bulkRuns).values(r).returning().get()),
+    byId: (id) => {
+      const r = db.select().from(bulkRuns).where(eq(bulkRuns.id, id)).get();
+      return r && to(r);
+    },
+    setTotal: (id, total) => {
+      db.update(bulkRuns).set({ total }).where(eq(bulkRuns.id, id)).run();
+    },
+    finish: (id, at) => {
+      db.update(bulkRuns).set({ finishedAt: at }).where(eq(bulkRuns.id, id)).run();
+    },
+  };
+}
+
 function outboxRepository(db: Db): OutboxRepository {
   return {
     enqueue: (to, message, at, priority = 0) =>
@@ -328,6 +348,7 @@ export function repositoriesFor(db: Db): Repositories {
     returnedCopies: returnedCopyRepository(db),
     seatRequests: seatRequestRepository(db),
     inviteRequests: inviteRequestRepository(db),
+    bulkRuns: bulkRunRepository(db),
     audit: auditRepository(db),
     outbox: outboxRepository(db),
   };

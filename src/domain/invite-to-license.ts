@@ -10,6 +10,7 @@ import { invitationLink, mintToken } from './tokens.js';
 import { notifyAdmins, tellPerson } from './notify.js';
 import { expireOverdue } from './expire-overdue.js';
 import { isFull, seatsUsed } from './words.js';
+import { progressOf } from './bulk-progress.js';
 
 export interface InviteeInput {
   personId: number;
@@ -75,6 +76,8 @@ export async function inviteToLicense({
     if (plan) return { license: { license, ...plan.usage }, outcomes: [], confirmation: { requestId: plan.requestId, newcomers: plan.newcomers, free: plan.free } };
   }
   const priority = input.invitees.length > BULK_THRESHOLD ? 1 : 0;
+  // a bulk run gets a progress message, kept up to date as its invitations are delivered
+  const runId = priority ? store.transaction((repos) => repos.bulkRuns.insert({ requestedBy: actor.personId, licenseId: license.id, total: 0, startedAt: clock.now() }).id) : null;
 
   const outcomes: InviteOutcome[] = [];
   const seen = new Set<number>();
@@ -117,6 +120,7 @@ export async function inviteToLicense({
           createdAt: now,
           sentAt: now,
           expiresAt: now + settings.inviteTtlMs,
+          runId,
         });
         audit(repos, actor, now, 'invitation.created', { type: 'invitation', id: inv.id }, { licenseId: license.id, inviteeId: invitee.id });
         const snapshot = snapshotOf(repos, inv);
@@ -129,7 +133,16 @@ export async function inviteToLicense({
       }),
     );
   }
-  const usage = store.transaction((repos) => repos.licenses.usage(license.id));
+  const usage = store.transaction((repos) => {
+    if (runId !== null) {
+      const total = outcomes.filter((o) => o.status === 'invited').length;
+      repos.bulkRuns.setTotal(runId, total);
+      const progress = progressOf(repos, runId, clock.now());
+      if (total > 0 && progress) tellPerson(repos, actor.personId, { type: 'bulk_progress', progress }, clock.now());
+      else repos.bulkRuns.finish(runId, clock.now());
+    }
+    return repos.licenses.usage(license.id);
+  });
   return { license: { license, ...usage }, outcomes };
 }
 

@@ -81,6 +81,8 @@ export interface Invitation {
   dmTs: string | null;
   /** why the last message to the invitee could not be delivered, if it could not */
   deliveryProblem: string | null;
+  /** the bulk run it was sent in */
+  runId: number | null;
 }
 
 export interface Seat {

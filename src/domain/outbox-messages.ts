@@ -5,6 +5,7 @@
 import type { Edition, InvitationStatus } from './model.js';
 import type { DigestPage } from './digest.js';
 import type { SupportRequest } from './support.js';
+import type { BulkProgress } from './bulk-progress.js';
 
 export type OutboxRecipient = { type: 'person'; personId: number } | { type: 'admin_channel' } | { type: 'support_channel' };
 
@@ -91,6 +92,8 @@ export type OutboxMessage =
   | { type: 'support_request'; request: SupportRequest }
   /** to that person: what was sent to support */
   | { type: 'support_sent'; request: SupportRequest }
+  /** to the admin running a bulk invitation: its progress (the message is then updated in place) */
+  | { type: 'bulk_progress'; progress: BulkProgress }
   /** to a person whose seat was released: what that means for their projects */
   | { type: 'seat_released'; licenseName: string; projectNames: string[] }
   /** to a person an admin tried to invite to a full license */

@@ -54,9 +54,9 @@ export interface LicenseRepository {
 
 export type NewInvitation = Omit<
   Invitation,
-  'id' | 'remindersSent' | 'lastRemindedAt' | 'confirmRequestedAt' | 'decidedAt' | 'decidedBy' | 'dmChannel' | 'dmTs' | 'projectId' | 'message' | 'desktopLink' | 'licenseId' | 'deliveryProblem'
+  'id' | 'remindersSent' | 'lastRemindedAt' | 'confirmRequestedAt' | 'decidedAt' | 'decidedBy' | 'dmChannel' | 'dmTs' | 'projectId' | 'message' | 'desktopLink' | 'licenseId' | 'deliveryProblem' | 'runId'
 > &
-  Partial<Pick<Invitation, 'projectId' | 'message' | 'desktopLink' | 'licenseId'>>;
+  Partial<Pick<Invitation, 'projectId' | 'message' | 'desktopLink' | 'licenseId' | 'runId'>>;
 
 export interface InvitationRepository {
   insert(i: NewInvitation): Invitation;
@@ -68,6 +68,7 @@ export interface InvitationRepository {
   /** project invitations held back until this person holds a seat */
   waitingForSeat(inviteeId: number): Invitation[];
   listForProject(projectId: number): Invitation[];
+  listForRun(runId: number): Invitation[];
   /**
    * Applies `patch` only if the invitation is still in `expected` state; false when it was not
    * (a double click, a race with another admin, an expiry sweep).
@@ -141,6 +142,22 @@ export interface InviteRequest {
   createdAt: number;
 }
 
+export interface BulkRun {
+  id: number;
+  requestedBy: number;
+  licenseId: number;
+  total: number;
+  startedAt: number;
+  finishedAt: number | null;
+}
+
+export interface BulkRunRepository {
+  insert(r: Omit<BulkRun, 'id' | 'finishedAt'>): BulkRun;
+  byId(id: number): BulkRun | undefined;
+  setTotal(id: number, total: number): void;
+  finish(id: number, at: number): void;
+}
+
 export interface InviteRequestRepository {
   insert(r: Omit<InviteRequest, 'id' | 'status'>): InviteRequest;
   byId(id: number): InviteRequest | undefined;
@@ -159,6 +176,7 @@ export interface Repositories {
   returnedCopies: ReturnedCopyRepository;
   seatRequests: SeatRequestRepository;
   inviteRequests: InviteRequestRepository;
+  bulkRuns: BulkRunRepository;
   audit: AuditRepository;
   outbox: OutboxRepository;
 }

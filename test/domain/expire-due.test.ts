@@ -83,6 +83,7 @@ function bulkPending(store: MemoryStore, n: number, opts: { licenseId: number; i
         dmChannel: null,
         dmTs: null,
         deliveryProblem: null,
+        runId: null,
       };
       s.invitations.push(inv);
       ids.push(id);

@@ -71,3 +71,23 @@ describe('bulk invitations', () => {
     await t.drained();
   });
 });
+
+describe('bulk progress', () => {
+  it('the admin gets a message that updates as delivery proceeds and ends in a summary listing who could not be reached', async () => {
+    await t.close();
+    t = await startTestBot({ env: { BULK_PROGRESS_EVERY_MS: '100' } });
+    await t.command(ADMIN.id, 'license add "Campus 2026" 100');
+    const crowd = people('PRG', 25);
+    for (const p of crowd) t.slack.addUser(p);
+    t.slack.setGroup('SPRG', crowd.map((p) => p.id));
+    // two of them have left: Slack refuses their DMs for good
+    t.slack.failNext('conversations.open', { error: 'user_not_found' }, 2);
+    await t.command(ADMIN.id, 'invite-license <!subteam^SPRG|@progress>');
+    const first = await t.slack.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === `D${ADMIN.id}` && /invitations to/.test(textOf(c.args)));
+    expect(textOf(first.args)).toMatch(/Sent \d+ of 25 invitations to \*Campus 2026\*/);
+    const summary = await t.slack.waitFor((c) => c.method === 'chat.update' && c.args.channel === `D${ADMIN.id}` && /Done/.test(textOf(c.args)), 10_000);
+    expect(textOf(summary.args)).toContain('*Done*: sent 23 of 25 invitations to *Campus 2026* · 2 could not be reached.');
+    expect(textOf(summary.args)).toContain('user_not_found');
+    expect(t.bot.database.sqlite.prepare('SELECT finished_at IS NOT NULL AS done FROM bulk_runs').get()).toEqual({ done: 1 });
+  });
+});

@@ -10,6 +10,8 @@
  */
 import { parseReminderWindow } from '../../src/domain/index.js';
 import type {
+  BulkRun,
+  BulkRunRepository,
   InviteRequest,
   InviteRequestRepository,
   Actor,
@@ -85,6 +87,7 @@ export interface MemoryState {
     returnedCopies: number;
     seatRequests: number;
     inviteRequests: number;
+    bulkRuns: number;
   };
   people: PersonRow[];
   admins: AdminRow[];
@@ -96,12 +99,13 @@ export interface MemoryState {
   returnedCopies: ReturnedCopy[];
   seatRequests: SeatRequest[];
   inviteRequests: InviteRequest[];
+  bulkRuns: BulkRun[];
   audit: AuditEntry[];
   outbox: OutboxEntry[];
 }
 
 const emptyState = (): MemoryState => ({
-  lastId: { people: 0, licenses: 0, invitations: 0, seats: 0, outbox: 0, projects: 0, projectAccess: 0, returnedCopies: 0, seatRequests: 0, inviteRequests: 0 },
+  lastId: { people: 0, licenses: 0, invitations: 0, seats: 0, outbox: 0, projects: 0, projectAccess: 0, returnedCopies: 0, seatRequests: 0, inviteRequests: 0, bulkRuns: 0 },
   people: [],
   admins: [],
   licenses: [],
@@ -112,6 +116,7 @@ const emptyState = (): MemoryState => ({
   returnedCopies: [],
   seatRequests: [],
   inviteRequests: [],
+  bulkRuns: [],
   audit: [],
   outbox: [],
 });
@@ -304,6 +309,7 @@ function repositoriesOver(state: () => MemoryState): Repositories {
         dmChannel: null,
         dmTs: null,
         deliveryProblem: null,
+        runId: i.runId ?? null,
       };
       checkInvitationUniques(row);
       checkInvitationFks(row);
@@ -345,6 +351,7 @@ function repositoriesOver(state: () => MemoryState): Repositories {
         .sort((a, b) => a.sentAt - b.sentAt || a.id - b.id)
         .map((i) => copy(i)),
     listForInvitee: (personId) => invitationsWhere((i) => i.inviteeId === personId),
+    listForRun: (runId) => invitationsWhere((i) => i.runId === runId),
     listForProjectWaiting: () =>
       state()
         .invitations.filter((i) => i.status === 'waiting_for_seat')
@@ -558,6 +565,26 @@ function repositoriesOver(state: () => MemoryState): Repositories {
     },
   };
 
+  const bulkRuns: BulkRunRepository = {
+    insert: (r) => {
+      const row: BulkRun = { ...copy(r), id: ++state().lastId.bulkRuns, finishedAt: null };
+      state().bulkRuns.push(row);
+      return copy(row);
+    },
+    byId: (id) => {
+      const r = state().bulkRuns.find((q) => q.id === id);
+      return r && copy(r);
+    },
+    setTotal: (id, total) => {
+      const r = state().bulkRuns.find((q) => q.id === id);
+      if (r) r.total = total;
+    },
+    finish: (id, at) => {
+      const r = state().bulkRuns.find((q) => q.id === id);
+      if (r) r.finishedAt = at;
+    },
+  };
+
   const outbox: OutboxRepository = {
     enqueue: (to, message, at) => {
       const id = ++state().lastId.outbox;
@@ -566,7 +593,7 @@ function repositoriesOver(state: () => MemoryState): Repositories {
     },
   };
 
-  return { people, admins, licenses, invitations, seats, projects, projectAccess, returnedCopies, seatRequests, inviteRequests, audit, outbox };
+  return { people, admins, licenses, invitations, seats, projects, projectAccess, returnedCopies, seatRequests, inviteRequests, bulkRuns, audit, outbox };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ import {
   licenseInvitationDm,
   notice,
 } from './render/invitations.js';
-import { digestPage, expiredNotice, reminderDm } from './render/review.js';
+import { bulkProgressMessage, digestPage, expiredNotice, reminderDm } from './render/review.js';
 import { supportRequestPost, supportSent } from './render/support-home.js';
 import { copyReturned, projectInvitationDm, projectOwnerEvent, projectStateDm, seatReleased, seatRequestPost, shareAttention } from './render/projects.js';
 
@@ -64,6 +64,8 @@ export function renderForSlack(m: OutboxMessage): SlackMessage {
       return supportRequestPost(m);
     case 'support_sent':
       return supportSent(m);
+    case 'bulk_progress':
+      return bulkProgressMessage(m.progress);
   }
 }
 
@@ -141,6 +143,7 @@ export class SlackSender implements OutboxSender {
     if (row.payload.type === 'license_invitation' || row.payload.type === 'project_invitation') {
       this.o.queue.setInvitationDm(row.payload.invitation.invitationId, channel, ts);
     }
+    if (row.payload.type === 'bulk_progress') this.o.queue.setRunMessage(row.payload.progress.runId, channel, ts);
   }
 
   /** The ts of this row's message if it is already in the channel (found by its metadata), else undefined. */

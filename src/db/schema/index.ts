@@ -12,3 +12,4 @@ export { seatRequests } from './seat-requests.js';
 export { jobLeases } from './job-leases.js';
 export { teamsConversations } from './teams-conversations.js';
 export { inviteRequests } from './invite-requests.js';
+export { bulkRuns } from './bulk-runs.js';

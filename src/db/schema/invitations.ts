@@ -41,6 +41,8 @@ export const invitations = sqliteTable(
     dmTs: text('dm_ts'),
     // why the last message to the invitee could not be delivered (they left, were deactivated …)
     deliveryProblem: text('delivery_problem'),
+    // the bulk run this invitation was sent in, if any
+    runId: integer('run_id'),
   },
   (t) => [
     uniqueIndex('invitations_token_hash').on(t.tokenHash),
@@ -56,5 +58,6 @@ export const invitations = sqliteTable(
     index('invitations_reminder_due').on(t.status, sql`COALESCE(${t.lastRemindedAt}, ${t.sentAt})`),
     index('invitations_expiry_due').on(t.status, t.expiresAt),
     index('invitations_invitee').on(t.inviteeId),
+    index('invitations_run').on(t.runId),
   ],
 );

@@ -8,6 +8,7 @@ import {
   SEAT_DOES_NOT_GIVE,
   ago,
   formatDate,
+  type BulkProgress,
   type DigestEntry,
   type DigestPage,
   type OutboxMessage,
@@ -112,4 +113,21 @@ function entryBlocks(e: DigestEntry, page: DigestPage, now: number): KnownBlock[
 export function digestPage(page: DigestPage): SlackMessage {
   const blocks = page.entries.flatMap((e) => entryBlocks(e, page, page.now));
   return message(`Pending invitations${page.pages > 1 ? `, page ${page.page} of ${page.pages}` : ''}`, blocks);
+}
+
+const minutes = (ms: number) => (ms < 90_000 ? 'about a minute' : `about ${Math.round(ms / 60_000)} minutes`);
+
+/** The admin's progress message for a bulk run: updated in place until it becomes the summary. */
+export function bulkProgressMessage(p: BulkProgress): SlackMessage {
+  const n = (x: number) => x.toLocaleString('en-US');
+  const line = p.done
+    ? `:white_check_mark: *Done*: sent ${n(p.sent)} of ${n(p.total)} invitations to *${esc(p.licenseName)}*${p.unreachable.length ? ` · ${n(p.unreachable.length)} could not be reached` : ''}.`
+    : `:hourglass_flowing_sand: Sent ${n(p.sent)} of ${n(p.total)} invitations to *${esc(p.licenseName)}*${p.unreachable.length ? ` · ${n(p.unreachable.length)} could not be reached` : ''}${p.etaMs !== undefined ? ` · ${minutes(p.etaMs)} left` : ''}`;
+  const blocks: KnownBlock[] = [section(line)];
+  if (p.done && p.unreachable.length) {
+    const shown = p.unreachable.slice(0, 40);
+    blocks.push(section(`*Could not be reached* (forward their link another way, or revoke):\n${shown.map((u) => `• ${esc(u.name)}${u.email ? ` (\`${esc(u.email)}\`)` : ''}: ${esc(u.reason)}`).join('\n')}`));
+    if (p.unreachable.length > shown.length) blocks.push(context(`…and ${p.unreachable.length - shown.length} more: \`/atlas pending\` lists them.`));
+  }
+  return message(p.done ? `Done: sent ${p.sent} of ${p.total} invitations.` : `Sent ${p.sent} of ${p.total} invitations…`, blocks);
 }

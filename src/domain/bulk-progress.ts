@@ -1,0 +1,49 @@
+/**
+ * How far a bulk invitation run is: sent, not reachable, still to go, and about how long, from
+ * what the outbox has delivered so far. The admin's progress message is re-rendered from this.
+ */
+import type { DomainDeps } from './context.js';
+import type { Repositories } from './ports.js';
+import { isReachable, nameOf } from './people.js';
+
+export interface BulkProgress {
+  runId: number;
+  licenseName: string;
+  total: number;
+  sent: number;
+  unreachable: { name: string; email: string | null; reason: string }[];
+  done: boolean;
+  /** about how long the rest takes at the pace so far; undefined before anything went out */
+  etaMs: number | undefined;
+}
+
+export function progressOf(repos: Repositories, runId: number, now: number): BulkProgress | undefined {
+  const run = repos.bulkRuns.byId(runId);
+  if (!run) return undefined;
+  let sent = 0;
+  const unreachable: BulkProgress['unreachable'] = [];
+  for (const inv of repos.invitations.listForRun(runId)) {
+    const invitee = repos.people.byId(inv.inviteeId);
+    if (inv.deliveryProblem) unreachable.push({ name: nameOf(invitee), email: inv.inviteeEmail, reason: inv.deliveryProblem });
+    else if (inv.dmTs || (invitee && !isReachable(invitee))) sent++; // delivered, or its link went to the inviter
+  }
+  const finished = sent + unreachable.length;
+  const rate = finished > 0 ? finished / Math.max(1, now - run.startedAt) : 0;
+  return {
+    runId,
+    licenseName: repos.licenses.byId(run.licenseId)?.name ?? 'a license',
+    total: run.total,
+    sent,
+    unreachable,
+    done: finished >= run.total,
+    etaMs: rate > 0 ? Math.round((run.total - finished) / rate) : undefined,
+  };
+}
+
+export function bulkProgress(deps: DomainDeps, runId: number, now: number): BulkProgress | undefined {
+  return deps.store.transaction((repos) => {
+    const p = progressOf(repos, runId, now);
+    if (p?.done) repos.bulkRuns.finish(runId, now);
+    return p;
+  });
+}
