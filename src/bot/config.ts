@@ -82,6 +82,8 @@ export const configSchema = z
     OUTBOX_POLL_MS: z.coerce.number().int().min(10).default(1000),
     /** Slack allows about one message per second per channel: the least time between two posts to one channel */
     SLACK_CHANNEL_INTERVAL_MS: z.coerce.number().int().min(0).default(1000),
+    /** Slack's workspace-wide allowance for chat.postMessage (several hundred a minute): the deliverer stays under it */
+    SLACK_POSTS_PER_MINUTE: z.coerce.number().int().min(1).default(300),
     /** how often a bulk run's progress message is updated */
     BULK_PROGRESS_EVERY_MS: z.coerce.number().int().min(100).default(3000),
   })
@@ -120,6 +122,7 @@ export const configSchema = z
             apiUrl: c.SLACK_API_URL.endsWith('/') ? c.SLACK_API_URL : `${c.SLACK_API_URL}/`,
             channelIntervalMs: c.SLACK_CHANNEL_INTERVAL_MS,
             progressEveryMs: c.BULK_PROGRESS_EVERY_MS,
+            postsPerMinute: c.SLACK_POSTS_PER_MINUTE,
           }
         : undefined,
       teams: c.TEAMS_APP_ID ? { appId: c.TEAMS_APP_ID, appPassword: c.TEAMS_APP_PASSWORD, tenantId: c.TEAMS_TENANT_ID } : undefined,

@@ -83,7 +83,7 @@ export async function startBot(config: Config, o: StartOptions): Promise<Running
           adminChannel: config.adminChannel,
           supportChannel: config.supportChannel,
           ...(slack
-            ? { slack: new SlackSender({ client: slack.deliveryClient, queue, store, adminChannel: config.adminChannel, supportChannel: config.supportChannel, channelIntervalMs: config.slack!.channelIntervalMs }) }
+            ? { slack: new SlackSender({ client: slack.deliveryClient, queue, store, adminChannel: config.adminChannel, supportChannel: config.supportChannel, channelIntervalMs: config.slack!.channelIntervalMs, postsPerMinute: config.slack!.postsPerMinute }) }
             : {}),
           ...(teams ? { teams: new TeamsSender({ adapter: teams.adapter, botAppId: teams.botAppId, queue, database, adminChannel: config.adminChannel, supportChannel: config.supportChannel }) } : {}),
         }),

@@ -60,10 +60,11 @@ function item(repos: Repositories, inv: Invitation, actionable: boolean): Digest
   };
 }
 
-function group(entries: DigestEntry[], head: DigestEntry, items: DigestItem[], of: string): void {
+/** A group's heading, its first items (only those are looked up), and how many more there are. */
+function group(entries: DigestEntry[], head: DigestEntry, invitations: Invitation[], toItem: (i: Invitation) => DigestItem, of: string): void {
   entries.push(head);
-  for (const i of items.slice(0, ITEMS_PER_GROUP)) entries.push({ kind: 'item', item: i });
-  if (items.length > ITEMS_PER_GROUP) entries.push({ kind: 'more', count: items.length - ITEMS_PER_GROUP, of });
+  for (const i of invitations.slice(0, ITEMS_PER_GROUP)) entries.push({ kind: 'item', item: toItem(i) });
+  if (invitations.length > ITEMS_PER_GROUP) entries.push({ kind: 'more', count: invitations.length - ITEMS_PER_GROUP, of });
 }
 
 export function buildDigest(repos: Repositories, now: number): DigestPage[] {
@@ -74,8 +75,8 @@ export function buildDigest(repos: Repositories, now: number): DigestPage[] {
   entries.push({ kind: 'title', pendingCount: pending.length, waitingCount: waiting.length, undeliverableCount: undeliverable.length, now });
   for (const usage of repos.licenses.listUsage()) {
     const level = seatLevel(usage);
-    const items = pending.filter((i) => i.kind === 'license' && i.licenseId === usage.license.id).map((i) => item(repos, i, true));
-    group(entries, { kind: 'license', name: usage.license.name, seats: usage.license.seats, occupied: usage.occupied, reserved: usage.reserved, level }, items, usage.license.name);
+    const invs = pending.filter((i) => i.kind === 'license' && i.licenseId === usage.license.id);
+    group(entries, { kind: 'license', name: usage.license.name, seats: usage.license.seats, occupied: usage.occupied, reserved: usage.reserved, level }, invs, (i) => item(repos, i, true), usage.license.name);
   }
   const byProject = new Map<number, Invitation[]>();
   for (const i of pending.filter((p) => p.kind === 'project')) byProject.set(i.projectId ?? 0, [...(byProject.get(i.projectId ?? 0) ?? []), i]);
@@ -84,12 +85,13 @@ export function buildDigest(repos: Repositories, now: number): DigestPage[] {
     group(
       entries,
       { kind: 'project', name: project?.name ?? 'a project', ownerName: nameOf(repos.people.byId(project?.ownerId ?? 0)), edition: project?.edition ?? 'web' },
-      invs.map((i) => item(repos, i, true)),
+      invs,
+      (i) => item(repos, i, true),
       project?.name ?? 'a project',
     );
   }
-  if (waiting.length) group(entries, { kind: 'heading', text: 'waiting_for_seat' }, waiting.map((i) => item(repos, i, false)), 'waiting for a seat');
-  if (undeliverable.length) group(entries, { kind: 'heading', text: 'undeliverable' }, undeliverable.map((i) => item(repos, i, false)), 'unreachable');
+  if (waiting.length) group(entries, { kind: 'heading', text: 'waiting_for_seat' }, waiting, (i) => item(repos, i, false), 'waiting for a seat');
+  if (undeliverable.length) group(entries, { kind: 'heading', text: 'undeliverable' }, undeliverable, (i) => item(repos, i, false), 'unreachable');
   const pages: DigestEntry[][] = [];
   for (let i = 0; i < entries.length; i += ENTRIES_PER_PAGE) pages.push(entries.slice(i, i + ENTRIES_PER_PAGE));
   return pages.map((p, i) => ({ page: i + 1, pages: pages.length, now, entries: p }));

@@ -46,7 +46,7 @@ export function remindDue(deps: DomainDeps, now: number): { reminded: number; ou
         repos.invitations.update(still.id, { remindersSent: number, lastRemindedAt: now });
         const holdsSeat = still.kind === 'project' ? holdsSeatFor(repos, still.inviteeId, still.inviteeEmail) : null;
         audit(repos, SYSTEM_ACTOR, now, 'invitation.reminded', { type: 'invitation', id: still.id }, { number });
-        tellPerson(repos, still.inviteeId, { type: 'reminder', invitation: snapshotOfAny(repos, still), number, max, holdsSeat }, now);
+        tellPerson(repos, still.inviteeId, { type: 'reminder', invitation: snapshotOfAny(repos, still, { usage: false }), number, max, holdsSeat }, now);
         return 'sent';
       });
       if (sent === 'sent') reminded++;

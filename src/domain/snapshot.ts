@@ -3,11 +3,15 @@ import type { Repositories } from './ports.js';
 import type { InvitationSnapshot, ProjectInvitationSnapshot } from './outbox-messages.js';
 import { nameOf } from './people.js';
 
-/** What a message about a license invitation shows, taken inside the transaction that changed it. */
-export function snapshotOf(repos: Repositories, inv: Invitation): InvitationSnapshot {
+/**
+ * What a message about a license invitation shows, taken inside the transaction that changed it.
+ * Seat usage is counted only when the message shows it (`usage: false` for reminders and expiry,
+ * whose sweeps must cost what is due, not what is stored).
+ */
+export function snapshotOf(repos: Repositories, inv: Invitation, opts: { usage?: boolean } = {}): InvitationSnapshot {
   const licenseId = inv.licenseId ?? 0;
   const license = repos.licenses.byId(licenseId);
-  const usage = repos.licenses.usage(licenseId);
+  const usage = opts.usage === false ? { occupied: 0, reserved: 0 } : repos.licenses.usage(licenseId);
   const invitee = repos.people.byId(inv.inviteeId);
   return {
     kind: 'license',
@@ -44,5 +48,5 @@ export function projectSnapshotOf(repos: Repositories, inv: Invitation, revealLi
   };
 }
 
-export const snapshotOfAny = (repos: Repositories, inv: Invitation): InvitationSnapshot | ProjectInvitationSnapshot =>
-  inv.kind === 'project' ? projectSnapshotOf(repos, inv) : snapshotOf(repos, inv);
+export const snapshotOfAny = (repos: Repositories, inv: Invitation, opts: { usage?: boolean } = {}): InvitationSnapshot | ProjectInvitationSnapshot =>
+  inv.kind === 'project' ? projectSnapshotOf(repos, inv) : snapshotOf(repos, inv, opts);

@@ -54,6 +54,7 @@ export async function startTestBot(opts: { env?: Record<string, string>; slack?:
     ATLAS_ADMIN_CHANNEL: ADMIN_CHANNEL,
     OUTBOX_POLL_MS: '50',
     SLACK_CHANNEL_INTERVAL_MS: '0',
+    SLACK_POSTS_PER_MINUTE: '60000',
     REMINDER_CRON: '0 0 1 1 *',
     DIGEST_CRON: '0 0 1 1 *',
     LOG_LEVEL: 'info',

@@ -54,6 +54,9 @@ export interface SlackStandIn {
   /** Every Web API call AND every response_url post, in order. */
   calls: RecordedCall[];
   addUser(u: StandInUser): void;
+  /** Slack's rate limit for a method, per minute; and how many calls it answered with 429 */
+  setRateLimit(method: string, perMinute: number): void;
+  rateLimited(method: string): number;
   /** a user group (`S…`) or a channel roster (`C…`) with these member ids */
   setGroup(id: string, userIds: string[]): void;
   setChannelMembers(id: string, userIds: string[]): void;
@@ -380,6 +383,7 @@ export async function startSlackStandIn(opts: { botUserId?: string; teamId?: str
   const calls: RecordedCall[] = [];
   const callListeners = new Set<(c: RecordedCall) => void>();
   const users = new Map<string, StandInUser>();
+  const rateLimits = new Map<string, { perMinute: number; window: number[]; limited: number }>();
   // user groups and channel rosters, for usergroups.users.list and conversations.members
   const groups = new Map<string, string[]>();
   const rosters = new Map<string, string[]>();
@@ -739,6 +743,18 @@ export async function startSlackStandIn(opts: { botUserId?: string; teamId?: str
 
     const handler = methods[method];
     if (!handler) return answer(200, err('unknown_method'));
+    // Slack's rate limits, when a test sets them: over the allowance → 429 with Retry-After
+    const limit = rateLimits.get(method);
+    if (limit) {
+      const now = Date.now();
+      while (limit.window.length && now - limit.window[0]! >= 60_000) limit.window.shift();
+      if (limit.window.length >= limit.perMinute) {
+        limit.limited += 1;
+        const retryAfter = Math.max(1, Math.ceil((60_000 - (now - limit.window[0]!)) / 1000));
+        return answer(429, err('ratelimited'), { 'Retry-After': String(retryAfter) });
+      }
+      limit.window.push(now);
+    }
     if (error) return answer(200, err(error));
 
     // Authentication: Slack says not_authed without a token and invalid_auth for a token it doesn't know.
@@ -953,6 +969,12 @@ export async function startSlackStandIn(opts: { botUserId?: string; teamId?: str
     },
     callsTo(method) {
       return calls.filter((c) => c.method === method);
+    },
+    setRateLimit(method, perMinute) {
+      rateLimits.set(method, { perMinute, window: [], limited: 0 });
+    },
+    rateLimited(method) {
+      return rateLimits.get(method)?.limited ?? 0;
     },
     failNext(method, failure, times = 1) {
       const queue = failures.get(method) ?? [];

@@ -77,17 +77,29 @@ export interface SlackSenderOptions {
   supportChannel?: string | undefined;
   /** least time between two posts to one channel (Slack: about one message per second per channel) */
   channelIntervalMs?: number;
+  /** posts a minute across the workspace (Slack allows several hundred for chat.postMessage) */
+  postsPerMinute?: number;
 }
 
 export class SlackSender implements OutboxSender {
   private readonly lastPost = new Map<string, number>();
+  /** the next moment the workspace allowance lets a post go out */
+  private nextSlot = 0;
 
   constructor(private readonly o: SlackSenderOptions) {}
 
-  /** Waits until this channel may take another message; other channels are not held up. */
+  /**
+   * Waits until this channel may take another message (other channels are not held up by it), and
+   * until the workspace allowance has room: posts are spread evenly, so a bulk run goes as fast as
+   * Slack allows without running into 429s.
+   */
   private async pace(channel: string): Promise<void> {
     const interval = this.o.channelIntervalMs ?? 0;
-    const wait = (this.lastPost.get(channel) ?? 0) + interval - Date.now();
+    const spacing = this.o.postsPerMinute ? 60_000 / this.o.postsPerMinute : 0;
+    const now = Date.now();
+    const slot = Math.max(now, this.nextSlot);
+    this.nextSlot = slot + spacing;
+    const wait = Math.max(slot - now, (this.lastPost.get(channel) ?? 0) + interval - now);
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     this.lastPost.set(channel, Date.now());
   }

@@ -1,0 +1,273 @@
+/**
+ * `npm run bench`: every figure measured in one run on this machine (not part of `npm test`).
+ *  1. slash-command acks over HTTP with signature verification, 50 concurrent senders, against a
+ *     bare Bolt app that only acks the same requests;
+ *  2. the reminder sweep's due query and the digest query on 10k, 100k and 1M stored invitations
+ *     (1% due);
+ *  3. a bulk invitation of 5,000 people against the Slack stand-in holding Slack's limits;
+ *  4. the bot's peak RSS.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Agent, request } from 'node:http';
+import { App, ExpressReceiver, LogLevel } from '@slack/bolt';
+import { loadConfig } from '../src/bot/config.js';
+import { createLogger } from '../src/bot/logger.js';
+import { startBot, type RunningBot } from '../src/bot/server.js';
+import { openDatabase } from '../src/db/connection.js';
+import { sqliteStore } from '../src/db/repositories.js';
+import { buildDigest, parseReminderWindow, remindDue, type DomainDeps } from '../src/domain/index.js';
+import { slashCommandBody, slackSignature } from '../test/support/slack-requests.js';
+import { startSlackStandIn, STANDIN_TEAM_ID } from '../test/support/slack-standin.js';
+
+const SECRET = 'bench-signing-secret';
+const ADMIN = 'UADMIN';
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0;
+};
+
+/** 50 senders posting signed slash commands for `ms`; latency is until the HTTP answer (the ack). */
+async function load(url: string, text: (i: number) => string, ms: number, responseUrl: string) {
+  const agent = new Agent({ keepAlive: true, maxSockets: 50 });
+  const latencies: number[] = [];
+  let n = 0;
+  let errors = 0;
+  const end = Date.now() + ms;
+  const one = (body: string) =>
+    new Promise<number>((resolve) => {
+      const ts = Math.floor(Date.now() / 1000);
+      const started = performance.now();
+      const req = request(
+        url,
+        {
+          method: 'POST',
+          agent,
+          headers: {
+            'content-type': 'application/x-www-form-urlencoded',
+            'content-length': Buffer.byteLength(body),
+            'x-slack-request-timestamp': String(ts),
+            'x-slack-signature': slackSignature(SECRET, body, ts),
+          },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode === 200 ? performance.now() - started : -1));
+        },
+      );
+      req.on('error', () => resolve(-1));
+      req.end(body);
+    });
+  await Promise.all(
+    Array.from({ length: 50 }, async () => {
+      while (Date.now() < end) {
+        const i = n++;
+        const l = await one(slashCommandBody({ text: text(i), user_id: ADMIN, team_id: STANDIN_TEAM_ID, response_url: responseUrl }));
+        if (l < 0) errors++;
+        else latencies.push(l);
+      }
+    }),
+  );
+  agent.destroy();
+  return { rps: latencies.length / (ms / 1000), p50: pct(latencies, 50), p99: pct(latencies, 99), errors };
+}
+
+async function bareBolt(): Promise<{ url: string; stop(): Promise<void> }> {
+  const receiver = new ExpressReceiver({ signingSecret: SECRET, endpoints: '/slack/events', logLevel: LogLevel.ERROR });
+  const app = new App({ receiver, token: 'xoxb-bare', botId: 'B1', botUserId: 'U1', tokenVerificationEnabled: false, logLevel: LogLevel.ERROR });
+  app.command('/atlas', async ({ ack }) => ack());
+  const server = await receiver.start(0);
+  const port = (server.address() as { port: number }).port;
+  return { url: `http://127.0.0.1:${port}/slack/events`, stop: () => receiver.stop() };
+}
+
+async function acks(rows: string[][]) {
+  const slack = await startSlackStandIn();
+  slack.addUser({ id: ADMIN, name: 'ada', real_name: 'Ada Admin', email: 'ada@uni.edu' });
+  const dir = mkdtempSync(join(tmpdir(), 'atlas-bench-'));
+  const bot = await startBot(
+    loadConfig({
+      PORT: '0',
+      DATABASE_URL: `file:${join(dir, 'bench.sqlite')}`,
+      SLACK_BOT_TOKEN: 'xoxb-bench',
+      SLACK_SIGNING_SECRET: SECRET,
+      SLACK_API_URL: slack.apiUrl,
+      ATLAS_ADMINS: ADMIN,
+      ATLAS_ADMIN_CHANNEL: 'CADMINS',
+      SLACK_POSTS_PER_MINUTE: '100000',
+      SLACK_CHANNEL_INTERVAL_MS: '0',
+      LOG_LEVEL: 'error',
+    }),
+    { logger: createLogger('error') },
+  );
+  const responseUrl = slack.responseUrl();
+  await load(`${bot.url}/slack/events`, () => 'license add "Bench" 1000000', 300, responseUrl);
+  const bare = await bareBolt();
+  const ms = 3000;
+  const base = await load(bare.url, () => 'help', ms, responseUrl);
+  rows.push(['1', 'bare Bolt app, ack only', `${base.rps.toFixed(0)} req/s`, `p50 ${base.p50.toFixed(1)} ms · p99 ${base.p99.toFixed(1)} ms`, '1.00']);
+  for (const [label, text, target] of [
+    ['`help`', () => 'help', 0.8],
+    ['`licenses` (read)', () => 'licenses', 0.8],
+    ['`invite-license` (write, outbox)', (i: number) => `invite-license bench${i}@uni.edu`, 0.5],
+  ] as const) {
+    const r = await load(`${bot.url}/slack/events`, text, ms, responseUrl);
+    const ratio = r.rps / base.rps;
+    rows.push(['1', `atlas ${label}`, `${r.rps.toFixed(0)} req/s${r.errors ? ` (${r.errors} errors)` : ''}`, `p50 ${r.p50.toFixed(1)} ms · p99 ${r.p99.toFixed(1)} ms`, `${ratio.toFixed(2)} (target ≥ ${target}${ratio >= target && r.p99 < 50 ? ', met' : ', missed'})`]);
+  }
+  await bare.stop();
+  await bot.stop();
+  await slack.close();
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/** `stored` invitations, 1% of them due for a reminder, written straight into a fresh database. */
+function seeded(stored: number): { deps: DomainDeps; close(): void; dir: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'atlas-bench-db-'));
+  const database = openDatabase(`file:${join(dir, 'bench.sqlite')}`);
+  const now = Date.parse('2026-11-30T12:00:00Z');
+  const s = database.sqlite;
+  s.prepare("INSERT INTO people (email, slack_team_id, slack_user_id, display_name, created_at, updated_at) VALUES ('ada@uni.edu', 'T1', 'UADMIN', 'Ada', 0, 0)").run();
+  s.prepare("INSERT INTO licenses (name, seats, created_by, created_at) VALUES ('Campus', ?, 1, 0)").run(stored * 2);
+  const person = s.prepare("INSERT INTO people (email, slack_team_id, slack_user_id, display_name, tz, created_at, updated_at) VALUES (?, 'T1', ?, ?, 'UTC', 0, 0)");
+  const inv = s.prepare(
+    "INSERT INTO invitations (kind, license_id, invitee_id, invitee_email, inviter_id, status, token_hash, platform, created_at, sent_at, expires_at) VALUES ('license', 1, ?, ?, 1, ?, ?, 'slack', ?, ?, ?)",
+  );
+  s.transaction(() => {
+    for (let i = 0; i < stored; i++) {
+      const id = Number(person.run(`p${i}@uni.edu`, `UP${i}`, `P${i}`).lastInsertRowid);
+      const due = i % 100 === 0;
+      // 1% pending and due, 1% pending but sent recently, the rest answered long ago
+      const status = due || i % 100 === 50 ? 'pending' : 'accepted';
+      const sent = due ? now - 4 * 86_400_000 : now - 3_600_000;
+      inv.run(id, `p${i}@uni.edu`, status, `hash${i}`, sent, sent, now + 10 * 86_400_000);
+    }
+  })();
+  const deps: DomainDeps = {
+    store: sqliteStore(database),
+    clock: { now: () => now },
+    settings: {
+      inviteTtlMs: 14 * 86_400_000,
+      publicBaseUrl: 'https://bench.example.edu',
+      configuredAdmins: ['UADMIN'],
+      hasAdminChannel: true,
+      hasSupportChannel: true,
+      linkAllowedHosts: ['atlasti.com'],
+      reminders: { afterMs: 3 * 86_400_000, max: 3, window: parseReminderWindow('always') },
+    },
+  };
+  return { deps, dir, close: () => database.close() };
+}
+
+function sweeps(rows: string[][]) {
+  for (const stored of [10_000, 100_000, 1_000_000]) {
+    const { deps, close, dir } = seeded(stored);
+    const now = deps.clock.now();
+    const t0 = performance.now();
+    const due = deps.store.transaction((r) => r.invitations.dueForReminder(now - deps.settings.reminders.afterMs, 3, 1_000_000));
+    const query = performance.now() - t0;
+    const rssBefore = process.memoryUsage().rss;
+    const t1 = performance.now();
+    const swept = remindDue(deps, now);
+    const sweep = performance.now() - t1;
+    const t2 = performance.now();
+    const pages = deps.store.transaction((r) => buildDigest(r, now));
+    const digest = performance.now() - t2;
+    const mem = Math.max(0, process.memoryUsage().rss - rssBefore) / 1_048_576;
+    rows.push([
+      '2',
+      `${stored.toLocaleString('en-US')} stored, ${due.length.toLocaleString('en-US')} due`,
+      `due query ${query.toFixed(1)} ms · sweep ${sweep.toFixed(0)} ms (${swept.reminded} reminded)`,
+      `digest ${digest.toFixed(0)} ms (${pages.length} pages)`,
+      `+${mem.toFixed(0)} MB RSS`,
+    ]);
+    close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function bulk(rows: string[][]) {
+  const slack = await startSlackStandIn();
+  const perMinute = 3000;
+  slack.setRateLimit('chat.postMessage', perMinute);
+  slack.addUser({ id: ADMIN, name: 'ada', real_name: 'Ada Admin', email: 'ada@uni.edu' });
+  const people = Array.from({ length: 5000 }, (_, i) => `UB${i}`);
+  for (const id of people) slack.addUser({ id, name: id, real_name: `Student ${id}`, email: `${id.toLowerCase()}@uni.edu` });
+  slack.setGroup('SBULK', people);
+  const dir = mkdtempSync(join(tmpdir(), 'atlas-bench-'));
+  const bot: RunningBot = await startBot(
+    loadConfig({
+      PORT: '0',
+      DATABASE_URL: `file:${join(dir, 'bench.sqlite')}`,
+      SLACK_BOT_TOKEN: 'xoxb-bench',
+      SLACK_SIGNING_SECRET: SECRET,
+      SLACK_API_URL: slack.apiUrl,
+      ATLAS_ADMINS: ADMIN,
+      SLACK_POSTS_PER_MINUTE: String(perMinute),
+      SLACK_CHANNEL_INTERVAL_MS: '1000',
+      OUTBOX_POLL_MS: '100',
+      LOG_LEVEL: 'error',
+    }),
+    { logger: createLogger('error') },
+  );
+  const responseUrl = slack.responseUrl();
+  // signed request through node:http, as Slack sends it
+  const send = (text: string) =>
+    new Promise<number>((resolve) => {
+      const body = slashCommandBody({ text, user_id: ADMIN, team_id: STANDIN_TEAM_ID, response_url: responseUrl });
+      const ts = Math.floor(Date.now() / 1000);
+      const started = performance.now();
+      const req = request(`${bot.url}/slack/events`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(ts), 'x-slack-signature': slackSignature(SECRET, body, ts) } }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(performance.now() - started));
+      });
+      req.end(body);
+    });
+  await send('license add "Campus" 6000');
+  const count = (sql: string) => (bot.database.sqlite.prepare(sql).get() as { n: number }).n;
+  const t0 = performance.now();
+  const ack = await send('invite-license <!subteam^SBULK|@students>');
+  while (count("SELECT COUNT(*) AS n FROM invitations") < 5000) await new Promise((r) => setTimeout(r, 20));
+  const enqueued = performance.now() - t0;
+  const t1 = Date.now();
+  const budgetMs = 150_000;
+  const dms = () => slack.callsTo('chat.postMessage').filter((c) => c.status === 200 && String(c.args.channel).startsWith('DUB')).length;
+  while (dms() < 5000 && Date.now() - t1 < budgetMs) await new Promise((r) => setTimeout(r, 200));
+  const took = (Date.now() - t1) / 1000;
+  const sent = dms();
+  const rate = sent / took;
+  const allowance = perMinute / 60;
+  const twice = new Set<string>();
+  let duplicates = 0;
+  for (const c of slack.callsTo('chat.postMessage').filter((x) => x.status === 200)) {
+    const key = `${c.args.channel}:${c.args.text}`;
+    if (twice.has(key)) duplicates++;
+    twice.add(key);
+  }
+  rows.push([
+    '3',
+    `bulk invitation of 5,000 (stand-in allows ${perMinute}/min)`,
+    `ack ${ack.toFixed(0)} ms · 5,000 enqueued in ${(enqueued / 1000).toFixed(1)} s (target < 2 s, ${enqueued < 2000 ? 'met' : 'missed'})`,
+    `${sent.toLocaleString('en-US')} DMs in ${took.toFixed(0)} s = ${rate.toFixed(1)}/s of ${allowance.toFixed(1)}/s allowed (${((rate / allowance) * 100).toFixed(0)}%)`,
+    `${slack.rateLimited('chat.postMessage')} × 429 · ${duplicates} sent twice`,
+  ]);
+  await bot.stop();
+  await slack.close();
+  rmSync(dir, { recursive: true, force: true });
+}
+
+const rows: string[][] = [];
+const which = new Set(process.argv.slice(2));
+const all = which.size === 0;
+if (all || which.has('acks')) await acks(rows);
+if (all || which.has('sweep')) sweeps(rows);
+if (all || which.has('bulk')) await bulk(rows);
+// maxRSS: the operating system's own high-water mark for this process, in kilobytes
+const peakRss = process.resourceUsage().maxRSS * 1024;
+rows.push(['4', 'peak RSS of the process across the run (bot, stand-in and load generator together)', `${(peakRss / 1_048_576).toFixed(0)} MB`, 'target < 200 MB', peakRss < 200 * 1_048_576 ? 'met' : 'missed']);
+const cpu = cpus()[0]?.model ?? 'unknown CPU';
+console.log(`\nMachine: ${cpus().length} × ${cpu}, Node ${process.version}\n`);
+console.log('| # | what | measured | | |\n| --- | --- | --- | --- | --- |');
+for (const r of rows) console.log(`| ${r.join(' | ')} |`);
