@@ -47,7 +47,7 @@ export function outboxQueue(database: Database$): OutboxQueue {
           SELECT 1 FROM outbox e
           WHERE e.status = 'pending' AND e.id < o.id
             AND e.recipient_type = o.recipient_type
-            AND IFNULL(e.recipient_id, 0) = IFNULL(o.recipient_id, 0))
+            AND e.recipient_id IS o.recipient_id)
       ORDER BY o.priority, o.id LIMIT ${limit}`);
     const claimed: OutboxRow[] = [];
     for (const { id } of rows) {

@@ -128,7 +128,8 @@ export async function inviteToLicense({
         const reachable = isReachable(invitee);
         if (reachable) tellPerson(repos, invitee.id, { type: 'license_invitation', invitation: snapshot, link, resent: false }, now, priority);
         else tellPerson(repos, inviter.id, { type: 'forward_link', invitation: snapshot, link }, now, priority);
-        notifyAdmins(repos, settings, inv, { type: 'admin_invitation_event', event: 'created', invitation: snapshot, actorName: nameOf(inviter) }, now, priority);
+        // a bulk run is told to the admins once, at its end, not once per person
+        if (!runId) notifyAdmins(repos, settings, inv, { type: 'admin_invitation_event', event: 'created', invitation: snapshot, actorName: nameOf(inviter) }, now);
         return { status: 'invited', invitee, invitationId: inv.id, reachable };
       }),
     );
@@ -138,8 +139,14 @@ export async function inviteToLicense({
       const total = outcomes.filter((o) => o.status === 'invited').length;
       repos.bulkRuns.setTotal(runId, total);
       const progress = progressOf(repos, runId, clock.now());
-      if (total > 0 && progress) tellPerson(repos, actor.personId, { type: 'bulk_progress', progress }, clock.now());
-      else repos.bulkRuns.finish(runId, clock.now());
+      if (total > 0 && progress) {
+        tellPerson(repos, actor.personId, { type: 'bulk_progress', progress }, clock.now());
+        if (settings.hasAdminChannel) repos.outbox.enqueue(
+          { type: 'admin_channel' },
+          { type: 'notice', text: `${nameOf(repos.people.byId(actor.personId))} invited ${total} people to a seat in ${license.name} (bulk run #${runId}); \`/atlas pending\` lists them.` },
+          clock.now(),
+        );
+      } else repos.bulkRuns.finish(runId, clock.now());
     }
     return repos.licenses.usage(license.id);
   });

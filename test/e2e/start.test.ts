@@ -102,5 +102,12 @@ describe('configuration', () => {
     expect(() => loadConfig({ SLACK_BOT_TOKEN: 'xoxp-user' })).toThrow('SLACK_BOT_TOKEN must be a bot token starting with xoxb-');
     expect(() => loadConfig({ DATABASE_URL: 'postgres://x' })).toThrow('DATABASE_URL must start with file:');
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/^Configuration error: PORT /);
+    // Teams without a password runs unauthenticated: fine for local emulation, refused in production
+    expect(loadConfig({ TEAMS_APP_ID: 'app' }).teams).toMatchObject({ appId: 'app', appPassword: undefined });
+    expect(() => loadConfig({ NODE_ENV: 'production', TEAMS_APP_ID: 'app' })).toThrow(
+      'Configuration error: TEAMS_APP_PASSWORD is required in production (an empty password runs Teams unauthenticated).',
+    );
+    expect(() => loadConfig({ REMINDER_WINDOW: 'weekdays 9-5' })).toThrow(/^Configuration error: REMINDER_WINDOW must look like "Mon-Fri 09:00-18:00"/);
+    expect(() => loadConfig({ REMINDER_CRON: 'every hour' })).toThrow(/^Configuration error: REMINDER_CRON must be a cron expression/);
   });
 });

@@ -23,5 +23,9 @@ export const outbox = sqliteTable(
     sentAt: integer('sent_at'),
     lastError: text('last_error'),
   },
-  (t) => [index('outbox_due').on(t.status, t.nextAttemptAt)],
+  (t) => [
+    index('outbox_due').on(t.status, t.nextAttemptAt),
+    // "an earlier message to the same recipient is still pending" is one index probe, whatever the backlog
+    index('outbox_recipient').on(t.recipientType, t.recipientId, t.status, t.id),
+  ],
 );
