@@ -23,7 +23,7 @@ export const AMBIGUOUS = 'ambiguous: ';
 
 export type SlackFailure =
   | { kind: 'rate_limited'; retryAfterMs: number; error: string }
-  | { kind: 'transient'; error: string }
+  | { kind: 'transient'; error: string; requestMayBeInFlight?: boolean }
   | { kind: 'permanent'; error: string };
 
 /** Sorts a Web API failure into wait-and-retry, retry-with-backoff, or give up. */
@@ -47,7 +47,7 @@ export function classifySlackError(e: unknown): SlackFailure {
     }
     default:
       // a timeout or a dropped connection: the request may or may not have reached Slack
-      return { kind: 'transient', error: `${AMBIGUOUS}${err.message ?? String(e)}` };
+      return { kind: 'transient', error: `${AMBIGUOUS}${err.message ?? String(e)}`, requestMayBeInFlight: true };
   }
 }
 

@@ -81,6 +81,9 @@ export interface SlackSenderOptions {
   postsPerMinute?: number;
 }
 
+/** How long a retry waits after a request whose answer never came, before checking and posting again. */
+export const IN_FLIGHT_WAIT_MS = 30_000;
+
 export class SlackSender implements OutboxSender {
   private readonly lastPost = new Map<string, number>();
   /** the next moment the workspace allowance lets a post go out */
@@ -146,6 +149,10 @@ export class SlackSender implements OutboxSender {
       const f = classifySlackError(e);
       if (f.kind === 'permanent') return { kind: 'failed', error: f.error };
       if (f.kind === 'rate_limited') return { kind: 'retry', afterMs: f.retryAfterMs, error: f.error };
+      // A timeout or a dropped connection: the request may still be in flight at Slack. The retry
+      // looks in the channel before posting again, so it waits long enough for Slack to have
+      // finished with the first one.
+      if (f.requestMayBeInFlight) return { kind: 'retry', afterMs: Math.max(IN_FLIGHT_WAIT_MS, backoffMs(row.attempts)), error: f.error };
       return { kind: 'retry', afterMs: backoffMs(row.attempts), error: f.error };
     }
   }
