@@ -7,7 +7,7 @@ export * from './words.js';
 export * from './tokens.js';
 export * from './validation.js';
 export { isAdmin } from './authz.js';
-export { identifySlackUser, identifyEmail, identifyTeamsUser, nameOf, isReachable, rememberSlackUser, claimEmailInvitations, type TeamsIdentity } from './people.js';
+export { identifySlackUser, identifyEmail, identifyTeamsUser, nameOf, isReachable, rememberSlackUser, rememberSlackUsers, claimEmailInvitations, type TeamsIdentity } from './people.js';
 export { addLicense } from './add-license.js';
 export { listLicenses } from './list-licenses.js';
 export { inviteToLicense, licenseInviteOptions, confirmInviteRequest, BULK_THRESHOLD, type InviteOutcome, type InviteResult } from './invite-to-license.js';

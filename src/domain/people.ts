@@ -63,6 +63,11 @@ export function rememberEmail(repos: Repositories, clock: Clock, email: string):
   );
 }
 
+/** Many chat users at once (a group, a channel), in one transaction; by user id. */
+export function rememberSlackUsers(deps: DomainDeps, who: SlackIdentity[]): Map<string, Person> {
+  return deps.store.transaction((repos) => new Map(who.map((w) => [w.userId, rememberSlackUser(repos, deps.clock, w)])));
+}
+
 /** The verb the edges call to map a chat user to a person before acting. */
 export function identifySlackUser(deps: DomainDeps, who: SlackIdentity): Person {
   return deps.store.transaction((repos) => rememberSlackUser(repos, deps.clock, who));

@@ -21,6 +21,8 @@ export interface PeopleLookup {
   /** the members of a user group or a channel, as platform user ids (a platform without them: undefined) */
   groupMembers?(groupId: string): Promise<string[]>;
   channelMembers?(channelId: string): Promise<string[]>;
+  /** many users at once (a group, a channel): one directory read instead of a lookup each */
+  users?(userIds: string[]): Promise<UserLookup[]>;
 }
 
 /** Turns mentions and emails into people; says plainly what it could not use and why. */
@@ -45,10 +47,9 @@ export async function resolvePeople(lookup: PeopleLookup, tokens: Token[]): Prom
         continue;
       }
       // everyone in it, in the order the platform lists them; bots and people who left are skipped quietly
-      for (const id of await list(t.id)) {
-        const r = await lookup.user(id);
-        if (r.ok) people.push({ person: r.person });
-      }
+      const ids = await list(t.id);
+      const found = lookup.users ? await lookup.users(ids) : await Promise.all(ids.map((id) => lookup.user(id)));
+      for (const r of found) if (r.ok) people.push({ person: r.person });
     } else if (t.kind === 'plain_mention') {
       problems.push(`"${t.raw}" did not become a mention: pick the person from the list Slack shows as you type their name, or give their email.`);
     } else {

@@ -29,6 +29,9 @@ describe('bulk invitations', () => {
     expect(text).toMatch(/STU 3\*: already invited, pending since/);
     expect(count("SELECT COUNT(*) AS n FROM invitations WHERE status = 'pending'")).toBe(18);
     expect(t.slack.callsTo('conversations.members').length).toBeGreaterThan(0);
+    // the 17 newcomers are read from the directory a page at a time, not looked up one by one
+    expect(t.slack.callsTo('users.list').length).toBeGreaterThan(0);
+    expect(t.slack.callsTo('users.info').length).toBeLessThanOrEqual(2);
   });
 
   it('more people than free seats: asks before sending anything, then invites the first ones in the order given', async () => {

@@ -530,6 +530,15 @@ export async function startSlackStandIn(opts: { botUserId?: string; teamId?: str
       is_enterprise_install: false,
     }),
 
+    // everyone in the workspace, a page at a time (`limit`, `cursor`), as Slack pages it
+    'users.list': (args) => {
+      const all = [...users.values()];
+      const limit = Math.max(1, Math.min(1000, Number(args.limit ?? 200)));
+      const start = Number(args.cursor ? Buffer.from(String(args.cursor), 'base64').toString() : 0);
+      const next = start + limit < all.length ? Buffer.from(String(start + limit)).toString('base64') : '';
+      return { ok: true, members: all.slice(start, start + limit).map(userObject), response_metadata: { next_cursor: next } };
+    },
+
     'usergroups.users.list': (args) => {
       const members = typeof args.usergroup === 'string' ? groups.get(args.usergroup) : undefined;
       return members ? { ok: true, users: members } : err('no_such_subteam');

@@ -4,7 +4,7 @@
  * email.
  */
 import type { WebClient } from '@slack/web-api';
-import { identifyEmail, identifySlackUser, type Actor, type DomainDeps, type Person } from '../../domain/index.js';
+import { identifyEmail, identifySlackUser, rememberSlackUsers, type Actor, type DomainDeps, type Person } from '../../domain/index.js';
 import type { SlackDirectoryPort, UserLookup } from '../../handlers/slack/context.js';
 import { slackErrorCode } from './slack-errors.js';
 
@@ -80,6 +80,40 @@ export class SlackDirectory implements SlackDirectoryPort {
     // someone Slack will not describe (an edge case of shared channels) still acts as themselves
     const person = r.ok ? r.person : identifySlackUser(this.deps, { teamId, userId });
     return { platform: 'slack', userId, personId: person.id };
+  }
+
+  /**
+   * Many users at once, for a group or a channel: the ones not known yet are read from the
+   * workspace directory a page at a time (users.list), and remembered in one transaction.
+   */
+  async users(teamId: string, userIds: string[]): Promise<UserLookup[]> {
+    const known = new Map<string, Person>();
+    this.deps.store.transaction((r) => {
+      for (const id of userIds) {
+        const p = r.people.bySlackId(teamId, id);
+        if (p?.email) known.set(id, p);
+      }
+    });
+    const wanted = new Set(userIds.filter((id) => !known.has(id)));
+    const profiles = new Map<string, SlackUser & { id: string }>();
+    if (wanted.size > 0) {
+      let cursor: string | undefined;
+      do {
+        const res = await this.client.users.list({ limit: 200, ...(cursor ? { cursor } : {}) });
+        for (const u of (res.members ?? []) as SlackUser[]) if (u.id && wanted.has(u.id)) profiles.set(u.id, { ...u, id: u.id });
+        cursor = res.response_metadata?.next_cursor || undefined;
+      } while (cursor && profiles.size < wanted.size);
+    }
+    const remembered = rememberSlackUsers(
+      this.deps,
+      [...profiles.values()].filter((u) => !u.is_bot && !u.deleted).map((u) => ({ teamId: u.team_id ?? teamId, userId: u.id, email: u.profile?.email ?? null, displayName: displayNameOf(u), tz: u.tz ?? null })),
+    );
+    return userIds.map((id): UserLookup => {
+      const person = known.get(id) ?? remembered.get(id);
+      if (person) return { ok: true, person };
+      const u = profiles.get(id);
+      return { ok: false, reason: u?.is_bot ? 'bot' : u?.deleted ? 'deactivated' : 'not_found', label: `<@${id}>` };
+    });
   }
 
   /** Everyone in a user group (usergroups.users.list). */

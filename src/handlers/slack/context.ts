@@ -69,6 +69,7 @@ export interface SlackDirectoryPort {
   /** an account email: the Slack user with that email when there is one, else a person known by the email only */
   email(teamId: string, email: string): Promise<Person>;
   groupMembers(groupId: string): Promise<string[]>;
+  users(teamId: string, userIds: string[]): Promise<UserLookup[]>;
   /** a file uploaded in a form, as text */
   downloadText(url: string): Promise<string>;
   channelMembers(channelId: string): Promise<string[]>;

@@ -25,6 +25,7 @@ export function registerSlashCommand(app: App, ctx: SlackHandlerContext): void {
         email: (email) => ctx.directory.email(command.team_id, email),
         groupMembers: (id) => ctx.directory.groupMembers(id),
         channelMembers: (id) => ctx.directory.channelMembers(id),
+        users: (ids) => ctx.directory.users(command.team_id, ids),
       },
       openForm: (form, who) => openSlackForm(ctx, client, who, command.trigger_id, form),
     });
