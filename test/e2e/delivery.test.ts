@@ -85,9 +85,12 @@ describe('the outbox delivers every DM once, whatever Slack answers', () => {
     const { sqlite } = (await import('../../src/db/connection.js')).openDatabase(t.env.DATABASE_URL!);
     sqlite.prepare("UPDATE outbox SET status = 'pending', attempts = 1, last_error = NULL, lease_until = NULL, sent_at = NULL WHERE payload LIKE '%license_invitation%'").run();
     sqlite.close();
+    // and the first look into the channel fails: the message must not be posted blind
+    t.slack.failNext('conversations.history', { status: 500 });
     await t.restart();
-    await until(() => t!.slack.callsTo('conversations.history').length > 0);
+    await until(() => t!.slack.callsTo('conversations.history').filter((c) => c.status === 200).length > 0, 10_000);
     await t.drained();
+    expect(t.slack.callsTo('conversations.history').filter((c) => c.status === 500)).toHaveLength(1);
     expect(dmsTo(t, ALICE.id)).toHaveLength(1);
     expect(outbox(t).every((r) => r.status === 'sent')).toBe(true);
   });

@@ -129,11 +129,13 @@ export class SlackSender implements OutboxSender {
       // Exactly once: after an attempt whose outcome is unknown (a crash between Slack's answer and
       // the database, a timeout, a 5xx), look for the message itself before posting it again.
       if (row.attempts > 1 && (row.lastError === null || row.lastError.startsWith(AMBIGUOUS))) {
-        const ts = await this.alreadyPosted(channel, row.id);
-        if (ts) {
-          this.rememberDm(row, channel, ts);
+        const found = await this.alreadyPosted(channel, row.id);
+        if (found.kind === 'posted') {
+          this.rememberDm(row, channel, found.ts);
           return { kind: 'sent' };
         }
+        // not known either way (the check itself failed for now): posting could double it, so wait
+        if (found.kind === 'unknown') return { kind: 'retry', afterMs: backoffMs(row.attempts), error: `${AMBIGUOUS}could not check the channel: ${found.error}` };
       }
       const res = await this.o.client.chat.postMessage({
         channel,
@@ -165,18 +167,21 @@ export class SlackSender implements OutboxSender {
     if (row.payload.type === 'bulk_progress') this.o.queue.setRunMessage(row.payload.progress.runId, channel, ts);
   }
 
-  /** The ts of this row's message if it is already in the channel (found by its metadata), else undefined. */
-  private async alreadyPosted(channel: string, outboxId: number): Promise<string | undefined> {
+  /**
+   * Whether this row's message is already in the channel (found by its metadata). A check that
+   * fails for now says so; one that can never work here (no history scope) lets the post go ahead.
+   */
+  private async alreadyPosted(channel: string, outboxId: number): Promise<{ kind: 'posted'; ts: string } | { kind: 'absent' } | { kind: 'unknown'; error: string }> {
     try {
       const res = await this.o.client.conversations.history({ channel, limit: 100, include_all_metadata: true });
       const found = (res.messages ?? []).find((m) => {
         const meta = (m as { metadata?: { event_type?: string; event_payload?: { outbox_id?: unknown } } }).metadata;
         return meta?.event_type === 'atlas_outbox' && meta.event_payload?.outbox_id === outboxId;
       });
-      return found?.ts;
-    } catch {
-      // without the history scope (or on any failure) the safe default is to send
-      return undefined;
+      return found?.ts ? { kind: 'posted', ts: found.ts } : { kind: 'absent' };
+    } catch (e) {
+      const f = classifySlackError(e);
+      return f.kind === 'permanent' ? { kind: 'absent' } : { kind: 'unknown', error: f.error };
     }
   }
 
