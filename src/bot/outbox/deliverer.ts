@@ -91,8 +91,10 @@ export class OutboxDeliverer {
     for (;;) {
       const rows = this.o.queue.claim(this.owner, this.o.clock.now(), this.o.leaseMs ?? 60_000, this.o.batchSize ?? 20);
       if (rows.length === 0) return handled;
-      // one row per recipient per batch, so sending them side by side keeps each person's order
-      await Promise.all(rows.map((row) => this.deliver(row)));
+      // one row per recipient per batch, so sending them side by side keeps each person's order;
+      // the round waits for every one of them, so stop() never leaves a send running behind it
+      const settled = await Promise.allSettled(rows.map((row) => this.deliver(row)));
+      for (const r of settled) if (r.status === 'rejected') this.o.logger.error('outbox: could not record a delivery', r.reason);
       handled += rows.length;
       if (this.stopped) return handled;
     }

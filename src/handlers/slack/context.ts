@@ -14,7 +14,6 @@ import type {
   Diagnosis,
   Home,
   Person,
-  PersonStatus,
   Project,
   SeatDecision,
   ShareResult,
@@ -39,7 +38,6 @@ export interface SlackViews {
   inviteResult(result: InviteResult): SlackMessage;
   /** one page of the pending-invitations review */
   digestPage(page: DigestPage): SlackMessage;
-  status(status: PersonStatus, now: number): SlackMessage;
   acceptResult(result: AcceptResult): SlackMessage;
   invitationState(invitation: AnyInvitationSnapshot): SlackMessage;
   /** a short answer: the words are escaped by the view */

@@ -163,10 +163,6 @@ export function statusBlocks(s: PersonStatus): KnownBlock[] {
   return blocks;
 }
 
-function status(s: PersonStatus): SlackMessage {
-  const blocks = statusBlocks(s);
-  return message(`${s.self ? 'Your' : `${nameOf(s.person)}'s`} seats: ${s.seats.length}; open invitations: ${s.pending.length}.`, blocks);
-}
 
 function invitationState(i: AnyInvitationSnapshot): SlackMessage {
   return i.kind === 'license' ? invitationStateDm(i) : projectStateDm(i);
@@ -278,7 +274,6 @@ export const slackViews: SlackViews = {
   licenseAdded,
   inviteResult,
   digestPage,
-  status,
   acceptResult,
   invitationState,
   text,
