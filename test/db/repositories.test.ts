@@ -137,3 +137,42 @@ describe('the outbox queue', () => {
     expect(queue.claim('a', 0, 1000, 3).map((r) => r.id)).toEqual([6, 1, 2]);
   });
 });
+
+describe('the deliverer', () => {
+  it('runs one round at a time, even when a send commits and nudges it during the round', async () => {
+    const { OutboxDeliverer } = await import('../../src/bot/outbox/deliverer.js');
+    const store = sqliteStore(database);
+    const queue = outboxQueue(database);
+    store.transaction((r) => {
+      for (let p = 1; p <= 30; p++) r.outbox.enqueue({ type: 'person', personId: p }, { type: 'notice', text: `n${p}` }, 0);
+    });
+    let inFlight = 0;
+    let most = 0;
+    const sends: number[] = [];
+    const deliverer: InstanceType<typeof OutboxDeliverer> = new OutboxDeliverer({
+      queue,
+      clock: { now: Date.now },
+      logger: { debug() {}, info() {}, warn() {}, error() {} },
+      pollMs: 10_000,
+      batchSize: 5,
+      sender: {
+        send: async (row) => {
+          inFlight++;
+          most = Math.max(most, inFlight);
+          deliverer.nudge(); // what a commit during the send does
+          sends.push(row.id);
+          await new Promise((r) => setTimeout(r, 5));
+          inFlight--;
+          return { kind: 'sent' };
+        },
+      },
+    });
+    deliverer.start();
+    for (let i = 0; i < 200 && queue.counts().sent !== 30; i++) await new Promise((r) => setTimeout(r, 10));
+    await deliverer.stop();
+    expect(queue.counts()).toEqual({ sent: 30 });
+    expect(new Set(sends).size).toBe(30);
+    expect(sends).toHaveLength(30);
+    expect(most).toBeLessThanOrEqual(5);
+  });
+});

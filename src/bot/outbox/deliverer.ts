@@ -65,7 +65,11 @@ export class OutboxDeliverer {
       return;
     }
     if (this.timer) clearTimeout(this.timer);
-    this.running = this.runOnce()
+    // `running` is set before the round does anything: a commit during the round's first steps
+    // nudges again, and must find a round running (not start a second one beside it, whose rows
+    // could wait past their lease behind the pacing and be claimed and sent a second time)
+    this.running = Promise.resolve()
+      .then(() => this.runOnce())
       .then(() => undefined)
       .catch((e: unknown) => this.o.logger.error('outbox: delivery round failed', e))
       .finally(() => {
