@@ -49,6 +49,11 @@ export const configSchema = z
       .string()
       .default('file:./data/atlas-bot.sqlite')
       .refine((v) => /^file:.+/.test(v), 'must start with file: (for example file:./data/atlas-bot.sqlite)'),
+    /** the sandbox's own database (npm start without credentials, outside production); wiped at each start */
+    SANDBOX_DATABASE_URL: z
+      .string()
+      .default('file:./data/sandbox.sqlite')
+      .refine((v) => /^file:.+/.test(v) && v !== 'file::memory:', 'must be a file: URL like file:./data/sandbox.sqlite'),
     PUBLIC_BASE_URL: z.url({ message: 'must be a URL like https://bot.example.edu' }).optional(),
     SLACK_BOT_TOKEN: optionalText.refine((v) => v === undefined || v.startsWith('xoxb-'), 'must be a bot token starting with xoxb-'),
     SLACK_SIGNING_SECRET: optionalText,
@@ -112,6 +117,7 @@ export const configSchema = z
       production,
       port: c.PORT,
       databaseUrl: c.DATABASE_URL,
+      sandboxDatabaseUrl: c.SANDBOX_DATABASE_URL,
       publicBaseUrl: (c.PUBLIC_BASE_URL ?? `http://localhost:${c.PORT}`).replace(/\/+$/, ''),
       slack: c.SLACK_BOT_TOKEN
         ? {

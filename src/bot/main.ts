@@ -2,8 +2,9 @@
  * `npm start`: reads the configuration, starts the bot, and stops cleanly on SIGINT/SIGTERM. Any
  * problem at start is one clear line and exit code 1, never a stack trace.
  */
-import { ConfigError, loadConfig } from './config.js';
-import { createLogger } from './logger.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { createLogger, type Logger } from './logger.js';
+import { startSandbox } from '../sandbox/server.js';
 import { startBot } from './server.js';
 import { SlackStartError } from './slack/slack-app.js';
 
@@ -19,6 +20,10 @@ async function main(): Promise<void> {
     throw e;
   }
   const logger = createLogger(config.logLevel);
+  if (!config.slack && !config.teams && !config.production) {
+    await sandbox(config, logger);
+    return;
+  }
   let bot;
   try {
     bot = await startBot(config, { logger });
@@ -45,10 +50,34 @@ async function main(): Promise<void> {
     config.teams ? `Teams (at /api/messages${config.teams.appPassword ? '' : ', unauthenticated: local emulation only'})` : null,
   ].filter(Boolean);
   logger.info(`atlas-invite-bot listening on http://localhost:${bot.port}`);
-  if (platforms.length) logger.info(`chat platforms: ${platforms.join(', ')}`);
-  else logger.warn('no Slack or Teams credentials are set: only the invitation pages and /healthz are served. See the README to connect Slack.');
+  logger.info(`chat platforms: ${platforms.join(', ')}`);
   logger.info(`database: ${config.databaseUrl}; invitation links: ${config.publicBaseUrl}/invite/…`);
 
+}
+
+/** No credentials outside production: the bot runs beside a small local Slack, in the browser. */
+async function sandbox(config: Config, logger: Logger): Promise<void> {
+  let running;
+  try {
+    running = await startSandbox(config, { logger, sandboxDatabaseUrl: config.sandboxDatabaseUrl });
+  } catch (e) {
+    process.stderr.write(`Could not start the sandbox: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exit(1);
+  }
+  const stop = (signal: string) => {
+    logger.info(`${signal}: stopping`);
+    running.stop().then(
+      () => process.exit(0),
+      (e: unknown) => {
+        logger.error('stop failed', e);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  logger.info(`no Slack or Teams credentials: the bot runs in a local sandbox, a small Slack in your browser.`);
+  logger.info(`sandbox: open ${running.url}  (its data: ${config.sandboxDatabaseUrl}, started fresh; see the README to connect a real workspace)`);
 }
 
 process.on('unhandledRejection', (e) => {
