@@ -857,8 +857,9 @@ export async function startSlackStandIn(opts: { botUserId?: string; teamId?: str
       const stored = files.get(id);
       const token = bearerToken(req) ?? '';
       if (!stored || !/^xoxb-/.test(token)) {
-        res.writeHead(stored ? 302 : 404, stored ? { location: 'https://slack.com/signin' } : { 'content-type': 'text/plain' });
-        res.end();
+        // (Slack itself redirects a browser without a session to its sign-in page; a plain refusal says the same here)
+        res.writeHead(stored ? 403 : 404, { 'content-type': 'text/plain' });
+        res.end(stored ? 'not_authed' : 'file_not_found');
         return;
       }
       res.writeHead(200, { 'content-type': `${stored.file.mimetype}; charset=utf-8` });
