@@ -62,6 +62,14 @@ describe('starting the bot', () => {
     expect(r.stderr.trim()).toBe('Configuration error: SLACK_BOT_TOKEN is required in production (set Slack or Teams credentials).');
   });
 
+  it('without credentials, outside production, it starts the sandbox and prints its address', async () => {
+    const r = await start({ SANDBOX_DATABASE_URL: `file:${join(dir, 'sandbox.sqlite')}` }, /sandbox: open/);
+    expect(r.stderr).toMatch(/no Slack or Teams credentials: the bot runs in a local sandbox/);
+    expect(r.stderr).toMatch(/sandbox: open http:\/\/localhost:\d+\/sandbox/);
+    expect(r.stderr).toContain('SIGTERM: stopping');
+    expect(r.code).toBe(0);
+  });
+
   it('with a good token it starts, says where it listens, and stops cleanly on SIGTERM', async () => {
     const r = await start({ SLACK_BOT_TOKEN: 'xoxb-good', SLACK_SIGNING_SECRET: 's3cret', SLACK_API_URL: slack.apiUrl }, /listening on/);
     expect(r.stderr).toMatch(/atlas-invite-bot listening on http:\/\/localhost:\d+/);

@@ -1,0 +1,87 @@
+/**
+ * The sandbox in a real browser (Debian's headless Chromium): the issue's walk-through. The admin
+ * adds a license and invites Alice and Bob, Alice accepts, shares a project through the modal (a
+ * typo first, answered inside the form), the clock moves three days and Bob, who never answered,
+ * has his reminder. Every step goes through the page, its API, signed requests to the real bot
+ * and the in-memory Slack.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { actAs, clickButton, messageWith, openSandbox, type, type SandboxSession } from '../support/sandbox-browser.js';
+
+let s: SandboxSession;
+
+beforeAll(async () => {
+  s = await openSandbox();
+}, 60_000);
+
+afterAll(async () => {
+  await s?.close();
+});
+
+describe('the sandbox in a browser', () => {
+  it('shows the people to act as, the conversations and the bot clock', async () => {
+    const { page } = s;
+    for (const id of ['U0ADA', 'U0ALICE', 'U0BOB', 'U0CHEN', 'U0DANA']) await expect(page.locator(`[data-person="${id}"]`).count()).resolves.toBe(1);
+    await actAs(page, 'U0ADA', 'dm');
+    await expect(page.locator('[data-conversation="C0ADMINS"]').count()).resolves.toBe(1);
+    await expect(page.locator('#clock').textContent()).resolves.toMatch(/\d{2}:\d{2}/);
+  });
+
+  it('the admin adds a license and invites Alice and Bob by mention', async () => {
+    const { page } = s;
+    await actAs(page, 'U0ADA', 'dm');
+    await type(page, '/atlas license add "Campus" 25');
+    await messageWith(page, /Created Campus with 25 seats/).waitFor();
+    await type(page, '/atlas invite-license @alice @bob');
+    await messageWith(page, /2 of 2 invited to Campus/).waitFor();
+    // the admin channel hears of it
+    await page.locator('[data-conversation="C0ADMINS"]').click();
+    await messageWith(page, /Alice Martin/).waitFor();
+  });
+
+  it('Alice sees in five seconds what she got and what she did not, and accepts', async () => {
+    const { page } = s;
+    await actAs(page, 'U0ALICE', 'dm');
+    const invitation = messageWith(page, /license seat in Campus/);
+    await invitation.waitFor();
+    const words = (await invitation.textContent()) ?? '';
+    expect(words).toMatch(/not a project/i);
+    await clickButton(page, 'Accept the seat', invitation);
+    await messageWith(page, /seat in Campus is yours/).waitFor();
+    // Bob's conversation is not Alice's to see
+    await expect(page.locator('[data-conversation="DU0BOB"]').count()).resolves.toBe(0);
+  });
+
+  it('Alice shares a project through the modal: a bad email is answered in the form, then it goes through', async () => {
+    const { page } = s;
+    await type(page, '/atlas share-project');
+    const modal = page.locator('#modal');
+    await modal.waitFor();
+    await expect(modal.locator('.modal-title').textContent()).resolves.toMatch(/Share a project/);
+    await modal.getByLabel('Project name').fill('Interview study 2026');
+    await modal.getByText('Web', { exact: true }).click();
+    await modal.getByLabel('Account emails').fill('bob.okafor@uni');
+    await modal.locator('#modal-submit').click();
+    await modal.locator('.field-error').first().waitFor();
+    await expect(modal.locator('.field-error').first().textContent()).resolves.toMatch(/email/i);
+    // what was typed is kept
+    await expect(modal.getByLabel('Project name').inputValue()).resolves.toBe('Interview study 2026');
+
+    await modal.getByLabel('Account emails').fill('Bob.Okafor@uni.example');
+    await modal.locator('#modal-submit').click();
+    // Bob was invited to a seat but has not accepted: the project invitation waits for his seat
+    await modal.getByText(/holds no seat/).waitFor();
+    await modal.locator('#modal-close').click();
+    await modal.waitFor({ state: 'hidden' });
+  });
+
+  it('three days later Bob, who never answered, has his reminder', async () => {
+    const { page } = s;
+    await page.locator(`[data-advance="${3 * 86_400_000}"]`).click();
+    await page.locator('#clock').getByText(/3 days/).waitFor();
+    await actAs(page, 'U0BOB', 'dm');
+    const reminder = messageWith(page, /still waiting for your answer/);
+    await reminder.waitFor();
+    await expect(reminder.locator('button[data-action-id]', { hasText: /Accept/ }).count()).resolves.toBeGreaterThan(0);
+  });
+});
