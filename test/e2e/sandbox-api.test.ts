@@ -25,11 +25,11 @@ const state = async (as: string): Promise<State> => (await fetch(`${base}/sandbo
 const messagesOf = (s: State, conversation: string) => s.conversations.find((c) => c.id === conversation)?.messages ?? [];
 
 /** Polls what `as` sees until `pick` finds something (the bot delivers through its outbox, after the ack). */
-async function eventually<T>(as: string, pick: (s: State) => T | undefined, what: string, timeoutMs = 8000): Promise<T> {
+async function eventually<T>(as: string, pick: (s: State) => T | undefined, what: string, timeoutMs = 8000): Promise<NonNullable<T>> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const found = pick(await state(as));
-    if (found !== undefined && found !== null && found !== false) return found;
+    if (found !== undefined && found !== null && found !== false) return found as NonNullable<T>;
     if (Date.now() > end) throw new Error(`sandbox: ${what} did not appear within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 100));
   }
