@@ -18,13 +18,13 @@ const shot = async (name: string) => {
   process.stdout.write(`docs/sandbox-${name}.png\n`);
 };
 try {
-  await page.locator('#intro-close, [data-dismiss-intro]').first().click({ timeout: 1000 }).catch(() => undefined);
   await actAs(page, 'U0ADA', 'dm');
   await type(page, '/atlas license add "Campus" 25');
   await messageWith(page, /Campus with 25 seats/).waitFor();
   await type(page, '/atlas invite-license @alice @bob');
   await messageWith(page, /Campus: 2 invited of 2/).waitFor();
   await shot('1-admin-invites');
+  await page.locator('#intro button[aria-label="Dismiss"]').click();
 
   await actAs(page, 'U0ALICE', 'dm');
   const invitation = messageWith(page, /a seat in the license Campus/);
@@ -56,7 +56,7 @@ try {
   await shot('6-admin-channel');
 
   await actAs(page, 'U0ADA', 'home');
-  await page.locator('.home button[data-action-id], #home button[data-action-id]').first().waitFor();
+  await page.locator('#home .block').first().waitFor().catch(() => undefined);
   await shot('7-app-home');
 } finally {
   await s.close();

@@ -19,6 +19,25 @@ afterAll(async () => {
 });
 
 describe('the sandbox in a browser', () => {
+  it('renders mrkdwn as Slack does, and escaped user text stays text', async () => {
+    // (a string, so the test runner does not rewrite the browser's own import())
+    const rendered = (await s.page.evaluate(`(async () => {
+      const bk = await import('/sandbox/assets/blockkit.js');
+      const people = [{ id: 'U0ALICE', name: 'alice', realName: 'Alice Martin' }];
+      const el = document.createElement('div');
+      el.append(bk.renderMrkdwn('*Bold* &lt;!channel&gt; <@U0ALICE> <javascript:alert(1)|click> <https://atlasti.com/x|docs> &lt;https://evil.example|safe&gt; :white_check_mark:', { people }));
+      return { text: el.textContent, html: el.innerHTML, links: [...el.querySelectorAll('a')].map((a) => a.getAttribute('href')), bold: el.querySelector('b, strong')?.textContent };
+    })()`)) as { text: string; html: string; links: string[]; bold: string };
+    expect(rendered.bold).toBe('Bold');
+    // an escaped <!channel> typed by a user is shown literally, never as a mention
+    expect(rendered.text).toContain('<!channel>');
+    expect(rendered.text).toContain('@Alice Martin');
+    expect(rendered.text).toContain('✅');
+    // only the real https link is a link: not the javascript: one, not the escaped look-alike
+    expect(rendered.links).toEqual(['https://atlasti.com/x']);
+    expect(rendered.html).not.toMatch(/<script|javascript:/i);
+  });
+
   it('shows the people to act as, the conversations and the bot clock', async () => {
     const { page } = s;
     for (const id of ['U0ADA', 'U0ALICE', 'U0BOB', 'U0CHEN', 'U0DANA']) await expect(page.locator(`[data-person="${id}"]`).count()).resolves.toBe(1);
@@ -31,9 +50,9 @@ describe('the sandbox in a browser', () => {
     const { page } = s;
     await actAs(page, 'U0ADA', 'dm');
     await type(page, '/atlas license add "Campus" 25');
-    await messageWith(page, /Created Campus with 25 seats/).waitFor();
+    await messageWith(page, /Campus with 25 seats/).waitFor();
     await type(page, '/atlas invite-license @alice @bob');
-    await messageWith(page, /2 of 2 invited to Campus/).waitFor();
+    await messageWith(page, /Campus: 2 invited of 2/).waitFor();
     // the admin channel hears of it
     await page.locator('[data-conversation="C0ADMINS"]').click();
     await messageWith(page, /Alice Martin/).waitFor();
@@ -42,12 +61,13 @@ describe('the sandbox in a browser', () => {
   it('Alice sees in five seconds what she got and what she did not, and accepts', async () => {
     const { page } = s;
     await actAs(page, 'U0ALICE', 'dm');
-    const invitation = messageWith(page, /license seat in Campus/);
+    const invitation = messageWith(page, /a seat in the license Campus/);
     await invitation.waitFor();
     const words = (await invitation.textContent()) ?? '';
-    expect(words).toMatch(/not a project/i);
+    expect(words).toMatch(/What you get/);
+    expect(words).toMatch(/What you don't get\s*Access to any project or data/);
     await clickButton(page, 'Accept the seat', invitation);
-    await messageWith(page, /seat in Campus is yours/).waitFor();
+    await messageWith(page, /You accepted a seat in Campus/).waitFor();
     // Bob's conversation is not Alice's to see
     await expect(page.locator('[data-conversation="DU0BOB"]').count()).resolves.toBe(0);
   });
@@ -62,8 +82,8 @@ describe('the sandbox in a browser', () => {
     await modal.getByText('Web', { exact: true }).click();
     await modal.getByLabel('Account emails').fill('bob.okafor@uni');
     await modal.locator('#modal-submit').click();
-    await modal.locator('.field-error').first().waitFor();
-    await expect(modal.locator('.field-error').first().textContent()).resolves.toMatch(/email/i);
+    await modal.locator('.field-error:visible').first().waitFor();
+    await expect(modal.locator('.field-error:visible').first().textContent()).resolves.toMatch(/email/i);
     // what was typed is kept
     await expect(modal.getByLabel('Project name').inputValue()).resolves.toBe('Interview study 2026');
 
