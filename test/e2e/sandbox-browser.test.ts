@@ -104,4 +104,23 @@ describe('the sandbox in a browser', () => {
     await reminder.waitFor();
     await expect(reminder.locator('button[data-action-id]', { hasText: /Accept/ }).count()).resolves.toBeGreaterThan(0);
   });
+
+  it('Bob opens his personal invitation page (the reminder says where it is); the confirmation comes back into his own DM', async () => {
+    const { page } = s;
+    await messageWith(page, /Your personal link is in the first message about it/).waitFor();
+    const first = messageWith(page, /a seat in the license Campus/);
+    const [invitationPage] = await Promise.all([page.context().waitForEvent('page'), first.locator('a', { hasText: /personal invitation page/i }).first().click()]);
+    await invitationPage.waitForLoadState();
+    await expect(invitationPage.locator('h1').textContent()).resolves.toMatch(/license seat/);
+    await invitationPage.getByRole('button', { name: /Send me a confirmation/ }).click();
+    await invitationPage.waitForLoadState();
+    await invitationPage.close();
+    // the page accepted nothing by itself: Bob confirms in Slack
+    const confirmation = messageWith(page, /was just opened and asked to accept/);
+    await confirmation.waitFor();
+    await clickButton(page, 'Accept the seat', confirmation);
+    await messageWith(page, /You accepted a seat in Campus/).waitFor();
+    // now that he holds a seat, Alice's project invitation, which waited for it, reaches him by itself
+    await messageWith(page, /Interview study 2026/).waitFor();
+  });
 });
