@@ -2,11 +2,13 @@
  * The whole configuration, parsed once from the environment by one zod schema (INTERFACE.md lists
  * every variable). Nothing below main.ts reads process.env.
  */
+import { resolve as resolvePath } from 'node:path';
 import { z } from 'zod';
 import { validate as validateCron } from 'node-cron';
 import { parseReminderWindow } from '../domain/reminder-window.js';
 
 const DURATION = /^(\d+)(s|m|h|d)$/;
+const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 
 export function parseDuration(v: string): number | null {
@@ -112,8 +114,21 @@ export const configSchema = z
     if (production && !c.SLACK_BOT_TOKEN && !c.TEAMS_APP_ID) {
       ctx.addIssue({ code: 'custom', path: ['SLACK_BOT_TOKEN'], message: 'is required in production (set Slack or Teams credentials)' });
     }
+    // no credentials outside production: the sandbox, a local Slack in the browser; only on this machine
+    const sandbox = !c.SLACK_BOT_TOKEN && !c.TEAMS_APP_ID && !production;
+    if (sandbox && c.PUBLIC_BASE_URL && !LOCAL_HOSTS.has(new URL(c.PUBLIC_BASE_URL).hostname)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SLACK_BOT_TOKEN'],
+        message: `is required when PUBLIC_BASE_URL is a public address (${c.PUBLIC_BASE_URL}): without credentials only the local sandbox runs`,
+      });
+    }
+    if (sandbox && resolvePath(c.SANDBOX_DATABASE_URL.replace(/^file:/, '')) === resolvePath(c.DATABASE_URL.replace(/^file:/, ''))) {
+      ctx.addIssue({ code: 'custom', path: ['SANDBOX_DATABASE_URL'], message: 'must not name the DATABASE_URL file: the sandbox wipes its file at every start' });
+    }
     return {
       nodeEnv: c.NODE_ENV,
+      sandbox,
       production,
       port: c.PORT,
       databaseUrl: c.DATABASE_URL,

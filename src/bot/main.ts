@@ -20,7 +20,7 @@ async function main(): Promise<void> {
     throw e;
   }
   const logger = createLogger(config.logLevel);
-  if (!config.slack && !config.teams && !config.production) {
+  if (config.sandbox) {
     await sandbox(config, logger);
     return;
   }

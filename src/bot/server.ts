@@ -37,6 +37,8 @@ export interface StartOptions {
   logger: Logger;
   /** a fixed clock for tests; the system clock otherwise */
   now?: () => number;
+  /** the interface to listen on (all of them by default; the sandbox keeps its bot on 127.0.0.1) */
+  host?: string;
 }
 
 export async function startBot(config: Config, o: StartOptions): Promise<RunningBot> {
@@ -125,8 +127,9 @@ export async function startBot(config: Config, o: StartOptions): Promise<Running
   });
 
   const server: Server = await new Promise((resolve, reject) => {
-    const s = http.listen(config.port, () => resolve(s));
-    s.once('error', reject);
+    // express 5 hands a listen error (a port in use) to this callback
+    const done = (e?: Error) => (e ? reject(e) : resolve(s));
+    const s = o.host ? http.listen(config.port, o.host, done) : http.listen(config.port, done);
   });
   const port = (server.address() as AddressInfo).port;
   try {

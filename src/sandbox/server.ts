@@ -9,7 +9,7 @@
 import express, { type Request, type Response } from 'express';
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { request, type Server } from 'node:http';
+import { request, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -59,6 +59,22 @@ const schemas = {
   reset: z.object({}).passthrough(),
 };
 
+/** Headers that belong to one connection, not to the message (RFC 9110 §7.6.1): not passed on by the proxy. */
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer', 'proxy-authenticate', 'proxy-authorization']);
+function endToEnd(headers: IncomingHttpHeaders): IncomingHttpHeaders {
+  const named = new Set(String(headers.connection ?? '').split(',').map((h) => h.trim().toLowerCase()));
+  return Object.fromEntries(Object.entries(headers).filter(([k]) => !HOP_BY_HOP.has(k.toLowerCase()) && !named.has(k.toLowerCase())));
+}
+
+/** Resolves once the stand-in has answered no call for `quietMs` (or after `maxMs`). */
+async function quiet(standIn: SlackStandIn, quietMs: number, maxMs: number): Promise<void> {
+  let last = Date.now();
+  const off = standIn.onCall(() => (last = Date.now()));
+  const end = Date.now() + maxMs;
+  while (Date.now() - last < quietMs && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+  off();
+}
+
 export async function startSandbox(config: Config, o: { logger: Logger; sandboxDatabaseUrl: string }): Promise<RunningSandbox> {
   const { logger } = o;
   const signingSecret = randomBytes(24).toString('hex');
@@ -78,7 +94,7 @@ export async function startSandbox(config: Config, o: { logger: Logger; sandboxD
   /** A fresh workspace, a fresh database, and the bot started against both. */
   const boot = async () => {
     wipe();
-    standIn = await startSlackStandIn({ now });
+    standIn = await startSlackStandIn({ now, keepCalls: false });
     const botConfig: Config = {
       ...config,
       port: 0,
@@ -103,22 +119,49 @@ export async function startSandbox(config: Config, o: { logger: Logger; sandboxD
       reminderWindowText: 'Mon-Sun 00:00-24:00',
       outboxPollMs: 250,
     };
-    bot = await startBot(botConfig, { logger, now });
+    bot = await startBot(botConfig, { logger, now, host: '127.0.0.1' });
     workspace = new SandboxWorkspace({ standIn, eventsUrl: () => `${bot.url}/slack/events`, signingSecret, now, adminIds: [ADMIN_ID] });
     generation += 1;
+    booted = true;
   };
 
+  let booted = false;
   const shutdown = async () => {
+    if (!booted) return;
+    booted = false;
     workspace.dispose();
     await bot.stop();
+    // the bot may still finish work it began after an ack: the old Slack stays up until it is quiet
+    await quiet(standIn, 300, 3000);
     await standIn.close();
   };
 
   const app = express();
   app.disable('x-powered-by');
+  // The API changes things: only JSON is taken (a form or text/plain post from another site is
+  // refused, since a browser sends those cross-site without asking), and not while starting over.
+  let inFlight = 0;
+  let resetting: Promise<void> | undefined;
+  app.use('/sandbox/api', (req, res, next) => {
+    if (req.method === 'POST' && !req.is('application/json')) {
+      res.status(415).json({ ok: false, error: 'The sandbox API takes JSON (content-type: application/json).' });
+      return;
+    }
+    if (resetting && req.path !== '/reset') {
+      res.status(503).json({ ok: false, error: 'The sandbox is starting over; try again in a moment.' });
+      return;
+    }
+    inFlight += 1;
+    res.once('close', () => (inFlight -= 1));
+    next();
+  });
   app.use('/sandbox/api', express.json({ limit: '3mb' }));
   app.get(['/sandbox', '/sandbox/'], (_req, res) => {
-    res.set('cache-control', 'no-store').sendFile('index.html', { root: PUBLIC_DIR });
+    res
+      .set('cache-control', 'no-store')
+      .set('content-security-policy', "default-src 'self'; img-src 'self' data: https:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+      .set('x-content-type-options', 'nosniff')
+      .sendFile('index.html', { root: PUBLIC_DIR });
   });
   app.use('/sandbox/assets', express.static(PUBLIC_DIR, { index: false, maxAge: 0 }));
 
@@ -180,35 +223,43 @@ export async function startSandbox(config: Config, o: { logger: Logger; sandboxD
     if (i.advanceMs >= DAY) await bot.jobs.run('digest');
     return { now: now() };
   });
-  let resetting: Promise<void> | undefined;
   post('reset', async () => {
     resetting ??= (async () => {
+      // the requests already in (other than this one) finish first
+      const end = Date.now() + 5000;
+      while (inFlight > 1 && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
       await shutdown();
       offsetMs = 0;
       await boot();
     })().finally(() => (resetting = undefined));
     await resetting;
   });
+  app.use('/sandbox/api', (_req, res) => {
+    res.status(404).json({ ok: false, error: 'There is no such sandbox request.' });
+  });
 
   // everything else is the bot's: invitation pages, /healthz, Slack's requests
   app.use((req, res) => {
     const target = new URL(bot.url);
     const upstream = request(
-      { host: target.hostname, port: target.port, method: req.method, path: req.originalUrl, headers: { ...req.headers, host: `${target.hostname}:${target.port}` } },
+      { host: target.hostname, port: target.port, method: req.method, path: req.originalUrl, headers: { ...endToEnd(req.headers), host: `${target.hostname}:${target.port}` } },
       (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        res.writeHead(answer.statusCode ?? 502, endToEnd(answer.headers));
         answer.pipe(res);
       },
     );
     upstream.on('error', () => {
       if (!res.headersSent) res.status(503).json({ ok: false, error: 'The sandbox bot is restarting; try again in a moment.' });
+      else res.destroy();
     });
+    res.once('close', () => upstream.destroy());
     req.pipe(upstream);
   });
 
   const server: Server = await new Promise((resolve, reject) => {
     // express 5 hands a listen error (a port in use) to this callback
-    const s = app.listen(config.port, (e?: Error) => (e ? reject(e) : resolve(s)));
+    // on this machine only: whoever reaches the page can act as anyone in the sandbox
+    const s = app.listen(config.port, '127.0.0.1', (e?: Error) => (e ? reject(e) : resolve(s)));
   });
   const port = (server.address() as AddressInfo).port;
   // the links the bot writes point at this port (with PORT=0, the one the sandbox got)

@@ -97,9 +97,11 @@ export interface SlackStandIn {
   /** A conversation's messages, oldest first (copies). */
   messagesIn(channel: string): StoredMessage[];
   /** A person (not the app) writes a message in a conversation, as someone typing in Slack would. */
-  postAsUser(channel: string, userId: string, text: string): StoredMessage;
-  /** A response_url `replace_original`: the message's text and blocks are replaced in place. */
-  replaceMessage(channel: string, ts: string, content: { text?: string; blocks?: any[] }): boolean;
+  postAsUser(channel: string, userId: string, text: string, blocks?: any[]): StoredMessage;
+  /** A response_url `replace_original`: the whole message (text and blocks) is replaced in place. */
+  replaceMessage(channel: string, ts: string, content: { text: string; blocks?: any[] }): boolean;
+  /** The next message timestamp of this workspace (strictly increasing; one source for every message, ephemeral ones too). */
+  nextTs(): string;
   /** Removes a message (a response_url `delete_original`). */
   deleteMessage(channel: string, ts: string): boolean;
   /** Replaces (or with no id, creates) a view the way a `response_action` of update/push does; returns it. */
@@ -407,7 +409,16 @@ function bearerToken(req: IncomingMessage): string | undefined {
 // The stand-in
 // ---------------------------------------------------------------------------------------------------------------
 
-export async function startSlackStandIn(opts: { botUserId?: string; teamId?: string; /** the workspace's clock for message timestamps (the sandbox fast-forwards it) */ now?: () => number } = {}): Promise<SlackStandIn> {
+export async function startSlackStandIn(
+  opts: {
+    botUserId?: string;
+    teamId?: string;
+    /** the workspace's clock for message timestamps (the sandbox fast-forwards it) */
+    now?: () => number;
+    /** keep every call in `calls` (tests read them); a long-running sandbox only follows them with onCall */
+    keepCalls?: boolean;
+  } = {},
+): Promise<SlackStandIn> {
   const clockNow = opts.now ?? Date.now;
   const botUserId = opts.botUserId ?? STANDIN_BOT_USER_ID;
   const teamId = opts.teamId ?? STANDIN_TEAM_ID;
@@ -451,7 +462,7 @@ export async function startSlackStandIn(opts: { botUserId?: string; teamId?: str
 
   function record(call: Omit<RecordedCall, 'at'>): void {
     const recorded: RecordedCall = { ...call, at: Date.now() };
-    calls.push(recorded);
+    if (opts.keepCalls !== false) calls.push(recorded);
     for (const listener of [...callListeners]) listener(recorded);
   }
 
@@ -1058,8 +1069,18 @@ export async function startSlackStandIn(opts: { botUserId?: string; teamId?: str
     messagesIn(channel) {
       return copy(messages.get(channel) ?? []);
     },
-    postAsUser(channel, userId, text) {
-      const message: StoredMessage = { type: 'message', ts: nextTs(), text, user: userId, bot_id: '', app_id: '', team: teamId };
+    postAsUser(channel, userId, text, blocks) {
+      const app = userId === botUserId;
+      const message: StoredMessage = {
+        type: 'message',
+        ts: nextTs(),
+        text,
+        user: userId,
+        bot_id: app ? STANDIN_BOT_ID : '',
+        app_id: app ? STANDIN_APP_ID : '',
+        team: teamId,
+        ...(Array.isArray(blocks) ? { blocks: copy(blocks).map((b: any) => ({ block_id: randomId('', 5), ...b })) } : {}),
+      };
       const list = messages.get(channel) ?? [];
       list.push(message);
       messages.set(channel, list);
@@ -1068,10 +1089,14 @@ export async function startSlackStandIn(opts: { botUserId?: string; teamId?: str
     replaceMessage(channel, ts, content) {
       const message = messages.get(channel)?.find((m) => m.ts === ts);
       if (!message) return false;
-      if (typeof content.text === 'string') message.text = content.text;
+      // unlike chat.update, a response URL's replace_original replaces the whole message: no stale buttons stay
+      message.text = content.text;
       if (Array.isArray(content.blocks)) message.blocks = copy(content.blocks).map((b: any) => ({ block_id: randomId('', 5), ...b }));
+      else delete message.blocks;
+      message.edited = { user: botUserId, ts: nextTs() };
       return true;
     },
+    nextTs,
     deleteMessage(channel, ts) {
       const list = messages.get(channel) ?? [];
       const i = list.findIndex((m) => m.ts === ts);

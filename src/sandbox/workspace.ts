@@ -105,7 +105,6 @@ export class SandboxWorkspace {
   private readonly triggers = new Map<string, string>(); // trigger_id → user
   private readonly responses = new Map<string, ResponseTarget>(); // response URL → where it answers
   private readonly unsubscribe: () => void;
-  private lastTsMicros = 0;
 
   constructor(
     private readonly o: {
@@ -163,10 +162,15 @@ export class SandboxWorkspace {
     return Boolean(c && (!c.adminsOnly || this.o.adminIds.includes(user)));
   }
 
-  /** Local timestamps for what the page adds itself (ephemeral answers), in Slack's format. */
+  /** Timestamps for ephemeral answers come from the workspace's one clock, so no two messages share one. */
   private ts(): string {
-    this.lastTsMicros = Math.max(Math.floor(this.o.now()) * 1000, this.lastTsMicros + 100);
-    return `${Math.floor(this.lastTsMicros / 1e6)}.${String(this.lastTsMicros % 1e6).padStart(6, '0')}`;
+    return this.o.standIn.nextTs();
+  }
+
+  /** Response URLs and trigger ids are remembered for the last few thousand clicks, not forever. */
+  private remember<K, V>(map: Map<K, V>, key: K, value: V): void {
+    map.set(key, value);
+    if (map.size > 5000) map.delete(map.keys().next().value as K);
   }
 
   private ephemeral(e: Omit<Ephemeral, 'ts'>): void {
@@ -223,13 +227,16 @@ export class SandboxWorkspace {
       return;
     }
     if (flag(body.replace_original)) {
-      if (original) Object.assign(original, { text: content.text, blocks: content.blocks });
+      if (original) {
+        original.text = content.text;
+        if (content.blocks) original.blocks = content.blocks;
+        else delete original.blocks;
+      }
       else if (target.messageTs) this.o.standIn.replaceMessage(target.channel, target.messageTs, content);
       return;
     }
     if (body.response_type === 'in_channel') {
-      this.o.standIn.postAsUser(target.channel, STANDIN_BOT_USER_ID, content.text);
-      if (content.blocks) this.o.standIn.replaceMessage(target.channel, this.o.standIn.messagesIn(target.channel).at(-1)!.ts, content);
+      this.o.standIn.postAsUser(target.channel, STANDIN_BOT_USER_ID, content.text, content.blocks);
       return;
     }
     this.ephemerals.push({ channel: target.channel, user: target.user, from: STANDIN_BOT_USER_ID, ts: this.ts(), ...content });
@@ -237,13 +244,13 @@ export class SandboxWorkspace {
 
   private responseUrl(target: ResponseTarget): string {
     const url = this.o.standIn.responseUrl();
-    this.responses.set(url, target);
+    this.remember(this.responses, url, target);
     return url;
   }
 
   private trigger(user: string): string {
     const id = fakeTriggerId();
-    this.triggers.set(id, user);
+    this.remember(this.triggers, id, user);
     return id;
   }
 
@@ -296,14 +303,17 @@ export class SandboxWorkspace {
       });
   }
 
-  /** A plain message: kept in the conversation. The bot answers commands, not chat, and says so in its DM. */
+  /**
+   * A plain message in a channel. The app's Messages tab is read-only, as the manifest sets it
+   * (messages_tab_read_only_enabled): there Slack only takes slash commands, and so does the sandbox.
+   */
   message(as: string, channel: string, text: string): void {
     const me = this.present(as);
     if (!this.canSee(me.id, channel)) throw new SandboxError('You are not in that conversation.');
-    this.o.standIn.postAsUser(channel, me.id, text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'));
-    if (channel === `D${me.id}`) {
-      this.ephemeral({ channel, user: me.id, from: STANDIN_BOT_USER_ID, text: 'I answer commands: type `/atlas help` to see what I can do.' });
+    if (channel.startsWith('D')) {
+      throw new SandboxError("The app's Messages tab is read-only in Slack: only /atlas commands can be sent here. Try /atlas help.");
     }
+    this.o.standIn.postAsUser(channel, me.id, text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'));
     this.bump();
   }
 
@@ -356,22 +366,27 @@ export class SandboxWorkspace {
     const answer = await this.send(interactiveBody(payload), 'form');
     const ack = (answer.json ?? {}) as { response_action?: string; errors?: Record<string, string>; view?: Record<string, unknown> };
     this.bump();
+    // Slack applies the ack before anything the app does after it; here the app's own views.update
+    // may have landed first (same process), and then it is the newer view and stays
+    const untouched = this.o.standIn.getView(viewId)?.hash === view.hash;
+    const now = this.modals.get(me.id) ?? [];
     switch (ack.response_action) {
       case 'errors':
         this.errors.set(viewId, ack.errors ?? {});
         return { errors: ack.errors ?? {} };
       case 'update':
-        if (ack.view) this.o.standIn.putView(ack.view, viewId);
+        if (ack.view && untouched) this.o.standIn.putView(ack.view, viewId);
         this.errors.delete(viewId);
         return {};
       case 'push':
-        if (ack.view) this.modals.set(me.id, [...stack, String(this.o.standIn.putView(ack.view).id)]);
+        if (ack.view) this.modals.set(me.id, [...now, String(this.o.standIn.putView(ack.view).id)]);
         return {};
       case 'clear':
         this.modals.delete(me.id);
         return {};
       default:
-        this.modals.set(me.id, stack.slice(0, -1));
+        this.modals.set(me.id, now.filter((id) => id !== viewId));
+        this.errors.delete(viewId);
         return {};
     }
   }

@@ -13,6 +13,8 @@ import { startSandbox, type RunningSandbox } from '../../src/sandbox/server.js';
 let sandbox: RunningSandbox;
 let dir: string;
 let base: string;
+/** what the sandbox and its bot logged as errors */
+const errors: string[] = [];
 
 interface Message { ts: string; user: string; text: string; blocks?: any[]; ephemeral?: boolean }
 interface State { version: number; now: number; offsetMs: number; me: string; conversations: { id: string; name: string; messages: Message[] }[]; modal: { id: string; view: any; errors: Record<string, string> } | null; home: any }
@@ -41,7 +43,7 @@ const buttonIn = (m: Message | undefined, text: RegExp) =>
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'atlas-sandbox-'));
   const config = loadConfig({ PORT: '0', DATABASE_URL: `file:${join(dir, 'unused.sqlite')}`, LOG_LEVEL: 'error' });
-  sandbox = await startSandbox(config, { logger: createLogger('error'), sandboxDatabaseUrl: `file:${join(dir, 'sandbox.sqlite')}` });
+  sandbox = await startSandbox(config, { logger: createLogger('error', (line) => errors.push(line)), sandboxDatabaseUrl: `file:${join(dir, 'sandbox.sqlite')}` });
   base = `http://localhost:${sandbox.port}`;
 });
 
@@ -142,6 +144,46 @@ describe('the sandbox', () => {
     const malformed = await api('clock', { advanceMs: 'soon' });
     expect(malformed.status).toBe(400);
     expect(malformed.json.error).toMatch(/advanceMs/);
+  });
+
+  it('the answer to a question in an ephemeral reply replaces that reply, buttons and all', async () => {
+    await api('command', { as: 'U0ADA', channel: 'DU0ADA', text: 'license add "Tiny" 1' });
+    await eventually('U0ADA', (s) => messagesOf(s, 'DU0ADA').find((m) => m.user === 'U0BOT' && /Tiny/.test(m.text)), 'the Tiny license');
+    await api('command', { as: 'U0ADA', channel: 'DU0ADA', text: 'invite-license @chen @bob to "Tiny"' });
+    const question = await eventually('U0ADA', (s) => messagesOf(s, 'DU0ADA').find((m) => m.ephemeral && buttonIn(m, /^Cancel$/)), 'the capacity question');
+    const cancel = buttonIn(question, /^Cancel$/);
+    expect((await api('action', { as: 'U0ADA', container: { type: 'message', channel: 'DU0ADA', ts: question.ts }, action: { type: 'button', action_id: cancel.action_id, block_id: cancel.block_id, value: cancel.value } })).json.ok).toBe(true);
+    const replaced = await eventually('U0ADA', (s) => messagesOf(s, 'DU0ADA').find((m) => m.ts === question.ts && /Cancelled/.test(m.text)), 'the replaced question');
+    expect(buttonIn(replaced, /.*/)).toBeUndefined();
+    // no two messages share a timestamp (a click names its message by it)
+    const all = (await state('U0ADA')).conversations.flatMap((c) => c.messages.map((m) => m.ts));
+    expect(new Set(all).size).toBe(all.length);
+  });
+
+  it('takes only JSON, answers unknown requests plainly, and keeps the app’s Messages tab read-only', async () => {
+    const text = await fetch(`${base}/sandbox/api/reset`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'x' });
+    expect(text.status).toBe(415);
+    expect((await state('U0ADA')).conversations.some((c) => c.messages.length > 0)).toBe(true); // nothing was wiped
+    const unknown = await fetch(`${base}/sandbox/api/nothing-here`);
+    expect(unknown.status).toBe(404);
+    expect((await unknown.json()).error).toMatch(/no such sandbox request/);
+    const dm = await api('message', { as: 'U0ADA', channel: 'DU0ADA', text: 'hello bot' });
+    expect(dm.status).toBe(409);
+    expect(dm.json.error).toMatch(/read-only.*\/atlas help/);
+    expect((await api('message', { as: 'U0ADA', channel: 'C0GENERAL', text: 'hello everyone' })).json.ok).toBe(true);
+    expect(messagesOf(await state('U0BOB'), 'C0GENERAL').map((m) => m.text)).toContain('hello everyone');
+  });
+
+  it('start over while commands are still arriving: each gets an answer, and nothing of before is left', async () => {
+    const commands = ['licenses', 'pending', 'status'].map((text) => api('command', { as: 'U0ADA', channel: 'DU0ADA', text }));
+    const reset = api('reset', {});
+    const answers = await Promise.all([...commands, reset]);
+    for (const a of answers) expect(a.json.ok === true || /starting over|did not answer|restarting/.test(a.json.error)).toBe(true);
+    expect((await reset).json.ok).toBe(true);
+    // the old bot finished its work against the old Slack before it went: no failure was logged
+    expect(errors).toEqual([]);
+    const after = await state('U0ADA');
+    expect(after.conversations.every((c) => c.messages.length === 0)).toBe(true);
   });
 
   it('start over: a fresh database, an empty workspace and the real time again', async () => {

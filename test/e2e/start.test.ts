@@ -20,7 +20,7 @@ afterAll(async () => {
 });
 
 /** Runs `npm start`'s entry point as a child process with exactly this environment. */
-function start(env: Record<string, string>, untilLine?: RegExp): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function start(env: Record<string, string>, untilLine?: RegExp, whileRunning?: (stderr: string) => Promise<void>): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((res) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/bot/main.ts'], {
       cwd: root,
@@ -34,7 +34,9 @@ function start(env: Record<string, string>, untilLine?: RegExp): Promise<{ code:
       stderr += d.toString();
       if (!killed && untilLine?.test(stderr)) {
         killed = true;
-        child.kill('SIGTERM');
+        const stop = () => child.kill('SIGTERM');
+        if (whileRunning) whileRunning(stderr).finally(stop);
+        else stop();
       }
     });
     child.on('exit', (code) => res({ code, stdout, stderr }));
@@ -62,12 +64,33 @@ describe('starting the bot', () => {
     expect(r.stderr.trim()).toBe('Configuration error: SLACK_BOT_TOKEN is required in production (set Slack or Teams credentials).');
   });
 
-  it('without credentials, outside production, it starts the sandbox and prints its address', async () => {
-    const r = await start({ SANDBOX_DATABASE_URL: `file:${join(dir, 'sandbox.sqlite')}` }, /sandbox: open/);
+  it('without credentials, outside production, it starts the sandbox, prints its address and serves it there', async () => {
+    let page: { status: number; body: string } | undefined;
+    const r = await start({ SANDBOX_DATABASE_URL: `file:${join(dir, 'sandbox.sqlite')}` }, /sandbox: open \S+/, async (stderr) => {
+      const url = /sandbox: open (\S+)/.exec(stderr)![1]!.replace('localhost', '127.0.0.1');
+      const res = await fetch(url);
+      page = { status: res.status, body: await res.text() };
+    });
     expect(r.stderr).toMatch(/no Slack or Teams credentials: the bot runs in a local sandbox/);
     expect(r.stderr).toMatch(/sandbox: open http:\/\/localhost:\d+\/sandbox/);
+    expect(page?.status).toBe(200);
+    expect(page?.body).toContain('/sandbox/assets/sandbox.js');
     expect(r.stderr).toContain('SIGTERM: stopping');
     expect(r.code).toBe(0);
+  });
+
+  it('without credentials but with a public PUBLIC_BASE_URL, it refuses: the sandbox is only for this machine', async () => {
+    const r = await start({ PUBLIC_BASE_URL: 'https://bot.uni.example' });
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toBe(
+      'Configuration error: SLACK_BOT_TOKEN is required when PUBLIC_BASE_URL is a public address (https://bot.uni.example): without credentials only the local sandbox runs.',
+    );
+  });
+
+  it('refuses a sandbox database that is the real one (the sandbox wipes its file)', async () => {
+    const r = await start({ SANDBOX_DATABASE_URL: `file:${join(dir, 'start.sqlite')}` });
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toBe('Configuration error: SANDBOX_DATABASE_URL must not name the DATABASE_URL file: the sandbox wipes its file at every start.');
   });
 
   it('with a good token it starts, says where it listens, and stops cleanly on SIGTERM', async () => {
