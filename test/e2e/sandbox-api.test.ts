@@ -138,8 +138,17 @@ describe('the sandbox', () => {
     expect((await state('U0DANA')).conversations).toEqual([]);
     const before = await api('command', { as: 'U0DANA', channel: 'DU0DANA', text: 'status' });
     expect(before.json.error).toMatch(/not in the workspace yet/);
+    // invited by email while outside: Ada gets her link to forward
+    await api('command', { as: 'U0ADA', channel: 'DU0ADA', text: 'invite-license dana@partner.example' });
+    const forward = await eventually('U0ADA', (s) => messagesOf(s, 'DU0ADA').find((m) => /dana@partner\.example/.test(m.text) && /http:\/\/localhost:\d+\/invite\//.test(JSON.stringify(m.blocks))), 'the link to forward');
+    const link = /(http:\/\/localhost:\d+\/invite\/[A-Za-z0-9_-]+)/.exec(JSON.stringify(forward.blocks))![1]!.replace('localhost', '127.0.0.1');
+
     await api('join', { as: 'U0DANA' });
     expect((await state('U0DANA')).conversations.map((c) => c.id)).toEqual(['C0GENERAL', 'DU0DANA']);
+    // having joined with that email, Dana opens the forwarded link: the confirmation reaches her own DM
+    expect((await fetch(link)).status).toBe(200);
+    expect((await fetch(`${link}/accept`, { method: 'POST' })).status).toBeLessThan(400);
+    await eventually('U0DANA', (s) => messagesOf(s, 'DU0DANA').find((m) => /Confirm here that it was you/.test(m.text)), "Dana's confirmation");
 
     const malformed = await api('clock', { advanceMs: 'soon' });
     expect(malformed.status).toBe(400);
