@@ -94,6 +94,9 @@ describe('bulk progress', () => {
     const summary = await t.slack.waitFor((c) => c.method === 'chat.update' && c.args.channel === `D${ADMIN.id}` && /Done/.test(textOf(c.args)), 10_000);
     expect(textOf(summary.args)).toContain('*Done*: sent 23 of 25 invitations to *Campus 2026* · 2 could not be reached.');
     expect(textOf(summary.args)).toContain('user_not_found');
-    expect(t.bot.database.sqlite.prepare('SELECT finished_at IS NOT NULL AS done FROM bulk_runs').get()).toEqual({ done: 1 });
+    // the run is over once its summary is shown (recorded just after Slack's answer to the update)
+    const run = () => t.bot.database.sqlite.prepare('SELECT finished_at IS NOT NULL AS done, message_platform AS platform FROM bulk_runs').get() as { done: number };
+    for (let i = 0; i < 100 && run().done === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(run()).toEqual({ done: 1, platform: 'slack' });
   });
 });

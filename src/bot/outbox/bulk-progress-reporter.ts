@@ -1,0 +1,57 @@
+/**
+ * Keeps each bulk run's progress message current: every few seconds it re-renders the progress
+ * of the runs still going and updates their message in place, ending with the summary. The
+ * message is wherever the admin got it (a Slack DM, or their Teams 1:1 chat), so each platform
+ * brings its own way of updating it; the words are the same. An update lost to a rate limit is
+ * simply redone on the next tick, and a run is over only once its summary is shown.
+ */
+import { bulkProgress, finishBulkRun, type DomainDeps } from '../../domain/index.js';
+import type { OutboxQueue, RunMessage } from '../../db/outbox-queue.js';
+import type { SlackMessage } from '../../handlers/slack/context.js';
+import type { Logger } from '../logger.js';
+import { bulkProgressMessage } from '../slack/render/review.js';
+
+export type ActiveRun = { id: number; requestedBy: number } & RunMessage;
+
+/** Replaces the run's progress message with this one (Slack: chat.update; Teams: update-activity). */
+export type ProgressUpdater = (run: ActiveRun, message: SlackMessage) => Promise<void>;
+
+export class BulkProgressReporter {
+  private timer: NodeJS.Timeout | undefined;
+  private busy = false;
+
+  constructor(
+    private readonly o: { queue: OutboxQueue; deps: DomainDeps; logger: Logger; everyMs: number; updaters: Partial<Record<RunMessage['platform'], ProgressUpdater>> },
+  ) {}
+
+  start(): void {
+    this.timer = setInterval(() => void this.tick(), this.o.everyMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  async tick(): Promise<void> {
+    if (this.busy) return;
+    this.busy = true;
+    try {
+      for (const run of this.o.queue.activeRuns()) {
+        const update = this.o.updaters[run.platform];
+        // a run whose message is on a platform this process does not serve is left to one that does
+        if (!update) continue;
+        const progress = bulkProgress(this.o.deps, run.id, Date.now());
+        if (!progress) continue;
+        try {
+          await update(run, bulkProgressMessage(progress));
+          if (progress.done) finishBulkRun(this.o.deps, run.id, Date.now());
+        } catch (e) {
+          this.o.logger.debug('bulk progress: update failed, retried next tick', e);
+        }
+      }
+    } finally {
+      this.busy = false;
+    }
+  }
+}
