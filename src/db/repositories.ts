@@ -25,8 +25,40 @@ import type {
   Store,
   TeamsConversationRef,
 } from '../domain/index.js';
+import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Database$, Db } from './connection.js';
 import { admins, auditLog, bulkRuns, inviteRequests, invitations, licenses, outbox, people, projectAccess, projects, returnedCopies, seatRequests, seats } from './schema/index.js';
+
+/** A placeholder, filled in when a query built once is run (`.get({ id })`). */
+const $ = (name: string) => sql.placeholder(name);
+
+/**
+ * An insert built once per set of columns given (drizzle otherwise builds the SQL again on every
+ * call): a bulk invitation writes thousands of rows through the same few shapes.
+ */
+function insertOnce<T extends SQLiteTable>(db: Db, table: T) {
+  const built = new Map<string, { get(values: Record<string, unknown>): unknown; run(values: Record<string, unknown>): unknown }>();
+  const shapeOf = (values: Record<string, unknown>) => {
+    const keys = Object.keys(values).filter((k) => values[k] !== undefined).sort();
+    const key = keys.join(',');
+    let q = built.get(key);
+    if (!q) {
+      const placeholders = Object.fromEntries(keys.map((k) => [k, $(k)]));
+      const insert = db.insert(table).values(placeholders as never);
+      const returning = insert.returning().prepare();
+      const plain = insert.prepare();
+      q = { get: (v) => returning.get(v), run: (v) => plain.run(v) };
+      built.set(key, q);
+    }
+    return q;
+  };
+  return {
+    returning: <R>(values: Record<string, unknown>): R => shapeOf(values).get(values) as R,
+    run: (values: Record<string, unknown>): void => {
+      shapeOf(values).run(values);
+    },
+  };
+}
 
 const toPerson = (r: typeof people.$inferSelect): Person => ({
   id: r.id,
@@ -47,9 +79,10 @@ const toLicense = (r: typeof licenses.$inferSelect): License => ({ id: r.id, nam
 const toInvitation = (r: typeof invitations.$inferSelect): Invitation => ({ ...r, platform: r.platform as Platform });
 
 function peopleRepository(db: Db): PeopleRepository {
+  const byId = db.select().from(people).where(eq(people.id, $('id'))).prepare();
   return {
     byId: (id) => {
-      const r = db.select().from(people).where(eq(people.id, id)).get();
+      const r = byId.get({ id });
       return r && toPerson(r);
     },
     bySlackId: (teamId, userId) => {
@@ -67,8 +100,9 @@ function peopleRepository(db: Db): PeopleRepository {
 }
 
 function adminRepository(db: Db): AdminRepository {
+  const isAdmin = db.select({ id: admins.personId }).from(admins).where(eq(admins.personId, $('personId'))).prepare();
   return {
-    isAdmin: (personId) => db.select().from(admins).where(eq(admins.personId, personId)).get() !== undefined,
+    isAdmin: (personId) => isAdmin.get({ personId }) !== undefined,
     add: (personId, addedBy, at) =>
       db.insert(admins).values({ personId, addedBy: addedBy || null, createdAt: at }).onConflictDoNothing().run().changes > 0,
     remove: (personId) => db.delete(admins).where(eq(admins.personId, personId)).run().changes > 0,
@@ -77,6 +111,7 @@ function adminRepository(db: Db): AdminRepository {
 }
 
 function licenseRepository(db: Db): LicenseRepository {
+  const licenseById = db.select().from(licenses).where(eq(licenses.id, $('id'))).prepare();
   const usage = (licenseId: number) => {
     const occupied = db.select({ n: count() }).from(seats).where(and(eq(seats.licenseId, licenseId), eq(seats.status, 'occupied'))).get()?.n ?? 0;
     const reserved =
@@ -90,7 +125,7 @@ function licenseRepository(db: Db): LicenseRepository {
   return {
     insert: (l) => toLicense(db.insert(licenses).values(l).returning().get()),
     byId: (id) => {
-      const r = db.select().from(licenses).where(eq(licenses.id, id)).get();
+      const r = licenseById.get({ id });
       return r && toLicense(r);
     },
     byName: (name) => {
@@ -110,12 +145,19 @@ function licenseRepository(db: Db): LicenseRepository {
 }
 
 function invitationRepository(db: Db): InvitationRepository {
+  const invitationById = db.select().from(invitations).where(eq(invitations.id, $('id'))).prepare();
+  const pendingFor = db
+    .select()
+    .from(invitations)
+    .where(and(eq(invitations.licenseId, $('licenseId')), eq(invitations.inviteeId, $('inviteeId')), eq(invitations.status, 'pending')))
+    .prepare();
+  const insert = insertOnce(db, invitations);
   const byId = (id: number) => {
-    const r = db.select().from(invitations).where(eq(invitations.id, id)).get();
+    const r = invitationById.get({ id });
     return r && toInvitation(r);
   };
   return {
-    insert: (i) => toInvitation(db.insert(invitations).values(i).returning().get()),
+    insert: (i) => toInvitation(insert.returning<typeof invitations.$inferSelect>(i as Record<string, unknown>)),
     byId,
     openForProject: (projectId, inviteeId) => {
       const r = db
@@ -140,11 +182,7 @@ function invitationRepository(db: Db): InvitationRepository {
       return r && toInvitation(r);
     },
     pendingFor: (licenseId, inviteeId) => {
-      const r = db
-        .select()
-        .from(invitations)
-        .where(and(eq(invitations.licenseId, licenseId), eq(invitations.inviteeId, inviteeId), eq(invitations.status, 'pending')))
-        .get();
+      const r = pendingFor.get({ licenseId, inviteeId });
       return r && toInvitation(r);
     },
     // `… WHERE status = expected`: zero rows changed means someone else moved it first
@@ -186,6 +224,11 @@ function invitationRepository(db: Db): InvitationRepository {
 }
 
 function seatRepository(db: Db): SeatRepository {
+  const holds = db
+    .select({ id: seats.id })
+    .from(seats)
+    .where(and(eq(seats.licenseId, $('licenseId')), eq(seats.personId, $('personId')), eq(seats.status, 'occupied')))
+    .prepare();
   return {
     occupy: (s) => {
       const r = db
@@ -211,9 +254,7 @@ function seatRepository(db: Db): SeatRepository {
     byId: (id) => db.select().from(seats).where(eq(seats.id, id)).get(),
     release: (id, at) =>
       db.update(seats).set({ status: 'released', releasedAt: at }).where(and(eq(seats.id, id), eq(seats.status, 'occupied'))).run().changes === 1,
-    holds: (licenseId, personId) =>
-      db.select().from(seats).where(and(eq(seats.licenseId, licenseId), eq(seats.personId, personId), eq(seats.status, 'occupied'))).get() !==
-      undefined,
+    holds: (licenseId, personId) => holds.get({ licenseId, personId }) !== undefined,
   };
 }
 
@@ -254,9 +295,10 @@ function seatRequestRepository(db: Db): SeatRequestRepository {
 }
 
 function auditRepository(db: Db): AuditRepository {
+  const insert = insertOnce(db, auditLog);
   return {
     record: (e) => {
-      db.insert(auditLog).values({ ...e, details: e.details ?? null }).run();
+      insert.run({ ...e, details: e.details ?? null });
     },
     list: (subjectType, subjectId) => {
       const where =
@@ -317,22 +359,19 @@ function bulkRunRepository(db: Db): BulkRunRepository {
 }
 
 function outboxRepository(db: Db): OutboxRepository {
+  const insert = insertOnce(db, outbox);
   return {
     enqueue: (to, message, at, priority = 0) =>
-      db
-        .insert(outbox)
-        .values({
-          createdAt: at,
-          recipientType: to.type,
-          recipientId: to.type === 'person' ? to.personId : null,
-          payload: message,
-          status: 'pending',
-          priority,
-          // due at once: delivery runs on the wall clock, whatever clock the domain runs on
-          nextAttemptAt: 0,
-        })
-        .returning({ id: outbox.id })
-        .get().id,
+      insert.returning<{ id: number }>({
+        createdAt: at,
+        recipientType: to.type,
+        recipientId: to.type === 'person' ? to.personId : null,
+        payload: message,
+        status: 'pending',
+        priority,
+        // due at once: delivery runs on the wall clock, whatever clock the domain runs on
+        nextAttemptAt: 0,
+      }).id,
   };
 }
 

@@ -36,10 +36,17 @@ export interface InviteResult {
 export const BULK_THRESHOLD = 20;
 
 /**
+ * A bulk run is written a few hundred invitations per transaction: one transaction per person
+ * made 5,000 cost 15 s; one for all would hold the database's write lock for as long as the whole
+ * run takes, keeping every other write (an ack, a click) waiting behind it.
+ */
+const INVITES_PER_TRANSACTION = 500;
+
+/**
  * Invites people to a seat of one license pool. A pending invitation reserves its seat, so an
  * admin can never hand out more invitations than there are seats, and whoever accepts in time is
- * sure to get one. Each invitee is decided in a transaction of its own: one full pool or one
- * duplicate does not undo the others.
+ * sure to get one. A full pool or a duplicate is an outcome for that person, not an error, so it
+ * never undoes the others.
  */
 export async function inviteToLicense({
   deps,
@@ -79,58 +86,65 @@ export async function inviteToLicense({
   // a bulk run gets a progress message, kept up to date as its invitations are delivered
   const runId = priority ? store.transaction((repos) => repos.bulkRuns.insert({ requestedBy: actor.personId, licenseId: license.id, total: 0, startedAt: clock.now() }).id) : null;
 
-  const outcomes: InviteOutcome[] = [];
+  // the same person named twice is invited once
   const seen = new Set<number>();
-  for (const { personId, email } of input.invitees) {
-    if (seen.has(personId)) continue; // the same person named twice is invited once
-    seen.add(personId);
+  const unique = input.invitees.filter(({ personId }) => !seen.has(personId) && Boolean(seen.add(personId)));
+  const outcomes: InviteOutcome[] = [];
+  for (let from = 0; from < unique.length; from += INVITES_PER_TRANSACTION) {
+    const chunk = unique.slice(from, from + INVITES_PER_TRANSACTION);
     outcomes.push(
-      store.transaction((repos): InviteOutcome => {
+      ...store.transaction((repos): InviteOutcome[] => {
         const now = clock.now();
         const inviter = requireAdmin(repos, settings, actor, 'invite people to a license');
-        const invitee = repos.people.byId(personId)!;
         expireOverdue(repos, SYSTEM_ACTOR, now, { licenseId: license.id });
-        const accountEmail = email ?? invitee.email;
-        if (!accountEmail) return { status: 'no_email', invitee };
-        if (repos.seats.holds(license.id, invitee.id)) return { status: 'already_holds_seat', invitee };
-        const pending = repos.invitations.pendingFor(license.id, invitee.id);
-        if (pending) return { status: 'already_pending', invitee, invitationId: pending.id, since: pending.sentAt };
-
+        // seats are counted once per transaction and the count kept as each invitation reserves
+        // one: inside this write transaction nobody else can change it, so it is the figure a
+        // recount would give, without recounting every pending invitation for every person
         const usage = repos.licenses.usage(license.id);
-        if (isFull({ ...usage, seats: license.seats })) {
-          audit(repos, actor, now, 'invitation.refused_no_seat', { type: 'license', id: license.id }, { inviteeId: invitee.id });
-          // the invitee hears it too: someone meant to give them a seat, and it is not lost on them
-          // (not after a confirmed partial run: the admin chose to invite only those who fit)
-          if (isReachable(invitee) && !input.confirmed) {
-            tellPerson(repos, invitee.id, { type: 'license_full_notice', licenseName: license.name, inviterName: nameOf(inviter), seats: license.seats }, now);
-          }
-          return { status: 'no_free_seat', invitee };
-        }
+        return chunk.map(({ personId, email }): InviteOutcome => {
+          const invitee = repos.people.byId(personId)!;
+          const accountEmail = email ?? invitee.email;
+          if (!accountEmail) return { status: 'no_email', invitee };
+          if (repos.seats.holds(license.id, invitee.id)) return { status: 'already_holds_seat', invitee };
+          const pending = repos.invitations.pendingFor(license.id, invitee.id);
+          if (pending) return { status: 'already_pending', invitee, invitationId: pending.id, since: pending.sentAt };
 
-        const { token, hash } = mintToken();
-        const inv = repos.invitations.insert({
-          kind: 'license',
-          licenseId: license.id,
-          inviteeId: invitee.id,
-          inviteeEmail: accountEmail,
-          inviterId: inviter.id,
-          status: 'pending',
-          tokenHash: hash,
-          platform: actor.platform,
-          createdAt: now,
-          sentAt: now,
-          expiresAt: now + settings.inviteTtlMs,
-          runId,
+          if (isFull({ ...usage, seats: license.seats })) {
+            audit(repos, actor, now, 'invitation.refused_no_seat', { type: 'license', id: license.id }, { inviteeId: invitee.id });
+            // the invitee hears it too: someone meant to give them a seat, and it is not lost on them
+            // (not after a confirmed partial run: the admin chose to invite only those who fit)
+            if (isReachable(invitee) && !input.confirmed) {
+              tellPerson(repos, invitee.id, { type: 'license_full_notice', licenseName: license.name, inviterName: nameOf(inviter), seats: license.seats }, now);
+            }
+            return { status: 'no_free_seat', invitee };
+          }
+
+          const { token, hash } = mintToken();
+          const inv = repos.invitations.insert({
+            kind: 'license',
+            licenseId: license.id,
+            inviteeId: invitee.id,
+            inviteeEmail: accountEmail,
+            inviterId: inviter.id,
+            status: 'pending',
+            tokenHash: hash,
+            platform: actor.platform,
+            createdAt: now,
+            sentAt: now,
+            expiresAt: now + settings.inviteTtlMs,
+            runId,
+          });
+          usage.reserved++;
+          audit(repos, actor, now, 'invitation.created', { type: 'invitation', id: inv.id }, { licenseId: license.id, inviteeId: invitee.id });
+          const snapshot = snapshotOf(repos, inv, { usage });
+          const link = invitationLink(settings.publicBaseUrl, token);
+          const reachable = isReachable(invitee);
+          if (reachable) tellPerson(repos, invitee.id, { type: 'license_invitation', invitation: snapshot, link, resent: false }, now, priority);
+          else tellPerson(repos, inviter.id, { type: 'forward_link', invitation: snapshot, link }, now, priority);
+          // a bulk run is told to the admins once, at its end, not once per person
+          if (!runId) notifyAdmins(repos, settings, inv, { type: 'admin_invitation_event', event: 'created', invitation: snapshot, actorName: nameOf(inviter) }, now);
+          return { status: 'invited', invitee, invitationId: inv.id, reachable };
         });
-        audit(repos, actor, now, 'invitation.created', { type: 'invitation', id: inv.id }, { licenseId: license.id, inviteeId: invitee.id });
-        const snapshot = snapshotOf(repos, inv);
-        const link = invitationLink(settings.publicBaseUrl, token);
-        const reachable = isReachable(invitee);
-        if (reachable) tellPerson(repos, invitee.id, { type: 'license_invitation', invitation: snapshot, link, resent: false }, now, priority);
-        else tellPerson(repos, inviter.id, { type: 'forward_link', invitation: snapshot, link }, now, priority);
-        // a bulk run is told to the admins once, at its end, not once per person
-        if (!runId) notifyAdmins(repos, settings, inv, { type: 'admin_invitation_event', event: 'created', invitation: snapshot, actorName: nameOf(inviter) }, now);
-        return { status: 'invited', invitee, invitationId: inv.id, reachable };
       }),
     );
   }

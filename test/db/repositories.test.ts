@@ -176,3 +176,13 @@ describe('the deliverer', () => {
     expect(most).toBeLessThanOrEqual(5);
   });
 });
+
+describe('compiled statements are reused', () => {
+  it('the same SQL gets the same statement, and one left returning arrays returns objects again', () => {
+    const a = database.sqlite.prepare('SELECT 1 AS x');
+    expect(database.sqlite.prepare('SELECT 1 AS x')).toBe(a);
+    a.raw(true);
+    expect(a.get()).toEqual([1]);
+    expect(database.sqlite.prepare('SELECT 1 AS x').get()).toEqual({ x: 1 });
+  });
+});
