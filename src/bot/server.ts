@@ -17,7 +17,7 @@ import { createSlack, type SlackRuntime } from './slack/slack-app.js';
 import { SlackSender } from './slack/slack-sender.js';
 import { BulkProgressReporter, type ProgressUpdater } from './outbox/bulk-progress-reporter.js';
 import { RoutingSender } from './outbox/routing-sender.js';
-import { createTeams, type TeamsRuntime } from './teams/teams-app.js';
+import type { TeamsRuntime } from './teams/teams-app.js';
 import { TeamsSender } from './teams/teams-sender.js';
 import { invitePageRouter } from './web/invite-page.js';
 import { startJobs, type Jobs } from './jobs/index.js';
@@ -74,7 +74,9 @@ export async function startBot(config: Config, o: StartOptions): Promise<Running
   let reporter: BulkProgressReporter | undefined;
   try {
     if (config.slack) slack = await createSlack(config.slack, { deps, logger, http });
-    if (config.teams) teams = createTeams(config.teams, { deps, database, logger, http });
+    // botbuilder is loaded only when Teams is on: it is the largest library here (about 50 MB of
+    // memory), and a Slack-only bot has no use for it
+    if (config.teams) teams = (await import('./teams/teams-app.js')).createTeams(config.teams, { deps, database, logger, http });
     if (slack || teams) {
       const queue = outboxQueue(database);
       const teamsSender = teams ? new TeamsSender({ adapter: teams.adapter, botAppId: teams.botAppId, queue, database, adminChannel: config.adminChannel, supportChannel: config.supportChannel }) : undefined;

@@ -80,13 +80,14 @@ const toInvitation = (r: typeof invitations.$inferSelect): Invitation => ({ ...r
 
 function peopleRepository(db: Db): PeopleRepository {
   const byId = db.select().from(people).where(eq(people.id, $('id'))).prepare();
+  const bySlackId = db.select().from(people).where(and(eq(people.slackTeamId, $('teamId')), eq(people.slackUserId, $('userId')))).prepare();
   return {
     byId: (id) => {
       const r = byId.get({ id });
       return r && toPerson(r);
     },
     bySlackId: (teamId, userId) => {
-      const r = db.select().from(people).where(and(eq(people.slackTeamId, teamId), eq(people.slackUserId, userId))).get();
+      const r = bySlackId.get({ teamId, userId });
       return r && toPerson(r);
     },
     byTeamsId: (tenantId, aadObjectId) => {
