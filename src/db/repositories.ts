@@ -81,6 +81,8 @@ const toInvitation = (r: typeof invitations.$inferSelect): Invitation => ({ ...r
 function peopleRepository(db: Db): PeopleRepository {
   const byId = db.select().from(people).where(eq(people.id, $('id'))).prepare();
   const bySlackId = db.select().from(people).where(and(eq(people.slackTeamId, $('teamId')), eq(people.slackUserId, $('userId')))).prepare();
+  const byEmail = db.select().from(people).where(eq(people.email, $('email'))).orderBy(asc(people.id)).prepare();
+  const insert = insertOnce(db, people);
   return {
     byId: (id) => {
       const r = byId.get({ id });
@@ -94,8 +96,8 @@ function peopleRepository(db: Db): PeopleRepository {
       const r = db.select().from(people).where(and(eq(people.teamsTenantId, tenantId), eq(people.teamsAadId, aadObjectId))).get();
       return r && toPerson(r);
     },
-    byEmail: (email) => db.select().from(people).where(eq(people.email, email)).orderBy(asc(people.id)).all().map(toPerson),
-    insert: (p, at) => toPerson(db.insert(people).values({ ...p, createdAt: at, updatedAt: at }).returning().get()),
+    byEmail: (email) => byEmail.all({ email }).map(toPerson),
+    insert: (p, at) => toPerson(insert.returning<typeof people.$inferSelect>({ ...p, createdAt: at, updatedAt: at })),
     update: (id, patch, at) => toPerson(db.update(people).set({ ...patch, updatedAt: at }).where(eq(people.id, id)).returning().get()),
   };
 }
