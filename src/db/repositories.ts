@@ -115,14 +115,15 @@ function adminRepository(db: Db): AdminRepository {
 
 function licenseRepository(db: Db): LicenseRepository {
   const licenseById = db.select().from(licenses).where(eq(licenses.id, $('id'))).prepare();
+  const occupiedQ = db.select({ n: count() }).from(seats).where(and(eq(seats.licenseId, $('licenseId')), eq(seats.status, 'occupied'))).prepare();
+  const reservedQ = db
+    .select({ n: count() })
+    .from(invitations)
+    .where(and(eq(invitations.licenseId, $('licenseId')), eq(invitations.kind, 'license'), eq(invitations.status, 'pending')))
+    .prepare();
   const usage = (licenseId: number) => {
-    const occupied = db.select({ n: count() }).from(seats).where(and(eq(seats.licenseId, licenseId), eq(seats.status, 'occupied'))).get()?.n ?? 0;
-    const reserved =
-      db
-        .select({ n: count() })
-        .from(invitations)
-        .where(and(eq(invitations.licenseId, licenseId), eq(invitations.kind, 'license'), eq(invitations.status, 'pending')))
-        .get()?.n ?? 0;
+    const occupied = occupiedQ.get({ licenseId })?.n ?? 0;
+    const reserved = reservedQ.get({ licenseId })?.n ?? 0;
     return { occupied, reserved };
   };
   return {
@@ -155,6 +156,14 @@ function invitationRepository(db: Db): InvitationRepository {
     .where(and(eq(invitations.licenseId, $('licenseId')), eq(invitations.inviteeId, $('inviteeId')), eq(invitations.status, 'pending')))
     .prepare();
   const insert = insertOnce(db, invitations);
+  // every verb that counts seats asks this first (expireOverdue), so it is built once
+  const overdue = db
+    .select()
+    .from(invitations)
+    .where(and(eq(invitations.status, 'pending'), sql`${invitations.expiresAt} <= ${$('now')}`))
+    .orderBy(asc(invitations.expiresAt))
+    .limit($('limit'))
+    .prepare();
   const byId = (id: number) => {
     const r = invitationById.get({ id });
     return r && toInvitation(r);
@@ -211,15 +220,7 @@ function invitationRepository(db: Db): InvitationRepository {
         .limit(limit)
         .all()
         .map(toInvitation),
-    overdue: (now, limit) =>
-      db
-        .select()
-        .from(invitations)
-        .where(and(eq(invitations.status, 'pending'), sql`${invitations.expiresAt} <= ${now}`))
-        .orderBy(asc(invitations.expiresAt))
-        .limit(limit)
-        .all()
-        .map(toInvitation),
+    overdue: (now, limit) => overdue.all({ now, limit }).map(toInvitation),
     listPending: () => db.select().from(invitations).where(eq(invitations.status, 'pending')).orderBy(asc(invitations.sentAt)).all().map(toInvitation),
     listForInvitee: (personId) =>
       db.select().from(invitations).where(eq(invitations.inviteeId, personId)).orderBy(asc(invitations.id)).all().map(toInvitation),
