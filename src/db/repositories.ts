@@ -400,14 +400,32 @@ export function repositoriesFor(db: Db): Repositories {
 /**
  * Each transaction is BEGIN IMMEDIATE: it takes SQLite's write lock before its first read, so a
  * capacity check and the insert that relies on it are one atomic step even across processes.
+ * `afterCommit` listeners hear of a commit that queued messages (the deliverer is woken by them):
+ * a transaction that only read, or changed nothing to deliver, wakes nobody.
  */
 export function sqliteStore(database: Database$): Store & { afterCommit(listener: () => void): void } {
-  const repos = repositoriesFor(database.db);
+  const base = repositoriesFor(database.db);
   const listeners: (() => void)[] = [];
+  let queued = false;
+  const repos: Repositories = {
+    ...base,
+    outbox: {
+      ...base.outbox,
+      enqueue: (...args) => {
+        queued = true;
+        return base.outbox.enqueue(...args);
+      },
+    },
+  };
   return {
     transaction<T>(fn: (r: Repositories) => T): T {
+      const outermost = !database.sqlite.inTransaction;
+      if (outermost) queued = false;
       const result = database.sqlite.transaction(() => fn(repos)).immediate();
-      if (!database.sqlite.inTransaction) for (const l of listeners) l();
+      if (outermost && queued) {
+        queued = false;
+        for (const l of listeners) l();
+      }
       return result;
     },
     afterCommit: (listener) => {
