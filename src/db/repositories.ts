@@ -155,6 +155,11 @@ function invitationRepository(db: Db): InvitationRepository {
     .from(invitations)
     .where(and(eq(invitations.licenseId, $('licenseId')), eq(invitations.inviteeId, $('inviteeId')), eq(invitations.status, 'pending')))
     .prepare();
+  const pendingInvitees = db
+    .select({ inviteeId: invitations.inviteeId })
+    .from(invitations)
+    .where(and(eq(invitations.licenseId, $('licenseId')), eq(invitations.kind, 'license'), eq(invitations.status, 'pending')))
+    .prepare();
   const insert = insertOnce(db, invitations);
   // every verb that counts seats asks this first (expireOverdue), so it is built once
   const overdue = db
@@ -197,6 +202,7 @@ function invitationRepository(db: Db): InvitationRepository {
       const r = pendingFor.get({ licenseId, inviteeId });
       return r && toInvitation(r);
     },
+    pendingInvitees: (licenseId) => pendingInvitees.all({ licenseId }).map((r) => r.inviteeId),
     // `… WHERE status = expected`: zero rows changed means someone else moved it first
     transition: (id, expected, patch) =>
       db.update(invitations).set(patch).where(and(eq(invitations.id, id), eq(invitations.status, expected))).run().changes === 1,
@@ -233,6 +239,7 @@ function seatRepository(db: Db): SeatRepository {
     .from(seats)
     .where(and(eq(seats.licenseId, $('licenseId')), eq(seats.personId, $('personId')), eq(seats.status, 'occupied')))
     .prepare();
+  const holders = db.select({ personId: seats.personId }).from(seats).where(and(eq(seats.licenseId, $('licenseId')), eq(seats.status, 'occupied'))).prepare();
   return {
     occupy: (s) => {
       const r = db
@@ -259,6 +266,7 @@ function seatRepository(db: Db): SeatRepository {
     release: (id, at) =>
       db.update(seats).set({ status: 'released', releasedAt: at }).where(and(eq(seats.id, id), eq(seats.status, 'occupied'))).run().changes === 1,
     holds: (licenseId, personId) => holds.get({ licenseId, personId }) !== undefined,
+    holders: (licenseId) => holders.all({ licenseId }).map((r) => r.personId),
   };
 }
 

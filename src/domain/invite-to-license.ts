@@ -1,4 +1,5 @@
 import type { VerbArgs } from './context.js';
+import type { Repositories } from './ports.js';
 import { SYSTEM_ACTOR, type LicenseUsage, type Person } from './model.js';
 import { requireAdmin } from './authz.js';
 import { audit } from './audit.js';
@@ -43,6 +44,20 @@ export const BULK_THRESHOLD = 20;
 const INVITES_PER_TRANSACTION = 500;
 
 /**
+ * Whether a person holds a seat of the pool or has a pending invitation to it. A few people are
+ * looked up one by one; a bulk run reads the pool's holders and invitees once, rather than asking
+ * twice for each of thousands of people.
+ */
+function standingIn(repos: Repositories, licenseId: number, people: number): { holds(id: number): boolean; pending(id: number): boolean } {
+  if (people <= BULK_THRESHOLD) {
+    return { holds: (id) => repos.seats.holds(licenseId, id), pending: (id) => repos.invitations.pendingFor(licenseId, id) !== undefined };
+  }
+  const holders = new Set(repos.seats.holders(licenseId));
+  const invited = new Set(repos.invitations.pendingInvitees(licenseId));
+  return { holds: (id) => holders.has(id), pending: (id) => invited.has(id) };
+}
+
+/**
  * Invites people to a seat of one license pool. A pending invitation reserves its seat, so an
  * admin can never hand out more invitations than there are seats, and whoever accepts in time is
  * sure to get one. A full pool or a duplicate is an outcome for that person, not an error, so it
@@ -71,9 +86,8 @@ export async function inviteToLicense({
   if (!input.confirmed) {
     const plan = store.transaction((repos) => {
       expireOverdue(repos, SYSTEM_ACTOR, clock.now(), { licenseId: license.id });
-      const fresh = [...new Set(input.invitees.map((i) => i.personId))].filter(
-        (id) => !repos.seats.holds(license.id, id) && !repos.invitations.pendingFor(license.id, id),
-      );
+      const standing = standingIn(repos, license.id, input.invitees.length);
+      const fresh = [...new Set(input.invitees.map((i) => i.personId))].filter((id) => !standing.holds(id) && !standing.pending(id));
       const usage = repos.licenses.usage(license.id);
       const free = Math.max(0, license.seats - seatsUsed(usage));
       if (free === 0 || fresh.length <= free) return undefined;
@@ -101,12 +115,13 @@ export async function inviteToLicense({
         // one: inside this write transaction nobody else can change it, so it is the figure a
         // recount would give, without recounting every pending invitation for every person
         const usage = repos.licenses.usage(license.id);
+        const standing = standingIn(repos, license.id, chunk.length);
         return chunk.map(({ personId, email }): InviteOutcome => {
           const invitee = repos.people.byId(personId)!;
           const accountEmail = email ?? invitee.email;
           if (!accountEmail) return { status: 'no_email', invitee };
-          if (repos.seats.holds(license.id, invitee.id)) return { status: 'already_holds_seat', invitee };
-          const pending = repos.invitations.pendingFor(license.id, invitee.id);
+          if (standing.holds(invitee.id)) return { status: 'already_holds_seat', invitee };
+          const pending = standing.pending(invitee.id) ? repos.invitations.pendingFor(license.id, invitee.id) : undefined;
           if (pending) return { status: 'already_pending', invitee, invitationId: pending.id, since: pending.sentAt };
 
           if (isFull({ ...usage, seats: license.seats })) {
