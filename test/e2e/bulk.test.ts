@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ADMIN, startTestBot, textOf, buttonsOf, type TestBot } from '../support/harness.js';
 
@@ -72,6 +74,42 @@ describe('bulk invitations', () => {
       { priority: 1, n: 30 },
     ]);
     await t.drained();
+  });
+});
+
+describe('a CSV of a whole class', () => {
+  it('is matched against the workspace directory page by page, not one users.lookupByEmail per row; people not in Slack get a link to forward', async () => {
+    await t.command(ADMIN.id, 'license add "Campus 2026" 100');
+    const inSlack = people('CSV', 22);
+    for (const p of inSlack) t.slack.addUser(p);
+    // Slack keeps emails in lower case; the file has them as the students typed them
+    const rows = [...inSlack.map((p) => `${p.real_name},${p.email.toUpperCase().replace('@UNI.EDU', '@uni.edu')}`), 'Guest One,guest.one@partner.org', 'Guest Two,guest.two@partner.org'];
+    const server = createServer((_req, res) => res.end(`name,email\n${rows.join('\n')}\n`));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/files-pri/T0-F2/download/class.csv`;
+    try {
+      await t.submitView(ADMIN.id, 'invite_license', {
+        license: { license_select: { type: 'static_select', selected_option: { value: 'Campus 2026', text: { type: 'plain_text', text: 'x' } } } },
+        users: { users_select: { type: 'multi_users_select', selected_users: [] } },
+        emails: { emails_input: { type: 'plain_text_input', value: null } },
+        csv: { csv_input: { type: 'file_input', files: [{ id: 'F2', name: 'class.csv', url_private_download: url }] } },
+      });
+      const result = await t.slack.waitFor((c) => c.method === 'views.update' && /invited of/.test(textOf(c.args.view)));
+      expect(textOf(result.args.view)).toContain('*Campus 2026*: 24 invited of 24.');
+    } finally {
+      server.close();
+    }
+    expect(t.slack.callsTo('users.lookupByEmail')).toHaveLength(0);
+    expect(t.slack.callsTo('users.list').length).toBeGreaterThan(0);
+    // the 22 in Slack are the Slack people (DM'd), bound to the email exactly as the file has it
+    const bound = t.bot.database.sqlite
+      .prepare('SELECT p.slack_user_id AS u, i.invitee_email AS e FROM invitations i JOIN people p ON p.id = i.invitee_id ORDER BY i.id')
+      .all() as { u: string | null; e: string }[];
+    expect(bound.slice(0, 22).map((b) => b.u)).toEqual(inSlack.map((p) => p.id));
+    expect(bound[0]!.e).toBe('CSV0@uni.edu');
+    expect(bound.slice(22)).toEqual([{ u: null, e: 'guest.one@partner.org' }, { u: null, e: 'guest.two@partner.org' }]);
+    await t.drained();
+    expect(t.slack.callsTo('chat.postMessage').filter((c) => String(c.args.channel).startsWith('DUCSV'))).toHaveLength(22);
   });
 });
 

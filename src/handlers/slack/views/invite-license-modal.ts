@@ -91,7 +91,8 @@ export function registerInviteLicenseModal(app: App, ctx: SlackHandlerContext): 
         if (found.length === 0) problems.push('The CSV file holds no email address.');
         emails.push(...found.filter((e) => !emails.includes(e)));
       }
-      for (const email of emails) invitees.push({ personId: (await ctx.directory.email(teamId, email)).id, email });
+      const found = await ctx.directory.emails(teamId, emails);
+      emails.forEach((email, i) => invitees.push({ personId: found[i]!.id, email }));
       const result = await inviteToLicense({ deps: ctx.deps, actor, input: { licenseName: read.form.licenseName, invitees } });
       const answer = ctx.views.inviteResult(result);
       show(answer);
