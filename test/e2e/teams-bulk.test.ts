@@ -141,6 +141,20 @@ describe('bulk invitations in Teams', () => {
     expect(connector!.calls.filter((c) => c.operation === 'createConversation' && c.status === 200)).toHaveLength(18);
   });
 
+  it('emails typed to the bot are matched against the team roster read once, and the people found get their card in Teams', async () => {
+    await start();
+    await say(ADA, 'license add "Campus 2026" 20');
+    const before = connector!.calls.filter((c) => c.operation === 'getConversationPagedMembers').length;
+    const answer = await say(ADA, `invite-license ${emailOf(0)} ${emailOf(1)} ${emailOf(2)} ${emailOf(3)} nobody@partner.org`);
+    expect(cardText(answer[0])).toContain('**Campus 2026**: 5 invited of 5.');
+    // the 1:1 chat's roster and the team's, once each, for all five emails
+    expect(connector!.calls.filter((c) => c.operation === 'getConversationPagedMembers').length - before).toBe(2);
+    await t!.drained();
+    for (let i = 0; i < 4; i++) expect(connector!.sent(`a:1on1-${students[i]!.id}`).some((a) => /license seat/.test(cardText(a)))).toBe(true);
+    // someone in no roster: the admin gets the link to forward
+    expect(connector!.sent(ADA_CHAT).some((a) => /nobody@partner\.org/.test(cardText(a)) && /forward/i.test(cardText(a)))).toBe(true);
+  });
+
   it('a paste without any email, or nobody at all, is answered inside the dialog with what to do', async () => {
     await start();
     await say(ADA, 'license add "Campus 2026" 20');

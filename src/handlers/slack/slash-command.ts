@@ -60,6 +60,7 @@ async function answer(
     people: {
       user: (userId) => ctx.directory.user(command.team_id, userId),
       email: (email) => ctx.directory.email(command.team_id, email),
+      emails: (emails) => ctx.directory.emails(command.team_id, emails),
       groupMembers: (id) => ctx.directory.groupMembers(id),
       channelMembers: (id) => ctx.directory.channelMembers(id),
       users: (ids) => ctx.directory.users(command.team_id, ids),
