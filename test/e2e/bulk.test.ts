@@ -137,4 +137,21 @@ describe('bulk progress', () => {
     for (let i = 0; i < 100 && run().done === 0; i++) await new Promise((r) => setTimeout(r, 20));
     expect(run()).toEqual({ done: 1, platform: 'slack' });
   });
+
+  it('a summary that cannot be shown (the message was deleted) is tried a few times, then the run is closed with a warning', async () => {
+    await t.close();
+    t = await startTestBot({ env: { BULK_PROGRESS_EVERY_MS: '100' } });
+    await t.command(ADMIN.id, 'license add "Campus 2026" 100');
+    const crowd = people('GON', 22);
+    for (const p of crowd) t.slack.addUser(p);
+    t.slack.setGroup('SGON', crowd.map((p) => p.id));
+    t.slack.failNext('chat.update', { error: 'message_not_found' }, 10_000);
+    await t.command(ADMIN.id, 'invite-license <!subteam^SGON|@gone>');
+    await t.drained();
+    const run = () => t.bot.database.sqlite.prepare('SELECT finished_at IS NOT NULL AS done FROM bulk_runs').get() as { done: number };
+    for (let i = 0; i < 200 && run().done === 0; i++) await new Promise((r) => setTimeout(r, 25));
+    expect(run().done).toBe(1);
+    expect(t.slack.callsTo('chat.update').length).toBeGreaterThanOrEqual(5);
+    expect(t.logs.some((l) => /run #1 is done but its summary could not be shown after 5 tries/.test(l))).toBe(true);
+  });
 });

@@ -16,9 +16,14 @@ export type ActiveRun = { id: number; requestedBy: number } & RunMessage;
 /** Replaces the run's progress message with this one (Slack: chat.update; Teams: update-activity). */
 export type ProgressUpdater = (run: ActiveRun, message: SlackMessage) => Promise<void>;
 
+/** tries at showing a finished run's summary before the run is closed without it */
+const GIVE_UP_AFTER = 5;
+
 export class BulkProgressReporter {
   private timer: NodeJS.Timeout | undefined;
   private busy = false;
+  /** failed updates in a row, per run */
+  private readonly failures = new Map<number, number>();
 
   constructor(
     private readonly o: { queue: OutboxQueue; deps: DomainDeps; logger: Logger; everyMs: number; updaters: Partial<Record<RunMessage['platform'], ProgressUpdater>> },
@@ -45,9 +50,17 @@ export class BulkProgressReporter {
         if (!progress) continue;
         try {
           await update(run, bulkProgressMessage(progress));
+          this.failures.delete(run.id);
           if (progress.done) finishBulkRun(this.o.deps, run.id, Date.now());
         } catch (e) {
-          this.o.logger.debug('bulk progress: update failed, retried next tick', e);
+          const failed = (this.failures.get(run.id) ?? 0) + 1;
+          this.failures.set(run.id, failed);
+          // a summary that cannot be shown (the message was deleted, the chat is gone) is not tried forever
+          if (progress.done && failed >= GIVE_UP_AFTER) {
+            this.failures.delete(run.id);
+            finishBulkRun(this.o.deps, run.id, Date.now());
+            this.o.logger.warn(`bulk progress: run #${run.id} is done but its summary could not be shown after ${failed} tries`, e);
+          } else this.o.logger.debug('bulk progress: update failed, retried next tick', e);
         }
       }
     } finally {

@@ -28,7 +28,7 @@ export function registerSlashCommand(app: App, ctx: SlackHandlerContext): void {
     };
     // ack first, unless the answer is instant: everything after this may be slow (Slack lookups, the database)
     let guard: NodeJS.Timeout | undefined;
-    if (ANSWERED_IN_THE_ACK.has(word)) guard = setTimeout(() => void ackOnce(), ACK_WAIT_MS);
+    if (ANSWERED_IN_THE_ACK.has(word)) guard = setTimeout(() => void ackOnce().catch((e: unknown) => ctx.logger.error('could not ack the command', e)), ACK_WAIT_MS);
     else await ackOnce();
     try {
       await answer(ctx, command, respond, client, ackOnce);
