@@ -147,6 +147,8 @@ export const configSchema = z
           }
         : undefined,
       teams: c.TEAMS_APP_ID ? { appId: c.TEAMS_APP_ID, appPassword: c.TEAMS_APP_PASSWORD, tenantId: c.TEAMS_TENANT_ID } : undefined,
+      /** how often a bulk run's progress message is updated, on either platform */
+      bulkProgressEveryMs: c.BULK_PROGRESS_EVERY_MS,
       admins: c.ATLAS_ADMINS,
       adminChannel: c.ATLAS_ADMIN_CHANNEL,
       supportChannel: c.ATLAS_SUPPORT_CHANNEL ?? c.ATLAS_ADMIN_CHANNEL,

@@ -19,6 +19,8 @@ export interface Logger {
   info(msg: string, extra?: unknown): void;
   warn(msg: string, extra?: unknown): void;
   error(msg: string, extra?: unknown): void;
+  /** whether a line at this level would be written: lets a caller skip building one that would not */
+  enabled?(level: LogLevel): boolean;
 }
 
 function describe(extra: unknown): string {
@@ -36,5 +38,5 @@ export function createLogger(level: LogLevel, write: (line: string) => void = (l
     if (ORDER[lvl] < ORDER[level]) return;
     write(redact(`${new Date().toISOString()} ${lvl.toUpperCase().padEnd(5)} ${msg}${describe(extra)}`));
   };
-  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error'), enabled: (lvl) => ORDER[lvl] >= ORDER[level] };
 }

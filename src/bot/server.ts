@@ -15,9 +15,9 @@ import type { Logger } from './logger.js';
 import { OutboxDeliverer } from './outbox/deliverer.js';
 import { createSlack, type SlackRuntime } from './slack/slack-app.js';
 import { SlackSender } from './slack/slack-sender.js';
-import { BulkProgressReporter } from './slack/bulk-progress-reporter.js';
+import { BulkProgressReporter, type ProgressUpdater } from './outbox/bulk-progress-reporter.js';
 import { RoutingSender } from './outbox/routing-sender.js';
-import { createTeams, type TeamsRuntime } from './teams/teams-app.js';
+import type { TeamsRuntime } from './teams/teams-app.js';
 import { TeamsSender } from './teams/teams-sender.js';
 import { invitePageRouter } from './web/invite-page.js';
 import { startJobs, type Jobs } from './jobs/index.js';
@@ -73,11 +73,15 @@ export async function startBot(config: Config, o: StartOptions): Promise<Running
   let slack: SlackRuntime | undefined;
   let teams: TeamsRuntime | undefined;
   let deliverer: OutboxDeliverer | undefined;
+  let reporter: BulkProgressReporter | undefined;
   try {
     if (config.slack) slack = await createSlack(config.slack, { deps, logger, http });
-    if (config.teams) teams = createTeams(config.teams, { deps, database, logger, http });
+    // botbuilder is loaded only when Teams is on: it is the largest library here (about 50 MB of
+    // memory), and a Slack-only bot has no use for it
+    if (config.teams) teams = (await import('./teams/teams-app.js')).createTeams(config.teams, { deps, database, logger, http });
     if (slack || teams) {
       const queue = outboxQueue(database);
+      const teamsSender = teams ? new TeamsSender({ adapter: teams.adapter, botAppId: teams.botAppId, queue, database, adminChannel: config.adminChannel, supportChannel: config.supportChannel }) : undefined;
       deliverer = new OutboxDeliverer({
         queue,
         sender: new RoutingSender({
@@ -87,7 +91,7 @@ export async function startBot(config: Config, o: StartOptions): Promise<Running
           ...(slack
             ? { slack: new SlackSender({ client: slack.deliveryClient, queue, store, adminChannel: config.adminChannel, supportChannel: config.supportChannel, channelIntervalMs: config.slack!.channelIntervalMs, postsPerMinute: config.slack!.postsPerMinute }) }
             : {}),
-          ...(teams ? { teams: new TeamsSender({ adapter: teams.adapter, botAppId: teams.botAppId, queue, database, adminChannel: config.adminChannel, supportChannel: config.supportChannel }) } : {}),
+          ...(teamsSender ? { teams: teamsSender } : {}),
         }),
         // retries and leases are real time, even when the domain's clock is fast-forwarded (tests, sandbox)
         clock: { now: Date.now },
@@ -97,6 +101,16 @@ export async function startBot(config: Config, o: StartOptions): Promise<Running
       });
       const d = deliverer;
       store.afterCommit(() => d.nudge());
+      // a bulk run's progress message is updated where the admin got it: a Slack DM or a Teams 1:1 chat
+      const updaters: Partial<Record<'slack' | 'teams', ProgressUpdater>> = {};
+      if (slack) {
+        const client = slack.deliveryClient;
+        updaters.slack = async (run, m) => {
+          await client.chat.update({ channel: run.channel, ts: run.ts, text: m.text, blocks: m.blocks });
+        };
+      }
+      if (teamsSender) updaters.teams = (run, m) => teamsSender.updateRunMessage(run, m);
+      reporter = new BulkProgressReporter({ queue, deps, logger, everyMs: config.bulkProgressEveryMs, updaters });
     }
   } catch (e) {
     database.close();
@@ -140,7 +154,6 @@ export async function startBot(config: Config, o: StartOptions): Promise<Running
     throw e;
   }
   deliverer?.start();
-  const reporter = slack ? new BulkProgressReporter({ client: slack.deliveryClient, queue: outboxQueue(database), deps, logger, everyMs: config.slack!.progressEveryMs }) : undefined;
   reporter?.start();
   const jobs = startJobs({ config, deps, database, logger });
 

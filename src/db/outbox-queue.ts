@@ -19,6 +19,12 @@ export interface OutboxRow {
   lastError: string | null;
 }
 
+export interface RunMessage {
+  platform: 'slack' | 'teams';
+  channel: string;
+  ts: string;
+}
+
 export interface OutboxQueue {
   /** Due rows, at most one per recipient (the oldest), so one person's messages keep their order. */
   claim(owner: string, now: number, leaseMs: number, limit: number): OutboxRow[];
@@ -31,9 +37,9 @@ export interface OutboxQueue {
   setPersonDmChannel(personId: number, channel: string): void;
   setInvitationDm(invitationId: number, channel: string, ts: string): void;
   invitationDm(invitationId: number): { channel: string; ts: string } | undefined;
-  /** bulk runs: where each progress message is, and which runs are still going */
-  setRunMessage(runId: number, channel: string, ts: string): void;
-  activeRuns(): { id: number; channel: string; ts: string }[];
+  /** bulk runs: where each progress message is (a Slack channel and ts, or a Teams conversation and activity id), and which runs are still going */
+  setRunMessage(runId: number, where: RunMessage): void;
+  activeRuns(): ({ id: number; requestedBy: number } & RunMessage)[];
 }
 
 export function outboxQueue(database: Database$): OutboxQueue {
@@ -101,16 +107,17 @@ export function outboxQueue(database: Database$): OutboxQueue {
     setInvitationDm: (invitationId, channel, ts) => {
       db.update(invitations).set({ dmChannel: channel, dmTs: ts }).where(eq(invitations.id, invitationId)).run();
     },
-    setRunMessage: (runId, channel, ts) => {
-      db.update(bulkRuns).set({ messageChannel: channel, messageTs: ts }).where(eq(bulkRuns.id, runId)).run();
+    setRunMessage: (runId, where) => {
+      db.update(bulkRuns).set({ messagePlatform: where.platform, messageChannel: where.channel, messageTs: where.ts }).where(eq(bulkRuns.id, runId)).run();
     },
     activeRuns: () =>
       db
-        .select({ id: bulkRuns.id, channel: bulkRuns.messageChannel, ts: bulkRuns.messageTs })
+        .select({ id: bulkRuns.id, requestedBy: bulkRuns.requestedBy, platform: bulkRuns.messagePlatform, channel: bulkRuns.messageChannel, ts: bulkRuns.messageTs })
         .from(bulkRuns)
         .where(sql`${bulkRuns.finishedAt} IS NULL AND ${bulkRuns.messageTs} IS NOT NULL`)
         .all()
-        .map((r) => ({ id: r.id, channel: r.channel ?? '', ts: r.ts ?? '' })),
+        // runs from before the platform was recorded were all Slack's
+        .map((r) => ({ id: r.id, requestedBy: r.requestedBy, platform: r.platform ?? 'slack', channel: r.channel ?? '', ts: r.ts ?? '' })),
     invitationDm: (invitationId) => {
       const r = db
         .select({ channel: invitations.dmChannel, ts: invitations.dmTs })

@@ -25,8 +25,40 @@ import type {
   Store,
   TeamsConversationRef,
 } from '../domain/index.js';
+import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Database$, Db } from './connection.js';
 import { admins, auditLog, bulkRuns, inviteRequests, invitations, licenses, outbox, people, projectAccess, projects, returnedCopies, seatRequests, seats } from './schema/index.js';
+
+/** A placeholder, filled in when a query built once is run (`.get({ id })`). */
+const $ = (name: string) => sql.placeholder(name);
+
+/**
+ * An insert built once per set of columns given (drizzle otherwise builds the SQL again on every
+ * call): a bulk invitation writes thousands of rows through the same few shapes.
+ */
+function insertOnce<T extends SQLiteTable>(db: Db, table: T) {
+  const built = new Map<string, { get(values: Record<string, unknown>): unknown; run(values: Record<string, unknown>): unknown }>();
+  const shapeOf = (values: Record<string, unknown>) => {
+    const keys = Object.keys(values).filter((k) => values[k] !== undefined).sort();
+    const key = keys.join(',');
+    let q = built.get(key);
+    if (!q) {
+      const placeholders = Object.fromEntries(keys.map((k) => [k, $(k)]));
+      const insert = db.insert(table).values(placeholders as never);
+      const returning = insert.returning().prepare();
+      const plain = insert.prepare();
+      q = { get: (v) => returning.get(v), run: (v) => plain.run(v) };
+      built.set(key, q);
+    }
+    return q;
+  };
+  return {
+    returning: <R>(values: Record<string, unknown>): R => shapeOf(values).get(values) as R,
+    run: (values: Record<string, unknown>): void => {
+      shapeOf(values).run(values);
+    },
+  };
+}
 
 const toPerson = (r: typeof people.$inferSelect): Person => ({
   id: r.id,
@@ -47,28 +79,33 @@ const toLicense = (r: typeof licenses.$inferSelect): License => ({ id: r.id, nam
 const toInvitation = (r: typeof invitations.$inferSelect): Invitation => ({ ...r, platform: r.platform as Platform });
 
 function peopleRepository(db: Db): PeopleRepository {
+  const byId = db.select().from(people).where(eq(people.id, $('id'))).prepare();
+  const bySlackId = db.select().from(people).where(and(eq(people.slackTeamId, $('teamId')), eq(people.slackUserId, $('userId')))).prepare();
+  const byEmail = db.select().from(people).where(eq(people.email, $('email'))).orderBy(asc(people.id)).prepare();
+  const insert = insertOnce(db, people);
   return {
     byId: (id) => {
-      const r = db.select().from(people).where(eq(people.id, id)).get();
+      const r = byId.get({ id });
       return r && toPerson(r);
     },
     bySlackId: (teamId, userId) => {
-      const r = db.select().from(people).where(and(eq(people.slackTeamId, teamId), eq(people.slackUserId, userId))).get();
+      const r = bySlackId.get({ teamId, userId });
       return r && toPerson(r);
     },
     byTeamsId: (tenantId, aadObjectId) => {
       const r = db.select().from(people).where(and(eq(people.teamsTenantId, tenantId), eq(people.teamsAadId, aadObjectId))).get();
       return r && toPerson(r);
     },
-    byEmail: (email) => db.select().from(people).where(eq(people.email, email)).orderBy(asc(people.id)).all().map(toPerson),
-    insert: (p, at) => toPerson(db.insert(people).values({ ...p, createdAt: at, updatedAt: at }).returning().get()),
+    byEmail: (email) => byEmail.all({ email }).map(toPerson),
+    insert: (p, at) => toPerson(insert.returning<typeof people.$inferSelect>({ ...p, createdAt: at, updatedAt: at })),
     update: (id, patch, at) => toPerson(db.update(people).set({ ...patch, updatedAt: at }).where(eq(people.id, id)).returning().get()),
   };
 }
 
 function adminRepository(db: Db): AdminRepository {
+  const isAdmin = db.select({ id: admins.personId }).from(admins).where(eq(admins.personId, $('personId'))).prepare();
   return {
-    isAdmin: (personId) => db.select().from(admins).where(eq(admins.personId, personId)).get() !== undefined,
+    isAdmin: (personId) => isAdmin.get({ personId }) !== undefined,
     add: (personId, addedBy, at) =>
       db.insert(admins).values({ personId, addedBy: addedBy || null, createdAt: at }).onConflictDoNothing().run().changes > 0,
     remove: (personId) => db.delete(admins).where(eq(admins.personId, personId)).run().changes > 0,
@@ -77,20 +114,22 @@ function adminRepository(db: Db): AdminRepository {
 }
 
 function licenseRepository(db: Db): LicenseRepository {
+  const licenseById = db.select().from(licenses).where(eq(licenses.id, $('id'))).prepare();
+  const occupiedQ = db.select({ n: count() }).from(seats).where(and(eq(seats.licenseId, $('licenseId')), eq(seats.status, 'occupied'))).prepare();
+  const reservedQ = db
+    .select({ n: count() })
+    .from(invitations)
+    .where(and(eq(invitations.licenseId, $('licenseId')), eq(invitations.kind, 'license'), eq(invitations.status, 'pending')))
+    .prepare();
   const usage = (licenseId: number) => {
-    const occupied = db.select({ n: count() }).from(seats).where(and(eq(seats.licenseId, licenseId), eq(seats.status, 'occupied'))).get()?.n ?? 0;
-    const reserved =
-      db
-        .select({ n: count() })
-        .from(invitations)
-        .where(and(eq(invitations.licenseId, licenseId), eq(invitations.kind, 'license'), eq(invitations.status, 'pending')))
-        .get()?.n ?? 0;
+    const occupied = occupiedQ.get({ licenseId })?.n ?? 0;
+    const reserved = reservedQ.get({ licenseId })?.n ?? 0;
     return { occupied, reserved };
   };
   return {
     insert: (l) => toLicense(db.insert(licenses).values(l).returning().get()),
     byId: (id) => {
-      const r = db.select().from(licenses).where(eq(licenses.id, id)).get();
+      const r = licenseById.get({ id });
       return r && toLicense(r);
     },
     byName: (name) => {
@@ -110,12 +149,32 @@ function licenseRepository(db: Db): LicenseRepository {
 }
 
 function invitationRepository(db: Db): InvitationRepository {
+  const invitationById = db.select().from(invitations).where(eq(invitations.id, $('id'))).prepare();
+  const pendingFor = db
+    .select()
+    .from(invitations)
+    .where(and(eq(invitations.licenseId, $('licenseId')), eq(invitations.inviteeId, $('inviteeId')), eq(invitations.status, 'pending')))
+    .prepare();
+  const pendingInvitees = db
+    .select({ inviteeId: invitations.inviteeId })
+    .from(invitations)
+    .where(and(eq(invitations.licenseId, $('licenseId')), eq(invitations.kind, 'license'), eq(invitations.status, 'pending')))
+    .prepare();
+  const insert = insertOnce(db, invitations);
+  // every verb that counts seats asks this first (expireOverdue), so it is built once
+  const overdue = db
+    .select()
+    .from(invitations)
+    .where(and(eq(invitations.status, 'pending'), sql`${invitations.expiresAt} <= ${$('now')}`))
+    .orderBy(asc(invitations.expiresAt))
+    .limit($('limit'))
+    .prepare();
   const byId = (id: number) => {
-    const r = db.select().from(invitations).where(eq(invitations.id, id)).get();
+    const r = invitationById.get({ id });
     return r && toInvitation(r);
   };
   return {
-    insert: (i) => toInvitation(db.insert(invitations).values(i).returning().get()),
+    insert: (i) => toInvitation(insert.returning<typeof invitations.$inferSelect>(i as Record<string, unknown>)),
     byId,
     openForProject: (projectId, inviteeId) => {
       const r = db
@@ -140,13 +199,10 @@ function invitationRepository(db: Db): InvitationRepository {
       return r && toInvitation(r);
     },
     pendingFor: (licenseId, inviteeId) => {
-      const r = db
-        .select()
-        .from(invitations)
-        .where(and(eq(invitations.licenseId, licenseId), eq(invitations.inviteeId, inviteeId), eq(invitations.status, 'pending')))
-        .get();
+      const r = pendingFor.get({ licenseId, inviteeId });
       return r && toInvitation(r);
     },
+    pendingInvitees: (licenseId) => pendingInvitees.all({ licenseId }).map((r) => r.inviteeId),
     // `… WHERE status = expected`: zero rows changed means someone else moved it first
     transition: (id, expected, patch) =>
       db.update(invitations).set(patch).where(and(eq(invitations.id, id), eq(invitations.status, expected))).run().changes === 1,
@@ -170,15 +226,7 @@ function invitationRepository(db: Db): InvitationRepository {
         .limit(limit)
         .all()
         .map(toInvitation),
-    overdue: (now, limit) =>
-      db
-        .select()
-        .from(invitations)
-        .where(and(eq(invitations.status, 'pending'), sql`${invitations.expiresAt} <= ${now}`))
-        .orderBy(asc(invitations.expiresAt))
-        .limit(limit)
-        .all()
-        .map(toInvitation),
+    overdue: (now, limit) => overdue.all({ now, limit }).map(toInvitation),
     listPending: () => db.select().from(invitations).where(eq(invitations.status, 'pending')).orderBy(asc(invitations.sentAt)).all().map(toInvitation),
     listForInvitee: (personId) =>
       db.select().from(invitations).where(eq(invitations.inviteeId, personId)).orderBy(asc(invitations.id)).all().map(toInvitation),
@@ -186,6 +234,12 @@ function invitationRepository(db: Db): InvitationRepository {
 }
 
 function seatRepository(db: Db): SeatRepository {
+  const holds = db
+    .select({ id: seats.id })
+    .from(seats)
+    .where(and(eq(seats.licenseId, $('licenseId')), eq(seats.personId, $('personId')), eq(seats.status, 'occupied')))
+    .prepare();
+  const holders = db.select({ personId: seats.personId }).from(seats).where(and(eq(seats.licenseId, $('licenseId')), eq(seats.status, 'occupied'))).prepare();
   return {
     occupy: (s) => {
       const r = db
@@ -211,9 +265,8 @@ function seatRepository(db: Db): SeatRepository {
     byId: (id) => db.select().from(seats).where(eq(seats.id, id)).get(),
     release: (id, at) =>
       db.update(seats).set({ status: 'released', releasedAt: at }).where(and(eq(seats.id, id), eq(seats.status, 'occupied'))).run().changes === 1,
-    holds: (licenseId, personId) =>
-      db.select().from(seats).where(and(eq(seats.licenseId, licenseId), eq(seats.personId, personId), eq(seats.status, 'occupied'))).get() !==
-      undefined,
+    holds: (licenseId, personId) => holds.get({ licenseId, personId }) !== undefined,
+    holders: (licenseId) => holders.all({ licenseId }).map((r) => r.personId),
   };
 }
 
@@ -254,9 +307,10 @@ function seatRequestRepository(db: Db): SeatRequestRepository {
 }
 
 function auditRepository(db: Db): AuditRepository {
+  const insert = insertOnce(db, auditLog);
   return {
     record: (e) => {
-      db.insert(auditLog).values({ ...e, details: e.details ?? null }).run();
+      insert.run({ ...e, details: e.details ?? null });
     },
     list: (subjectType, subjectId) => {
       const where =
@@ -317,22 +371,19 @@ function bulkRunRepository(db: Db): BulkRunRepository {
 }
 
 function outboxRepository(db: Db): OutboxRepository {
+  const insert = insertOnce(db, outbox);
   return {
     enqueue: (to, message, at, priority = 0) =>
-      db
-        .insert(outbox)
-        .values({
-          createdAt: at,
-          recipientType: to.type,
-          recipientId: to.type === 'person' ? to.personId : null,
-          payload: message,
-          status: 'pending',
-          priority,
-          // due at once: delivery runs on the wall clock, whatever clock the domain runs on
-          nextAttemptAt: 0,
-        })
-        .returning({ id: outbox.id })
-        .get().id,
+      insert.returning<{ id: number }>({
+        createdAt: at,
+        recipientType: to.type,
+        recipientId: to.type === 'person' ? to.personId : null,
+        payload: message,
+        status: 'pending',
+        priority,
+        // due at once: delivery runs on the wall clock, whatever clock the domain runs on
+        nextAttemptAt: 0,
+      }).id,
   };
 }
 
@@ -357,14 +408,32 @@ export function repositoriesFor(db: Db): Repositories {
 /**
  * Each transaction is BEGIN IMMEDIATE: it takes SQLite's write lock before its first read, so a
  * capacity check and the insert that relies on it are one atomic step even across processes.
+ * `afterCommit` listeners hear of a commit that queued messages (the deliverer is woken by them):
+ * a transaction that only read, or changed nothing to deliver, wakes nobody.
  */
 export function sqliteStore(database: Database$): Store & { afterCommit(listener: () => void): void } {
-  const repos = repositoriesFor(database.db);
+  const base = repositoriesFor(database.db);
   const listeners: (() => void)[] = [];
+  let queued = false;
+  const repos: Repositories = {
+    ...base,
+    outbox: {
+      ...base.outbox,
+      enqueue: (...args) => {
+        queued = true;
+        return base.outbox.enqueue(...args);
+      },
+    },
+  };
   return {
     transaction<T>(fn: (r: Repositories) => T): T {
+      const outermost = !database.sqlite.inTransaction;
+      if (outermost) queued = false;
       const result = database.sqlite.transaction(() => fn(repos)).immediate();
-      if (!database.sqlite.inTransaction) for (const l of listeners) l();
+      if (outermost && queued) {
+        queued = false;
+        for (const l of listeners) l();
+      }
       return result;
     },
     afterCommit: (listener) => {

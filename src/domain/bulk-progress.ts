@@ -41,9 +41,13 @@ export function progressOf(repos: Repositories, runId: number, now: number): Bul
 }
 
 export function bulkProgress(deps: DomainDeps, runId: number, now: number): BulkProgress | undefined {
-  return deps.store.transaction((repos) => {
-    const p = progressOf(repos, runId, now);
-    if (p?.done) repos.bulkRuns.finish(runId, now);
-    return p;
-  });
+  return deps.store.transaction((repos) => progressOf(repos, runId, now));
+}
+
+/**
+ * The run's summary has reached the admin: it is over, and its message is not updated again. Only
+ * called once the summary is shown, so a summary lost to an outage is shown on the next try.
+ */
+export function finishBulkRun(deps: DomainDeps, runId: number, now: number): void {
+  deps.store.transaction((repos) => repos.bulkRuns.finish(runId, now));
 }

@@ -40,4 +40,4 @@ export { parseReminderWindow, inReminderWindow, type ReminderWindow } from './re
 export { diagnose, type Diagnosis, type Finding, type FixAction } from './diagnose.js';
 export { requestSupport, supportProblems, SUPPORT_TOPICS, SUPPORT_DESCRIPTION_MAX, type SupportRequest, type SupportTopic, type SupportField } from './support.js';
 export { home, type Home } from './home.js';
-export { bulkProgress, progressOf, type BulkProgress } from './bulk-progress.js';
+export { bulkProgress, finishBulkRun, progressOf, type BulkProgress } from './bulk-progress.js';

@@ -63,6 +63,8 @@ export interface InvitationRepository {
   byId(id: number): Invitation | undefined;
   byTokenHash(hash: string): Invitation | undefined;
   pendingFor(licenseId: number, inviteeId: number): Invitation | undefined;
+  /** everyone with a pending invitation to this pool */
+  pendingInvitees(licenseId: number): number[];
   /** a project invitation still open for this person: pending or waiting for a seat */
   openForProject(projectId: number, inviteeId: number): Invitation | undefined;
   /** project invitations held back until this person holds a seat */
@@ -89,6 +91,8 @@ export interface SeatRepository {
   occupy(s: { licenseId: number; personId: number; email: string | null; invitationId: number; at: number }): Seat;
   occupiedBy(personId: number): Seat[];
   holds(licenseId: number, personId: number): boolean;
+  /** everyone holding a seat of this pool (a bulk run checks thousands of people against it at once) */
+  holders(licenseId: number): number[];
   /** occupied seats whose account email equals this one ignoring letter case (the caller compares exactly) */
   occupiedByEmailAnyCase(email: string): Seat[];
   byId(id: number): Seat | undefined;

@@ -6,12 +6,14 @@ import { nameOf } from './people.js';
 /**
  * What a message about a license invitation shows, taken inside the transaction that changed it.
  * Seat usage is counted only when the message shows it (`usage: false` for reminders and expiry,
- * whose sweeps must cost what is due, not what is stored).
+ * whose sweeps must cost what is due, not what is stored), and only once per transaction when the
+ * verb already knows it (a bulk run passes its running count).
  */
-export function snapshotOf(repos: Repositories, inv: Invitation, opts: { usage?: boolean } = {}): InvitationSnapshot {
+export function snapshotOf(repos: Repositories, inv: Invitation, opts: { usage?: false | { occupied: number; reserved: number } } = {}): InvitationSnapshot {
   const licenseId = inv.licenseId ?? 0;
   const license = repos.licenses.byId(licenseId);
-  const usage = opts.usage === false ? { occupied: 0, reserved: 0 } : repos.licenses.usage(licenseId);
+  // a verb that already counted the seats in this transaction passes its figure instead of counting again
+  const usage = opts.usage === false ? { occupied: 0, reserved: 0 } : (opts.usage ?? repos.licenses.usage(licenseId));
   const invitee = repos.people.byId(inv.inviteeId);
   return {
     kind: 'license',
@@ -48,5 +50,5 @@ export function projectSnapshotOf(repos: Repositories, inv: Invitation, revealLi
   };
 }
 
-export const snapshotOfAny = (repos: Repositories, inv: Invitation, opts: { usage?: boolean } = {}): InvitationSnapshot | ProjectInvitationSnapshot =>
+export const snapshotOfAny = (repos: Repositories, inv: Invitation, opts: Parameters<typeof snapshotOf>[2] = {}): InvitationSnapshot | ProjectInvitationSnapshot =>
   inv.kind === 'project' ? projectSnapshotOf(repos, inv) : snapshotOf(repos, inv, opts);

@@ -61,13 +61,22 @@ export function usageLine(u: { occupied: number; reserved: number; seats: number
   return parts.join(' · ');
 }
 
+/** One formatter per time zone: making one costs more than formatting (a bulk run formats thousands of dates). */
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
 export function formatDate(ms: number, tz?: string | null): string {
-  const opts: Intl.DateTimeFormatOptions = { year: 'numeric', month: 'short', day: 'numeric' };
-  try {
-    return new Intl.DateTimeFormat('en-GB', { ...opts, ...(tz ? { timeZone: tz } : { timeZone: 'UTC' }) }).format(ms);
-  } catch {
-    return new Intl.DateTimeFormat('en-GB', { ...opts, timeZone: 'UTC' }).format(ms);
+  const zone = tz || 'UTC';
+  let format = dateFormats.get(zone);
+  if (!format) {
+    try {
+      format = new Intl.DateTimeFormat('en-GB', { year: 'numeric', month: 'short', day: 'numeric', timeZone: zone });
+    } catch {
+      // an unknown time zone reads as UTC (not remembered: the set of bad names is not bounded)
+      return formatDate(ms, 'UTC');
+    }
+    dateFormats.set(zone, format);
   }
+  return format.format(ms);
 }
 
 export function ago(fromMs: number, nowMs: number): string {

@@ -18,6 +18,8 @@ export interface PeopleResolution {
 export interface PeopleLookup {
   user(userId: string): Promise<UserLookup>;
   email(email: string): Promise<Person>;
+  /** many emails at once, in order (a pasted class list): the platform's directory read once, not once per email */
+  emails?(emails: string[]): Promise<Person[]>;
   /** the members of a user group or a channel, as platform user ids (a platform without them: undefined) */
   groupMembers?(groupId: string): Promise<string[]>;
   channelMembers?(channelId: string): Promise<string[]>;
@@ -29,6 +31,14 @@ export interface PeopleLookup {
 export async function resolvePeople(lookup: PeopleLookup, tokens: Token[]): Promise<PeopleResolution> {
   const people: NamedPerson[] = [];
   const problems: string[] = [];
+  // the emails named are looked up together first (one directory read for a long list); the
+  // people still come out in the order they were named
+  const emails = tokens.flatMap((t) => (t.kind === 'email' && parseEmail(t.email) ? [parseEmail(t.email)!] : []));
+  const byEmail = new Map<string, Person>();
+  if (lookup.emails && emails.length > 1) {
+    const unique = [...new Set(emails)];
+    (await lookup.emails(unique)).forEach((p, i) => byEmail.set(unique[i]!, p));
+  }
   for (const t of tokens) {
     if (t.kind === 'user') {
       const r = await lookup.user(t.id);
@@ -39,7 +49,7 @@ export async function resolvePeople(lookup: PeopleLookup, tokens: Token[]): Prom
     } else if (t.kind === 'email') {
       const email = parseEmail(t.email);
       if (!email) problems.push(`"${t.email}" is not a valid email address; check it for typos.`);
-      else people.push({ person: await lookup.email(email), email });
+      else people.push({ person: byEmail.get(email) ?? (await lookup.email(email)), email });
     } else if (t.kind === 'usergroup' || t.kind === 'channel') {
       const list = t.kind === 'usergroup' ? lookup.groupMembers : lookup.channelMembers;
       if (!list) {

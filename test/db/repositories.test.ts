@@ -176,3 +176,35 @@ describe('the deliverer', () => {
     expect(most).toBeLessThanOrEqual(5);
   });
 });
+
+describe('compiled statements are reused', () => {
+  it('the same SQL gets the same statement, and one left returning arrays returns objects again', () => {
+    const a = database.sqlite.prepare('SELECT 1 AS x');
+    expect(database.sqlite.prepare('SELECT 1 AS x')).toBe(a);
+    a.raw(true);
+    expect(a.get()).toEqual([1]);
+    expect(database.sqlite.prepare('SELECT 1 AS x').get()).toEqual({ x: 1 });
+  });
+});
+
+describe('after a commit', () => {
+  it('the deliverer is woken by a commit that queued a message, not by one that only read or wrote something else', () => {
+    const store = sqliteStore(database);
+    let woken = 0;
+    store.afterCommit(() => woken++);
+    const ada = store.transaction((r) => r.people.insert(person('ada@uni.edu', 'UADA'), 1));
+    store.transaction((r) => r.people.byId(ada.id));
+    expect(woken).toBe(0);
+    store.transaction((r) => {
+      r.outbox.enqueue({ type: 'person', personId: ada.id }, { type: 'notice', text: 'hello' }, 2);
+      r.outbox.enqueue({ type: 'admin_channel' }, { type: 'notice', text: 'hello admins' }, 2);
+    });
+    expect(woken).toBe(1);
+    expect(() => store.transaction((r) => {
+      r.outbox.enqueue({ type: 'person', personId: ada.id }, { type: 'notice', text: 'rolled back' }, 3);
+      throw new Error('changed my mind');
+    })).toThrow('changed my mind');
+    store.transaction((r) => r.people.byId(ada.id));
+    expect(woken).toBe(1);
+  });
+});

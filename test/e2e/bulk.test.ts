@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ADMIN, startTestBot, textOf, buttonsOf, type TestBot } from '../support/harness.js';
 
@@ -75,6 +77,42 @@ describe('bulk invitations', () => {
   });
 });
 
+describe('a CSV of a whole class', () => {
+  it('is matched against the workspace directory page by page, not one users.lookupByEmail per row; people not in Slack get a link to forward', async () => {
+    await t.command(ADMIN.id, 'license add "Campus 2026" 100');
+    const inSlack = people('CSV', 22);
+    for (const p of inSlack) t.slack.addUser(p);
+    // Slack keeps emails in lower case; the file has them as the students typed them
+    const rows = [...inSlack.map((p) => `${p.real_name},${p.email.toUpperCase().replace('@UNI.EDU', '@uni.edu')}`), 'Guest One,guest.one@partner.org', 'Guest Two,guest.two@partner.org'];
+    const server = createServer((_req, res) => res.end(`name,email\n${rows.join('\n')}\n`));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/files-pri/T0-F2/download/class.csv`;
+    try {
+      await t.submitView(ADMIN.id, 'invite_license', {
+        license: { license_select: { type: 'static_select', selected_option: { value: 'Campus 2026', text: { type: 'plain_text', text: 'x' } } } },
+        users: { users_select: { type: 'multi_users_select', selected_users: [] } },
+        emails: { emails_input: { type: 'plain_text_input', value: null } },
+        csv: { csv_input: { type: 'file_input', files: [{ id: 'F2', name: 'class.csv', url_private_download: url }] } },
+      });
+      const result = await t.slack.waitFor((c) => c.method === 'views.update' && /invited of/.test(textOf(c.args.view)));
+      expect(textOf(result.args.view)).toContain('*Campus 2026*: 24 invited of 24.');
+    } finally {
+      server.close();
+    }
+    expect(t.slack.callsTo('users.lookupByEmail')).toHaveLength(0);
+    expect(t.slack.callsTo('users.list').length).toBeGreaterThan(0);
+    // the 22 in Slack are the Slack people (DM'd), bound to the email exactly as the file has it
+    const bound = t.bot.database.sqlite
+      .prepare('SELECT p.slack_user_id AS u, i.invitee_email AS e FROM invitations i JOIN people p ON p.id = i.invitee_id ORDER BY i.id')
+      .all() as { u: string | null; e: string }[];
+    expect(bound.slice(0, 22).map((b) => b.u)).toEqual(inSlack.map((p) => p.id));
+    expect(bound[0]!.e).toBe('CSV0@uni.edu');
+    expect(bound.slice(22)).toEqual([{ u: null, e: 'guest.one@partner.org' }, { u: null, e: 'guest.two@partner.org' }]);
+    await t.drained();
+    expect(t.slack.callsTo('chat.postMessage').filter((c) => String(c.args.channel).startsWith('DUCSV'))).toHaveLength(22);
+  });
+});
+
 describe('bulk progress', () => {
   it('the admin gets a message that updates as delivery proceeds and ends in a summary listing who could not be reached', async () => {
     await t.close();
@@ -94,6 +132,26 @@ describe('bulk progress', () => {
     const summary = await t.slack.waitFor((c) => c.method === 'chat.update' && c.args.channel === `D${ADMIN.id}` && /Done/.test(textOf(c.args)), 10_000);
     expect(textOf(summary.args)).toContain('*Done*: sent 23 of 25 invitations to *Campus 2026* · 2 could not be reached.');
     expect(textOf(summary.args)).toContain('user_not_found');
-    expect(t.bot.database.sqlite.prepare('SELECT finished_at IS NOT NULL AS done FROM bulk_runs').get()).toEqual({ done: 1 });
+    // the run is over once its summary is shown (recorded just after Slack's answer to the update)
+    const run = () => t.bot.database.sqlite.prepare('SELECT finished_at IS NOT NULL AS done, message_platform AS platform FROM bulk_runs').get() as { done: number };
+    for (let i = 0; i < 100 && run().done === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(run()).toEqual({ done: 1, platform: 'slack' });
+  });
+
+  it('a summary that cannot be shown (the message was deleted) is tried a few times, then the run is closed with a warning', async () => {
+    await t.close();
+    t = await startTestBot({ env: { BULK_PROGRESS_EVERY_MS: '100' } });
+    await t.command(ADMIN.id, 'license add "Campus 2026" 100');
+    const crowd = people('GON', 22);
+    for (const p of crowd) t.slack.addUser(p);
+    t.slack.setGroup('SGON', crowd.map((p) => p.id));
+    t.slack.failNext('chat.update', { error: 'message_not_found' }, 10_000);
+    await t.command(ADMIN.id, 'invite-license <!subteam^SGON|@gone>');
+    await t.drained();
+    const run = () => t.bot.database.sqlite.prepare('SELECT finished_at IS NOT NULL AS done FROM bulk_runs').get() as { done: number };
+    for (let i = 0; i < 200 && run().done === 0; i++) await new Promise((r) => setTimeout(r, 25));
+    expect(run().done).toBe(1);
+    expect(t.slack.callsTo('chat.update').length).toBeGreaterThanOrEqual(5);
+    expect(t.logs.some((l) => /run #1 is done but its summary could not be shown after 5 tries/.test(l))).toBe(true);
   });
 });

@@ -25,7 +25,7 @@ export interface TestBot {
   dir: string;
   logs: string[];
   env: Record<string, string>;
-  /** a slash command; waits for the reply on its response_url unless `noReply` (e.g. a form opens instead) */
+  /** a slash command; its answer (in the ack, or else on its response_url, waited for) unless `noReply` (e.g. a form opens instead) */
   command(userId: string, text: string, opts?: { trigger_id?: string; noReply?: boolean }): Promise<{ status: number; reply: RecordedCall | undefined }>;
   click(userId: string, actionId: string, value: string, opts?: { channel_id?: string; message_ts?: string; noReply?: boolean }): Promise<{ status: number; reply: RecordedCall | undefined }>;
   submitView(userId: string, callbackId: string, values: Record<string, Record<string, unknown>>, opts?: { private_metadata?: string; view_id?: string }): Promise<{ status: number; json?: any }>;
@@ -78,6 +78,10 @@ export async function startTestBot(opts: { env?: Record<string, string>; slack?:
       const response_url = slack.responseUrl();
       const body = slashCommandBody({ text, user_id: userId, team_id: STANDIN_TEAM_ID, response_url, trigger_id: o.trigger_id ?? fakeTriggerId() });
       const res = await postSigned(`${bot.url}/slack/events`, SECRET, body);
+      // an instant answer rides on the ack itself (Slack shows it to the person only); others come to the response_url
+      if (res.status === 200 && res.json && (res.json.text || res.json.blocks)) {
+        return { status: res.status, reply: o.noReply ? undefined : { method: 'ack', args: res.json, at: Date.now(), status: 200 } };
+      }
       return { status: res.status, reply: res.status === 200 && !o.noReply ? await responseCall(response_url) : undefined };
     },
     async click(userId, actionId, value, { noReply, ...o } = {}) {

@@ -329,6 +329,7 @@ function repositoriesOver(state: () => MemoryState): Repositories {
       const r = state().invitations.find((i) => i.licenseId === licenseId && i.inviteeId === inviteeId && i.status === 'pending');
       return r && copy(r);
     },
+    pendingInvitees: (licenseId) => state().invitations.filter((i) => i.licenseId === licenseId && i.kind === 'license' && i.status === 'pending').map((i) => i.inviteeId),
     openForProject: (projectId, inviteeId) => {
       const r = state().invitations.find((i) => i.projectId === projectId && i.inviteeId === inviteeId && OPEN_PROJECT.includes(i.status));
       return r && copy(r);
@@ -394,6 +395,7 @@ function repositoriesOver(state: () => MemoryState): Repositories {
     },
     occupiedBy: (personId) => state().seats.filter((s) => s.personId === personId && s.status === 'occupied').map(toSeat),
     holds: (licenseId, personId) => state().seats.some((s) => s.licenseId === licenseId && s.personId === personId && s.status === 'occupied'),
+    holders: (licenseId) => state().seats.filter((s) => s.licenseId === licenseId && s.status === 'occupied').map((s) => s.personId),
     occupiedByEmailAnyCase: (email) =>
       state()
         .seats.filter((s) => s.status === 'occupied' && s.email !== null && nocase(s.email) === nocase(email))

@@ -23,6 +23,9 @@ const displayNameOf = (u: SlackUser): string | null =>
   // the full name reads best in an admin's list; the chosen display name is the fallback
   u.profile?.real_name || u.real_name || u.profile?.display_name || u.name || null;
 
+/** Up to this many emails are looked up one by one; more are matched against the directory. */
+const EMAILS_LOOKED_UP_ONE_BY_ONE = 20;
+
 export class SlackDirectory implements SlackDirectoryPort {
   constructor(
     private readonly client: WebClient,
@@ -132,6 +135,48 @@ export class SlackDirectory implements SlackDirectoryPort {
       cursor = res.response_metadata?.next_cursor || undefined;
     } while (cursor);
     return ids;
+  }
+
+  /**
+   * Many account emails at once (a CSV): users.lookupByEmail is one call per email at Tier 3 (a
+   * class list of thousands would take an hour), so a long list is matched against the workspace
+   * directory instead, read a page at a time (users.list) and remembered in one transaction.
+   */
+  async emails(teamId: string, emails: string[]): Promise<Person[]> {
+    if (emails.length <= EMAILS_LOOKED_UP_ONE_BY_ONE) {
+      const found: Person[] = [];
+      for (const e of emails) found.push(await this.email(teamId, e));
+      return found;
+    }
+    const known = new Map<string, Person>();
+    this.deps.store.transaction((r) => {
+      for (const e of emails) {
+        const p = r.people.byEmail(e).find((x) => x.slackUserId);
+        if (p) known.set(e, p);
+      }
+    });
+    // Slack matches emails without letter case; the invitation keeps the email exactly as given
+    const wanted = new Set(emails.filter((e) => !known.has(e)).map((e) => e.toLowerCase()));
+    const profiles = new Map<string, SlackUser & { id: string }>();
+    let cursor: string | undefined;
+    while (wanted.size > profiles.size) {
+      const res = await this.client.users.list({ limit: 200, ...(cursor ? { cursor } : {}) });
+      for (const u of (res.members ?? []) as SlackUser[]) {
+        const e = u.profile?.email?.toLowerCase();
+        if (u.id && e && wanted.has(e) && !u.deleted && !u.is_bot) profiles.set(e, { ...u, id: u.id });
+      }
+      cursor = res.response_metadata?.next_cursor || undefined;
+      if (!cursor) break;
+    }
+    const remembered = rememberSlackUsers(
+      this.deps,
+      [...profiles.values()].map((u) => ({ teamId: u.team_id ?? teamId, userId: u.id, email: u.profile?.email ?? null, displayName: displayNameOf(u), tz: u.tz ?? null })),
+    );
+    return emails.map((e) => {
+      const inSlack = profiles.get(e.toLowerCase());
+      // not in this workspace: known by the account email alone, and their inviter forwards the link
+      return known.get(e) ?? (inSlack && remembered.get(inSlack.id)) ?? identifyEmail(this.deps, e);
+    });
   }
 
   async email(teamId: string, email: string): Promise<Person> {

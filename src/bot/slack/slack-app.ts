@@ -24,8 +24,12 @@ export class SlackStartError extends Error {
 /** Slack's SDK logs through ours, so its lines are redacted and leveled like the rest. */
 function boltLogger(logger: Logger, name = 'slack'): BoltLogger {
   let level = LogLevel.INFO;
+  // Bolt logs several debug lines for every request: they are not even put together unless written
+  const debugOn = logger.enabled?.('debug') ?? true;
   return {
-    debug: (...m: unknown[]) => logger.debug(`${name}: ${m.map(String).join(' ')}`),
+    debug: (...m: unknown[]) => {
+      if (debugOn) logger.debug(`${name}: ${m.map(String).join(' ')}`);
+    },
     info: (...m: unknown[]) => logger.info(`${name}: ${m.map(String).join(' ')}`),
     warn: (...m: unknown[]) => logger.warn(`${name}: ${m.map(String).join(' ')}`),
     error: (...m: unknown[]) => logger.error(`${name}: ${m.map(String).join(' ')}`),
@@ -93,6 +97,8 @@ export async function createSlack(cfg: SlackConfig, o: { deps: DomainDeps; logge
     botUserId: auth.user_id,
     tokenVerificationEnabled: false, // verified just above, with a clear message when it fails
     deferInitialization: true,
+    // Bolt's conversation store (unused here) made and threw away an Error for every request
+    convoStore: false,
   });
   await app.init();
   app.error(async (e) => {

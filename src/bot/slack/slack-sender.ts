@@ -164,7 +164,7 @@ export class SlackSender implements OutboxSender {
     if (row.payload.type === 'license_invitation' || row.payload.type === 'project_invitation') {
       this.o.queue.setInvitationDm(row.payload.invitation.invitationId, channel, ts);
     }
-    if (row.payload.type === 'bulk_progress') this.o.queue.setRunMessage(row.payload.progress.runId, channel, ts);
+    if (row.payload.type === 'bulk_progress') this.o.queue.setRunMessage(row.payload.progress.runId, { platform: 'slack', channel, ts });
   }
 
   /**

@@ -3,7 +3,7 @@
  * their email with TeamsInfo.getMember, and remembers where to message them. All botbuilder use
  * stays in src/bot/teams and src/handlers/teams.
  */
-import { TeamsInfo, type TurnContext } from 'botbuilder';
+import { TeamsInfo, type TeamsChannelAccount, type TurnContext } from 'botbuilder';
 import {
   claimEmailInvitations,
   identifyEmail,
@@ -95,27 +95,62 @@ export class TeamsDirectory implements TeamsDirectoryPort {
   }
 
   async email(context: TurnContext, email: string): Promise<Person> {
-    const exact = this.deps.store.transaction((r) => r.people.byEmail(email));
-    const reachable = exact.find((p) => p.slackUserId || p.teamsConversation);
-    if (reachable) return reachable;
-    // someone in this team or chat with that email (Teams compares emails without letter case)
-    try {
-      let token: string | undefined;
-      do {
-        const page = await TeamsInfo.getPagedMembers(context, 200, token);
-        const m = page.members.find((x) => [x.email, x.userPrincipalName].some((e) => e?.toLowerCase() === email.toLowerCase()));
-        if (m) {
-          const person = this.remember(context, m, { ...refFrom(context), conversationId: '' });
-          const emailOnly = identifyEmail(this.deps, email);
-          claimEmailInvitations(this.deps, { emailPersonId: emailOnly.id, chatPersonId: person.id });
-          return person;
-        }
-        token = page.continuationToken;
-      } while (token);
-    } catch {
-      // a personal chat has no roster to search: fall through to an email-only person
+    return (await this.emails(context, [email]))[0]!;
+  }
+
+  async emails(context: TurnContext, emails: string[]): Promise<Person[]> {
+    let roster: Map<string, TeamsChannelAccount> | undefined;
+    const out: Person[] = [];
+    for (const email of emails) {
+      const exact = this.deps.store.transaction((r) => r.people.byEmail(email));
+      const reachable = exact.find((p) => p.slackUserId || p.teamsConversation);
+      if (reachable) {
+        out.push(reachable);
+        continue;
+      }
+      // someone in this team or chat with that email (Teams compares emails without letter case);
+      // the roster is read once for the whole list
+      roster ??= await this.roster(context);
+      const m = roster.get(email.toLowerCase());
+      if (m) {
+        const person = this.remember(context, m, { ...refFrom(context), conversationId: '' });
+        const emailOnly = identifyEmail(this.deps, email);
+        claimEmailInvitations(this.deps, { emailPersonId: emailOnly.id, chatPersonId: person.id });
+        out.push(person);
+      } else out.push(identifyEmail(this.deps, email));
     }
-    return identifyEmail(this.deps, email);
+    return out;
+  }
+
+  /**
+   * The people an email may name, by lower-case email and UPN: the members of this team or chat, and
+   * from a 1:1 chat (where an admin pastes a class list) the members of the teams the bot was added
+   * to in this organisation. Empty where there is no roster to read.
+   */
+  private async roster(context: TurnContext): Promise<Map<string, TeamsChannelAccount>> {
+    const byEmail = new Map<string, TeamsChannelAccount>();
+    const read = async (page: (token: string | undefined) => Promise<{ members: TeamsChannelAccount[]; continuationToken?: string }>) => {
+      try {
+        let token: string | undefined;
+        do {
+          const p = await page(token);
+          for (const m of p.members) {
+            for (const e of [m.email, m.userPrincipalName]) if (e && !byEmail.has(e.toLowerCase())) byEmail.set(e.toLowerCase(), m);
+          }
+          token = p.continuationToken;
+        } while (token);
+      } catch {
+        // no roster here (or the bot left that team): those emails fall through to email-only people
+      }
+    };
+    await read((token) => TeamsInfo.getPagedMembers(context, 200, token));
+    if (context.activity.conversation?.conversationType === 'personal') {
+      const tenant = tenantOf(context);
+      const teams = this.database.db.select().from(teamsConversations).all()
+        .filter((c) => /@thread\.tacv2$/.test(c.id) && (c.ref as TeamsConversationRef).tenantId === tenant);
+      for (const team of teams) await read((token) => TeamsInfo.getPagedTeamMembers(context, team.id, 200, token));
+    }
+    return byEmail;
   }
 
   rememberConversation(context: TurnContext): void {

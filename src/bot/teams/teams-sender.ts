@@ -11,6 +11,7 @@ import { people, teamsConversations } from '../../db/schema/index.js';
 import { eq } from 'drizzle-orm';
 import { backoffMs, type OutboxSender, type SendOutcome } from '../outbox/deliverer.js';
 import { renderForSlack } from '../slack/slack-sender.js';
+import type { SlackMessage } from '../../handlers/slack/context.js';
 import { cardActivity } from './render/adaptive-card.js';
 
 export interface TeamsSenderOptions {
@@ -72,6 +73,20 @@ export class TeamsSender implements OutboxSender {
     return { ref: saved, conversationId: created };
   }
 
+  /**
+   * Replaces a bulk run's progress card in the admin's 1:1 chat (the Bot Connector's update-activity,
+   * PUT /v3/conversations/{id}/activities/{activityId}). Throws when it could not, so the caller tries again.
+   */
+  async updateRunMessage(run: { requestedBy: number; channel: string; ts: string }, message: SlackMessage): Promise<void> {
+    const admin = this.o.database.db.select().from(people).where(eq(people.id, run.requestedBy)).get();
+    const ref = admin?.teamsConversation as TeamsConversationRef | null | undefined;
+    if (!ref) throw new Error('the admin who started the run is not reachable in Teams');
+    const activity = cardActivity(message);
+    await this.o.adapter.continueConversationAsync(this.o.botAppId, toReference(ref, run.channel), async (ctx: TurnContext) => {
+      await ctx.updateActivity({ ...activity, id: run.ts, conversation: ctx.activity.conversation });
+    });
+  }
+
   async send(row: OutboxRow): Promise<SendOutcome> {
     try {
       let target: { ref: TeamsConversationRef; conversationId: string } | undefined;
@@ -100,6 +115,8 @@ export class TeamsSender implements OutboxSender {
       if ((payload.type === 'license_invitation' || payload.type === 'project_invitation') && sentId) {
         this.o.queue.setInvitationDm(payload.invitation.invitationId, target.conversationId, sentId);
       }
+      // a bulk run's progress card is updated in place as delivery proceeds (see updateRunMessage)
+      if (payload.type === 'bulk_progress' && sentId) this.o.queue.setRunMessage(payload.progress.runId, { platform: 'teams', channel: target.conversationId, ts: sentId });
       return { kind: 'sent' };
     } catch (e) {
       return classify(e, row.attempts);

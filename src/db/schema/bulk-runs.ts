@@ -14,7 +14,9 @@ export const bulkRuns = sqliteTable('bulk_runs', {
   total: integer('total').notNull(),
   startedAt: integer('started_at').notNull(),
   finishedAt: integer('finished_at'),
-  // where the progress message is, once posted
+  // where the progress message is, once posted: a Slack channel and ts, or a Teams conversation and
+  // activity id; the platform says which API updates it in place
+  messagePlatform: text('message_platform', { enum: ['slack', 'teams'] }),
   messageChannel: text('message_channel'),
   messageTs: text('message_ts'),
 });

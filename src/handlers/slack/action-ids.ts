@@ -93,6 +93,8 @@ export const INVITE_MODAL = {
   users: { block: 'users', action: 'users_select' },
   emails: { block: 'emails', action: 'emails_input' },
   csv: { block: 'csv', action: 'csv_input' },
+  /** Teams dialogs take no file: the same block holds the CSV's content, pasted */
+  csvText: { block: 'csv', action: 'csv_text' },
 } as const;
 
 /** Buttons carry only an invitation id; who may act is decided by the domain, never by the value. */

@@ -66,6 +66,8 @@ export interface SlackDirectoryPort {
   user(teamId: string, userId: string): Promise<UserLookup>;
   /** an account email: the Slack user with that email when there is one, else a person known by the email only */
   email(teamId: string, email: string): Promise<Person>;
+  /** many emails at once (a CSV): the same answer as email() for each, without a Slack call each */
+  emails(teamId: string, emails: string[]): Promise<Person[]>;
   groupMembers(groupId: string): Promise<string[]>;
   users(teamId: string, userIds: string[]): Promise<UserLookup[]>;
   /** a file uploaded in a form, as text */

@@ -1,33 +1,70 @@
 /** `/atlas` in Slack: acked at once, then the shared command table runs with Slack's ways to answer. */
-import type { App } from '@slack/bolt';
+import type { App, RespondFn, SlashCommand } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
 import { runCommand } from '../commands/index.js';
 import type { SlackHandlerContext, SlackMessage } from './context.js';
 import { openSlackForm } from './open-forms.js';
 
 export const SLASH_COMMAND = '/atlas';
 
+/**
+ * Commands answered from the database alone, in about a millisecond: their answer rides on the ack
+ * itself (Slack shows an ack's message to the person only, as with an ephemeral response) instead
+ * of a second request to the response_url after it. Anything that could be slow is acked first.
+ */
+const ANSWERED_IN_THE_ACK = new Set(['help', 'licenses']);
+/** if an answer in the ack is not ready by then (a first-time user's profile is fetched from Slack), ack without it */
+const ACK_WAIT_MS = 1000;
+
 export function registerSlashCommand(app: App, ctx: SlackHandlerContext): void {
   app.command(SLASH_COMMAND, async ({ ack, command, respond, client }) => {
-    // ack first, always: everything after this may be slow (Slack lookups, the database)
-    await ack();
-    let actor: Awaited<ReturnType<typeof ctx.directory.actor>> | undefined;
-    await runCommand({
-      deps: ctx.deps,
-      views: ctx.views,
-      logger: ctx.logger,
-      text: command.text ?? '',
-      actor: async () => (actor ??= await ctx.directory.actor(command.team_id, command.user_id)),
-      reply: async (m: SlackMessage) => {
-        await respond({ response_type: 'ephemeral', text: m.text, blocks: m.blocks });
-      },
-      people: {
-        user: (userId) => ctx.directory.user(command.team_id, userId),
-        email: (email) => ctx.directory.email(command.team_id, email),
-        groupMembers: (id) => ctx.directory.groupMembers(id),
-        channelMembers: (id) => ctx.directory.channelMembers(id),
-        users: (ids) => ctx.directory.users(command.team_id, ids),
-      },
-      openForm: (form, who) => openSlackForm(ctx, client, who, command.trigger_id, form),
-    });
+    const word = (command.text ?? '').trim().split(/\s+/)[0]?.toLowerCase() || 'help';
+    let acked = false;
+    const ackOnce = async (m?: SlackMessage) => {
+      if (acked) return false;
+      acked = true;
+      await ack(m ? { response_type: 'ephemeral', text: m.text, blocks: m.blocks } : undefined);
+      return true;
+    };
+    // ack first, unless the answer is instant: everything after this may be slow (Slack lookups, the database)
+    let guard: NodeJS.Timeout | undefined;
+    if (ANSWERED_IN_THE_ACK.has(word)) guard = setTimeout(() => void ackOnce().catch((e: unknown) => ctx.logger.error('could not ack the command', e)), ACK_WAIT_MS);
+    else await ackOnce();
+    try {
+      await answer(ctx, command, respond, client, ackOnce);
+    } finally {
+      clearTimeout(guard);
+      await ackOnce();
+    }
+  });
+}
+
+async function answer(
+  ctx: SlackHandlerContext,
+  command: SlashCommand,
+  respond: RespondFn,
+  client: WebClient,
+  ackOnce: (m?: SlackMessage) => Promise<boolean>,
+): Promise<void> {
+  let actor: Awaited<ReturnType<typeof ctx.directory.actor>> | undefined;
+  await runCommand({
+    deps: ctx.deps,
+    views: ctx.views,
+    logger: ctx.logger,
+    text: command.text ?? '',
+    actor: async () => (actor ??= await ctx.directory.actor(command.team_id, command.user_id)),
+    reply: async (m: SlackMessage) => {
+      if (await ackOnce(m)) return;
+      await respond({ response_type: 'ephemeral', text: m.text, blocks: m.blocks });
+    },
+    people: {
+      user: (userId) => ctx.directory.user(command.team_id, userId),
+      email: (email) => ctx.directory.email(command.team_id, email),
+      emails: (emails) => ctx.directory.emails(command.team_id, emails),
+      groupMembers: (id) => ctx.directory.groupMembers(id),
+      channelMembers: (id) => ctx.directory.channelMembers(id),
+      users: (ids) => ctx.directory.users(command.team_id, ids),
+    },
+    openForm: (form, who) => openSlackForm(ctx, client, who, command.trigger_id, form),
   });
 }

@@ -99,7 +99,11 @@ export class AtlasTeamsBot extends TeamsActivityHandler {
       text,
       actor: async () => (actor ??= await this.ctx.directory.actor(context)),
       reply,
-      people: { user: (id) => this.ctx.directory.user(context, id), email: (email) => this.ctx.directory.email(context, email) },
+      people: {
+        user: (id) => this.ctx.directory.user(context, id),
+        email: (email) => this.ctx.directory.email(context, email),
+        emails: (emails) => this.ctx.directory.emails(context, emails),
+      },
       openForm: (form) => this.dialogs.offer(context, form),
     });
   }

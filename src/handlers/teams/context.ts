@@ -14,6 +14,8 @@ export interface TeamsDirectoryPort {
   user(context: TurnContext, teamsUserId: string): Promise<UserLookup>;
   /** an account email: a member of this team or chat with it, else a person known by the email only */
   email(context: TurnContext, email: string): Promise<Person>;
+  /** many emails at once (a pasted CSV): the team's roster is read once, not once per email */
+  emails(context: TurnContext, emails: string[]): Promise<Person[]>;
   /** remembers this conversation when it is the admin channel */
   rememberConversation(context: TurnContext): void;
   /** whether the activity comes from the organisation the bot serves (TEAMS_TENANT_ID) */

@@ -5,6 +5,7 @@
  * result.
  */
 import type { TaskModuleRequest, TaskModuleResponse, TurnContext } from 'botbuilder';
+import type { KnownBlock, ModalView } from '@slack/types';
 import {
   decideSeatRequest,
   inviteToLicense,
@@ -19,7 +20,7 @@ import {
   supportProblems,
   type ShareField,
 } from '../../domain/index.js';
-import { APPROVE_MODAL, RETURN_MODAL, SHARE_MODAL, SUPPORT_MODAL } from '../slack/action-ids.js';
+import { APPROVE_MODAL, INVITE_MODAL, RETURN_MODAL, SHARE_MODAL, SUPPORT_MODAL } from '../slack/action-ids.js';
 import type { SlackMessage } from '../slack/context.js';
 import { readInviteForm } from '../slack/views/invite-license-modal.js';
 import { readShareForm } from '../slack/views/share-project-modal.js';
@@ -55,6 +56,29 @@ export function stateFrom(data: Record<string, unknown>): Record<string, Record<
   return state;
 }
 
+/**
+ * The invite form in Teams: a dialog cannot take a file, so the CSV upload becomes a text area the
+ * admin pastes the file's content into (read by the same form reader, with the same email rules).
+ */
+export function withPastedCsv(view: ModalView): ModalView {
+  const blocks = (view.blocks as KnownBlock[]).map((b): KnownBlock =>
+    b.type === 'input' && b.block_id === INVITE_MODAL.csv.block
+      ? {
+          type: 'input',
+          block_id: INVITE_MODAL.csvText.block,
+          optional: true,
+          label: { type: 'plain_text', text: 'Or paste a CSV of emails' },
+          hint: {
+            type: 'plain_text',
+            text: 'Teams dialogs cannot take a file: open the CSV, copy all of it and paste it here. Every email in it is invited, in the order of the file; duplicates once.',
+          },
+          element: { type: 'plain_text_input', action_id: INVITE_MODAL.csvText.action, multiline: true, placeholder: { type: 'plain_text', text: 'name,email\nAlice,alice@uni.edu' } },
+        }
+      : b,
+  );
+  return { ...view, blocks };
+}
+
 export class TeamsDialogs {
   constructor(private readonly ctx: TeamsHandlerContext) {}
 
@@ -87,7 +111,7 @@ export class TeamsDialogs {
     const toForm = (view: Parameters<TeamsHandlerContext['toForm']>[0]) => this.ctx.toForm(view, errors, { ...typed, ...keep });
     switch (dialog) {
       case 'invite_license':
-        return toForm(this.ctx.views.inviteModal(await licenseInviteOptions({ deps: this.ctx.deps, actor, input: undefined })));
+        return toForm(withPastedCsv(this.ctx.views.inviteModal(await licenseInviteOptions({ deps: this.ctx.deps, actor, input: undefined }))));
       case 'share_project':
         return toForm(this.ctx.views.shareModal(await shareOptions({ deps: this.ctx.deps, actor, input: undefined }), hosts));
       case 'return_project':
@@ -126,9 +150,10 @@ export class TeamsDialogs {
       switch (dialog) {
         case 'invite_license': {
           const read = readInviteForm(state);
-          if ('errors' in read) return again({ ...read.errors, ...(read.errors.users ? { emails: read.errors.users } : {}) });
-          const invitees = [];
-          for (const email of read.form.emails) invitees.push({ personId: (await this.ctx.directory.email(context, email)).id, email });
+          // Teams has no people picker: nobody named is said about the email field and the CSV
+          if ('errors' in read) return again({ ...read.errors, ...(read.errors[INVITE_MODAL.users.block] ? { [INVITE_MODAL.emails.block]: 'Type at least one email, or paste a CSV of emails below.' } : {}) });
+          const found = await this.ctx.directory.emails(context, read.form.emails);
+          const invitees = read.form.emails.map((email, i) => ({ personId: found[i]!.id, email }));
           result = this.ctx.views.inviteResult(await inviteToLicense({ deps, actor, input: { licenseName: read.form.licenseName, invitees } }));
           break;
         }

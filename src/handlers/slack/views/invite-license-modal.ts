@@ -17,13 +17,17 @@ const stateSchema = z.object({
     .optional(),
   [INVITE_MODAL.emails.block]: z.object({ [INVITE_MODAL.emails.action]: z.object({ value: z.string().nullish() }) }).optional(),
   [INVITE_MODAL.csv.block]: z
-    .object({ [INVITE_MODAL.csv.action]: z.object({ files: z.array(z.object({ url_private_download: z.string().optional(), url_private: z.string().optional(), name: z.string().optional() })).nullish() }) })
+    .object({
+      [INVITE_MODAL.csv.action]: z.object({ files: z.array(z.object({ url_private_download: z.string().optional(), url_private: z.string().optional(), name: z.string().optional() })).nullish() }).optional(),
+      [INVITE_MODAL.csvText.action]: z.object({ value: z.string().nullish() }).optional(),
+    })
     .optional(),
 });
 
 export interface InviteForm {
   licenseName: string | null;
   userIds: string[];
+  /** typed, then those of a pasted CSV (Teams), in order, each once */
   emails: string[];
   /** uploaded CSV files to read the emails from */
   csvUrls: string[];
@@ -47,9 +51,17 @@ export function readInviteForm(values: unknown): { form: InviteForm } | { errors
     const url = f.url_private_download ?? f.url_private;
     return url ? [url] : [];
   });
-  if (!userIds.length && !rawEmails.length && !csvUrls.length) errors[INVITE_MODAL.users.block] = 'Pick at least one person, type an email below, or upload a CSV.';
+  // a pasted CSV (Teams dialogs have no file input): every email in it, whatever the columns
+  const csvText = s[INVITE_MODAL.csv.block]?.[INVITE_MODAL.csvText.action]?.value ?? '';
+  const pasted = emailsIn(csvText);
+  if (csvText.trim() && pasted.length === 0) {
+    errors[INVITE_MODAL.csv.block] = 'I found no email address in what you pasted. Paste the CSV file\'s content (the emails may be in any column), or type the emails above.';
+  }
+  if (!userIds.length && !rawEmails.length && !csvUrls.length && !csvText.trim()) errors[INVITE_MODAL.users.block] = 'Pick at least one person, type an email below, or upload a CSV.';
   if (Object.keys(errors).length) return { errors };
-  return { form: { licenseName, userIds, emails: rawEmails, csvUrls } };
+  const typed = new Set(rawEmails);
+  const emails = [...rawEmails, ...pasted.filter((e) => !typed.has(e))];
+  return { form: { licenseName, userIds, emails, csvUrls } };
 }
 
 export function registerInviteLicenseModal(app: App, ctx: SlackHandlerContext): void {
@@ -79,7 +91,8 @@ export function registerInviteLicenseModal(app: App, ctx: SlackHandlerContext): 
         if (found.length === 0) problems.push('The CSV file holds no email address.');
         emails.push(...found.filter((e) => !emails.includes(e)));
       }
-      for (const email of emails) invitees.push({ personId: (await ctx.directory.email(teamId, email)).id, email });
+      const found = await ctx.directory.emails(teamId, emails);
+      emails.forEach((email, i) => invitees.push({ personId: found[i]!.id, email }));
       const result = await inviteToLicense({ deps: ctx.deps, actor, input: { licenseName: read.form.licenseName, invitees } });
       const answer = ctx.views.inviteResult(result);
       show(answer);
