@@ -3,6 +3,8 @@ import { startTestBot, type TestBot } from '../support/harness.js';
 import { startConnectorStandIn, type ConnectorStandIn } from '../support/teams-standin.js';
 import {
   DEFAULT_TEAM_ID,
+  cardText,
+  cardVerbs,
   TENANT_ID,
   actionExecuteValue,
   conversationUpdateBotAdded,
@@ -27,31 +29,7 @@ afterEach(async () => {
   connector = undefined;
 });
 
-/** The text a person reads on a card (its TextBlocks, and an Input's label and value). */
-function cardText(activity: any): string {
-  const parts: string[] = [];
-  const walk = (v: any): void => {
-    if (Array.isArray(v)) v.forEach(walk);
-    else if (v && typeof v === 'object') {
-      if (v.type === 'TextBlock' && typeof v.text === 'string') parts.push(v.text);
-      Object.values(v).forEach(walk);
-    }
-  };
-  walk(activity?.attachments ?? activity);
-  return parts.join('\n');
-}
-function verbs(activity: any): { verb: string; value: string }[] {
-  const out: { verb: string; value: string }[] = [];
-  const walk = (v: any): void => {
-    if (Array.isArray(v)) v.forEach(walk);
-    else if (v && typeof v === 'object') {
-      if (v.type === 'Action.Execute') out.push({ verb: v.verb, value: v.data?.value });
-      Object.values(v).forEach(walk);
-    }
-  };
-  walk(activity?.attachments ?? activity);
-  return out;
-}
+const verbs = cardVerbs;
 
 async function start() {
   connector = await startConnectorStandIn({ tenantId: TENANT_ID });

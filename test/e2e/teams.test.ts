@@ -3,6 +3,8 @@ import { ALICE as SLACK_ALICE, ADMIN as SLACK_ADMIN, startTestBot, textOf, type 
 import { startConnectorStandIn, type ConnectorStandIn } from '../support/teams-standin.js';
 import {
   DEFAULT_TEAM_ID,
+  cardText,
+  cardVerbs,
   TENANT_ID,
   actionExecuteValue,
   conversationUpdateBotAdded,
@@ -26,31 +28,8 @@ afterEach(async () => {
   connector = undefined;
 });
 
-/** The text a person reads on a card (TextBlocks), and its Action.Execute verbs. */
-function cardText(activity: any): string {
-  const parts: string[] = [];
-  const walk = (v: any): void => {
-    if (Array.isArray(v)) v.forEach(walk);
-    else if (v && typeof v === 'object') {
-      if (v.type === 'TextBlock' && typeof v.text === 'string') parts.push(v.text);
-      Object.values(v).forEach(walk);
-    }
-  };
-  walk(activity?.attachments ?? activity);
-  return parts.join('\n');
-}
-function verbs(activity: any): string[] {
-  const out: string[] = [];
-  const walk = (v: any): void => {
-    if (Array.isArray(v)) v.forEach(walk);
-    else if (v && typeof v === 'object') {
-      if (v.type === 'Action.Execute') out.push(`${v.verb}:${v.data?.value}`);
-      Object.values(v).forEach(walk);
-    }
-  };
-  walk(activity?.attachments ?? activity);
-  return out;
-}
+/** A card's Action.Execute buttons as `verb:value`. */
+const verbs = (activity: any): string[] => cardVerbs(activity).map((v) => `${v.verb}:${v.value}`);
 
 async function start(env: Record<string, string> = {}) {
   connector = await startConnectorStandIn({ tenantId: TENANT_ID });

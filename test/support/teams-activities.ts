@@ -273,3 +273,31 @@ function localTimestamp(d: Date): string {
 function escapeHtml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
+
+/** The text a person reads on a card: its TextBlocks, in order. */
+export function cardText(activity: any): string {
+  const parts: string[] = [];
+  const walk = (v: any): void => {
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') {
+      if (v.type === 'TextBlock' && typeof v.text === 'string') parts.push(v.text);
+      Object.values(v).forEach(walk);
+    }
+  };
+  walk(activity?.attachments ?? activity);
+  return parts.join('\n');
+}
+
+/** A card's Action.Execute buttons: their verb and the value they carry. */
+export function cardVerbs(activity: any): { verb: string; value: string }[] {
+  const out: { verb: string; value: string }[] = [];
+  const walk = (v: any): void => {
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') {
+      if (v.type === 'Action.Execute') out.push({ verb: v.verb, value: v.data?.value });
+      Object.values(v).forEach(walk);
+    }
+  };
+  walk(activity?.attachments ?? activity);
+  return out;
+}
