@@ -81,7 +81,8 @@ export interface InvitationRepository {
   /** project invitations held back until their invitee holds a seat, all of them */
   listForProjectWaiting(): Invitation[];
   /** pending invitations last sent or reminded at or before `cutoff`, with fewer than `max` reminders, oldest first */
-  dueForReminder(cutoff: number, max: number, limit: number): Invitation[];
+  /** pending invitations due for a reminder, oldest first: just what the sweep needs to pick them (it re-reads each one it reminds) */
+  dueForReminder(cutoff: number, max: number, limit: number): DueReminder[];
   /** pending invitations whose expiry is at or before `now`, soonest first */
   overdue(now: number, limit: number): Invitation[];
   listForInvitee(personId: number): Invitation[];
@@ -189,3 +190,6 @@ export interface Store {
   /** Runs `fn` atomically; a throw rolls everything back (invitation, seat, audit and outbox rows alike). */
   transaction<T>(fn: (repos: Repositories) => T): T;
 }
+
+/** A line of the reminder sweep's list, read from its covering index alone. */
+export type DueReminder = Pick<Invitation, 'id' | 'inviteeId' | 'remindersSent' | 'expiresAt'>;

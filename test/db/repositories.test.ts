@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Database$ } from '../../src/db/connection.js';
 import { outboxQueue } from '../../src/db/outbox-queue.js';
-import { sqliteStore } from '../../src/db/repositories.js';
+import { dueForReminderQuery, sqliteStore } from '../../src/db/repositories.js';
 
 let dir: string;
 let database: Database$;
@@ -25,6 +25,29 @@ describe('the SQLite database', () => {
     expect(database.sqlite.pragma('busy_timeout', { simple: true })).toBe(5000);
     const tables = (database.sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((t) => t.name);
     expect(tables).toEqual(expect.arrayContaining(['people', 'admins', 'licenses', 'invitations', 'seats', 'audit_log', 'outbox', '__drizzle_migrations']));
+  });
+
+  it("answers the reminder sweep's list from its covering index alone, oldest first, only what is due", () => {
+    const { sql } = dueForReminderQuery(database.db).toSQL();
+    const plan = (database.sqlite.prepare(`EXPLAIN QUERY PLAN ${sql}`).all('pending', 0, 3, 10) as { detail: string }[]).map((r) => r.detail).join(' | ');
+    expect(plan).toMatch(/USING COVERING INDEX invitations_reminder_due_covering/);
+    expect(plan).not.toMatch(/TEMP B-TREE/); // no sort: the index is already in reminder order
+
+    const store = sqliteStore(database);
+    const ids = store.transaction((r) => {
+      const admin = r.people.insert(person('ada@uni.edu', 'UADMIN'), 1);
+      const license = r.licenses.insert({ name: 'L', seats: 10, createdBy: admin.id, createdAt: 0 });
+      const mk = (n: number, sentAt: number, patch: Record<string, unknown> = {}) => {
+        const p = r.people.insert(person(`p${n}@x.edu`, `U${n}`), 1);
+        const inv = r.invitations.insert({ kind: 'license', licenseId: license.id, inviteeId: p.id, inviteeEmail: p.email, inviterId: admin.id, status: 'pending', tokenHash: `h${n}`, platform: 'slack', createdAt: sentAt, sentAt, expiresAt: sentAt + 1000 });
+        if (Object.keys(patch).length) r.invitations.update(inv.id, patch);
+        return inv.id;
+      };
+      return { late: mk(1, 300), early: mk(2, 100), remindedRecently: mk(3, 50, { lastRemindedAt: 900 }), maxedOut: mk(4, 60, { remindersSent: 3 }), answered: mk(5, 70, { status: 'accepted' }) };
+    });
+    const due = store.transaction((r) => r.invitations.dueForReminder(500, 3, 10));
+    expect(due.map((d) => d.id)).toEqual([ids.early, ids.late]);
+    expect(Object.keys(due[0]!).sort()).toEqual(['expiresAt', 'id', 'inviteeId', 'remindersSent']);
   });
 
   it('opening it again applies nothing twice', () => {
