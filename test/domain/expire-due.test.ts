@@ -3,7 +3,7 @@
  * free their reserved seat, and both the invitee and the inviter hear of it.
  */
 import { describe, expect, it } from 'vitest';
-import { expireDue, type Invitation } from '../../src/domain/index.js';
+import { expireDue } from '../../src/domain/index.js';
 import {
   aLicense,
   anAdmin,
@@ -12,11 +12,11 @@ import {
   aProjectInvitation,
   aSeat,
   audited,
+  bulkPending,
   DAY_MS,
   domainDeps,
   invited,
   T0,
-  TEAM,
   type MemoryStore,
 } from '../support/memory-store.js';
 
@@ -40,57 +40,6 @@ const world = async () => {
 };
 
 const usage = (store: MemoryStore, licenseId: number) => store.transaction((r) => r.licenses.usage(licenseId));
-
-/** `n` pending license invitations, each to a person of its own, written straight into the store. */
-function bulkPending(store: MemoryStore, n: number, opts: { licenseId: number; inviterId: number; expiresAt: number }): number[] {
-  const ids: number[] = [];
-  store.tamper((s) => {
-    for (let k = 0; k < n; k++) {
-      const personId = ++s.lastId.people;
-      s.people.push({
-        id: personId,
-        email: `bulk${personId}@uni.example`,
-        slackTeamId: TEAM,
-        slackUserId: `UB${personId}`,
-        slackDmChannel: null,
-        displayName: `Bulk ${personId}`,
-        tz: 'UTC',
-        createdAt: T0,
-        updatedAt: T0,
-      });
-      const id = ++s.lastId.invitations;
-      const inv: Invitation = {
-        id,
-        kind: 'license',
-        licenseId: opts.licenseId,
-        projectId: null,
-        message: null,
-        desktopLink: null,
-        inviteeId: personId,
-        inviteeEmail: `bulk${personId}@uni.example`,
-        inviterId: opts.inviterId,
-        status: 'pending',
-        tokenHash: `bulk-token-hash-${id}`,
-        platform: 'slack',
-        createdAt: T0,
-        sentAt: T0,
-        expiresAt: opts.expiresAt,
-        remindersSent: 0,
-        lastRemindedAt: null,
-        confirmRequestedAt: null,
-        decidedAt: null,
-        decidedBy: null,
-        dmChannel: null,
-        dmTs: null,
-        deliveryProblem: null,
-        runId: null,
-      };
-      s.invitations.push(inv);
-      ids.push(id);
-    }
-  });
-  return ids;
-}
 
 describe('expireDue', () => {
   it('expires nothing before expiresAt', async () => {

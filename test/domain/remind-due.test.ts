@@ -11,7 +11,6 @@ import {
   resendInvitation,
   revokeInvitation,
   type DomainSettings,
-  type Invitation,
 } from '../../src/domain/index.js';
 import {
   aLicense,
@@ -22,12 +21,11 @@ import {
   aProjectInvitation,
   aSeat,
   audited,
+  bulkPending,
   DAY_MS,
   domainDeps,
   invited,
   T0,
-  TEAM,
-  type MemoryStore,
   type TestDeps,
 } from '../support/memory-store.js';
 
@@ -47,62 +45,6 @@ const world = (reminders: Partial<DomainSettings['reminders']> = {}, settings: P
 };
 
 const reminders = (deps: TestDeps) => deps.store.messages('reminder');
-
-/**
- * `n` people, each with a pending license invitation sent at `at`, written straight into the
- * store (building them one verb at a time would take a transaction each).
- */
-function bulkPending(store: MemoryStore, n: number, opts: { licenseId: number; inviterId: number; at?: number; ttl?: number; tz?: string | null }): number[] {
-  const at = opts.at ?? T0;
-  const ids: number[] = [];
-  store.tamper((s) => {
-    for (let k = 0; k < n; k++) {
-      const personId = ++s.lastId.people;
-      const email = `bulk${personId}@uni.example`;
-      s.people.push({
-        id: personId,
-        email,
-        slackTeamId: TEAM,
-        slackUserId: `UB${personId}`,
-        slackDmChannel: null,
-        displayName: `Bulk ${personId}`,
-        tz: opts.tz === undefined ? 'UTC' : opts.tz,
-        createdAt: at,
-        updatedAt: at,
-      });
-      const id = ++s.lastId.invitations;
-      const inv: Invitation = {
-        id,
-        kind: 'license',
-        licenseId: opts.licenseId,
-        projectId: null,
-        message: null,
-        desktopLink: null,
-        inviteeId: personId,
-        inviteeEmail: email,
-        inviterId: opts.inviterId,
-        status: 'pending',
-        tokenHash: `bulk-token-hash-${id}`,
-        platform: 'slack',
-        createdAt: at,
-        sentAt: at,
-        expiresAt: at + (opts.ttl ?? 30 * DAY_MS),
-        remindersSent: 0,
-        lastRemindedAt: null,
-        confirmRequestedAt: null,
-        decidedAt: null,
-        decidedBy: null,
-        dmChannel: null,
-        dmTs: null,
-        deliveryProblem: null,
-        runId: null,
-      };
-      s.invitations.push(inv);
-      ids.push(id);
-    }
-  });
-  return ids;
-}
 
 describe('remindDue: when a reminder is due', () => {
   it('sends nothing before REMINDER_AFTER since the invitation was sent, and one reminder at it', async () => {

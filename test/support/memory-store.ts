@@ -968,3 +968,63 @@ export async function invited(
   const { link, token } = latestLink(deps.store, outcome.invitationId);
   return { invitationId: outcome.invitationId, link, token };
 }
+
+/**
+ * `n` people, each with a pending license invitation sent at `at` (default T0), written straight
+ * into the store (building them one verb at a time would take a transaction each).
+ */
+export function bulkPending(
+  store: MemoryStore,
+  n: number,
+  opts: { licenseId: number; inviterId: number; at?: number; expiresAt?: number; tz?: string | null },
+): number[] {
+  const at = opts.at ?? T0;
+  const ids: number[] = [];
+  store.tamper((s) => {
+    for (let k = 0; k < n; k++) {
+      const personId = ++s.lastId.people;
+      const email = `bulk${personId}@uni.example`;
+      s.people.push({
+        id: personId,
+        email,
+        slackTeamId: TEAM,
+        slackUserId: `UB${personId}`,
+        slackDmChannel: null,
+        displayName: `Bulk ${personId}`,
+        tz: opts.tz === undefined ? 'UTC' : opts.tz,
+        createdAt: at,
+        updatedAt: at,
+      });
+      const id = ++s.lastId.invitations;
+      const inv: Invitation = {
+        id,
+        kind: 'license',
+        licenseId: opts.licenseId,
+        projectId: null,
+        message: null,
+        desktopLink: null,
+        inviteeId: personId,
+        inviteeEmail: email,
+        inviterId: opts.inviterId,
+        status: 'pending',
+        tokenHash: `bulk-token-hash-${id}`,
+        platform: 'slack',
+        createdAt: at,
+        sentAt: at,
+        expiresAt: opts.expiresAt ?? at + 30 * DAY_MS,
+        remindersSent: 0,
+        lastRemindedAt: null,
+        confirmRequestedAt: null,
+        decidedAt: null,
+        decidedBy: null,
+        dmChannel: null,
+        dmTs: null,
+        deliveryProblem: null,
+        runId: null,
+      };
+      s.invitations.push(inv);
+      ids.push(id);
+    }
+  });
+  return ids;
+}
