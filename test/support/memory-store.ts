@@ -52,6 +52,19 @@ import { DomainError, inviteToLicense, mintToken } from '../../src/domain/index.
 // ---------------------------------------------------------------------------------------------
 // state
 
+
+/** What a new invitation has not had yet: no reminder, answer, delivery or problem. */
+const UNTOUCHED = {
+  remindersSent: 0,
+  lastRemindedAt: null,
+  confirmRequestedAt: null,
+  decidedAt: null,
+  decidedBy: null,
+  dmChannel: null,
+  dmTs: null,
+  deliveryProblem: null,
+} as const;
+
 export interface OutboxEntry {
   id: number;
   to: OutboxRecipient;
@@ -301,14 +314,7 @@ function repositoriesOver(state: () => MemoryState): Repositories {
         createdAt: i.createdAt,
         sentAt: i.sentAt,
         expiresAt: i.expiresAt,
-        remindersSent: 0,
-        lastRemindedAt: null,
-        confirmRequestedAt: null,
-        decidedAt: null,
-        decidedBy: null,
-        dmChannel: null,
-        dmTs: null,
-        deliveryProblem: null,
+        ...UNTOUCHED,
         runId: i.runId ?? null,
       };
       checkInvitationUniques(row);
@@ -1012,14 +1018,7 @@ export function bulkPending(
         createdAt: at,
         sentAt: at,
         expiresAt: opts.expiresAt ?? at + 30 * DAY_MS,
-        remindersSent: 0,
-        lastRemindedAt: null,
-        confirmRequestedAt: null,
-        decidedAt: null,
-        decidedBy: null,
-        dmChannel: null,
-        dmTs: null,
-        deliveryProblem: null,
+        ...UNTOUCHED,
         runId: null,
       };
       s.invitations.push(inv);
