@@ -1,6 +1,6 @@
 /**
  * `npm run screenshots`: walks through the sandbox in headless Chromium, as the browser test does,
- * and saves the main views as docs/sandbox-*.png (shown in the README). Needs Debian's chromium.
+ * and saves the main views as docs/sandbox-*.png (shown in the README). The browser is found as in the tests (test/support/chromium.ts).
  */
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';

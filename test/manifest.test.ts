@@ -11,7 +11,7 @@ import type { SlackHandlerContext } from '../src/handlers/slack/context.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const manifest = JSON.parse(readFileSync(resolve(root, 'manifest.json'), 'utf8'));
-const schema = JSON.parse(readFileSync(resolve(root, '../shared/schemas/slack-manifest/manifest.schema.2.0.0.json'), 'utf8'));
+const schema = JSON.parse(readFileSync(resolve(root, 'test/fixtures/schemas/slack-manifest/manifest.schema.2.0.0.json'), 'utf8'));
 // ajv-formats is CommonJS with `exports.default`: under ESM the function may sit one level down
 type AddFormats = (ajv: Ajv) => Ajv;
 const addFormats = ((addFormatsModule as unknown as { default?: AddFormats }).default ?? addFormatsModule) as unknown as AddFormats;

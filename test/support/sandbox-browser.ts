@@ -1,17 +1,16 @@
 /**
- * Drives the sandbox page in headless Chromium (Debian's, through playwright-core), as a person
+ * Drives the sandbox page in headless Chromium (see ./chromium.ts for which one), as a person
  * would: pick who you are, open a conversation, type `/atlas …`, click buttons, fill in modals.
  * The browser test and `npm run screenshots` share these steps.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { loadConfig } from '../../src/bot/config.js';
 import { createLogger } from '../../src/bot/logger.js';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/server.js';
-
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+import { findChromium } from './chromium.js';
 
 export interface SandboxSession {
   sandbox: RunningSandbox;
@@ -22,15 +21,14 @@ export interface SandboxSession {
 
 /** A fresh sandbox on a free port and a 1280×800 page on it. */
 export async function openSandbox(): Promise<SandboxSession> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium is not installed at ${CHROMIUM}: run \`apt-get install -y chromium\` (.ci/run does), or set CHROMIUM_PATH.`);
-  }
+  const chrome = await findChromium();
   const dir = mkdtempSync(join(tmpdir(), 'atlas-sandbox-browser-'));
   const config = loadConfig({ PORT: '0', DATABASE_URL: `file:${join(dir, 'unused.sqlite')}`, LOG_LEVEL: 'error' });
   const sandbox = await startSandbox(config, { logger: createLogger('error'), sandboxDatabaseUrl: `file:${join(dir, 'sandbox.sqlite')}` });
   const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    executablePath: chrome.executablePath,
+    env: chrome.env,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', ...chrome.args],
   });
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
   page.setDefaultTimeout(10_000);
