@@ -136,6 +136,31 @@ const emptyState = (): MemoryState => ({
 
 const copy = <T>(v: T): T => structuredClone(v);
 
+/**
+ * What a rollback restores. Stored rows are only ever changed at their top level (a patch replaces
+ * a nested value with a copy, never edits it in place), so copying each row one level deep is a
+ * faithful snapshot, and far cheaper than a deep clone of the whole state per transaction.
+ */
+function snapshot(state: MemoryState): MemoryState {
+  const rows = <T extends object>(table: T[]): T[] => table.map((r) => ({ ...r }));
+  return {
+    lastId: { ...state.lastId },
+    people: rows(state.people),
+    admins: rows(state.admins),
+    licenses: rows(state.licenses),
+    invitations: rows(state.invitations),
+    seats: rows(state.seats),
+    projects: rows(state.projects),
+    projectAccess: rows(state.projectAccess),
+    returnedCopies: rows(state.returnedCopies),
+    seatRequests: rows(state.seatRequests),
+    inviteRequests: rows(state.inviteRequests),
+    bulkRuns: rows(state.bulkRuns),
+    audit: rows(state.audit),
+    outbox: rows(state.outbox),
+  };
+}
+
 /** SQLite's NOCASE folds ASCII letters only. */
 const nocase = (s: string): string => s.replace(/[A-Z]/g, (c) => c.toLowerCase());
 
@@ -639,7 +664,7 @@ export function memoryStore(): MemoryStore {
 
   const store: MemoryStore = {
     transaction<T>(fn: (repos: Repositories) => T): T {
-      const before = copy(state);
+      const before = snapshot(state);
       // the handle works only while its transaction is open, as a leaked reference would be a bug
       let open = true;
       const repos = repositoriesOver(() => {
