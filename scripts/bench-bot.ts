@@ -24,10 +24,12 @@ if (process.env.BENCH_BARE === '1') {
   stop = () => bot.stop();
   await send({ url: bot.url });
 }
-process.on('message', async (m) => {
+process.on('message', (m) => {
   if (m !== 'stop') return;
-  await stop();
-  // maxRSS: the operating system's own high-water mark for this process, in kilobytes
-  await send({ maxRss: process.resourceUsage().maxRSS * 1024 });
-  process.exit(0);
+  void (async () => {
+    await stop();
+    // maxRSS: the operating system's own high-water mark for this process, in kilobytes
+    await send({ maxRss: process.resourceUsage().maxRSS * 1024 });
+    process.exit(0);
+  })();
 });

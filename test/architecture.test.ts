@@ -14,7 +14,7 @@ const imports = (text: string) => [...text.matchAll(/from '([^']+)'/g)].map((m) 
 
 describe('the layers (ARCHITECTURE.md)', () => {
   it('keeps every botbuilder import inside src/bot/teams and src/handlers/teams, so a move to its successor touches only those', () => {
-    const outside = sources.filter((s) => imports(s.text).some((i) => i.startsWith('botbuilder')) && !/^src\/(bot|handlers)\/teams\//.test(s.path));
+    const outside = sources.filter((s) => imports(s.text).some((i) => /^(botbuilder|botframework-)/.test(i)) && !/^src\/(bot|handlers)\/teams\//.test(s.path));
     expect(outside.map((s) => s.path)).toEqual([]);
     expect(sources.some((s) => imports(s.text).some((i) => i.startsWith('botbuilder')))).toBe(true);
   });

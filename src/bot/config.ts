@@ -11,7 +11,7 @@ const DURATION = /^(\d+)(s|m|h|d)$/;
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 
-export function parseDuration(v: string): number | null {
+function parseDuration(v: string): number | null {
   const m = DURATION.exec(v.trim());
   if (!m) return null;
   return Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS];
@@ -43,7 +43,7 @@ const cron = z
   .trim()
   .refine((v) => validateCron(v), 'must be a cron expression like "0 * * * *" (minute hour day month weekday; a seconds field may come first)');
 
-export const configSchema = z
+const configSchema = z
   .object({
     NODE_ENV: z.string().optional().default('development'),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),

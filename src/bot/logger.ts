@@ -12,7 +12,7 @@ const SECRETS: [RegExp, string][] = [
   [/(authorization|signature)(["':= ]+)[^"',\s]+/gi, '$1$2[redacted]'],
 ];
 
-export const redact = (s: string): string => SECRETS.reduce((acc, [re, by]) => acc.replace(re, by), s);
+const redact = (s: string): string => SECRETS.reduce((acc, [re, by]) => acc.replace(re, by), s);
 
 export interface Logger {
   debug(msg: string, extra?: unknown): void;

@@ -2,7 +2,6 @@
 import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
 import type {
   AdminRepository,
-  AuditEntry,
   AuditRepository,
   Invitation,
   InvitationRepository,
@@ -128,7 +127,6 @@ function adminRepository(db: Db): AdminRepository {
     add: (personId, addedBy, at) =>
       db.insert(admins).values({ personId, addedBy: addedBy || null, createdAt: at }).onConflictDoNothing().run().changes > 0,
     remove: (personId) => db.delete(admins).where(eq(admins.personId, personId)).run().changes > 0,
-    list: () => db.select({ id: admins.personId }).from(admins).all().map((r) => r.id),
   };
 }
 
@@ -194,7 +192,7 @@ function invitationRepository(db: Db): InvitationRepository {
     return r && toInvitation(r);
   };
   return {
-    insert: (i) => toInvitation(insert.returning<typeof invitations.$inferSelect>(i as Record<string, unknown>)),
+    insert: (i) => toInvitation(insert.returning<typeof invitations.$inferSelect>(i)),
     byId,
     openForProject: (projectId, inviteeId) => {
       const r = db
@@ -213,7 +211,6 @@ function invitationRepository(db: Db): InvitationRepository {
         .all()
         .map(toInvitation),
     listForRun: (runId) => db.select().from(invitations).where(eq(invitations.runId, runId)).orderBy(asc(invitations.id)).all().map(toInvitation),
-    listForProject: (projectId) => db.select().from(invitations).where(eq(invitations.projectId, projectId)).orderBy(asc(invitations.id)).all().map(toInvitation),
     byTokenHash: (hash) => {
       const r = db.select().from(invitations).where(eq(invitations.tokenHash, hash)).get();
       return r && toInvitation(r);
@@ -268,7 +265,6 @@ function seatRepository(db: Db): SeatRepository {
         .from(seats)
         .where(and(sql`${seats.email} = ${email} COLLATE NOCASE`, eq(seats.status, 'occupied')))
         .all(),
-    byId: (id) => db.select().from(seats).where(eq(seats.id, id)).get(),
     release: (id, at) =>
       db.update(seats).set({ status: 'released', releasedAt: at }).where(and(eq(seats.id, id), eq(seats.status, 'occupied'))).run().changes === 1,
     holds: (licenseId, personId) => holds.get({ licenseId, personId }) !== undefined,
@@ -317,32 +313,6 @@ function auditRepository(db: Db): AuditRepository {
   return {
     record: (e) => {
       insert.run({ ...e, details: e.details ?? null });
-    },
-    list: (subjectType, subjectId) => {
-      const where =
-        subjectType === undefined
-          ? undefined
-          : subjectId === undefined
-            ? eq(auditLog.subjectType, subjectType)
-            : and(eq(auditLog.subjectType, subjectType), eq(auditLog.subjectId, subjectId));
-      return db
-        .select()
-        .from(auditLog)
-        .where(where)
-        .orderBy(asc(auditLog.id))
-        .all()
-        .map(
-          (r): AuditEntry => ({
-            at: r.at,
-            platform: r.platform as Platform,
-            actorUserId: r.actorUserId,
-            actorPersonId: r.actorPersonId,
-            action: r.action,
-            subjectType: r.subjectType as AuditEntry['subjectType'],
-            subjectId: r.subjectId,
-            ...(r.details ? { details: r.details as Record<string, unknown> } : {}),
-          }),
-        );
     },
   };
 }
@@ -393,7 +363,7 @@ function outboxRepository(db: Db): OutboxRepository {
   };
 }
 
-export function repositoriesFor(db: Db): Repositories {
+function repositoriesFor(db: Db): Repositories {
   return {
     people: peopleRepository(db),
     admins: adminRepository(db),

@@ -14,7 +14,7 @@ import { PRODUCT } from './words.js';
 import { SYSTEM_ACTOR } from './model.js';
 import { expireOverdue } from './expire-overdue.js';
 
-export type FixAction =
+type FixAction =
   | { kind: 'share_project' }
   | { kind: 'resend'; invitationId: number }
   | { kind: 'reinvite'; invitationId: number }
@@ -32,6 +32,8 @@ export interface Diagnosis {
   status: PersonStatus;
   findings: Finding[];
 }
+
+const LOOK_UP_FORBIDDEN = 'You can look up yourself, and people invited to one of your projects; looking up anyone else is for license admins.';
 
 const open = (i: Invitation) => i.status === 'pending' || i.status === 'waiting_for_seat';
 
@@ -83,7 +85,11 @@ export async function diagnose({ deps, actor, input }: VerbArgs<{ personId?: num
   return deps.store.transaction((repos) => {
     const me = actorPerson(repos, actor);
     const target = input.personId === undefined ? me : repos.people.byId(input.personId);
-    if (!target) throw new DomainError('NOT_FOUND', 'I do not know that person yet.');
+    if (!target) {
+      // only an admin learns whether the bot knows someone; anyone else gets the same answer either way
+      if (!isAdmin(repos, deps.settings, me)) throw new DomainError('FORBIDDEN', LOOK_UP_FORBIDDEN);
+      throw new DomainError('NOT_FOUND', 'I do not know that person yet.');
+    }
     // what is past its expiry is expired before anything is decided, whether or not the sweep ran
     expireOverdue(repos, SYSTEM_ACTOR, deps.clock.now(), { inviteeId: target.id });
     const v: Viewer = { me, admin: isAdmin(repos, deps.settings, me), self: me.id === target.id, owned: new Set(repos.projects.listByOwner(me.id).map((p) => p.id)) };
@@ -92,7 +98,7 @@ export async function diagnose({ deps, actor, input }: VerbArgs<{ personId?: num
     // owners may look up people their projects are open to or held by, and see only that part
     const ownerView = !v.self && !v.admin;
     if (ownerView && !invitations.some((i) => open(i) && i.projectId !== null && v.owned.has(i.projectId)) && !access.some((a) => v.owned.has(a.projectId))) {
-      throw new DomainError('FORBIDDEN', 'You can look up yourself, and people invited to one of your projects; looking up anyone else is for license admins.');
+      throw new DomainError('FORBIDDEN', LOOK_UP_FORBIDDEN);
     }
     const concerns = (projectId: number | null) => !ownerView || (projectId !== null && v.owned.has(projectId));
     // the status first: it marks what has expired, so what follows reads the current states

@@ -9,7 +9,6 @@ export type DomainErrorCode =
   | 'CONFLICT'
   | 'NO_LICENSE'
   | 'LICENSE_REQUIRED'
-  | 'NO_FREE_SEAT'
   | 'NOT_PENDING'
   | 'EXPIRED'
   | 'NOT_INVITEE';

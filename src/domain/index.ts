@@ -6,16 +6,15 @@ export * from './outbox-messages.js';
 export * from './words.js';
 export * from './tokens.js';
 export * from './validation.js';
-export { isAdmin } from './authz.js';
-export { identifySlackUser, identifyEmail, identifyTeamsUser, nameOf, isReachable, rememberSlackUser, rememberSlackUsers, claimEmailInvitations, type TeamsIdentity } from './people.js';
+export { identifySlackUser, identifyEmail, identifyTeamsUser, nameOf, rememberSlackUsers, claimEmailInvitations } from './people.js';
 export { addLicense } from './add-license.js';
 export { listLicenses } from './list-licenses.js';
-export { inviteToLicense, licenseInviteOptions, confirmInviteRequest, BULK_THRESHOLD, type InviteOutcome, type InviteResult } from './invite-to-license.js';
+export { inviteToLicense, licenseInviteOptions, confirmInviteRequest, type InviteOutcome, type InviteResult } from './invite-to-license.js';
 export { acceptInvitation, type AcceptResult } from './accept-invitation.js';
 export { declineInvitation } from './decline-invitation.js';
 export { revokeInvitation } from './revoke-invitation.js';
 export { resendInvitation, RESEND_COOLDOWN_MS } from './resend-invitation.js';
-export { personStatus, type PersonStatus } from './person-status.js';
+export type { PersonStatus } from './person-status.js';
 export { addAdmin, removeAdmin } from './manage-admins.js';
 export {
   openInvitationLink,
@@ -37,7 +36,7 @@ export { postDigest, reviewPending, buildDigest, ENTRIES_PER_PAGE, type DigestPa
 export { extendInvitation } from './extend-invitation.js';
 export { reinvite, dropExpired } from './reinvite.js';
 export { parseReminderWindow, inReminderWindow, type ReminderWindow } from './reminder-window.js';
-export { diagnose, type Diagnosis, type Finding, type FixAction } from './diagnose.js';
+export { diagnose, type Diagnosis, type Finding } from './diagnose.js';
 export { requestSupport, supportProblems, SUPPORT_TOPICS, SUPPORT_DESCRIPTION_MAX, type SupportRequest, type SupportTopic, type SupportField } from './support.js';
 export { home, type Home } from './home.js';
-export { bulkProgress, finishBulkRun, progressOf, type BulkProgress } from './bulk-progress.js';
+export { bulkProgress, finishBulkRun, type BulkProgress } from './bulk-progress.js';

@@ -34,7 +34,7 @@ export interface InviteResult {
 }
 
 /** An invitation of more people than this is a bulk run: its messages go after everyone else's. */
-export const BULK_THRESHOLD = 20;
+const BULK_THRESHOLD = 20;
 
 /**
  * A bulk run is written a few hundred invitations per transaction: one transaction per person

@@ -4,7 +4,7 @@ import type { LicenseUsage } from './model.js';
 import { expireOverdue } from './expire-overdue.js';
 
 /** Every pool with its usage; anyone may look. */
-export async function listLicenses({ deps, actor }: VerbArgs<void>): Promise<LicenseUsage[]> {
+export async function listLicenses({ deps }: VerbArgs<void>): Promise<LicenseUsage[]> {
   return deps.store.transaction((repos) => {
     expireOverdue(repos, SYSTEM_ACTOR, deps.clock.now());
     return repos.licenses.listUsage();

@@ -52,7 +52,7 @@ export interface LicenseUsage {
 export type InvitationStatus = 'pending' | 'waiting_for_seat' | 'accepted' | 'declined' | 'revoked' | 'expired';
 
 /** The two invitations: a seat of a license pool, or access to one project. */
-export type InvitationKind = 'license' | 'project';
+type InvitationKind = 'license' | 'project';
 
 export interface Invitation {
   id: number;

@@ -17,7 +17,7 @@ export interface SlackIdentity {
   tz?: string | null;
 }
 
-export function rememberSlackUser(repos: Repositories, clock: Clock, who: SlackIdentity): Person {
+function rememberSlackUser(repos: Repositories, clock: Clock, who: SlackIdentity): Person {
   const known = repos.people.bySlackId(who.teamId, who.userId);
   const patch = {
     ...(who.email ? { email: who.email } : {}),
@@ -53,7 +53,7 @@ export function rememberSlackUser(repos: Repositories, clock: Clock, who: SlackI
 }
 
 /** A person known only by an account email (not found in chat). */
-export function rememberEmail(repos: Repositories, clock: Clock, email: string): Person {
+function rememberEmail(repos: Repositories, clock: Clock, email: string): Person {
   const exact = repos.people.byEmail(email);
   const found = exact[0];
   if (found) return found;
@@ -106,7 +106,7 @@ export interface TeamsIdentity {
  * A Teams user. One person, two platforms: someone already known (in Slack, or invited by email)
  * under exactly the same account email is the same person, with one set of seats and invitations.
  */
-export function rememberTeamsUser(repos: Repositories, clock: Clock, whoRaw: TeamsIdentity): Person {
+function rememberTeamsUser(repos: Repositories, clock: Clock, whoRaw: TeamsIdentity): Person {
   const who = whoRaw.emailTrusted ? whoRaw : { ...whoRaw, email: null };
   const all = (email: string) => repos.people.byEmail(email);
   const known = repos.people.byTeamsId(who.tenantId, who.aadObjectId);

@@ -1,9 +1,9 @@
-import type { DomainSettings, VerbArgs } from './context.js';
+import type { DomainSettings } from './context.js';
 import type { Repositories } from './ports.js';
 import { SYSTEM_ACTOR } from './model.js';
 import type { Person } from './model.js';
 import type { InvitationSnapshot, ProjectInvitationSnapshot } from './outbox-messages.js';
-import { actorPerson, isAdmin } from './authz.js';
+import { isAdmin } from './authz.js';
 import { DomainError } from './errors.js';
 import { projectSnapshotOf, snapshotOf } from './snapshot.js';
 import { holdsSeatFor, nameOf } from './people.js';
@@ -24,20 +24,7 @@ export interface PersonStatus {
   returnedCopies: { projectId: number; projectName: string; at: number }[];
 }
 
-/** A person's seats and open license invitations. Anyone may look at themselves; admins at anyone. */
-export async function personStatus({ deps, actor, input }: VerbArgs<{ personId?: number }>): Promise<PersonStatus> {
-  return deps.store.transaction((repos) => {
-    const me = actorPerson(repos, actor);
-    const targetId = input.personId ?? me.id;
-    const self = targetId === me.id;
-    if (!self && !isAdmin(repos, deps.settings, me)) {
-      throw new DomainError('FORBIDDEN', 'You can look up your own status with `/atlas status`; looking up someone else is for license admins.');
-    }
-    return statusOf(repos, deps.settings, deps.clock.now(), targetId, self);
-  });
-}
-
-/** The status itself, for verbs that have checked who may see it. */
+/** A person's seats, invitations and projects, for the verbs that have checked who may see it (diagnose, home). */
 export function statusOf(repos: Repositories, settings: DomainSettings, now: number, targetId: number, self: boolean): PersonStatus {
   {
     const person = repos.people.byId(targetId);

@@ -39,7 +39,6 @@ export interface AdminRepository {
   isAdmin(personId: number): boolean;
   add(personId: number, addedBy: number, at: number): boolean;
   remove(personId: number): boolean;
-  list(): number[];
 }
 
 export interface LicenseRepository {
@@ -52,7 +51,7 @@ export interface LicenseRepository {
   listUsage(): LicenseUsage[];
 }
 
-export type NewInvitation = Omit<
+type NewInvitation = Omit<
   Invitation,
   'id' | 'remindersSent' | 'lastRemindedAt' | 'confirmRequestedAt' | 'decidedAt' | 'decidedBy' | 'dmChannel' | 'dmTs' | 'projectId' | 'message' | 'desktopLink' | 'licenseId' | 'deliveryProblem' | 'runId'
 > &
@@ -69,7 +68,6 @@ export interface InvitationRepository {
   openForProject(projectId: number, inviteeId: number): Invitation | undefined;
   /** project invitations held back until this person holds a seat */
   waitingForSeat(inviteeId: number): Invitation[];
-  listForProject(projectId: number): Invitation[];
   listForRun(runId: number): Invitation[];
   /**
    * Applies `patch` only if the invitation is still in `expected` state; false when it was not
@@ -96,7 +94,6 @@ export interface SeatRepository {
   holders(licenseId: number): number[];
   /** occupied seats whose account email equals this one ignoring letter case (the caller compares exactly) */
   occupiedByEmailAnyCase(email: string): Seat[];
-  byId(id: number): Seat | undefined;
   release(id: number, at: number): boolean;
 }
 
@@ -130,7 +127,6 @@ export interface SeatRequestRepository {
 
 export interface AuditRepository {
   record(e: AuditEntry): void;
-  list(subjectType?: AuditEntry['subjectType'], subjectId?: number): AuditEntry[];
 }
 
 export interface OutboxRepository {
@@ -192,4 +188,4 @@ export interface Store {
 }
 
 /** A line of the reminder sweep's list, read from its covering index alone. */
-export type DueReminder = Pick<Invitation, 'id' | 'inviteeId' | 'remindersSent' | 'expiresAt'>;
+type DueReminder = Pick<Invitation, 'id' | 'inviteeId' | 'remindersSent' | 'expiresAt'>;

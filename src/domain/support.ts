@@ -69,7 +69,7 @@ export async function requestSupport({ deps, actor, input }: VerbArgs<{ email: s
     throw new DomainError('INVALID_INPUT', 'No support channel is set up, so I cannot pass this on. Please ask your license admin directly.');
   }
   const problems = Object.entries(supportProblems(input));
-  if (problems.length) throw new DomainError('INVALID_INPUT', problems[0]![1]!, { field: problems[0]![0] });
+  if (problems.length) throw new DomainError('INVALID_INPUT', problems[0]![1], { field: problems[0]![0] });
   const data = supportSchema.parse({ ...input, files: input.files ?? [] });
   return deps.store.transaction((repos) => {
     const now = deps.clock.now();

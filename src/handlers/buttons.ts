@@ -22,7 +22,7 @@ import {
 import { ACTIONS, PROJECT_ACTIONS, parseInvitationValue, parseProjectValue, parseRequestValue } from './slack/action-ids.js';
 import type { SlackMessage, SlackViews } from './slack/context.js';
 
-export type ButtonForm = { form: 'approve_seat'; requestId: number } | { form: 'return_project'; projectId?: number } | { form: 'share_project' };
+type ButtonForm = { form: 'approve_seat'; requestId: number } | { form: 'return_project'; projectId?: number } | { form: 'share_project' };
 
 export interface ButtonArgs {
   deps: DomainDeps;

@@ -48,7 +48,7 @@ export interface StandInFile {
   url_private_download: string;
 }
 
-export interface StandInUser {
+interface StandInUser {
   id: string;
   name: string;
   real_name?: string;
@@ -59,7 +59,7 @@ export interface StandInUser {
   team_id?: string;
 }
 
-export type InjectedFailure = { status: 429; retryAfter: number } | { status: 500 } | { error: string };
+type InjectedFailure = { status: 429; retryAfter: number } | { status: 500 } | { error: string };
 
 export interface SlackStandIn {
   /** e.g. "http://127.0.0.1:PORT/api/" — pass as WebClient `slackApiUrl` (it ends with '/'). */
@@ -128,7 +128,7 @@ export interface SlackStandIn {
   };
 }
 
-export interface StoredMessage {
+interface StoredMessage {
   type: 'message';
   ts: string;
   text: string;

@@ -30,7 +30,7 @@ export interface SandboxPerson {
   isBot: boolean;
 }
 
-export interface SandboxMessage {
+interface SandboxMessage {
   ts: string;
   user: string;
   text: string;
@@ -39,7 +39,7 @@ export interface SandboxMessage {
   edited?: boolean;
 }
 
-export interface SandboxConversation {
+interface SandboxConversation {
   id: string;
   kind: 'channel' | 'dm';
   name: string;
@@ -55,8 +55,8 @@ export interface PersonView {
 }
 
 export const ADMIN_CHANNEL = 'C0ADMINS';
-export const GENERAL_CHANNEL = 'C0GENERAL';
-export const METHODS_GROUP = 'S0METHODS';
+const GENERAL_CHANNEL = 'C0GENERAL';
+const METHODS_GROUP = 'S0METHODS';
 
 /** The people of the sandbox: an admin, three colleagues, and someone not (yet) in the workspace. */
 export const SANDBOX_PEOPLE: readonly Omit<SandboxPerson, 'isBot'>[] = [

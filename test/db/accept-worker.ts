@@ -14,7 +14,9 @@ const deps: DomainDeps = {
   settings: { inviteTtlMs: 86_400_000, publicBaseUrl: 'https://bot.example.edu', configuredAdmins: [], hasAdminChannel: true, hasSupportChannel: true, linkAllowedHosts: ['atlasti.com'], reminders: { afterMs: 86_400_000, max: 3, window: { always: true } } },
 };
 // wait for the go signal so every process starts at the same moment
-process.stdin.once('data', async () => {
+process.stdin.once('data', () => void acceptAll());
+
+async function acceptAll(): Promise<void> {
   const outcomes: string[] = [];
   await Promise.all(
     pairs.map(async (p) => {
@@ -29,5 +31,5 @@ process.stdin.once('data', async () => {
   );
   database.close();
   process.stdout.write(JSON.stringify(outcomes));
-});
+}
 process.stdout.write('ready\n');

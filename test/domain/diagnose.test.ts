@@ -534,9 +534,11 @@ describe('diagnose: who may look up whom', () => {
     expect(deps.store.dump()).toEqual(before);
   });
 
-  it('an unknown person is NOT_FOUND', async () => {
+  it('an unknown person is NOT_FOUND for an admin; anyone else cannot tell unknown from not theirs to see', async () => {
     const { deps, ada, olga } = world();
     expect((await domainErrorOf(diagnose({ deps, actor: ada.actor, input: { personId: 999 } }))).code).toBe('NOT_FOUND');
-    expect((await domainErrorOf(diagnose({ deps, actor: olga.actor, input: { personId: 999 } }))).code).toBe('NOT_FOUND');
+    const unknown = await domainErrorOf(diagnose({ deps, actor: olga.actor, input: { personId: 999 } }));
+    expect(unknown.code).toBe('FORBIDDEN');
+    expect(unknown.userMessage).toMatch(/looking up anyone else is for license admins/);
   });
 });

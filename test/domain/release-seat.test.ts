@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { acceptInvitation, inviteToLicense, personStatus, releaseSeat, shareProject } from '../../src/domain/index.js';
+import { acceptInvitation, inviteToLicense, releaseSeat, shareProject } from '../../src/domain/index.js';
 import {
   aLicense,
   anAdmin,
@@ -15,6 +15,7 @@ import {
   invited,
   T0,
 } from '../support/memory-store.js';
+import { statusSeenBy } from '../support/status.js';
 
 const world = () => {
   const deps = domainDeps({ settings: { configuredAdmins: ['UROOT'] } });
@@ -73,13 +74,13 @@ describe('releaseSeat', () => {
 
   it('status shows the kept projects as unusable until the person holds a seat again', async () => {
     const { deps, ada, alice } = world();
-    const usable = async () => (await personStatus({ deps, actor: ada.actor, input: { personId: alice.person.id } })).projects;
+    const usable = async () => (await statusSeenBy({ deps, actor: ada.actor, input: { personId: alice.person.id } })).projects;
     expect(await usable()).toEqual([
       { projectId: expect.any(Number), projectName: 'Panel', edition: 'web', kind: 'member', ownerName: 'Olive', usable: true },
       { projectId: expect.any(Number), projectName: 'Diaries', edition: 'desktop', kind: 'copy', ownerName: 'Olive', usable: true },
     ]);
     await releaseSeat({ deps, actor: ada.actor, input: { personId: alice.person.id } });
-    const afterRelease = await personStatus({ deps, actor: alice.actor, input: {} });
+    const afterRelease = await statusSeenBy({ deps, actor: alice.actor, input: {} });
     expect(afterRelease.seats).toEqual([]);
     expect(afterRelease.projects.map((p) => [p.projectName, p.kind, p.usable])).toEqual([
       ['Panel', 'member', false],
@@ -102,13 +103,13 @@ describe('releaseSeat', () => {
     const pending = aProjectInvitation(deps.store, { project: other, invitee: alice }).invitation;
     const waiting = aProjectInvitation(deps.store, { project: aProject(deps.store, { owner: bob, name: 'Bobs' }), invitee: alice, status: 'waiting_for_seat' }).invitation;
     aProjectInvitation(deps.store, { project: aProject(deps.store, { owner: bob, name: 'Gone' }), invitee: alice, status: 'declined' });
-    const s = await personStatus({ deps, actor: alice.actor, input: {} });
+    const s = await statusSeenBy({ deps, actor: alice.actor, input: {} });
     expect(s.projectInvitations.map((i) => [i.invitationId, i.kind, i.status, i.desktopLink])).toEqual([
       [pending.id, 'project', 'pending', null],
       [waiting.id, 'project', 'waiting_for_seat', null],
     ]);
     expect(s.pending).toEqual([]); // license invitations only
-    expect((await personStatus({ deps, actor: olive.actor, input: {} })).owns).toEqual([
+    expect((await statusSeenBy({ deps, actor: olive.actor, input: {} })).owns).toEqual([
       { projectName: 'Diaries', edition: 'desktop' },
       { projectName: 'Other', edition: 'web' },
       { projectName: 'Panel', edition: 'web' },
@@ -163,6 +164,6 @@ describe('releaseSeat', () => {
     expect(res.licenseName).toBe('Lab');
     expect(deps.store.seats().filter((s) => s.status === 'occupied').map((s) => s.licenseId)).toEqual([license.id]);
     // still holding a seat in Campus: the projects stay usable
-    expect((await personStatus({ deps, actor: alice.actor, input: {} })).projects.every((p) => p.usable)).toBe(true);
+    expect((await statusSeenBy({ deps, actor: alice.actor, input: {} })).projects.every((p) => p.usable)).toBe(true);
   });
 });

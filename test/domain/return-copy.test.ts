@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { acceptInvitation, MESSAGE_MAX, personStatus, returnOptions, returnProjectCopy, shareProject } from '../../src/domain/index.js';
+import { acceptInvitation, MESSAGE_MAX, returnOptions, returnProjectCopy, shareProject } from '../../src/domain/index.js';
 import { aLicense, aPerson, aProject, aProjectAccess, aSeat, audited, domainDeps, domainErrorOf, T0, type Someone, type TestDeps } from '../support/memory-store.js';
+import { statusSeenBy } from '../support/status.js';
 
 const COPY_LINK = 'https://cloud.atlasti.com/returns/diaries-alice.atlasti';
 
@@ -56,7 +57,7 @@ describe('returnProjectCopy', () => {
       [{ type: 'person', personId: olive.person.id }, { type: 'copy_returned', projectName: 'Diaries', fromName: 'Alice', link: COPY_LINK, note: 'Coded chapter 3' }],
     ]);
     expect(audited(deps.store, 'project.copy_returned')).toMatchObject([{ subjectType: 'project', subjectId: desktop.id, actorPersonId: alice.person.id, details: { copyId: 1 } }]);
-    const status = await personStatus({ deps, actor: alice.actor, input: {} });
+    const status = await statusSeenBy({ deps, actor: alice.actor, input: {} });
     expect(status.returnedCopies).toEqual([{ projectId: res.project.id, projectName: 'Diaries', at: T0 + 1000 }]);
   });
 

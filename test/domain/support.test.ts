@@ -168,7 +168,7 @@ describe('requestSupport', () => {
       [{ files: files(11) }, 'files'],
     ];
     for (const [patch, field] of cases) {
-      const err = await domainErrorOf(requestSupport({ deps, actor: bob.actor, input: { ...valid, ...patch } as typeof valid }));
+      const err = await domainErrorOf(requestSupport({ deps, actor: bob.actor, input: { ...valid, ...patch } }));
       expect(err.code, field).toBe('INVALID_INPUT');
       expect(err.details).toEqual({ field });
     }

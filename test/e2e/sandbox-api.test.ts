@@ -31,7 +31,7 @@ async function eventually<T>(as: string, pick: (s: State) => T | undefined, what
   const end = Date.now() + timeoutMs;
   for (;;) {
     const found = pick(await state(as));
-    if (found !== undefined && found !== null && found !== false) return found as NonNullable<T>;
+    if (found !== undefined && found !== null && found !== false) return found;
     if (Date.now() > end) throw new Error(`sandbox: ${what} did not appear within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 100));
   }

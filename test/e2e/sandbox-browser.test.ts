@@ -21,13 +21,13 @@ afterAll(async () => {
 describe('the sandbox in a browser', () => {
   it('renders mrkdwn as Slack does, and escaped user text stays text', async () => {
     // (a string, so the test runner does not rewrite the browser's own import())
-    const rendered = (await s.page.evaluate(`(async () => {
+    const rendered = await s.page.evaluate<{ text: string; html: string; links: string[]; bold: string }>(`(async () => {
       const bk = await import('/sandbox/assets/blockkit.js');
       const people = [{ id: 'U0ALICE', name: 'alice', realName: 'Alice Martin' }];
       const el = document.createElement('div');
       el.append(bk.renderMrkdwn('*Bold* &lt;!channel&gt; <@U0ALICE> <javascript:alert(1)|click> <https://atlasti.com/x|docs> &lt;https://evil.example|safe&gt; :white_check_mark:', { people }));
       return { text: el.textContent, html: el.innerHTML, links: [...el.querySelectorAll('a')].map((a) => a.getAttribute('href')), bold: el.querySelector('b, strong')?.textContent };
-    })()`)) as { text: string; html: string; links: string[]; bold: string };
+    })()`);
     expect(rendered.bold).toBe('Bold');
     // an escaped <!channel> typed by a user is shown literally, never as a mention
     expect(rendered.text).toContain('<!channel>');

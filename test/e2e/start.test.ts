@@ -35,7 +35,7 @@ function start(env: Record<string, string>, untilLine?: RegExp, whileRunning?: (
       if (!killed && untilLine?.test(stderr)) {
         killed = true;
         const stop = () => child.kill('SIGTERM');
-        if (whileRunning) whileRunning(stderr).finally(stop);
+        if (whileRunning) void whileRunning(stderr).finally(stop);
         else stop();
       }
     });

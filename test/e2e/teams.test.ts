@@ -180,6 +180,12 @@ describe('Microsoft Teams', () => {
     expect(res.status).toBe(401);
     const forged = await postActivity(url, messageActivity({ serviceUrl, from: ADA, text: 'help', tenantId: TENANT_ID }), { authorization: 'Bearer not-a-token' });
     expect(forged.status).toBe(401);
+    // a plain JSON refusal, not botbuilder's error message nor a stack trace
+    expect(forged.body).toEqual({ error: 'unauthorized' });
+    expect(res.body).toEqual({ error: 'unauthorized' });
+    // what is not an activity at all is refused before anything else
+    const notActivity = await postActivity(url, { hello: 'world' });
+    expect(notActivity).toEqual({ status: 400, body: { error: 'bad_request', message: expect.stringContaining('activity') } });
     expect(connector!.calls.filter((c) => c.operation === 'sendToConversation' || c.operation === 'replyToActivity')).toHaveLength(0);
   });
 });

@@ -256,7 +256,6 @@ function repositoriesOver(state: () => MemoryState): Repositories {
       state().admins = state().admins.filter((a) => a.personId !== personId);
       return state().admins.length < before;
     },
-    list: () => state().admins.map((a) => a.personId),
   };
 
   const usage = (licenseId: number) => ({
@@ -366,7 +365,6 @@ function repositoriesOver(state: () => MemoryState): Repositories {
       return r && copy(r);
     },
     waitingForSeat: (inviteeId) => invitationsWhere((i) => i.inviteeId === inviteeId && i.status === 'waiting_for_seat'),
-    listForProject: (projectId) => invitationsWhere((i) => i.projectId === projectId),
     transition: (id, expected, patch) => {
       const row = state().invitations.find((i) => i.id === id && i.status === expected);
       if (!row) return false;
@@ -431,10 +429,6 @@ function repositoriesOver(state: () => MemoryState): Repositories {
       state()
         .seats.filter((s) => s.status === 'occupied' && s.email !== null && nocase(s.email) === nocase(email))
         .map(toSeat),
-    byId: (id) => {
-      const r = state().seats.find((s) => s.id === id);
-      return r && toSeat(r);
-    },
     // `… WHERE status = 'occupied'`: false when it was released already (or never existed)
     release: (id, at) => {
       const row = state().seats.find((s) => s.id === id && s.status === 'occupied');
@@ -574,10 +568,6 @@ function repositoriesOver(state: () => MemoryState): Repositories {
     record: (e) => {
       state().audit.push(copy(e));
     },
-    list: (subjectType, subjectId) =>
-      state()
-        .audit.filter((e) => subjectType === undefined || (e.subjectType === subjectType && (subjectId === undefined || e.subjectId === subjectId)))
-        .map((e) => copy(e)),
   };
 
   const inviteRequests: InviteRequestRepository = {
@@ -657,7 +647,7 @@ export interface MemoryStore extends Store {
   tamper(fn: (state: MemoryState) => void): void;
 }
 
-export function memoryStore(): MemoryStore {
+function memoryStore(): MemoryStore {
   let state = emptyState();
   let depth = 0;
   const stats = { committed: 0, rolledBack: 0 };
@@ -743,7 +733,7 @@ export function fixedClock(start: number = T0): FixedClock {
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
 
-export const defaultSettings = (): DomainSettings => ({
+const defaultSettings = (): DomainSettings => ({
   inviteTtlMs: 14 * DAY_MS,
   publicBaseUrl: 'https://bot.example.edu',
   configuredAdmins: [],
@@ -782,7 +772,7 @@ export const actorOf = (person: Person, platform: Platform = 'slack'): Actor => 
   personId: person.id,
 });
 
-export const TEAM = 'T0TEAM';
+const TEAM = 'T0TEAM';
 
 /** A person known in Slack, with an account email; `overrides` may set any field (null included). */
 export function aPerson(store: MemoryStore, overrides: Partial<NewPerson> = {}): Someone {

@@ -5,7 +5,7 @@
 import type { AddressInfo } from 'node:net';
 import { App, LogLevel } from '@slack/bolt';
 import { SocketModeClient } from '@slack/socket-mode';
-import { ErrorCode, WebClient } from '@slack/web-api';
+import { ErrorCode, WebClient, type Logger } from '@slack/web-api';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   blockActionPayload,
@@ -34,6 +34,22 @@ beforeEach(() => standIn.reset());
 /** A WebClient configured the way the bot's tests should configure theirs. */
 function webClient(token = BOT_TOKEN, extra: ConstructorParameters<typeof WebClient>[1] = {}): WebClient {
   return new WebClient(token, { slackApiUrl: standIn.apiUrl, retryConfig: { retries: 0 }, logLevel: LogLevel.ERROR, ...extra });
+}
+
+/** A WebClient logger that keeps what it is told instead of printing it (errors expected by a test). */
+function recordingLogger(): Logger & { errors: string[] } {
+  const errors: string[] = [];
+  let level = LogLevel.ERROR;
+  return {
+    errors,
+    debug: () => undefined,
+    info: () => undefined,
+    warn: () => undefined,
+    error: (...msg: unknown[]) => void errors.push(msg.map(String).join(' ')),
+    setLevel: (l: LogLevel) => void (level = l),
+    getLevel: () => level,
+    setName: () => undefined,
+  };
 }
 
 /** Resolves with the error a promise rejects with (fails the test if it resolves). */
@@ -154,7 +170,8 @@ describe('Web API stand-in with a real WebClient', () => {
   });
 
   it('validates Block Kit and views the way Slack rejects them', async () => {
-    const client = webClient();
+    const logger = recordingLogger();
+    const client = webClient(BOT_TOKEN, { logger });
     const bad = await rejection(client.chat.postMessage({ channel: 'DU0ALICE', text: 'x', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: '' } }] }));
     expect(bad.data.error).toBe('invalid_blocks');
     expect(bad.data.errors[0]).toContain('[json-pointer:/blocks/0/text/text]');
@@ -172,6 +189,8 @@ describe('Web API stand-in with a real WebClient', () => {
     const e = await rejection(client.views.open({ trigger_id: '3.4.def', view: long }));
     expect(e.data.error).toBe('invalid_arguments');
     expect(e.data.response_metadata.messages[0]).toContain('/view/title/text');
+    // the client reports each rejection as an error of its own, as it would against Slack
+    expect(logger.errors).toEqual([expect.stringContaining('[json-pointer:/blocks/0/text/text]'), expect.stringContaining('/view/title/text')]);
   });
 
   it('records response_url posts and waitFor explains what it saw on timeout', async () => {
@@ -201,8 +220,8 @@ describe('Socket Mode stand-in with a real SocketModeClient', () => {
       logLevel: LogLevel.ERROR,
       clientOptions: { slackApiUrl: standIn.apiUrl, retryConfig: { retries: 0 } },
     });
-    client.on('slash_commands', async ({ ack, body }: { ack: (r?: object) => Promise<void>; body: any }) => {
-      await ack({ text: `got ${body.text}` });
+    client.on('slash_commands', ({ ack, body }: { ack: (r?: object) => Promise<void>; body: any }) => {
+      void ack({ text: `got ${body.text}` });
     });
     await client.start(); // resolves on the stand-in's hello
     expect(standIn.socket.connections).toBe(1);

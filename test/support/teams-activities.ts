@@ -30,7 +30,6 @@ export const BOT = { id: '28:atlas-bot-app-id', name: 'Atlas' } as const;
 export const TENANT_ID = '6b0e1c5a-3f2d-4c8e-9a71-2d54f0b8c9e3';
 /** Default team / channel for `conversationType: 'channel'` when no conversation id is given (General channel: team id == channel id). */
 export const DEFAULT_TEAM_ID = '19:atlas-team-general@thread.tacv2';
-export const DEFAULT_GROUP_CHAT_ID = '19:atlas-group-chat@thread.v2';
 
 export interface TeamsUser {
   /** Teams user id, '29:…' */
@@ -40,7 +39,7 @@ export interface TeamsUser {
   name: string;
 }
 
-export interface TeamsConversation {
+interface TeamsConversation {
   /** 'a:…' (personal), '19:…@thread.tacv2[;messageid=…]' (channel / channel thread), '19:…@thread.v2' (group chat) */
   id: string;
   conversationType: 'personal' | 'channel' | 'groupChat';

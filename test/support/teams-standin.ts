@@ -30,7 +30,7 @@ import { TENANT_ID, newMessageId } from './teams-activities.js';
 // Public types
 // ---------------------------------------------------------------------------------------------------------------
 
-export interface ConnectorCall {
+interface ConnectorCall {
   method: string;
   /** Path without the query string, as received (still URL-encoded). */
   path: string;
@@ -56,7 +56,7 @@ export interface ConnectorCall {
   response?: any;
 }
 
-export type ConnectorOperation =
+type ConnectorOperation =
   | 'createConversation'
   | 'sendToConversation'
   | 'replyToActivity'
@@ -80,14 +80,14 @@ export interface TeamsMember {
   userRole?: string;
 }
 
-export type InjectedFailure =
+type InjectedFailure =
   | { status: 429; retryAfter?: number }
   | { status: 500 }
   | { status: 403; code?: string; message?: string }
   | { status: 404; code?: string; message?: string };
 
 /** 'send' = POST …/activities and …/activities/{id}; 'update' = PUT; 'create' = POST /v3/conversations; 'members' = the GET member routes; 'delete' = DELETE …/activities/{id}. */
-export type FailureKind = 'send' | 'update' | 'create' | 'members' | 'delete';
+type FailureKind = 'send' | 'update' | 'create' | 'members' | 'delete';
 
 export interface ConnectorStandIn {
   /** 'http://127.0.0.1:PORT/' — the serviceUrl to put in activities (ends with '/', like Teams' service URLs). */

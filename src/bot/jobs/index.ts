@@ -17,7 +17,7 @@ export interface Jobs {
   stop(): Promise<void>;
 }
 
-export type JobName = 'sweep' | 'digest';
+type JobName = 'sweep' | 'digest';
 
 export function startJobs(o: { config: Config; deps: DomainDeps; database: Database$; logger: Logger }): Jobs {
   const { deps, logger } = o;

@@ -11,7 +11,7 @@ import type { SlackMessage } from '../../handlers/slack/context.js';
 import type { Logger } from '../logger.js';
 import { bulkProgressMessage } from '../slack/render/review.js';
 
-export type ActiveRun = { id: number; requestedBy: number } & RunMessage;
+type ActiveRun = { id: number; requestedBy: number } & RunMessage;
 
 /** Replaces the run's progress message with this one (Slack: chat.update; Teams: update-activity). */
 export type ProgressUpdater = (run: ActiveRun, message: SlackMessage) => Promise<void>;

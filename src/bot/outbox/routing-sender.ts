@@ -8,7 +8,7 @@ import type { Repositories, Store } from '../../domain/index.js';
 import type { OutboxSender, SendOutcome } from './deliverer.js';
 
 /** Teams channel and chat ids look like `19:…@thread.tacv2` or `19:…@thread.v2`. */
-export const isTeamsConversationId = (id: string | undefined): boolean => Boolean(id && /^19:.+@thread\./.test(id));
+const isTeamsConversationId = (id: string | undefined): boolean => Boolean(id && /^19:.+@thread\./.test(id));
 
 export class RoutingSender implements OutboxSender {
   constructor(

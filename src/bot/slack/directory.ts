@@ -67,7 +67,7 @@ export class SlackDirectory implements SlackDirectoryPort {
     if (known?.email) return { ok: true, person: known };
     try {
       const res = await this.client.users.info({ user: userId });
-      const u = res.user as SlackUser | undefined;
+      const u = res.user;
       if (!u?.id) return { ok: false, reason: 'not_found', label };
       if (u.is_bot) return { ok: false, reason: 'bot', label };
       if (u.deleted) return { ok: false, reason: 'deactivated', label };
@@ -182,7 +182,7 @@ export class SlackDirectory implements SlackDirectoryPort {
   async email(teamId: string, email: string): Promise<Person> {
     try {
       const res = await this.client.users.lookupByEmail({ email });
-      const u = res.user as SlackUser | undefined;
+      const u = res.user;
       if (u?.id && !u.deleted && !u.is_bot) return this.remember(teamId, { ...u, id: u.id });
     } catch (e) {
       if (slackErrorCode(e) !== 'users_not_found') throw e;

@@ -1,7 +1,7 @@
 import { ErrorCode, type WebAPICallError } from '@slack/web-api';
 
 /** Slack answers that will not change on a retry: the person or channel is gone or unusable. */
-export const PERMANENT_ERRORS = new Set([
+const PERMANENT_ERRORS = new Set([
   'user_not_found',
   'users_not_found',
   'account_inactive',

@@ -82,7 +82,7 @@ export interface SlackSenderOptions {
 }
 
 /** How long a retry waits after a request whose answer never came, before checking and posting again. */
-export const IN_FLIGHT_WAIT_MS = 30_000;
+const IN_FLIGHT_WAIT_MS = 30_000;
 
 export class SlackSender implements OutboxSender {
   private readonly lastPost = new Map<string, number>();

@@ -22,7 +22,7 @@ const tenantOf = (context: TurnContext): string =>
   context.activity.conversation?.tenantId ?? (context.activity.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id ?? '';
 
 /** Teams adds `;messageid=…` to a channel thread's conversation id; the channel is what came before. */
-export const channelIdOf = (conversationId: string): string => conversationId.split(';')[0] ?? conversationId;
+const channelIdOf = (conversationId: string): string => conversationId.split(';')[0] ?? conversationId;
 
 /** Where to reach this person: their 1:1 chat when this is it; otherwise the service to create one. */
 function refFrom(context: TurnContext): TeamsConversationRef {

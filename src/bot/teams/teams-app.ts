@@ -4,7 +4,8 @@
  * Framework token (401 otherwise); with it empty (local emulation and tests only; production
  * refuses it at start), authentication is off.
  */
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type TurnContext } from 'botbuilder';
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type Activity, type InvokeResponse, type TurnContext } from 'botbuilder';
+import { AuthenticationError, type AuthenticateRequestResult } from 'botframework-connector';
 import express, { type Application } from 'express';
 import type { DomainDeps } from '../../domain/index.js';
 import type { Database$ } from '../../db/connection.js';
@@ -16,6 +17,29 @@ import { cardActivity, modalToAdaptiveCard, toAdaptiveCard } from './render/adap
 import { TeamsDirectory } from './directory.js';
 
 type TeamsConfig = NonNullable<Config['teams']>;
+
+/**
+ * CloudAdapter whose turn runs on a request we authenticated ourselves: its own `process()` prints
+ * every refused token to the console with a stack trace and answers 500s with the error's message.
+ */
+class AuthenticatedAdapter extends CloudAdapter {
+  runAuthenticated(auth: AuthenticateRequestResult, activity: Activity, logic: (context: TurnContext) => Promise<void>): Promise<InvokeResponse | undefined> {
+    return this.processActivity(auth, activity, logic);
+  }
+}
+
+/** As botbuilder's own request path does: the wire's ISO dates become Dates, the raw strings kept. */
+function withDates(activity: Activity): Activity {
+  const a = activity as Activity & Record<string, unknown>;
+  for (const [field, raw] of [['timestamp', 'rawTimestamp'], ['expiration', 'rawExpiration'], ['localTimestamp', 'rawLocalTimestamp']] as const) {
+    const v = a[field];
+    if (typeof v === 'string') Object.assign(a, { [raw]: v, [field]: new Date(v) });
+  }
+  return a;
+}
+
+const isActivity = (body: unknown): body is Activity =>
+  typeof body === 'object' && body !== null && !Array.isArray(body) && typeof (body as { type?: unknown }).type === 'string' && (body as { type: string }).type !== '';
 
 export interface TeamsRuntime {
   adapter: CloudAdapter;
@@ -36,7 +60,7 @@ export function createTeams(cfg: TeamsConfig, o: { deps: DomainDeps; database: D
       : // no app id: botbuilder then neither checks incoming tokens nor asks for outgoing ones
         { MicrosoftAppId: '', MicrosoftAppPassword: '' },
   );
-  const adapter = new CloudAdapter(auth);
+  const adapter = new AuthenticatedAdapter(auth);
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
     o.logger.error('teams: unhandled error in a turn', error);
     await context.sendActivity('Something went wrong on my side, and nothing was changed. Please try again in a minute.').catch(() => undefined);
@@ -51,15 +75,40 @@ export function createTeams(cfg: TeamsConfig, o: { deps: DomainDeps; database: D
     directory,
     logger: o.logger,
   });
+  const turn = async (context: TurnContext) => {
+    // a single-tenant bot serves its own organisation only; anything else is ignored
+    if (!directory.servesTenantOf(context)) {
+      o.logger.warn(`teams: ignored an activity from another tenant (${context.activity.conversation?.tenantId ?? 'unknown'})`);
+      return;
+    }
+    await bot.run(context);
+  };
   o.http.post('/api/messages', express.json({ limit: '1mb' }), async (req, res) => {
-    await adapter.process(req, res, async (context) => {
-      // a single-tenant bot serves its own organisation only; anything else is ignored
-      if (!directory.servesTenantOf(context)) {
-        o.logger.warn(`teams: ignored an activity from another tenant (${context.activity.conversation?.tenantId ?? 'unknown'})`);
+    const body: unknown = req.body;
+    if (!isActivity(body)) {
+      res.status(400).json({ error: 'bad_request', message: 'Expected a Bot Framework activity (a JSON object with a type).' });
+      return;
+    }
+    let authResult: AuthenticateRequestResult;
+    try {
+      authResult = await auth.authenticateRequest(body, req.get('authorization') ?? '');
+    } catch (e) {
+      if (e instanceof AuthenticationError) {
+        o.logger.warn(`teams: refused an activity without a valid Bot Framework token (${e.message})`);
+        res.status(401).json({ error: 'unauthorized' });
         return;
       }
-      await bot.run(context);
-    });
+      throw e;
+    }
+    try {
+      const answer = await adapter.runAuthenticated(authResult, withDates(body), turn);
+      res.status(answer?.status ?? 200);
+      if (answer?.body === undefined) res.end();
+      else res.json(answer.body);
+    } catch (e) {
+      o.logger.error('teams: an activity could not be processed', e);
+      if (!res.headersSent) res.status(500).json({ error: 'internal_error' });
+    }
   });
   if (!authenticated) o.logger.warn('teams: TEAMS_APP_PASSWORD is empty, so Teams activities are NOT authenticated (local emulation only)');
   return { adapter, botAppId: authenticated ? cfg.appId : '' };

@@ -63,7 +63,7 @@ export class TeamsSender implements OutboxSender {
       'msteams',
       ref.serviceUrl,
       '',
-      { isGroup: false, bot: { id: ref.botId, name: ref.botName ?? 'Atlas' }, members: [{ id: person.teamsUserId, name: person.displayName ?? '' }], tenantId: ref.tenantId, channelData: { tenant: { id: ref.tenantId } } } as never,
+      { isGroup: false, bot: { id: ref.botId, name: ref.botName ?? 'Atlas' }, members: [{ id: person.teamsUserId, name: person.displayName ?? '' }], tenantId: ref.tenantId, channelData: { tenant: { id: ref.tenantId } } },
       async (ctx: TurnContext) => {
         created = ctx.activity.conversation.id;
       },
@@ -96,7 +96,7 @@ export class TeamsSender implements OutboxSender {
         target = { ref, conversationId: ref.conversationId };
       } else {
         const person = this.o.database.db.select().from(people).where(eq(people.id, row.recipientId ?? 0)).get();
-        target = person ? await this.personalChat({ ...person, teamsConversation: person.teamsConversation as TeamsConversationRef | null } as Person) : undefined;
+        target = person ? await this.personalChat({ ...person, teamsConversation: person.teamsConversation as TeamsConversationRef | null }) : undefined;
         if (!target) return { kind: 'failed', error: 'the person has not installed the bot in Teams' };
       }
       const activity = cardActivity(renderForSlack(row.payload));

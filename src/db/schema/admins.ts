@@ -1,4 +1,4 @@
-import { sqliteTable, integer, text } from 'drizzle-orm/sqlite-core';
+import { sqliteTable, integer } from 'drizzle-orm/sqlite-core';
 import { people } from './people.js';
 
 /** Admins added at run time (`/atlas admin add`), next to the ones named in ATLAS_ADMINS. */

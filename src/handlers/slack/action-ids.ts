@@ -29,8 +29,6 @@ export const SHORTCUTS = {
   shareProject: 'share_project',
 } as const;
 
-export type InvitationAction = keyof typeof ACTIONS;
-
 export const VIEWS = {
   inviteLicense: 'invite_license',
   shareProject: 'share_project_form',

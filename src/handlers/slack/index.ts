@@ -23,7 +23,4 @@ export function registerSlackHandlers(app: App, ctx: SlackHandlerContext): void 
   registerAppHome(app, ctx);
 }
 
-export { COMMANDS } from '../commands/index.js';
-export { SLASH_COMMAND } from './slash-command.js';
-export { ACTIONS, PROJECT_ACTIONS, SHORTCUTS, VIEWS } from './action-ids.js';
 export type * from './context.js';

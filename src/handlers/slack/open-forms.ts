@@ -17,7 +17,7 @@ export async function openReturnForm(ctx: SlackHandlerContext, client: WebClient
   await client.views.open({ trigger_id: triggerId, view: ctx.views.returnModal(copies, ctx.deps.settings.linkAllowedHosts, projectId) });
 }
 
-export async function openInviteForm(ctx: SlackHandlerContext, client: WebClient, actor: Actor, triggerId: string): Promise<void> {
+async function openInviteForm(ctx: SlackHandlerContext, client: WebClient, actor: Actor, triggerId: string): Promise<void> {
   // a trigger_id lives 3 seconds: the pools come from the database, nothing slow happens first
   const licenses = await licenseInviteOptions({ deps: ctx.deps, actor, input: undefined });
   await client.views.open({ trigger_id: triggerId, view: ctx.views.inviteModal(licenses) });
@@ -36,7 +36,7 @@ export function openSlackForm(ctx: SlackHandlerContext, client: WebClient, actor
   }
 }
 
-export async function openSupportForm(ctx: SlackHandlerContext, client: WebClient, actor: Actor, triggerId: string): Promise<void> {
+async function openSupportForm(ctx: SlackHandlerContext, client: WebClient, actor: Actor, triggerId: string): Promise<void> {
   const me = ctx.deps.store.transaction((r) => r.people.byId(actor.personId));
   await client.views.open({ trigger_id: triggerId, view: ctx.views.supportModal(me?.email ?? null) });
 }

@@ -5,7 +5,7 @@ import { runCommand } from '../commands/index.js';
 import type { SlackHandlerContext, SlackMessage } from './context.js';
 import { openSlackForm } from './open-forms.js';
 
-export const SLASH_COMMAND = '/atlas';
+const SLASH_COMMAND = '/atlas';
 
 /**
  * Commands answered from the database alone, in about a millisecond: their answer rides on the ack

@@ -25,7 +25,7 @@ const PUBLIC_COMMANDS = new Set(['help', 'licenses']);
 const CARD_RESPONSE = 'application/vnd.microsoft.card.adaptive';
 
 /** Teams writes mentions as `<at>Name</at>` with the user in `entities`; the command table reads `<@id|Name>`. */
-export function commandText(context: TurnContext): string {
+function commandText(context: TurnContext): string {
   const activity = context.activity;
   let text = TurnContext.removeRecipientMention(activity) ?? activity.text ?? '';
   for (const e of activity.entities ?? []) {

@@ -45,7 +45,7 @@ const SHARE_FIELD_BLOCK: Record<ShareField, string> = {
 };
 
 /** Dialog answers `block.action: value` → the shape Slack's view state has, for the shared readers. */
-export function stateFrom(data: Record<string, unknown>): Record<string, Record<string, unknown>> {
+function stateFrom(data: Record<string, unknown>): Record<string, Record<string, unknown>> {
   const state: Record<string, Record<string, unknown>> = {};
   for (const [key, raw] of Object.entries(data)) {
     const [block, action] = key.split('.');
@@ -60,7 +60,7 @@ export function stateFrom(data: Record<string, unknown>): Record<string, Record<
  * The invite form in Teams: a dialog cannot take a file, so the CSV upload becomes a text area the
  * admin pastes the file's content into (read by the same form reader, with the same email rules).
  */
-export function withPastedCsv(view: ModalView): ModalView {
+function withPastedCsv(view: ModalView): ModalView {
   const blocks = (view.blocks as KnownBlock[]).map((b): KnownBlock =>
     b.type === 'input' && b.block_id === INVITE_MODAL.csv.block
       ? {
@@ -94,12 +94,12 @@ export class TeamsDialogs {
   }
 
   private continueWith(dialog: DialogName, card: unknown): TaskModuleResponse {
-    return { task: { type: 'continue', value: { title: TITLES[dialog], width: 'medium', height: 'large', card: { contentType: 'application/vnd.microsoft.card.adaptive', content: card } } } } as TaskModuleResponse;
+    return { task: { type: 'continue', value: { title: TITLES[dialog], width: 'medium', height: 'large', card: { contentType: 'application/vnd.microsoft.card.adaptive', content: card } } } };
   }
 
   private done(message: SlackMessage): TaskModuleResponse {
     // the dialog closes with a short note; the full answer goes into the chat as a card
-    return { task: { type: 'message', value: message.text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&').slice(0, 250) } } as TaskModuleResponse;
+    return { task: { type: 'message', value: message.text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&').slice(0, 250) } };
   }
 
   private async form(context: TurnContext, dialog: DialogName, data: Record<string, unknown>, errors: Record<string, string> = {}): Promise<unknown> {

@@ -4,7 +4,6 @@ import {
   HOW_TO_GET_PROJECT,
   PRODUCT,
   SEAT_DOES_NOT_GIVE,
-  SEAT_GIVES,
   formatDate,
   usageLine,
   type AnyInvitationSnapshot,
@@ -12,7 +11,7 @@ import {
   type OutboxMessage,
 } from '../../../domain/index.js';
 import { ACTIONS, invitationValue } from '../../../handlers/slack/action-ids.js';
-import { actions, button, context, divider, esc, fields, header, message, section, type SlackMessage } from './blocks.js';
+import { actions, button, context, esc, fields, header, message, section, type SlackMessage } from './blocks.js';
 
 const usageOf = (i: InvitationSnapshot) => usageLine({ occupied: i.occupied, reserved: i.reserved, seats: i.seats });
 const emailCode = (email: string | null) => (email ? `\`${esc(email)}\`` : 'your account email');
@@ -150,4 +149,3 @@ export function notice(text: string): SlackMessage {
   return message(text, [section(esc(text))]);
 }
 
-export { divider };

@@ -5,8 +5,6 @@ import {
   PRODUCT,
   SEAT_DOES_NOT_GIVE,
   SEAT_VS_PROJECT,
-  STATUS_LABEL,
-  ago,
   formatDate,
   isDomainError,
   nameOf,
@@ -199,7 +197,7 @@ function text(words: string, emoji?: string): SlackMessage {
 
 function error(e: unknown): SlackMessage {
   if (isDomainError(e)) {
-    const emoji = e.code === 'FORBIDDEN' || e.code === 'NOT_INVITEE' ? 'lock' : e.code === 'NO_FREE_SEAT' ? 'no_entry' : 'information_source';
+    const emoji = e.code === 'FORBIDDEN' || e.code === 'NOT_INVITEE' ? 'lock' : 'information_source';
     return text(e.userMessage, emoji);
   }
   return text('Something went wrong on my side, and nothing was changed. Please try again in a minute; if it keeps happening, tell your license admin.', 'warning');

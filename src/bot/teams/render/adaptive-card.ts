@@ -15,10 +15,10 @@ export interface AdaptiveCard {
   msteams?: { width: 'Full' };
 }
 
-export const ADAPTIVE_CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
+const ADAPTIVE_CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
 
 /** Slack mrkdwn (already escaped for Slack) → Teams markdown. */
-export function mrkdwnToMarkdown(text: string): string {
+function mrkdwnToMarkdown(text: string): string {
   return (
     text
       // brackets in people's words must not become Teams links: only the bot's own links do
@@ -164,7 +164,7 @@ export function modalToAdaptiveCard(view: ModalView, errors: Record<string, stri
     const id = `${block.block_id}.${el.action_id}`;
     const label = `${block.label.text}${block.optional ? '' : ' *'}`;
     // what the person typed comes back when the form is shown again with its problems
-    const typed = typeof data[id] === 'string' ? (data[id] as string) : undefined;
+    const typed = typeof data[id] === 'string' ? (data[id]) : undefined;
     const common = { id, label, isRequired: false };
     switch (el.type) {
       case 'plain_text_input':

@@ -39,7 +39,7 @@ export function registerReturnProjectModal(app: App, ctx: SlackHandlerContext): 
     } catch (e) {
       const field = isDomainError(e) ? (e.details.field as string | undefined) : undefined;
       if (isDomainError(e) && field && FIELD_BLOCK[field]) {
-        await ack({ response_action: 'errors', errors: { [FIELD_BLOCK[field]!]: e.userMessage } });
+        await ack({ response_action: 'errors', errors: { [FIELD_BLOCK[field]]: e.userMessage } });
         return;
       }
       if (!isDomainError(e)) ctx.logger.error('return form failed', e);
