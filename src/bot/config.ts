@@ -84,6 +84,8 @@ const configSchema = z
     REMINDER_CRON: cron.default('0 * * * *'),
     DIGEST_CRON: cron.default('0 9 * * 1-5'),
     LINK_ALLOWED_HOSTS: list.transform((v) => (v.length ? v : ['atlasti.com', '*.atlasti.com'])),
+    /** a concurrent pool warns when it has more members than this many per seat (people may find every seat busy) */
+    CONCURRENT_WARN_MEMBERS_PER_SEAT: z.coerce.number().positive().max(1000).default(4),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
     /** outbox polling interval; a commit also wakes the deliverer at once */
     OUTBOX_POLL_MS: z.coerce.number().int().min(10).default(1000),
@@ -160,6 +162,7 @@ const configSchema = z
       reminderCron: c.REMINDER_CRON,
       digestCron: c.DIGEST_CRON,
       linkAllowedHosts: c.LINK_ALLOWED_HOSTS,
+      crowdRatio: c.CONCURRENT_WARN_MEMBERS_PER_SEAT,
       logLevel: c.LOG_LEVEL,
       outboxPollMs: c.OUTBOX_POLL_MS,
     };

@@ -55,6 +55,7 @@ export async function startBot(config: Config, o: StartOptions): Promise<Running
       hasAdminChannel: Boolean(config.adminChannel),
       hasSupportChannel: Boolean(config.supportChannel),
       linkAllowedHosts: config.linkAllowedHosts,
+      crowdRatio: config.crowdRatio,
       reminders: { afterMs: config.reminderAfterMs, max: config.reminderMax, window: config.reminderWindow },
     },
   };

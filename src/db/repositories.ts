@@ -73,7 +73,7 @@ const toPerson = (r: typeof people.$inferSelect): Person => ({
   tz: r.tz,
 });
 
-const toLicense = (r: typeof licenses.$inferSelect): License => ({ id: r.id, name: r.name, seats: r.seats, createdAt: r.createdAt });
+const toLicense = (r: typeof licenses.$inferSelect): License => ({ id: r.id, name: r.name, seats: r.seats, seatModel: r.seatModel, memberCap: r.memberCap, createdAt: r.createdAt });
 
 /**
  * The reminder sweep's list: only columns of the covering index invitations_reminder_due_covering,

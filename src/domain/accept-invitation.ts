@@ -11,6 +11,7 @@ import { notifyAdmins, tellPerson } from './notify.js';
 import { holdsSeatFor, nameOf } from './people.js';
 import { projectSnapshotOf, snapshotOf } from './snapshot.js';
 import { stateSentence } from './words.js';
+import { canAccept } from './capacity.js';
 import { releaseWaitingProjectInvitations } from './release-waiting-projects.js';
 
 export type AcceptResult =
@@ -59,10 +60,10 @@ function acceptLicense(repos: Repositories, settings: DomainSettings, actor: Act
   const licenseId = inv.licenseId ?? 0;
   const license = repos.licenses.byId(licenseId);
   const usage = repos.licenses.usage(licenseId);
-  // The pending invitation already reserves this seat, but a pool can shrink under it: occupied
-  // seats are checked against the pool size here, inside the write transaction, so concurrent
+  // The pending invitation already reserves its place, but a pool can shrink under it: accepted
+  // members are checked against the pool's limit here, inside the write transaction, so concurrent
   // accepts (in this process or another one on the same database) can never overfill it.
-  if (!license || usage.occupied >= license.seats) {
+  if (!license || !canAccept({ ...license, ...usage })) {
     const snap = snapshotOf(repos, inv);
     audit(repos, actor, now, 'invitation.accept_refused_no_seat', { type: 'invitation', id: inv.id });
     notifyAdmins(repos, settings, inv, { type: 'admin_invitation_event', event: 'no_free_seat', invitation: snap, actorName: nameOf(repos.people.byId(actor.personId)) }, now);

@@ -17,6 +17,8 @@ export interface DomainSettings {
   reminders: { afterMs: number; max: number; window: ReminderWindow };
   /** LINK_ALLOWED_HOSTS: hosts a shared or returned project link may point at (`*.example.com` for subdomains) */
   linkAllowedHosts: readonly string[];
+  /** CONCURRENT_WARN_MEMBERS_PER_SEAT: a concurrent pool warns past this many members per seat (default 4) */
+  crowdRatio?: number;
 }
 
 export interface DomainDeps {

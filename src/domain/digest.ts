@@ -4,13 +4,13 @@
  * people messages could not reach. Cut into pages that each fit one chat message.
  */
 import type { DomainDeps, VerbArgs } from './context.js';
-import type { Invitation } from './model.js';
+import type { Invitation, SeatModel } from './model.js';
 import type { Repositories } from './ports.js';
 import { requireAdmin } from './authz.js';
 import { expireOverdue } from './expire-overdue.js';
 import { SYSTEM_ACTOR } from './model.js';
 import { nameOf } from './people.js';
-import { seatLevel } from './words.js';
+import { poolLevel } from './capacity.js';
 
 export interface DigestItem {
   invitationId: number;
@@ -27,7 +27,7 @@ export interface DigestItem {
 
 export type DigestEntry =
   | { kind: 'title'; pendingCount: number; waitingCount: number; undeliverableCount: number; now: number }
-  | { kind: 'license'; name: string; seats: number; occupied: number; reserved: number; level: 'ok' | 'warn' | 'full' }
+  | { kind: 'license'; name: string; seats: number; seatModel: SeatModel; memberCap: number | null; occupied: number; reserved: number; level: 'ok' | 'warn' | 'full' }
   | { kind: 'project'; name: string; ownerName: string; edition: 'web' | 'desktop' }
   | { kind: 'heading'; text: 'waiting_for_seat' | 'undeliverable' }
   | { kind: 'item'; item: DigestItem }
@@ -67,16 +67,16 @@ function group(entries: DigestEntry[], head: DigestEntry, invitations: Invitatio
   if (invitations.length > ITEMS_PER_GROUP) entries.push({ kind: 'more', count: invitations.length - ITEMS_PER_GROUP, of });
 }
 
-export function buildDigest(repos: Repositories, now: number): DigestPage[] {
+export function buildDigest(repos: Repositories, now: number, crowdRatio?: number): DigestPage[] {
   const pending = repos.invitations.listPending();
   const waiting = repos.invitations.listForProjectWaiting();
   const entries: DigestEntry[] = [];
   const undeliverable = pending.filter((i) => i.deliveryProblem);
   entries.push({ kind: 'title', pendingCount: pending.length, waitingCount: waiting.length, undeliverableCount: undeliverable.length, now });
   for (const usage of repos.licenses.listUsage()) {
-    const level = seatLevel(usage);
+    const level = poolLevel({ ...usage.license, ...usage }, crowdRatio);
     const invs = pending.filter((i) => i.kind === 'license' && i.licenseId === usage.license.id);
-    group(entries, { kind: 'license', name: usage.license.name, seats: usage.license.seats, occupied: usage.occupied, reserved: usage.reserved, level }, invs, (i) => item(repos, i, true), usage.license.name);
+    group(entries, { kind: 'license', name: usage.license.name, seats: usage.license.seats, seatModel: usage.license.seatModel, memberCap: usage.license.memberCap, occupied: usage.occupied, reserved: usage.reserved, level }, invs, (i) => item(repos, i, true), usage.license.name);
   }
   const byProject = new Map<number, Invitation[]>();
   for (const i of pending.filter((p) => p.kind === 'project')) byProject.set(i.projectId ?? 0, [...(byProject.get(i.projectId ?? 0) ?? []), i]);
@@ -102,7 +102,7 @@ export function postDigest(deps: DomainDeps, now: number): { pages: number } {
   if (!deps.settings.hasAdminChannel) return { pages: 0 };
   return deps.store.transaction((repos) => {
     expireOverdue(repos, SYSTEM_ACTOR, now);
-    const pages = buildDigest(repos, now);
+    const pages = buildDigest(repos, now, deps.settings.crowdRatio);
     for (const page of pages) repos.outbox.enqueue({ type: 'admin_channel' }, { type: 'digest_page', page }, now);
     return { pages: pages.length };
   });
@@ -114,6 +114,6 @@ export async function reviewPending({ deps, actor }: VerbArgs<void>): Promise<Di
     requireAdmin(repos, deps.settings, actor, 'review pending invitations');
     const now = deps.clock.now();
     expireOverdue(repos, SYSTEM_ACTOR, now);
-    return buildDigest(repos, now);
+    return buildDigest(repos, now, deps.settings.crowdRatio);
   });
 }

@@ -3,6 +3,7 @@ import { SYSTEM_ACTOR, type LicenseUsage } from './model.js';
 import { expireOverdue } from './expire-overdue.js';
 import { actorPerson, isAdmin } from './authz.js';
 import { statusOf, type PersonStatus } from './person-status.js';
+import { withLevels } from './capacity.js';
 
 export interface Home {
   status: PersonStatus;
@@ -18,6 +19,6 @@ export async function home({ deps, actor }: VerbArgs<void>): Promise<Home> {
     if (!isAdmin(repos, deps.settings, me)) return { status };
     // counted like `licenses` and `pending`: what is past its expiry no longer holds a seat
     expireOverdue(repos, SYSTEM_ACTOR, deps.clock.now());
-    return { status, admin: { licenses: repos.licenses.listUsage(), pendingCount: repos.invitations.listPending().length } };
+    return { status, admin: { licenses: withLevels(repos.licenses.listUsage(), deps.settings.crowdRatio), pendingCount: repos.invitations.listPending().length } };
   });
 }

@@ -4,6 +4,7 @@ export * from './ports.js';
 export * from './context.js';
 export * from './outbox-messages.js';
 export * from './words.js';
+export * from './capacity.js';
 export * from './tokens.js';
 export * from './validation.js';
 export { identifySlackUser, identifyEmail, identifyTeamsUser, nameOf, rememberSlackUsers, claimEmailInvitations } from './people.js';

@@ -10,7 +10,7 @@ import { snapshotOf } from './snapshot.js';
 import { invitationLink, mintToken } from './tokens.js';
 import { notifyAdmins, tellPerson } from './notify.js';
 import { expireOverdue } from './expire-overdue.js';
-import { isFull, seatsUsed } from './words.js';
+import { isFull, placesLeft } from './capacity.js';
 import { progressOf } from './bulk-progress.js';
 
 export interface InviteeInput {
@@ -58,9 +58,10 @@ function standingIn(repos: Repositories, licenseId: number, people: number): { h
 }
 
 /**
- * Invites people to a seat of one license pool. A pending invitation reserves its seat, so an
- * admin can never hand out more invitations than there are seats, and whoever accepts in time is
- * sure to get one. A full pool or a duplicate is an outcome for that person, not an error, so it
+ * Invites people to a seat of one license pool. In an assigned pool a pending invitation reserves
+ * its seat, so an admin can never hand out more invitations than there are seats, and whoever
+ * accepts in time is sure to get one; a concurrent pool takes any number of members (up to its
+ * member limit, if it has one: see capacity.ts). A full pool or a duplicate is an outcome for that person, not an error, so it
  * never undoes the others.
  */
 export async function inviteToLicense({
@@ -89,7 +90,8 @@ export async function inviteToLicense({
       const standing = standingIn(repos, license.id, input.invitees.length);
       const fresh = [...new Set(input.invitees.map((i) => i.personId))].filter((id) => !standing.holds(id) && !standing.pending(id));
       const usage = repos.licenses.usage(license.id);
-      const free = Math.max(0, license.seats - seatsUsed(usage));
+      // an uncapped concurrent pool has no limit (Infinity): everyone fits
+      const free = placesLeft({ ...license, ...usage });
       if (free === 0 || fresh.length <= free) return undefined;
       const request = repos.inviteRequests.insert({ requestedBy: actor.personId, licenseId: license.id, invitees: input.invitees, createdAt: clock.now() });
       return { requestId: request.id, newcomers: fresh.length, free, usage };
@@ -124,12 +126,12 @@ export async function inviteToLicense({
           const pending = standing.pending(invitee.id) ? repos.invitations.pendingFor(license.id, invitee.id) : undefined;
           if (pending) return { status: 'already_pending', invitee, invitationId: pending.id, since: pending.sentAt };
 
-          if (isFull({ ...usage, seats: license.seats })) {
+          if (isFull({ ...license, ...usage })) {
             audit(repos, actor, now, 'invitation.refused_no_seat', { type: 'license', id: license.id }, { inviteeId: invitee.id });
             // the invitee hears it too: someone meant to give them a seat, and it is not lost on them
             // (not after a confirmed partial run: the admin chose to invite only those who fit)
             if (isReachable(invitee) && !input.confirmed) {
-              tellPerson(repos, invitee.id, { type: 'license_full_notice', licenseName: license.name, inviterName: nameOf(inviter), seats: license.seats }, now);
+              tellPerson(repos, invitee.id, { type: 'license_full_notice', licenseName: license.name, inviterName: nameOf(inviter), seats: license.seats, seatModel: license.seatModel, memberCap: license.memberCap }, now);
             }
             return { status: 'no_free_seat', invitee };
           }

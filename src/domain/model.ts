@@ -34,19 +34,28 @@ export interface TeamsConversationRef {
   botName?: string;
 }
 
+/** How a pool counts its seats: see capacity.ts. */
+export type SeatModel = 'concurrent' | 'assigned';
+
 export interface License {
   id: number;
   name: string;
+  /** concurrent: people using the software at the same time; assigned: members */
   seats: number;
+  seatModel: SeatModel;
+  /** concurrent only: the most members (accepted and invited) the pool takes; null for no limit */
+  memberCap: number | null;
   createdAt: number;
 }
 
 export interface LicenseUsage {
   license: License;
-  /** seats held by people who accepted */
+  /** members who accepted (assigned: seats taken) */
   occupied: number;
-  /** seats held for pending invitations (a pending invitation reserves its seat) */
+  /** pending license invitations (assigned: the seats they hold) */
   reserved: number;
+  /** the warning level, where a verb worked it out with the settings (see capacity.ts) */
+  level?: 'ok' | 'warn' | 'full';
 }
 
 export type InvitationStatus = 'pending' | 'waiting_for_seat' | 'accepted' | 'declined' | 'revoked' | 'expired';

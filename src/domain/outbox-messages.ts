@@ -2,7 +2,7 @@
  * What the domain asks to be told to people, platform-neutral. Renderers in src/bot turn each into
  * Block Kit (or an Adaptive Card); the deliverer sends it after the transaction that wrote it.
  */
-import type { Edition, InvitationStatus } from './model.js';
+import type { Edition, InvitationStatus, SeatModel } from './model.js';
 import type { DigestPage } from './digest.js';
 import type { SupportRequest } from './support.js';
 import type { BulkProgress } from './bulk-progress.js';
@@ -21,6 +21,9 @@ export interface InvitationSnapshot {
   occupied: number;
   reserved: number;
   seats: number;
+  /** absent in messages queued before pools had a model (they were all assigned) */
+  seatModel?: SeatModel;
+  memberCap?: number | null;
 }
 
 export interface ProjectInvitationSnapshot {
@@ -97,7 +100,7 @@ export type OutboxMessage =
   /** to a person whose seat was released: what that means for their projects */
   | { type: 'seat_released'; licenseName: string; projectNames: string[] }
   /** to a person an admin tried to invite to a full license */
-  | { type: 'license_full_notice'; licenseName: string; inviterName: string; seats: number }
+  | { type: 'license_full_notice'; licenseName: string; inviterName: string; seats: number; seatModel?: SeatModel; memberCap?: number | null }
   /** someone opened the personalized link and asked to accept: the invitee confirms in their DM */
   | { type: 'accept_confirmation'; invitation: AnyInvitationSnapshot }
   /** a short notice to a person (an admin's result that is not an answer to a command) */

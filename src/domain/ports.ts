@@ -15,6 +15,7 @@ import type {
   ProjectAccess,
   ReturnedCopy,
   Seat,
+  SeatModel,
   SeatRequest,
 } from './model.js';
 import type { OutboxMessage, OutboxRecipient } from './outbox-messages.js';
@@ -42,7 +43,7 @@ export interface AdminRepository {
 }
 
 export interface LicenseRepository {
-  insert(l: { name: string; seats: number; createdBy: number; createdAt: number }): License;
+  insert(l: { name: string; seats: number; seatModel: SeatModel; memberCap: number | null; createdBy: number; createdAt: number }): License;
   byId(id: number): License | undefined;
   /** case-insensitive */
   byName(name: string): License | undefined;

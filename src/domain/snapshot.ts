@@ -27,6 +27,8 @@ export function snapshotOf(repos: Repositories, inv: Invitation, opts: { usage?:
     occupied: usage.occupied,
     reserved: usage.reserved,
     seats: license?.seats ?? 0,
+    seatModel: license?.seatModel ?? 'assigned',
+    memberCap: license?.memberCap ?? null,
   };
 }
 

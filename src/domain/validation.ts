@@ -20,6 +20,12 @@ export const seatCountSchema = z.coerce
   .min(1, 'A license needs at least 1 seat.')
   .max(100_000, 'A license can have at most 100,000 seats.');
 
+export const memberCapSchema = z.coerce
+  .number({ error: 'The member limit must be a whole number.' })
+  .int('The member limit must be a whole number.')
+  .min(1, 'A member limit must be at least 1.')
+  .max(1_000_000, 'A member limit can be at most 1,000,000.');
+
 export const invitationIdSchema = z.coerce.number().int().positive();
 
 /** A personal message with a project invitation: at most this many characters. */

@@ -40,27 +40,6 @@ export const STATUS_LABEL: Record<InvitationStatus, string> = {
   expired: 'Expired',
 };
 
-/** Seats in use: taken by people who accepted, plus held for pending invitations (which reserve theirs). */
-export const seatsUsed = (u: { occupied: number; reserved: number }): number => u.occupied + u.reserved;
-export const isFull = (u: { occupied: number; reserved: number; license?: { seats: number }; seats?: number }): boolean =>
-  seatsUsed(u) >= (u.license?.seats ?? u.seats ?? 0);
-
-/** How full a pool is: a warning from 90% on, and full when no seat is left. */
-export function seatLevel(u: { occupied: number; reserved: number; license?: { seats: number }; seats?: number }): 'ok' | 'warn' | 'full' {
-  const seats = u.license?.seats ?? u.seats ?? 0;
-  if (isFull(u)) return 'full';
-  return seats && seatsUsed(u) / seats >= 0.9 ? 'warn' : 'ok';
-}
-
-/** `used/seats`, where used counts occupied seats and seats reserved by pending invitations. */
-export function usageLine(u: { occupied: number; reserved: number; seats: number }): string {
-  const used = seatsUsed(u);
-  const parts = [`${used}/${u.seats} seats used`];
-  if (u.reserved > 0) parts.push(`${u.occupied} taken, ${u.reserved} held for pending invitations`);
-  if (isFull(u)) parts.push('full');
-  return parts.join(' · ');
-}
-
 /** One formatter per time zone: making one costs more than formatting (a bulk run formats thousands of dates). */
 const dateFormats = new Map<string, Intl.DateTimeFormat>();
 

@@ -36,7 +36,7 @@ describe('the SQLite database', () => {
     const store = sqliteStore(database);
     const ids = store.transaction((r) => {
       const admin = r.people.insert(person('ada@uni.edu', 'UADMIN'), 1);
-      const license = r.licenses.insert({ name: 'L', seats: 10, createdBy: admin.id, createdAt: 0 });
+      const license = r.licenses.insert({ name: 'L', seats: 10, seatModel: 'assigned', memberCap: null, createdBy: admin.id, createdAt: 0 });
       const mk = (n: number, sentAt: number, patch: Record<string, unknown> = {}) => {
         const p = r.people.insert(person(`p${n}@x.edu`, `U${n}`), 1);
         const inv = r.invitations.insert({ kind: 'license', licenseId: license.id, inviteeId: p.id, inviteeEmail: p.email, inviterId: admin.id, status: 'pending', tokenHash: `h${n}`, platform: 'slack', createdAt: sentAt, sentAt, expiresAt: sentAt + 1000 });
@@ -72,16 +72,16 @@ describe('repositories', () => {
   it('licenses: names are unique without regard to letter case, and found the same way', () => {
     const store = sqliteStore(database);
     const admin = store.transaction((r) => r.people.insert(person('ada@uni.edu', 'UADMIN'), 1));
-    store.transaction((r) => r.licenses.insert({ name: 'Campus 2026', seats: 5, createdBy: admin.id, createdAt: 1 }));
+    store.transaction((r) => r.licenses.insert({ name: 'Campus 2026', seats: 5, seatModel: 'assigned', memberCap: null, createdBy: admin.id, createdAt: 1 }));
     expect(store.transaction((r) => r.licenses.byName('campus 2026'))?.name).toBe('Campus 2026');
-    expect(() => store.transaction((r) => r.licenses.insert({ name: 'CAMPUS 2026', seats: 5, createdBy: admin.id, createdAt: 1 }))).toThrow(/UNIQUE/);
+    expect(() => store.transaction((r) => r.licenses.insert({ name: 'CAMPUS 2026', seats: 5, seatModel: 'assigned', memberCap: null, createdBy: admin.id, createdAt: 1 }))).toThrow(/UNIQUE/);
   });
 
   it('invitations: the database itself refuses a second pending invitation for the same person and pool', () => {
     const store = sqliteStore(database);
     const admin = store.transaction((r) => r.people.insert(person('ada@uni.edu', 'UADMIN'), 1));
     const { lic, p } = store.transaction((r) => ({
-      lic: r.licenses.insert({ name: 'L', seats: 5, createdBy: admin.id, createdAt: 1 }),
+      lic: r.licenses.insert({ name: 'L', seats: 5, seatModel: 'assigned', memberCap: null, createdBy: admin.id, createdAt: 1 }),
       p: r.people.insert(person('a@uni.edu', 'UA'), 1),
     }));
     const base = { kind: 'license' as const, licenseId: lic.id, inviteeId: p.id, inviteeEmail: 'a@uni.edu', inviterId: admin.id, status: 'pending' as const, platform: 'slack' as const, createdAt: 1, sentAt: 1, expiresAt: 100 };
@@ -99,7 +99,7 @@ describe('repositories', () => {
     const admin = store.transaction((r) => r.people.insert(person('ada@uni.edu', 'UADMIN'), 1));
     expect(() =>
       store.transaction((r) => {
-        r.licenses.insert({ name: 'Ghost', seats: 5, createdBy: admin.id, createdAt: 1 });
+        r.licenses.insert({ name: 'Ghost', seats: 5, seatModel: 'assigned', memberCap: null, createdBy: admin.id, createdAt: 1 });
         r.outbox.enqueue({ type: 'admin_channel' }, { type: 'notice', text: 'hi' }, 1);
         throw new Error('boom');
       }),

@@ -44,7 +44,7 @@ describe('seats under concurrency (real SQLite, several processes)', () => {
     };
     const admin = deps.store.transaction((r) => r.people.insert({ email: 'ada@uni.edu', slackTeamId: 'T1', slackUserId: 'UADMIN', slackDmChannel: null, displayName: 'Ada', tz: null }, 0));
     const actor = { platform: 'slack' as const, userId: 'UADMIN', personId: admin.id };
-    await addLicense({ deps, actor, input: { name: 'Campus', seats: 40 } });
+    await addLicense({ deps, actor, input: { name: 'Campus', seats: 40, seatModel: 'assigned' } });
     const people = deps.store.transaction((r) =>
       Array.from({ length: 40 }, (_, i) => r.people.insert({ email: `p${i}@uni.edu`, slackTeamId: 'T1', slackUserId: `UP${i}`, slackDmChannel: null, displayName: `P${i}`, tz: null }, 0)),
     );

@@ -9,15 +9,15 @@ const world = () => {
 };
 
 describe('addLicense', () => {
-  it('creates an empty pool, trims its name, takes seats as text too, and audits it', async () => {
+  it('creates an empty pool, concurrent unless told otherwise, trims its name, takes seats as text too, and audits it', async () => {
     const { deps, ada } = world();
     const res = await addLicense({ deps, actor: ada.actor, input: { name: '  Campus 2026 ', seats: '50' } });
-    expect(res).toEqual({ license: { id: 1, name: 'Campus 2026', seats: 50, createdAt: T0 }, occupied: 0, reserved: 0 });
-    expect(deps.store.dump().licenses).toEqual([{ id: 1, name: 'Campus 2026', seats: 50, createdAt: T0, createdBy: ada.person.id }]);
+    expect(res).toEqual({ license: { id: 1, name: 'Campus 2026', seats: 50, seatModel: 'concurrent', memberCap: null, createdAt: T0 }, occupied: 0, reserved: 0 });
+    expect(deps.store.dump().licenses).toEqual([{ id: 1, name: 'Campus 2026', seats: 50, seatModel: 'concurrent', memberCap: null, createdAt: T0, createdBy: ada.person.id }]);
     expect(deps.store.auditLog()).toEqual([
       {
         at: T0, platform: 'slack', actorUserId: ada.actor.userId, actorPersonId: ada.person.id,
-        action: 'license.created', subjectType: 'license', subjectId: 1, details: { name: 'Campus 2026', seats: 50 },
+        action: 'license.created', subjectType: 'license', subjectId: 1, details: { name: 'Campus 2026', seats: 50, seatModel: 'concurrent', memberCap: null },
       },
     ]);
     const listed = await listLicenses({ deps, actor: ada.actor, input: undefined });

@@ -113,7 +113,7 @@ describe('capacity', () => {
   it('however many are invited and accept, occupied never exceeds the seats', async () => {
     const deps = domainDeps();
     const ada = anAdmin(deps.store);
-    await addLicense({ deps, actor: ada.actor, input: { name: 'Small', seats: 3 } });
+    await addLicense({ deps, actor: ada.actor, input: { name: 'Small', seats: 3, seatModel: 'assigned' } });
     const people = Array.from({ length: 10 }, () => aPerson(deps.store));
     // confirmed: "10 people, 3 seats free: invite 3"
     const res = await inviteToLicense({ deps, actor: ada.actor, input: { invitees: people.map((p) => ({ personId: p.person.id })), confirmed: true } });

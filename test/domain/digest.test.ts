@@ -3,6 +3,7 @@
  * the admin channel) and reviewPending (`/atlas pending`, admins only).
  */
 import { describe, expect, it } from 'vitest';
+import type { License } from '../../src/domain/index.js';
 import {
   buildDigest,
   ENTRIES_PER_PAGE,
@@ -44,7 +45,7 @@ const patchInvitation = (store: MemoryStore, invitationId: number, patch: { remi
   store.tamper((s) => Object.assign(s.invitations.find((i) => i.id === invitationId)!, patch));
 
 /** fills a pool with `n` occupied seats held by new people */
-const seatsTaken = (store: MemoryStore, license: { id: number; name: string; seats: number; createdAt: number }, n: number) => {
+const seatsTaken = (store: MemoryStore, license: License, n: number) => {
   for (let k = 0; k < n; k++) aSeat(store, { license, person: aPerson(store) });
 };
 
@@ -109,12 +110,12 @@ describe('buildDigest', () => {
       ({ kind: 'item', item: expect.objectContaining({ invitationId, inviteeName, inviterName, actionable: true, ...extra }) }) as const;
     expect(entriesOf(pages)).toEqual([
       { kind: 'title', pendingCount: 6, waitingCount: 1, undeliverableCount: 1, now: NOW },
-      { kind: 'license', name: 'Alpha', seats: 10, occupied: 8, reserved: 1, level: 'warn' },
+      { kind: 'license', seatModel: 'assigned', memberCap: null, name: 'Alpha', seats: 10, occupied: 8, reserved: 1, level: 'warn' },
       item(f.a.invitationId, 'Alice', 'Ada Admin', { remindersSent: 2, inviteeEmail: 'Alice.Smith@uni.example' }),
-      { kind: 'license', name: 'Beta', seats: 2, occupied: 1, reserved: 1, level: 'full' },
+      { kind: 'license', seatModel: 'assigned', memberCap: null, name: 'Beta', seats: 2, occupied: 1, reserved: 1, level: 'full' },
       item(f.b.invitationId, 'Bob', 'Ada Admin', { remindersSent: 0 }),
-      { kind: 'license', name: 'Delta', seats: 10, occupied: 10, reserved: 0, level: 'full' },
-      { kind: 'license', name: 'Gamma', seats: 10, occupied: 0, reserved: 1, level: 'ok' },
+      { kind: 'license', seatModel: 'assigned', memberCap: null, name: 'Delta', seats: 10, occupied: 10, reserved: 0, level: 'full' },
+      { kind: 'license', seatModel: 'assigned', memberCap: null, name: 'Gamma', seats: 10, occupied: 0, reserved: 1, level: 'ok' },
       item(f.c.invitationId, 'Carol', 'Ada Admin'),
       { kind: 'project', name: 'Panel', ownerName: 'Olive Owner', edition: 'web' },
       item(f.p1.id, 'Dan', 'Olive Owner'),
@@ -162,7 +163,7 @@ describe('buildDigest', () => {
     seatsTaken(deps.store, license, taken);
     for (let k = 0; k < pending; k++) await invited(deps, ada, aPerson(deps.store));
     const [entry] = entriesOf(digestOf(deps.store)).filter((e) => e.kind === 'license');
-    expect(entry).toEqual({ kind: 'license', name: 'Pool', seats, occupied: taken, reserved: pending, level });
+    expect(entry).toEqual({ kind: 'license', seatModel: 'assigned', memberCap: null, name: 'Pool', seats, occupied: taken, reserved: pending, level });
   });
 
   it('an empty review is one page with the title and the pools', async () => {
@@ -175,7 +176,7 @@ describe('buildDigest', () => {
         now: NOW,
         entries: [
           { kind: 'title', pendingCount: 0, waitingCount: 0, undeliverableCount: 0, now: NOW },
-          { kind: 'license', name: 'Campus', seats: 5, occupied: 0, reserved: 0, level: 'ok' },
+          { kind: 'license', seatModel: 'assigned', memberCap: null, name: 'Campus', seats: 5, occupied: 0, reserved: 0, level: 'ok' },
         ],
       },
     ]);
@@ -284,7 +285,7 @@ describe('postDigest', () => {
     expect(deps.store.invitation(invitationId).status).toBe('expired');
     const [page] = deps.store.messages('digest_page').map((e) => e.message.page);
     expect(page!.entries[0]).toMatchObject({ kind: 'title', pendingCount: 0 });
-    expect(page!.entries).toContainEqual({ kind: 'license', name: license.name, seats: 5, occupied: 0, reserved: 0, level: 'ok' });
+    expect(page!.entries).toContainEqual({ kind: 'license', seatModel: 'assigned', memberCap: null, name: license.name, seats: 5, occupied: 0, reserved: 0, level: 'ok' });
     expect(itemsOf(page!.entries)).toEqual([]);
   });
 });

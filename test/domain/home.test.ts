@@ -79,9 +79,9 @@ describe('home', () => {
     expect(h.status.person.id).toBe(ada.person.id);
     expect(h.admin).toEqual({
       licenses: [
-        { license: campus, occupied: 2, reserved: 1 },
-        { license: lab, occupied: 1, reserved: 2 },
-        { license: zeta, occupied: 0, reserved: 0 },
+        { license: campus, occupied: 2, reserved: 1, level: 'ok' },
+        { license: lab, occupied: 1, reserved: 2, level: 'full' },
+        { license: zeta, occupied: 0, reserved: 0, level: 'ok' },
       ],
       // Carol's and Dan's and Bob's seat invitations, and Bob's project invitation
       pendingCount: 4,

@@ -241,7 +241,7 @@ describe('inviteToLicense: a full pool', () => {
     expect(res.license).toMatchObject({ occupied: 0, reserved: 1 });
     expect(deps.store.invitations().map((i) => i.inviteeId)).toEqual([alice.person.id]);
     const toBob = deps.store.messagesTo(bob.person.id);
-    expect(toBob.map((e) => e.message)).toEqual([{ type: 'license_full_notice', licenseName: 'Campus', inviterName: 'Ada Admin', seats: 1 }]);
+    expect(toBob.map((e) => e.message)).toEqual([{ type: 'license_full_notice', licenseName: 'Campus', inviterName: 'Ada Admin', seats: 1, seatModel: 'assigned', memberCap: null }]);
     expect(deps.store.auditLog().filter((e) => e.action === 'invitation.refused_no_seat').map((e) => e.details)).toEqual([{ inviteeId: bob.person.id }]);
   });
 

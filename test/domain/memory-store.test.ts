@@ -69,8 +69,8 @@ describe('the in-memory store', () => {
   it('keeps the schema: license names unique without letter case, one pending invitation per person and pool', () => {
     const { store } = domainDeps();
     const alice = aPerson(store).person;
-    store.transaction((r) => r.licenses.insert({ name: 'Campus', seats: 1, createdBy: alice.id, createdAt: T0 }));
-    expect(() => store.transaction((r) => r.licenses.insert({ name: 'CAMPUS', seats: 1, createdBy: alice.id, createdAt: T0 }))).toThrow(/UNIQUE/);
+    store.transaction((r) => r.licenses.insert({ name: 'Campus', seats: 1, seatModel: 'assigned', memberCap: null, createdBy: alice.id, createdAt: T0 }));
+    expect(() => store.transaction((r) => r.licenses.insert({ name: 'CAMPUS', seats: 1, seatModel: 'assigned', memberCap: null, createdBy: alice.id, createdAt: T0 }))).toThrow(/UNIQUE/);
     expect(store.transaction((r) => r.licenses.byName('cAmPuS'))?.name).toBe('Campus');
     const invite = (hash: string) => (r: Repositories) =>
       r.invitations.insert({

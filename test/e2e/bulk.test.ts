@@ -16,7 +16,7 @@ const count = (sql: string) => (t.bot.database.sqlite.prepare(sql).get() as { n:
 
 describe('bulk invitations', () => {
   it('a user group and a channel expand to their members; duplicates and people already invited are reported, not re-invited', async () => {
-    await t.command(ADMIN.id, 'license add "Campus 2026" 100');
+    await t.command(ADMIN.id, 'license add "Campus 2026" 100 assigned');
     const students = people('STU', 12);
     const methods = people('MET', 6);
     for (const p of [...students, ...methods]) t.slack.addUser(p);
@@ -37,7 +37,7 @@ describe('bulk invitations', () => {
   });
 
   it('more people than free seats: asks before sending anything, then invites the first ones in the order given', async () => {
-    await t.command(ADMIN.id, 'license add "Lab" 5');
+    await t.command(ADMIN.id, 'license add "Lab" 5 assigned');
     const crowd = people('CRW', 8);
     for (const p of crowd) t.slack.addUser(p);
     t.slack.setGroup('SCROWD', crowd.map((p) => p.id));
@@ -59,7 +59,7 @@ describe('bulk invitations', () => {
   });
 
   it("a bulk run's messages are queued as bulk, a single invitation's are not", async () => {
-    await t.command(ADMIN.id, 'license add "Campus 2026" 100');
+    await t.command(ADMIN.id, 'license add "Campus 2026" 100 assigned');
     const crowd = people('BLK', 30);
     for (const p of crowd) t.slack.addUser(p);
     t.slack.setGroup('SBLK', crowd.map((p) => p.id));
@@ -79,7 +79,7 @@ describe('bulk invitations', () => {
 
 describe('a CSV of a whole class', () => {
   it('is matched against the workspace directory page by page, not one users.lookupByEmail per row; people not in Slack get a link to forward', async () => {
-    await t.command(ADMIN.id, 'license add "Campus 2026" 100');
+    await t.command(ADMIN.id, 'license add "Campus 2026" 100 assigned');
     const inSlack = people('CSV', 22);
     for (const p of inSlack) t.slack.addUser(p);
     // Slack keeps emails in lower case; the file has them as the students typed them
@@ -117,7 +117,7 @@ describe('bulk progress', () => {
   it('the admin gets a message that updates as delivery proceeds and ends in a summary listing who could not be reached', async () => {
     await t.close();
     t = await startTestBot({ env: { BULK_PROGRESS_EVERY_MS: '100' } });
-    await t.command(ADMIN.id, 'license add "Campus 2026" 100');
+    await t.command(ADMIN.id, 'license add "Campus 2026" 100 assigned');
     const crowd = people('PRG', 25);
     for (const p of crowd) t.slack.addUser(p);
     t.slack.setGroup('SPRG', crowd.map((p) => p.id));
@@ -141,7 +141,7 @@ describe('bulk progress', () => {
   it('a summary that cannot be shown (the message was deleted) is tried a few times, then the run is closed with a warning', async () => {
     await t.close();
     t = await startTestBot({ env: { BULK_PROGRESS_EVERY_MS: '100' } });
-    await t.command(ADMIN.id, 'license add "Campus 2026" 100');
+    await t.command(ADMIN.id, 'license add "Campus 2026" 100 assigned');
     const crowd = people('GON', 22);
     for (const p of crowd) t.slack.addUser(p);
     t.slack.setGroup('SGON', crowd.map((p) => p.id));

@@ -28,7 +28,7 @@ async function until(check: () => boolean, ms = 8000): Promise<void> {
 describe('the outbox delivers every DM once, whatever Slack answers', () => {
   it('waits out a 429 with its Retry-After, keeps delivering to others meanwhile, and sends the DM exactly once', async () => {
     t = await startTestBot();
-    await t.command(ADMIN.id, 'license add "Campus 2026" 5');
+    await t.command(ADMIN.id, 'license add "Campus 2026" 5 assigned');
     t.slack.failNext('conversations.open', { status: 429, retryAfter: 1 });
     const before = Date.now();
     await t.command(ADMIN.id, `invite-license <@${ALICE.id}|alice>`);
@@ -46,7 +46,7 @@ describe('the outbox delivers every DM once, whatever Slack answers', () => {
 
   it('retries a 500 with backoff and delivers once', async () => {
     t = await startTestBot();
-    await t.command(ADMIN.id, 'license add "Campus 2026" 5');
+    await t.command(ADMIN.id, 'license add "Campus 2026" 5 assigned');
     t.slack.failNext('chat.postMessage', { status: 500 }, 1);
     await t.command(ADMIN.id, `invite-license <@${ALICE.id}|alice>`);
     // whichever message met the 500 (Alice's DM or the admin post), it is retried once the backoff is over
@@ -59,7 +59,7 @@ describe('the outbox delivers every DM once, whatever Slack answers', () => {
 
   it('gives up on a person who left the workspace and says why, without retrying forever', async () => {
     t = await startTestBot();
-    await t.command(ADMIN.id, 'license add "Campus 2026" 5');
+    await t.command(ADMIN.id, 'license add "Campus 2026" 5 assigned');
     t.slack.failNext('conversations.open', { error: 'user_not_found' });
     await t.command(ADMIN.id, `invite-license <@${BOB.id}|bob>`);
     await until(() => outbox(t!).some((r) => r.status === 'failed'));
@@ -76,7 +76,7 @@ describe('the outbox delivers every DM once, whatever Slack answers', () => {
 
   it('after a crash between Slack posting a DM and the database recording it, the DM is not sent again', async () => {
     t = await startTestBot();
-    await t.command(ADMIN.id, 'license add "Campus 2026" 5');
+    await t.command(ADMIN.id, 'license add "Campus 2026" 5 assigned');
     await t.command(ADMIN.id, `invite-license <@${ALICE.id}|alice>`);
     await t.drained();
     expect(dmsTo(t, ALICE.id)).toHaveLength(1);
@@ -97,7 +97,7 @@ describe('the outbox delivers every DM once, whatever Slack answers', () => {
 
   it('a delivered link is scrubbed from the outbox: the database keeps only its hash', async () => {
     t = await startTestBot();
-    await t.command(ADMIN.id, 'license add "Campus 2026" 5');
+    await t.command(ADMIN.id, 'license add "Campus 2026" 5 assigned');
     await t.command(ADMIN.id, `invite-license <@${ALICE.id}|alice>`);
     await t.drained();
     const token = /\/invite\/([A-Za-z0-9_-]{43})/.exec(textOf(dmsTo(t, ALICE.id)[0]!.args))![1]!;
@@ -109,7 +109,7 @@ describe('the outbox delivers every DM once, whatever Slack answers', () => {
 describe('a restart keeps everything', () => {
   it('state survives a restart, and a DM that could not be sent before it goes out after, once', async () => {
     t = await startTestBot();
-    await t.command(ADMIN.id, 'license add "Campus 2026" 5');
+    await t.command(ADMIN.id, 'license add "Campus 2026" 5 assigned');
     // Slack is down when the invitation is made: the DM waits in the outbox
     t.slack.failNext('chat.postMessage', { status: 500 }, 50);
     await t.command(ADMIN.id, `invite-license <@${ALICE.id}|alice>`);
@@ -126,7 +126,7 @@ describe('a restart keeps everything', () => {
     const r = await t.click(ALICE.id, accept.action_id, accept.value);
     expect(textOf(r.reply?.args)).toContain('Your ATLAS.ti seat is ready');
     const licenses = await t.command(ADMIN.id, 'licenses');
-    expect(textOf(licenses.reply?.args)).toContain('*Campus 2026*: `1/5`');
+    expect(textOf(licenses.reply?.args)).toContain('*Campus 2026* · 1/5 seats used');
     const audit = t.bot.database.sqlite.prepare('SELECT action, platform, actor_user_id AS actor FROM audit_log ORDER BY id').all();
     expect(audit).toEqual([
       { action: 'license.created', platform: 'slack', actor: ADMIN.id },

@@ -6,7 +6,7 @@ import { STANDIN_TEAM_ID } from '../support/slack-standin.js';
 let t: TestBot;
 beforeEach(async () => {
   t = await startTestBot();
-  await t.command(ADMIN.id, 'license add "Campus 2026" 10');
+  await t.command(ADMIN.id, 'license add "Campus 2026" 10 assigned');
   await t.command(ADMIN.id, `invite-license <@${ALICE.id}|alice> <@${BOB.id}|bob>`);
   await t.click(ALICE.id, 'invitation_accept', 'inv:1');
   await t.click(BOB.id, 'invitation_accept', 'inv:2');
@@ -119,7 +119,7 @@ describe('App Home', () => {
     await openHome(ADMIN.id);
     const admin = await t.slack.waitFor((c) => c.method === 'views.publish' && c.args.user_id === ADMIN.id);
     expect(textOf(admin.args.view)).toContain('1 invitation pending');
-    expect(textOf(admin.args.view)).toContain('*Campus 2026*: `3/10` seats used');
+    expect(textOf(admin.args.view)).toContain('*Campus 2026* · 3/10 seats used');
     expect(admin.args.view.blocks.length).toBeLessThanOrEqual(100);
   });
 });

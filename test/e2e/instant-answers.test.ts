@@ -11,7 +11,7 @@ afterEach(async () => {
 
 describe('answers that ride on the ack', () => {
   it('`help` and `licenses` are answered in the ack itself, with nothing posted to the response_url; a slow command is acked first and answered after', async () => {
-    await t.command(ADMIN.id, 'license add "Campus 2026" 5');
+    await t.command(ADMIN.id, 'license add "Campus 2026" 5 assigned');
     const before = t.slack.callsTo('response_url').length;
     const help = await t.command(ALICE.id, 'help');
     expect(help.reply?.method).toBe('ack');
@@ -19,7 +19,7 @@ describe('answers that ride on the ack', () => {
     expect(textOf(help.reply?.args)).toContain('invite-license');
     const licenses = await t.command(ALICE.id, 'licenses');
     expect(licenses.reply?.method).toBe('ack');
-    expect(textOf(licenses.reply?.args)).toContain('*Campus 2026*: `0/5`');
+    expect(textOf(licenses.reply?.args)).toContain('*Campus 2026* · 0/5 seats used');
     expect(t.slack.callsTo('response_url').length).toBe(before);
 
     // an invitation looks people up in Slack: acked at once, answered on the response_url

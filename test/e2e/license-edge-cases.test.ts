@@ -16,14 +16,14 @@ const linkIn = (text: string) => /https:\/\/bot\.example\.edu\/invite\/([A-Za-z0
 
 describe('requests Slack did not sign', () => {
   it('a bad signature gets 401 and changes nothing', async () => {
-    const body = slashCommandBody({ text: 'license add "Hack" 5', user_id: ADMIN.id, response_url: t.slack.responseUrl() });
+    const body = slashCommandBody({ text: 'license add "Hack" 5 assigned', user_id: ADMIN.id, response_url: t.slack.responseUrl() });
     const res = await postSigned(`${t.bot.url}/slack/events`, 'not-the-secret', body);
     expect(res.status).toBe(401);
     expect(count('SELECT COUNT(*) AS n FROM licenses')).toBe(0);
   });
 
   it('a stale timestamp (a replayed request) gets 401', async () => {
-    const body = slashCommandBody({ text: 'license add "Replay" 5', user_id: ADMIN.id, response_url: t.slack.responseUrl() });
+    const body = slashCommandBody({ text: 'license add "Replay" 5 assigned', user_id: ADMIN.id, response_url: t.slack.responseUrl() });
     const res = await postSigned(`${t.bot.url}/slack/events`, SECRET, body, { timestamp: Math.floor(Date.now() / 1000) - 10 * 60 });
     expect(res.status).toBe(401);
     expect(count('SELECT COUNT(*) AS n FROM licenses')).toBe(0);
@@ -32,17 +32,17 @@ describe('requests Slack did not sign', () => {
 
 describe('who may do what', () => {
   it('a non-admin cannot invite or add pools, and is told who can', async () => {
-    await t.command(ADMIN.id, 'license add "Campus 2026" 5');
+    await t.command(ADMIN.id, 'license add "Campus 2026" 5 assigned');
     const invite = await t.command(MALLORY.id, `invite-license <@${ALICE.id}|alice>`);
     expect(textOf(invite.reply?.args)).toContain('Only license admins can invite people to a license');
-    const add = await t.command(MALLORY.id, 'license add "Mine" 500');
+    const add = await t.command(MALLORY.id, 'license add "Mine" 500 assigned');
     expect(textOf(add.reply?.args)).toContain('Only license admins can create license pools');
     expect(count('SELECT COUNT(*) AS n FROM invitations')).toBe(0);
     expect(count('SELECT COUNT(*) AS n FROM licenses')).toBe(1);
   });
 
   it('an admin can make someone else an admin, who can then invite', async () => {
-    await t.command(ADMIN.id, 'license add "Campus 2026" 5');
+    await t.command(ADMIN.id, 'license add "Campus 2026" 5 assigned');
     const made = await t.command(ADMIN.id, `admin add <@${BOB.id}|bob>`);
     expect(textOf(made.reply?.args)).toContain('Bob Jones is now a license admin');
     const invite = await t.command(BOB.id, `invite-license <@${ALICE.id}|alice>`);
@@ -53,7 +53,7 @@ describe('who may do what', () => {
 
 describe('inviting', () => {
   it('inviting someone again answers "already pending since …", offers Resend, and mints no second link', async () => {
-    await t.command(ADMIN.id, 'license add "Campus 2026" 5');
+    await t.command(ADMIN.id, 'license add "Campus 2026" 5 assigned');
     await t.command(ADMIN.id, `invite-license <@${ALICE.id}|alice>`);
     const again = await t.command(ADMIN.id, `invite-license <@${ALICE.id}|alice>`);
     expect(textOf(again.reply?.args)).toMatch(/already invited, pending since .* \(#1\)/);
@@ -64,21 +64,21 @@ describe('inviting', () => {
   });
 
   it('a full license is explained to the admin and to the invitee, and nobody is dropped silently', async () => {
-    await t.command(ADMIN.id, 'license add "Tiny" 1');
+    await t.command(ADMIN.id, 'license add "Tiny" 1 assigned');
     await t.command(ADMIN.id, `invite-license <@${ALICE.id}|alice>`);
     const full = await t.command(ADMIN.id, `invite-license <@${BOB.id}|bob>`);
     expect(textOf(full.reply?.args)).toContain('*Bob Jones*: not invited, the license is full');
     await t.drained();
     const [bobDm] = dmsTo(BOB.id);
-    expect(textOf(bobDm?.args)).toContain('all 1 seats are taken right now');
+    expect(textOf(bobDm?.args)).toContain('its 1 seat is taken right now');
     expect(count("SELECT COUNT(*) AS n FROM invitations WHERE invitee_id = (SELECT id FROM people WHERE slack_user_id = 'UBOB')")).toBe(0);
     const licenses = await t.command(BOB.id, 'licenses');
-    expect(textOf(licenses.reply?.args)).toContain('*Tiny*: `1/1`');
+    expect(textOf(licenses.reply?.args)).toContain('*Tiny* · 1/1 seats used');
   });
 
   it('several licenses: the pool must be named, and `to "<license>"` picks it', async () => {
-    await t.command(ADMIN.id, 'license add "Campus 2026" 5');
-    await t.command(ADMIN.id, 'license add "Lab" 2');
+    await t.command(ADMIN.id, 'license add "Campus 2026" 5 assigned');
+    await t.command(ADMIN.id, 'license add "Lab" 2 assigned');
     const ambiguous = await t.command(ADMIN.id, `invite-license <@${ALICE.id}|alice>`);
     expect(textOf(ambiguous.reply?.args)).toContain('There are 2 licenses; say which one with `to "<license>"`');
     const named = await t.command(ADMIN.id, `invite-license <@${ALICE.id}|alice> to “lab”`);
@@ -86,7 +86,7 @@ describe('inviting', () => {
   });
 
   it('malformed input gets a clear answer that says what to do next', async () => {
-    await t.command(ADMIN.id, 'license add "Campus 2026" 5');
+    await t.command(ADMIN.id, 'license add "Campus 2026" 5 assigned');
     const badEmail = await t.command(ADMIN.id, 'invite-license alice@@uni');
     expect(textOf(badEmail.reply?.args)).toContain('"alice@@uni" is not a valid email address');
     expect(textOf(badEmail.reply?.args)).toContain('Tell me who to invite');
@@ -101,18 +101,18 @@ describe('inviting', () => {
   });
 
   it('user text is escaped before it reaches Block Kit', async () => {
-    await t.command(ADMIN.id, 'license add "<!channel> & <https://evil.example|click>" 5');
+    await t.command(ADMIN.id, 'license add "<!channel> & <https://evil.example|click>" 5 assigned');
     const list = await t.command(ADMIN.id, 'licenses');
     // both the blocks and the notification text carry it escaped, so Slack shows it as typed and never pings
     const raw = rawTextOf(list.reply?.args);
-    expect(raw).toContain('*&lt;!channel&gt; &amp; &lt;https://evil.example|click&gt;*: `0/5`');
+    expect(raw).toContain('*&lt;!channel&gt; &amp; &lt;https://evil.example|click&gt;* · 0/5 seats used');
     expect(raw).toContain('&lt;!channel&gt; &amp; &lt;https://evil.example|click&gt;: 0/5');
     expect(raw).not.toContain('<!channel>');
     expect(raw).not.toContain('<https://evil');
   });
 
   it('an email with no Slack account still gets an invitation: the inviter receives the link to forward', async () => {
-    await t.command(ADMIN.id, 'license add "Campus 2026" 5');
+    await t.command(ADMIN.id, 'license add "Campus 2026" 5 assigned');
     const r = await t.command(ADMIN.id, 'invite-license <mailto:Carol@Partner.org|Carol@Partner.org>');
     expect(textOf(r.reply?.args)).toContain('not in this Slack workspace: I sent you their link to forward');
     await t.drained();
@@ -142,7 +142,7 @@ describe('inviting', () => {
 
 describe('the personal link', () => {
   it('a forwarded link redeems nothing: accepting from the page asks the invitee, in their own DM', async () => {
-    await t.command(ADMIN.id, 'license add "Campus 2026" 5');
+    await t.command(ADMIN.id, 'license add "Campus 2026" 5 assigned');
     await t.command(ADMIN.id, `invite-license <@${ALICE.id}|alice>`);
     await t.drained();
     const token = linkIn(textOf(dmsTo(ALICE.id)[0]!.args))!;
@@ -180,7 +180,7 @@ describe('the personal link', () => {
 
 describe('resend and revoke', () => {
   it('Resend from the admin post sends a fresh link and retires the old one; revoke withdraws the invitation', async () => {
-    await t.command(ADMIN.id, 'license add "Campus 2026" 5');
+    await t.command(ADMIN.id, 'license add "Campus 2026" 5 assigned');
     await t.command(ADMIN.id, `invite-license <@${ALICE.id}|alice>`);
     await t.drained();
     const oldToken = linkIn(textOf(dmsTo(ALICE.id)[0]!.args))!;
@@ -221,12 +221,12 @@ describe('resend and revoke', () => {
   });
 
   it('pending lists open invitations with Resend and Revoke, for admins only', async () => {
-    await t.command(ADMIN.id, 'license add "Campus 2026" 5');
+    await t.command(ADMIN.id, 'license add "Campus 2026" 5 assigned');
     await t.command(ADMIN.id, `invite-license <@${ALICE.id}|alice> <@${BOB.id}|bob>`);
     const pending = await t.command(ADMIN.id, 'pending');
     const text = textOf(pending.reply?.args);
     expect(text).toContain('2 pending · 0 waiting for a seat · 0 could not be reached');
-    expect(text).toContain('*Campus 2026*: `2/5` seats used (0 taken, 2 held for pending invitations)');
+    expect(text).toContain('*Campus 2026* · 2/5 seats used (0 taken, 2 held for pending invitations)');
     expect(text).toMatch(/\*#1\* \*Alice Smith\* \(`Alice.Smith@uni.edu`\) · sent just now by Ada Admin · 0 reminders/);
     expect(buttonsOf(pending.reply?.args).map((b) => `${b.action_id}:${b.value}`)).toEqual([
       'invitation_resend:inv:1',
@@ -243,7 +243,7 @@ describe('resend and revoke', () => {
 
 describe('decline and status', () => {
   it('Alice declines: the seat is free again and her DM says so; status and help explain seats vs projects', async () => {
-    await t.command(ADMIN.id, 'license add "Campus 2026" 5');
+    await t.command(ADMIN.id, 'license add "Campus 2026" 5 assigned');
     await t.command(ADMIN.id, `invite-license <@${ALICE.id}|alice>`);
     const declined = await t.click(ALICE.id, 'invitation_decline', 'inv:1');
     expect(textOf(declined.reply?.args)).toContain('You declined the invitation to a seat in *Campus 2026*');

@@ -13,9 +13,9 @@ const dmsTo = (t: TestBot, userId: string) => t.slack.callsTo('chat.postMessage'
 
 describe('a license invitation, end to end in Slack', () => {
   it('admin creates a pool, invites Alice, Alice accepts, and the admin sees 1/50', async () => {
-    const created = await t.command(ADMIN.id, 'license add "Campus 2026" 50');
+    const created = await t.command(ADMIN.id, 'license add "Campus 2026" 50 assigned');
     expect(created.status).toBe(200);
-    expect(textOf(created.reply?.args)).toContain('Created the license *Campus 2026* with 50 seats');
+    expect(textOf(created.reply?.args)).toContain('Created the license *Campus 2026*: 50 seats, one per member.');
 
     const invited = await t.command(ADMIN.id, `invite-license <@${ALICE.id}|alice>`);
     expect(textOf(invited.reply?.args)).toMatch(/Alice Smith.*invited \(#1\)/);
@@ -59,14 +59,14 @@ describe('a license invitation, end to end in Slack', () => {
     expect(textOf(acceptedPost.args)).toContain('1/50 seats used');
 
     const licenses = await t.command(ADMIN.id, 'licenses');
-    expect(textOf(licenses.reply?.args)).toContain('*Campus 2026*: `1/50`');
+    expect(textOf(licenses.reply?.args)).toContain('*Campus 2026* · 1/50 seats used');
 
     const after = await (await fetch(`${t.bot.url}/invite/${link![1]}`)).text();
     expect(after).toContain('This invitation was accepted');
   });
 
   it('a stranger clicking Accept is refused politely and the invitation stays pending', async () => {
-    await t.command(ADMIN.id, 'license add "Campus 2026" 5');
+    await t.command(ADMIN.id, 'license add "Campus 2026" 5 assigned');
     await t.command(ADMIN.id, `invite-license <@${ALICE.id}|alice>`);
     await t.drained();
     const dm = dmsTo(t, ALICE.id)[0]!;

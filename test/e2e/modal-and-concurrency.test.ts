@@ -15,14 +15,14 @@ const count = (sql: string) => (t.bot.database.sqlite.prepare(sql).get() as { n:
 
 describe('the invite form', () => {
   it('opens with no arguments, answers field errors inside the form, then invites and shows the result', async () => {
-    await t.command(ADMIN.id, 'license add "Campus 2026" 5');
-    await t.command(ADMIN.id, 'license add "Lab" 2');
+    await t.command(ADMIN.id, 'license add "Campus 2026" 5 assigned');
+    await t.command(ADMIN.id, 'license add "Lab" 2 assigned');
     const ack = await t.command(ADMIN.id, 'invite-license', { noReply: true });
     expect(ack.status).toBe(200);
     const opened = await t.slack.waitFor((c) => c.method === 'views.open');
     expect(opened.args.view.callback_id).toBe('invite_license');
     const select = opened.args.view.blocks.find((b: any) => b.block_id === 'license');
-    expect(select.element.options.map((o: any) => o.text.text)).toEqual(['Campus 2026 (0/5)', 'Lab (0/2)']);
+    expect(select.element.options.map((o: any) => o.text.text)).toEqual(['Campus 2026 (0/5 seats used)', 'Lab (0/2 seats used)']);
 
     const values = (emails: string, users: string[] = []) => ({
       license: { license_select: { type: 'static_select', selected_option: { text: { type: 'plain_text', text: 'Lab' }, value: 'Lab' } } },
@@ -45,7 +45,7 @@ describe('the invite form', () => {
   });
 
   it('is not opened for a non-admin, who is told why', async () => {
-    await t.command(ADMIN.id, 'license add "Campus 2026" 5');
+    await t.command(ADMIN.id, 'license add "Campus 2026" 5 assigned');
     const r = await t.command(BOB.id, 'invite-license');
     expect(textOf(r.reply?.args)).toContain('Only license admins can invite people to a license');
     expect(t.slack.callsTo('views.open')).toHaveLength(0);
@@ -54,7 +54,7 @@ describe('the invite form', () => {
 
 describe('a CSV of emails', () => {
   it('is fetched with the bot token and every email in it is invited once, in the order of the file', async () => {
-    await t.command(ADMIN.id, 'license add "Campus 2026" 50');
+    await t.command(ADMIN.id, 'license add "Campus 2026" 50 assigned');
     let auth: string | undefined;
     const csv = 'name,email\nCarol,carol.x@partner.org\n"Dan, PhD",Dan.Y@partner.org\nCarol again,carol.x@partner.org\n';
     const server = createServer((req, res) => {
@@ -85,7 +85,7 @@ describe('a CSV of emails', () => {
 
 describe('concurrency over HTTP', () => {
   it('ten admins inviting ten people at once to a 3-seat pool hand out exactly 3 invitations, and tell the other 7', async () => {
-    await t.command(ADMIN.id, 'license add "Tiny" 3');
+    await t.command(ADMIN.id, 'license add "Tiny" 3 assigned');
     for (let i = 0; i < 10; i++) t.slack.addUser({ id: `UP${i}`, name: `p${i}`, real_name: `Person ${i}`, email: `p${i}@uni.edu` });
     const replies = await Promise.all(Array.from({ length: 10 }, (_, i) => t.command(ADMIN.id, `invite-license <@UP${i}|p${i}>`)));
     expect(replies.every((r) => r.status === 200)).toBe(true);
@@ -96,7 +96,7 @@ describe('concurrency over HTTP', () => {
   });
 
   it('Alice double-clicking Accept ten times gets one seat', async () => {
-    await t.command(ADMIN.id, 'license add "Campus 2026" 5');
+    await t.command(ADMIN.id, 'license add "Campus 2026" 5 assigned');
     await t.command(ADMIN.id, `invite-license <@${ALICE.id}|alice>`);
     await t.drained();
     const dm = t.slack.callsTo('chat.postMessage').find((c) => c.args.channel === `D${ALICE.id}`)!;

@@ -6,7 +6,7 @@ let t: TestBot;
 beforeEach(async () => {
   t = await startTestBot();
   // Alice (the project owner) and Bob hold seats
-  await t.command(ADMIN.id, 'license add "Campus 2026" 10');
+  await t.command(ADMIN.id, 'license add "Campus 2026" 10 assigned');
   await t.command(ADMIN.id, `invite-license <@${ALICE.id}|alice> <@${BOB.id}|bob>`);
   await t.click(ALICE.id, 'invitation_accept', 'inv:1');
   await t.click(BOB.id, 'invitation_accept', 'inv:2');

@@ -34,7 +34,7 @@ async function until(check: () => boolean, ms = 8000): Promise<void> {
 describe('reminders', () => {
   it('reminds after REMINDER_AFTER, says what a seat is, never at night or at the weekend in the invitee\'s time zone, and at most REMINDER_MAX times', async () => {
     const { t, clock } = await botAt(MONDAY_3PM);
-    await t.command(ADMIN.id, 'license add "Campus 2026" 5');
+    await t.command(ADMIN.id, 'license add "Campus 2026" 5 assigned');
     await t.command(ADMIN.id, `invite-license <@${ALICE.id}|alice>`);
     await t.drained();
 
@@ -70,7 +70,7 @@ describe('reminders', () => {
 
   it('a project reminder says whether the person holds a seat right now, and a Desktop one that nothing syncs', async () => {
     const { t, clock } = await botAt(MONDAY_3PM, { REMINDER_WINDOW: 'always' });
-    await t.command(ADMIN.id, 'license add "Campus 2026" 5');
+    await t.command(ADMIN.id, 'license add "Campus 2026" 5 assigned');
     await t.command(ADMIN.id, `invite-license <@${BOB.id}|bob>`);
     await t.click(BOB.id, 'invitation_accept', 'inv:1');
     await t.submitView(ADMIN.id, 'share_project_form', {
@@ -97,7 +97,7 @@ describe('reminders', () => {
   it('runs on the real cron schedule (a seconds-level REMINDER_CRON) and stops at REMINDER_MAX', async () => {
     const t = await startTestBot({ env: { REMINDER_CRON: '* * * * * *', REMINDER_AFTER: '1s', REMINDER_MAX: '2', REMINDER_WINDOW: 'always' } });
     bots.push(t);
-    await t.command(ADMIN.id, 'license add "Campus 2026" 5');
+    await t.command(ADMIN.id, 'license add "Campus 2026" 5 assigned');
     await t.command(ADMIN.id, `invite-license <@${ALICE.id}|alice>`);
     await until(() => reminders(t, ALICE.id).length === 2, 10_000);
     await new Promise((r) => setTimeout(r, 2500));
@@ -109,7 +109,7 @@ describe('reminders', () => {
 describe('expiry', () => {
   it('after INVITE_TTL the link stops working, the seat is freed, the invitee is told, and the inviter can Re-invite', async () => {
     const { t, clock } = await botAt(MONDAY_3PM);
-    await t.command(ADMIN.id, 'license add "Tiny" 1');
+    await t.command(ADMIN.id, 'license add "Tiny" 1 assigned');
     await t.command(ADMIN.id, `invite-license <@${ALICE.id}|alice>`);
     await t.drained();
     const token = /\/invite\/([A-Za-z0-9_-]{43})/.exec(textOf(t.slack.callsTo('chat.postMessage').find((c) => c.args.channel === `D${ALICE.id}`)!.args))![1];
@@ -122,7 +122,7 @@ describe('expiry', () => {
     expect(textOf(updated.args)).toContain('expired on');
     const notice = await t.slack.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === `D${ADMIN.id}` && /expired on/.test(textOf(c.args)));
     expect(textOf(notice.args)).toContain('The seat it held is free again');
-    expect(textOf((await t.command(ADMIN.id, 'licenses')).reply?.args)).toContain('*Tiny*: `0/1`');
+    expect(textOf((await t.command(ADMIN.id, 'licenses')).reply?.args)).toContain('*Tiny* · 0/1 seats used');
     const late = await t.click(ALICE.id, 'invitation_accept', 'inv:1');
     expect(textOf(late.reply?.args)).toContain('This invitation has expired');
 
@@ -138,8 +138,8 @@ describe('expiry', () => {
 describe('the admin digest', () => {
   it('groups pending invitations by license with age and reminders, warns at 90% and full, pages within Block Kit limits, and only admins use its buttons', async () => {
     const { t, clock } = await botAt(MONDAY_3PM);
-    await t.command(ADMIN.id, 'license add "Campus 2026" 60');
-    await t.command(ADMIN.id, 'license add "Lab" 2');
+    await t.command(ADMIN.id, 'license add "Campus 2026" 60 assigned');
+    await t.command(ADMIN.id, 'license add "Lab" 2 assigned');
     const people = Array.from({ length: 55 }, (_, i) => ({ id: `UP${i}`, name: `p${i}`, real_name: `Person ${i}`, email: `p${i}@uni.edu` }));
     for (const p of people) t.slack.addUser(p);
     await t.command(ADMIN.id, `invite-license ${people.map((p) => `<@${p.id}|${p.name}>`).join(' ')} to "Campus 2026"`);
@@ -155,8 +155,8 @@ describe('the admin digest', () => {
     for (const p of pages) expect(p.args.blocks.length).toBeLessThanOrEqual(50);
     const all = pages.map((p) => textOf(p.args)).join('\n');
     expect(all).toContain('57 pending · 0 waiting for a seat · 0 could not be reached');
-    expect(all).toContain('*Campus 2026*: `55/60` seats used (0 taken, 55 held for pending invitations) · *92% used*');
-    expect(all).toContain('*Lab*: `2/2` seats used (0 taken, 2 held for pending invitations) · *full*: nobody more can be invited');
+    expect(all).toContain('*Campus 2026* · 55/60 seats used (0 taken, 55 held for pending invitations) · *92% used*');
+    expect(all).toContain('*Lab* · 2/2 seats used (0 taken, 2 held for pending invitations) · full · *nobody more can be invited*');
     expect(all).toMatch(/\*#1\* \*Person 0\* \(`p0@uni.edu`\) · sent 2 days ago by Ada Admin · 0 reminders/);
     expect(all).toContain('…and 15 more in Campus 2026.');
     expect(textOf(pages[0]!.args)).toContain(`page 1 of ${pages.length}`);
@@ -175,7 +175,7 @@ describe('the admin digest', () => {
 
   it('shows people who could not be reached, recorded once and not retried forever', async () => {
     const { t, clock } = await botAt(MONDAY_3PM, { REMINDER_WINDOW: 'always' });
-    await t.command(ADMIN.id, 'license add "Campus 2026" 5');
+    await t.command(ADMIN.id, 'license add "Campus 2026" 5 assigned');
     await t.command(ADMIN.id, `invite-license <@${BOB.id}|bob>`);
     await t.drained();
     clock.now += 3 * DAY + HOUR;
@@ -195,7 +195,7 @@ describe('the admin digest', () => {
 describe('at scale and through failures', () => {
   it('a restart in the middle of a sweep\'s delivery and a second bot on the same database send every reminder exactly once', async () => {
     const { t, clock } = await botAt(MONDAY_3PM, { REMINDER_WINDOW: 'always' });
-    await t.command(ADMIN.id, 'license add "Campus 2026" 20');
+    await t.command(ADMIN.id, 'license add "Campus 2026" 20 assigned');
     const people = Array.from({ length: 8 }, (_, i) => ({ id: `UR${i}`, name: `r${i}`, real_name: `Reader ${i}`, email: `r${i}@uni.edu` }));
     for (const p of people) t.slack.addUser(p);
     await t.command(ADMIN.id, `invite-license ${people.map((p) => `<@${p.id}|${p.name}>`).join(' ')}`);

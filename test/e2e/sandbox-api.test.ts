@@ -63,7 +63,7 @@ describe('the sandbox', () => {
   });
 
   it('an admin creates a license and invites Alice; Alice sees the invitation in her DM and accepts it', async () => {
-    expect((await api('command', { as: 'U0ADA', channel: 'DU0ADA', text: 'license add "Campus" 10' })).json).toEqual({ ok: true });
+    expect((await api('command', { as: 'U0ADA', channel: 'DU0ADA', text: 'license add "Campus" 10 assigned' })).json).toEqual({ ok: true });
     await eventually('U0ADA', (s) => messagesOf(s, 'DU0ADA').find((m) => m.ephemeral && /Campus/.test(m.text) && m.user === 'U0BOT'), 'the license confirmation');
 
     expect((await api('command', { as: 'U0ADA', channel: 'DU0ADA', text: 'invite-license @alice' })).json.ok).toBe(true);
@@ -156,7 +156,7 @@ describe('the sandbox', () => {
   });
 
   it('the answer to a question in an ephemeral reply replaces that reply, buttons and all', async () => {
-    await api('command', { as: 'U0ADA', channel: 'DU0ADA', text: 'license add "Tiny" 1' });
+    await api('command', { as: 'U0ADA', channel: 'DU0ADA', text: 'license add "Tiny" 1 assigned' });
     await eventually('U0ADA', (s) => messagesOf(s, 'DU0ADA').find((m) => m.user === 'U0BOT' && /Tiny/.test(m.text)), 'the Tiny license');
     await api('command', { as: 'U0ADA', channel: 'DU0ADA', text: 'invite-license @chen @bob to "Tiny"' });
     const question = await eventually('U0ADA', (s) => messagesOf(s, 'DU0ADA').find((m) => m.ephemeral && buttonIn(m, /^Cancel$/)), 'the capacity question');

@@ -50,7 +50,7 @@ describe('the sandbox in a browser', () => {
     const { page } = s;
     await actAs(page, 'U0ADA', 'dm');
     await type(page, '/atlas license add "Campus" 25');
-    await messageWith(page, /Campus with 25 seats/).waitFor();
+    await messageWith(page, /Created the license Campus: 25 seats in use at a time, any number of members/).waitFor();
     await type(page, '/atlas invite-license @alice @bob');
     await messageWith(page, /Campus: 2 invited of 2/).waitFor();
     // the admin channel hears of it

@@ -33,10 +33,10 @@ describe('Socket Mode', () => {
     expect(slack.callsTo('apps.connections.open')).toHaveLength(1);
 
     const addUrl = slack.responseUrl();
-    const ack = await slack.socket.sendEnvelope('slash_commands', command('license add "Campus 2026" 5', ADMIN.id, addUrl));
+    const ack = await slack.socket.sendEnvelope('slash_commands', command('license add "Campus 2026" 5 assigned', ADMIN.id, addUrl));
     expect(ack.envelope_id).toBeTruthy();
     const added = await slack.waitFor((c) => c.method === 'response_url' && c.url === addUrl);
-    expect(textOf(added.args)).toContain('Created the license *Campus 2026* with 5 seats');
+    expect(textOf(added.args)).toContain('Created the license *Campus 2026*: 5 seats, one per member.');
 
     const inviteUrl = slack.responseUrl();
     await slack.socket.sendEnvelope('slash_commands', command(`invite-license <@${ALICE.id}|alice>`, ADMIN.id, inviteUrl));

@@ -67,7 +67,7 @@ const dialog = (name: 'task/fetch' | 'task/submit', data: Record<string, unknown
 describe('bulk invitations in Teams', () => {
   it('a pasted CSV in the invite dialog: the capacity question as a card with working buttons, then a progress card updated in place into the summary', async () => {
     await start();
-    await say(ADA, 'license add "Campus 2026" 20');
+    await say(ADA, 'license add "Campus 2026" 20 assigned');
     const offered = await say(ADA, 'invite-license');
     const open = offered[0].attachments[0].content.actions[0].data;
     const fetched = await dialog('task/fetch', open);
@@ -121,7 +121,7 @@ describe('bulk invitations in Teams', () => {
 
   it('emails typed to the bot are matched against the team roster read once, and the people found get their card in Teams', async () => {
     await start();
-    await say(ADA, 'license add "Campus 2026" 20');
+    await say(ADA, 'license add "Campus 2026" 20 assigned');
     const before = connector!.calls.filter((c) => c.operation === 'getConversationPagedMembers').length;
     const answer = await say(ADA, `invite-license ${emailOf(0)} ${emailOf(1)} ${emailOf(2)} ${emailOf(3)} nobody@partner.org`);
     expect(cardText(answer[0])).toContain('**Campus 2026**: 5 invited of 5.');
@@ -135,7 +135,7 @@ describe('bulk invitations in Teams', () => {
 
   it('a paste without any email, or nobody at all, is answered inside the dialog with what to do', async () => {
     await start();
-    await say(ADA, 'license add "Campus 2026" 20');
+    await say(ADA, 'license add "Campus 2026" 20 assigned');
     const nothing = await dialog('task/submit', { dialog: 'invite_license', 'license.license_select': 'Campus 2026', 'csv.csv_text': 'name;phone\nAlice;555-0100' });
     expect(nothing.body.task.type).toBe('continue');
     expect(cardText(nothing.body.task.value.card.content)).toContain("I found no email address in what you pasted. Paste the CSV file's content (the emails may be in any column), or type the emails above.");

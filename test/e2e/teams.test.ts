@@ -71,7 +71,7 @@ describe('Microsoft Teams', () => {
     await postActivity(url, installationUpdate({ serviceUrl, from: ALICE, tenantId: TENANT_ID }));
     expect(cardText(connector!.sent(`a:1on1-${ALICE.id}`)[0])).toContain('License seat');
 
-    expect(cardText((await say(ADA, 'license add "Campus 2026" 5'))[0])).toContain('Created the license **Campus 2026** with 5 seats');
+    expect(cardText((await say(ADA, 'license add "Campus 2026" 5 assigned'))[0])).toContain('Created the license **Campus 2026**: 5 seats, one per member.');
     const invited = await say(ADA, 'invite-license Alice.Smith@uni.edu');
     expect(cardText(invited[0])).toContain('**Alice Smith**: invited (#1)');
     await t!.drained();
@@ -96,13 +96,13 @@ describe('Microsoft Teams', () => {
     const update = await connector!.waitFor((c) => c.operation === 'updateActivity' && c.conversationId === `a:1on1-${ALICE.id}`);
     expect(update.activityId).toBe(dm.id);
     expect(cardText(update.body)).toContain('You accepted a seat in **Campus 2026**');
-    expect(cardText((await say(ADA, 'licenses'))[0])).toContain('`1/5`');
+    expect(cardText((await say(ADA, 'licenses'))[0])).toContain('1/5 seats used');
   });
 
   it('refuses non-admins, answers typos, and opens the share-project dialog with field errors inside it', async () => {
     const { url, serviceUrl } = await start();
     await postActivity(url, installationUpdate({ serviceUrl, from: MALLORY, tenantId: TENANT_ID }));
-    expect(cardText((await say(MALLORY, 'license add "Mine" 500'))[0])).toContain('Only license admins can create license pools');
+    expect(cardText((await say(MALLORY, 'license add "Mine" 500 assigned'))[0])).toContain('Only license admins can create license pools');
     expect(cardText((await say(MALLORY, 'invite-lisence x@y.z'))[0])).toContain('Did you mean `invite-license`?');
 
     const offered = await say(MALLORY, 'share-project');
@@ -127,9 +127,9 @@ describe('Microsoft Teams', () => {
     connector = await startConnectorStandIn({ tenantId: TENANT_ID });
     connector.addMember({ ...ALICE, email: 'Alice.Smith@uni.edu', tenantId: TENANT_ID });
     t = await startTestBot({ env: { TEAMS_APP_ID: 'atlas-test-app', TEAMS_APP_PASSWORD: '', TEAMS_TENANT_ID: TENANT_ID } });
-    await t.command(SLACK_ADMIN.id, 'license add "Campus 2026" 5');
+    await t.command(SLACK_ADMIN.id, 'license add "Campus 2026" 5 assigned');
     await t.command(SLACK_ADMIN.id, `invite-license <@${SLACK_ALICE.id}|alice>`);
-    await t.command(SLACK_ADMIN.id, 'license add "Lab" 2');
+    await t.command(SLACK_ADMIN.id, 'license add "Lab" 2 assigned');
     await t.command(SLACK_ADMIN.id, `invite-license <@${SLACK_ALICE.id}|alice> to "Lab"`);
     await t.drained();
     // Alice installs the Teams app: same account email, so the same person with the same invitations
@@ -143,14 +143,14 @@ describe('Microsoft Teams', () => {
     await t.command(SLACK_ADMIN.id, 'revoke 2');
     const late = await invoke(ALICE, 'invitation_accept', 'inv:2');
     expect(late.body.value).toContain('This invitation was withdrawn by an admin');
-    expect(textOf((await t.command(SLACK_ADMIN.id, 'licenses')).reply?.args)).toContain('*Campus 2026*: `1/5`');
+    expect(textOf((await t.command(SLACK_ADMIN.id, 'licenses')).reply?.args)).toContain('*Campus 2026* · 1/5 seats used');
   });
 
   it('another organisation cannot borrow an identity: its activities are ignored, and without TEAMS_TENANT_ID no Teams email is trusted', async () => {
     const { url, serviceUrl } = await start();
     const impostor: TeamsUser = { id: '29:impostor', aadObjectId: '0a0a0a0a-0000-4000-8000-00000000bad0', name: 'Ada Admin' };
     connector!.addMember({ ...impostor, email: 'ada@uni.edu', tenantId: 'another-tenant' });
-    await postActivity(url, messageActivity({ serviceUrl, from: impostor, text: 'license add "Stolen" 9', tenantId: 'another-tenant' }));
+    await postActivity(url, messageActivity({ serviceUrl, from: impostor, text: 'license add "Stolen" 9 assigned', tenantId: 'another-tenant' }));
     expect(t!.bot.database.sqlite.prepare('SELECT COUNT(*) AS n FROM licenses').get()).toEqual({ n: 0 });
     expect(connector!.sent().filter((a) => /Stolen/.test(cardText(a)))).toHaveLength(0);
     await t!.close();
@@ -161,7 +161,7 @@ describe('Microsoft Teams', () => {
     const multi = await start({ TEAMS_TENANT_ID: '', ATLAS_ADMINS: 'ada@uni.edu' });
     connector!.addMember({ ...impostor, email: 'ada@uni.edu', tenantId: TENANT_ID });
     await postActivity(multi.url, installationUpdate({ serviceUrl: multi.serviceUrl, from: impostor, tenantId: TENANT_ID }));
-    expect(cardText((await say(impostor, 'license add "Stolen" 9'))[0])).toContain('Only license admins can create license pools');
+    expect(cardText((await say(impostor, 'license add "Stolen" 9 assigned'))[0])).toContain('Only license admins can create license pools');
   });
 
   it('in a channel, private answers are not given to everyone', async () => {

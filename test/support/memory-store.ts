@@ -42,6 +42,7 @@ import type {
   ReturnedCopy,
   ReturnedCopyRepository,
   Seat,
+  SeatModel,
   SeatRepository,
   SeatRequest,
   SeatRequestRepository,
@@ -268,7 +269,7 @@ function repositoriesOver(state: () => MemoryState): Repositories {
     insert: (l) => {
       if (state().licenses.some((o) => nocase(o.name) === nocase(l.name))) throw new ConstraintError('UNIQUE constraint failed: licenses_name_nocase');
       fkPerson(l.createdBy, 'licenses.created_by');
-      const row: LicenseRow = { id: ++state().lastId.licenses, name: l.name, seats: l.seats, createdBy: l.createdBy, createdAt: l.createdAt };
+      const row: LicenseRow = { id: ++state().lastId.licenses, name: l.name, seats: l.seats, seatModel: l.seatModel, memberCap: l.memberCap, createdBy: l.createdBy, createdAt: l.createdAt };
       state().licenses.push(row);
       return toLicense(row);
     },
@@ -806,13 +807,16 @@ export function anAdmin(store: MemoryStore, overrides: Partial<NewPerson> = {}):
   return someone;
 }
 
-/** A license pool, written straight to the store (no creator, no audit row). */
-export function aLicense(store: MemoryStore, { name = 'Campus', seats = 5 }: { name?: string; seats?: number } = {}): License {
+/** A license pool, written straight to the store (no creator, no audit row); assigned unless told otherwise. */
+export function aLicense(
+  store: MemoryStore,
+  { name = 'Campus', seats = 5, seatModel = 'assigned', memberCap = null }: { name?: string; seats?: number; seatModel?: SeatModel; memberCap?: number | null } = {},
+): License {
   let license: License | undefined;
   store.tamper((s) => {
-    const row = { id: ++s.lastId.licenses, name, seats, createdBy: null, createdAt: T0 };
+    const row = { id: ++s.lastId.licenses, name, seats, seatModel, memberCap, createdBy: null, createdAt: T0 };
     s.licenses.push(row);
-    license = { id: row.id, name, seats, createdAt: T0 };
+    license = { id: row.id, name, seats, seatModel, memberCap, createdAt: T0 };
   });
   return license!;
 }

@@ -2,13 +2,20 @@ import { sqliteTable, integer, text, uniqueIndex } from 'drizzle-orm/sqlite-core
 import { sql } from 'drizzle-orm';
 import { people } from './people.js';
 
-/** A license pool: a number of seats of the software. */
+/**
+ * A license pool: a number of seats of the software. `concurrent` (ATLAS.ti's multi-user and campus
+ * licenses): any number of members, `seats` of them using the software at the same time, with an
+ * optional cap on members; `assigned`: one seat per member. Pools from before the choice existed
+ * stay `assigned` (the column's default); new ones are `concurrent` unless the admin says otherwise.
+ */
 export const licenses = sqliteTable(
   'licenses',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
     name: text('name').notNull(),
     seats: integer('seats').notNull(),
+    seatModel: text('seat_model', { enum: ['concurrent', 'assigned'] }).notNull().default('assigned'),
+    memberCap: integer('member_cap'),
     createdBy: integer('created_by').references(() => people.id),
     createdAt: integer('created_at').notNull(),
   },

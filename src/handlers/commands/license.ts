@@ -1,26 +1,41 @@
-import { z } from 'zod';
-import { addLicense, DomainError } from '../../domain/index.js';
-import { textOf } from '../parse.js';
+import { addLicense, DomainError, type SeatModel } from '../../domain/index.js';
+import { textOf, type Token } from '../parse.js';
 import type { SubCommand } from './types.js';
 
-const USAGE = 'Use `/atlas license add "<name>" <seats>`, for example `/atlas license add "Campus 2026" 50`.';
+const USAGE =
+  'Use `/atlas license add "<name>" <seats> [concurrent|assigned] [max <members>]`, for example `/atlas license add "Campus 2026" 50` ' +
+  '(concurrent: any number of members, 50 using it at a time) or `/atlas license add "Lab" 10 assigned` (one seat per member).';
 
-const addArgs = z.tuple([z.string(), z.string()]);
+const MODELS: ReadonlySet<string> = new Set<SeatModel>(['concurrent', 'assigned']);
+
+/** `"<name>" <seats> [concurrent|assigned] [max <n>]`, read from the end: the name is quoted, or every word before the seat count. */
+function readAdd(rest: Token[]): { name: string; seats: string; seatModel?: SeatModel; memberCap?: string } {
+  const words = [...rest];
+  let memberCap: string | undefined;
+  let seatModel: SeatModel | undefined;
+  const low = (t: Token | undefined) => (t ? textOf(t).toLowerCase() : '');
+  if (words.length >= 2 && low(words.at(-2)) === 'max') {
+    memberCap = textOf(words.pop()!);
+    words.pop();
+  }
+  if (MODELS.has(low(words.at(-1)))) seatModel = low(words.pop()) as SeatModel;
+  const seats = words.pop();
+  if (!seats || words.length === 0) throw new DomainError('INVALID_INPUT', USAGE);
+  const name = words.length === 1 && words[0]!.kind === 'quoted' ? words[0]!.text : words.map(textOf).join(' ');
+  if (!name) throw new DomainError('INVALID_INPUT', USAGE);
+  return { name, seats: textOf(seats), ...(seatModel ? { seatModel } : {}), ...(memberCap !== undefined ? { memberCap } : {}) };
+}
 
 export const licenseCommand: SubCommand = {
   name: 'license',
-  usage: 'license add "<name>" <seats>',
-  summary: 'create a license pool with a number of seats',
+  usage: 'license add "<name>" <seats> [concurrent|assigned] [max <members>]',
+  summary: 'create a license pool: concurrent (the default: seats count while the software is in use, any number of members) or assigned (one seat per member)',
   adminOnly: true,
   run: async ({ deps, views, tokens, actor, reply }) => {
     const [verb, ...rest] = tokens;
     if (!verb || textOf(verb).toLowerCase() !== 'add') throw new DomainError('INVALID_INPUT', USAGE);
-    // the name is quoted, or is every word before the seat count
-    const last = rest.at(-1);
-    const name = rest.length === 2 && rest[0]!.kind === 'quoted' ? rest[0]!.text : rest.slice(0, -1).map(textOf).join(' ');
-    const parsed = addArgs.safeParse([name, last ? textOf(last) : '']);
-    if (!parsed.success || !parsed.data[0] || !parsed.data[1]) throw new DomainError('INVALID_INPUT', USAGE);
-    const usage = await addLicense({ deps: deps, actor: await actor(), input: { name: parsed.data[0], seats: parsed.data[1] } });
+    const input = readAdd(rest);
+    const usage = await addLicense({ deps, actor: await actor(), input });
     await reply(views.licenseAdded(usage));
   },
 };

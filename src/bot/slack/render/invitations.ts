@@ -6,6 +6,8 @@ import {
   SEAT_DOES_NOT_GIVE,
   formatDate,
   usageLine,
+  fullReason,
+  modelOf,
   type AnyInvitationSnapshot,
   type InvitationSnapshot,
   type OutboxMessage,
@@ -13,7 +15,7 @@ import {
 import { ACTIONS, invitationValue } from '../../../handlers/slack/action-ids.js';
 import { actions, button, context, esc, fields, header, message, section, type SlackMessage } from './blocks.js';
 
-const usageOf = (i: InvitationSnapshot) => usageLine({ occupied: i.occupied, reserved: i.reserved, seats: i.seats });
+const usageOf = (i: InvitationSnapshot) => usageLine(i);
 const emailCode = (email: string | null) => (email ? `\`${esc(email)}\`` : 'your account email');
 
 function whatYouGetFields(i: InvitationSnapshot): KnownBlock {
@@ -90,7 +92,7 @@ const ADMIN_EVENT: Record<Extract<OutboxMessage, { type: 'admin_invitation_event
   revoked: (i, a) => `:wastebasket: *${esc(a)}* withdrew the invitation of *${esc(i.inviteeName)}* to *${esc(i.licenseName)}*; the seat is free again.`,
   resent: (i, a) => `:repeat: *${esc(a)}* sent *${esc(i.inviteeName)}* a fresh invitation link for *${esc(i.licenseName)}*.`,
   no_free_seat: (i) =>
-    `:warning: *${esc(i.inviteeName)}* tried to accept a seat in *${esc(i.licenseName)}*, but all ${i.seats} seats are taken. Their invitation stays open: free a seat or add seats, then they can accept.`,
+    `:warning: *${esc(i.inviteeName)}* tried to accept a seat in *${esc(i.licenseName)}*, but ${esc(fullReason(i))}. Their invitation stays open: ${modelOf(i) === 'assigned' ? 'free a seat or add seats' : 'make room under the member limit'}, then they can accept.`,
 };
 
 export function adminInvitationEvent(m: Extract<OutboxMessage, { type: 'admin_invitation_event' }>): SlackMessage {
@@ -128,7 +130,7 @@ export function forwardLink(i: AnyInvitationSnapshot, link: string, reason?: str
 export function licenseFullNotice(m: Extract<OutboxMessage, { type: 'license_full_notice' }>): SlackMessage {
   return message(`${m.inviterName} tried to give you an ${PRODUCT} seat, but ${m.licenseName} is full.`, [
     section(
-      `:hourglass_flowing_sand: *${esc(m.inviterName)}* tried to invite you to an ${PRODUCT} seat in *${esc(m.licenseName)}*, but all ${m.seats} seats are taken right now.`,
+      `:hourglass_flowing_sand: *${esc(m.inviterName)}* tried to invite you to an ${PRODUCT} seat in *${esc(m.licenseName)}*, but ${esc(fullReason({ seats: m.seats, seatModel: m.seatModel, memberCap: m.memberCap ?? null, occupied: 0, reserved: 0 }))} right now.`,
     ),
     context(`Nothing is lost: they have been told, and can invite you again once a seat is free. If you need the software sooner, reply to them.`),
   ]);

@@ -1,6 +1,6 @@
 /** Block Kit for answers and forms about projects. */
 import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
-import { EXPORT_HINT, MESSAGE_MAX, seatsUsed, PROJECT_NEEDS_SEAT, formatDate, nameOf, type LicenseUsage, type Project, type SeatDecision, type ShareOutcome, type ShareResult } from '../../../domain/index.js';
+import { EXPORT_HINT, MESSAGE_MAX, figuresOf, shortUsage, PROJECT_NEEDS_SEAT, formatDate, nameOf, type LicenseUsage, type Project, type SeatDecision, type ShareOutcome, type ShareResult } from '../../../domain/index.js';
 import { APPROVE_MODAL, RETURN_MODAL, SHARE_MODAL, VIEWS } from '../../../handlers/slack/action-ids.js';
 import { context, esc, message, section, type SlackMessage } from './blocks.js';
 
@@ -167,7 +167,7 @@ export function approveSeatModal(requestId: number, usages: LicenseUsage[]): Mod
         element: {
           type: 'static_select',
           action_id: APPROVE_MODAL.license.action,
-          options: usages.slice(0, 100).map((u) => opt(`${u.license.name} (${seatsUsed(u)}/${u.license.seats})`, u.license.name.slice(0, 150))),
+          options: usages.slice(0, 100).map((u) => opt(`${u.license.name} (${shortUsage(figuresOf(u))})`, u.license.name.slice(0, 150))),
         },
       },
     ],

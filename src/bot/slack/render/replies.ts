@@ -9,8 +9,15 @@ import {
   isDomainError,
   nameOf,
   usageLine,
-  seatsUsed,
-  seatLevel,
+  figuresOf,
+  fullReason,
+  levelOf,
+  levelNote,
+  modelLine,
+  placesLine,
+  shortUsage,
+  CONCURRENT_EXPLAINED,
+  ASSIGNED_EXPLAINED,
   PROJECT_NEEDS_SEAT,
   type AcceptResult,
   type AnyInvitationSnapshot,
@@ -28,7 +35,7 @@ import { digestPage } from './review.js';
 import { diagnosis, homeView, supportModal } from './support-home.js';
 import { approveSeatModal, returnModal, seatDecision, shareModal, shareResult } from './project-views.js';
 
-const usageOf = (u: LicenseUsage) => usageLine({ occupied: u.occupied, reserved: u.reserved, seats: u.license.seats });
+const usageOf = (u: LicenseUsage) => usageLine(figuresOf(u));
 
 function help(commands: CommandHelp[]): SlackMessage {
   const line = (c: CommandHelp) => `\`/atlas ${esc(c.usage)}\`: ${esc(c.summary)}`;
@@ -48,23 +55,25 @@ function licenses(usages: LicenseUsage[]): SlackMessage {
       section(esc('There is no license pool yet. A license admin creates one with `/atlas license add "<name>" <seats>`.')),
     ]);
   }
+  const models = new Set(usages.map((u) => u.license.seatModel));
   return message(
-    usages.map((u) => `${u.license.name}: ${seatsUsed(u)}/${u.license.seats}`).join('; '),
+    usages.map((u) => `${u.license.name}: ${usageOf(u)}`).join('; '),
     [
       header(`${PRODUCT} licenses`),
       ...usages.map((u) => {
-        const used = seatsUsed(u);
-        const icon = LEVEL_ICON[seatLevel(u)];
-        return section(`${icon} *${esc(u.license.name)}*: \`${used}/${u.license.seats}\`\n${esc(usageOf(u))}`);
+        const note = levelNote(figuresOf(u), levelOf(u));
+        return section(`${LEVEL_ICON[levelOf(u)]} *${esc(u.license.name)}* · ${esc(usageOf(u))}${note ? ` · *${esc(note)}*` : ''}`);
       }),
-      context('`used` counts seats taken and seats held for pending invitations.'),
+      ...(models.has('concurrent') ? [context(CONCURRENT_EXPLAINED)] : []),
+      ...(models.has('assigned') ? [context(ASSIGNED_EXPLAINED)] : []),
     ],
   );
 }
 
 function licenseAdded(u: LicenseUsage): SlackMessage {
-  return message(`Created ${u.license.name} with ${u.license.seats} seats.`, [
-    section(`:white_check_mark: Created the license *${esc(u.license.name)}* with ${u.license.seats} seats (\`0/${u.license.seats}\` used).`),
+  return message(`Created ${u.license.name}: ${modelLine(figuresOf(u))}.`, [
+    section(`:white_check_mark: Created the license *${esc(u.license.name)}*: ${esc(modelLine(figuresOf(u)))}.`),
+    context(u.license.seatModel === 'concurrent' ? CONCURRENT_EXPLAINED : ASSIGNED_EXPLAINED),
     context(`Invite people with \`/atlas invite-license @alice to "${esc(u.license.name)}"\`.`),
   ]);
 }
@@ -91,9 +100,11 @@ function inviteResult(r: InviteResult): SlackMessage {
   if (r.confirmation) {
     const c = r.confirmation;
     const name = r.license.license.name;
-    return message(`${c.newcomers} people, ${c.free} seats free in ${name}: invite ${c.free} or cancel?`, [
-      section(`:warning: *${c.newcomers} people, ${c.free} seats free* in *${esc(name)}*. Nothing has been sent yet.`),
-      section(`Invite the first ${c.free}, in the order given (the others are listed as not invited), or cancel and free seats first.`),
+    const left = placesLine(figuresOf(r.license), c.free);
+    const freeUp = r.license.license.seatModel === 'assigned' ? 'free seats first' : 'raise the member limit first';
+    return message(`${c.newcomers} people, ${left} in ${name}: invite ${c.free} or cancel?`, [
+      section(`:warning: *${c.newcomers} people, ${left}* in *${esc(name)}*. Nothing has been sent yet.`),
+      section(`Invite the first ${c.free}, in the order given (the others are listed as not invited), or cancel and ${freeUp}.`),
       actions(
         `bulk:${c.requestId}`,
         button(`Invite the first ${c.free}`, PROJECT_ACTIONS.confirmBulk, requestValue(c.requestId), 'primary'),
@@ -183,9 +194,9 @@ function acceptResult(r: AcceptResult): SlackMessage {
     case 'expired':
       return invitationStateDm(r.invitation);
     case 'no_free_seat':
-      return message(`All seats in ${r.invitation.licenseName} are taken right now.`, [
+      return message(`${r.invitation.licenseName} is full right now: ${fullReason(r.invitation)}.`, [
         section(
-          `:warning: All ${r.invitation.seats} seats in *${esc(r.invitation.licenseName)}* are taken right now, so I could not give you one. Your invitation stays open and the license admins have been told; try Accept again once they free a seat.`,
+          `:warning: *${esc(r.invitation.licenseName)}* is full right now (${esc(fullReason(r.invitation))}), so I could not add you. Your invitation stays open and the license admins have been told; try Accept again once they make room.`,
         ),
       ]);
   }
@@ -205,7 +216,7 @@ function error(e: unknown): SlackMessage {
 
 function inviteModal(usages: LicenseUsage[]): ModalView {
   const options: PlainTextOption[] = usages.slice(0, 100).map((u) => ({
-    text: { type: 'plain_text', text: `${u.license.name} (${seatsUsed(u)}/${u.license.seats})`.slice(0, 75) },
+    text: { type: 'plain_text', text: `${u.license.name} (${shortUsage(figuresOf(u))})`.slice(0, 75) },
     value: u.license.name.slice(0, 150),
   }));
   const first = options[0];

@@ -8,6 +8,8 @@ import {
   SEAT_DOES_NOT_GIVE,
   ago,
   formatDate,
+  levelNote,
+  usageLine,
   type BulkProgress,
   type DigestEntry,
   type DigestPage,
@@ -72,9 +74,8 @@ function entryBlocks(e: DigestEntry, page: DigestPage, now: number): KnownBlock[
         ),
       ];
     case 'license': {
-      const used = e.occupied + e.reserved;
-      const warning = e.level === 'full' ? ' · *full*: nobody more can be invited' : e.level === 'warn' ? ` · *${Math.round((used / e.seats) * 100)}% used*` : '';
-      return [divider(), section(`${LEVEL_ICON[e.level]} *${esc(e.name)}*: \`${used}/${e.seats}\` seats used (${e.occupied} taken, ${e.reserved} held for pending invitations)${warning}`)];
+      const note = levelNote(e, e.level);
+      return [divider(), section(`${LEVEL_ICON[e.level]} *${esc(e.name)}* · ${esc(usageLine(e))}${note ? ` · *${esc(note)}*` : ''}`)];
     }
     case 'project':
       return [divider(), section(`:file_folder: *${esc(e.name)}* (${e.edition === 'web' ? 'Web' : 'Desktop'} project of ${esc(e.ownerName)})`)];

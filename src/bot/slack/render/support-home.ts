@@ -5,8 +5,9 @@ import {
   SUPPORT_DESCRIPTION_MAX,
   SUPPORT_TOPICS,
   formatDate,
-  seatLevel,
-  seatsUsed,
+  levelOf,
+  figuresOf,
+  usageLine,
   type Diagnosis,
   type Home,
   type OutboxMessage,
@@ -114,8 +115,7 @@ export function homeView(h: Home): HomeView {
     blocks.push(divider(), section(`*For license admins* · ${h.admin.pendingCount} invitation${h.admin.pendingCount === 1 ? '' : 's'} pending: \`/atlas pending\` lists them with Resend / Revoke / Extend.`));
     const shown = h.admin.licenses.slice(0, 20);
     for (const u of shown) {
-      const icon = LEVEL_ICON[seatLevel(u)];
-      blocks.push(section(`${icon} *${esc(u.license.name)}*: \`${seatsUsed(u)}/${u.license.seats}\` seats used`));
+      blocks.push(section(`${LEVEL_ICON[levelOf(u)]} *${esc(u.license.name)}* · ${esc(usageLine(figuresOf(u)))}`));
     }
     if (h.admin.licenses.length > shown.length) blocks.push(context(`…and ${h.admin.licenses.length - shown.length} more licenses: \`/atlas licenses\` lists them all.`));
   }
