@@ -19,6 +19,9 @@ function readAdd(rest: Token[]): { name: string; seats: string; seatModel?: Seat
     words.pop();
   }
   if (MODELS.has(low(words.at(-1)))) seatModel = low(words.pop()) as SeatModel;
+  else if (words.length >= 3 && /^[a-z]+$/.test(low(words.at(-1))) && /^\d+$/.test(low(words.at(-2)))) {
+    throw new DomainError('INVALID_INPUT', `\`${textOf(words.at(-1)!)}\` is not a way of counting seats: use \`concurrent\` (the default) or \`assigned\`. ${USAGE}`);
+  }
   const seats = words.pop();
   if (!seats || words.length === 0) throw new DomainError('INVALID_INPUT', USAGE);
   const name = words.length === 1 && words[0]!.kind === 'quoted' ? words[0]!.text : words.map(textOf).join(' ');

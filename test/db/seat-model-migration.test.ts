@@ -1,0 +1,45 @@
+/** Pools that existed before seat models keep counting as they did: the migration makes them assigned. */
+import Database from 'better-sqlite3';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { MIGRATIONS_FOLDER, openDatabase } from '../../src/db/connection.js';
+import { sqliteStore } from '../../src/db/repositories.js';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'atlas-seat-model-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+it('a pool created before the seat models stays assigned; a new one is stored with its own model and cap', () => {
+  // the migrations as they were before 0010: the same files, with the journal cut there
+  const before = join(dir, 'migrations');
+  cpSync(MIGRATIONS_FOLDER, before, { recursive: true });
+  const journalPath = join(before, 'meta', '_journal.json');
+  const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: { tag: string }[] };
+  const cut = journal.entries.findIndex((e) => e.tag === '0010_license_seat_model');
+  expect(cut).toBeGreaterThan(0);
+  writeFileSync(journalPath, JSON.stringify({ ...journal, entries: journal.entries.slice(0, cut) }));
+  const file = join(dir, 'bot.sqlite');
+  const old = new Database(file);
+  migrate(drizzle(old), { migrationsFolder: before });
+  old.prepare("INSERT INTO licenses (name, seats, created_at) VALUES ('Old Lab', 10, 1)").run();
+  old.close();
+
+  const database = openDatabase(`file:${file}`);
+  try {
+    const store = sqliteStore(database);
+    expect(store.transaction((r) => r.licenses.byName('Old Lab'))).toMatchObject({ seats: 10, seatModel: 'assigned', memberCap: null });
+    const made = store.transaction((r) => {
+      const admin = r.people.insert({ email: 'ada@uni.edu', slackTeamId: null, slackUserId: null, slackDmChannel: null, displayName: 'Ada', tz: null }, 2);
+      return r.licenses.insert({ name: 'Campus', seats: 50, seatModel: 'concurrent', memberCap: 400, createdBy: admin.id, createdAt: 2 });
+    });
+    expect(store.transaction((r) => r.licenses.byId(made.id))).toMatchObject({ seatModel: 'concurrent', memberCap: 400 });
+  } finally {
+    database.close();
+  }
+});
