@@ -23,7 +23,7 @@ type FixAction =
 
 export interface Finding {
   /** the confusion this answers */
-  topic: 'seat_without_project' | 'desktop_does_not_sync' | 'web_syncs' | 'cannot_accept' | 'no_seat_for_project' | 'email_case';
+  topic: 'seat_without_project' | 'seats_in_use' | 'desktop_does_not_sync' | 'web_syncs' | 'cannot_accept' | 'no_seat_for_project' | 'email_case';
   text: string;
   action?: FixAction;
 }
@@ -131,6 +131,20 @@ export async function diagnose({ deps, actor, input }: VerbArgs<{ personId?: num
       // the owner's side: a seat, but none of my projects shared
       const shared = access.some((a) => v.owned.has(a.projectId)) || openProject.some((i) => i.projectId !== null && v.owned.has(i.projectId));
       if (!shared) findings.push({ topic: 'seat_without_project', text: `${you} holds a seat, but none of your projects is shared with them. To collaborate, share a project: a seat alone shares no data.`, action: { kind: 'share_project' } });
+    }
+    // a concurrent seat is taken only while the software is open: "I have a license but cannot
+    // use it" is most often every seat busy right now, or the person's own session elsewhere
+    for (const seat of ownerView ? [] : repos.seats.occupiedBy(target.id)) {
+      const license = repos.licenses.byId(seat.licenseId);
+      if (license?.seatModel !== 'concurrent') continue;
+      const your = v.self ? 'your' : 'their';
+      findings.push({
+        topic: 'seats_in_use',
+        text:
+          `"${license.name}" is a concurrent license: ${license.seats} ${license.seats === 1 ? 'person' : 'people'} can use ${PRODUCT} at the same time, and a seat is taken only while it is open. ` +
+          `If ${PRODUCT} says no seat is free, all ${license.seats} may be in use right now: try again a little later. ` +
+          `A seat also stays taken while ${your} ${PRODUCT} is open on another computer: close it there, or use "Free up my seats" in ${your} ${PRODUCT} account.`,
+      });
     }
     for (const a of access.filter((x) => concerns(x.projectId))) {
       const project = repos.projects.byId(a.projectId);

@@ -84,7 +84,12 @@ export async function requestSupport({ deps, actor, input }: VerbArgs<{ email: s
       files: data.files,
       fromName: nameOf(me),
       platform: actor.platform,
-      seats: status.seats.map((s) => `${s.licenseName} (${s.email ?? '?'})`),
+      // how each pool counts decides the first question ("all seats busy?" for a concurrent one)
+      seats: repos.seats.occupiedBy(me.id).map((s) => {
+        const l = repos.licenses.byId(s.licenseId);
+        const how = l?.seatModel === 'concurrent' ? `, concurrent: ${l.seats} at a time` : '';
+        return `${l?.name ?? 'a license'} (${s.email ?? '?'}${how})`;
+      }),
       openInvitations: [
         ...status.pending.map((i) => `#${i.invitationId} seat in ${i.licenseName}`),
         ...status.projectInvitations.map((i) => `#${i.invitationId} project ${i.projectName} (${i.status === 'waiting_for_seat' ? 'waiting for a seat' : 'waiting for an answer'})`),

@@ -6,7 +6,9 @@ import { describe, expect, it } from 'vitest';
 import {
   acceptInvitation,
   addLicense,
+  diagnose,
   inviteToLicense,
+  requestSupport,
   levelNote,
   listLicenses,
   poolLevel,
@@ -82,6 +84,28 @@ describe('a concurrent pool (the default for new pools)', () => {
     const entry = page!.entries.find((e) => e.kind === 'license');
     expect(entry).toMatchObject({ kind: 'license', seatModel: 'concurrent', level: 'warn', occupied: 0, reserved: 5 });
     expect(levelNote(entry as PoolFigures, 'warn')).toBe('2.5 members per seat: people may find every seat busy');
+  });
+});
+
+describe('status and support know how a pool counts', () => {
+  it('a member of a concurrent pool hears why ATLAS.ti may find no free seat; a member of an assigned one does not', async () => {
+    const { deps, ada, people } = world({ hasSupportChannel: true });
+    await addLicense({ deps, actor: ada.actor, input: { name: 'Campus', seats: 50 } });
+    await addLicense({ deps, actor: ada.actor, input: { name: 'Lab', seats: 5, seatModel: 'assigned' } });
+    const [carla, lars] = people;
+    await inviteAll(deps, ada, [carla!], 'Campus');
+    await inviteAll(deps, ada, [lars!], 'Lab');
+    await acceptAll(deps, [carla!, lars!]);
+    const mine = await diagnose({ deps, actor: carla!.actor, input: {} });
+    const busy = mine.findings.find((f) => f.topic === 'seats_in_use');
+    expect(busy?.text).toContain('"Campus" is a concurrent license: 50 people can use ATLAS.ti at the same time');
+    expect(busy?.text).toContain('all 50 may be in use right now');
+    expect(busy?.text).toContain('"Free up my seats" in your ATLAS.ti account');
+    // an admin looking at her is told the same about her seat, in the third person
+    expect((await diagnose({ deps, actor: ada.actor, input: { personId: carla!.person.id } })).findings.find((f) => f.topic === 'seats_in_use')?.text).toContain('their ATLAS.ti is open');
+    expect((await diagnose({ deps, actor: lars!.actor, input: {} })).findings.map((f) => f.topic)).not.toContain('seats_in_use');
+    const request = await requestSupport({ deps, actor: carla!.actor, input: { email: 'member1@uni.example', topic: 'license_no_software', description: 'It says no seat is free.' } });
+    expect(request.seats).toEqual(['Campus (member1@uni.example, concurrent: 50 at a time)']);
   });
 });
 
