@@ -1,5 +1,5 @@
 /** The SQLite (drizzle) implementations of the domain's ports. */
-import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, sql } from 'drizzle-orm';
 import type {
   AdminRepository,
   AuditRepository,
@@ -267,6 +267,20 @@ function seatRepository(db: Db): SeatRepository {
         .all(),
     release: (id, at) =>
       db.update(seats).set({ status: 'released', releasedAt: at }).where(and(eq(seats.id, id), eq(seats.status, 'occupied'))).run().changes === 1,
+    byId: (id) => db.select().from(seats).where(eq(seats.id, id)).get(),
+    byInvitation: (invitationId) => db.select().from(seats).where(eq(seats.invitationId, invitationId)).orderBy(desc(seats.id)).get(),
+    handOver: (id, by, at) =>
+      db
+        .update(seats)
+        .set({ handoff: 'handed_over', handedOverAt: at, handedOverBy: by || null })
+        .where(and(eq(seats.id, id), eq(seats.status, 'occupied'), eq(seats.handoff, 'awaiting')))
+        .run().changes === 1,
+    markJoined: (id, at) =>
+      db
+        .update(seats)
+        .set({ handoff: 'joined', joinedAt: at })
+        .where(and(eq(seats.id, id), eq(seats.status, 'occupied'), inArray(seats.handoff, ['awaiting', 'handed_over'])))
+        .run().changes === 1,
     holds: (licenseId, personId) => holds.get({ licenseId, personId }) !== undefined,
     holders: (licenseId) => holders.all({ licenseId }).map((r) => r.personId),
   };

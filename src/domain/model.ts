@@ -94,6 +94,12 @@ export interface Invitation {
   runId: number | null;
 }
 
+/**
+ * Where a seat stands in ATLAS.ti itself: accepted in chat but not yet `handed_over` (`awaiting`),
+ * handed over (an admin added the person in the account portal), or `joined` (the person said it works).
+ */
+export type HandoffState = 'awaiting' | 'handed_over' | 'joined';
+
 export interface Seat {
   id: number;
   licenseId: number;
@@ -102,6 +108,10 @@ export interface Seat {
   invitationId: number | null;
   status: 'occupied' | 'released';
   occupiedAt: number;
+  handoff: HandoffState;
+  handedOverAt: number | null;
+  handedOverBy: number | null;
+  joinedAt: number | null;
 }
 
 export type Edition = 'desktop' | 'web';

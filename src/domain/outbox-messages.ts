@@ -2,7 +2,7 @@
  * What the domain asks to be told to people, platform-neutral. Renderers in src/bot turn each into
  * Block Kit (or an Adaptive Card); the deliverer sends it after the transaction that wrote it.
  */
-import type { Edition, InvitationStatus, SeatModel } from './model.js';
+import type { Edition, HandoffState, InvitationStatus, SeatModel } from './model.js';
 import type { DigestPage } from './digest.js';
 import type { SupportRequest } from './support.js';
 import type { BulkProgress } from './bulk-progress.js';
@@ -24,6 +24,9 @@ export interface InvitationSnapshot {
   /** absent in messages queued before pools had a model (they were all assigned) */
   seatModel?: SeatModel;
   memberCap?: number | null;
+  /** accepted invitations: the seat it gave, and whether ATLAS.ti has it yet (absent: nothing handed it over) */
+  seatId?: number;
+  handoff?: HandoffState;
 }
 
 export interface ProjectInvitationSnapshot {

@@ -96,6 +96,13 @@ export interface SeatRepository {
   /** occupied seats whose account email equals this one ignoring letter case (the caller compares exactly) */
   occupiedByEmailAnyCase(email: string): Seat[];
   release(id: number, at: number): boolean;
+  byId(id: number): Seat | undefined;
+  /** the seat an accepted license invitation gave (occupied or since released) */
+  byInvitation(invitationId: number): Seat | undefined;
+  /** `awaiting` → `handed_over`, only for an occupied seat; false when it was handed over (or released) already */
+  handOver(id: number, by: number, at: number): boolean;
+  /** `awaiting` or `handed_over` → `joined`, only for an occupied seat */
+  markJoined(id: number, at: number): boolean;
 }
 
 export interface ProjectRepository {

@@ -15,6 +15,8 @@ export function snapshotOf(repos: Repositories, inv: Invitation, opts: { usage?:
   // a verb that already counted the seats in this transaction passes its figure instead of counting again
   const usage = opts.usage === false ? { occupied: 0, reserved: 0 } : (opts.usage ?? repos.licenses.usage(licenseId));
   const invitee = repos.people.byId(inv.inviteeId);
+  // an accepted invitation says only what was handed over to ATLAS.ti, read from its seat
+  const seat = inv.status === 'accepted' ? repos.seats.byInvitation(inv.id) : undefined;
   return {
     kind: 'license',
     invitationId: inv.id,
@@ -29,6 +31,7 @@ export function snapshotOf(repos: Repositories, inv: Invitation, opts: { usage?:
     seats: license?.seats ?? 0,
     seatModel: license?.seatModel ?? 'assigned',
     memberCap: license?.memberCap ?? null,
+    ...(seat ? { seatId: seat.id, handoff: seat.handoff } : {}),
   };
 }
 

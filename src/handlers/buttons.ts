@@ -4,6 +4,8 @@
  */
 import {
   acceptInvitation,
+  confirmHandoff,
+  confirmJoined,
   confirmInviteRequest,
   declineInvitation,
   decideSeatRequest,
@@ -19,7 +21,7 @@ import {
   type Actor,
   type DomainDeps,
 } from '../domain/index.js';
-import { ACTIONS, PROJECT_ACTIONS, parseInvitationValue, parseProjectValue, parseRequestValue } from './slack/action-ids.js';
+import { ACTIONS, PROJECT_ACTIONS, parseInvitationValue, parseProjectValue, parseRequestValue, parseSeatValue } from './slack/action-ids.js';
 import type { SlackMessage, SlackViews } from './slack/context.js';
 
 type ButtonForm = { form: 'approve_seat'; requestId: number } | { form: 'return_project'; projectId?: number } | { form: 'share_project' };
@@ -118,6 +120,15 @@ export const BUTTONS: Record<string, (a: ButtonArgs) => Promise<ButtonAnswer>> =
     await confirmInviteRequest({ deps, actor, input: { requestId, confirm: false } });
     return { message: views.text('Cancelled: nobody was invited.', 'x'), replace: true };
   }),
+  [PROJECT_ACTIONS.handoffDone]: withId(parseSeatValue, async (seatId, { deps, views, actor }) => {
+    const r = await confirmHandoff({ deps, actor, input: { seatId } });
+    // the to-do becomes its outcome, so its Done button is gone once it is done
+    return { message: views.handoffResult(r), replace: true };
+  }),
+  [PROJECT_ACTIONS.joined]: withId(parseSeatValue, async (seatId, { deps, views, actor }) => ({
+    message: views.invitationState(await confirmJoined({ deps, actor, input: { seatId } })),
+    replace: true,
+  })),
   [PROJECT_ACTIONS.shareProject]: async ({ openForm }) => {
     await openForm({ form: 'share_project' });
     return { opened: true };

@@ -124,7 +124,7 @@ describe('a restart keeps everything', () => {
     const accept = buttonsOf(dm.args).find((b) => b.action_id === 'invitation_accept')!;
     await t.restart();
     const r = await t.click(ALICE.id, accept.action_id, accept.value);
-    expect(textOf(r.reply?.args)).toContain('Your ATLAS.ti seat is ready');
+    expect(textOf(r.reply?.args)).toContain('Accepted: an admin is adding you');
     const licenses = await t.command(ADMIN.id, 'licenses');
     expect(textOf(licenses.reply?.args)).toContain('*Campus 2026* · 1/5 seats used');
     const audit = t.bot.database.sqlite.prepare('SELECT action, platform, actor_user_id AS actor FROM audit_log ORDER BY id').all();

@@ -134,7 +134,7 @@ describe('inviting', () => {
     await t.drained();
     const confirm = await t.slack.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === 'DUCAROLP' && /was just opened/.test(textOf(c.args)));
     const accepted = await t.clickIn('UCAROLP', confirm, 'invitation_accept');
-    expect(textOf(accepted.reply?.args)).toContain('Your ATLAS.ti seat is ready');
+    expect(textOf(accepted.reply?.args)).toContain('Accepted: an admin is adding you');
     // the seat is for the exact account email the admin typed
     expect(t.bot.database.sqlite.prepare('SELECT email FROM seats').get()).toEqual({ email: 'Carol@Partner.org' });
   });
@@ -166,7 +166,7 @@ describe('the personal link', () => {
     const stranger = await t.click(MALLORY.id, accept.action_id, accept.value);
     expect(textOf(stranger.reply?.args)).toContain('made for someone else');
     const mine = await t.click(ALICE.id, accept.action_id, accept.value);
-    expect(textOf(mine.reply?.args)).toContain('Your ATLAS.ti seat is ready');
+    expect(textOf(mine.reply?.args)).toContain('Accepted: an admin is adding you');
     expect(count("SELECT COUNT(*) AS n FROM seats WHERE status = 'occupied'")).toBe(1);
   });
 

@@ -48,12 +48,12 @@ describe('a license invitation, end to end in Slack', () => {
     const accepted = await t.click(ALICE.id, accept.action_id, accept.value, { channel_id: `D${ALICE.id}`, message_ts: dm!.args.ts });
     expect(accepted.status).toBe(200);
     expect(accepted.reply?.args.replace_original).toBe(true);
-    expect(textOf(accepted.reply?.args)).toContain('Your ATLAS.ti seat is ready');
+    expect(textOf(accepted.reply?.args)).toContain('Accepted: an admin is adding you');
     await t.drained();
 
     // her original DM is updated in place to say so
     const update = await t.slack.waitFor((c) => c.method === 'chat.update' && c.args.channel === `D${ALICE.id}`);
-    expect(textOf(update.args)).toContain('You accepted a seat in *Campus 2026*');
+    expect(textOf(update.args)).toContain('Your acceptance of a seat in *Campus 2026* is recorded, but ATLAS.ti does not know about it yet');
     expect(buttonsOf(update.args)).toEqual([]);
     const acceptedPost = await t.slack.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === ADMIN_CHANNEL && /accepted a seat/.test(textOf(c.args)));
     expect(textOf(acceptedPost.args)).toContain('1/50 seats used');

@@ -102,7 +102,7 @@ describe('concurrency over HTTP', () => {
     const dm = t.slack.callsTo('chat.postMessage').find((c) => c.args.channel === `D${ALICE.id}`)!;
     const accept = buttonsOf(dm.args)[0]!;
     const clicks = await Promise.all(Array.from({ length: 10 }, () => t.click(ALICE.id, accept.action_id, accept.value)));
-    expect(clicks.every((c) => textOf(c.reply?.args).includes('Your ATLAS.ti seat is ready'))).toBe(true);
+    expect(clicks.every((c) => textOf(c.reply?.args).includes('Accepted: an admin is adding you'))).toBe(true);
     expect(count("SELECT COUNT(*) AS n FROM seats WHERE status = 'occupied'")).toBe(1);
     expect(count("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'invitation.accepted'")).toBe(1);
   });

@@ -77,7 +77,7 @@ describe('the sandbox', () => {
     expect(accept).toBeDefined();
     const click = await api('action', { as: 'U0ALICE', container: { type: 'message', channel: 'DU0ALICE', ts: invitation.ts }, action: { type: 'button', action_id: accept.action_id, block_id: accept.block_id, value: accept.value, text: accept.text } });
     expect(click.json).toEqual({ ok: true });
-    await eventually('U0ALICE', (s) => messagesOf(s, 'DU0ALICE').some((m) => /seat in Campus is yours/.test(m.text)), 'the accepted state');
+    await eventually('U0ALICE', (s) => messagesOf(s, 'DU0ALICE').some((m) => /You accepted a seat in Campus; an admin still has to add you/.test(m.text)), 'the accepted state');
   });
 
   it('someone else cannot click Alice’s button: the conversation is not theirs', async () => {

@@ -67,7 +67,7 @@ describe('the sandbox in a browser', () => {
     expect(words).toMatch(/What you get/);
     expect(words).toMatch(/What you don't get\s*Access to any project or data/);
     await clickButton(page, 'Accept the seat', invitation);
-    await messageWith(page, /You accepted a seat in Campus/).waitFor();
+    await messageWith(page, /Your acceptance of a seat in Campus is recorded/).waitFor();
     // Bob's conversation is not Alice's to see
     await expect(page.locator('[data-conversation="DU0BOB"]').count()).resolves.toBe(0);
   });
@@ -119,7 +119,7 @@ describe('the sandbox in a browser', () => {
     const confirmation = messageWith(page, /was just opened and asked to accept/);
     await confirmation.waitFor();
     await clickButton(page, 'Accept the seat', confirmation);
-    await messageWith(page, /You accepted a seat in Campus/).waitFor();
+    await messageWith(page, /Your acceptance of a seat in Campus is recorded/).waitFor();
     // now that he holds a seat, Alice's project invitation, which waited for it, reaches him by itself
     await messageWith(page, /Interview study 2026/).waitFor();
   });

@@ -58,7 +58,7 @@ describe('Socket Mode', () => {
       actions: [{ action_id: 'invitation_accept', block_id: 'invitation:1', value: 'inv:1', type: 'button', action_ts: '1' }],
     });
     const accepted = await slack.waitFor((c) => c.method === 'response_url' && c.url === clickUrl);
-    expect(textOf(accepted.args)).toContain('Your ATLAS.ti seat is ready');
+    expect(textOf(accepted.args)).toContain('Accepted: an admin is adding you');
 
     // no public Slack endpoint in Socket Mode; the link pages and health still are
     const health = await fetch(`${t.bot.url}/healthz`);

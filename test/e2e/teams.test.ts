@@ -91,11 +91,11 @@ describe('Microsoft Teams', () => {
 
     const accepted = await invoke(ALICE, 'invitation_accept', 'inv:1');
     expect(accepted.body.type).toBe('application/vnd.microsoft.card.adaptive');
-    expect(cardText(accepted.body.value)).toContain('Your ATLAS.ti seat is ready');
+    expect(cardText(accepted.body.value)).toContain('Accepted: an admin is adding you');
     await t!.drained();
     const update = await connector!.waitFor((c) => c.operation === 'updateActivity' && c.conversationId === `a:1on1-${ALICE.id}`);
     expect(update.activityId).toBe(dm.id);
-    expect(cardText(update.body)).toContain('You accepted a seat in **Campus 2026**');
+    expect(cardText(update.body)).toContain('Your acceptance of a seat in **Campus 2026** is recorded');
     expect(cardText((await say(ADA, 'licenses'))[0])).toContain('1/5 seats used');
   });
 
@@ -137,7 +137,7 @@ describe('Microsoft Teams', () => {
     const status = await say(ALICE, 'status');
     expect(cardText(status[0])).toContain('#1 to **Campus 2026**');
     const accepted = await invoke(ALICE, 'invitation_accept', 'inv:1');
-    expect(cardText(accepted.body.value)).toContain('Your ATLAS.ti seat is ready');
+    expect(cardText(accepted.body.value)).toContain('Accepted: an admin is adding you');
     expect(t.bot.database.sqlite.prepare("SELECT COUNT(*) AS n FROM people WHERE email = 'Alice.Smith@uni.edu'").get()).toEqual({ n: 1 });
 
     await t.command(SLACK_ADMIN.id, 'revoke 2');

@@ -419,6 +419,10 @@ function repositoriesOver(state: () => MemoryState): Repositories {
         status: 'occupied',
         occupiedAt: s.at,
         releasedAt: null,
+        handoff: 'awaiting',
+        handedOverAt: null,
+        handedOverBy: null,
+        joinedAt: null,
       };
       state().seats.push(row);
       return toSeat(row);
@@ -436,6 +440,26 @@ function repositoriesOver(state: () => MemoryState): Repositories {
       if (!row) return false;
       row.status = 'released';
       row.releasedAt = at;
+      return true;
+    },
+    byId: (id) => {
+      const r = state().seats.find((s) => s.id === id);
+      return r && toSeat(r);
+    },
+    byInvitation: (invitationId) => {
+      const r = state().seats.filter((s) => s.invitationId === invitationId).at(-1);
+      return r && toSeat(r);
+    },
+    handOver: (id, by, at) => {
+      const row = state().seats.find((s) => s.id === id && s.status === 'occupied' && s.handoff === 'awaiting');
+      if (!row) return false;
+      Object.assign(row, { handoff: 'handed_over', handedOverAt: at, handedOverBy: by || null });
+      return true;
+    },
+    markJoined: (id, at) => {
+      const row = state().seats.find((s) => s.id === id && s.status === 'occupied' && s.handoff !== 'joined');
+      if (!row) return false;
+      Object.assign(row, { handoff: 'joined', joinedAt: at });
       return true;
     },
   };

@@ -4,7 +4,12 @@ import { people } from './people.js';
 import { licenses } from './licenses.js';
 import { invitations } from './invitations.js';
 
-/** An occupied (or formerly occupied) seat of a license pool. */
+/**
+ * An occupied (or formerly occupied) seat of a license pool. Accepting in chat records the seat;
+ * ATLAS.ti learns of it only when it is handed over (an admin adds the person in the account
+ * portal and presses Done): `awaiting` until then, `handed_over` after, `joined` once the person
+ * says it works. Seats from before hand-offs were tracked are `awaiting`: nothing says otherwise.
+ */
 export const seats = sqliteTable(
   'seats',
   {
@@ -20,6 +25,10 @@ export const seats = sqliteTable(
     status: text('status', { enum: ['occupied', 'released'] }).notNull(),
     occupiedAt: integer('occupied_at').notNull(),
     releasedAt: integer('released_at'),
+    handoff: text('handoff', { enum: ['awaiting', 'handed_over', 'joined'] }).notNull().default('awaiting'),
+    handedOverAt: integer('handed_over_at'),
+    handedOverBy: integer('handed_over_by').references(() => people.id),
+    joinedAt: integer('joined_at'),
   },
   (t) => [
     uniqueIndex('seats_one_per_person')

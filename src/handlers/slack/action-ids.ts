@@ -23,6 +23,10 @@ export const PROJECT_ACTIONS = {
   shareProject: 'project_share_open',
   confirmBulk: 'bulk_invite_confirm',
   cancelBulk: 'bulk_invite_cancel',
+  /** an admin added the person in the ATLAS.ti account portal */
+  handoffDone: 'seat_handoff_done',
+  /** the person says ATLAS.ti works for them */
+  joined: 'seat_joined',
 } as const;
 
 export const SHORTCUTS = {
@@ -65,9 +69,10 @@ export const APPROVE_MODAL = {
   license: { block: 'license', action: 'license_select' },
 } as const;
 
-/** Values of buttons about seat requests and projects: `req:<id>`, `prj:<id>`. */
+/** Values of buttons about seat requests, projects and seats: `req:<id>`, `prj:<id>`, `seat:<id>`. */
 export const requestValue = (id: number): string => `req:${id}`;
 export const projectValue = (id: number): string => `prj:${id}`;
+export const seatValue = (id: number): string => `seat:${id}`;
 
 const prefixed = (prefix: string) =>
   z
@@ -77,6 +82,11 @@ const prefixed = (prefix: string) =>
 
 export function parseRequestValue(value: unknown): number | null {
   const r = prefixed('req').safeParse(value);
+  return r.success ? r.data : null;
+}
+
+export function parseSeatValue(value: unknown): number | null {
+  const r = prefixed('seat').safeParse(value);
   return r.success ? r.data : null;
 }
 

@@ -12,6 +12,7 @@ import type {
   LicenseUsage,
   DigestPage,
   Diagnosis,
+  HandoffResult,
   Home,
   Person,
   Project,
@@ -40,6 +41,8 @@ export interface SlackViews {
   digestPage(page: DigestPage): SlackMessage;
   acceptResult(result: AcceptResult): SlackMessage;
   invitationState(invitation: AnyInvitationSnapshot): SlackMessage;
+  /** what an admin's Done on a hand-off to-do did */
+  handoffResult(result: HandoffResult): SlackMessage;
   /** a short answer: the words are escaped by the view */
   text(words: string, emoji?: string): SlackMessage;
   /** an error for a person: a domain error's words, or a generic apology */

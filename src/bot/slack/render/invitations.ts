@@ -12,7 +12,7 @@ import {
   type InvitationSnapshot,
   type OutboxMessage,
 } from '../../../domain/index.js';
-import { ACTIONS, invitationValue } from '../../../handlers/slack/action-ids.js';
+import { ACTIONS, PROJECT_ACTIONS, invitationValue, seatValue } from '../../../handlers/slack/action-ids.js';
 import { actions, button, context, esc, fields, header, message, section, type SlackMessage } from './blocks.js';
 
 const usageOf = (i: InvitationSnapshot) => usageLine(i);
@@ -49,17 +49,50 @@ export function licenseInvitationDm(i: InvitationSnapshot, link: string, resent:
   ]);
 }
 
+/**
+ * After accepting: only what was handed over to ATLAS.ti. Until an admin added the person in the
+ * account portal the seat is recorded here, not ready there; once added it is ready; then "I'm in".
+ */
+function acceptedDm(i: InvitationSnapshot): SlackMessage {
+  const lic = `*${esc(i.licenseName)}*`;
+  const foot = context(`${esc(i.licenseName)}: ${usageOf(i)} · invitation #${i.invitationId}`);
+  const noProject = section(`:no_entry_sign: ${SEAT_DOES_NOT_GIVE}\n${HOW_TO_GET_PROJECT}`);
+  switch (i.handoff) {
+    case 'handed_over':
+      return message(`Your ${PRODUCT} seat in ${i.licenseName} is ready: sign in with ${i.inviteeEmail ?? 'your account email'}.`, [
+        header(`Your ${PRODUCT} seat is ready`),
+        section(`:white_check_mark: An admin added ${emailCode(i.inviteeEmail)} to ${lic} in the ${PRODUCT} account portal. Sign in to ${PRODUCT} with exactly that email (account emails are case sensitive) and start working.`),
+        noProject,
+        ...(i.seatId !== undefined ? [actions(`joined:${i.seatId}`, button("I'm in: it works", PROJECT_ACTIONS.joined, seatValue(i.seatId), 'primary'))] : []),
+        foot,
+      ]);
+    case 'joined':
+      return message(`You're in: ${PRODUCT} works for you under ${i.licenseName}.`, [
+        header(`You're in`),
+        section(`:white_check_mark: You confirmed that ${PRODUCT} works for ${emailCode(i.inviteeEmail)} under ${lic}.`),
+        noProject,
+        foot,
+      ]);
+    case 'awaiting':
+    case undefined:
+      return message(`You accepted a seat in ${i.licenseName}; an admin still has to add you in ${PRODUCT}.`, [
+        header(`Accepted: an admin is adding you`),
+        section(
+          `:hourglass_flowing_sand: Your acceptance of a seat in ${lic} is recorded, but ${PRODUCT} does not know about it yet. ` +
+            `A license admin adds ${emailCode(i.inviteeEmail)} to the license in the ${PRODUCT} account portal; I will tell you here as soon as they have. Until then, ${PRODUCT} will not let you in.`,
+        ),
+        noProject,
+        foot,
+      ]);
+  }
+}
+
 /** The invitee's DM after they (or an admin, or time) answered it. */
 export function invitationStateDm(i: InvitationSnapshot): SlackMessage {
   const lic = `*${esc(i.licenseName)}*`;
   switch (i.status) {
     case 'accepted':
-      return message(`Your ${PRODUCT} seat in ${i.licenseName} is yours.`, [
-        header(`Your ${PRODUCT} seat is ready`),
-        section(`:white_check_mark: You accepted a seat in ${lic}. Sign in to ${PRODUCT} with ${emailCode(i.inviteeEmail)} and start working.`),
-        section(`:no_entry_sign: ${SEAT_DOES_NOT_GIVE}\n${HOW_TO_GET_PROJECT}`),
-        context(`${esc(i.licenseName)}: ${usageOf(i)} · invitation #${i.invitationId}`),
-      ]);
+      return acceptedDm(i);
     case 'declined':
       return message(`You declined the seat in ${i.licenseName}.`, [
         section(`You declined the invitation to a seat in ${lic}. Nothing else changed.`),
@@ -87,7 +120,10 @@ export function invitationStateDm(i: InvitationSnapshot): SlackMessage {
 
 const ADMIN_EVENT: Record<Extract<OutboxMessage, { type: 'admin_invitation_event' }>['event'], (i: InvitationSnapshot, actor: string) => string> = {
   created: (i, a) => `:envelope_with_arrow: *${esc(a)}* invited *${esc(i.inviteeName)}* (${emailCode(i.inviteeEmail)}) to a seat in *${esc(i.licenseName)}*.`,
-  accepted: (i) => `:white_check_mark: *${esc(i.inviteeName)}* accepted a seat in *${esc(i.licenseName)}*.`,
+  accepted: (i) =>
+    i.handoff === 'awaiting'
+      ? `:white_check_mark: *${esc(i.inviteeName)}* accepted a seat in *${esc(i.licenseName)}*.\n:clipboard: *To do:* add ${emailCode(i.inviteeEmail)} to *${esc(i.licenseName)}* in the ${PRODUCT} account portal, then press Done: ${esc(i.inviteeName)} hears their seat is ready only then.`
+      : `:white_check_mark: *${esc(i.inviteeName)}* accepted a seat in *${esc(i.licenseName)}*.`,
   declined: (i) => `:x: *${esc(i.inviteeName)}* declined the seat in *${esc(i.licenseName)}*; the seat is free again.`,
   revoked: (i, a) => `:wastebasket: *${esc(a)}* withdrew the invitation of *${esc(i.inviteeName)}* to *${esc(i.licenseName)}*; the seat is free again.`,
   resent: (i, a) => `:repeat: *${esc(a)}* sent *${esc(i.inviteeName)}* a fresh invitation link for *${esc(i.licenseName)}*.`,
@@ -99,6 +135,9 @@ export function adminInvitationEvent(m: Extract<OutboxMessage, { type: 'admin_in
   const i = m.invitation;
   const line = ADMIN_EVENT[m.event](i, m.actorName);
   const blocks: KnownBlock[] = [section(line), context(`*${esc(i.licenseName)}*: ${usageOf(i)} · invitation #${i.invitationId}`)];
+  if (m.event === 'accepted' && i.handoff === 'awaiting' && i.seatId !== undefined) {
+    blocks.push(actions(`handoff:${i.seatId}`, button('Done: added in the portal', PROJECT_ACTIONS.handoffDone, seatValue(i.seatId), 'primary')));
+  }
   if (m.event === 'created' || m.event === 'resent') {
     blocks.push(
       actions(

@@ -21,6 +21,7 @@ import {
   PROJECT_NEEDS_SEAT,
   type AcceptResult,
   type AnyInvitationSnapshot,
+  type HandoffResult,
   type InviteOutcome,
   type InviteResult,
   type LicenseUsage,
@@ -277,6 +278,23 @@ function modalMessage(title: string, m: SlackMessage): ModalView {
   };
 }
 
+function handoffResult(r: HandoffResult): SlackMessage {
+  switch (r.outcome) {
+    case 'handed_over':
+      return message(`${r.byName} added ${r.personName} to ${r.licenseName} in the ${PRODUCT} account portal.`, [
+        section(`:white_check_mark: *${esc(r.byName)}* added *${esc(r.personName)}*${r.email ? ` (\`${esc(r.email)}\`)` : ''} to *${esc(r.licenseName)}* in the ${PRODUCT} account portal. I told ${esc(r.personName)} their seat is ready.`),
+      ]);
+    case 'already_handed_over':
+      return message(`${r.personName} was already added to ${r.licenseName}.`, [
+        section(`:information_source: *${esc(r.personName)}* was already added to *${esc(r.licenseName)}*${r.byName ? ` (by ${esc(r.byName)})` : ''}. Nothing more to do.`),
+      ]);
+    case 'released':
+      return message(`${r.personName}'s seat in ${r.licenseName} was released.`, [
+        section(`:information_source: *${esc(r.personName)}*'s seat in *${esc(r.licenseName)}* was released before anyone added them, so there is nothing to add in the portal.`),
+      ]);
+  }
+}
+
 export const slackViews: SlackViews = {
   help,
   licenses,
@@ -285,6 +303,7 @@ export const slackViews: SlackViews = {
   digestPage,
   acceptResult,
   invitationState,
+  handoffResult,
   text,
   error,
   inviteModal,

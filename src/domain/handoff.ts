@@ -1,0 +1,59 @@
+/**
+ * The hand-off: accepting in chat records a seat, but ATLAS.ti learns of it only when an admin adds
+ * the person in the ATLAS.ti account portal. Until an admin says so (Done), nobody is told the seat
+ * is ready; the person may then say it works ("I'm in").
+ */
+import type { VerbArgs } from './context.js';
+import type { InvitationSnapshot } from './outbox-messages.js';
+import { actorPerson, requireAdmin } from './authz.js';
+import { audit } from './audit.js';
+import { DomainError } from './errors.js';
+import { tellPerson } from './notify.js';
+import { nameOf } from './people.js';
+import { snapshotOf } from './snapshot.js';
+
+export type HandoffResult =
+  | { outcome: 'handed_over'; personName: string; email: string | null; licenseName: string; byName: string }
+  /** someone pressed Done first, or the person already said they are in */
+  | { outcome: 'already_handed_over'; personName: string; email: string | null; licenseName: string; byName: string | null }
+  /** the seat was released before anyone added the person */
+  | { outcome: 'released'; personName: string; licenseName: string };
+
+/** An admin says the person was added in the ATLAS.ti portal; the person hears their seat is ready. */
+export async function confirmHandoff({ deps, actor, input }: VerbArgs<{ seatId: number }>): Promise<HandoffResult> {
+  return deps.store.transaction((repos): HandoffResult => {
+    const admin = requireAdmin(repos, deps.settings, actor, 'mark people as added in the ATLAS.ti account portal');
+    const now = deps.clock.now();
+    const seat = repos.seats.byId(input.seatId);
+    if (!seat) throw new DomainError('NOT_FOUND', 'That seat no longer exists. `/atlas pending` shows what is still to do.');
+    const personName = nameOf(repos.people.byId(seat.personId));
+    const licenseName = repos.licenses.byId(seat.licenseId)?.name ?? 'a license';
+    if (seat.status !== 'occupied') return { outcome: 'released', personName, licenseName };
+    if (!repos.seats.handOver(seat.id, admin.id, now)) {
+      const by = seat.handedOverBy === null ? null : nameOf(repos.people.byId(seat.handedOverBy));
+      return { outcome: 'already_handed_over', personName, email: seat.email, licenseName, byName: by };
+    }
+    audit(repos, actor, now, 'seat.handed_over', { type: 'seat', id: seat.id }, { licenseId: seat.licenseId, how: 'admin' });
+    const inv = seat.invitationId === null ? undefined : repos.invitations.byId(seat.invitationId);
+    // the invitee's own message about the invitation now says the seat is ready (it is updated in place)
+    if (inv) tellPerson(repos, inv.inviteeId, { type: 'invitation_update', invitation: snapshotOf(repos, inv) }, now);
+    return { outcome: 'handed_over', personName, email: seat.email, licenseName, byName: nameOf(admin) };
+  });
+}
+
+/** The person says ATLAS.ti works for them ("I'm in"): only they can say so, about their own seat. */
+export async function confirmJoined({ deps, actor, input }: VerbArgs<{ seatId: number }>): Promise<InvitationSnapshot> {
+  return deps.store.transaction((repos) => {
+    const me = actorPerson(repos, actor);
+    const now = deps.clock.now();
+    const seat = repos.seats.byId(input.seatId);
+    if (!seat || seat.personId !== me.id) {
+      throw new DomainError('FORBIDDEN', 'Only the person who holds this seat can say they are in. `/atlas status` shows your own seats.');
+    }
+    if (seat.status !== 'occupied') throw new DomainError('NOT_PENDING', 'This seat was released, so there is nothing to confirm. `/atlas status` shows where you stand.');
+    if (repos.seats.markJoined(seat.id, now)) audit(repos, actor, now, 'seat.joined', { type: 'seat', id: seat.id }, { licenseId: seat.licenseId });
+    const inv = seat.invitationId === null ? undefined : repos.invitations.byId(seat.invitationId);
+    if (!inv) throw new DomainError('NOT_FOUND', 'I could not find the invitation behind this seat. `/atlas status` shows where you stand.');
+    return snapshotOf(repos, inv);
+  });
+}
