@@ -1,0 +1,60 @@
+/** Accept → the admin's to-do → Done → "your seat is ready" → I'm in, through signed Slack requests. */
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { ADMIN, ADMIN_CHANNEL, ALICE, MALLORY, buttonsOf, startTestBot, textOf, type TestBot } from '../support/harness.js';
+
+let t: TestBot;
+beforeEach(async () => {
+  t = await startTestBot();
+});
+afterEach(async () => {
+  await t.close();
+});
+
+it('nobody hears "ready" until an admin added them in the portal and pressed Done; a stranger cannot press it', async () => {
+  await t.command(ADMIN.id, 'license add "Campus" 50');
+  await t.command(ADMIN.id, `invite-license <@${ALICE.id}|alice>`);
+  await t.drained();
+  const dm = t.slack.callsTo('chat.postMessage').find((c) => c.args.channel === `D${ALICE.id}`)!;
+  const accept = buttonsOf(dm.args).find((b) => b.action_id === 'invitation_accept')!;
+  const accepted = await t.click(ALICE.id, accept.action_id, accept.value, { channel_id: `D${ALICE.id}`, message_ts: dm.args.ts });
+  const answer = textOf(accepted.reply?.args);
+  expect(answer).toContain('Accepted: an admin is adding you');
+  expect(answer).toContain('ATLAS.ti does not know about it yet');
+  expect(answer).not.toMatch(/is ready|start working/);
+  await t.drained();
+
+  // the admin channel's post is a to-do with the exact email and a Done button
+  const todo = await t.slack.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === ADMIN_CHANNEL && /accepted a seat/.test(textOf(c.args)));
+  expect(textOf(todo.args)).toContain('*To do:* add `Alice.Smith@uni.edu` to *Campus* in the ATLAS.ti account portal');
+  const done = buttonsOf(todo.args).find((b) => b.action_id === 'seat_handoff_done')!;
+  expect(done).toBeDefined();
+
+  const stranger = await t.click(MALLORY.id, done.action_id, done.value, { channel_id: ADMIN_CHANNEL, message_ts: todo.args.ts });
+  expect(textOf(stranger.reply?.args)).toMatch(/Only license admins/);
+  expect(stranger.reply?.args.replace_original).not.toBe(true);
+  await t.drained();
+  expect(t.slack.callsTo('chat.update').filter((c) => c.args.channel === `D${ALICE.id}` && /is ready/.test(textOf(c.args)))).toHaveLength(0);
+
+  const pressed = await t.click(ADMIN.id, done.action_id, done.value, { channel_id: ADMIN_CHANNEL, message_ts: todo.args.ts });
+  expect(pressed.reply?.args.replace_original).toBe(true);
+  expect(textOf(pressed.reply?.args)).toContain('*Ada Admin* added *Alice Smith* (`Alice.Smith@uni.edu`) to *Campus* in the ATLAS.ti account portal');
+  expect(buttonsOf(pressed.reply?.args)).toEqual([]);
+  await t.drained();
+
+  // Alice's own invitation message now says it, in place, with I'm in
+  const ready = await t.slack.waitFor((c) => c.method === 'chat.update' && c.args.channel === `D${ALICE.id}` && /seat is ready/.test(textOf(c.args)));
+  expect(textOf(ready.args)).toContain('Sign in to ATLAS.ti with exactly that email');
+  const imIn = buttonsOf(ready.args).find((b) => b.action_id === 'seat_joined')!;
+  expect((await t.click(MALLORY.id, imIn.action_id, imIn.value, { channel_id: `D${MALLORY.id}` })).reply?.args.replace_original).not.toBe(true);
+  const joined = await t.click(ALICE.id, imIn.action_id, imIn.value, { channel_id: `D${ALICE.id}`, message_ts: ready.args.ts });
+  expect(joined.reply?.args.replace_original).toBe(true);
+  expect(textOf(joined.reply?.args)).toContain("You're in");
+  expect(buttonsOf(joined.reply?.args)).toEqual([]);
+
+  // pressing the old Done again says it is done already, and tells Alice nothing new
+  const updatesBefore = t.slack.callsTo('chat.update').length;
+  const again = await t.click(ADMIN.id, done.action_id, done.value, { channel_id: ADMIN_CHANNEL, message_ts: todo.args.ts });
+  expect(textOf(again.reply?.args)).toContain('was already added to *Campus* (by Ada Admin)');
+  await t.drained();
+  expect(t.slack.callsTo('chat.update').length).toBe(updatesBefore);
+});
