@@ -1,7 +1,7 @@
 import type { DomainSettings } from './context.js';
 import type { Repositories } from './ports.js';
 import { SYSTEM_ACTOR } from './model.js';
-import type { Person } from './model.js';
+import type { HandoffState, Person } from './model.js';
 import type { InvitationSnapshot, ProjectInvitationSnapshot } from './outbox-messages.js';
 import { isAdmin } from './authz.js';
 import { DomainError } from './errors.js';
@@ -13,7 +13,8 @@ export interface PersonStatus {
   person: Person;
   self: boolean;
   isAdmin: boolean;
-  seats: { licenseName: string; email: string | null; since: number }[];
+  /** handoff: whether ATLAS.ti has the seat yet (see handoff.ts) */
+  seats: { licenseName: string; email: string | null; since: number; handoff: HandoffState }[];
   pending: InvitationSnapshot[];
   /** projects this person owns */
   owns: { projectName: string; edition: 'web' | 'desktop' }[];
@@ -38,6 +39,7 @@ export function statusOf(repos: Repositories, settings: DomainSettings, now: num
         licenseName: repos.licenses.byId(s.licenseId)?.name ?? 'a license',
         email: s.email,
         since: s.occupiedAt,
+        handoff: s.handoff,
       })),
       pending: repos.invitations
         .listForInvitee(person.id)

@@ -22,6 +22,7 @@ import {
   type AcceptResult,
   type AnyInvitationSnapshot,
   type HandoffResult,
+  type HandoffState,
   type InviteOutcome,
   type InviteResult,
   type LicenseUsage,
@@ -37,6 +38,13 @@ import { diagnosis, homeView, supportModal } from './support-home.js';
 import { approveSeatModal, returnModal, seatDecision, shareModal, shareResult } from './project-views.js';
 
 const usageOf = (u: LicenseUsage) => usageLine(figuresOf(u));
+
+/** A seat in its hand-off state: accepted here is not yet usable there. */
+const HANDOFF_NOTE: Record<HandoffState, string> = {
+  awaiting: `: accepted, but not yet added in the ${PRODUCT} account portal, so ${PRODUCT} does not know it yet`,
+  handed_over: `: added in the ${PRODUCT} account portal`,
+  joined: `: added in the ${PRODUCT} account portal, and confirmed working`,
+};
 
 function help(commands: CommandHelp[]): SlackMessage {
   const line = (c: CommandHelp) => `\`/atlas ${esc(c.usage)}\`: ${esc(c.summary)}`;
@@ -136,7 +144,7 @@ export function statusBlocks(s: PersonStatus): KnownBlock[] {
     section(
       s.seats.length
         ? `:white_check_mark: *Seats*: ${who} hold${s.self ? '' : 's'} ${s.seats.length === 1 ? 'a seat' : `${s.seats.length} seats`}:\n` +
-            s.seats.map((x) => `• *${esc(x.licenseName)}* for \`${esc(x.email ?? '?')}\` since ${formatDate(x.since)}`).join('\n')
+            s.seats.map((x) => `• *${esc(x.licenseName)}* for \`${esc(x.email ?? '?')}\` since ${formatDate(x.since)}${HANDOFF_NOTE[x.handoff]}`).join('\n')
         : `:heavy_minus_sign: *Seats*: ${who} hold${s.self ? '' : 's'} no ${PRODUCT} seat yet${s.self ? '. A license admin can invite you.' : '.'}`,
     ),
   );
