@@ -297,7 +297,14 @@ function projectRepository(db: Db): ProjectRepository {
 
 function projectAccessRepository(db: Db): ProjectAccessRepository {
   return {
-    grant: (a) => db.insert(projectAccess).values(a).returning().get(),
+    grant: (a) => db.insert(projectAccess).values({ ...a, handedOverAt: a.handoff === 'handed_over' ? a.createdAt : null }).returning().get(),
+    byId: (id) => db.select().from(projectAccess).where(eq(projectAccess.id, id)).get(),
+    handOver: (id, by, at) =>
+      db
+        .update(projectAccess)
+        .set({ handoff: 'handed_over', handedOverAt: at, handedOverBy: by || null })
+        .where(and(eq(projectAccess.id, id), eq(projectAccess.handoff, 'awaiting')))
+        .run().changes === 1,
     forPerson: (personId) => db.select().from(projectAccess).where(eq(projectAccess.personId, personId)).orderBy(asc(projectAccess.id)).all(),
     forProject: (projectId) => db.select().from(projectAccess).where(eq(projectAccess.projectId, projectId)).orderBy(asc(projectAccess.id)).all(),
     has: (projectId, personId) =>

@@ -107,6 +107,8 @@ function acceptProject(repos: Repositories, _settings: DomainSettings, actor: Ac
     kind: project.edition === 'web' ? 'member' : 'copy',
     invitationId: inv.id,
     createdAt: now,
+    // a Web member is real only once the owner adds them in ATLAS.ti Web; a Desktop link is theirs now
+    handoff: project.edition === 'web' ? 'awaiting' : 'handed_over',
   });
   audit(repos, actor, now, 'invitation.accepted', { type: 'invitation', id: inv.id }, { projectId: project.id, access: project.edition === 'web' ? 'member' : 'copy' });
   const accepted = { ...inv, status: 'accepted' as const };

@@ -5,12 +5,12 @@
  */
 import type { VerbArgs } from './context.js';
 import type { InvitationSnapshot } from './outbox-messages.js';
-import { actorPerson, requireAdmin } from './authz.js';
+import { actorPerson, isAdmin, requireAdmin } from './authz.js';
 import { audit } from './audit.js';
 import { DomainError } from './errors.js';
 import { tellPerson } from './notify.js';
 import { nameOf } from './people.js';
-import { snapshotOf } from './snapshot.js';
+import { projectSnapshotOf, snapshotOf } from './snapshot.js';
 
 export type HandoffResult =
   | { outcome: 'handed_over'; personName: string; email: string | null; licenseName: string; byName: string }
@@ -55,5 +55,35 @@ export async function confirmJoined({ deps, actor, input }: VerbArgs<{ seatId: n
     const inv = seat.invitationId === null ? undefined : repos.invitations.byId(seat.invitationId);
     if (!inv) throw new DomainError('NOT_FOUND', 'I could not find the invitation behind this seat. `/atlas status` shows where you stand.');
     return snapshotOf(repos, inv);
+  });
+}
+
+export type ProjectHandoffResult =
+  | { outcome: 'handed_over'; personName: string; email: string | null; projectName: string; byName: string }
+  | { outcome: 'already_handed_over'; personName: string; email: string | null; projectName: string; byName: string | null };
+
+/**
+ * The owner (or an admin) added the person in ATLAS.ti Web's Project Settings: from now on the bot
+ * calls them a member, and tells them to confirm ATLAS.ti Web's own invitation email.
+ */
+export async function confirmProjectHandoff({ deps, actor, input }: VerbArgs<{ accessId: number }>): Promise<ProjectHandoffResult> {
+  return deps.store.transaction((repos): ProjectHandoffResult => {
+    const me = actorPerson(repos, actor);
+    const now = deps.clock.now();
+    const access = repos.projectAccess.byId(input.accessId);
+    const project = access ? repos.projects.byId(access.projectId) : undefined;
+    if (!access || !project) throw new DomainError('NOT_FOUND', 'That project member no longer exists. `/atlas status` shows where things stand.');
+    if (project.ownerId !== me.id && !isAdmin(repos, deps.settings, me)) {
+      throw new DomainError('FORBIDDEN', `Only the owner of "${project.name}" (or a license admin) adds members in ATLAS.ti Web.`);
+    }
+    const personName = nameOf(repos.people.byId(access.personId));
+    if (!repos.projectAccess.handOver(access.id, me.id, now)) {
+      const by = access.handedOverBy === null ? null : nameOf(repos.people.byId(access.handedOverBy));
+      return { outcome: 'already_handed_over', personName, email: access.email, projectName: project.name, byName: by };
+    }
+    audit(repos, actor, now, 'project.member_added', { type: 'project', id: project.id }, { personId: access.personId, how: 'owner' });
+    const inv = access.invitationId === null ? undefined : repos.invitations.byId(access.invitationId);
+    if (inv) tellPerson(repos, inv.inviteeId, { type: 'project_invitation_update', invitation: projectSnapshotOf(repos, inv, true) }, now);
+    return { outcome: 'handed_over', personName, email: access.email, projectName: project.name, byName: nameOf(me) };
   });
 }

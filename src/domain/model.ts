@@ -133,6 +133,10 @@ export interface ProjectAccess {
   kind: 'member' | 'copy';
   invitationId: number | null;
   createdAt: number;
+  /** Web: whether the owner added them in ATLAS.ti Web yet; a Desktop copy is handed over on accepting */
+  handoff: 'awaiting' | 'handed_over';
+  handedOverAt: number | null;
+  handedOverBy: number | null;
 }
 
 export interface ReturnedCopy {

@@ -45,6 +45,9 @@ export interface ProjectInvitationSnapshot {
   expiresAt: number;
   /** Desktop: the owner's link, present only in what goes to the invitee after they accepted */
   desktopLink: string | null;
+  /** accepted: the access it gave, and whether the owner added them in ATLAS.ti Web yet */
+  accessId?: number;
+  handoff?: 'awaiting' | 'handed_over';
 }
 
 export type AnyInvitationSnapshot = InvitationSnapshot | ProjectInvitationSnapshot;

@@ -19,7 +19,8 @@ export interface PersonStatus {
   /** projects this person owns */
   owns: { projectName: string; edition: 'web' | 'desktop' }[];
   /** Web memberships and Desktop copies; unusable while the person holds no seat */
-  projects: { projectId: number; projectName: string; edition: 'web' | 'desktop'; kind: 'member' | 'copy'; ownerName: string; usable: boolean }[];
+  /** handoff: a Web member is one in ATLAS.ti Web only once the owner added them (handed_over) */
+  projects: { projectId: number; projectName: string; edition: 'web' | 'desktop'; kind: 'member' | 'copy'; handoff: 'awaiting' | 'handed_over'; ownerName: string; usable: boolean }[];
   /** project invitations still open: pending, or waiting for a seat */
   projectInvitations: ProjectInvitationSnapshot[];
   returnedCopies: { projectId: number; projectName: string; at: number }[];
@@ -53,6 +54,7 @@ export function statusOf(repos: Repositories, settings: DomainSettings, now: num
           projectName: project?.name ?? 'a project',
           edition: project?.edition ?? 'web',
           kind: a.kind,
+          handoff: a.handoff,
           ownerName: nameOf(repos.people.byId(project?.ownerId ?? 0)),
           // a project opens only with a seat under the same account email: without one the access is kept but unusable
           usable: holdsSeatFor(repos, person.id, a.email),

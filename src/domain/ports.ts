@@ -114,7 +114,10 @@ export interface ProjectRepository {
 }
 
 export interface ProjectAccessRepository {
-  grant(a: Omit<ProjectAccess, 'id'>): ProjectAccess;
+  grant(a: Omit<ProjectAccess, 'id' | 'handedOverAt' | 'handedOverBy'>): ProjectAccess;
+  byId(id: number): ProjectAccess | undefined;
+  /** `awaiting` → `handed_over`; false when it was already */
+  handOver(id: number, by: number, at: number): boolean;
   forPerson(personId: number): ProjectAccess[];
   forProject(projectId: number): ProjectAccess[];
   has(projectId: number, personId: number): boolean;

@@ -38,6 +38,7 @@ export function snapshotOf(repos: Repositories, inv: Invitation, opts: { usage?:
 /** The same for a project invitation. The Desktop link is included only when `revealLink` is set. */
 export function projectSnapshotOf(repos: Repositories, inv: Invitation, revealLink = false): ProjectInvitationSnapshot {
   const project = inv.projectId === null ? undefined : repos.projects.byId(inv.projectId);
+  const access = inv.status === 'accepted' && project ? repos.projectAccess.forPerson(inv.inviteeId).find((a) => a.projectId === project.id) : undefined;
   return {
     kind: 'project',
     invitationId: inv.id,
@@ -52,6 +53,7 @@ export function projectSnapshotOf(repos: Repositories, inv: Invitation, revealLi
     message: inv.message,
     expiresAt: inv.expiresAt,
     desktopLink: revealLink ? inv.desktopLink : null,
+    ...(access ? { accessId: access.id, handoff: access.handoff } : {}),
   };
 }
 

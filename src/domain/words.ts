@@ -70,7 +70,7 @@ export function ago(fromMs: number, nowMs: number): string {
 }
 
 export const EDITION_MEANS: Record<'web' | 'desktop', string> = {
-  web: 'Web project: you become a member, and everyone\'s changes are saved and synced in real time.',
+  web: 'Web project: once you accept, the owner adds you as a member in ATLAS.ti Web (you confirm its invitation email), and everyone\'s changes are saved and synced in real time.',
   desktop:
     'Desktop project: you get your own copy. Nothing syncs: when you have worked on it, send your updated copy back to the owner, who merges it into their project.',
 };

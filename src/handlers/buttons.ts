@@ -6,6 +6,7 @@ import {
   acceptInvitation,
   confirmHandoff,
   confirmJoined,
+  confirmProjectHandoff,
   confirmInviteRequest,
   declineInvitation,
   decideSeatRequest,
@@ -21,7 +22,7 @@ import {
   type Actor,
   type DomainDeps,
 } from '../domain/index.js';
-import { ACTIONS, PROJECT_ACTIONS, parseInvitationValue, parseProjectValue, parseRequestValue, parseSeatValue } from './slack/action-ids.js';
+import { ACTIONS, PROJECT_ACTIONS, parseInvitationValue, parseProjectValue, parseRequestValue, parseSeatValue, parseAccessValue } from './slack/action-ids.js';
 import type { SlackMessage, SlackViews } from './slack/context.js';
 
 type ButtonForm = { form: 'approve_seat'; requestId: number } | { form: 'return_project'; projectId?: number } | { form: 'share_project' };
@@ -127,6 +128,10 @@ export const BUTTONS: Record<string, (a: ButtonArgs) => Promise<ButtonAnswer>> =
   }),
   [PROJECT_ACTIONS.joined]: withId(parseSeatValue, async (seatId, { deps, views, actor }) => ({
     message: views.invitationState(await confirmJoined({ deps, actor, input: { seatId } })),
+    replace: true,
+  })),
+  [PROJECT_ACTIONS.memberAdded]: withId(parseAccessValue, async (accessId, { deps, views, actor }) => ({
+    message: views.projectHandoffResult(await confirmProjectHandoff({ deps, actor, input: { accessId } })),
     replace: true,
   })),
   [PROJECT_ACTIONS.shareProject]: async ({ openForm }) => {

@@ -117,7 +117,7 @@ describe('the in-memory store', () => {
     expect(() =>
       store.transaction((r) => {
         r.projects.insert({ name: 'Other', ownerId: owner.person.id, edition: 'web', createdAt: T0 });
-        r.projectAccess.grant({ projectId: project.id, personId: bob.person.id, email: null, kind: 'copy', invitationId: invitation.id, createdAt: T0 });
+        r.projectAccess.grant({ projectId: project.id, personId: bob.person.id, email: null, kind: 'copy', invitationId: invitation.id, createdAt: T0, handoff: 'handed_over' });
         r.returnedCopies.insert({ projectId: project.id, fromPersonId: bob.person.id, link: 'https://atlasti.com/x', note: null, createdAt: T0 });
         r.seatRequests.insert({ personId: bob.person.id, email: 'b@uni.example', projectInvitationId: invitation.id, requestedBy: owner.person.id, createdAt: T0 });
         expect(r.seatRequests.decide(request.id, { status: 'denied', decidedBy: owner.person.id, decidedAt: T0 })).toBe(true);

@@ -93,7 +93,7 @@ describe('acceptInvitation (project)', () => {
     expect(res.invitation).toMatchObject({ kind: 'project', invitationId: id, status: 'accepted', edition: 'web', projectName: 'Panel', desktopLink: null });
     expect(deps.store.invitation(id)).toMatchObject({ status: 'accepted', decidedAt: now, decidedBy: alice.person.id });
     expect(deps.store.projectAccess()).toEqual([
-      { id: 1, projectId: web.id, personId: alice.person.id, email: 'Alice.Smith@uni.example', kind: 'member', invitationId: id, createdAt: now },
+      { id: 1, projectId: web.id, personId: alice.person.id, email: 'Alice.Smith@uni.example', kind: 'member', invitationId: id, createdAt: now, handoff: 'awaiting', handedOverAt: null, handedOverBy: null },
     ]);
     expect(deps.store.seats()).toEqual(seatsBefore);
     const fresh = deps.store.outbox().slice(n);

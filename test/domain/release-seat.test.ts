@@ -76,8 +76,8 @@ describe('releaseSeat', () => {
     const { deps, ada, alice } = world();
     const usable = async () => (await statusSeenBy({ deps, actor: ada.actor, input: { personId: alice.person.id } })).projects;
     expect(await usable()).toEqual([
-      { projectId: expect.any(Number), projectName: 'Panel', edition: 'web', kind: 'member', ownerName: 'Olive', usable: true },
-      { projectId: expect.any(Number), projectName: 'Diaries', edition: 'desktop', kind: 'copy', ownerName: 'Olive', usable: true },
+      { projectId: expect.any(Number), projectName: 'Panel', edition: 'web', kind: 'member', handoff: 'handed_over', ownerName: 'Olive', usable: true },
+      { projectId: expect.any(Number), projectName: 'Diaries', edition: 'desktop', kind: 'copy', handoff: 'handed_over', ownerName: 'Olive', usable: true },
     ]);
     await releaseSeat({ deps, actor: ada.actor, input: { personId: alice.person.id } });
     const afterRelease = await statusSeenBy({ deps, actor: alice.actor, input: {} });

@@ -81,15 +81,29 @@ describe('sharing a project', () => {
     expect(textOf(result!.args.view)).toContain('*Interviews* (Web): 1 of 1 invited.');
     await t.drained();
     const dm = await lastDmTo(BOB.id, /invited you to the Web project/);
-    expect(textOf(dm.args)).toContain('you become a member, and everyone\'s changes are saved and synced in real time');
+    expect(textOf(dm.args)).toContain('the owner adds you as a member in ATLAS.ti Web (you confirm its invitation email)');
     expect(textOf(dm.args)).toContain("A license seat. This uses the seat you already hold under `bob@uni.edu`");
     expect(rawTextOf(dm.args)).toContain('&lt;!channel&gt; &amp; see &lt;https://evil.example|this&gt;');
     expect(rawTextOf(dm.args)).not.toContain('<!channel>');
 
     const accepted = await t.clickIn(BOB.id, dm, 'invitation_accept');
-    expect(textOf(accepted.reply?.args)).toContain('You are a member of *Interviews*');
+    // accepted here is not a member there: nothing says so until Alice added him in ATLAS.ti Web
+    expect(textOf(accepted.reply?.args)).toContain('Your acceptance of *Interviews* is recorded, but ATLAS.ti Web does not know about it yet');
+    expect(textOf(accepted.reply?.args)).not.toMatch(/You are a member/);
     await t.drained();
-    expect(textOf((await lastDmTo(ALICE.id, /accepted \*Interviews\*/)).args)).toContain('*Bob Jones* accepted *Interviews* and is now a member.');
+    const todo = await lastDmTo(ALICE.id, /accepted \*Interviews\*/);
+    expect(textOf(todo.args)).toContain('*To do:* add `bob@uni.edu` in ATLAS.ti Web: open *Interviews*, Project Settings → Add new project member');
+    expect(textOf((await t.command(BOB.id, 'status')).reply?.args)).toContain('*Interviews* (Web, from Alice Smith): accepted; the owner has not yet added them in ATLAS.ti Web');
+
+    // only the owner (or an admin) may say it is done
+    const stranger = await t.clickIn(CAROL.id, todo, 'project_member_added');
+    expect(textOf(stranger.reply?.args)).toContain('Only the owner of "Interviews"');
+    const done = await t.clickIn(ALICE.id, todo, 'project_member_added');
+    expect(done.reply?.args.replace_original).toBe(true);
+    expect(textOf(done.reply?.args)).toContain('added *Bob Jones* (`bob@uni.edu`) to *Interviews* in ATLAS.ti Web');
+    await t.drained();
+    const told = await t.slack.waitFor((c) => c.method === 'chat.update' && c.args.channel === `D${BOB.id}` && /added you to \*Interviews\* in ATLAS.ti Web|added `bob@uni.edu` to \*Interviews\*/.test(textOf(c.args)));
+    expect(textOf(told.args)).toContain("ATLAS.ti Web sends you its own invitation email: confirm it");
     const status = await t.command(BOB.id, 'status');
     expect(textOf(status.reply?.args)).toContain('*Interviews* (Web, from Alice Smith): member');
   });
@@ -203,7 +217,7 @@ describe('sharing a project', () => {
     await t.drained();
     expect(textOf((await lastDmTo(BOB.id, /seat in \*Campus 2026\* was released/)).args)).toContain('Your projects are kept: *Interviews*');
     const status = await t.command(ADMIN.id, `status <@${BOB.id}|bob>`);
-    expect(textOf(status.reply?.args)).toContain('*Interviews* (Web, from Alice Smith): member · :warning: *unusable until a seat is held again*');
+    expect(textOf(status.reply?.args)).toContain('*Interviews* (Web, from Alice Smith): accepted; the owner has not yet added them in ATLAS.ti Web · :warning: *unusable until a seat is held again*');
     expect(count('SELECT COUNT(*) AS n FROM project_access')).toBe(1);
   });
 });

@@ -510,9 +510,22 @@ function repositoriesOver(state: () => MemoryState): Repositories {
         kind: a.kind,
         invitationId: a.invitationId,
         createdAt: a.createdAt,
+        handoff: a.handoff,
+        handedOverAt: a.handoff === 'handed_over' ? a.createdAt : null,
+        handedOverBy: null,
       };
       state().projectAccess.push(row);
       return copy(row);
+    },
+    byId: (id) => {
+      const r = state().projectAccess.find((a) => a.id === id);
+      return r && copy(r);
+    },
+    handOver: (id, by, at) => {
+      const row = state().projectAccess.find((a) => a.id === id && a.handoff === 'awaiting');
+      if (!row) return false;
+      Object.assign(row, { handoff: 'handed_over', handedOverAt: at, handedOverBy: by || null });
+      return true;
     },
     forPerson: (personId) => accessWhere((a) => a.personId === personId),
     forProject: (projectId) => accessWhere((a) => a.projectId === projectId),
@@ -933,15 +946,18 @@ export function aProjectInvitation(
 /** Access to a project: by default a member of a Web project, a copy of a Desktop one. */
 export function aProjectAccess(
   store: MemoryStore,
-  opts: { project: Project; person: PersonLike; kind?: ProjectAccess['kind']; email?: string | null; invitationId?: number | null; at?: number },
+  opts: { project: Project; person: PersonLike; kind?: ProjectAccess['kind']; email?: string | null; invitationId?: number | null; at?: number; handoff?: ProjectAccess['handoff'] },
 ): ProjectAccess {
   const p = personOf(opts.person);
+  const kind = opts.kind ?? (opts.project.edition === 'web' ? 'member' : 'copy');
   return store.transaction((r) =>
     r.projectAccess.grant({
       projectId: opts.project.id,
       personId: p.id,
       email: opts.email === undefined ? p.email : opts.email,
-      kind: opts.kind ?? (opts.project.edition === 'web' ? 'member' : 'copy'),
+      kind,
+      // a fixture's access is in place unless a test says it still waits for the owner
+      handoff: opts.handoff ?? 'handed_over',
       invitationId: opts.invitationId ?? null,
       createdAt: opts.at ?? T0,
     }),

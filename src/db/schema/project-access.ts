@@ -21,6 +21,13 @@ export const projectAccess = sqliteTable(
     kind: text('kind', { enum: ['member', 'copy'] }).notNull(),
     invitationId: integer('invitation_id').references(() => invitations.id),
     createdAt: integer('created_at').notNull(),
+    /**
+     * Web: `awaiting` until the owner added the person in ATLAS.ti Web's Project Settings (Done);
+     * Desktop: `handed_over` at once, since accepting reveals the owner's link to them.
+     */
+    handoff: text('handoff', { enum: ['awaiting', 'handed_over'] }).notNull().default('awaiting'),
+    handedOverAt: integer('handed_over_at'),
+    handedOverBy: integer('handed_over_by').references(() => people.id),
   },
   (t) => [uniqueIndex('project_access_one').on(t.projectId, t.personId), index('project_access_person').on(t.personId)],
 );

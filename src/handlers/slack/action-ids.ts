@@ -27,6 +27,8 @@ export const PROJECT_ACTIONS = {
   handoffDone: 'seat_handoff_done',
   /** the person says ATLAS.ti works for them */
   joined: 'seat_joined',
+  /** the owner added the person in ATLAS.ti Web's Project Settings */
+  memberAdded: 'project_member_added',
 } as const;
 
 export const SHORTCUTS = {
@@ -73,6 +75,12 @@ export const APPROVE_MODAL = {
 export const requestValue = (id: number): string => `req:${id}`;
 export const projectValue = (id: number): string => `prj:${id}`;
 export const seatValue = (id: number): string => `seat:${id}`;
+export const accessValue = (id: number): string => `acc:${id}`;
+
+export function parseAccessValue(value: unknown): number | null {
+  const r = prefixed('acc').safeParse(value);
+  return r.success ? r.data : null;
+}
 
 const prefixed = (prefix: string) =>
   z

@@ -13,6 +13,7 @@ import type {
   DigestPage,
   Diagnosis,
   HandoffResult,
+  ProjectHandoffResult,
   Home,
   Person,
   Project,
@@ -43,6 +44,8 @@ export interface SlackViews {
   invitationState(invitation: AnyInvitationSnapshot): SlackMessage;
   /** what an admin's Done on a hand-off to-do did */
   handoffResult(result: HandoffResult): SlackMessage;
+  /** what an owner's Done on a Web member to-do did */
+  projectHandoffResult(result: ProjectHandoffResult): SlackMessage;
   /** a short answer: the words are escaped by the view */
   text(words: string, emoji?: string): SlackMessage;
   /** an error for a person: a domain error's words, or a generic apology */

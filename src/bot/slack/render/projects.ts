@@ -8,7 +8,7 @@ import {
   type OutboxMessage,
   type ProjectInvitationSnapshot,
 } from '../../../domain/index.js';
-import { ACTIONS, PROJECT_ACTIONS, invitationValue, projectValue, requestValue } from '../../../handlers/slack/action-ids.js';
+import { ACTIONS, PROJECT_ACTIONS, accessValue, invitationValue, projectValue, requestValue } from '../../../handlers/slack/action-ids.js';
 import { actions, button, context, esc, fields, header, message, section, type SlackMessage } from './blocks.js';
 
 const editionName = (p: ProjectInvitationSnapshot) => (p.edition === 'web' ? 'Web' : 'Desktop');
@@ -43,10 +43,23 @@ export function projectStateDm(p: ProjectInvitationSnapshot): SlackMessage {
   const proj = `*${esc(p.projectName)}*`;
   switch (p.status) {
     case 'accepted':
+      if (p.edition === 'web' && p.handoff === 'handed_over') {
+        return message(`${p.ownerName} added you to ${p.projectName} in ATLAS.ti Web: confirm its invitation email.`, [
+          header('You were added to a Web project'),
+          section(
+            `:white_check_mark: ${esc(p.ownerName)} added ${p.inviteeEmail ? `\`${esc(p.inviteeEmail)}\`` : 'you'} to ${proj} in ATLAS.ti Web. ` +
+              `ATLAS.ti Web sends you its own invitation email: confirm it, then open the project there. Everyone's changes are saved and synced in real time.`,
+          ),
+          context(`Invitation #${p.invitationId}.`),
+        ]);
+      }
       if (p.edition === 'web') {
-        return message(`You are now a member of ${p.projectName}.`, [
-          header('You joined a Web project'),
-          section(`:white_check_mark: You are a member of ${proj} (owner: ${esc(p.ownerName)}). Open it in ATLAS.ti Web: everyone's changes are saved and synced in real time.`),
+        return message(`You accepted ${p.projectName}; ${p.ownerName} still has to add you in ATLAS.ti Web.`, [
+          header('Accepted: the owner is adding you'),
+          section(
+            `:hourglass_flowing_sand: Your acceptance of ${proj} is recorded, but ATLAS.ti Web does not know about it yet. ` +
+              `${esc(p.ownerName)} adds ${p.inviteeEmail ? `\`${esc(p.inviteeEmail)}\`` : 'you'} in the project's settings; ATLAS.ti Web then emails you an invitation to confirm. I will tell you here when they have.`,
+          ),
           context(`Invitation #${p.invitationId}.`),
         ]);
       }
@@ -75,7 +88,9 @@ export function projectStateDm(p: ProjectInvitationSnapshot): SlackMessage {
 const OWNER_EVENT: Record<Extract<OutboxMessage, { type: 'project_owner_event' }>['event'], (p: ProjectInvitationSnapshot, detail: string) => string> = {
   accepted: (p) =>
     p.edition === 'web'
-      ? `:white_check_mark: *${esc(p.inviteeName)}* accepted *${esc(p.projectName)}* and is now a member.`
+      ? p.handoff === 'awaiting'
+        ? `:white_check_mark: *${esc(p.inviteeName)}* accepted *${esc(p.projectName)}*.\n:clipboard: *To do:* add \`${esc(p.inviteeEmail ?? '')}\` in ATLAS.ti Web: open *${esc(p.projectName)}*, Project Settings → Add new project member, paste the email exactly, then press Done. They are a member only then.`
+        : `:white_check_mark: *${esc(p.inviteeName)}* accepted *${esc(p.projectName)}* and was added in ATLAS.ti Web.`
       : `:white_check_mark: *${esc(p.inviteeName)}* accepted *${esc(p.projectName)}* and has your link. They will send their updated copy back to you to merge.`,
   declined: (p) => `:x: *${esc(p.inviteeName)}* declined your invitation to *${esc(p.projectName)}*.`,
   sent_after_seat: (p) => `:envelope_with_arrow: *${esc(p.inviteeName)}* now holds a seat, so your invitation to *${esc(p.projectName)}* went out to them.`,
@@ -86,8 +101,13 @@ const OWNER_EVENT: Record<Extract<OutboxMessage, { type: 'project_owner_event' }
 };
 
 export function projectOwnerEvent(m: Extract<OutboxMessage, { type: 'project_owner_event' }>): SlackMessage {
-  const line = OWNER_EVENT[m.event](m.invitation, m.detail ?? '');
-  return message(`${m.invitation.projectName}: ${m.event.replace(/_/g, ' ')} (${m.invitation.inviteeName})`, [section(line), context(`Invitation #${m.invitation.invitationId}.`)]);
+  const i = m.invitation;
+  const line = OWNER_EVENT[m.event](i, m.detail ?? '');
+  const todo =
+    m.event === 'accepted' && i.edition === 'web' && i.handoff === 'awaiting' && i.accessId !== undefined
+      ? [actions(`member:${i.accessId}`, button('Done: added in ATLAS.ti Web', PROJECT_ACTIONS.memberAdded, accessValue(i.accessId), 'primary'))]
+      : [];
+  return message(`${i.projectName}: ${m.event.replace(/_/g, ' ')} (${i.inviteeName})`, [section(line), ...todo, context(`Invitation #${i.invitationId}.`)]);
 }
 
 export function seatRequestPost(m: Extract<OutboxMessage, { type: 'seat_request' }>): SlackMessage {

@@ -22,6 +22,7 @@ import {
   type AcceptResult,
   type AnyInvitationSnapshot,
   type HandoffResult,
+  type ProjectHandoffResult,
   type HandoffState,
   type InviteOutcome,
   type InviteResult,
@@ -160,7 +161,7 @@ export function statusBlocks(s: PersonStatus): KnownBlock[] {
     ...s.owns.map((p) => `• *${esc(p.projectName)}* (${p.edition === 'web' ? 'Web' : 'Desktop'}): owner`),
     ...s.projects.map(
       (p) =>
-        `• *${esc(p.projectName)}* (${p.edition === 'web' ? 'Web' : 'Desktop'}, from ${esc(p.ownerName)}): ${p.kind === 'member' ? 'member' : 'has a copy'}` +
+        `• *${esc(p.projectName)}* (${p.edition === 'web' ? 'Web' : 'Desktop'}, from ${esc(p.ownerName)}): ${p.kind === 'copy' ? 'has a copy' : p.handoff === 'handed_over' ? 'member' : 'accepted; the owner has not yet added them in ATLAS.ti Web'}` +
         (p.usable ? '' : ' · :warning: *unusable until a seat is held again*'),
     ),
     ...s.projectInvitations.map(
@@ -303,6 +304,17 @@ function handoffResult(r: HandoffResult): SlackMessage {
   }
 }
 
+function projectHandoffResult(r: ProjectHandoffResult): SlackMessage {
+  if (r.outcome === 'already_handed_over') {
+    return message(`${r.personName} was already added to ${r.projectName}.`, [
+      section(`:information_source: *${esc(r.personName)}* was already added to *${esc(r.projectName)}* in ATLAS.ti Web${r.byName ? ` (by ${esc(r.byName)})` : ''}. Nothing more to do.`),
+    ]);
+  }
+  return message(`${r.byName} added ${r.personName} to ${r.projectName} in ATLAS.ti Web.`, [
+    section(`:white_check_mark: *${esc(r.byName)}* added *${esc(r.personName)}*${r.email ? ` (\`${esc(r.email)}\`)` : ''} to *${esc(r.projectName)}* in ATLAS.ti Web. I told them to confirm ATLAS.ti Web's invitation email.`),
+  ]);
+}
+
 export const slackViews: SlackViews = {
   help,
   licenses,
@@ -312,6 +324,7 @@ export const slackViews: SlackViews = {
   acceptResult,
   invitationState,
   handoffResult,
+  projectHandoffResult,
   text,
   error,
   inviteModal,
