@@ -1,7 +1,8 @@
 /**
- * The whole configuration, parsed once from the environment by one zod schema (INTERFACE.md lists
+ * The whole configuration, parsed once from the environment by one zod schema (the README's Configuration table lists
  * every variable). Nothing below main.ts reads process.env.
  */
+import { parseSecretKey } from './secret-box.js';
 import { resolve as resolvePath } from 'node:path';
 import { z } from 'zod';
 import { validate as validateCron } from 'node-cron';
@@ -64,6 +65,8 @@ const configSchema = z
     TEAMS_APP_ID: optionalText,
     TEAMS_APP_PASSWORD: optionalText,
     TEAMS_TENANT_ID: optionalText,
+    /** 32 bytes (64 hex characters or base64) sealing secrets at rest; required in production */
+    ATLAS_SECRET_KEY: optionalText.refine((v) => v === undefined || parseSecretKey(v) !== undefined, 'must be 32 bytes, as 64 hex characters or base64 (openssl rand -hex 32)'),
     ATLAS_ADMINS: list,
     ATLAS_ADMIN_CHANNEL: optionalText,
     ATLAS_SUPPORT_CHANNEL: optionalText,
@@ -116,6 +119,9 @@ const configSchema = z
     if (production && !c.SLACK_BOT_TOKEN && !c.TEAMS_APP_ID) {
       ctx.addIssue({ code: 'custom', path: ['SLACK_BOT_TOKEN'], message: 'is required in production (set Slack or Teams credentials)' });
     }
+    if (production && !c.ATLAS_SECRET_KEY) {
+      ctx.addIssue({ code: 'custom', path: ['ATLAS_SECRET_KEY'], message: 'is required in production (it seals license links at rest; make one with openssl rand -hex 32)' });
+    }
     // no credentials outside production: the sandbox, a local Slack in the browser; only on this machine
     const sandbox = !c.SLACK_BOT_TOKEN && !c.TEAMS_APP_ID && !production;
     if (sandbox && c.PUBLIC_BASE_URL && !LOCAL_HOSTS.has(new URL(c.PUBLIC_BASE_URL).hostname)) {
@@ -134,6 +140,7 @@ const configSchema = z
       production,
       port: c.PORT,
       databaseUrl: c.DATABASE_URL,
+      secretKey: c.ATLAS_SECRET_KEY === undefined ? undefined : parseSecretKey(c.ATLAS_SECRET_KEY),
       sandboxDatabaseUrl: c.SANDBOX_DATABASE_URL,
       publicBaseUrl: (c.PUBLIC_BASE_URL ?? `http://localhost:${c.PORT}`).replace(/\/+$/, ''),
       slack: c.SLACK_BOT_TOKEN

@@ -6,6 +6,9 @@ export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
 const SECRETS: [RegExp, string][] = [
+  // the Web API client's debug lines carry whole messages (people's DMs: personal links, a license's
+  // own invitation link); what was sent is in the outbox, so the log keeps only that a call was made
+  [/(http request (?:body|result)):[\s\S]*$/, '$1: [message contents not logged]'],
   [/xox[abpre]-[A-Za-z0-9-]+/g, 'xox?-[redacted]'],
   [/xapp-[A-Za-z0-9-]+/g, 'xapp-[redacted]'],
   [/\/invite\/[A-Za-z0-9_-]{20,}/g, '/invite/[redacted]'],

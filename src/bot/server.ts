@@ -17,6 +17,8 @@ import { createSlack, type SlackRuntime } from './slack/slack-app.js';
 import { SlackSender } from './slack/slack-sender.js';
 import { BulkProgressReporter, type ProgressUpdater } from './outbox/bulk-progress-reporter.js';
 import { RoutingSender } from './outbox/routing-sender.js';
+import { createSecretBox, secretKeyFor } from './secret-box.js';
+import { UnsealingSender } from './outbox/unsealing-sender.js';
 import type { TeamsRuntime } from './teams/teams-app.js';
 import { TeamsSender } from './teams/teams-sender.js';
 import { invitePageRouter } from './web/invite-page.js';
@@ -45,6 +47,7 @@ export async function startBot(config: Config, o: StartOptions): Promise<Running
   const { logger } = o;
   const database = openDatabase(config.databaseUrl);
   const store = sqliteStore(database);
+  const secrets = createSecretBox(secretKeyFor({ configured: config.secretKey, databaseUrl: config.databaseUrl }));
   const deps: DomainDeps = {
     store,
     clock: { now: o.now ?? Date.now },
@@ -58,6 +61,7 @@ export async function startBot(config: Config, o: StartOptions): Promise<Running
       crowdRatio: config.crowdRatio,
       reminders: { afterMs: config.reminderAfterMs, max: config.reminderMax, window: config.reminderWindow },
     },
+    secrets,
   };
 
   const http = express();
@@ -85,14 +89,18 @@ export async function startBot(config: Config, o: StartOptions): Promise<Running
       const teamsSender = teams ? new TeamsSender({ adapter: teams.adapter, botAppId: teams.botAppId, queue, database, adminChannel: config.adminChannel, supportChannel: config.supportChannel }) : undefined;
       deliverer = new OutboxDeliverer({
         queue,
-        sender: new RoutingSender({
-          store,
-          adminChannel: config.adminChannel,
-          supportChannel: config.supportChannel,
-          ...(slack
-            ? { slack: new SlackSender({ client: slack.deliveryClient, queue, store, adminChannel: config.adminChannel, supportChannel: config.supportChannel, channelIntervalMs: config.slack!.channelIntervalMs, postsPerMinute: config.slack!.postsPerMinute }) }
-            : {}),
-          ...(teamsSender ? { teams: teamsSender } : {}),
+        sender: new UnsealingSender({
+          secrets,
+          logger,
+          inner: new RoutingSender({
+            store,
+            adminChannel: config.adminChannel,
+            supportChannel: config.supportChannel,
+            ...(slack
+              ? { slack: new SlackSender({ client: slack.deliveryClient, queue, store, adminChannel: config.adminChannel, supportChannel: config.supportChannel, channelIntervalMs: config.slack!.channelIntervalMs, postsPerMinute: config.slack!.postsPerMinute }) }
+              : {}),
+            ...(teamsSender ? { teams: teamsSender } : {}),
+          }),
         }),
         // retries and leases are real time, even when the domain's clock is fast-forwarded (tests, sandbox)
         clock: { now: Date.now },

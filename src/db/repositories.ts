@@ -154,6 +154,10 @@ function licenseRepository(db: Db): LicenseRepository {
       return r && toLicense(r);
     },
     list: () => db.select().from(licenses).orderBy(asc(licenses.name)).all().map(toLicense),
+    sealedLink: (licenseId) => db.select({ sealed: licenses.linkSealed }).from(licenses).where(eq(licenses.id, licenseId)).get()?.sealed ?? null,
+    setLink: (licenseId, sealed, at) => {
+      db.update(licenses).set({ linkSealed: sealed, linkSetAt: at }).where(eq(licenses.id, licenseId)).run();
+    },
     usage,
     listUsage: () =>
       db
@@ -275,6 +279,13 @@ function seatRepository(db: Db): SeatRepository {
         .set({ handoff: 'handed_over', handedOverAt: at, handedOverBy: by || null })
         .where(and(eq(seats.id, id), eq(seats.status, 'occupied'), eq(seats.handoff, 'awaiting')))
         .run().changes === 1,
+    notJoined: (licenseId) =>
+      db
+        .select()
+        .from(seats)
+        .where(and(eq(seats.licenseId, licenseId), eq(seats.status, 'occupied'), inArray(seats.handoff, ['awaiting', 'handed_over'])))
+        .orderBy(asc(seats.id))
+        .all(),
     markJoined: (id, at) =>
       db
         .update(seats)

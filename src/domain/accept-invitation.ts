@@ -12,6 +12,7 @@ import { holdsSeatFor, nameOf } from './people.js';
 import { projectSnapshotOf, snapshotOf } from './snapshot.js';
 import { stateSentence } from './words.js';
 import { canAccept } from './capacity.js';
+import { sendLicenseLink } from './license-link.js';
 import { releaseWaitingProjectInvitations } from './release-waiting-projects.js';
 
 export type AcceptResult =
@@ -73,10 +74,15 @@ function acceptLicense(repos: Repositories, settings: DomainSettings, actor: Act
     throw new DomainError('NOT_PENDING', 'This invitation changed a moment ago. Please look at your latest message about it.');
   }
   const seat = repos.seats.occupy({ licenseId, personId: inv.inviteeId, email: inv.inviteeEmail, invitationId: inv.id, at: now });
+  // a pool with its own invitation link hands the seat over by sending it, to this person only
+  const sealedLink = repos.licenses.sealedLink(licenseId);
+  if (sealedLink !== null) repos.seats.handOver(seat.id, 0, now);
   audit(repos, actor, now, 'invitation.accepted', { type: 'invitation', id: inv.id });
   audit(repos, actor, now, 'seat.occupied', { type: 'seat', id: seat.id }, { licenseId, invitationId: inv.id });
   const snap = snapshotOf(repos, { ...inv, status: 'accepted' });
   tellPerson(repos, inv.inviteeId, { type: 'invitation_update', invitation: snap }, now);
+  // the link itself comes right after, as a message of its own in the invitee's DM
+  if (sealedLink !== null) sendLicenseLink(repos, seat, sealedLink, license.name, now, false);
   notifyAdmins(repos, settings, inv, { type: 'admin_invitation_event', event: 'accepted', invitation: snap, actorName: snap.inviteeName }, now);
   // project invitations that waited for this seat go out now, in the same transaction
   releaseWaitingProjectInvitations(repos, settings, actor, inv.inviteeId, inv.inviteeEmail, now);

@@ -1,4 +1,4 @@
-import type { Clock, Store } from './ports.js';
+import type { Clock, SecretBox, Store } from './ports.js';
 import type { Actor } from './model.js';
 import type { ReminderWindow } from './reminder-window.js';
 
@@ -25,6 +25,8 @@ export interface DomainDeps {
   store: Store;
   clock: Clock;
   settings: DomainSettings;
+  /** for secrets kept at rest; absent, verbs that keep one refuse politely */
+  secrets?: SecretBox;
 }
 
 /** What every verb receives: its dependencies, who acts, and its input. */

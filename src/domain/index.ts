@@ -29,6 +29,7 @@ export { shareProject, shareOptions, shareFormProblems, type ShareOutcome, type 
 export { requestSeat, decideSeatRequest, type SeatDecision } from './seat-requests.js';
 export { returnProjectCopy, returnOptions } from './return-project-copy.js';
 export { releaseSeat } from './release-seat.js';
+export { setLicenseLink } from './license-link.js';
 export { confirmHandoff, confirmJoined, confirmProjectHandoff, type HandoffResult, type ProjectHandoffResult } from './handoff.js';
 export { checkAdmin } from './check-admin.js';
 export { reportUndeliverable } from './report-undeliverable.js';

@@ -27,6 +27,8 @@ export interface InvitationSnapshot {
   /** accepted invitations: the seat it gave, and whether ATLAS.ti has it yet (absent: nothing handed it over) */
   seatId?: number;
   handoff?: HandoffState;
+  /** how it was handed over: an admin's Done, or the license's own link sent to the person */
+  handoffBy?: 'admin' | 'link';
 }
 
 export interface ProjectInvitationSnapshot {
@@ -106,6 +108,11 @@ export type OutboxMessage =
   /** to a person whose seat was released: what that means for their projects */
   | { type: 'seat_released'; licenseName: string; projectNames: string[] }
   /** to a person an admin tried to invite to a full license */
+  /**
+   * to a person who accepted a seat of a pool with its own invitation link: the link and the steps.
+   * Stored sealed; the deliverer opens it into `link` just before rendering, so no plain copy is kept.
+   */
+  | { type: 'license_link'; licenseName: string; email: string | null; seatId: number; sealedLink: string; rotated: boolean; link?: string }
   | { type: 'license_full_notice'; licenseName: string; inviterName: string; seats: number; seatModel?: SeatModel; memberCap?: number | null }
   /** someone opened the personalized link and asked to accept: the invitee confirms in their DM */
   | { type: 'accept_confirmation'; invitation: AnyInvitationSnapshot }

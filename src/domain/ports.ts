@@ -50,6 +50,9 @@ export interface LicenseRepository {
   list(): License[];
   usage(licenseId: number): { occupied: number; reserved: number };
   listUsage(): LicenseUsage[];
+  /** the license's own invitation link, sealed (see SecretBox); null when it has none */
+  sealedLink(licenseId: number): string | null;
+  setLink(licenseId: number, sealed: string, at: number): void;
 }
 
 type NewInvitation = Omit<
@@ -103,6 +106,8 @@ export interface SeatRepository {
   handOver(id: number, by: number, at: number): boolean;
   /** `awaiting` or `handed_over` → `joined`, only for an occupied seat */
   markJoined(id: number, at: number): boolean;
+  /** occupied seats of a pool whose holder has not yet said they joined */
+  notJoined(licenseId: number): Seat[];
 }
 
 export interface ProjectRepository {
@@ -191,6 +196,12 @@ export interface Repositories {
   bulkRuns: BulkRunRepository;
   audit: AuditRepository;
   outbox: OutboxRepository;
+}
+
+/** Seals secrets kept at rest (a license's own invitation link) and opens them for delivery. */
+export interface SecretBox {
+  seal(plain: string): string;
+  open(sealed: string): string;
 }
 
 export interface Store {

@@ -79,6 +79,9 @@ interface PersonRow extends Person {
 }
 interface LicenseRow extends License {
   createdBy: number | null;
+  /** only once a link was set */
+  linkSealed?: string;
+  linkSetAt?: number;
 }
 interface SeatRow extends Seat {
   releasedAt: number | null;
@@ -205,7 +208,7 @@ function repositoriesOver(state: () => MemoryState): Repositories {
     if (id !== null && !state().projects.some((p) => p.id === id)) throw new ConstraintError(`FOREIGN KEY constraint failed: ${column} = ${id}`);
   };
   const toPerson = ({ createdAt: _c, updatedAt: _u, ...p }: PersonRow): Person => copy(p);
-  const toLicense = ({ createdBy: _b, ...l }: LicenseRow): License => copy(l);
+  const toLicense = ({ createdBy: _b, linkSealed: _s, linkSetAt: _a, ...l }: LicenseRow): License => copy(l);
   const toSeat = ({ releasedAt: _r, ...s }: SeatRow): Seat => copy(s);
   const checkSlackIdentity = (p: Pick<Person, 'slackTeamId' | 'slackUserId'>, exceptId: number) => {
     if (p.slackTeamId === null || p.slackUserId === null) return;
@@ -282,6 +285,11 @@ function repositoriesOver(state: () => MemoryState): Repositories {
       return r && toLicense(r);
     },
     list: () => [...state().licenses].sort(byNameOrder).map(toLicense),
+    sealedLink: (licenseId) => state().licenses.find((l) => l.id === licenseId)?.linkSealed ?? null,
+    setLink: (licenseId, sealed, at) => {
+      const row = state().licenses.find((l) => l.id === licenseId);
+      if (row) Object.assign(row, { linkSealed: sealed, linkSetAt: at });
+    },
     usage,
     listUsage: () => [...state().licenses].sort(byNameOrder).map((l) => ({ license: toLicense(l), ...usage(l.id) })),
   };
@@ -456,6 +464,7 @@ function repositoriesOver(state: () => MemoryState): Repositories {
       Object.assign(row, { handoff: 'handed_over', handedOverAt: at, handedOverBy: by || null });
       return true;
     },
+    notJoined: (licenseId) => state().seats.filter((s) => s.licenseId === licenseId && s.status === 'occupied' && s.handoff !== 'joined').map(toSeat),
     markJoined: (id, at) => {
       const row = state().seats.find((s) => s.id === id && s.status === 'occupied' && s.handoff !== 'joined');
       if (!row) return false;
@@ -999,7 +1008,7 @@ export function latestLink(store: MemoryStore, invitationId: number): { link: st
     .outbox()
     .filter((e) => (e.message.type === 'license_invitation' || e.message.type === 'forward_link') && e.message.invitation.invitationId === invitationId)
     .at(-1);
-  if (!entry || !('link' in entry.message)) throw new Error(`no link was sent for invitation #${invitationId}`);
+  if (!entry || !('link' in entry.message) || entry.message.link === undefined) throw new Error(`no link was sent for invitation #${invitationId}`);
   return { link: entry.message.link, token: tokenOf(entry.message.link), entry };
 }
 

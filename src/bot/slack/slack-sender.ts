@@ -19,6 +19,7 @@ import {
   licenseFullNotice,
   licenseInvitationDm,
   notice,
+  licenseLinkDm,
 } from './render/invitations.js';
 import { bulkProgressMessage, digestPage, expiredNotice, reminderDm } from './render/review.js';
 import { supportRequestPost, supportSent } from './render/support-home.js';
@@ -34,6 +35,8 @@ export function renderForSlack(m: OutboxMessage): SlackMessage {
       return adminInvitationEvent(m);
     case 'forward_link':
       return forwardLink(m.invitation, m.link, m.reason);
+    case 'license_link':
+      return licenseLinkDm(m);
     case 'license_full_notice':
       return licenseFullNotice(m);
     case 'accept_confirmation':

@@ -16,6 +16,9 @@ export const licenses = sqliteTable(
     seats: integer('seats').notNull(),
     seatModel: text('seat_model', { enum: ['concurrent', 'assigned'] }).notNull().default('assigned'),
     memberCap: integer('member_cap'),
+    /** the license's own invitation link or code from the ATLAS.ti account portal, sealed (secret-box.ts); never stored plain */
+    linkSealed: text('link_sealed'),
+    linkSetAt: integer('link_set_at'),
     createdBy: integer('created_by').references(() => people.id),
     createdAt: integer('created_at').notNull(),
   },

@@ -1,4 +1,4 @@
-import { addLicense, DomainError, type SeatModel } from '../../domain/index.js';
+import { addLicense, DomainError, setLicenseLink, type SeatModel } from '../../domain/index.js';
 import { textOf, type Token } from '../parse.js';
 import type { SubCommand } from './types.js';
 
@@ -29,13 +29,33 @@ function readAdd(rest: Token[]): { name: string; seats: string; seatModel?: Seat
   return { name, seats: textOf(seats), ...(seatModel ? { seatModel } : {}), ...(memberCap !== undefined ? { memberCap } : {}) };
 }
 
+const LINK_USAGE = 'Use `/atlas license link "<license>" <link>`, with the invitation link (or code) copied from the ATLAS.ti account portal.';
+
+/** Slack sends a typed link as `<https://…>` or `<https://…|label>`. */
+const unwrap = (raw: string): string => raw.replace(/^<([^|>]+)(\|[^>]*)?>$/, '$1');
+
 export const licenseCommand: SubCommand = {
   name: 'license',
-  usage: 'license add "<name>" <seats> [concurrent|assigned] [max <members>]',
+  usage: 'license add "<name>" <seats> [concurrent|assigned] [max <members>] · license link "<license>" <link>',
   summary: 'create a license pool: concurrent (the default: seats count while the software is in use, any number of members) or assigned (one seat per member)',
   adminOnly: true,
   run: async ({ deps, views, tokens, actor, reply }) => {
     const [verb, ...rest] = tokens;
+    if (verb && textOf(verb).toLowerCase() === 'link') {
+      const last = rest.at(-1);
+      // a lone quoted word is the license's name with its link missing, not a link
+      if (!last || (rest.length === 1 && last.kind === 'quoted')) throw new DomainError('INVALID_INPUT', LINK_USAGE);
+      const name = rest.slice(0, -1).map(textOf).join(' ');
+      const r = await setLicenseLink({ deps, actor: await actor(), input: { licenseName: name || null, link: unwrap(last.raw) } });
+      const sent = r.sentTo === 0 ? 'Nobody was waiting for it.' : `Sent it to the ${r.sentTo === 1 ? 'member' : `${r.sentTo} members`} who accepted and have not yet said they joined, each in their own DM.`;
+      await reply(
+        views.text(
+          `${r.rotated ? 'Replaced' : 'Saved'} the invitation link of ${r.licenseName}. It is kept sealed and shown only to people who accept a seat, in their own DM; it is not repeated here. ${sent}`,
+          'key',
+        ),
+      );
+      return;
+    }
     if (!verb || textOf(verb).toLowerCase() !== 'add') throw new DomainError('INVALID_INPUT', USAGE);
     const input = readAdd(rest);
     const usage = await addLicense({ deps, actor: await actor(), input });

@@ -59,6 +59,14 @@ function acceptedDm(i: InvitationSnapshot): SlackMessage {
   const noProject = section(`:no_entry_sign: ${SEAT_DOES_NOT_GIVE}\n${HOW_TO_GET_PROJECT}`);
   switch (i.handoff) {
     case 'handed_over':
+      if (i.handoffBy === 'link') {
+        return message(`Your ${PRODUCT} seat in ${i.licenseName}: open the license's invitation link I sent you and sign in with ${i.inviteeEmail ?? 'your account email'}.`, [
+          header(`Your seat: one step left`),
+          section(`:key: You accepted a seat in ${lic}. I sent you the license's own invitation link in a message of its own: open it and sign in to ${PRODUCT} with exactly ${emailCode(i.inviteeEmail)} (account emails are case sensitive).`),
+          noProject,
+          foot,
+        ]);
+      }
       return message(`Your ${PRODUCT} seat in ${i.licenseName} is ready: sign in with ${i.inviteeEmail ?? 'your account email'}.`, [
         header(`Your ${PRODUCT} seat is ready`),
         section(`:white_check_mark: An admin added ${emailCode(i.inviteeEmail)} to ${lic} in the ${PRODUCT} account portal. Sign in to ${PRODUCT} with exactly that email (account emails are case sensitive) and start working.`),
@@ -190,3 +198,28 @@ export function notice(text: string): SlackMessage {
   return message(text, [section(esc(text))]);
 }
 
+
+/**
+ * The license's own invitation link, in the invitee's DM only. The deliverer opens the sealed link
+ * into `link` just before this renders; without it (a key that no longer opens it) nothing secret shows.
+ */
+export function licenseLinkDm(m: Extract<OutboxMessage, { type: 'license_link' }>): SlackMessage {
+  const email = emailCode(m.email);
+  const steps = [
+    `1. Open the link above (it is the license's own: please do not pass it on).`,
+    `2. Sign in to ${PRODUCT}, or create your account, with exactly ${email}: account emails are case sensitive.`,
+    `3. Once ${PRODUCT} opens under *${esc(m.licenseName)}*, press I'm in.`,
+  ].join('\n');
+  const link = m.link === undefined ? '_The link could not be opened here: ask a license admin to send it again._' : `<${m.link}>`;
+  return message(`${m.rotated ? 'The new invitation link' : 'The invitation link'} of ${m.licenseName}: open it and sign in with ${m.email ?? 'your account email'}.`, [
+    header(m.rotated ? `A new link to join ${m.licenseName}` : `Join ${m.licenseName} in ${PRODUCT}`),
+    section(
+      m.rotated
+        ? `:key: The license admins replaced the invitation link of *${esc(m.licenseName)}*; any earlier link no longer works. Here is the new one, for you only:`
+        : `:key: Your seat in *${esc(m.licenseName)}* is handed over through the license's own invitation link, for you only:`,
+    ),
+    section(link),
+    section(steps),
+    actions(`joined:${m.seatId}`, button("I'm in: it works", PROJECT_ACTIONS.joined, seatValue(m.seatId), 'primary')),
+  ]);
+}
