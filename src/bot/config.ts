@@ -67,6 +67,9 @@ const configSchema = z
     TEAMS_TENANT_ID: optionalText,
     /** 32 bytes (64 hex characters or base64) sealing secrets at rest; required in production */
     ATLAS_SECRET_KEY: optionalText.refine((v) => v === undefined || parseSecretKey(v) !== undefined, 'must be 32 bytes, as 64 hex characters or base64 (openssl rand -hex 32)'),
+    /** where seats given or taken back and Web members added are POSTed, signed with the secret below */
+    PROVISIONING_WEBHOOK_URL: optionalText.refine((v) => v === undefined || /^https?:\/\//.test(v), 'must be an http(s) URL'),
+    PROVISIONING_WEBHOOK_SECRET: optionalText,
     ATLAS_ADMINS: list,
     ATLAS_ADMIN_CHANNEL: optionalText,
     ATLAS_SUPPORT_CHANNEL: optionalText,
@@ -119,6 +122,12 @@ const configSchema = z
     if (production && !c.SLACK_BOT_TOKEN && !c.TEAMS_APP_ID) {
       ctx.addIssue({ code: 'custom', path: ['SLACK_BOT_TOKEN'], message: 'is required in production (set Slack or Teams credentials)' });
     }
+    if (c.PROVISIONING_WEBHOOK_URL && (c.PROVISIONING_WEBHOOK_SECRET ?? '').length < 16) {
+      ctx.addIssue({ code: 'custom', path: ['PROVISIONING_WEBHOOK_SECRET'], message: 'is required (at least 16 characters) when PROVISIONING_WEBHOOK_URL is set: every event is signed with it' });
+    }
+    if (production && c.PROVISIONING_WEBHOOK_URL && !c.PROVISIONING_WEBHOOK_URL.startsWith('https://')) {
+      ctx.addIssue({ code: 'custom', path: ['PROVISIONING_WEBHOOK_URL'], message: 'must be https in production' });
+    }
     if (production && !c.ATLAS_SECRET_KEY) {
       ctx.addIssue({ code: 'custom', path: ['ATLAS_SECRET_KEY'], message: 'is required in production (it seals license links at rest; make one with openssl rand -hex 32)' });
     }
@@ -140,6 +149,7 @@ const configSchema = z
       production,
       port: c.PORT,
       databaseUrl: c.DATABASE_URL,
+      provisioning: c.PROVISIONING_WEBHOOK_URL ? { url: c.PROVISIONING_WEBHOOK_URL, secret: c.PROVISIONING_WEBHOOK_SECRET ?? '' } : undefined,
       secretKey: c.ATLAS_SECRET_KEY === undefined ? undefined : parseSecretKey(c.ATLAS_SECRET_KEY),
       sandboxDatabaseUrl: c.SANDBOX_DATABASE_URL,
       publicBaseUrl: (c.PUBLIC_BASE_URL ?? `http://localhost:${c.PORT}`).replace(/\/+$/, ''),

@@ -6,7 +6,7 @@
 import express from 'express';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { claimEmailInvitations, inviteeOfLink, reportUndeliverable, type DomainDeps } from '../domain/index.js';
+import { claimEmailInvitations, inviteeOfLink, provisioningAcknowledged, reportUndeliverable, type DomainDeps } from '../domain/index.js';
 import { openDatabase, type Database$ } from '../db/connection.js';
 import { outboxQueue } from '../db/outbox-queue.js';
 import { sqliteStore } from '../db/repositories.js';
@@ -19,6 +19,7 @@ import { BulkProgressReporter, type ProgressUpdater } from './outbox/bulk-progre
 import { RoutingSender } from './outbox/routing-sender.js';
 import { createSecretBox, secretKeyFor } from './secret-box.js';
 import { UnsealingSender } from './outbox/unsealing-sender.js';
+import { WebhookSender } from './outbox/webhook-sender.js';
 import type { TeamsRuntime } from './teams/teams-app.js';
 import { TeamsSender } from './teams/teams-sender.js';
 import { invitePageRouter } from './web/invite-page.js';
@@ -59,6 +60,7 @@ export async function startBot(config: Config, o: StartOptions): Promise<Running
       hasSupportChannel: Boolean(config.supportChannel),
       linkAllowedHosts: config.linkAllowedHosts,
       crowdRatio: config.crowdRatio,
+      hasProvisioningWebhook: config.provisioning !== undefined,
       reminders: { afterMs: config.reminderAfterMs, max: config.reminderMax, window: config.reminderWindow },
     },
     secrets,
@@ -100,6 +102,9 @@ export async function startBot(config: Config, o: StartOptions): Promise<Running
               ? { slack: new SlackSender({ client: slack.deliveryClient, queue, store, adminChannel: config.adminChannel, supportChannel: config.supportChannel, channelIntervalMs: config.slack!.channelIntervalMs, postsPerMinute: config.slack!.postsPerMinute }) }
               : {}),
             ...(teamsSender ? { teams: teamsSender } : {}),
+            ...(config.provisioning
+              ? { webhook: new WebhookSender({ ...config.provisioning, onDelivered: (event) => provisioningAcknowledged(deps, event) }) }
+              : {}),
           }),
         }),
         // retries and leases are real time, even when the domain's clock is fast-forwarded (tests, sandbox)

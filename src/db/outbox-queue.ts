@@ -10,7 +10,7 @@ import { bulkRuns, invitations, outbox, people } from './schema/index.js';
 
 export interface OutboxRow {
   id: number;
-  recipientType: 'person' | 'admin_channel' | 'support_channel';
+  recipientType: 'person' | 'admin_channel' | 'support_channel' | 'webhook';
   recipientId: number | null;
   payload: OutboxMessage;
   attempts: number;

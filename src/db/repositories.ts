@@ -251,7 +251,7 @@ function seatRepository(db: Db): SeatRepository {
     occupy: (s) => {
       const r = db
         .insert(seats)
-        .values({ licenseId: s.licenseId, personId: s.personId, email: s.email, invitationId: s.invitationId, status: 'occupied', occupiedAt: s.at })
+        .values({ licenseId: s.licenseId, personId: s.personId, email: s.email, invitationId: s.invitationId, status: 'occupied', occupiedAt: s.at, handoffVia: s.handoffVia ?? 'admin' })
         .returning()
         .get();
       return { ...r, status: 'occupied' };
@@ -273,10 +273,10 @@ function seatRepository(db: Db): SeatRepository {
       db.update(seats).set({ status: 'released', releasedAt: at }).where(and(eq(seats.id, id), eq(seats.status, 'occupied'))).run().changes === 1,
     byId: (id) => db.select().from(seats).where(eq(seats.id, id)).get(),
     byInvitation: (invitationId) => db.select().from(seats).where(eq(seats.invitationId, invitationId)).orderBy(desc(seats.id)).get(),
-    handOver: (id, by, at) =>
+    handOver: (id, by, at, via) =>
       db
         .update(seats)
-        .set({ handoff: 'handed_over', handedOverAt: at, handedOverBy: by || null })
+        .set({ handoff: 'handed_over', handedOverAt: at, handedOverBy: by || null, ...(via ? { handoffVia: via } : {}) })
         .where(and(eq(seats.id, id), eq(seats.status, 'occupied'), eq(seats.handoff, 'awaiting')))
         .run().changes === 1,
     notJoined: (licenseId) =>

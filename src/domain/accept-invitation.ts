@@ -13,6 +13,7 @@ import { projectSnapshotOf, snapshotOf } from './snapshot.js';
 import { stateSentence } from './words.js';
 import { canAccept } from './capacity.js';
 import { sendLicenseLink } from './license-link.js';
+import { provision } from './provisioning.js';
 import { releaseWaitingProjectInvitations } from './release-waiting-projects.js';
 
 export type AcceptResult =
@@ -73,10 +74,13 @@ function acceptLicense(repos: Repositories, settings: DomainSettings, actor: Act
   if (!repos.invitations.transition(inv.id, 'pending', { status: 'accepted', decidedAt: now, decidedBy: actor.personId || null })) {
     throw new DomainError('NOT_PENDING', 'This invitation changed a moment ago. Please look at your latest message about it.');
   }
-  const seat = repos.seats.occupy({ licenseId, personId: inv.inviteeId, email: inv.inviteeEmail, invitationId: inv.id, at: now });
-  // a pool with its own invitation link hands the seat over by sending it, to this person only
+  // how ATLAS.ti learns of it: the pool's own link (sent to this person only, which hands it over),
+  // the organisation's provisioning webhook, or else an admin in the account portal
   const sealedLink = repos.licenses.sealedLink(licenseId);
-  if (sealedLink !== null) repos.seats.handOver(seat.id, 0, now);
+  const via = sealedLink !== null ? 'link' : settings.hasProvisioningWebhook ? 'webhook' : 'admin';
+  const seat = repos.seats.occupy({ licenseId, personId: inv.inviteeId, email: inv.inviteeEmail, invitationId: inv.id, at: now, handoffVia: via });
+  if (sealedLink !== null) repos.seats.handOver(seat.id, 0, now, 'link');
+  if (via === 'webhook') provision(repos, { type: 'seat.granted', email: seat.email, license: { id: license.id, name: license.name }, seatId: seat.id }, now);
   audit(repos, actor, now, 'invitation.accepted', { type: 'invitation', id: inv.id });
   audit(repos, actor, now, 'seat.occupied', { type: 'seat', id: seat.id }, { licenseId, invitationId: inv.id });
   const snap = snapshotOf(repos, { ...inv, status: 'accepted' });
@@ -89,7 +93,7 @@ function acceptLicense(repos: Repositories, settings: DomainSettings, actor: Act
   return { outcome: 'accepted', invitation: snap };
 }
 
-function acceptProject(repos: Repositories, _settings: DomainSettings, actor: Actor, inv: Invitation, now: number): AcceptResult {
+function acceptProject(repos: Repositories, settings: DomainSettings, actor: Actor, inv: Invitation, now: number): AcceptResult {
   const project = repos.projects.byId(inv.projectId ?? 0);
   if (!project) throw new DomainError('NOT_FOUND', 'This project no longer exists. Ask its owner about it.');
   // only the invitee ever sees the Desktop link: in their own answer and their own DM
@@ -106,7 +110,7 @@ function acceptProject(repos: Repositories, _settings: DomainSettings, actor: Ac
   if (!repos.invitations.transition(inv.id, 'pending', { status: 'accepted', decidedAt: now, decidedBy: actor.personId || null })) {
     throw new DomainError('NOT_PENDING', 'This invitation changed a moment ago. Please look at your latest message about it.');
   }
-  repos.projectAccess.grant({
+  const access = repos.projectAccess.grant({
     projectId: project.id,
     personId: inv.inviteeId,
     email: inv.inviteeEmail,
@@ -117,6 +121,10 @@ function acceptProject(repos: Repositories, _settings: DomainSettings, actor: Ac
     handoff: project.edition === 'web' ? 'awaiting' : 'handed_over',
   });
   audit(repos, actor, now, 'invitation.accepted', { type: 'invitation', id: inv.id }, { projectId: project.id, access: project.edition === 'web' ? 'member' : 'copy' });
+  // the organisation's system may add the member itself; the owner's Done counts as well, whichever comes first
+  if (project.edition === 'web' && settings.hasProvisioningWebhook) {
+    provision(repos, { type: 'project.member_added', email: access.email, project: { id: project.id, name: project.name, edition: project.edition }, accessId: access.id }, now);
+  }
   const accepted = { ...inv, status: 'accepted' as const };
   tellPerson(repos, inv.inviteeId, { type: 'project_invitation_update', invitation: projectSnapshotOf(repos, accepted, true) }, now);
   tellPerson(repos, project.ownerId, { type: 'project_owner_event', event: 'accepted', invitation: projectSnapshotOf(repos, accepted) }, now);

@@ -19,6 +19,8 @@ export interface DomainSettings {
   linkAllowedHosts: readonly string[];
   /** CONCURRENT_WARN_MEMBERS_PER_SEAT: a concurrent pool warns past this many members per seat (default 4) */
   crowdRatio?: number;
+  /** PROVISIONING_WEBHOOK_URL is set: seats and Web members are handed over by the organisation's own system */
+  hasProvisioningWebhook?: boolean;
 }
 
 export interface DomainDeps {

@@ -29,7 +29,7 @@ export async function confirmHandoff({ deps, actor, input }: VerbArgs<{ seatId: 
     const personName = nameOf(repos.people.byId(seat.personId));
     const licenseName = repos.licenses.byId(seat.licenseId)?.name ?? 'a license';
     if (seat.status !== 'occupied') return { outcome: 'released', personName, licenseName };
-    if (!repos.seats.handOver(seat.id, admin.id, now)) {
+    if (!repos.seats.handOver(seat.id, admin.id, now, 'admin')) {
       const by = seat.handedOverBy === null ? null : nameOf(repos.people.byId(seat.handedOverBy));
       return { outcome: 'already_handed_over', personName, email: seat.email, licenseName, byName: by };
     }

@@ -47,7 +47,7 @@ export async function setLicenseLink({ deps, actor, input }: VerbArgs<{ licenseN
     const members = repos.seats.notJoined(license.id);
     for (const seat of members) {
       // the link is what hands the seat over: those still waiting for an admin's Done have it now
-      repos.seats.handOver(seat.id, 0, now);
+      repos.seats.handOver(seat.id, 0, now, 'link');
       sendLicenseLink(repos, seat, sealed, license.name, now, rotated);
     }
     return { licenseName: license.name, sentTo: members.length, rotated };

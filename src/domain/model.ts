@@ -112,6 +112,8 @@ export interface Seat {
   handedOverAt: number | null;
   handedOverBy: number | null;
   joinedAt: number | null;
+  /** how it is (to be) handed over */
+  handoffVia: 'admin' | 'link' | 'webhook';
 }
 
 export type Edition = 'desktop' | 'web';

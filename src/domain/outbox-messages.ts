@@ -7,7 +7,20 @@ import type { DigestPage } from './digest.js';
 import type { SupportRequest } from './support.js';
 import type { BulkProgress } from './bulk-progress.js';
 
-export type OutboxRecipient = { type: 'person'; personId: number } | { type: 'admin_channel' } | { type: 'support_channel' };
+export type OutboxRecipient = { type: 'person'; personId: number } | { type: 'admin_channel' } | { type: 'support_channel' } | { type: 'webhook' };
+
+/** What the provisioning webhook is told: a seat given or taken back, a Web project member added or removed. */
+export interface ProvisioningEvent {
+  type: 'seat.granted' | 'seat.released' | 'project.member_added' | 'project.member_removed';
+  /** the same on every retry of this event: receivers use it to act once */
+  deliveryId: string;
+  occurredAt: string;
+  email: string | null;
+  license?: { id: number; name: string };
+  project?: { id: number; name: string; edition: Edition };
+  seatId?: number;
+  accessId?: number;
+}
 
 export interface InvitationSnapshot {
   kind: 'license';
@@ -27,8 +40,8 @@ export interface InvitationSnapshot {
   /** accepted invitations: the seat it gave, and whether ATLAS.ti has it yet (absent: nothing handed it over) */
   seatId?: number;
   handoff?: HandoffState;
-  /** how it was handed over: an admin's Done, or the license's own link sent to the person */
-  handoffBy?: 'admin' | 'link';
+  /** how it is (to be) handed over: an admin's Done, the license's own link, or the provisioning webhook */
+  handoffBy?: 'admin' | 'link' | 'webhook';
 }
 
 export interface ProjectInvitationSnapshot {
@@ -108,6 +121,8 @@ export type OutboxMessage =
   /** to a person whose seat was released: what that means for their projects */
   | { type: 'seat_released'; licenseName: string; projectNames: string[] }
   /** to a person an admin tried to invite to a full license */
+  /** to the provisioning webhook (PROVISIONING_WEBHOOK_URL), signed by the sender */
+  | { type: 'provisioning_event'; event: ProvisioningEvent }
   /**
    * to a person who accepted a seat of a pool with its own invitation link: the link and the steps.
    * Stored sealed; the deliverer opens it into `link` just before rendering, so no plain copy is kept.

@@ -91,7 +91,7 @@ export interface InvitationRepository {
 }
 
 export interface SeatRepository {
-  occupy(s: { licenseId: number; personId: number; email: string | null; invitationId: number; at: number }): Seat;
+  occupy(s: { licenseId: number; personId: number; email: string | null; invitationId: number; at: number; handoffVia?: Seat['handoffVia'] }): Seat;
   occupiedBy(personId: number): Seat[];
   holds(licenseId: number, personId: number): boolean;
   /** everyone holding a seat of this pool (a bulk run checks thousands of people against it at once) */
@@ -103,7 +103,7 @@ export interface SeatRepository {
   /** the seat an accepted license invitation gave (occupied or since released) */
   byInvitation(invitationId: number): Seat | undefined;
   /** `awaiting` → `handed_over`, only for an occupied seat; false when it was handed over (or released) already */
-  handOver(id: number, by: number, at: number): boolean;
+  handOver(id: number, by: number, at: number, via?: Seat['handoffVia']): boolean;
   /** `awaiting` or `handed_over` → `joined`, only for an occupied seat */
   markJoined(id: number, at: number): boolean;
   /** occupied seats of a pool whose holder has not yet said they joined */

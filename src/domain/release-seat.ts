@@ -5,6 +5,7 @@ import { audit } from './audit.js';
 import { DomainError } from './errors.js';
 import { pickLicense } from './pick-license.js';
 import { tellPerson } from './notify.js';
+import { provision } from './provisioning.js';
 
 /**
  * Takes a seat back. The person's project memberships and copies are kept (never deleted
@@ -27,6 +28,8 @@ export async function releaseSeat({ deps, actor, input }: VerbArgs<{ personId: n
     const licenseName = repos.licenses.byId(seat.licenseId)?.name ?? 'a license';
     const projectNames = repos.projectAccess.forPerson(person.id).map((a) => repos.projects.byId(a.projectId)?.name ?? 'a project');
     tellPerson(repos, person.id, { type: 'seat_released', licenseName, projectNames }, now);
+    // a seat the organisation's system was told of is taken back there too
+    if (deps.settings.hasProvisioningWebhook) provision(repos, { type: 'seat.released', email: seat.email, license: { id: seat.licenseId, name: licenseName }, seatId: seat.id }, now);
     return { person, licenseName, projectNames };
   });
 }

@@ -20,6 +20,18 @@ export function reportUndeliverable(deps: DomainDeps, message: OutboxMessage, re
     });
     return;
   }
+  // an event the organisation's system would not take: the admins hand it over by hand instead
+  if (message.type === 'provisioning_event') {
+    const e = message.event;
+    deps.store.transaction((repos) => {
+      const what = e.license ? `the license "${e.license.name}"` : `the Web project "${e.project?.name ?? '?'}"`;
+      const act = e.type === 'seat.granted' || e.type === 'project.member_added' ? `add ${e.email ?? 'them'} to ${what}` : `remove ${e.email ?? 'them'} from ${what}`;
+      const text = `The provisioning webhook did not take ${e.type} for ${e.email ?? 'someone'} (${reason}), so nothing changed in ATLAS.ti. Please ${act} by hand.`;
+      if (deps.settings.hasAdminChannel) repos.outbox.enqueue({ type: 'admin_channel' }, { type: 'notice', text }, deps.clock.now());
+      audit(repos, SYSTEM_ACTOR, deps.clock.now(), 'provisioning.undeliverable', { type: e.license ? 'license' : 'project', id: e.license?.id ?? e.project?.id ?? null }, { reason, event: e.type, deliveryId: e.deliveryId });
+    });
+    return;
+  }
   if (message.type !== 'license_invitation' && message.type !== 'project_invitation') return;
   deps.store.transaction((repos) => {
     const inv = repos.invitations.byId(message.invitation.invitationId);

@@ -31,7 +31,7 @@ export function snapshotOf(repos: Repositories, inv: Invitation, opts: { usage?:
     seats: license?.seats ?? 0,
     seatModel: license?.seatModel ?? 'assigned',
     memberCap: license?.memberCap ?? null,
-    ...(seat ? { seatId: seat.id, handoff: seat.handoff, ...(seat.handoff !== 'awaiting' ? { handoffBy: seat.handedOverBy === null ? ('link' as const) : ('admin' as const) } : {}) } : {}),
+    ...(seat ? { seatId: seat.id, handoff: seat.handoff, handoffBy: seat.handoffVia } : {}),
   };
 }
 

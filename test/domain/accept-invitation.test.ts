@@ -34,7 +34,7 @@ describe('acceptInvitation', () => {
     expect(res.invitation).toMatchObject({ invitationId, status: 'accepted', occupied: 1, reserved: 0, seats: 5 });
     expect(deps.store.invitation(invitationId)).toMatchObject({ status: 'accepted', decidedAt: now, decidedBy: alice.person.id });
     expect(deps.store.seats()).toEqual([
-      { id: 1, licenseId: license.id, personId: alice.person.id, email: 'Alice.Smith@uni.example', invitationId, status: 'occupied', occupiedAt: now, handoff: 'awaiting', handedOverAt: null, handedOverBy: null, joinedAt: null },
+      { id: 1, licenseId: license.id, personId: alice.person.id, email: 'Alice.Smith@uni.example', invitationId, status: 'occupied', occupiedAt: now, handoff: 'awaiting', handedOverAt: null, handedOverBy: null, joinedAt: null, handoffVia: 'admin' },
     ]);
     expect(usage()).toEqual({ occupied: 1, reserved: 0 });
 

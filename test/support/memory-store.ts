@@ -431,6 +431,7 @@ function repositoriesOver(state: () => MemoryState): Repositories {
         handedOverAt: null,
         handedOverBy: null,
         joinedAt: null,
+        handoffVia: s.handoffVia ?? 'admin',
       };
       state().seats.push(row);
       return toSeat(row);
@@ -458,10 +459,10 @@ function repositoriesOver(state: () => MemoryState): Repositories {
       const r = state().seats.filter((s) => s.invitationId === invitationId).at(-1);
       return r && toSeat(r);
     },
-    handOver: (id, by, at) => {
+    handOver: (id, by, at, via) => {
       const row = state().seats.find((s) => s.id === id && s.status === 'occupied' && s.handoff === 'awaiting');
       if (!row) return false;
-      Object.assign(row, { handoff: 'handed_over', handedOverAt: at, handedOverBy: by || null });
+      Object.assign(row, { handoff: 'handed_over', handedOverAt: at, handedOverBy: by || null, ...(via ? { handoffVia: via } : {}) });
       return true;
     },
     notJoined: (licenseId) => state().seats.filter((s) => s.licenseId === licenseId && s.status === 'occupied' && s.handoff !== 'joined').map(toSeat),

@@ -12,7 +12,7 @@ const isTeamsConversationId = (id: string | undefined): boolean => Boolean(id &&
 
 export class RoutingSender implements OutboxSender {
   constructor(
-    private readonly o: { store: Store; slack?: OutboxSender; teams?: OutboxSender; adminChannel: string | undefined; supportChannel?: string | undefined },
+    private readonly o: { store: Store; slack?: OutboxSender; teams?: OutboxSender; webhook?: OutboxSender; adminChannel: string | undefined; supportChannel?: string | undefined },
   ) {}
 
   async send(row: OutboxRow): Promise<SendOutcome> {
@@ -21,6 +21,7 @@ export class RoutingSender implements OutboxSender {
   }
 
   private pick(row: OutboxRow): OutboxSender | undefined {
+    if (row.recipientType === 'webhook') return this.o.webhook;
     if (row.recipientType === 'admin_channel') return isTeamsConversationId(this.o.adminChannel) ? this.o.teams : this.o.slack;
     if (row.recipientType === 'support_channel') return isTeamsConversationId(this.o.supportChannel) ? this.o.teams : this.o.slack;
     const person = this.o.store.transaction((r: Repositories) => (row.recipientId ? r.people.byId(row.recipientId) : undefined));

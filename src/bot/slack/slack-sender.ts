@@ -37,6 +37,9 @@ export function renderForSlack(m: OutboxMessage): SlackMessage {
       return forwardLink(m.invitation, m.link, m.reason);
     case 'license_link':
       return licenseLinkDm(m);
+    case 'provisioning_event':
+      // routed to the webhook sender (RoutingSender), never rendered for a chat
+      throw new Error('a provisioning event is not a chat message');
     case 'license_full_notice':
       return licenseFullNotice(m);
     case 'accept_confirmation':

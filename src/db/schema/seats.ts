@@ -29,6 +29,8 @@ export const seats = sqliteTable(
     handedOverAt: integer('handed_over_at'),
     handedOverBy: integer('handed_over_by').references(() => people.id),
     joinedAt: integer('joined_at'),
+    /** how it is (to be) handed over: an admin's Done, the license's own link, or the provisioning webhook */
+    handoffVia: text('handoff_via', { enum: ['admin', 'link', 'webhook'] }).notNull().default('admin'),
   },
   (t) => [
     uniqueIndex('seats_one_per_person')

@@ -59,6 +59,15 @@ function acceptedDm(i: InvitationSnapshot): SlackMessage {
   const noProject = section(`:no_entry_sign: ${SEAT_DOES_NOT_GIVE}\n${HOW_TO_GET_PROJECT}`);
   switch (i.handoff) {
     case 'handed_over':
+      if (i.handoffBy === 'webhook') {
+        return message(`Your ${PRODUCT} seat in ${i.licenseName} is ready: sign in with ${i.inviteeEmail ?? 'your account email'}.`, [
+          header(`Your ${PRODUCT} seat is ready`),
+          section(`:white_check_mark: Your organisation's license system added ${emailCode(i.inviteeEmail)} to ${lic}. Sign in to ${PRODUCT} with exactly that email (account emails are case sensitive) and start working.`),
+          noProject,
+          ...(i.seatId !== undefined ? [actions(`joined:${i.seatId}`, button("I'm in: it works", PROJECT_ACTIONS.joined, seatValue(i.seatId), 'primary'))] : []),
+          foot,
+        ]);
+      }
       if (i.handoffBy === 'link') {
         return message(`Your ${PRODUCT} seat in ${i.licenseName}: open the license's invitation link I sent you and sign in with ${i.inviteeEmail ?? 'your account email'}.`, [
           header(`Your seat: one step left`),
@@ -83,6 +92,17 @@ function acceptedDm(i: InvitationSnapshot): SlackMessage {
       ]);
     case 'awaiting':
     case undefined:
+      if (i.handoffBy === 'webhook') {
+        return message(`You accepted a seat in ${i.licenseName}; your organisation's license system is adding you to ${PRODUCT}.`, [
+          header(`Accepted: you are being added`),
+          section(
+            `:hourglass_flowing_sand: Your acceptance of a seat in ${lic} is recorded and has been passed to your organisation's license system, which adds ${emailCode(i.inviteeEmail)} in ${PRODUCT}. ` +
+              `I will tell you here as soon as it confirms; until then, ${PRODUCT} will not let you in.`,
+          ),
+          noProject,
+          foot,
+        ]);
+      }
       return message(`You accepted a seat in ${i.licenseName}; an admin still has to add you in ${PRODUCT}.`, [
         header(`Accepted: an admin is adding you`),
         section(
@@ -129,7 +149,9 @@ export function invitationStateDm(i: InvitationSnapshot): SlackMessage {
 const ADMIN_EVENT: Record<Extract<OutboxMessage, { type: 'admin_invitation_event' }>['event'], (i: InvitationSnapshot, actor: string) => string> = {
   created: (i, a) => `:envelope_with_arrow: *${esc(a)}* invited *${esc(i.inviteeName)}* (${emailCode(i.inviteeEmail)}) to a seat in *${esc(i.licenseName)}*.`,
   accepted: (i) =>
-    i.handoff === 'awaiting'
+    i.handoff === 'awaiting' && i.handoffBy === 'webhook'
+      ? `:white_check_mark: *${esc(i.inviteeName)}* accepted a seat in *${esc(i.licenseName)}*; the provisioning webhook is adding ${emailCode(i.inviteeEmail)}.`
+      : i.handoff === 'awaiting'
       ? `:white_check_mark: *${esc(i.inviteeName)}* accepted a seat in *${esc(i.licenseName)}*.\n:clipboard: *To do:* add ${emailCode(i.inviteeEmail)} to *${esc(i.licenseName)}* in the ${PRODUCT} account portal, then press Done: ${esc(i.inviteeName)} hears their seat is ready only then.`
       : `:white_check_mark: *${esc(i.inviteeName)}* accepted a seat in *${esc(i.licenseName)}*.`,
   declined: (i) => `:x: *${esc(i.inviteeName)}* declined the seat in *${esc(i.licenseName)}*; the seat is free again.`,
@@ -143,7 +165,7 @@ export function adminInvitationEvent(m: Extract<OutboxMessage, { type: 'admin_in
   const i = m.invitation;
   const line = ADMIN_EVENT[m.event](i, m.actorName);
   const blocks: KnownBlock[] = [section(line), context(`*${esc(i.licenseName)}*: ${usageOf(i)} · invitation #${i.invitationId}`)];
-  if (m.event === 'accepted' && i.handoff === 'awaiting' && i.seatId !== undefined) {
+  if (m.event === 'accepted' && i.handoff === 'awaiting' && i.handoffBy !== 'webhook' && i.seatId !== undefined) {
     blocks.push(actions(`handoff:${i.seatId}`, button('Done: added in the portal', PROJECT_ACTIONS.handoffDone, seatValue(i.seatId), 'primary')));
   }
   if (m.event === 'created' || m.event === 'resent') {
