@@ -279,6 +279,13 @@ function seatRepository(db: Db): SeatRepository {
         .set({ handoff: 'handed_over', handedOverAt: at, handedOverBy: by || null, ...(via ? { handoffVia: via } : {}) })
         .where(and(eq(seats.id, id), eq(seats.status, 'occupied'), eq(seats.handoff, 'awaiting')))
         .run().changes === 1,
+    reopenHandoff: (id) =>
+      db
+        .update(seats)
+        .set({ handoff: 'awaiting', handedOverAt: null, handedOverBy: null })
+        .where(and(eq(seats.id, id), eq(seats.status, 'occupied'), eq(seats.handoff, 'handed_over')))
+        .run().changes === 1,
+    occupiedIn: (licenseId) => db.select().from(seats).where(and(eq(seats.licenseId, licenseId), eq(seats.status, 'occupied'))).orderBy(asc(seats.id)).all(),
     notJoined: (licenseId) =>
       db
         .select()

@@ -11,6 +11,9 @@ import { DomainError } from './errors.js';
 import { tellPerson } from './notify.js';
 import { nameOf } from './people.js';
 import { projectSnapshotOf, snapshotOf } from './snapshot.js';
+import { notifyAdmins } from './notify.js';
+import { sendLicenseLink } from './license-link.js';
+import { provision } from './provisioning.js';
 
 export type HandoffResult =
   | { outcome: 'handed_over'; personName: string; email: string | null; licenseName: string; byName: string }
@@ -85,5 +88,36 @@ export async function confirmProjectHandoff({ deps, actor, input }: VerbArgs<{ a
     const inv = access.invitationId === null ? undefined : repos.invitations.byId(access.invitationId);
     if (inv) tellPerson(repos, inv.inviteeId, { type: 'project_invitation_update', invitation: projectSnapshotOf(repos, inv, true) }, now);
     return { outcome: 'handed_over', personName, email: access.email, projectName: project.name, byName: nameOf(me) };
+  });
+}
+
+/**
+ * The portal does not have someone the bot thought handed over (reconcile found them missing): the
+ * hand-off starts again the way the pool hands over: its link to them, the webhook, or a fresh
+ * admin to-do.
+ */
+export async function resendHandoff({ deps, actor, input }: VerbArgs<{ seatId: number }>): Promise<{ personName: string; licenseName: string; how: 'link' | 'webhook' | 'admin' }> {
+  return deps.store.transaction((repos) => {
+    requireAdmin(repos, deps.settings, actor, 'hand seats over again');
+    const now = deps.clock.now();
+    const seat = repos.seats.byId(input.seatId);
+    if (!seat || seat.status !== 'occupied') throw new DomainError('NOT_PENDING', 'That seat was released since, so there is nothing to hand over.');
+    const license = repos.licenses.byId(seat.licenseId);
+    const licenseName = license?.name ?? 'a license';
+    const personName = nameOf(repos.people.byId(seat.personId));
+    const sealed = repos.licenses.sealedLink(seat.licenseId);
+    audit(repos, actor, now, 'seat.handoff_resent', { type: 'seat', id: seat.id }, { licenseId: seat.licenseId });
+    if (sealed !== null) {
+      sendLicenseLink(repos, seat, sealed, licenseName, now, false);
+      return { personName, licenseName, how: 'link' };
+    }
+    repos.seats.reopenHandoff(seat.id);
+    if (deps.settings.hasProvisioningWebhook) {
+      provision(repos, { type: 'seat.granted', email: seat.email, license: { id: seat.licenseId, name: licenseName }, seatId: seat.id }, now);
+      return { personName, licenseName, how: 'webhook' };
+    }
+    const inv = seat.invitationId === null ? undefined : repos.invitations.byId(seat.invitationId);
+    if (inv) notifyAdmins(repos, deps.settings, inv, { type: 'admin_invitation_event', event: 'accepted', invitation: snapshotOf(repos, inv), actorName: personName }, now);
+    return { personName, licenseName, how: 'admin' };
   });
 }

@@ -6,6 +6,7 @@ import type { Edition, HandoffState, InvitationStatus, SeatModel } from './model
 import type { DigestPage } from './digest.js';
 import type { SupportRequest } from './support.js';
 import type { BulkProgress } from './bulk-progress.js';
+import type { ReconcileReport } from './reconcile.js';
 
 export type OutboxRecipient = { type: 'person'; personId: number } | { type: 'admin_channel' } | { type: 'support_channel' } | { type: 'webhook' };
 
@@ -121,6 +122,8 @@ export type OutboxMessage =
   /** to a person whose seat was released: what that means for their projects */
   | { type: 'seat_released'; licenseName: string; projectNames: string[] }
   /** to a person an admin tried to invite to a full license */
+  /** to the admin who reconciled a pool with the ATLAS.ti portal: what matched and what did not */
+  | { type: 'reconcile_report'; report: ReconcileReport }
   /** to the provisioning webhook (PROVISIONING_WEBHOOK_URL), signed by the sender */
   | { type: 'provisioning_event'; event: ProvisioningEvent }
   /**

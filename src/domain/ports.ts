@@ -106,6 +106,10 @@ export interface SeatRepository {
   handOver(id: number, by: number, at: number, via?: Seat['handoffVia']): boolean;
   /** `awaiting` or `handed_over` → `joined`, only for an occupied seat */
   markJoined(id: number, at: number): boolean;
+  /** `handed_over` → `awaiting` again: the portal does not have them after all */
+  reopenHandoff(id: number): boolean;
+  /** every occupied seat of a pool */
+  occupiedIn(licenseId: number): Seat[];
   /** occupied seats of a pool whose holder has not yet said they joined */
   notJoined(licenseId: number): Seat[];
 }

@@ -7,6 +7,7 @@ import {
   confirmHandoff,
   confirmJoined,
   confirmProjectHandoff,
+  resendHandoff,
   confirmInviteRequest,
   declineInvitation,
   decideSeatRequest,
@@ -130,6 +131,11 @@ export const BUTTONS: Record<string, (a: ButtonArgs) => Promise<ButtonAnswer>> =
     message: views.invitationState(await confirmJoined({ deps, actor, input: { seatId } })),
     replace: true,
   })),
+  [PROJECT_ACTIONS.resendHandoff]: withId(parseSeatValue, async (seatId, { deps, views, actor }) => {
+    const r = await resendHandoff({ deps, actor, input: { seatId } });
+    const how = { link: `sent ${r.personName} the license's invitation link again`, webhook: 'passed it to the provisioning webhook again', admin: 'posted a new to-do to add them in the portal' }[r.how];
+    return { message: views.text(`Handing ${r.personName}'s seat in ${r.licenseName} over again: I ${how}.`, 'repeat'), replace: false };
+  }),
   [PROJECT_ACTIONS.memberAdded]: withId(parseAccessValue, async (accessId, { deps, views, actor }) => ({
     message: views.projectHandoffResult(await confirmProjectHandoff({ deps, actor, input: { accessId } })),
     replace: true,

@@ -465,6 +465,13 @@ function repositoriesOver(state: () => MemoryState): Repositories {
       Object.assign(row, { handoff: 'handed_over', handedOverAt: at, handedOverBy: by || null, ...(via ? { handoffVia: via } : {}) });
       return true;
     },
+    reopenHandoff: (id) => {
+      const row = state().seats.find((s) => s.id === id && s.status === 'occupied' && s.handoff === 'handed_over');
+      if (!row) return false;
+      Object.assign(row, { handoff: 'awaiting', handedOverAt: null, handedOverBy: null });
+      return true;
+    },
+    occupiedIn: (licenseId) => state().seats.filter((s) => s.licenseId === licenseId && s.status === 'occupied').map(toSeat),
     notJoined: (licenseId) => state().seats.filter((s) => s.licenseId === licenseId && s.status === 'occupied' && s.handoff !== 'joined').map(toSeat),
     markJoined: (id, at) => {
       const row = state().seats.find((s) => s.id === id && s.status === 'occupied' && s.handoff !== 'joined');

@@ -23,6 +23,7 @@ import {
 } from './render/invitations.js';
 import { bulkProgressMessage, digestPage, expiredNotice, reminderDm } from './render/review.js';
 import { supportRequestPost, supportSent } from './render/support-home.js';
+import { reconcileReport } from './render/reconcile.js';
 import { copyReturned, projectInvitationDm, projectOwnerEvent, projectStateDm, seatReleased, seatRequestPost, shareAttention } from './render/projects.js';
 
 export function renderForSlack(m: OutboxMessage): SlackMessage {
@@ -37,6 +38,8 @@ export function renderForSlack(m: OutboxMessage): SlackMessage {
       return forwardLink(m.invitation, m.link, m.reason);
     case 'license_link':
       return licenseLinkDm(m);
+    case 'reconcile_report':
+      return reconcileReport(m.report);
     case 'provisioning_event':
       // routed to the webhook sender (RoutingSender), never rendered for a chat
       throw new Error('a provisioning event is not a chat message');

@@ -18,6 +18,7 @@ import { shareProjectCommand } from './share-project.js';
 import { returnProjectCommand } from './return-project.js';
 import { seatCommand } from './seat.js';
 import { supportCommand } from './support.js';
+import { reconcileCommand } from './reconcile.js';
 
 
 export const COMMANDS: SubCommand[] = [
@@ -30,6 +31,7 @@ export const COMMANDS: SubCommand[] = [
   inviteLicenseCommand,
   pendingCommand,
   licenseCommand,
+  reconcileCommand,
   resendCommand,
   revokeCommand,
   seatCommand,

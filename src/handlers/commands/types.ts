@@ -4,7 +4,7 @@ import type { PeopleLookup } from '../people.js';
 import type { Token } from '../parse.js';
 
 /** The forms a command can open: a Slack modal, or a Teams dialog. */
-export type FormName = 'invite_license' | 'share_project' | 'return_project' | 'support';
+export type FormName = 'invite_license' | 'share_project' | 'return_project' | 'support' | 'reconcile';
 
 /**
  * What a command gets, the same on every platform: the words after it, the person typing, a way

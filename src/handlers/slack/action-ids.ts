@@ -27,6 +27,8 @@ export const PROJECT_ACTIONS = {
   handoffDone: 'seat_handoff_done',
   /** the person says ATLAS.ti works for them */
   joined: 'seat_joined',
+  /** reconcile found them missing in the portal: hand the seat over again */
+  resendHandoff: 'seat_handoff_resend',
   /** the owner added the person in ATLAS.ti Web's Project Settings */
   memberAdded: 'project_member_added',
 } as const;
@@ -41,6 +43,12 @@ export const VIEWS = {
   returnProject: 'return_project_form',
   approveSeat: 'approve_seat_form',
   support: 'support_form',
+  reconcile: 'reconcile_form',
+} as const;
+
+export const RECONCILE_MODAL = {
+  license: { block: 'license', action: 'license_select' },
+  csv: { block: 'csv', action: 'csv_text' },
 } as const;
 
 export const SUPPORT_MODAL = {

@@ -13,6 +13,7 @@ import type {
   DigestPage,
   Diagnosis,
   HandoffResult,
+  ReconcileReport,
   ProjectHandoffResult,
   Home,
   Person,
@@ -44,6 +45,8 @@ export interface SlackViews {
   invitationState(invitation: AnyInvitationSnapshot): SlackMessage;
   /** what an admin's Done on a hand-off to-do did */
   handoffResult(result: HandoffResult): SlackMessage;
+  reconcileModal(usages: LicenseUsage[]): ModalView;
+  reconcileReport(report: ReconcileReport): SlackMessage;
   /** what an owner's Done on a Web member to-do did */
   projectHandoffResult(result: ProjectHandoffResult): SlackMessage;
   /** a short answer: the words are escaped by the view */

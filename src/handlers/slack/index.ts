@@ -9,6 +9,7 @@ import { registerReturnProjectModal } from './views/return-project-modal.js';
 import { registerApproveSeatModal } from './views/approve-seat-modal.js';
 import { registerShareProjectShortcut } from './shortcuts/share-project.js';
 import { registerSupportModal } from './views/support-modal.js';
+import { registerReconcileModal } from './views/reconcile-modal.js';
 import { registerAppHome } from './events/app-home.js';
 
 export function registerSlackHandlers(app: App, ctx: SlackHandlerContext): void {
@@ -20,6 +21,7 @@ export function registerSlackHandlers(app: App, ctx: SlackHandlerContext): void 
   registerApproveSeatModal(app, ctx);
   registerShareProjectShortcut(app, ctx);
   registerSupportModal(app, ctx);
+  registerReconcileModal(app, ctx);
   registerAppHome(app, ctx);
 }
 

@@ -33,7 +33,15 @@ export function openSlackForm(ctx: SlackHandlerContext, client: WebClient, actor
       return openReturnForm(ctx, client, actor, triggerId);
     case 'support':
       return openSupportForm(ctx, client, actor, triggerId);
+    case 'reconcile':
+      return openReconcileForm(ctx, client, actor, triggerId);
   }
+}
+
+async function openReconcileForm(ctx: SlackHandlerContext, client: WebClient, actor: Actor, triggerId: string): Promise<void> {
+  // admins only, and there must be a pool: the same check as the invite form's
+  const licenses = await licenseInviteOptions({ deps: ctx.deps, actor, input: undefined });
+  await client.views.open({ trigger_id: triggerId, view: ctx.views.reconcileModal(licenses) });
 }
 
 async function openSupportForm(ctx: SlackHandlerContext, client: WebClient, actor: Actor, triggerId: string): Promise<void> {

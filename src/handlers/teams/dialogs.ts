@@ -16,17 +16,18 @@ import {
   shareFormProblems,
   shareOptions,
   shareProject,
+  reconcileLicense,
   requestSupport,
   supportProblems,
   type ShareField,
 } from '../../domain/index.js';
-import { APPROVE_MODAL, INVITE_MODAL, RETURN_MODAL, SHARE_MODAL, SUPPORT_MODAL } from '../slack/action-ids.js';
+import { APPROVE_MODAL, INVITE_MODAL, RECONCILE_MODAL, RETURN_MODAL, SHARE_MODAL, SUPPORT_MODAL } from '../slack/action-ids.js';
 import type { SlackMessage } from '../slack/context.js';
 import { readInviteForm } from '../slack/views/invite-license-modal.js';
 import { readShareForm } from '../slack/views/share-project-modal.js';
 import type { TeamsHandlerContext } from './context.js';
 
-export type DialogName = 'invite_license' | 'share_project' | 'return_project' | 'approve_seat' | 'support';
+export type DialogName = 'invite_license' | 'share_project' | 'return_project' | 'approve_seat' | 'support' | 'reconcile';
 
 const TITLES: Record<DialogName, string> = {
   invite_license: 'Invite to a license',
@@ -34,6 +35,7 @@ const TITLES: Record<DialogName, string> = {
   return_project: 'Send a copy back',
   approve_seat: 'Approve a seat',
   support: 'Ask for support',
+  reconcile: 'Reconcile a license',
 };
 
 const SHARE_FIELD_BLOCK: Record<ShareField, string> = {
@@ -122,6 +124,8 @@ export class TeamsDialogs {
         const me = this.ctx.deps.store.transaction((r) => r.people.byId(actor.personId));
         return toForm(this.ctx.views.supportModal(me?.email ?? null));
       }
+      case 'reconcile':
+        return toForm(this.ctx.views.reconcileModal(await licenseInviteOptions({ deps: this.ctx.deps, actor, input: undefined })));
     }
   }
 
@@ -205,6 +209,19 @@ export class TeamsDialogs {
           await requestSupport({ deps, actor, input });
           result = this.ctx.views.text('Sent to support, with your seats and open invitations. I put a copy in your messages.', 'white_check_mark');
           break;
+        }
+        case 'reconcile': {
+          const text = (block: string, action: string) => ((state[block]?.[action] as { value?: string | null } | undefined)?.value ?? '').toString();
+          const licenseName = text(RECONCILE_MODAL.license.block, RECONCILE_MODAL.license.action);
+          if (!licenseName) return again({ [RECONCILE_MODAL.license.block]: 'Pick the license to compare.' });
+          try {
+            await reconcileLicense({ deps, actor, input: { licenseName, csv: text(RECONCILE_MODAL.csv.block, RECONCILE_MODAL.csv.action) } });
+          } catch (e) {
+            if (isDomainError(e) && e.details.field === 'csv') return again({ [RECONCILE_MODAL.csv.block]: e.userMessage });
+            throw e;
+          }
+          // the report itself reaches the admin's chat through the outbox, with its buttons
+          return this.done(this.ctx.views.text('Compared. The report is in your chat with me.', 'white_check_mark'));
         }
         default:
           return this.done(this.ctx.views.text('That form is no longer available.', 'thinking_face'));

@@ -36,6 +36,7 @@ import { invitationStateDm } from './invitations.js';
 import { projectStateDm } from './projects.js';
 import { digestPage } from './review.js';
 import { diagnosis, homeView, supportModal } from './support-home.js';
+import { reconcileModal, reconcileReport } from './reconcile.js';
 import { approveSeatModal, returnModal, seatDecision, shareModal, shareResult } from './project-views.js';
 
 const usageOf = (u: LicenseUsage) => usageLine(figuresOf(u));
@@ -325,6 +326,8 @@ export const slackViews: SlackViews = {
   invitationState,
   handoffResult,
   projectHandoffResult,
+  reconcileModal,
+  reconcileReport,
   text,
   error,
   inviteModal,
