@@ -285,6 +285,13 @@ function seatRepository(db: Db): SeatRepository {
         .set({ handoff: 'awaiting', handedOverAt: null, handedOverBy: null })
         .where(and(eq(seats.id, id), eq(seats.status, 'occupied'), eq(seats.handoff, 'handed_over')))
         .run().changes === 1,
+    awaitingAdmin: () =>
+      db
+        .select()
+        .from(seats)
+        .where(and(eq(seats.status, 'occupied'), eq(seats.handoff, 'awaiting'), eq(seats.handoffVia, 'admin')))
+        .orderBy(asc(seats.licenseId), asc(seats.id))
+        .all(),
     occupiedIn: (licenseId) => db.select().from(seats).where(and(eq(seats.licenseId, licenseId), eq(seats.status, 'occupied'))).orderBy(asc(seats.id)).all(),
     notJoined: (licenseId) =>
       db

@@ -4,7 +4,7 @@
  * people messages could not reach. Cut into pages that each fit one chat message.
  */
 import type { DomainDeps, VerbArgs } from './context.js';
-import type { Invitation, SeatModel } from './model.js';
+import type { Invitation, Seat, SeatModel } from './model.js';
 import type { Repositories } from './ports.js';
 import { requireAdmin } from './authz.js';
 import { expireOverdue } from './expire-overdue.js';
@@ -31,7 +31,9 @@ export type DigestEntry =
   | { kind: 'project'; name: string; ownerName: string; edition: 'web' | 'desktop' }
   | { kind: 'heading'; text: 'waiting_for_seat' | 'undeliverable' }
   | { kind: 'item'; item: DigestItem }
-  | { kind: 'more'; count: number; of: string };
+  | { kind: 'more'; count: number; of: string }
+  /** accepted seats of one pool that an admin still has to add in the ATLAS.ti portal: one grouped to-do */
+  | { kind: 'handoffs'; licenseName: string; people: { name: string; email: string | null; seatId: number }[]; more: number };
 
 export interface DigestPage {
   page: number;
@@ -67,6 +69,9 @@ function group(entries: DigestEntry[], head: DigestEntry, invitations: Invitatio
   if (invitations.length > ITEMS_PER_GROUP) entries.push({ kind: 'more', count: invitations.length - ITEMS_PER_GROUP, of });
 }
 
+/** people in one grouped hand-off to-do (its Done button carries their seat ids) */
+const HANDOFFS_PER_TODO = 50;
+
 export function buildDigest(repos: Repositories, now: number, crowdRatio?: number): DigestPage[] {
   const pending = repos.invitations.listPending();
   const waiting = repos.invitations.listForProjectWaiting();
@@ -89,6 +94,17 @@ export function buildDigest(repos: Repositories, now: number, crowdRatio?: numbe
       (i) => item(repos, i, true),
       project?.name ?? 'a project',
     );
+  }
+  // to-dos left undone: grouped per pool, with the exact emails to copy into the portal at once
+  const byPool = new Map<number, Seat[]>();
+  for (const s of repos.seats.awaitingAdmin()) byPool.set(s.licenseId, [...(byPool.get(s.licenseId) ?? []), s]);
+  for (const [licenseId, awaiting] of byPool) {
+    entries.push({
+      kind: 'handoffs',
+      licenseName: repos.licenses.byId(licenseId)?.name ?? 'a license',
+      people: awaiting.slice(0, HANDOFFS_PER_TODO).map((s) => ({ name: nameOf(repos.people.byId(s.personId)), email: s.email, seatId: s.id })),
+      more: Math.max(0, awaiting.length - HANDOFFS_PER_TODO),
+    });
   }
   if (waiting.length) group(entries, { kind: 'heading', text: 'waiting_for_seat' }, waiting, (i) => item(repos, i, false), 'waiting for a seat');
   if (undeliverable.length) group(entries, { kind: 'heading', text: 'undeliverable' }, undeliverable, (i) => item(repos, i, false), 'unreachable');

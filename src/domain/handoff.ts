@@ -121,3 +121,15 @@ export async function resendHandoff({ deps, actor, input }: VerbArgs<{ seatId: n
     return { personName, licenseName, how: 'admin' };
   });
 }
+
+/** Done for a grouped to-do: every seat in it, each handed over once (those done already are counted, not repeated). */
+export async function confirmHandoffs({ deps, actor, input }: VerbArgs<{ seatIds: number[] }>): Promise<{ handedOver: string[]; already: number; released: number }> {
+  const out = { handedOver: [] as string[], already: 0, released: 0 };
+  for (const seatId of input.seatIds) {
+    const r = await confirmHandoff({ deps, actor, input: { seatId } });
+    if (r.outcome === 'handed_over') out.handedOver.push(r.personName);
+    else if (r.outcome === 'already_handed_over') out.already++;
+    else out.released++;
+  }
+  return out;
+}

@@ -32,7 +32,7 @@ export { releaseSeat } from './release-seat.js';
 export { setLicenseLink } from './license-link.js';
 export { reconcileLicense, type ReconcileReport } from './reconcile.js';
 export { provisioningAcknowledged } from './provisioning.js';
-export { confirmHandoff, confirmJoined, confirmProjectHandoff, resendHandoff, type HandoffResult, type ProjectHandoffResult } from './handoff.js';
+export { confirmHandoff, confirmHandoffs, confirmJoined, confirmProjectHandoff, resendHandoff, type HandoffResult, type ProjectHandoffResult } from './handoff.js';
 export { checkAdmin } from './check-admin.js';
 export { reportUndeliverable } from './report-undeliverable.js';
 export { remindDue } from './remind-due.js';

@@ -108,6 +108,8 @@ export interface SeatRepository {
   markJoined(id: number, at: number): boolean;
   /** `handed_over` → `awaiting` again: the portal does not have them after all */
   reopenHandoff(id: number): boolean;
+  /** occupied seats waiting for an admin to add them in the portal (all pools) */
+  awaitingAdmin(): Seat[];
   /** every occupied seat of a pool */
   occupiedIn(licenseId: number): Seat[];
   /** occupied seats of a pool whose holder has not yet said they joined */

@@ -54,7 +54,7 @@ describe('home', () => {
     expect(s.self).toBe(true);
     expect(s.isAdmin).toBe(false);
     expect(s.person.id).toBe(bob.person.id);
-    expect(s.seats).toEqual([{ licenseName: 'Campus', email: 'bob@uni.example', since: T0, handoff: 'awaiting' }]);
+    expect(s.seats).toEqual([{ licenseName: 'Campus', email: 'bob@uni.example', since: T0, handoff: 'handed_over' }]);
     expect(s.pending.map((p) => [p.invitationId, p.licenseName])).toEqual([[bobLab.invitationId, 'Lab']]);
     expect(s.projects).toEqual([expect.objectContaining({ projectName: 'Thesis', edition: 'web', kind: 'member', ownerName: 'Olga', usable: true })]);
     expect(s.projectInvitations.map((p) => [p.invitationId, p.projectName, p.status])).toEqual([[bobNotes.id, 'Fieldnotes', 'pending']]);

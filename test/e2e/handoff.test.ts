@@ -1,6 +1,6 @@
 /** Accept → the admin's to-do → Done → "your seat is ready" → I'm in, through signed Slack requests. */
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { ADMIN, ADMIN_CHANNEL, ALICE, MALLORY, buttonsOf, startTestBot, textOf, type TestBot } from '../support/harness.js';
+import { ADMIN, ADMIN_CHANNEL, ALICE, BOB, MALLORY, buttonsOf, startTestBot, textOf, type TestBot } from '../support/harness.js';
 
 let t: TestBot;
 beforeEach(async () => {
@@ -57,4 +57,30 @@ it('nobody hears "ready" until an admin added them in the portal and pressed Don
   expect(textOf(again.reply?.args)).toContain('was already added to *Campus* (by Ada Admin)');
   await t.drained();
   expect(t.slack.callsTo('chat.update').length).toBe(updatesBefore);
+});
+
+it('the digest groups the to-dos left undone per license, with the exact emails to copy and one Done for all', async () => {
+  await t.command(ADMIN.id, 'license add "Campus" 50');
+  await t.command(ADMIN.id, `invite-license <@${ALICE.id}|alice> <@${BOB.id}|bob>`);
+  await t.drained();
+  for (const person of [ALICE, BOB]) {
+    const dm = t.slack.callsTo('chat.postMessage').find((c) => c.args.channel === `D${person.id}` && buttonsOf(c.args).some((b) => b.action_id === 'invitation_accept'))!;
+    const accept = buttonsOf(dm.args).find((b) => b.action_id === 'invitation_accept')!;
+    await t.click(person.id, accept.action_id, accept.value, { channel_id: `D${person.id}`, message_ts: dm.args.ts });
+  }
+  await t.drained();
+  const pending = await t.command(ADMIN.id, 'pending');
+  const words = textOf(pending.reply?.args);
+  expect(words).toContain('*To do: add 2 people to Campus in the ATLAS.ti account portal.*');
+  expect(words).toContain('```Alice.Smith@uni.edu\nbob@uni.edu```');
+  const all = buttonsOf(pending.reply?.args).find((b) => b.action_id === 'seat_handoff_done_all')!;
+  expect(all.text).toBe('Done: all 2 added');
+  expect(textOf((await t.click(MALLORY.id, all.action_id, all.value)).reply?.args)).toMatch(/Only license admins/);
+  const done = await t.click(ADMIN.id, all.action_id, all.value);
+  expect(textOf(done.reply?.args)).toContain('Marked 2 as added in the portal (Alice Smith, Bob Jones)');
+  await t.drained();
+  for (const person of [ALICE, BOB]) {
+    await t.slack.waitFor((c) => c.method === 'chat.update' && c.args.channel === `D${person.id}` && /seat is ready/.test(textOf(c.args)));
+  }
+  expect(textOf((await t.command(ADMIN.id, 'pending')).reply?.args)).not.toContain('To do: add');
 });

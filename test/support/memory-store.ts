@@ -471,6 +471,11 @@ function repositoriesOver(state: () => MemoryState): Repositories {
       Object.assign(row, { handoff: 'awaiting', handedOverAt: null, handedOverBy: null });
       return true;
     },
+    awaitingAdmin: () =>
+      state()
+        .seats.filter((s) => s.status === 'occupied' && s.handoff === 'awaiting' && s.handoffVia === 'admin')
+        .sort((a, b) => a.licenseId - b.licenseId || a.id - b.id)
+        .map(toSeat),
     occupiedIn: (licenseId) => state().seats.filter((s) => s.licenseId === licenseId && s.status === 'occupied').map(toSeat),
     notJoined: (licenseId) => state().seats.filter((s) => s.licenseId === licenseId && s.status === 'occupied' && s.handoff !== 'joined').map(toSeat),
     markJoined: (id, at) => {
@@ -895,7 +900,7 @@ export function aProject(
  */
 export function aSeat(
   store: MemoryStore,
-  { license, person, email, inviter, at = T0 }: { license: License; person: PersonLike; email?: string | null; inviter?: PersonLike; at?: number },
+  { license, person, email, inviter, at = T0, handoff = 'handed_over' }: { license: License; person: PersonLike; email?: string | null; inviter?: PersonLike; at?: number; handoff?: 'awaiting' | 'handed_over' },
 ): Seat {
   const p = personOf(person);
   const seatEmail = email === undefined ? p.email : email;
@@ -914,7 +919,10 @@ export function aSeat(
       expiresAt: at + 14 * DAY_MS,
     });
     r.invitations.update(inv.id, { decidedAt: at, decidedBy: p.id });
-    return r.seats.occupy({ licenseId: license.id, personId: p.id, email: seatEmail, invitationId: inv.id, at });
+    const seat = r.seats.occupy({ licenseId: license.id, personId: p.id, email: seatEmail, invitationId: inv.id, at });
+    // a fixture's seat is one ATLAS.ti has already (handed over) unless a test says otherwise
+    if (handoff === 'handed_over' && r.seats.handOver(seat.id, 0, at, 'admin')) return r.seats.byId(seat.id)!;
+    return seat;
   });
 }
 

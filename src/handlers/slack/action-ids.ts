@@ -25,6 +25,8 @@ export const PROJECT_ACTIONS = {
   cancelBulk: 'bulk_invite_cancel',
   /** an admin added the person in the ATLAS.ti account portal */
   handoffDone: 'seat_handoff_done',
+  /** a grouped to-do of the digest: everyone in it was added in the portal */
+  handoffDoneAll: 'seat_handoff_done_all',
   /** the person says ATLAS.ti works for them */
   joined: 'seat_joined',
   /** reconcile found them missing in the portal: hand the seat over again */
@@ -99,6 +101,14 @@ const prefixed = (prefix: string) =>
 export function parseRequestValue(value: unknown): number | null {
   const r = prefixed('req').safeParse(value);
   return r.success ? r.data : null;
+}
+
+/** Several seats in one button value (a grouped to-do): `seats:1,2,3`, at most 100. */
+export const seatsValue = (ids: number[]): string => `seats:${ids.slice(0, 100).join(',')}`;
+
+export function parseSeatsValue(value: unknown): number[] | null {
+  const r = z.string().max(1300).regex(/^seats:\d{1,12}(,\d{1,12}){0,99}$/).safeParse(value);
+  return r.success ? r.data.slice(6).split(',').map(Number) : null;
 }
 
 export function parseSeatValue(value: unknown): number | null {

@@ -15,7 +15,7 @@ import {
   type DigestPage,
   type OutboxMessage,
 } from '../../../domain/index.js';
-import { ACTIONS, PROJECT_ACTIONS, invitationValue } from '../../../handlers/slack/action-ids.js';
+import { ACTIONS, PROJECT_ACTIONS, invitationValue, seatsValue } from '../../../handlers/slack/action-ids.js';
 import { LEVEL_ICON, actions, button, context, divider, esc, header, message, section, type SlackMessage } from './blocks.js';
 
 export function reminderDm(m: Extract<OutboxMessage, { type: 'reminder' }>): SlackMessage {
@@ -90,6 +90,18 @@ function entryBlocks(e: DigestEntry, page: DigestPage, now: number): KnownBlock[
       ];
     case 'more':
       return [context(`…and ${e.count} more in ${esc(e.of)}.`)];
+    case 'handoffs': {
+      const emails = e.people.map((p) => p.email ?? '?').join('\n');
+      return [
+        divider(),
+        section(
+          `:clipboard: *To do: add ${e.people.length + e.more} ${e.people.length + e.more === 1 ? 'person' : 'people'} to ${esc(e.licenseName)} in the ${PRODUCT} account portal.* They accepted, and hear their seat is ready only once you press Done. The exact emails, to copy:`,
+        ),
+        section(`\`\`\`${esc(emails)}\`\`\``),
+        ...(e.more ? [context(`…and ${e.more} more: the next digest lists them.`)] : []),
+        actions(`handoffs:${e.people[0]?.seatId ?? 0}`, button(`Done: all ${e.people.length} added`, PROJECT_ACTIONS.handoffDoneAll, seatsValue(e.people.map((p) => p.seatId)), 'primary')),
+      ];
+    }
     case 'item': {
       const i = e.item;
       const line =
