@@ -99,6 +99,31 @@ describe('Microsoft Teams', () => {
     expect(cardText((await say(ADA, 'licenses'))[0])).toContain('1/5 seats used');
   });
 
+  it("the hand-off in Teams: the admin channel's to-do, Done by Action.Execute (admins only), and Alice's card turned ready", async () => {
+    const { url, serviceUrl } = await start();
+    await postActivity(url, conversationUpdateBotAdded({ serviceUrl, from: ADA, tenantId: TENANT_ID, conversation: { id: DEFAULT_TEAM_ID, conversationType: 'channel' } }));
+    await postActivity(url, installationUpdate({ serviceUrl, from: ALICE, tenantId: TENANT_ID }));
+    await say(ADA, 'license add "Campus" 50');
+    await say(ADA, 'invite-license Alice.Smith@uni.edu');
+    await t!.drained();
+    const accepted = await invoke(ALICE, 'invitation_accept', 'inv:1');
+    expect(cardText(accepted.body.value)).toContain('ATLAS.ti does not know about it yet');
+    await t!.drained();
+    const todo = connector!.sent(DEFAULT_TEAM_ID).find((a) => /To do:/.test(cardText(a)))!;
+    expect(cardText(todo)).toContain('add `Alice.Smith@uni.edu` to **Campus** in the ATLAS.ti account portal');
+    const done = verbs(todo).find((v) => v.startsWith('seat_handoff_done:'))!;
+    expect(done).toBeDefined();
+    const [verb, value] = [done.slice(0, done.indexOf(':')), done.slice(done.indexOf(':') + 1)];
+    const refused = (await invoke(MALLORY, verb, value)).body;
+    expect(typeof refused.value === 'string' ? refused.value : cardText(refused.value)).toMatch(/Only license admins/);
+    const pressed = await invoke(ADA, verb, value);
+    expect(cardText(pressed.body.value)).toContain('added **Alice Smith**');
+    expect(cardVerbs(pressed.body)).toEqual([]);
+    await t!.drained();
+    const ready = await connector!.waitFor((c) => c.operation === 'updateActivity' && c.conversationId === `a:1on1-${ALICE.id}` && /seat is ready/.test(cardText(c.body)));
+    expect(verbs(ready.body)).toEqual([expect.stringMatching(/^seat_joined:seat:\d+$/)]);
+  });
+
   it('refuses non-admins, answers typos, and opens the share-project dialog with field errors inside it', async () => {
     const { url, serviceUrl } = await start();
     await postActivity(url, installationUpdate({ serviceUrl, from: MALLORY, tenantId: TENANT_ID }));
