@@ -292,6 +292,8 @@ function seatRepository(db: Db): SeatRepository {
         .where(and(eq(seats.status, 'occupied'), eq(seats.handoff, 'awaiting'), eq(seats.handoffVia, 'admin')))
         .orderBy(asc(seats.licenseId), asc(seats.id))
         .all(),
+    rerouteHandoff: (id, via) =>
+      db.update(seats).set({ handoffVia: via }).where(and(eq(seats.id, id), eq(seats.status, 'occupied'), eq(seats.handoff, 'awaiting'))).run().changes === 1,
     occupiedIn: (licenseId) => db.select().from(seats).where(and(eq(seats.licenseId, licenseId), eq(seats.status, 'occupied'))).orderBy(asc(seats.id)).all(),
     notJoined: (licenseId) =>
       db

@@ -110,6 +110,8 @@ export interface SeatRepository {
   reopenHandoff(id: number): boolean;
   /** occupied seats waiting for an admin to add them in the portal (all pools) */
   awaitingAdmin(): Seat[];
+  /** a seat still awaiting its hand-off changes route (the webhook refused it: an admin does it instead) */
+  rerouteHandoff(id: number, via: Seat['handoffVia']): boolean;
   /** every occupied seat of a pool */
   occupiedIn(licenseId: number): Seat[];
   /** occupied seats of a pool whose holder has not yet said they joined */

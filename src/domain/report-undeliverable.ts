@@ -26,7 +26,9 @@ export function reportUndeliverable(deps: DomainDeps, message: OutboxMessage, re
     deps.store.transaction((repos) => {
       const what = e.license ? `the license "${e.license.name}"` : `the Web project "${e.project?.name ?? '?'}"`;
       const act = e.type === 'seat.granted' || e.type === 'project.member_added' ? `add ${e.email ?? 'them'} to ${what}` : `remove ${e.email ?? 'them'} from ${what}`;
-      const text = `The provisioning webhook did not take ${e.type} for ${e.email ?? 'someone'} (${reason}), so nothing changed in ATLAS.ti. Please ${act} by hand.`;
+      // a seat the webhook would not grant becomes an admin to-do, listed in the digest with Done
+      const rerouted = e.type === 'seat.granted' && e.seatId !== undefined && repos.seats.rerouteHandoff(e.seatId, 'admin');
+      const text = `The provisioning webhook did not take ${e.type} for ${e.email ?? 'someone'} (${reason}), so nothing changed in ATLAS.ti. Please ${act} by hand${rerouted ? ', then press Done on the to-do in the digest (`/atlas pending`)' : ''}.`;
       if (deps.settings.hasAdminChannel) repos.outbox.enqueue({ type: 'admin_channel' }, { type: 'notice', text }, deps.clock.now());
       audit(repos, SYSTEM_ACTOR, deps.clock.now(), 'provisioning.undeliverable', { type: e.license ? 'license' : 'project', id: e.license?.id ?? e.project?.id ?? null }, { reason, event: e.type, deliveryId: e.deliveryId });
     });

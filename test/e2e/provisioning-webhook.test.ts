@@ -17,12 +17,14 @@ interface Received {
 let receiver: Server;
 let received: Received[];
 let failuresLeft: number;
+let refuse: boolean;
 let t: TestBot;
 
 /** A receiver that checks the signature as the README shows, and fails the first attempts of each event. */
 beforeEach(async () => {
   received = [];
   failuresLeft = 2;
+  refuse = false;
   receiver = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -33,7 +35,7 @@ beforeEach(async () => {
       const given = Buffer.from(String(req.headers['x-atlas-signature'] ?? ''));
       const fresh = Math.abs(Date.now() / 1000 - Number(timestamp)) < 300;
       const valid = fresh && given.length === expected.length && timingSafeEqual(given, expected);
-      const status = !valid ? 401 : failuresLeft-- > 0 ? 503 : 200;
+      const status = !valid ? 401 : refuse ? 422 : failuresLeft-- > 0 ? 503 : 200;
       received.push({ status, delivery: String(req.headers['x-atlas-delivery']), valid, event: JSON.parse(raw) });
       res.writeHead(status, status === 503 ? { 'retry-after': '0' } : {}).end();
     });
@@ -77,4 +79,21 @@ it('a seat granted is POSTed signed, retried with the same delivery id after two
   await t.drained();
   expect(received.at(-1)).toMatchObject({ status: 200, valid: true, event: { type: 'seat.released', email: 'Alice.Smith@uni.edu', seatId: received[2]!.event.seatId } });
   expect(received.at(-1)!.delivery).not.toBe(received[2]!.delivery);
+});
+
+it('an event the receiver refuses for good is not lost: the admins are told, and the seat becomes a to-do with Done', async () => {
+  refuse = true;
+  await t.command(ADMIN.id, 'license add "Campus" 50');
+  await t.command(ADMIN.id, `invite-license <@${ALICE.id}|alice>`);
+  await t.drained();
+  const dm = t.slack.callsTo('chat.postMessage').find((c) => c.args.channel === `D${ALICE.id}`)!;
+  const accept = buttonsOf(dm.args).find((b) => b.action_id === 'invitation_accept')!;
+  await t.click(ALICE.id, accept.action_id, accept.value, { channel_id: `D${ALICE.id}`, message_ts: dm.args.ts });
+  const notice = await t.slack.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === ADMIN_CHANNEL && /provisioning webhook did not take/.test(textOf(c.args)), 10_000);
+  expect(textOf(notice.args)).toContain('seat.granted for Alice.Smith@uni.edu (webhook answered 422)');
+  expect(textOf(notice.args)).toContain('press Done on the to-do in the digest');
+  expect(received).toHaveLength(1);
+  const pending = await t.command(ADMIN.id, 'pending');
+  expect(textOf(pending.reply?.args)).toContain('*To do: add 1 person to Campus in the ATLAS.ti account portal.*');
+  expect(buttonsOf(pending.reply?.args).some((b) => b.action_id === 'seat_handoff_done_all')).toBe(true);
 });

@@ -476,6 +476,12 @@ function repositoriesOver(state: () => MemoryState): Repositories {
         .seats.filter((s) => s.status === 'occupied' && s.handoff === 'awaiting' && s.handoffVia === 'admin')
         .sort((a, b) => a.licenseId - b.licenseId || a.id - b.id)
         .map(toSeat),
+    rerouteHandoff: (id, via) => {
+      const row = state().seats.find((s) => s.id === id && s.status === 'occupied' && s.handoff === 'awaiting');
+      if (!row) return false;
+      row.handoffVia = via;
+      return true;
+    },
     occupiedIn: (licenseId) => state().seats.filter((s) => s.licenseId === licenseId && s.status === 'occupied').map(toSeat),
     notJoined: (licenseId) => state().seats.filter((s) => s.licenseId === licenseId && s.status === 'occupied' && s.handoff !== 'joined').map(toSeat),
     markJoined: (id, at) => {
