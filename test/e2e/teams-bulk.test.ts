@@ -146,3 +146,35 @@ describe('bulk invitations in Teams', () => {
     expect(t!.bot.database.sqlite.prepare('SELECT COUNT(*) AS n FROM invitations').get()).toEqual({ n: 0 });
   });
 });
+
+describe('seat models and reconcile in Teams', () => {
+  it('a concurrent pool of 2 seats takes 5 members from Teams, and reconcile in a dialog reports on them', async () => {
+    await start();
+    const serviceUrl = connector!.serviceUrl;
+    await postActivity(t!.bot.url, conversationUpdateBotAdded({ serviceUrl, from: ADA, tenantId: TENANT_ID, conversation: { id: DEFAULT_TEAM_ID, conversationType: 'channel' } }));
+    expect(cardText((await say(ADA, 'license add "Campus" 2'))[0])).toContain('2 seats in use at a time, any number of members');
+    const invited = await say(ADA, `invite-license ${[0, 1, 2, 3, 4].map(emailOf).join(' ')}`);
+    expect(cardText(invited[0])).toContain('**Campus**: 5 invited of 5.');
+    await t!.drained();
+    for (const i of [0, 1, 2, 3, 4]) {
+      const r = await postActivity(t!.bot.url, invokeActivity({ serviceUrl, from: students[i]!, tenantId: TENANT_ID, name: 'adaptiveCard/action', value: actionExecuteValue({ verb: 'invitation_accept', data: { actionId: 'invitation_accept', value: `inv:${i + 1}` } }) }));
+      expect(cardText(r.body.value)).toContain('Accepted: an admin is adding you');
+    }
+    expect(cardText((await say(ADA, 'licenses'))[0])).toContain('**Campus** · 5 members · 2 seats at a time');
+
+    const offered = await say(ADA, 'reconcile');
+    const fetched = await dialog('task/fetch', offered[0].attachments[0].content.actions[0].data);
+    expect(cardText(fetched.body.task.value.card.content)).toContain('Compare a license with the user list exported from the ATLAS.ti account portal');
+    const bad = await dialog('task/submit', { dialog: 'reconcile', 'license.license_select': 'Campus', 'csv.csv_text': 'Name\nStudent 0' });
+    expect(JSON.stringify(bad.body.task.value.card.content)).toContain('no column whose header contains');
+    const csv = ['Email', emailOf(0), emailOf(1), 'outsider@elsewhere.org'].join('\n');
+    const done = await dialog('task/submit', { dialog: 'reconcile', 'license.license_select': 'Campus', 'csv.csv_text': csv });
+    expect(done.body.task.value).toContain('Compared. The report is in your chat with me.');
+    await t!.drained();
+    const report = connector!.sent(ADA_CHAT).find((a) => /compared with the ATLAS.ti portal/.test(cardText(a)))!;
+    expect(cardText(report)).toContain('**In both (2)**');
+    expect(cardText(report)).toContain('**Accepted here, not in the portal (3)**');
+    expect(cardText(report)).toContain('`outsider@elsewhere.org`');
+    expect(verbs(report).filter((v) => v.verb === 'seat_handoff_resend')).toHaveLength(3);
+  });
+});
