@@ -99,6 +99,24 @@ describe('Microsoft Teams', () => {
     expect(cardText((await say(ADA, 'licenses'))[0])).toContain('1/5 seats used');
   });
 
+  it('a proactive send the Bot Connector refuses is failed with its error, never "sent"; the inviter gets the link, and nothing is posted into the invitee\'s chat', async () => {
+    const { url, serviceUrl } = await start();
+    await postActivity(url, installationUpdate({ serviceUrl, from: ALICE, tenantId: TENANT_ID }));
+    await say(ADA, 'license add "Campus" 50');
+    const aliceBefore = connector!.sent(`a:1on1-${ALICE.id}`).length;
+    connector!.failNext('send', { status: 403, code: 'ConversationBlockedByUser', conversationId: `a:1on1-${ALICE.id}` }, 5);
+    await say(ADA, 'invite-license Alice.Smith@uni.edu');
+    await t!.drained();
+    const rows = t!.bot.database.sqlite.prepare("SELECT status, last_error AS lastError, payload FROM outbox WHERE recipient_id = (SELECT id FROM people WHERE email = 'Alice.Smith@uni.edu')").all() as { status: string; lastError: string | null; payload: string }[];
+    const invitation = rows.find((r) => JSON.parse(r.payload).type === 'license_invitation')!;
+    expect(invitation).toMatchObject({ status: 'failed', lastError: expect.stringContaining('ConversationBlockedByUser') });
+    // nothing reached Alice's chat: not the card, not a "Something went wrong"
+    expect(connector!.sent(`a:1on1-${ALICE.id}`)).toHaveLength(aliceBefore);
+    const forward = connector!.sent(`a:1on1-${ADA.id}`).find((a) => /forward them this personal link/.test(cardText(a)));
+    expect(forward, 'Ada is given the link to forward').toBeDefined();
+    expect(cardText(forward)).toContain('ConversationBlockedByUser');
+  });
+
   it("the hand-off in Teams: the admin channel's to-do, Done by Action.Execute (admins only), and Alice's card turned ready", async () => {
     const { url, serviceUrl } = await start();
     await postActivity(url, conversationUpdateBotAdded({ serviceUrl, from: ADA, tenantId: TENANT_ID, conversation: { id: DEFAULT_TEAM_ID, conversationType: 'channel' } }));

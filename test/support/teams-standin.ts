@@ -80,11 +80,13 @@ export interface TeamsMember {
   userRole?: string;
 }
 
-type InjectedFailure =
+/** `conversationId`: only calls to that conversation fail (others pass untouched). */
+type InjectedFailure = (
   | { status: 429; retryAfter?: number }
   | { status: 500 }
   | { status: 403; code?: string; message?: string }
-  | { status: 404; code?: string; message?: string };
+  | { status: 404; code?: string; message?: string }
+) & { conversationId?: string };
 
 /** 'send' = POST …/activities and …/activities/{id}; 'update' = PUT; 'create' = POST /v3/conversations; 'members' = the GET member routes; 'delete' = DELETE …/activities/{id}. */
 type FailureKind = 'send' | 'update' | 'create' | 'members' | 'delete';
@@ -132,6 +134,14 @@ interface Route {
   conversationId?: string;
   activityId?: string;
   memberId?: string;
+}
+
+/** As Microsoft's connector (and the Agents Playground) do: `conversation.conversationType: ""` is 400 BadArgument "Invalid input". */
+function rejectEmptyConversationType(activity: Record<string, unknown>): void {
+  const conversation = activity.conversation;
+  if (typeof conversation === 'object' && conversation !== null && (conversation as { conversationType?: unknown }).conversationType === '') {
+    throw new HttpError(400, 'BadArgument', 'Invalid input');
+  }
 }
 
 class HttpError extends Error {
@@ -237,9 +247,10 @@ export async function startConnectorStandIn(opts: { tenantId?: string } = {}): P
     return undefined;
   }
 
-  function injected(kind: FailureKind): HttpError | undefined {
-    const f = failures[kind].shift();
-    if (!f) return undefined;
+  function injected(kind: FailureKind, conversationId: string | undefined): HttpError | undefined {
+    const at = failures[kind].findIndex((x) => x.conversationId === undefined || x.conversationId === conversationId);
+    if (at < 0) return undefined;
+    const f = failures[kind].splice(at, 1)[0]!;
     switch (f.status) {
       case 429: {
         const headers: Record<string, string> = {};
@@ -256,7 +267,7 @@ export async function startConnectorStandIn(opts: { tenantId?: string } = {}): P
   }
 
   function handle(r: Route, body: any, query: Record<string, string>): { status: number; json: unknown } {
-    const failure = injected(r.kind);
+    const failure = injected(r.kind, r.conversationId);
     if (failure) throw failure;
     const convId = r.conversationId ?? '';
 
@@ -302,6 +313,7 @@ export async function startConnectorStandIn(opts: { tenantId?: string } = {}): P
       case 'sendToConversation':
       case 'replyToActivity': {
         if (!isRecord(body)) throw new HttpError(400, 'BadArgument', 'Request body must be an Activity.');
+        rejectEmptyConversationType(body);
         const id = newMessageId();
         const activity = { ...body, id };
         store(convId, activity);
@@ -311,6 +323,7 @@ export async function startConnectorStandIn(opts: { tenantId?: string } = {}): P
 
       case 'updateActivity': {
         if (!isRecord(body)) throw new HttpError(400, 'BadArgument', 'Request body must be an Activity.');
+        rejectEmptyConversationType(body);
         const activityId = r.activityId ?? '';
         const conv = stored.get(convId);
         const previous = conv?.get(activityId);

@@ -24,12 +24,33 @@ export interface TeamsSenderOptions {
   supportChannel?: string | undefined;
 }
 
+// no conversationType and no name: the Bot Connector answers `conversationType: ""` with 400 BadArgument
 const toReference = (r: TeamsConversationRef, conversationId: string): Partial<ConversationReference> => ({
   channelId: 'msteams',
   serviceUrl: r.serviceUrl,
-  conversation: { id: conversationId, tenantId: r.tenantId, isGroup: false, conversationType: '', name: '' },
+  conversation: { id: conversationId, tenantId: r.tenantId, isGroup: false } as ConversationReference['conversation'],
   bot: { id: r.botId, name: r.botName ?? 'Atlas' },
 });
+
+/**
+ * Runs a proactive turn and rethrows what failed inside it. botbuilder hands an error in the turn
+ * to onTurnError (which would post "Something went wrong" into that conversation) and resolves
+ * anyway, so a failed send would look sent.
+ */
+async function proactive(run: (logic: (ctx: TurnContext) => Promise<void>) => Promise<void>, logic: (ctx: TurnContext) => Promise<void>): Promise<void> {
+  let failure: unknown;
+  let ran = false;
+  await run(async (ctx) => {
+    ran = true;
+    try {
+      await logic(ctx);
+    } catch (e) {
+      failure = e;
+    }
+  });
+  if (failure !== undefined) throw failure;
+  if (!ran) throw new Error('the Bot Connector turn did not run');
+}
 
 function classify(e: unknown, attempts: number): SendOutcome {
   const status = (e as { statusCode?: number }).statusCode ?? 0;
@@ -58,16 +79,21 @@ export class TeamsSender implements OutboxSender {
     if (ref.conversationId) return { ref, conversationId: ref.conversationId };
     if (!person.teamsUserId) return undefined;
     let created = '';
-    await this.o.adapter.createConversationAsync(
-      this.o.botAppId,
-      'msteams',
-      ref.serviceUrl,
-      '',
-      { isGroup: false, bot: { id: ref.botId, name: ref.botName ?? 'Atlas' }, members: [{ id: person.teamsUserId, name: person.displayName ?? '' }], tenantId: ref.tenantId, channelData: { tenant: { id: ref.tenantId } } },
+    await proactive(
+      (logic) =>
+        this.o.adapter.createConversationAsync(
+          this.o.botAppId,
+          'msteams',
+          ref.serviceUrl,
+          '',
+          { isGroup: false, bot: { id: ref.botId, name: ref.botName ?? 'Atlas' }, members: [{ id: person.teamsUserId!, name: person.displayName ?? '' }], tenantId: ref.tenantId, channelData: { tenant: { id: ref.tenantId } } },
+          logic,
+        ),
       async (ctx: TurnContext) => {
-        created = ctx.activity.conversation.id;
+        created = ctx.activity.conversation?.id ?? '';
       },
     );
+    if (!created) throw new Error('the Bot Connector created no conversation');
     const saved = { ...ref, conversationId: created };
     this.o.database.db.update(people).set({ teamsConversation: saved }).where(eq(people.id, person.id)).run();
     return { ref: saved, conversationId: created };
@@ -82,9 +108,12 @@ export class TeamsSender implements OutboxSender {
     const ref = admin?.teamsConversation as TeamsConversationRef | null | undefined;
     if (!ref) throw new Error('the admin who started the run is not reachable in Teams');
     const activity = cardActivity(message);
-    await this.o.adapter.continueConversationAsync(this.o.botAppId, toReference(ref, run.channel), async (ctx: TurnContext) => {
-      await ctx.updateActivity({ ...activity, id: run.ts, conversation: ctx.activity.conversation });
-    });
+    await proactive(
+      (logic) => this.o.adapter.continueConversationAsync(this.o.botAppId, toReference(ref, run.channel), logic),
+      async (ctx: TurnContext) => {
+        await ctx.updateActivity({ ...activity, id: run.ts, conversation: ctx.activity.conversation });
+      },
+    );
   }
 
   async send(row: OutboxRow): Promise<SendOutcome> {
@@ -103,15 +132,20 @@ export class TeamsSender implements OutboxSender {
       const payload = row.payload;
       const update = payload.type === 'invitation_update' || payload.type === 'project_invitation_update' ? this.o.queue.invitationDm(payload.invitation.invitationId) : undefined;
       let sentId = '';
-      await this.o.adapter.continueConversationAsync(this.o.botAppId, toReference(target.ref, target.conversationId), async (ctx: TurnContext) => {
-        if (update && update.channel === target.conversationId) {
-          // the card the invitee got is replaced by its new state
-          await ctx.updateActivity({ ...activity, id: update.ts, conversation: ctx.activity.conversation });
-          sentId = update.ts;
-        } else {
-          sentId = (await ctx.sendActivity(activity))?.id ?? '';
-        }
-      });
+      await proactive(
+        (logic) => this.o.adapter.continueConversationAsync(this.o.botAppId, toReference(target.ref, target.conversationId), logic),
+        async (ctx: TurnContext) => {
+          if (update && update.channel === target.conversationId) {
+            // the card the invitee got is replaced by its new state
+            await ctx.updateActivity({ ...activity, id: update.ts, conversation: ctx.activity.conversation });
+            sentId = update.ts;
+          } else {
+            sentId = (await ctx.sendActivity(activity))?.id ?? '';
+          }
+        },
+      );
+      // only the service's own answer counts: an activity id, or it was not sent
+      if (!sentId) return { kind: 'retry', afterMs: backoffMs(row.attempts + 1), error: 'the Bot Connector returned no activity id' };
       if ((payload.type === 'license_invitation' || payload.type === 'project_invitation') && sentId) {
         this.o.queue.setInvitationDm(payload.invitation.invitationId, target.conversationId, sentId);
       }
