@@ -117,6 +117,19 @@ describe('Microsoft Teams', () => {
     expect(cardText(forward)).toContain('ConversationBlockedByUser');
   });
 
+  it('one welcome per install, whatever mix of installation and conversation updates arrives; a reinstall is greeted again', async () => {
+    const { url, serviceUrl } = await start();
+    const chat = `a:1on1-${ALICE.id}`;
+    await postActivity(url, conversationUpdateBotAdded({ serviceUrl, from: ALICE, tenantId: TENANT_ID }));
+    await postActivity(url, installationUpdate({ serviceUrl, from: ALICE, tenantId: TENANT_ID }));
+    await postActivity(url, conversationUpdateBotAdded({ serviceUrl, from: ALICE, tenantId: TENANT_ID }));
+    const greetings = () => connector!.sent(chat).filter((a) => /License seat/.test(cardText(a))).length;
+    expect(greetings()).toBe(1);
+    await postActivity(url, installationUpdate({ serviceUrl, from: ALICE, tenantId: TENANT_ID, action: 'remove' }));
+    await postActivity(url, installationUpdate({ serviceUrl, from: ALICE, tenantId: TENANT_ID }));
+    expect(greetings()).toBe(2);
+  });
+
   it("the hand-off in Teams: the admin channel's to-do, Done by Action.Execute (admins only), and Alice's card turned ready", async () => {
     const { url, serviceUrl } = await start();
     await postActivity(url, conversationUpdateBotAdded({ serviceUrl, from: ADA, tenantId: TENANT_ID, conversation: { id: DEFAULT_TEAM_ID, conversationType: 'channel' } }));

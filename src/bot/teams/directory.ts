@@ -16,7 +16,8 @@ import {
 import type { TeamsDirectoryPort } from '../../handlers/teams/context.js';
 import type { UserLookup } from '../../handlers/slack/context.js';
 import type { Database$ } from '../../db/connection.js';
-import { teamsConversations } from '../../db/schema/index.js';
+import { teamsConversations, teamsWelcomes } from '../../db/schema/index.js';
+import { eq } from 'drizzle-orm';
 
 const tenantOf = (context: TurnContext): string =>
   context.activity.conversation?.tenantId ?? (context.activity.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id ?? '';
@@ -151,6 +152,17 @@ export class TeamsDirectory implements TeamsDirectoryPort {
       for (const team of teams) await read((token) => TeamsInfo.getPagedTeamMembers(context, team.id, 200, token));
     }
     return byEmail;
+  }
+
+  claimWelcome(context: TurnContext): boolean {
+    const id = context.activity.conversation?.id;
+    if (!id) return false;
+    return this.database.db.insert(teamsWelcomes).values({ conversationId: id, at: Date.now() }).onConflictDoNothing().run().changes === 1;
+  }
+
+  forgetWelcome(context: TurnContext): void {
+    const id = context.activity.conversation?.id;
+    if (id) this.database.db.delete(teamsWelcomes).where(eq(teamsWelcomes.conversationId, id)).run();
   }
 
   rememberConversation(context: TurnContext): void {

@@ -11,5 +11,6 @@ export { returnedCopies } from './returned-copies.js';
 export { seatRequests } from './seat-requests.js';
 export { jobLeases } from './job-leases.js';
 export { teamsConversations } from './teams-conversations.js';
+export { teamsWelcomes } from './teams-welcomes.js';
 export { inviteRequests } from './invite-requests.js';
 export { bulkRuns } from './bulk-runs.js';

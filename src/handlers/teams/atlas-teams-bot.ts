@@ -51,6 +51,10 @@ export class AtlasTeamsBot extends TeamsActivityHandler {
       await this.welcome(context);
       await next();
     });
+    this.onInstallationUpdateRemove(async (context, next) => {
+      this.ctx.directory.forgetWelcome(context);
+      await next();
+    });
     this.onMembersAdded(async (context, next) => {
       if ((context.activity.membersAdded ?? []).some((m) => m.id === context.activity.recipient.id)) await this.welcome(context);
       await next();
@@ -66,6 +70,8 @@ export class AtlasTeamsBot extends TeamsActivityHandler {
   /** Installed: remember where to reach this person (or channel); greet with what the bot is for and, in a 1:1 chat, their own overview. */
   private async welcome(context: TurnContext): Promise<void> {
     this.ctx.directory.rememberConversation(context);
+    // an install sends installationUpdate and conversationUpdate: the greeting goes out once
+    if (!this.ctx.directory.claimWelcome(context)) return;
     const actor = await this.ctx.directory.actor(context);
     await this.reply(context)(this.ctx.views.help(COMMANDS));
     if (context.activity.conversation?.conversationType === 'personal') {

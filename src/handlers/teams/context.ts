@@ -18,6 +18,10 @@ export interface TeamsDirectoryPort {
   emails(context: TurnContext, emails: string[]): Promise<Person[]>;
   /** remembers this conversation when it is the admin channel */
   rememberConversation(context: TurnContext): void;
+  /** true the first time for this conversation (per install): the greeting goes out once */
+  claimWelcome(context: TurnContext): boolean;
+  /** the app was uninstalled here: a reinstall is greeted again */
+  forgetWelcome(context: TurnContext): void;
   /** whether the activity comes from the organisation the bot serves (TEAMS_TENANT_ID) */
   servesTenantOf(context: TurnContext): boolean;
 }
