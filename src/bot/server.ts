@@ -153,6 +153,16 @@ export async function startBot(config: Config, o: StartOptions): Promise<Running
   http.use((_req, res) => {
     res.status(404).json({ ok: false, error: 'not_found' });
   });
+  // one error handler for every route: a small JSON answer, never Express's page with a stack and paths
+  http.use((err: unknown, _req: express.Request, res: express.Response, next: express.NextFunction) => {
+    const status = typeof (err as { status?: unknown }).status === 'number' ? (err as { status: number }).status : 500;
+    if (res.headersSent) return next(err);
+    if (status >= 500) logger.error('http: a request failed', err);
+    if (status === 400) res.status(400).json({ ok: false, error: 'bad_request', message: 'The request body is not valid JSON.' });
+    else if (status === 413) res.status(413).json({ ok: false, error: 'too_large' });
+    else if (status < 500 && status >= 400) res.status(status).json({ ok: false, error: 'bad_request' });
+    else res.status(500).json({ ok: false, error: 'internal_error' });
+  });
 
   const server: Server = await new Promise((resolve, reject) => {
     // express 5 hands a listen error (a port in use) to this callback

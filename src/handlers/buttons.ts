@@ -60,6 +60,11 @@ const REINVITED: Record<string, (name: string, id?: number) => string> = {
   email_case_mismatch: () => 'The email differs in letter case from the one on record, so nothing was sent; share again with the exact email.',
 };
 
+/** The button for an action id, own properties only: `toString`, `__proto__` and the like are no button. */
+export function buttonFor(actionId: unknown): ((a: ButtonArgs) => Promise<ButtonAnswer>) | undefined {
+  return typeof actionId === 'string' && Object.hasOwn(BUTTONS, actionId) ? BUTTONS[actionId] : undefined;
+}
+
 export const BUTTONS: Record<string, (a: ButtonArgs) => Promise<ButtonAnswer>> = {
   [ACTIONS.accept]: byInvitation(async (invitationId, { deps, views, actor }) => {
     const r = await acceptInvitation({ deps, actor, input: { invitationId } });

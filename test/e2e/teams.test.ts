@@ -239,9 +239,9 @@ describe('Microsoft Teams', () => {
     // a plain JSON refusal, not botbuilder's error message nor a stack trace
     expect(forged.body).toEqual({ error: 'unauthorized' });
     expect(res.body).toEqual({ error: 'unauthorized' });
-    // what is not an activity at all is refused before anything else
+    // with a password, even what is not an activity at all is refused as unauthenticated first
     const notActivity = await postActivity(url, { hello: 'world' });
-    expect(notActivity).toEqual({ status: 400, body: { error: 'bad_request', message: expect.stringContaining('activity') } });
+    expect(notActivity).toEqual({ status: 401, body: { error: 'unauthorized' } });
     expect(connector!.calls.filter((c) => c.operation === 'sendToConversation' || c.operation === 'replyToActivity')).toHaveLength(0);
   });
 });

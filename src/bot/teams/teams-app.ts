@@ -83,15 +83,25 @@ export function createTeams(cfg: TeamsConfig, o: { deps: DomainDeps; database: D
     }
     await bot.run(context);
   };
-  o.http.post('/api/messages', express.json({ limit: '1mb' }), async (req, res) => {
+  // with a password, a request without a bearer token is refused before its body is even read
+  const bearerFirst: express.RequestHandler = (req, res, next) => {
+    if (authenticated && !/^Bearer \S+$/i.test(req.get('authorization') ?? '')) {
+      o.logger.warn('teams: refused an activity without a Bot Framework token');
+      res.status(401).json({ error: 'unauthorized' });
+      return;
+    }
+    next();
+  };
+  o.http.post('/api/messages', bearerFirst, express.json({ limit: '1mb' }), async (req, res) => {
     const body: unknown = req.body;
-    if (!isActivity(body)) {
+    // authentication before anything is made of the body (an empty one is checked as an empty activity)
+    if (!isActivity(body) && !authenticated) {
       res.status(400).json({ error: 'bad_request', message: 'Expected a Bot Framework activity (a JSON object with a type).' });
       return;
     }
     let authResult: AuthenticateRequestResult;
     try {
-      authResult = await auth.authenticateRequest(body, req.get('authorization') ?? '');
+      authResult = await auth.authenticateRequest((isActivity(body) ? body : {}) as Activity, req.get('authorization') ?? '');
     } catch (e) {
       if (e instanceof AuthenticationError) {
         o.logger.warn(`teams: refused an activity without a valid Bot Framework token (${e.message})`);
@@ -99,6 +109,10 @@ export function createTeams(cfg: TeamsConfig, o: { deps: DomainDeps; database: D
         return;
       }
       throw e;
+    }
+    if (!isActivity(body)) {
+      res.status(400).json({ error: 'bad_request', message: 'Expected a Bot Framework activity (a JSON object with a type).' });
+      return;
     }
     try {
       const answer = await adapter.runAuthenticated(authResult, withDates(body), turn);

@@ -13,7 +13,7 @@ import {
   type TaskModuleResponse,
 } from 'botbuilder';
 import { home, isDomainError, type Actor } from '../../domain/index.js';
-import { BUTTONS, type ButtonAnswer } from '../buttons.js';
+import { buttonFor, type ButtonAnswer } from '../buttons.js';
 import { COMMANDS, runCommand } from '../commands/index.js';
 import type { SlackMessage } from '../slack/context.js';
 import type { TeamsHandlerContext } from './context.js';
@@ -115,7 +115,7 @@ export class AtlasTeamsBot extends TeamsActivityHandler {
   }
 
   private async press(context: TurnContext, actionId: string, value: string | undefined): Promise<ButtonAnswer> {
-    const run = BUTTONS[actionId];
+    const run = buttonFor(actionId);
     if (!run) return { message: this.ctx.views.text('That button is no longer in use. `status` shows where things stand.', 'thinking_face'), replace: false };
     try {
       const actor = await this.ctx.directory.actor(context);
@@ -137,18 +137,21 @@ export class AtlasTeamsBot extends TeamsActivityHandler {
   /** Action.Execute: the invitee's own card is replaced by its new state; anyone else only gets an answer. */
   protected override async onAdaptiveCardInvoke(context: TurnContext, invokeValue: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
     this.ctx.directory.rememberConversation(context);
-    const data = (invokeValue.action?.data ?? {}) as { actionId?: string; value?: string };
-    const answer = await this.press(context, invokeValue.action?.verb ?? data.actionId ?? '', data.value);
+    const action = (invokeValue as Partial<AdaptiveCardInvokeValue> | undefined)?.action;
+    const data = (typeof action?.data === 'object' && action.data !== null ? action.data : {}) as { actionId?: unknown; value?: unknown };
+    const verb = typeof action?.verb === 'string' ? action.verb : typeof data.actionId === 'string' ? data.actionId : '';
+    const answer = await this.press(context, verb, typeof data.value === 'string' ? data.value : undefined);
     if (!('message' in answer)) return { statusCode: 200, type: MESSAGE_RESPONSE, value: 'Opening the form…' } as unknown as AdaptiveCardInvokeResponse;
     if (answer.replace) return { statusCode: 200, type: CARD_RESPONSE, value: this.ctx.toCard(answer.message) } as unknown as AdaptiveCardInvokeResponse;
     return { statusCode: 200, type: MESSAGE_RESPONSE, value: answer.message.text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&') } as unknown as AdaptiveCardInvokeResponse;
   }
 
-  protected override async handleTeamsTaskModuleFetch(context: TurnContext, request: TaskModuleRequest): Promise<TaskModuleResponse> {
-    return this.dialogs.fetch(context, request);
+  // a task/fetch or task/submit may come without a value at all
+  protected override async handleTeamsTaskModuleFetch(context: TurnContext, request: TaskModuleRequest | undefined): Promise<TaskModuleResponse> {
+    return this.dialogs.fetch(context, request ?? {});
   }
 
-  protected override async handleTeamsTaskModuleSubmit(context: TurnContext, request: TaskModuleRequest): Promise<TaskModuleResponse> {
-    return this.dialogs.submit(context, request);
+  protected override async handleTeamsTaskModuleSubmit(context: TurnContext, request: TaskModuleRequest | undefined): Promise<TaskModuleResponse> {
+    return this.dialogs.submit(context, request ?? {});
   }
 }

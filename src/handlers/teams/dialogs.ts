@@ -38,6 +38,10 @@ const TITLES: Record<DialogName, string> = {
   reconcile: 'Reconcile a license',
 };
 
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** A dialog name, own properties only: `__proto__` and the like are no dialog. */
+const isDialog = (v: unknown): v is DialogName => typeof v === 'string' && Object.hasOwn(TITLES, v);
+
 const SHARE_FIELD_BLOCK: Record<ShareField, string> = {
   project: SHARE_MODAL.newName.block,
   edition: SHARE_MODAL.edition.block,
@@ -130,9 +134,9 @@ export class TeamsDialogs {
   }
 
   async fetch(context: TurnContext, request: TaskModuleRequest): Promise<TaskModuleResponse> {
-    const data = (request.data ?? {}) as Record<string, unknown>;
-    const dialog = data.dialog as DialogName;
-    if (!TITLES[dialog]) return this.done(this.ctx.views.text('That form is no longer available.', 'thinking_face'));
+    const data = (isRecord(request.data) ? request.data : {});
+    const dialog = data.dialog;
+    if (!isDialog(dialog)) return this.done(this.ctx.views.text('That form is no longer available.', 'thinking_face'));
     try {
       return this.continueWith(dialog, await this.form(context, dialog, data));
     } catch (e) {
@@ -143,8 +147,9 @@ export class TeamsDialogs {
   }
 
   async submit(context: TurnContext, request: TaskModuleRequest): Promise<TaskModuleResponse> {
-    const data = (request.data ?? {}) as Record<string, unknown>;
-    const dialog = data.dialog as DialogName;
+    const data = (isRecord(request.data) ? request.data : {});
+    if (!isDialog(data.dialog)) return this.done(this.ctx.views.text('That form is no longer available.', 'thinking_face'));
+    const dialog = data.dialog;
     const again = async (errors: Record<string, string>) => this.continueWith(dialog, await this.form(context, dialog, data, errors));
     try {
       const actor = await this.ctx.directory.actor(context);
