@@ -117,6 +117,26 @@ describe('Microsoft Teams', () => {
     expect(cardText(forward)).toContain('ConversationBlockedByUser');
   });
 
+  it("cards as Teams' own renderer shows them: a line per TextBlock, no Slack escapes or words, no width Teams ignores", async () => {
+    await start();
+    const [help] = await say(ADA, 'help');
+    const card = help.attachments[0].content;
+    expect(card.msteams).toBeUndefined();
+    const blocks: string[] = [];
+    const walk = (v: any): void => {
+      if (Array.isArray(v)) v.forEach(walk);
+      else if (v && typeof v === 'object') {
+        if (v.type === 'TextBlock') blocks.push(v.text);
+        Object.values(v).forEach(walk);
+      }
+    };
+    walk(card.body);
+    // no TextBlock holds two lines (Teams would run them together), and the command list is one block a line
+    expect(blocks.filter((b) => b.includes('\n'))).toEqual([]);
+    expect(blocks.some((b) => b.startsWith('`status [@user or email]`'))).toBe(true);
+    expect(blocks.join('\n')).not.toMatch(/\\\[|\/atlas|Slack workspace/);
+  });
+
   it('one welcome per install, whatever mix of installation and conversation updates arrives; a reinstall is greeted again', async () => {
     const { url, serviceUrl } = await start();
     const chat = `a:1on1-${ALICE.id}`;

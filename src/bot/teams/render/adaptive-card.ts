@@ -12,7 +12,6 @@ export interface AdaptiveCard {
   version: '1.5';
   body: unknown[];
   actions?: unknown[];
-  msteams?: { width: 'Full' };
 }
 
 const ADAPTIVE_CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
@@ -21,14 +20,17 @@ const ADAPTIVE_CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
 function mrkdwnToMarkdown(text: string): string {
   return (
     text
-      // brackets in people's words must not become Teams links: only the bot's own links do
-      .replace(/([[\]])/g, '\\$1')
+      // brackets in people's words must not become Teams links (only the bot's own links do): a
+      // zero-width space between "]" and "(" breaks the link syntax without showing a backslash
+      .replace(/\]\(/g, ']\u200b(')
       // links: <url|label> and <url>
       .replace(/<(https?:\/\/[^|>]+)\|([^>]+)>/g, '[$2]($1)')
       .replace(/<(https?:\/\/[^>]+)>/g, '[$1]($1)')
       // in Teams the command words are typed to the bot, without "/atlas"
       .replace(/`\/atlas ([^`]*)`/g, '`$1`')
-      .replace(/\/atlas /g, '')
+      .replace(/\/atlas:? /g, '')
+      // Slack's own words, where Teams has its own
+      .replace(/this Slack workspace/g, 'this organisation')
       // *bold* → **bold**, _italic_ stays
       .replace(/(^|[\s(>])\*([^*\n]+)\*(?=[\s).,:;!?]|$)/g, '$1**$2**')
       // emoji codes Slack renders; Teams shows them as text, so the common ones become characters
@@ -79,6 +81,31 @@ const EMOJI: Record<string, string> = {
 
 const textBlock = (text: string, extra: Record<string, unknown> = {}) => ({ type: 'TextBlock', text: mrkdwnToMarkdown(text), wrap: true, ...extra });
 
+/**
+ * Teams' renderer joins the lines of one TextBlock into a paragraph (a single newline becomes a
+ * space), so each line is a TextBlock of its own, close to the one before; a ``` block's lines are
+ * shown in a monospace font.
+ */
+function textBlocks(text: string, extra: Record<string, unknown> = {}): unknown[] {
+  const out: unknown[] = [];
+  let code = false;
+  let gap = false;
+  for (const raw of text.split('\n')) {
+    let line = raw;
+    const fences = (line.match(/```/g) ?? []).length;
+    const inCode = code || line.startsWith('```');
+    line = line.replace(/```/g, '');
+    if (fences % 2 === 1) code = !code;
+    if (line.trim() === '') {
+      gap = true;
+      continue;
+    }
+    out.push(textBlock(line, { ...extra, ...(out.length ? { spacing: gap ? 'Small' : 'None' } : {}), ...(inCode ? { fontType: 'Monospace' } : {}) }));
+    gap = false;
+  }
+  return out;
+}
+
 /** A button becomes Action.Execute (universal actions), falling back to Action.Submit on older clients. */
 function action(b: { action_id?: string; value?: string; url?: string; style?: string; text: { text: string } }) {
   if (b.url) return { type: 'Action.OpenUrl', title: b.text.text, url: b.url };
@@ -99,18 +126,18 @@ function blockToElements(block: KnownBlock): unknown[] {
       return [textBlock(block.text.text, { size: 'Large', weight: 'Bolder' })];
     case 'section': {
       const out: unknown[] = [];
-      if (block.text) out.push(textBlock(block.text.text));
+      if (block.text) out.push(...textBlocks(block.text.text));
       if (block.fields?.length) {
         out.push({
           type: 'ColumnSet',
-          columns: block.fields.map((f) => ({ type: 'Column', width: 'stretch', items: [textBlock(f.text)] })),
+          columns: block.fields.map((f) => ({ type: 'Column', width: 'stretch', items: textBlocks(f.text) })),
         });
       }
       if (block.accessory && block.accessory.type === 'button') out.push({ type: 'ActionSet', actions: [action(block.accessory)] });
       return out;
     }
     case 'context':
-      return block.elements.flatMap((e) => ('text' in e && typeof e.text === 'string' ? [textBlock(e.text, { size: 'Small', isSubtle: true })] : []));
+      return block.elements.flatMap((e) => ('text' in e && typeof e.text === 'string' ? textBlocks(e.text, { size: 'Small', isSubtle: true }) : []));
     case 'divider':
       return [{ type: 'TextBlock', text: ' ', separator: true, spacing: 'Medium' }];
     case 'actions':
@@ -127,7 +154,6 @@ export function toAdaptiveCard(message: SlackMessage): AdaptiveCard {
     $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
     version: '1.5',
     body: body.length ? body : [textBlock(message.text)],
-    msteams: { width: 'Full' },
   };
 }
 
