@@ -133,18 +133,14 @@ export const BUTTONS: Record<string, (a: ButtonArgs) => Promise<ButtonAnswer>> =
     // the to-do becomes its outcome, so its Done button is gone once it is done
     return { message: views.handoffResult(r), replace: true };
   }),
-  [PROJECT_ACTIONS.handoffDoneAll]: withId(
-    (v) => {
-      const ids = parseSeatsValue(v);
-      return ids === null ? null : ids.length;
-    },
-    async (_n, { deps, views, actor, value }) => {
-      const r = await confirmHandoffs({ deps, actor, input: { seatIds: parseSeatsValue(value)! } });
-      const done = r.handedOver.length ? `Marked ${r.handedOver.length} as added in the portal (${r.handedOver.join(', ')}); each was told their seat is ready.` : 'Nobody left to mark.';
-      const rest = [r.already ? `${r.already} had been marked already` : '', r.released ? `${r.released} released since` : ''].filter(Boolean).join(', ');
-      return { message: views.text(`${done}${rest ? ` (${rest}.)` : ''}`, 'white_check_mark'), replace: true };
-    },
-  ),
+  [PROJECT_ACTIONS.handoffDoneAll]: async ({ deps, views, actor, value }) => {
+    const seatIds = parseSeatsValue(value);
+    if (seatIds === null) return { message: views.text(STALE, 'thinking_face'), replace: false };
+    const r = await confirmHandoffs({ deps, actor, input: { seatIds } });
+    const done = r.handedOver.length ? `Marked ${r.handedOver.length} as added in the portal (${r.handedOver.join(', ')}); each was told their seat is ready.` : 'Nobody left to mark.';
+    const rest = [r.already ? `${r.already} had been marked already` : '', r.released ? `${r.released} released since` : ''].filter(Boolean).join(', ');
+    return { message: views.text(`${done}${rest ? ` (${rest}.)` : ''}`, 'white_check_mark'), replace: true };
+  },
   [PROJECT_ACTIONS.joined]: withId(parseSeatValue, async (seatId, { deps, views, actor }) => ({
     message: views.invitationState(await confirmJoined({ deps, actor, input: { seatId } })),
     replace: true,

@@ -1,8 +1,8 @@
 /** Block Kit for answers and forms about projects. */
 import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
-import { EXPORT_HINT, MESSAGE_MAX, figuresOf, shortUsage, PROJECT_NEEDS_SEAT, formatDate, nameOf, type LicenseUsage, type Project, type SeatDecision, type ShareOutcome, type ShareResult } from '../../../domain/index.js';
+import { EXPORT_HINT, MESSAGE_MAX, PROJECT_NEEDS_SEAT, formatDate, nameOf, type LicenseUsage, type Project, type SeatDecision, type ShareOutcome, type ShareResult } from '../../../domain/index.js';
 import { APPROVE_MODAL, RETURN_MODAL, SHARE_MODAL, VIEWS } from '../../../handlers/slack/action-ids.js';
-import { context, esc, message, section, type SlackMessage } from './blocks.js';
+import { context, esc, licenseOptions, message, section, type SlackMessage } from './blocks.js';
 
 const opt = (text: string, value: string): PlainTextOption => ({ text: { type: 'plain_text', text: text.slice(0, 75) }, value });
 
@@ -167,7 +167,7 @@ export function approveSeatModal(requestId: number, usages: LicenseUsage[]): Mod
         element: {
           type: 'static_select',
           action_id: APPROVE_MODAL.license.action,
-          options: usages.slice(0, 100).map((u) => opt(`${u.license.name} (${shortUsage(figuresOf(u))})`, u.license.name.slice(0, 150))),
+          options: licenseOptions(usages),
         },
       },
     ],

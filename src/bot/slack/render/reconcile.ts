@@ -1,16 +1,13 @@
 /** Block Kit for reconciling a pool with the ATLAS.ti account portal: the form and its report. */
-import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
-import { PRODUCT, figuresOf, shortUsage, type LicenseUsage, type ReconcileReport } from '../../../domain/index.js';
+import type { KnownBlock, ModalView } from '@slack/types';
+import { PRODUCT, type LicenseUsage, type ReconcileReport } from '../../../domain/index.js';
 import { PROJECT_ACTIONS, RECONCILE_MODAL, VIEWS, seatValue } from '../../../handlers/slack/action-ids.js';
-import { actions, button, context, esc, header, message, section, type SlackMessage } from './blocks.js';
+import { actions, button, context, esc, header, licenseOptions, message, section, type SlackMessage } from './blocks.js';
 
 const SHOWN = 40;
 
 export function reconcileModal(usages: LicenseUsage[]): ModalView {
-  const options: PlainTextOption[] = usages.slice(0, 100).map((u) => ({
-    text: { type: 'plain_text', text: `${u.license.name} (${shortUsage(figuresOf(u))})`.slice(0, 75) },
-    value: u.license.name.slice(0, 150),
-  }));
+  const options = licenseOptions(usages);
   const first = options[0];
   return {
     type: 'modal',

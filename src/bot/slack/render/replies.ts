@@ -1,5 +1,5 @@
 /** Block Kit for answers to commands and clicks: pure functions of domain results. */
-import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
+import type { KnownBlock, ModalView } from '@slack/types';
 import {
   HOW_TO_GET_PROJECT,
   PRODUCT,
@@ -15,7 +15,6 @@ import {
   levelNote,
   modelLine,
   placesLine,
-  shortUsage,
   CONCURRENT_EXPLAINED,
   ASSIGNED_EXPLAINED,
   PROJECT_NEEDS_SEAT,
@@ -31,7 +30,7 @@ import {
 } from '../../../domain/index.js';
 import { ACTIONS, INVITE_MODAL, PROJECT_ACTIONS, VIEWS, invitationValue, requestValue } from '../../../handlers/slack/action-ids.js';
 import type { CommandHelp, SlackMessage, SlackViews } from '../../../handlers/slack/context.js';
-import { LEVEL_ICON, actions, button, context, divider, esc, header, message, section } from './blocks.js';
+import { LEVEL_ICON, actions, button, context, divider, esc, header, licenseOptions, message, section } from './blocks.js';
 import { invitationStateDm } from './invitations.js';
 import { projectStateDm } from './projects.js';
 import { digestPage } from './review.js';
@@ -226,10 +225,7 @@ function error(e: unknown): SlackMessage {
 }
 
 function inviteModal(usages: LicenseUsage[]): ModalView {
-  const options: PlainTextOption[] = usages.slice(0, 100).map((u) => ({
-    text: { type: 'plain_text', text: `${u.license.name} (${shortUsage(figuresOf(u))})`.slice(0, 75) },
-    value: u.license.name.slice(0, 150),
-  }));
+  const options = licenseOptions(usages);
   const first = options[0];
   return {
     type: 'modal',
