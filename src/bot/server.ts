@@ -15,6 +15,7 @@ import type { Logger } from './logger.js';
 import { OutboxDeliverer } from './outbox/deliverer.js';
 import { createSlack, type SlackRuntime } from './slack/slack-app.js';
 import { SlackSender } from './slack/slack-sender.js';
+import { toSlack } from './slack/render/block-kit.js';
 import { BulkProgressReporter, type ProgressUpdater } from './outbox/bulk-progress-reporter.js';
 import { RoutingSender } from './outbox/routing-sender.js';
 import { createSecretBox, secretKeyFor } from './secret-box.js';
@@ -120,7 +121,8 @@ export async function startBot(config: Config, o: StartOptions): Promise<Running
       if (slack) {
         const client = slack.deliveryClient;
         updaters.slack = async (run, m) => {
-          await client.chat.update({ channel: run.channel, ts: run.ts, text: m.text, blocks: m.blocks });
+          const shown = toSlack(m);
+          await client.chat.update({ channel: run.channel, ts: run.ts, text: shown.text, blocks: shown.blocks });
         };
       }
       if (teamsSender) updaters.teams = (run, m) => teamsSender.updateRunMessage(run, m);

@@ -3,6 +3,7 @@
  * in plain words for the person looked up, each with the one action that fixes it, offered only
  * to a viewer who may take it.
  */
+import { cmd, t, type Inline } from './message.js';
 import type { VerbArgs } from './context.js';
 import type { Invitation, Person } from './model.js';
 import type { Repositories } from './ports.js';
@@ -24,7 +25,7 @@ type FixAction =
 export interface Finding {
   /** the confusion this answers */
   topic: 'seat_without_project' | 'seats_in_use' | 'desktop_does_not_sync' | 'web_syncs' | 'cannot_accept' | 'no_seat_for_project' | 'email_case';
-  text: string;
+  text: string | Inline;
   action?: FixAction;
 }
 
@@ -152,7 +153,7 @@ export async function diagnose({ deps, actor, input }: VerbArgs<{ personId?: num
       if (project.edition === 'desktop') {
         findings.push({
           topic: 'desktop_does_not_sync',
-          text: `"${project.name}" is a Desktop project: nothing syncs. ${v.self ? 'Your' : 'Their'} copy and the owner's drift apart until ${v.self ? 'you send yours' : 'they send theirs'} back ("Send my updated copy back" or \`/atlas return-project\`) and the owner merges it.`,
+          text: t`"${project.name}" is a Desktop project: nothing syncs. ${v.self ? 'Your' : 'Their'} copy and the owner's drift apart until ${v.self ? 'you send yours' : 'they send theirs'} back ("Send my updated copy back" or ${cmd('return-project')}) and the owner merges it.`,
           ...(v.self ? { action: { kind: 'return_copy' as const, projectId: project.id } } : {}),
         });
       } else {

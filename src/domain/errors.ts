@@ -2,6 +2,8 @@
  * Typed domain errors. The edge turns each code into words (see words.ts); a person never sees a
  * stack trace.
  */
+import { plain, words, type Inline } from './message.js';
+
 export type DomainErrorCode =
   | 'FORBIDDEN'
   | 'NOT_FOUND'
@@ -14,13 +16,20 @@ export type DomainErrorCode =
   | 'NOT_INVITEE';
 
 export class DomainError extends Error {
+  /** words for a person: polite, and saying what to do next (marked: a command to type, an email) */
+  readonly words: Inline;
+  /** the same words as plain text (form field errors, logs) */
+  readonly userMessage: string;
+
   constructor(
     readonly code: DomainErrorCode,
-    /** words for a person: polite, and saying what to do next */
-    readonly userMessage: string,
+    message: string | Inline,
     readonly details: Record<string, unknown> = {},
   ) {
-    super(`${code}: ${userMessage}`);
+    const marked = typeof message === 'string' ? words(message) : message;
+    super(`${code}: ${plain(marked)}`);
+    this.words = marked;
+    this.userMessage = plain(marked);
     this.name = 'DomainError';
   }
 }

@@ -4,6 +4,7 @@
  * is ready; the person may then say it works ("I'm in").
  */
 import type { VerbArgs } from './context.js';
+import { cmd, t } from './message.js';
 import type { InvitationSnapshot } from './outbox-messages.js';
 import { actorPerson, isAdmin, requireAdmin } from './authz.js';
 import { audit } from './audit.js';
@@ -28,7 +29,7 @@ export async function confirmHandoff({ deps, actor, input }: VerbArgs<{ seatId: 
     const admin = requireAdmin(repos, deps.settings, actor, 'mark people as added in the ATLAS.ti account portal');
     const now = deps.clock.now();
     const seat = repos.seats.byId(input.seatId);
-    if (!seat) throw new DomainError('NOT_FOUND', 'That seat no longer exists. `/atlas pending` shows what is still to do.');
+    if (!seat) throw new DomainError('NOT_FOUND', t`That seat no longer exists. ${cmd('pending')} shows what is still to do.`);
     const personName = nameOf(repos.people.byId(seat.personId));
     const licenseName = repos.licenses.byId(seat.licenseId)?.name ?? 'a license';
     if (seat.status !== 'occupied') return { outcome: 'released', personName, licenseName };
@@ -51,12 +52,12 @@ export async function confirmJoined({ deps, actor, input }: VerbArgs<{ seatId: n
     const now = deps.clock.now();
     const seat = repos.seats.byId(input.seatId);
     if (!seat || seat.personId !== me.id) {
-      throw new DomainError('FORBIDDEN', 'Only the person who holds this seat can say they are in. `/atlas status` shows your own seats.');
+      throw new DomainError('FORBIDDEN', t`Only the person who holds this seat can say they are in. ${cmd('status')} shows your own seats.`);
     }
-    if (seat.status !== 'occupied') throw new DomainError('NOT_PENDING', 'This seat was released, so there is nothing to confirm. `/atlas status` shows where you stand.');
+    if (seat.status !== 'occupied') throw new DomainError('NOT_PENDING', t`This seat was released, so there is nothing to confirm. ${cmd('status')} shows where you stand.`);
     if (repos.seats.markJoined(seat.id, now)) audit(repos, actor, now, 'seat.joined', { type: 'seat', id: seat.id }, { licenseId: seat.licenseId });
     const inv = seat.invitationId === null ? undefined : repos.invitations.byId(seat.invitationId);
-    if (!inv) throw new DomainError('NOT_FOUND', 'I could not find the invitation behind this seat. `/atlas status` shows where you stand.');
+    if (!inv) throw new DomainError('NOT_FOUND', t`I could not find the invitation behind this seat. ${cmd('status')} shows where you stand.`);
     return snapshotOf(repos, inv);
   });
 }
@@ -75,7 +76,7 @@ export async function confirmProjectHandoff({ deps, actor, input }: VerbArgs<{ a
     const now = deps.clock.now();
     const access = repos.projectAccess.byId(input.accessId);
     const project = access ? repos.projects.byId(access.projectId) : undefined;
-    if (!access || !project) throw new DomainError('NOT_FOUND', 'That project member no longer exists. `/atlas status` shows where things stand.');
+    if (!access || !project) throw new DomainError('NOT_FOUND', t`That project member no longer exists. ${cmd('status')} shows where things stand.`);
     if (project.ownerId !== me.id && !isAdmin(repos, deps.settings, me)) {
       throw new DomainError('FORBIDDEN', `Only the owner of "${project.name}" (or a license admin) adds members in ATLAS.ti Web.`);
     }

@@ -7,6 +7,8 @@ export * from './words.js';
 export * from './capacity.js';
 export * from './tokens.js';
 export * from './validation.js';
+export * from './message.js';
+export * from './form.js';
 export { identifySlackUser, identifyEmail, identifyTeamsUser, nameOf, rememberSlackUsers, claimEmailInvitations } from './people.js';
 export { addLicense } from './add-license.js';
 export { listLicenses } from './list-licenses.js';

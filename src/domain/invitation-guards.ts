@@ -1,3 +1,4 @@
+import { cmd, t } from './message.js';
 import type { Actor, Invitation } from './model.js';
 import type { Repositories } from './ports.js';
 import type { DomainSettings } from './context.js';
@@ -7,7 +8,7 @@ import { stateSentence } from './words.js';
 
 export function loadInvitation(repos: Repositories, id: number): Invitation {
   const inv = repos.invitations.byId(id);
-  if (!inv) throw new DomainError('NOT_FOUND', `There is no invitation #${id}. \`/atlas pending\` lists the open ones.`);
+  if (!inv) throw new DomainError('NOT_FOUND', t`There is no invitation #${id}. ${cmd('pending')} lists the open ones.`);
   return inv;
 }
 

@@ -1,4 +1,5 @@
 import type { VerbArgs } from './context.js';
+import { cmd, t } from './message.js';
 import type { Repositories } from './ports.js';
 import { SYSTEM_ACTOR, type LicenseUsage, type Person } from './model.js';
 import { requireAdmin } from './authz.js';
@@ -174,7 +175,7 @@ export async function inviteToLicense({
         tellPerson(repos, actor.personId, { type: 'bulk_progress', progress }, clock.now());
         if (settings.hasAdminChannel) repos.outbox.enqueue(
           { type: 'admin_channel' },
-          { type: 'notice', text: `${nameOf(repos.people.byId(actor.personId))} invited ${total} people to a seat in ${license.name} (bulk run #${runId}); \`/atlas pending\` lists them.` },
+          { type: 'notice', text: t`${nameOf(repos.people.byId(actor.personId))} invited ${total} people to a seat in ${license.name} (bulk run #${runId}); ${cmd('pending')} lists them.` },
           clock.now(),
         );
       } else repos.bulkRuns.finish(runId, clock.now());
@@ -190,7 +191,7 @@ export async function licenseInviteOptions({ deps, actor }: VerbArgs<void>): Pro
     requireAdmin(repos, deps.settings, actor, 'invite people to a license');
     const usages = repos.licenses.listUsage();
     if (usages.length === 0) {
-      throw new DomainError('NO_LICENSE', 'There is no license pool yet. Create one first: `/atlas license add "<name>" <seats>`.');
+      throw new DomainError('NO_LICENSE', t`There is no license pool yet. Create one first: ${cmd('license add "<name>" <seats>')}.`);
     }
     return usages;
   });

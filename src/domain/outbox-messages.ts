@@ -2,6 +2,7 @@
  * What the domain asks to be told to people, platform-neutral. Renderers in src/bot turn each into
  * Block Kit (or an Adaptive Card); the deliverer sends it after the transaction that wrote it.
  */
+import type { Inline } from './message.js';
 import type { Edition, HandoffState, InvitationStatus, SeatModel } from './model.js';
 import type { DigestPage } from './digest.js';
 import type { SupportRequest } from './support.js';
@@ -135,7 +136,7 @@ export type OutboxMessage =
   /** someone opened the personalized link and asked to accept: the invitee confirms in their DM */
   | { type: 'accept_confirmation'; invitation: AnyInvitationSnapshot }
   /** a short notice to a person (an admin's result that is not an answer to a command) */
-  | { type: 'notice'; text: string };
+  | { type: 'notice'; text: string | Inline };
 
 /** Messages that carry a personalized link are scrubbed of it once delivered. */
 export const carriesLink = (m: OutboxMessage): m is Extract<OutboxMessage, { link: string }> =>

@@ -1,4 +1,5 @@
 import type { License } from './model.js';
+import { cmd, t } from './message.js';
 import type { Repositories } from './ports.js';
 import { DomainError } from './errors.js';
 
@@ -19,7 +20,7 @@ export function pickLicense(repos: Repositories, name: string | undefined | null
   }
   if (all.length === 1) return all[0]!;
   if (all.length === 0) {
-    throw new DomainError('NO_LICENSE', 'There is no license pool yet. An admin can create one with `/atlas license add "<name>" <seats>`.');
+    throw new DomainError('NO_LICENSE', t`There is no license pool yet. An admin can create one with ${cmd('license add "<name>" <seats>')}.`);
   }
   throw new DomainError(
     'LICENSE_REQUIRED',

@@ -1,4 +1,5 @@
 import type { VerbArgs } from './context.js';
+import { cmd, t } from './message.js';
 import type { Person } from './model.js';
 import { requireAdmin } from './authz.js';
 import { audit } from './audit.js';
@@ -21,7 +22,7 @@ export async function releaseSeat({ deps, actor, input }: VerbArgs<{ personId: n
     const license = input.licenseName ? pickLicense(repos, input.licenseName) : undefined;
     const mine = license ? seats.filter((s) => s.licenseId === license.id) : seats;
     if (mine.length === 0) throw new DomainError('NOT_FOUND', `${person.displayName ?? person.email ?? 'That person'} holds no seat${license ? ` in "${license.name}"` : ''}.`);
-    if (mine.length > 1) throw new DomainError('LICENSE_REQUIRED', 'They hold seats in several licenses; say which: `/atlas seat release @person from "<license>"`.');
+    if (mine.length > 1) throw new DomainError('LICENSE_REQUIRED', t`They hold seats in several licenses; say which: ${cmd('seat release @person from "<license>"')}.`);
     const seat = mine[0]!;
     if (!repos.seats.release(seat.id, now)) throw new DomainError('NOT_PENDING', 'That seat was released a moment ago.');
     audit(repos, actor, now, 'seat.released', { type: 'seat', id: seat.id }, { licenseId: seat.licenseId, personId: person.id });

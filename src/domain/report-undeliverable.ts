@@ -1,4 +1,5 @@
 import type { DomainDeps } from './context.js';
+import { cmd, t, words } from './message.js';
 import type { OutboxMessage } from './outbox-messages.js';
 import { SYSTEM_ACTOR } from './model.js';
 import { audit } from './audit.js';
@@ -28,7 +29,11 @@ export function reportUndeliverable(deps: DomainDeps, message: OutboxMessage, re
       const act = e.type === 'seat.granted' || e.type === 'project.member_added' ? `add ${e.email ?? 'them'} to ${what}` : `remove ${e.email ?? 'them'} from ${what}`;
       // a seat the webhook would not grant becomes an admin to-do, listed in the digest with Done
       const rerouted = e.type === 'seat.granted' && e.seatId !== undefined && repos.seats.rerouteHandoff(e.seatId, 'admin');
-      const text = `The provisioning webhook did not take ${e.type} for ${e.email ?? 'someone'} (${reason}), so nothing changed in ATLAS.ti. Please ${act} by hand${rerouted ? ', then press Done on the to-do in the digest (`/atlas pending`)' : ''}.`;
+      const text = words(
+        `The provisioning webhook did not take ${e.type} for ${e.email ?? 'someone'} (${reason}), so nothing changed in ATLAS.ti. Please ${act} by hand`,
+        rerouted && t`, then press Done on the to-do in the digest (${cmd('pending')})`,
+        '.',
+      );
       if (deps.settings.hasAdminChannel) repos.outbox.enqueue({ type: 'admin_channel' }, { type: 'notice', text }, deps.clock.now());
       audit(repos, SYSTEM_ACTOR, deps.clock.now(), 'provisioning.undeliverable', { type: e.license ? 'license' : 'project', id: e.license?.id ?? e.project?.id ?? null }, { reason, event: e.type, deliveryId: e.deliveryId });
     });

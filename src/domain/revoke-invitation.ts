@@ -1,3 +1,4 @@
+import { cmd, t } from './message.js';
 import type { VerbArgs } from './context.js';
 import type { AnyInvitationSnapshot } from './outbox-messages.js';
 import { audit } from './audit.js';
@@ -27,7 +28,7 @@ export async function revokeInvitation({ deps, actor, input }: VerbArgs<{ invita
       throw new DomainError('NOT_PENDING', `Invitation #${inv.id} ${stateSentence(inv.status)}, so there is nothing to withdraw.`, { status: inv.status });
     }
     if (!repos.invitations.transition(inv.id, from, { status: 'revoked', decidedAt: now, decidedBy: actor.personId || null })) {
-      throw new DomainError('NOT_PENDING', `Invitation #${inv.id} changed a moment ago; \`/atlas status\` shows where it stands.`);
+      throw new DomainError('NOT_PENDING', t`Invitation #${inv.id} changed a moment ago; ${cmd('status')} shows where it stands.`);
     }
     audit(repos, actor, now, 'invitation.revoked', { type: 'invitation', id: inv.id });
     const revoked = { ...inv, status: 'revoked' as const };

@@ -3,21 +3,20 @@
  * so they live here once; renderers only add styling.
  */
 import type { InvitationStatus } from './model.js';
+import { b, cmd, t, type Inline } from './message.js';
 
 export const PRODUCT = 'ATLAS.ti';
 
 export const SEAT_GIVES = `A license seat lets you use ${PRODUCT}: sign in with your account email and the software is yours to use.`;
 
-export const SEAT_DOES_NOT_GIVE =
-  "A seat does *not* give you access to anyone's project or data. A project is shared separately, by its owner, with a project invitation.";
+export const SEAT_DOES_NOT_GIVE: Inline = t`A seat does ${b('not')} give you access to anyone's project or data. A project is shared separately, by its owner, with a project invitation.`;
 
-export const HOW_TO_GET_PROJECT =
-  'To work on a colleague\'s project, ask its owner to share it with you (they use `/atlas share-project`). You need a seat first, and they need your exact account email: it is case sensitive.';
+export const HOW_TO_GET_PROJECT: Inline = t`To work on a colleague's project, ask its owner to share it with you (they use ${cmd('share-project')}). You need a seat first, and they need your exact account email: it is case sensitive.`;
 
-export const SEAT_VS_PROJECT = [
-  `*License seat*: the right to use ${PRODUCT}. Given by a license admin. Shares no project and no data.`,
-  "*Project access*: one project's data, shared by that project's owner. You must already hold a seat, and the owner must use your exact account email (it is case sensitive).",
-  '*Web* projects add you as a member and sync everyone\'s changes in real time. *Desktop* projects are handed over as your own copy: nothing syncs, and you send an updated copy back for the owner to merge.',
+export const SEAT_VS_PROJECT: Inline[] = [
+  t`${b('License seat')}: the right to use ${PRODUCT}. Given by a license admin. Shares no project and no data.`,
+  t`${b('Project access')}: one project's data, shared by that project's owner. You must already hold a seat, and the owner must use your exact account email (it is case sensitive).`,
+  t`${b('Web')} projects add you as a member and sync everyone's changes in real time. ${b('Desktop')} projects are handed over as your own copy: nothing syncs, and you send an updated copy back for the owner to merge.`,
 ];
 
 const STATE_SENTENCES: Record<InvitationStatus, string> = {

@@ -21,26 +21,29 @@ import {
   requestSeat,
   resendInvitation,
   revokeInvitation,
+  cmd,
+  t,
   type Actor,
+  type Message,
   type DomainDeps,
 } from '../domain/index.js';
 import { ACTIONS, PROJECT_ACTIONS, parseInvitationValue, parseProjectValue, parseRequestValue, parseSeatValue, parseSeatsValue, parseAccessValue } from './slack/action-ids.js';
-import type { SlackMessage, SlackViews } from './slack/context.js';
+import type { Views } from './views.js';
 
 type ButtonForm = { form: 'approve_seat'; requestId: number } | { form: 'return_project'; projectId?: number } | { form: 'share_project' };
 
 export interface ButtonArgs {
   deps: DomainDeps;
-  views: SlackViews;
+  views: Views;
   actor: Actor;
   value: string | undefined;
   openForm(form: ButtonForm): Promise<void>;
 }
 
 /** replace: the clicked message becomes this (the invitee's own card); otherwise only the clicker is answered */
-export type ButtonAnswer = { message: SlackMessage; replace: boolean } | { opened: true };
+export type ButtonAnswer = { message: Message; replace: boolean } | { opened: true };
 
-const STALE = 'That button is from an older version of this message. Please use `/atlas status` to see where things stand.';
+const STALE = t`That button is from an older version of this message. Please use ${cmd('status')} to see where things stand.`;
 
 function withId(parse: (v: unknown) => number | null, run: (id: number, a: ButtonArgs) => Promise<ButtonAnswer>) {
   return (a: ButtonArgs): Promise<ButtonAnswer> => {

@@ -1,4 +1,4 @@
-import { DomainError, parseEmail, type Person } from '../domain/index.js';
+import { DomainError, parseEmail, t, type Inline, type Person } from '../domain/index.js';
 import type { UserLookup } from './slack/context.js';
 import type { Token } from './parse.js';
 
@@ -70,9 +70,9 @@ export async function resolvePeople(lookup: PeopleLookup, tokens: Token[]): Prom
 }
 
 /** Exactly one person, for commands like `status @alice`. */
-export async function resolveOnePerson(lookup: PeopleLookup, tokens: Token[], usage: string): Promise<NamedPerson> {
+export async function resolveOnePerson(lookup: PeopleLookup, tokens: Token[], usage: Inline): Promise<NamedPerson> {
   const r = await resolvePeople(lookup, tokens);
   if (r.problems.length) throw new DomainError('INVALID_INPUT', r.problems.join(' '));
-  if (r.people.length !== 1) throw new DomainError('INVALID_INPUT', `Name one person: ${usage}.`);
+  if (r.people.length !== 1) throw new DomainError('INVALID_INPUT', t`Name one person: ${usage}.`);
   return r.people[0]!;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { acceptInvitation, diagnose, expireDue, revokeInvitation, type Diagnosis, type Finding } from '../../src/domain/index.js';
+import { acceptInvitation, diagnose, plain, expireDue, revokeInvitation, type Diagnosis, type Finding } from '../../src/domain/index.js';
 import {
   aLicense,
   anAdmin,
@@ -52,8 +52,8 @@ describe('diagnose: a seat, and no project', () => {
     expect(topics(d)).toEqual(['seat_without_project']);
     const f = only(d, 'seat_without_project');
     expect(f).not.toHaveProperty('action');
-    expect(f.text).toContain('You hold a seat');
-    expect(f.text).toContain("ask the project's owner");
+    expect(plain(f.text)).toContain('You hold a seat');
+    expect(plain(f.text)).toContain("ask the project's owner");
   });
 
   it('an admin looking: the same finding about them, with a Share project action', async () => {
@@ -65,7 +65,7 @@ describe('diagnose: a seat, and no project', () => {
     expect(topics(d)).toEqual(['seat_without_project']);
     const f = only(d, 'seat_without_project');
     expect(f.action).toEqual({ kind: 'share_project' });
-    expect(f.text).toContain('Bob holds a seat');
+    expect(plain(f.text)).toContain('Bob holds a seat');
   });
 
   it('no seat at all: nothing to say about a seat', async () => {
@@ -104,8 +104,8 @@ describe("diagnose: the owner's side (I shared the license, not my project)", ()
     const d = await look(deps, ada, bob);
     const f = only(d, 'seat_without_project');
     expect(f.action).toEqual({ kind: 'share_project' });
-    expect(f.text).toContain('Bob holds a seat');
-    expect(f.text).toContain('none of your projects');
+    expect(plain(f.text)).toContain('Bob holds a seat');
+    expect(plain(f.text)).toContain('none of your projects');
     // the accepted license invitation is no problem
     expect(topics(d).sort()).toEqual(['seat_without_project', 'web_syncs']);
   });
@@ -119,7 +119,7 @@ describe("diagnose: the owner's side (I shared the license, not my project)", ()
     const d = await look(deps, ada, bob);
     const f = only(d, 'seat_without_project');
     expect(f.action).toEqual({ kind: 'share_project' });
-    expect(f.text).toContain('none of your projects');
+    expect(plain(f.text)).toContain('none of your projects');
     // an admin who owns nothing has no project of theirs to share
     const { deps: deps2, ada: ada2, pete: pete2, bob: bob2, campus: campus2 } = world();
     aSeat(deps2.store, { license: campus2, person: bob2 });
@@ -191,8 +191,8 @@ describe('diagnose: Desktop does not sync, Web does', () => {
     expect(topics(d)).toEqual(['desktop_does_not_sync']);
     const f = only(d, 'desktop_does_not_sync');
     expect(f.action).toEqual({ kind: 'return_copy', projectId: notes.id });
-    expect(f.text).toContain('"Fieldnotes" is a Desktop project: nothing syncs');
-    expect(f.text).toContain('Your copy');
+    expect(plain(f.text)).toContain('"Fieldnotes" is a Desktop project: nothing syncs');
+    expect(plain(f.text)).toContain('Your copy');
   });
 
   it('someone else looking at a Desktop copy: the same words about them, and no action', async () => {
@@ -205,7 +205,7 @@ describe('diagnose: Desktop does not sync, Web does', () => {
       expect(topics(d)).toEqual(['desktop_does_not_sync']);
       const f = only(d, 'desktop_does_not_sync');
       expect(f).not.toHaveProperty('action');
-      expect(f.text).toContain('Their copy');
+      expect(plain(f.text)).toContain('Their copy');
     }
   });
 
@@ -219,9 +219,9 @@ describe('diagnose: Desktop does not sync, Web does', () => {
     expect(topics(d)).toEqual(['web_syncs']);
     const f = only(d, 'web_syncs');
     expect(f).not.toHaveProperty('action');
-    expect(f.text).toContain('"Survey" is a Web project');
-    expect(f.text).toContain('(Bob, Carol)');
-    expect(f.text).not.toContain(sam.person.displayName!);
+    expect(plain(f.text)).toContain('"Survey" is a Web project');
+    expect(plain(f.text)).toContain('(Bob, Carol)');
+    expect(plain(f.text)).not.toContain(sam.person.displayName!);
   });
 
   it('one finding per project, each with its own edition', async () => {
@@ -233,7 +233,7 @@ describe('diagnose: Desktop does not sync, Web does', () => {
     aProjectAccess(deps.store, { project: survey, person: bob });
     const d = await look(deps, bob);
     expect(topics(d)).toEqual(['desktop_does_not_sync', 'web_syncs']);
-    expect(only(d, 'desktop_does_not_sync').text).toContain('Fieldnotes');
+    expect(plain(only(d, 'desktop_does_not_sync').text)).toContain('Fieldnotes');
     expect(only(d, 'web_syncs').text).toContain('Survey');
   });
 });
@@ -247,8 +247,8 @@ describe('diagnose: access without a seat under the same email', () => {
     expect(topics(d)).toEqual(['web_syncs', 'no_seat_for_project']);
     const f = only(d, 'no_seat_for_project');
     expect(f).not.toHaveProperty('action');
-    expect(f.text).toContain('"Survey" cannot be opened');
-    expect(f.text).toContain('bob@uni.example');
+    expect(plain(f.text)).toContain('"Survey" cannot be opened');
+    expect(plain(f.text)).toContain('bob@uni.example');
   });
 
   it('a seat under another email (even one differing only in case) does not open it', async () => {
@@ -292,8 +292,8 @@ describe('diagnose: they cannot accept (the latest invitation per pool or projec
     const d = await look(deps, ada, bob);
     const f = only(d, 'cannot_accept');
     expect(f.action).toEqual({ kind: 'reinvite', invitationId: inv.invitationId });
-    expect(f.text).toContain('expired');
-    expect(f.text).toContain('"Campus"');
+    expect(plain(f.text)).toContain('expired');
+    expect(plain(f.text)).toContain('"Campus"');
     expect(deps.store.invitation(inv.invitationId).status).toBe('expired');
   });
 
@@ -316,8 +316,8 @@ describe('diagnose: they cannot accept (the latest invitation per pool or projec
     const d = await look(deps, olga, bob);
     const f = only(d, 'cannot_accept');
     expect(f.action).toEqual({ kind: 'request_seat', invitationId: invitation.id });
-    expect(f.text).toContain('the project "Thesis"');
-    expect(f.text).toContain('Bob@Work.example');
+    expect(plain(f.text)).toContain('the project "Thesis"');
+    expect(plain(f.text)).toContain('Bob@Work.example');
     expect(d.findings).toHaveLength(1);
   });
 
@@ -331,7 +331,7 @@ describe('diagnose: they cannot accept (the latest invitation per pool or projec
     const d = await look(deps, ada, bob);
     const f = only(d, 'cannot_accept');
     expect(f.action).toEqual({ kind: 'resend', invitationId: invitation.id });
-    expect(f.text).toContain('user_not_found');
+    expect(plain(f.text)).toContain('user_not_found');
   });
 
   it('a pending invitation for someone known only by email: Resend, to forward the link', async () => {
@@ -341,8 +341,8 @@ describe('diagnose: they cannot accept (the latest invitation per pool or projec
     const d = await look(deps, ada, eve);
     const f = only(d, 'cannot_accept');
     expect(f.action).toEqual({ kind: 'resend', invitationId: inv.invitationId });
-    expect(f.text).toContain('Eve@Elsewhere.example');
-    expect(f.text).toContain('not in chat');
+    expect(plain(f.text)).toContain('Eve@Elsewhere.example');
+    expect(plain(f.text)).toContain('not in chat');
   });
 
   it('an accepted or a declined latest invitation is no problem', async () => {
@@ -445,7 +445,7 @@ describe('diagnose: a project invitation and the seat it needs', () => {
     const d = await look(deps, olga, bob);
     const f = only(d, 'no_seat_for_project');
     expect(f).not.toHaveProperty('action');
-    expect(f.text).toContain('bob@uni.example');
+    expect(plain(f.text)).toContain('bob@uni.example');
     expect(topics(d)).toEqual(['no_seat_for_project']);
   });
 
@@ -456,8 +456,8 @@ describe('diagnose: a project invitation and the seat it needs', () => {
     aProjectInvitation(deps.store, { project: thesis, invitee: bob, email: 'bob@uni.example', status: 'waiting_for_seat' });
     const d = await look(deps, olga, bob);
     const f = only(d, 'email_case');
-    expect(f.text).toContain('bob@uni.example');
-    expect(f.text).toContain('Bob@Uni.example');
+    expect(plain(f.text)).toContain('bob@uni.example');
+    expect(plain(f.text)).toContain('Bob@Uni.example');
     expect(topics(d)).toEqual(['email_case']);
   });
 });

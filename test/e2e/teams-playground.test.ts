@@ -65,7 +65,7 @@ describe('Teams in the Microsoft 365 Agents Playground', () => {
     // opening the chat sends installationUpdate and conversationUpdate: one welcome
     await waitForCard(/ATLAS\.ti: your seats and projects/);
     await new Promise((r) => setTimeout(r, 500));
-    const greetings = (await cards()).filter((c) => /license seats and project invitations/.test(c));
+    const greetings = (await cards()).filter((c) => /License seats and project invitations/.test(c));
     expect(greetings).toHaveLength(1);
 
     const before = (await cards()).length;
@@ -74,7 +74,7 @@ describe('Teams in the Microsoft 365 Agents Playground', () => {
       const deadline = Date.now() + 15_000;
       for (;;) {
         const all = await cards();
-        if (all.length > before && /license seats and project invitations/.test(all.at(-1)!)) return all.at(-1)!;
+        if (all.length > before && /License seats and project invitations/.test(all.at(-1)!)) return all.at(-1)!;
         if (Date.now() > deadline) throw new Error(`help never answered:\n${all.join('\n-----\n')}`);
         await new Promise((r) => setTimeout(r, 100));
       }

@@ -71,17 +71,19 @@ describe('Microsoft Teams', () => {
     await postActivity(url, installationUpdate({ serviceUrl, from: ALICE, tenantId: TENANT_ID }));
     expect(cardText(connector!.sent(`a:1on1-${ALICE.id}`)[0])).toContain('License seat');
 
-    expect(cardText((await say(ADA, 'license add "Campus 2026" 5 assigned'))[0])).toContain('Created the license **Campus 2026**: 5 seats, one per member.');
+    expect(cardText((await say(ADA, 'license add "Campus 2026" 5 assigned'))[0])).toContain('Created the license Campus 2026: 5 seats, one per member.');
     const invited = await say(ADA, 'invite-license Alice.Smith@uni.edu');
-    expect(cardText(invited[0])).toContain('**Alice Smith**: invited (#1)');
+    expect(cardText(invited[0])).toContain('Alice Smith: invited (#1)');
     await t!.drained();
 
     const dm = connector!.sent(`a:1on1-${ALICE.id}`).find((a) => /license seat/.test(cardText(a)) && verbs(a).length)!;
     expect(cardText(dm)).toContain("Access to any project or data. Projects are shared separately, by their owners.");
-    expect(cardText(dm)).toMatch(/\[Your personal invitation page\]\(https:\/\/bot\.example\.edu\/invite\/[A-Za-z0-9_-]{43}\)/);
+    // the personal link is the words' own action, not markdown in the text
+    expect(cardText(dm)).toContain('Your personal invitation page works only for you');
+    expect(JSON.stringify(dm)).toMatch(/"text":"Your personal invitation page"[^}]*"selectAction":\{"type":"Action.OpenUrl","url":"https:\/\/bot\.example\.edu\/invite\/[A-Za-z0-9_-]{43}"/);
     expect(verbs(dm)).toEqual(['invitation_accept:inv:1', 'invitation_decline:inv:1']);
     expect(dm.attachments[0].content.version).toBe('1.5');
-    const adminPost = connector!.sent(DEFAULT_TEAM_ID).find((a) => /invited \*\*Alice Smith\*\*/.test(cardText(a)));
+    const adminPost = connector!.sent(DEFAULT_TEAM_ID).find((a) => /invited Alice Smith/.test(cardText(a)));
     expect(adminPost, 'the admin channel in Teams hears of it').toBeDefined();
 
     // a stranger's click is answered, and changes nothing
@@ -95,7 +97,7 @@ describe('Microsoft Teams', () => {
     await t!.drained();
     const update = await connector!.waitFor((c) => c.operation === 'updateActivity' && c.conversationId === `a:1on1-${ALICE.id}`);
     expect(update.activityId).toBe(dm.id);
-    expect(cardText(update.body)).toContain('Your acceptance of a seat in **Campus 2026** is recorded');
+    expect(cardText(update.body)).toContain('Your acceptance of a seat in Campus 2026 is recorded');
     expect(cardText((await say(ADA, 'licenses'))[0])).toContain('1/5 seats used');
   });
 
@@ -117,24 +119,33 @@ describe('Microsoft Teams', () => {
     expect(cardText(forward)).toContain('ConversationBlockedByUser');
   });
 
-  it("cards as Teams' own renderer shows them: a line per TextBlock, no Slack escapes or words, no width Teams ignores", async () => {
+  it("cards as Teams' own renderer shows them: a line per block of text runs, no markdown to misread, no Slack escapes or words, no width Teams ignores", async () => {
     await start();
+    // a name full of markdown and Slack markup stays characters
+    const [invited] = await say(ADA, 'license add "*Odd* _name_ [x](https://evil.example) <!channel>" 5');
     const [help] = await say(ADA, 'help');
-    const card = help.attachments[0].content;
-    expect(card.msteams).toBeUndefined();
-    const blocks: string[] = [];
-    const walk = (v: any): void => {
-      if (Array.isArray(v)) v.forEach(walk);
-      else if (v && typeof v === 'object') {
-        if (v.type === 'TextBlock') blocks.push(v.text);
-        Object.values(v).forEach(walk);
-      }
-    };
-    walk(card.body);
-    // no TextBlock holds two lines (Teams would run them together), and the command list is one block a line
-    expect(blocks.filter((b) => b.includes('\n'))).toEqual([]);
-    expect(blocks.some((b) => b.startsWith('`status [@user or email]`'))).toBe(true);
-    expect(blocks.join('\n')).not.toMatch(/\\\[|\/atlas|Slack workspace/);
+    for (const activity of [help, invited]) {
+      const card = activity.attachments[0].content;
+      expect(card.msteams).toBeUndefined();
+      const lines: string[] = [];
+      const markdown: string[] = [];
+      const walk = (v: any): void => {
+        if (Array.isArray(v)) v.forEach(walk);
+        else if (v && typeof v === 'object') {
+          // a TextBlock's text is read as markdown by Teams; the bot's words never go through one
+          if (v.type === 'TextBlock') markdown.push(v.text);
+          if (v.type === 'RichTextBlock') lines.push(v.inlines.map((r: any) => r.text).join(''));
+          Object.values(v).forEach(walk);
+        }
+      };
+      walk(card.body);
+      expect(markdown).toEqual([]);
+      // no block holds two lines (Teams would run them together)
+      expect(lines.filter((b) => b.includes('\n'))).toEqual([]);
+      expect(lines.join('\n')).not.toMatch(/\\\[|\/atlas|Slack|&lt;|&amp;/);
+      if (activity === help) expect(lines.some((b) => b.startsWith('status [@user or email]'))).toBe(true);
+      else expect(lines.join('\n')).toContain('Created the license *Odd* _name_ [x](https://evil.example) <!channel>: 5 seats in use at a time');
+    }
   });
 
   it('one welcome per install, whatever mix of installation and conversation updates arrives; a reinstall is greeted again', async () => {
@@ -161,14 +172,14 @@ describe('Microsoft Teams', () => {
     expect(cardText(accepted.body.value)).toContain('ATLAS.ti does not know about it yet');
     await t!.drained();
     const todo = connector!.sent(DEFAULT_TEAM_ID).find((a) => /To do:/.test(cardText(a)))!;
-    expect(cardText(todo)).toContain('add `Alice.Smith@uni.edu` to **Campus** in the ATLAS.ti account portal');
+    expect(cardText(todo)).toContain('add Alice.Smith@uni.edu to Campus in the ATLAS.ti account portal');
     const done = verbs(todo).find((v) => v.startsWith('seat_handoff_done:'))!;
     expect(done).toBeDefined();
     const [verb, value] = [done.slice(0, done.indexOf(':')), done.slice(done.indexOf(':') + 1)];
     const refused = (await invoke(MALLORY, verb, value)).body;
     expect(typeof refused.value === 'string' ? refused.value : cardText(refused.value)).toMatch(/Only license admins/);
     const pressed = await invoke(ADA, verb, value);
-    expect(cardText(pressed.body.value)).toContain('added **Alice Smith**');
+    expect(cardText(pressed.body.value)).toContain('added Alice Smith');
     expect(cardVerbs(pressed.body)).toEqual([]);
     await t!.drained();
     const ready = await connector!.waitFor((c) => c.operation === 'updateActivity' && c.conversationId === `a:1on1-${ALICE.id}` && /seat is ready/.test(cardText(c.body)));
@@ -179,7 +190,7 @@ describe('Microsoft Teams', () => {
     const { url, serviceUrl } = await start();
     await postActivity(url, installationUpdate({ serviceUrl, from: MALLORY, tenantId: TENANT_ID }));
     expect(cardText((await say(MALLORY, 'license add "Mine" 500 assigned'))[0])).toContain('Only license admins can create license pools');
-    expect(cardText((await say(MALLORY, 'invite-lisence x@y.z'))[0])).toContain('Did you mean `invite-license`?');
+    expect(cardText((await say(MALLORY, 'invite-lisence x@y.z'))[0])).toContain('Did you mean invite-license?');
 
     const offered = await say(MALLORY, 'share-project');
     const open = offered[0].attachments[0].content.actions[0];
@@ -211,7 +222,7 @@ describe('Microsoft Teams', () => {
     // Alice installs the Teams app: same account email, so the same person with the same invitations
     await postActivity(t.bot.url, installationUpdate({ serviceUrl: connector.serviceUrl, from: ALICE, tenantId: TENANT_ID }));
     const status = await say(ALICE, 'status');
-    expect(cardText(status[0])).toContain('#1 to **Campus 2026**');
+    expect(cardText(status[0])).toContain('#1 to Campus 2026');
     const accepted = await invoke(ALICE, 'invitation_accept', 'inv:1');
     expect(cardText(accepted.body.value)).toContain('Accepted: an admin is adding you');
     expect(t.bot.database.sqlite.prepare("SELECT COUNT(*) AS n FROM people WHERE email = 'Alice.Smith@uni.edu'").get()).toEqual({ n: 1 });

@@ -280,6 +280,11 @@ export function cardText(activity: any): string {
     if (Array.isArray(v)) v.forEach(walk);
     else if (v && typeof v === 'object') {
       if (v.type === 'TextBlock' && typeof v.text === 'string') parts.push(v.text);
+      // a RichTextBlock is one line of TextRuns (the runs are not walked again)
+      if (v.type === 'RichTextBlock' && Array.isArray(v.inlines)) {
+        parts.push(v.inlines.map((r: any) => (typeof r === 'string' ? r : typeof r?.text === 'string' ? r.text : '')).join(''));
+        return;
+      }
       Object.values(v).forEach(walk);
     }
   };

@@ -7,14 +7,14 @@
  */
 import { bulkProgress, finishBulkRun, type DomainDeps } from '../../domain/index.js';
 import type { OutboxQueue, RunMessage } from '../../db/outbox-queue.js';
-import type { SlackMessage } from '../../handlers/slack/context.js';
+import type { Message } from '../../domain/index.js';
 import type { Logger } from '../logger.js';
-import { bulkProgressMessage } from '../slack/render/review.js';
+import { bulkProgressMessage } from '../messages/review.js';
 
 type ActiveRun = { id: number; requestedBy: number } & RunMessage;
 
 /** Replaces the run's progress message with this one (Slack: chat.update; Teams: update-activity). */
-export type ProgressUpdater = (run: ActiveRun, message: SlackMessage) => Promise<void>;
+export type ProgressUpdater = (run: ActiveRun, message: Message) => Promise<void>;
 
 /** tries at showing a finished run's summary before the run is closed without it */
 const GIVE_UP_AFTER = 5;

@@ -11,7 +11,9 @@ import { registerSlackHandlers } from '../../handlers/slack/index.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { SlackDirectory } from './directory.js';
-import { slackViews } from './render/replies.js';
+import { views } from '../messages/replies.js';
+import { toSlack } from './render/block-kit.js';
+import { homeView, modalMessage, toModal } from './render/modal.js';
 import { slackErrorCode } from './slack-errors.js';
 
 
@@ -106,7 +108,7 @@ export async function createSlack(cfg: SlackConfig, o: { deps: DomainDeps; logge
   });
 
   const directory = new SlackDirectory(app.client, o.deps, { token: cfg.botToken, apiUrl: cfg.apiUrl });
-  registerSlackHandlers(app, { deps: o.deps, directory, views: slackViews, logger: o.logger });
+  registerSlackHandlers(app, { deps: o.deps, directory, views, render: { message: toSlack, modal: toModal, modalMessage, home: homeView }, logger: o.logger });
 
   const deliveryClient = new WebClient(cfg.botToken, {
     slackApiUrl: cfg.apiUrl,

@@ -12,8 +12,8 @@ import type { Database$ } from '../../db/connection.js';
 import { AtlasTeamsBot } from '../../handlers/teams/atlas-teams-bot.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
-import { slackViews } from '../slack/render/replies.js';
-import { cardActivity, modalToAdaptiveCard, toAdaptiveCard } from './render/adaptive-card.js';
+import { views } from '../messages/replies.js';
+import { cardActivity, formCard, toAdaptiveCard } from './render/adaptive-card.js';
 import { TeamsDirectory } from './directory.js';
 
 type TeamsConfig = NonNullable<Config['teams']>;
@@ -68,10 +68,10 @@ export function createTeams(cfg: TeamsConfig, o: { deps: DomainDeps; database: D
   const directory = new TeamsDirectory(o.deps, o.database, cfg.tenantId);
   const bot = new AtlasTeamsBot({
     deps: o.deps,
-    views: slackViews,
+    views,
     toActivity: cardActivity,
     toCard: toAdaptiveCard,
-    toForm: modalToAdaptiveCard,
+    toForm: formCard,
     directory,
     logger: o.logger,
   });

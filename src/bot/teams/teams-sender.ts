@@ -4,14 +4,14 @@
  * a channel, and updated in place when its invitation changes.
  */
 import type { CloudAdapter, ConversationReference, TurnContext } from 'botbuilder';
-import type { Person, TeamsConversationRef } from '../../domain/index.js';
+import type { Message, Person, TeamsConversationRef } from '../../domain/index.js';
 import type { OutboxQueue, OutboxRow } from '../../db/outbox-queue.js';
 import type { Database$ } from '../../db/connection.js';
 import { people, teamsConversations } from '../../db/schema/index.js';
 import { eq } from 'drizzle-orm';
 import { backoffMs, type OutboxSender, type SendOutcome } from '../outbox/deliverer.js';
-import { renderForSlack } from '../slack/slack-sender.js';
-import type { SlackMessage } from '../../handlers/slack/context.js';
+import { renderOutbox } from '../messages/outbox.js';
+
 import { cardActivity } from './render/adaptive-card.js';
 
 export interface TeamsSenderOptions {
@@ -103,7 +103,7 @@ export class TeamsSender implements OutboxSender {
    * Replaces a bulk run's progress card in the admin's 1:1 chat (the Bot Connector's update-activity,
    * PUT /v3/conversations/{id}/activities/{activityId}). Throws when it could not, so the caller tries again.
    */
-  async updateRunMessage(run: { requestedBy: number; channel: string; ts: string }, message: SlackMessage): Promise<void> {
+  async updateRunMessage(run: { requestedBy: number; channel: string; ts: string }, message: Message): Promise<void> {
     const admin = this.o.database.db.select().from(people).where(eq(people.id, run.requestedBy)).get();
     const ref = admin?.teamsConversation as TeamsConversationRef | null | undefined;
     if (!ref) throw new Error('the admin who started the run is not reachable in Teams');
@@ -128,7 +128,7 @@ export class TeamsSender implements OutboxSender {
         target = person ? await this.personalChat({ ...person, teamsConversation: person.teamsConversation as TeamsConversationRef | null }) : undefined;
         if (!target) return { kind: 'failed', error: 'the person has not installed the bot in Teams' };
       }
-      const activity = cardActivity(renderForSlack(row.payload));
+      const activity = cardActivity(renderOutbox(row.payload));
       const payload = row.payload;
       const update = payload.type === 'invitation_update' || payload.type === 'project_invitation_update' ? this.o.queue.invitationDm(payload.invitation.invitationId) : undefined;
       let sentId = '';

@@ -1,3 +1,5 @@
+import { ICONS, type Inline } from '../../domain/index.js';
+
 /** HTML escaping and the page frame shared by the bot's web pages. */
 export const html = (s: string | number | null | undefined): string =>
   String(s ?? '')
@@ -7,11 +9,34 @@ export const html = (s: string | number | null | undefined): string =>
     .replace(/"/g, '&quot;')
     .replace(/'/g, '&#39;');
 
-/** Inline markdown-ish emphasis from the domain's words (*bold*, `code`), applied after escaping. */
-export const emphasis = (words: string): string =>
-  html(words)
-    .replace(/\*([^*]+)\*/g, '<strong>$1</strong>')
-    .replace(/`([^`]+)`/g, '<code>$1</code>');
+/** The domain's marked words (src/domain/message.ts) as HTML; every piece of text is escaped. */
+export function emphasis(words: Inline | string): string {
+  if (typeof words === 'string') return html(words);
+  return words
+    .map((s) => {
+      switch (s.kind) {
+        case 'text':
+          return html(s.text);
+        case 'strong':
+          return `<strong>${html(s.text)}</strong>`;
+        case 'em':
+          return `<em>${html(s.text)}</em>`;
+        case 'code':
+          return `<code>${html(s.text)}</code>`;
+        case 'command':
+          return `<code>${html(s.words)}</code>`;
+        case 'link':
+          return /^https?:\/\//.test(s.url) ? `<a href="${html(s.url)}">${html(s.text)}</a>` : html(s.text);
+        case 'chat':
+          return 'chat';
+        case 'workspace':
+          return 'your organisation';
+        case 'icon':
+          return ICONS[s.name];
+      }
+    })
+    .join('');
+}
 
 export function page(title: string, body: string): string {
   return `<!doctype html>

@@ -1,9 +1,9 @@
-import { addAdmin, checkAdmin, DomainError, nameOf, removeAdmin } from '../../domain/index.js';
+import { addAdmin, checkAdmin, cmd, DomainError, nameOf, removeAdmin, t } from '../../domain/index.js';
 import { resolveOnePerson } from '../people.js';
 import { textOf } from '../parse.js';
 import type { SubCommand } from './types.js';
 
-const USAGE = '`/atlas admin add @person` or `/atlas admin remove @person`';
+const USAGE = t`${cmd('admin add @person')} or ${cmd('admin remove @person')}`;
 
 export const adminCommand: SubCommand = {
   name: 'admin',
@@ -13,7 +13,7 @@ export const adminCommand: SubCommand = {
   run: async ({ deps, views, people, tokens, actor, reply }) => {
     const [verb, ...rest] = tokens;
     const op = verb ? textOf(verb).toLowerCase() : '';
-    if (op !== 'add' && op !== 'remove') throw new DomainError('INVALID_INPUT', `Use ${USAGE}.`);
+    if (op !== 'add' && op !== 'remove') throw new DomainError('INVALID_INPUT', t`Use ${USAGE}.`);
     const who = await actor();
     await checkAdmin({ deps: deps, actor: who, input: { doing: op === 'add' ? 'add admins' : 'remove admins' } });
     const { person } = await resolveOnePerson(people, rest, USAGE);

@@ -2,7 +2,7 @@
  * `/atlas` and its subcommands. The table below is the whole command set, and the help text is
  * made from it.
  */
-import { isDomainError } from '../../domain/index.js';
+import { cmd, isDomainError, t } from '../../domain/index.js';
 import { tokenize, textOf } from '../parse.js';
 import { adminCommand } from './admin.js';
 import { helpCommand } from './help.js';
@@ -76,7 +76,7 @@ export async function runCommand(run: CommandRun): Promise<void> {
   try {
     if (!sub) {
       const guess = closest(word);
-      await reply(views.text(`I don't know the command "${word}".${guess ? ` Did you mean \`/atlas ${guess}\`?` : ''} Here is what I can do:`, 'thinking_face'));
+      await reply(views.text(t`I don't know the command "${word}".${guess ? t` Did you mean ${cmd(guess)}?` : ''} Here is what I can do:`, 'thinking_face'));
       await reply(views.help(COMMANDS));
       return;
     }

@@ -1,4 +1,4 @@
-import { DomainError, inviteToLicense, licenseInviteOptions } from '../../domain/index.js';
+import { cmd, DomainError, inviteToLicense, licenseInviteOptions, t, words } from '../../domain/index.js';
 import { resolvePeople } from '../people.js';
 import { splitTarget } from '../parse.js';
 import type { SubCommand } from './types.js';
@@ -22,7 +22,7 @@ export const inviteLicenseCommand: SubCommand = {
     if (resolved.people.length === 0) {
       throw new DomainError(
         'INVALID_INPUT',
-        [...resolved.problems, 'Tell me who to invite: `/atlas invite-license @alice bob@uni.edu to "Campus 2026"`.'].join(' '),
+        words(resolved.problems.map((p) => `${p} `).join(''), t`Tell me who to invite: ${cmd('invite-license @alice bob@uni.edu to "Campus 2026"')}.`),
       );
     }
     const result = await inviteToLicense({

@@ -1,10 +1,8 @@
-import { addLicense, DomainError, setLicenseLink, type SeatModel } from '../../domain/index.js';
+import { addLicense, cmd, code, DomainError, setLicenseLink, t, type SeatModel } from '../../domain/index.js';
 import { textOf, type Token } from '../parse.js';
 import type { SubCommand } from './types.js';
 
-const USAGE =
-  'Use `/atlas license add "<name>" <seats> [concurrent|assigned] [max <members>]`, for example `/atlas license add "Campus 2026" 50` ' +
-  '(concurrent: any number of members, 50 using it at a time) or `/atlas license add "Lab" 10 assigned` (one seat per member).';
+const USAGE = t`Use ${cmd('license add "<name>" <seats> [concurrent|assigned] [max <members>]')}, for example ${cmd('license add "Campus 2026" 50')} (concurrent: any number of members, 50 using it at a time) or ${cmd('license add "Lab" 10 assigned')} (one seat per member).`;
 
 const MODELS: ReadonlySet<string> = new Set<SeatModel>(['concurrent', 'assigned']);
 
@@ -20,7 +18,7 @@ function readAdd(rest: Token[]): { name: string; seats: string; seatModel?: Seat
   }
   if (MODELS.has(low(words.at(-1)))) seatModel = low(words.pop()) as SeatModel;
   else if (words.length >= 3 && /^[a-z]+$/.test(low(words.at(-1))) && /^\d+$/.test(low(words.at(-2)))) {
-    throw new DomainError('INVALID_INPUT', `\`${textOf(words.at(-1)!)}\` is not a way of counting seats: use \`concurrent\` (the default) or \`assigned\`. ${USAGE}`);
+    throw new DomainError('INVALID_INPUT', t`${code(textOf(words.at(-1)!))} is not a way of counting seats: use ${code('concurrent')} (the default) or ${code('assigned')}. ${USAGE}`);
   }
   const seats = words.pop();
   if (!seats || words.length === 0) throw new DomainError('INVALID_INPUT', USAGE);
@@ -29,7 +27,7 @@ function readAdd(rest: Token[]): { name: string; seats: string; seatModel?: Seat
   return { name, seats: textOf(seats), ...(seatModel ? { seatModel } : {}), ...(memberCap !== undefined ? { memberCap } : {}) };
 }
 
-const LINK_USAGE = 'Use `/atlas license link "<license>" <link>`, with the invitation link (or code) copied from the ATLAS.ti account portal.';
+const LINK_USAGE = t`Use ${cmd('license link "<license>" <link>')}, with the invitation link (or code) copied from the ATLAS.ti account portal.`;
 
 /** Slack sends a typed link as `<https://…>` or `<https://…|label>`. */
 const unwrap = (raw: string): string => raw.replace(/^<([^|>]+)(\|[^>]*)?>$/, '$1');

@@ -1,9 +1,9 @@
-import { checkAdmin, DomainError, releaseSeat } from '../../domain/index.js';
+import { checkAdmin, cmd, DomainError, releaseSeat, t } from '../../domain/index.js';
 import { resolveOnePerson } from '../people.js';
 import { splitTarget, textOf } from '../parse.js';
 import type { SubCommand } from './types.js';
 
-const USAGE = '`/atlas seat release @person [from "<license>"]`';
+const USAGE = [cmd('seat release @person [from "<license>"]')];
 
 export const seatCommand: SubCommand = {
   name: 'seat',
@@ -12,7 +12,7 @@ export const seatCommand: SubCommand = {
   adminOnly: true,
   run: async ({ deps, views, people: lookup, tokens, actor, reply }) => {
     const [verb, ...rest] = tokens;
-    if (!verb || textOf(verb).toLowerCase() !== 'release') throw new DomainError('INVALID_INPUT', `Use ${USAGE}.`);
+    if (!verb || textOf(verb).toLowerCase() !== 'release') throw new DomainError('INVALID_INPUT', t`Use ${USAGE}.`);
     const who = await actor();
     await checkAdmin({ deps: deps, actor: who, input: { doing: 'release seats' } });
     // "from" names the license, like "to" does for invitations

@@ -1,4 +1,4 @@
-import { diagnose } from '../../domain/index.js';
+import { cmd, diagnose, t } from '../../domain/index.js';
 import { resolveOnePerson } from '../people.js';
 import type { SubCommand } from './types.js';
 
@@ -9,7 +9,7 @@ export const statusCommand: SubCommand = {
   adminOnly: false,
   run: async ({ deps, views, people, tokens, actor, reply }) => {
     const target = tokens.length
-      ? (await resolveOnePerson(people, tokens, '`/atlas status @alice` or `/atlas status alice@uni.edu`')).person.id
+      ? (await resolveOnePerson(people, tokens, t`${cmd('status @alice')} or ${cmd('status alice@uni.edu')}`)).person.id
       : undefined;
     const d = await diagnose({ deps, actor: await actor(), input: target === undefined ? {} : { personId: target } });
     await reply(views.diagnosis(d));

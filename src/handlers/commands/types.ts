@@ -1,5 +1,5 @@
-import type { Actor, DomainDeps } from '../../domain/index.js';
-import type { CommandHelp, SlackMessage, SlackViews } from '../slack/context.js';
+import type { Actor, DomainDeps, Message } from '../../domain/index.js';
+import type { CommandHelp, Views } from '../views.js';
 import type { PeopleLookup } from '../people.js';
 import type { Token } from '../parse.js';
 
@@ -12,10 +12,10 @@ export type FormName = 'invite_license' | 'share_project' | 'return_project' | '
  */
 export interface CommandArgs {
   deps: DomainDeps;
-  views: SlackViews;
+  views: Views;
   tokens: Token[];
   actor(): Promise<Actor>;
-  reply(message: SlackMessage): Promise<void>;
+  reply(message: Message): Promise<void>;
   people: PeopleLookup;
   openForm(form: FormName, actor: Actor): Promise<void>;
 }

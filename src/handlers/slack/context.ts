@@ -1,69 +1,24 @@
 /**
  * What Slack listeners are given by the bot: the domain's dependencies, a way to turn a Slack user
- * into an actor, and the views (Block Kit renderers) that live in src/bot.
+ * into an actor, the views (the message model, shared with Teams) and Slack's renderers for them,
+ * which live in src/bot.
  */
 import type { HomeView, KnownBlock, ModalView } from '@slack/types';
-import type {
-  AcceptResult,
-  Actor,
-  AnyInvitationSnapshot,
-  DomainDeps,
-  InviteResult,
-  LicenseUsage,
-  DigestPage,
-  Diagnosis,
-  HandoffResult,
-  ReconcileReport,
-  ProjectHandoffResult,
-  Home,
-  Person,
-  Project,
-  SeatDecision,
-  ShareResult,
-} from '../../domain/index.js';
+import type { Actor, DomainDeps, Form, Message, Person } from '../../domain/index.js';
+import type { Views } from '../views.js';
 
 export interface SlackMessage {
   text: string;
   blocks: KnownBlock[];
 }
 
-/** One `/atlas` subcommand as the help text shows it. */
-export interface CommandHelp {
-  usage: string;
-  summary: string;
-  adminOnly: boolean;
-}
-
-export interface SlackViews {
-  help(commands: CommandHelp[]): SlackMessage;
-  licenses(usages: LicenseUsage[]): SlackMessage;
-  licenseAdded(usage: LicenseUsage): SlackMessage;
-  inviteResult(result: InviteResult): SlackMessage;
-  /** one page of the pending-invitations review */
-  digestPage(page: DigestPage): SlackMessage;
-  acceptResult(result: AcceptResult): SlackMessage;
-  invitationState(invitation: AnyInvitationSnapshot): SlackMessage;
-  /** what an admin's Done on a hand-off to-do did */
-  handoffResult(result: HandoffResult): SlackMessage;
-  reconcileModal(usages: LicenseUsage[]): ModalView;
-  reconcileReport(report: ReconcileReport): SlackMessage;
-  /** what an owner's Done on a Web member to-do did */
-  projectHandoffResult(result: ProjectHandoffResult): SlackMessage;
-  /** a short answer: the words are escaped by the view */
-  text(words: string, emoji?: string): SlackMessage;
-  /** an error for a person: a domain error's words, or a generic apology */
-  error(e: unknown): SlackMessage;
-  inviteModal(licenses: LicenseUsage[]): ModalView;
+/** The message model and the forms as Slack draws them. */
+interface SlackRender {
+  message(m: Message): SlackMessage;
+  modal(form: Form): ModalView;
   /** the form replaced by a message (progress, then the result) */
-  modalMessage(title: string, message: SlackMessage): ModalView;
-  shareModal(mine: Project[], allowedHosts: readonly string[]): ModalView;
-  shareResult(result: ShareResult): SlackMessage;
-  returnModal(copies: Project[], allowedHosts: readonly string[], preselect?: number): ModalView;
-  approveSeatModal(requestId: number, usages: LicenseUsage[]): ModalView;
-  seatDecision(decision: SeatDecision): SlackMessage;
-  diagnosis(d: Diagnosis): SlackMessage;
-  supportModal(email: string | null): ModalView;
-  homeView(h: Home): HomeView;
+  modalMessage(title: string, m: Message): ModalView;
+  home(m: Message): HomeView;
 }
 
 /** A Slack user id resolved to a person, or the reason it could not be. */
@@ -87,6 +42,7 @@ export interface SlackDirectoryPort {
 export interface SlackHandlerContext {
   deps: DomainDeps;
   directory: SlackDirectoryPort;
-  views: SlackViews;
+  views: Views;
+  render: SlackRender;
   logger: { warn(msg: string, extra?: unknown): void; error(msg: string, extra?: unknown): void };
 }

@@ -6,7 +6,7 @@ import type { SlackHandlerContext } from './context.js';
 
 export async function openShareForm(ctx: SlackHandlerContext, client: WebClient, actor: Actor, triggerId: string): Promise<void> {
   const mine = await shareOptions({ deps: ctx.deps, actor, input: undefined });
-  await client.views.open({ trigger_id: triggerId, view: ctx.views.shareModal(mine, ctx.deps.settings.linkAllowedHosts) });
+  await client.views.open({ trigger_id: triggerId, view: ctx.render.modal(ctx.views.shareForm(mine, ctx.deps.settings.linkAllowedHosts)) });
 }
 
 export async function openReturnForm(ctx: SlackHandlerContext, client: WebClient, actor: Actor, triggerId: string, projectId?: number): Promise<void> {
@@ -14,13 +14,13 @@ export async function openReturnForm(ctx: SlackHandlerContext, client: WebClient
   if (copies.length === 0) {
     throw new DomainError('NOT_FOUND', 'You hold no copy of a Desktop project, so there is nothing to send back. Copies come from accepting a Desktop project invitation.');
   }
-  await client.views.open({ trigger_id: triggerId, view: ctx.views.returnModal(copies, ctx.deps.settings.linkAllowedHosts, projectId) });
+  await client.views.open({ trigger_id: triggerId, view: ctx.render.modal(ctx.views.returnForm(copies, ctx.deps.settings.linkAllowedHosts, projectId)) });
 }
 
 async function openInviteForm(ctx: SlackHandlerContext, client: WebClient, actor: Actor, triggerId: string): Promise<void> {
   // a trigger_id lives 3 seconds: the pools come from the database, nothing slow happens first
   const licenses = await licenseInviteOptions({ deps: ctx.deps, actor, input: undefined });
-  await client.views.open({ trigger_id: triggerId, view: ctx.views.inviteModal(licenses) });
+  await client.views.open({ trigger_id: triggerId, view: ctx.render.modal(ctx.views.inviteForm(licenses)) });
 }
 
 export function openSlackForm(ctx: SlackHandlerContext, client: WebClient, actor: Actor, triggerId: string, form: FormName): Promise<void> {
@@ -41,10 +41,10 @@ export function openSlackForm(ctx: SlackHandlerContext, client: WebClient, actor
 async function openReconcileForm(ctx: SlackHandlerContext, client: WebClient, actor: Actor, triggerId: string): Promise<void> {
   // admins only, and there must be a pool: the same check as the invite form's
   const licenses = await licenseInviteOptions({ deps: ctx.deps, actor, input: undefined });
-  await client.views.open({ trigger_id: triggerId, view: ctx.views.reconcileModal(licenses) });
+  await client.views.open({ trigger_id: triggerId, view: ctx.render.modal(ctx.views.reconcileForm(licenses)) });
 }
 
 async function openSupportForm(ctx: SlackHandlerContext, client: WebClient, actor: Actor, triggerId: string): Promise<void> {
   const me = ctx.deps.store.transaction((r) => r.people.byId(actor.personId));
-  await client.views.open({ trigger_id: triggerId, view: ctx.views.supportModal(me?.email ?? null) });
+  await client.views.open({ trigger_id: triggerId, view: ctx.render.modal(ctx.views.supportForm(me?.email ?? null)) });
 }

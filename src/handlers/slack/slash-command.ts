@@ -53,7 +53,8 @@ async function answer(
     logger: ctx.logger,
     text: command.text ?? '',
     actor: async () => (actor ??= await ctx.directory.actor(command.team_id, command.user_id)),
-    reply: async (m: SlackMessage) => {
+    reply: async (said) => {
+      const m = ctx.render.message(said);
       if (await ackOnce(m)) return;
       await respond({ response_type: 'ephemeral', text: m.text, blocks: m.blocks });
     },

@@ -12,10 +12,9 @@ import {
   type TaskModuleRequest,
   type TaskModuleResponse,
 } from 'botbuilder';
-import { home, isDomainError, type Actor } from '../../domain/index.js';
+import { cmd, home, isDomainError, t, type Actor, type Message } from '../../domain/index.js';
 import { buttonFor, type ButtonAnswer } from '../buttons.js';
 import { COMMANDS, runCommand } from '../commands/index.js';
-import type { SlackMessage } from '../slack/context.js';
 import type { TeamsHandlerContext } from './context.js';
 import { TeamsDialogs } from './dialogs.js';
 
@@ -62,7 +61,7 @@ export class AtlasTeamsBot extends TeamsActivityHandler {
   }
 
   private reply(context: TurnContext) {
-    return async (m: SlackMessage) => {
+    return async (m: Message) => {
       await context.sendActivity(this.ctx.toActivity(m));
     };
   }
@@ -75,8 +74,7 @@ export class AtlasTeamsBot extends TeamsActivityHandler {
     const actor = await this.ctx.directory.actor(context);
     await this.reply(context)(this.ctx.views.help(COMMANDS));
     if (context.activity.conversation?.conversationType === 'personal') {
-      const view = this.ctx.views.homeView(await home({ deps: this.ctx.deps, actor, input: undefined }));
-      await this.reply(context)({ text: 'Your seats and projects', blocks: view.blocks as SlackMessage['blocks'] });
+      await this.reply(context)(this.ctx.views.home(await home({ deps: this.ctx.deps, actor, input: undefined })));
     }
   }
 
@@ -116,7 +114,7 @@ export class AtlasTeamsBot extends TeamsActivityHandler {
 
   private async press(context: TurnContext, actionId: string, value: string | undefined): Promise<ButtonAnswer> {
     const run = buttonFor(actionId);
-    if (!run) return { message: this.ctx.views.text('That button is no longer in use. `status` shows where things stand.', 'thinking_face'), replace: false };
+    if (!run) return { message: this.ctx.views.text(t`That button is no longer in use. ${cmd('status')} shows where things stand.`, 'thinking_face'), replace: false };
     try {
       const actor = await this.ctx.directory.actor(context);
       return await run({
@@ -143,7 +141,7 @@ export class AtlasTeamsBot extends TeamsActivityHandler {
     const answer = await this.press(context, verb, typeof data.value === 'string' ? data.value : undefined);
     if (!('message' in answer)) return { statusCode: 200, type: MESSAGE_RESPONSE, value: 'Opening the form…' } as unknown as AdaptiveCardInvokeResponse;
     if (answer.replace) return { statusCode: 200, type: CARD_RESPONSE, value: this.ctx.toCard(answer.message) } as unknown as AdaptiveCardInvokeResponse;
-    return { statusCode: 200, type: MESSAGE_RESPONSE, value: answer.message.text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&') } as unknown as AdaptiveCardInvokeResponse;
+    return { statusCode: 200, type: MESSAGE_RESPONSE, value: answer.message.summary } as unknown as AdaptiveCardInvokeResponse;
   }
 
   // a task/fetch or task/submit may come without a value at all

@@ -3,9 +3,9 @@
  * verbs, the same command table, the same views (rendered as Adaptive Cards).
  */
 import type { TurnContext } from 'botbuilder';
-import type { ModalView } from '@slack/types';
-import type { Actor, DomainDeps, Person } from '../../domain/index.js';
-import type { SlackMessage, SlackViews, UserLookup } from '../slack/context.js';
+import type { Actor, DomainDeps, Form, Message, Person } from '../../domain/index.js';
+import type { UserLookup } from '../slack/context.js';
+import type { Views } from '../views.js';
 
 export interface TeamsDirectoryPort {
   /** the person behind the sender of this activity (remembering where to message them) */
@@ -28,13 +28,13 @@ export interface TeamsDirectoryPort {
 
 export interface TeamsHandlerContext {
   deps: DomainDeps;
-  views: SlackViews;
+  views: Views;
   /** a message as a Teams activity with its Adaptive Card */
-  toActivity(message: SlackMessage): { type: 'message'; summary: string; attachments: { contentType: string; content: unknown }[] };
+  toActivity(message: Message): { type: 'message'; summary: string; attachments: { contentType: string; content: unknown }[] };
   /** a message as a bare Adaptive Card (an invoke's answer) */
-  toCard(message: SlackMessage): unknown;
+  toCard(message: Message): unknown;
   /** a form (the same one Slack shows as a modal) as a dialog's card; `data` comes back on submit */
-  toForm(view: ModalView, errors?: Record<string, string>, data?: Record<string, unknown>): unknown;
+  toForm(form: Form, errors?: Record<string, string>, data?: Record<string, unknown>): unknown;
   directory: TeamsDirectoryPort;
   logger: { info(msg: string, extra?: unknown): void; warn(msg: string, extra?: unknown): void; error(msg: string, extra?: unknown): void };
 }

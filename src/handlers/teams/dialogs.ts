@@ -5,7 +5,6 @@
  * result.
  */
 import type { TaskModuleRequest, TaskModuleResponse, TurnContext } from 'botbuilder';
-import type { KnownBlock, ModalView } from '@slack/types';
 import {
   decideSeatRequest,
   inviteToLicense,
@@ -13,18 +12,15 @@ import {
   licenseInviteOptions,
   returnOptions,
   returnProjectCopy,
-  shareFormProblems,
   shareOptions,
   shareProject,
   reconcileLicense,
   requestSupport,
-  supportProblems,
-  type ShareField,
+  type Form,
+  type Message,
 } from '../../domain/index.js';
-import { APPROVE_MODAL, INVITE_MODAL, RECONCILE_MODAL, RETURN_MODAL, SHARE_MODAL, SUPPORT_MODAL } from '../slack/action-ids.js';
-import type { SlackMessage } from '../slack/context.js';
-import { readInviteForm } from '../slack/views/invite-license-modal.js';
-import { readShareForm } from '../slack/views/share-project-modal.js';
+import { RETURN_FIELD_BLOCK, dialogFormValues, readApproveForm, readInviteForm, readReconcileForm, readReturnForm, readShareForm, readSupportForm } from '../forms.js';
+import { RECONCILE_MODAL, RETURN_MODAL } from '../slack/action-ids.js';
 import type { TeamsHandlerContext } from './context.js';
 
 export type DialogName = 'invite_license' | 'share_project' | 'return_project' | 'approve_seat' | 'support' | 'reconcile';
@@ -41,49 +37,6 @@ const TITLES: Record<DialogName, string> = {
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 /** A dialog name, own properties only: `__proto__` and the like are no dialog. */
 const isDialog = (v: unknown): v is DialogName => typeof v === 'string' && Object.hasOwn(TITLES, v);
-
-const SHARE_FIELD_BLOCK: Record<ShareField, string> = {
-  project: SHARE_MODAL.newName.block,
-  edition: SHARE_MODAL.edition.block,
-  invitees: SHARE_MODAL.emails.block,
-  desktopLink: SHARE_MODAL.desktopLink.block,
-  message: SHARE_MODAL.message.block,
-};
-
-/** Dialog answers `block.action: value` → the shape Slack's view state has, for the shared readers. */
-function stateFrom(data: Record<string, unknown>): Record<string, Record<string, unknown>> {
-  const state: Record<string, Record<string, unknown>> = {};
-  for (const [key, raw] of Object.entries(data)) {
-    const [block, action] = key.split('.');
-    if (!block || !action || typeof raw !== 'string') continue;
-    const value = raw.trim() === '' ? null : raw;
-    state[block] = { [action]: { value, selected_option: value === null ? null : { value }, selected_users: [] } };
-  }
-  return state;
-}
-
-/**
- * The invite form in Teams: a dialog cannot take a file, so the CSV upload becomes a text area the
- * admin pastes the file's content into (read by the same form reader, with the same email rules).
- */
-function withPastedCsv(view: ModalView): ModalView {
-  const blocks = (view.blocks as KnownBlock[]).map((b): KnownBlock =>
-    b.type === 'input' && b.block_id === INVITE_MODAL.csv.block
-      ? {
-          type: 'input',
-          block_id: INVITE_MODAL.csvText.block,
-          optional: true,
-          label: { type: 'plain_text', text: 'Or paste a CSV of emails' },
-          hint: {
-            type: 'plain_text',
-            text: 'Teams dialogs cannot take a file: open the CSV, copy all of it and paste it here. Every email in it is invited, in the order of the file; duplicates once.',
-          },
-          element: { type: 'plain_text_input', action_id: INVITE_MODAL.csvText.action, multiline: true, placeholder: { type: 'plain_text', text: 'name,email\nAlice,alice@uni.edu' } },
-        }
-      : b,
-  );
-  return { ...view, blocks };
-}
 
 export class TeamsDialogs {
   constructor(private readonly ctx: TeamsHandlerContext) {}
@@ -103,34 +56,39 @@ export class TeamsDialogs {
     return { task: { type: 'continue', value: { title: TITLES[dialog], width: 'medium', height: 'large', card: { contentType: 'application/vnd.microsoft.card.adaptive', content: card } } } };
   }
 
-  private done(message: SlackMessage): TaskModuleResponse {
+  private done(message: Message): TaskModuleResponse {
     // the dialog closes with a short note; the full answer goes into the chat as a card
-    return { task: { type: 'message', value: message.text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&').slice(0, 250) } };
+    return { task: { type: 'message', value: message.summary.slice(0, 250) } };
+  }
+
+  /** The dialog's form, the same definition Slack shows as a modal. */
+  private async definition(context: TurnContext, dialog: DialogName, data: Record<string, unknown>): Promise<Form> {
+    const actor = await this.ctx.directory.actor(context);
+    const deps = this.ctx.deps;
+    const hosts = deps.settings.linkAllowedHosts;
+    switch (dialog) {
+      case 'invite_license':
+        return this.ctx.views.inviteForm(await licenseInviteOptions({ deps, actor, input: undefined }));
+      case 'share_project':
+        return this.ctx.views.shareForm(await shareOptions({ deps, actor, input: undefined }), hosts);
+      case 'return_project':
+        return this.ctx.views.returnForm(await returnOptions({ deps, actor, input: undefined }), hosts, Number(data.projectId) || undefined);
+      case 'approve_seat':
+        return this.ctx.views.approveSeatForm(Number(data.requestId), await licenseInviteOptions({ deps, actor, input: undefined }));
+      case 'support': {
+        const me = deps.store.transaction((r) => r.people.byId(actor.personId));
+        return this.ctx.views.supportForm(me?.email ?? null);
+      }
+      case 'reconcile':
+        return this.ctx.views.reconcileForm(await licenseInviteOptions({ deps, actor, input: undefined }));
+    }
   }
 
   private async form(context: TurnContext, dialog: DialogName, data: Record<string, unknown>, errors: Record<string, string> = {}): Promise<unknown> {
-    const actor = await this.ctx.directory.actor(context);
-    const hosts = this.ctx.deps.settings.linkAllowedHosts;
-    const keep = { dialog, ...(data.requestId !== undefined ? { requestId: data.requestId } : {}) };
+    const keep = { dialog, ...(data.requestId !== undefined ? { requestId: data.requestId } : {}), ...(data.projectId !== undefined ? { projectId: data.projectId } : {}) };
     // a form shown again keeps what was typed (the submitted values are the card's input values)
     const typed = Object.keys(errors).length ? data : {};
-    const toForm = (view: Parameters<TeamsHandlerContext['toForm']>[0]) => this.ctx.toForm(view, errors, { ...typed, ...keep });
-    switch (dialog) {
-      case 'invite_license':
-        return toForm(withPastedCsv(this.ctx.views.inviteModal(await licenseInviteOptions({ deps: this.ctx.deps, actor, input: undefined }))));
-      case 'share_project':
-        return toForm(this.ctx.views.shareModal(await shareOptions({ deps: this.ctx.deps, actor, input: undefined }), hosts));
-      case 'return_project':
-        return toForm(this.ctx.views.returnModal(await returnOptions({ deps: this.ctx.deps, actor, input: undefined }), hosts, Number(data.projectId) || undefined));
-      case 'approve_seat':
-        return toForm(this.ctx.views.approveSeatModal(Number(data.requestId), await licenseInviteOptions({ deps: this.ctx.deps, actor, input: undefined })));
-      case 'support': {
-        const me = this.ctx.deps.store.transaction((r) => r.people.byId(actor.personId));
-        return toForm(this.ctx.views.supportModal(me?.email ?? null));
-      }
-      case 'reconcile':
-        return toForm(this.ctx.views.reconcileModal(await licenseInviteOptions({ deps: this.ctx.deps, actor, input: undefined })));
-    }
+    return this.ctx.toForm(await this.definition(context, dialog, data), errors, { ...typed, ...keep });
   }
 
   async fetch(context: TurnContext, request: TaskModuleRequest): Promise<TaskModuleResponse> {
@@ -154,73 +112,59 @@ export class TeamsDialogs {
     try {
       const actor = await this.ctx.directory.actor(context);
       const deps = this.ctx.deps;
-      const state = stateFrom(data);
-      let result: SlackMessage;
+      const values = dialogFormValues(await this.definition(context, dialog, data), data);
+      let result: Message;
       switch (dialog) {
         case 'invite_license': {
-          const read = readInviteForm(state);
-          // Teams has no people picker: nobody named is said about the email field and the CSV
-          if ('errors' in read) return again({ ...read.errors, ...(read.errors[INVITE_MODAL.users.block] ? { [INVITE_MODAL.emails.block]: 'Type at least one email, or paste a CSV of emails below.' } : {}) });
+          // Teams has no people picker: the emails and the pasted CSV name the people
+          const read = readInviteForm(values, false);
+          if ('errors' in read) return again(read.errors);
           const found = await this.ctx.directory.emails(context, read.form.emails);
           const invitees = read.form.emails.map((email, i) => ({ personId: found[i]!.id, email }));
           result = this.ctx.views.inviteResult(await inviteToLicense({ deps, actor, input: { licenseName: read.form.licenseName, invitees } }));
           break;
         }
         case 'share_project': {
-          const form = readShareForm(state);
-          if (!form) return again({});
-          const problems = shareFormProblems({ deps, actor, input: { project: form.project, edition: form.edition, inviteeCount: form.emails.length + form.badEmails.length, desktopLink: form.desktopLink, message: form.message } });
-          const errors: Record<string, string> = {};
-          for (const [field, words] of Object.entries(problems)) errors[SHARE_FIELD_BLOCK[field as ShareField]] = String(words);
-          if (form.badEmails.length) errors[SHARE_MODAL.emails.block] = `Not an email address: ${form.badEmails.slice(0, 3).join(', ')}. Fix or remove it.`;
-          if (Object.keys(errors).length) return again(errors);
+          const read = readShareForm(values, { deps, actor });
+          if ('errors' in read) return again(read.errors);
+          const form = read.form;
           const invitees = [];
           for (const email of form.emails) invitees.push({ personId: (await this.ctx.directory.email(context, email)).id, email });
           result = this.ctx.views.shareResult(await shareProject({ deps, actor, input: { project: form.project!, edition: form.edition, invitees, desktopLink: form.desktopLink, message: form.message } }));
           break;
         }
         case 'return_project': {
-          const projectId = Number((state[RETURN_MODAL.project.block]?.[RETURN_MODAL.project.action] as { value?: string } | undefined)?.value);
-          const link = (state[RETURN_MODAL.link.block]?.[RETURN_MODAL.link.action] as { value?: string | null } | undefined)?.value ?? '';
-          const note = (state[RETURN_MODAL.note.block]?.[RETURN_MODAL.note.action] as { value?: string | null } | undefined)?.value ?? null;
+          const input = readReturnForm(values);
+          if (!Number.isInteger(input.projectId) || input.projectId <= 0) return again({ [RETURN_MODAL.project.block]: 'Pick the project you worked on.' });
           try {
-            const r = await returnProjectCopy({ deps, actor, input: { projectId, link, note } });
+            const r = await returnProjectCopy({ deps, actor, input });
             result = this.ctx.views.text(`Sent. ${r.project.name}'s owner has your link and the steps to merge it into their project.`, 'outbox_tray');
           } catch (e) {
             const field = isDomainError(e) ? (e.details.field as string | undefined) : undefined;
-            if (isDomainError(e) && field) return again({ [field === 'link' ? RETURN_MODAL.link.block : field === 'note' ? RETURN_MODAL.note.block : RETURN_MODAL.project.block]: e.userMessage });
+            if (isDomainError(e) && field && Object.hasOwn(RETURN_FIELD_BLOCK, field)) return again({ [RETURN_FIELD_BLOCK[field]!]: e.userMessage });
             throw e;
           }
           break;
         }
         case 'approve_seat': {
-          const licenseName = (state[APPROVE_MODAL.license.block]?.[APPROVE_MODAL.license.action] as { value?: string | null } | undefined)?.value;
-          if (!licenseName) return again({ [APPROVE_MODAL.license.block]: 'Pick the license to invite them to.' });
-          result = this.ctx.views.seatDecision(await decideSeatRequest({ deps, actor, input: { requestId: Number(data.requestId), approve: true, licenseName } }));
+          const read = readApproveForm(values);
+          if ('errors' in read) return again(read.errors);
+          result = this.ctx.views.seatDecision(await decideSeatRequest({ deps, actor, input: { requestId: Number(data.requestId), approve: true, licenseName: read.form.licenseName } }));
           break;
         }
         case 'support': {
-          const text = (block: string, action: string) => ((state[block]?.[action] as { value?: string | null } | undefined)?.value ?? '').toString();
           // Teams has no file upload in a dialog: screenshots are links typed into the description
-          const input = {
-            email: text(SUPPORT_MODAL.email.block, SUPPORT_MODAL.email.action),
-            topic: text(SUPPORT_MODAL.topic.block, SUPPORT_MODAL.topic.action),
-            description: text(SUPPORT_MODAL.description.block, SUPPORT_MODAL.description.action),
-          };
-          const problems = supportProblems(input);
-          if (Object.keys(problems).length) {
-            return again(Object.fromEntries(Object.entries(problems).map(([f, w]) => [f === 'files' ? SUPPORT_MODAL.files.block : f === 'topic' ? SUPPORT_MODAL.topic.block : f === 'email' ? SUPPORT_MODAL.email.block : SUPPORT_MODAL.description.block, String(w)])));
-          }
-          await requestSupport({ deps, actor, input });
+          const read = readSupportForm(values);
+          if ('errors' in read) return again(read.errors);
+          await requestSupport({ deps, actor, input: read.form });
           result = this.ctx.views.text('Sent to support, with your seats and open invitations. I put a copy in your messages.', 'white_check_mark');
           break;
         }
         case 'reconcile': {
-          const text = (block: string, action: string) => ((state[block]?.[action] as { value?: string | null } | undefined)?.value ?? '').toString();
-          const licenseName = text(RECONCILE_MODAL.license.block, RECONCILE_MODAL.license.action);
-          if (!licenseName) return again({ [RECONCILE_MODAL.license.block]: 'Pick the license to compare.' });
+          const read = readReconcileForm(values);
+          if ('errors' in read) return again(read.errors);
           try {
-            await reconcileLicense({ deps, actor, input: { licenseName, csv: text(RECONCILE_MODAL.csv.block, RECONCILE_MODAL.csv.action) } });
+            await reconcileLicense({ deps, actor, input: read.form });
           } catch (e) {
             if (isDomainError(e) && e.details.field === 'csv') return again({ [RECONCILE_MODAL.csv.block]: e.userMessage });
             throw e;

@@ -1,6 +1,5 @@
 /** Small typed builders for Block Kit, and the escaping every piece of user text goes through. */
-import type { ActionsBlock, Button, ContextBlock, DividerBlock, HeaderBlock, KnownBlock, PlainTextOption, SectionBlock } from '@slack/types';
-import { figuresOf, shortUsage, type LicenseUsage } from '../../../domain/index.js';
+import type { ActionsBlock, Button, ContextBlock, DividerBlock, HeaderBlock, KnownBlock, SectionBlock } from '@slack/types';
 
 /**
  * Slack's control characters in mrkdwn are &, < and >. Escaping them means user text can never
@@ -62,15 +61,4 @@ export function message(plainText: string, blocks: KnownBlock[]): SlackMessage {
   if (blocks.length <= 50) return { text, blocks };
   const kept = blocks.slice(0, 49);
   return { text, blocks: [...kept, context(`…and ${blocks.length - 49} more not shown here.`)] };
-}
-
-/** The colour of a pool's usage: green, orange from 90%, red when full. */
-export const LEVEL_ICON = { ok: ':large_green_circle:', warn: ':large_orange_circle:', full: ':red_circle:' } as const;
-
-/** The license pools as options of a select (at most 100, as Slack allows), each with its usage in its own terms. */
-export function licenseOptions(usages: LicenseUsage[]): PlainTextOption[] {
-  return usages.slice(0, 100).map((u) => ({
-    text: { type: 'plain_text', text: `${u.license.name} (${shortUsage(figuresOf(u))})`.slice(0, 75) },
-    value: u.license.name.slice(0, 150),
-  }));
 }

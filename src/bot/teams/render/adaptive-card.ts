@@ -1,10 +1,12 @@
 /**
- * Teams shows the same messages as Slack: the Block Kit the renderers build from domain data is
- * translated here into an Adaptive Card (version 1.5), so the words, the order and the buttons are
- * the same on both platforms and no message is written twice.
+ * The message model (src/domain/message.ts) and the forms (src/domain/form.ts) as Teams draws
+ * them: Adaptive Cards 1.5. Words are RichTextBlocks of TextRuns, which Teams shows as they are
+ * (no markdown is read in a TextRun, so a person's `*`, `_` or `[x](y)` stay characters), one block
+ * per line because Teams joins the lines of one block into a paragraph. Marks become run styles
+ * (bold, italic, monospace, a link's own action), a command is the words typed to the bot, and
+ * buttons are Action.Execute with an Action.Submit fallback for older clients.
  */
-import type { KnownBlock, ModalView } from '@slack/types';
-import type { SlackMessage } from '../../../handlers/slack/context.js';
+import { ICONS, type Block, type Button, type Form, type FormField, type Icon, type Inline, type Message, type Span } from '../../../domain/index.js';
 
 export interface AdaptiveCard {
   type: 'AdaptiveCard';
@@ -15,219 +17,157 @@ export interface AdaptiveCard {
 }
 
 const ADAPTIVE_CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
+const SCHEMA = 'http://adaptivecards.io/schemas/adaptive-card.json';
 
-/** Slack mrkdwn (already escaped for Slack) → Teams markdown. */
-function mrkdwnToMarkdown(text: string): string {
-  return (
-    text
-      // brackets in people's words must not become Teams links (only the bot's own links do): a
-      // zero-width space between "]" and "(" breaks the link syntax without showing a backslash
-      .replace(/\]\(/g, ']\u200b(')
-      // links: <url|label> and <url>
-      .replace(/<(https?:\/\/[^|>]+)\|([^>]+)>/g, '[$2]($1)')
-      .replace(/<(https?:\/\/[^>]+)>/g, '[$1]($1)')
-      // in Teams the command words are typed to the bot, without "/atlas"
-      .replace(/`\/atlas ([^`]*)`/g, '`$1`')
-      .replace(/\/atlas:? /g, '')
-      // Slack's own words, where Teams has its own
-      .replace(/this Slack workspace/g, 'this organisation')
-      // *bold* → **bold**, _italic_ stays
-      .replace(/(^|[\s(>])\*([^*\n]+)\*(?=[\s).,:;!?]|$)/g, '$1**$2**')
-      // emoji codes Slack renders; Teams shows them as text, so the common ones become characters
-      .replace(/:([a-z_]+):/g, (m, name: string) => EMOJI[name] ?? '')
-      // Slack's escapes back to characters (Adaptive Card text is not HTML)
-      .replace(/&lt;/g, '<')
-      .replace(/&gt;/g, '>')
-      .replace(/&amp;/g, '&')
-      .replace(/^>/gm, '> ')
-      .trim()
-  );
+type RunStyle = { size?: 'Small' | 'Large'; isSubtle?: boolean; weight?: 'Bolder'; fontType?: 'Monospace' };
+
+function run(s: Span, style: RunStyle): Record<string, unknown> | null {
+  switch (s.kind) {
+    case 'text':
+      return s.text ? { type: 'TextRun', text: s.text, ...style } : null;
+    case 'strong':
+      return s.text ? { type: 'TextRun', text: s.text, ...style, weight: 'Bolder' } : null;
+    case 'em':
+      return s.text ? { type: 'TextRun', text: s.text, ...style, italic: true } : null;
+    case 'code':
+      return s.text ? { type: 'TextRun', text: s.text, ...style, fontType: 'Monospace' } : null;
+    case 'command':
+      return { type: 'TextRun', text: s.words, ...style, fontType: 'Monospace', weight: 'Bolder' };
+    case 'link':
+      return /^https?:\/\//.test(s.url)
+        ? { type: 'TextRun', text: s.text, ...style, color: 'Accent', underline: true, selectAction: { type: 'Action.OpenUrl', url: s.url, title: s.text } }
+        : { type: 'TextRun', text: s.text, ...style };
+    case 'chat':
+      return { type: 'TextRun', text: 'Teams', ...style };
+    case 'workspace':
+      return { type: 'TextRun', text: 'this organisation', ...style };
+    case 'icon':
+      return { type: 'TextRun', text: ICONS[s.name], ...style };
+  }
 }
 
-const EMOJI: Record<string, string> = {
-  white_check_mark: '✅',
-  no_entry_sign: '🚫',
-  no_entry: '⛔',
-  warning: '⚠️',
-  bulb: '💡',
-  link: '🔗',
-  key: '🔑',
-  hourglass: '⌛',
-  hourglass_flowing_sand: '⏳',
-  wastebasket: '🗑️',
-  envelope_with_arrow: '📩',
-  incoming_envelope: '📨',
-  repeat: '🔁',
-  x: '❌',
-  lock: '🔒',
-  information_source: 'ℹ️',
-  bell: '🔔',
-  file_folder: '📁',
-  inbox_tray: '📥',
-  outbox_tray: '📤',
-  raising_hand: '🙋',
-  arrows_counterclockwise: '🔄',
-  tada: '🎉',
-  thinking_face: '🤔',
-  heavy_minus_sign: '➖',
-  ballot_box_with_check: '☑️',
-  grey_question: '❔',
-  bust_in_silhouette: '👤',
-  calendar: '📅',
-  large_green_circle: '🟢',
-  large_orange_circle: '🟠',
-  red_circle: '🔴',
-};
+function rich(inline: Inline, style: RunStyle = {}, extra: Record<string, unknown> = {}, icon?: Icon): Record<string, unknown> {
+  const runs = [...(icon ? [{ type: 'TextRun', text: `${ICONS[icon]} `, ...style }] : []), ...inline.map((s) => run(s, style)).filter((r) => r !== null)];
+  return { type: 'RichTextBlock', inlines: runs.length ? runs : [{ type: 'TextRun', text: ' ', ...style }], ...extra };
+}
 
-const textBlock = (text: string, extra: Record<string, unknown> = {}) => ({ type: 'TextBlock', text: mrkdwnToMarkdown(text), wrap: true, ...extra });
+/** Lines, each its own block, close to the one before. */
+const stacked = (items: Record<string, unknown>[]): Record<string, unknown>[] => items.map((b, i) => (i === 0 ? b : { ...b, spacing: 'None' }));
 
-/**
- * Teams' renderer joins the lines of one TextBlock into a paragraph (a single newline becomes a
- * space), so each line is a TextBlock of its own, close to the one before; a ``` block's lines are
- * shown in a monospace font.
- */
-function textBlocks(text: string, extra: Record<string, unknown> = {}): unknown[] {
-  const out: unknown[] = [];
-  let code = false;
-  let gap = false;
-  for (const raw of text.split('\n')) {
-    let line = raw;
-    const fences = (line.match(/```/g) ?? []).length;
-    const inCode = code || line.startsWith('```');
-    line = line.replace(/```/g, '');
-    if (fences % 2 === 1) code = !code;
-    if (line.trim() === '') {
-      gap = true;
-      continue;
+function action(b: Button) {
+  const data = { actionId: b.id, value: b.value };
+  return {
+    type: 'Action.Execute',
+    title: b.label,
+    verb: b.id,
+    data,
+    ...(b.style === 'primary' ? { style: 'positive' } : b.style === 'danger' ? { style: 'destructive' } : {}),
+    fallback: { type: 'Action.Submit', title: b.label, data },
+  };
+}
+
+function element(b: Block): unknown[] {
+  switch (b.kind) {
+    case 'heading':
+      return [{ type: 'RichTextBlock', inlines: [{ type: 'TextRun', text: b.text, size: 'Large', weight: 'Bolder' }] }];
+    case 'paragraph':
+      return [rich(b.text, {}, {}, b.icon), ...(b.action ? [{ type: 'ActionSet', actions: [action(b.action)] }] : [])];
+    case 'lines': {
+      const title = b.title ? [rich(b.title, {}, {}, b.icon)] : [];
+      const body = b.lines.map((l, i) => {
+        if (b.style === 'code') return rich(l, { fontType: 'Monospace' });
+        const mark = b.style === 'bullets' ? '• ' : b.style === 'numbers' ? `${i + 1}. ` : '';
+        return rich(mark ? [{ kind: 'text', text: mark }, ...l] : l, b.style === 'quote' ? { isSubtle: true } : {}, {}, !b.title && i === 0 ? b.icon : undefined);
+      });
+      if (b.style === 'quote') return [...title, { type: 'Container', style: 'emphasis', items: stacked(body) }];
+      return stacked([...title, ...body]);
     }
-    out.push(textBlock(line, { ...extra, ...(out.length ? { spacing: gap ? 'Small' : 'None' } : {}), ...(inCode ? { fontType: 'Monospace' } : {}) }));
-    gap = false;
+    case 'facts':
+      return stacked(b.facts.map((f) => rich([{ kind: 'strong', text: `${f.label}: ` }, ...f.value])));
+    case 'columns':
+      return [
+        {
+          type: 'ColumnSet',
+          columns: b.columns.map((c) => ({
+            type: 'Column',
+            width: 'stretch',
+            items: [rich([{ kind: 'strong', text: c.title }], {}, {}, c.icon), rich(c.text, {}, { spacing: 'None' })],
+          })),
+        },
+      ];
+    case 'note':
+      return [rich(b.text, { size: 'Small', isSubtle: true }, {}, b.icon)];
+    case 'divider':
+      return [{ type: 'Container', separator: true, spacing: 'Medium', items: [{ type: 'RichTextBlock', inlines: [{ type: 'TextRun', text: ' ', size: 'Small' }] }] }];
+    case 'actions':
+      return [{ type: 'ActionSet', actions: b.actions.map(action) }];
   }
+}
+
+export function toAdaptiveCard(m: Message): AdaptiveCard {
+  const body = m.blocks.flatMap(element);
+  return { type: 'AdaptiveCard', $schema: SCHEMA, version: '1.5', body: body.length ? body : [rich([{ kind: 'text', text: m.summary }])] };
+}
+
+/** A card as a message attachment, with the plain summary beside it for notifications. */
+export function cardActivity(m: Message) {
+  return {
+    type: 'message' as const,
+    summary: m.summary.slice(0, 200),
+    attachments: [{ contentType: ADAPTIVE_CARD_CONTENT_TYPE, content: toAdaptiveCard(m) }],
+  };
+}
+
+/** A field as dialog inputs; a people picker has no twin here (the form's email field stands in), a file becomes its paste area. */
+function inputs(f: FormField, typed: Record<string, unknown>, errors: Record<string, string>): unknown[] {
+  const out: unknown[] = [];
+  const i = f.input;
+  const key = f.input.type === 'file' ? f.input.paste?.key : f.key;
+  if (!key || i.type === 'people') return out;
+  const id = `${key.block}.${key.action}`;
+  const value = typeof typed[id] === 'string' ? (typed[id]) : undefined;
+  const label = `${i.type === 'file' ? (i.paste?.label ?? f.label) : f.label}${f.optional ? '' : ' *'}`;
+  const common = { id, label, isRequired: false };
+  if (i.type === 'choice') {
+    out.push({
+      type: 'Input.ChoiceSet',
+      ...common,
+      style: i.style === 'radio' ? 'expanded' : 'compact',
+      choices: i.options.map((o) => ({ title: o.description ? `${o.label}: ${o.description}` : o.label, value: o.value })),
+      ...(value ?? i.initial ? { value: value ?? i.initial } : {}),
+      ...(i.placeholder ? { placeholder: i.placeholder } : {}),
+    });
+  } else if (i.type === 'text') {
+    out.push({
+      type: 'Input.Text',
+      ...common,
+      isMultiline: Boolean(i.multiline),
+      ...(i.maxLength ? { maxLength: i.maxLength } : {}),
+      ...(i.format === 'url' ? { style: 'Url' } : i.format === 'email' ? { style: 'Email' } : {}),
+      ...(i.placeholder ? { placeholder: i.placeholder } : {}),
+      ...(value ?? i.initial ? { value: value ?? i.initial } : {}),
+    });
+  } else if (i.paste) {
+    out.push({ type: 'Input.Text', ...common, isMultiline: true, ...(i.paste.placeholder ? { placeholder: i.paste.placeholder } : {}), ...(value ? { value } : {}) });
+  }
+  const hint = i.type === 'file' ? i.paste?.hint : f.hint;
+  if (hint) out.push(rich([{ kind: 'text', text: hint }], { size: 'Small', isSubtle: true }, { spacing: 'None' }));
+  const problem = errors[f.key.block];
+  if (problem) out.push({ type: 'RichTextBlock', spacing: 'None', inlines: [{ type: 'TextRun', text: problem, color: 'Attention' }] });
   return out;
 }
 
-/** A button becomes Action.Execute (universal actions), falling back to Action.Submit on older clients. */
-function action(b: { action_id?: string; value?: string; url?: string; style?: string; text: { text: string } }) {
-  if (b.url) return { type: 'Action.OpenUrl', title: b.text.text, url: b.url };
-  const data = { actionId: b.action_id, value: b.value };
-  return {
-    type: 'Action.Execute',
-    title: b.text.text,
-    verb: b.action_id,
-    data,
-    ...(b.style === 'primary' ? { style: 'positive' } : b.style === 'danger' ? { style: 'destructive' } : {}),
-    fallback: { type: 'Action.Submit', title: b.text.text, data },
-  };
-}
-
-function blockToElements(block: KnownBlock): unknown[] {
-  switch (block.type) {
-    case 'header':
-      return [textBlock(block.text.text, { size: 'Large', weight: 'Bolder' })];
-    case 'section': {
-      const out: unknown[] = [];
-      if (block.text) out.push(...textBlocks(block.text.text));
-      if (block.fields?.length) {
-        out.push({
-          type: 'ColumnSet',
-          columns: block.fields.map((f) => ({ type: 'Column', width: 'stretch', items: textBlocks(f.text) })),
-        });
-      }
-      if (block.accessory && block.accessory.type === 'button') out.push({ type: 'ActionSet', actions: [action(block.accessory)] });
-      return out;
-    }
-    case 'context':
-      return block.elements.flatMap((e) => ('text' in e && typeof e.text === 'string' ? textBlocks(e.text, { size: 'Small', isSubtle: true }) : []));
-    case 'divider':
-      return [{ type: 'TextBlock', text: ' ', separator: true, spacing: 'Medium' }];
-    case 'actions':
-      return [{ type: 'ActionSet', actions: block.elements.flatMap((e) => (e.type === 'button' ? [action(e)] : [])) }];
-    default:
-      return [];
-  }
-}
-
-export function toAdaptiveCard(message: SlackMessage): AdaptiveCard {
-  const body = message.blocks.flatMap(blockToElements);
-  return {
-    type: 'AdaptiveCard',
-    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
-    version: '1.5',
-    body: body.length ? body : [textBlock(message.text)],
-  };
-}
-
-/** A card as a message attachment, with the plain text beside it for notifications. */
-export function cardActivity(message: SlackMessage) {
-  return {
-    type: 'message' as const,
-    summary: mrkdwnToMarkdown(message.text).slice(0, 200),
-    attachments: [{ contentType: ADAPTIVE_CARD_CONTENT_TYPE, content: toAdaptiveCard(message) }],
-  };
-}
-
 /**
- * A Slack modal as a Teams dialog's card: the same fields, ids `block.action`, and each field's
- * problem shown under it. Slack's people picker has no Teams twin here; the email field stands in.
+ * A form as a dialog's card: its words, then its fields (input ids `block.action`), each field's
+ * problem under it, and what was typed kept when the form comes back with problems. `data` comes
+ * back with the answers on submit.
  */
-export function modalToAdaptiveCard(view: ModalView, errors: Record<string, string> = {}, data: Record<string, unknown> = {}): AdaptiveCard {
-  const body: unknown[] = [];
-  for (const block of view.blocks as KnownBlock[]) {
-    if (block.type !== 'input') {
-      body.push(...blockToElements(block).filter((e) => (e as { type: string }).type !== 'ActionSet'));
-      continue;
-    }
-    const el = block.element as {
-      type: string;
-      action_id: string;
-      multiline?: boolean;
-      max_length?: number;
-      placeholder?: { text: string };
-      options?: { text: { text: string }; value: string }[];
-      initial_option?: { value: string };
-      initial_value?: string;
-    };
-    const id = `${block.block_id}.${el.action_id}`;
-    const label = `${block.label.text}${block.optional ? '' : ' *'}`;
-    // what the person typed comes back when the form is shown again with its problems
-    const typed = typeof data[id] === 'string' ? (data[id]) : undefined;
-    const common = { id, label, isRequired: false };
-    switch (el.type) {
-      case 'plain_text_input':
-      case 'url_text_input':
-      case 'email_text_input':
-        body.push({
-          type: 'Input.Text',
-          ...common,
-          isMultiline: Boolean(el.multiline),
-          ...(el.max_length ? { maxLength: el.max_length } : {}),
-          ...(el.type === 'url_text_input' ? { style: 'Url' } : el.type === 'email_text_input' ? { style: 'Email' } : {}),
-          ...(el.placeholder ? { placeholder: el.placeholder.text } : {}),
-          ...(typed ?? el.initial_value ? { value: typed ?? el.initial_value } : {}),
-        });
-        break;
-      case 'static_select':
-      case 'radio_buttons':
-        body.push({
-          type: 'Input.ChoiceSet',
-          ...common,
-          style: el.type === 'radio_buttons' ? 'expanded' : 'compact',
-          choices: (el.options ?? []).map((o) => ({ title: o.text.text, value: o.value })),
-          ...(typed ?? el.initial_option?.value ? { value: typed ?? el.initial_option?.value } : {}),
-        });
-        break;
-      default:
-        continue; // the Slack people picker: people are named by email in Teams
-    }
-    if (block.hint) body.push({ type: 'TextBlock', text: mrkdwnToMarkdown(block.hint.text), size: 'Small', isSubtle: true, wrap: true, spacing: 'None' });
-    const problem = errors[block.block_id ?? ''];
-    if (problem) body.push({ type: 'TextBlock', text: mrkdwnToMarkdown(problem), color: 'Attention', wrap: true, spacing: 'None' });
-  }
+export function formCard(form: Form, errors: Record<string, string> = {}, data: Record<string, unknown> = {}): AdaptiveCard {
   return {
     type: 'AdaptiveCard',
-    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+    $schema: SCHEMA,
     version: '1.5',
-    body,
-    actions: view.submit ? [{ type: 'Action.Submit', title: view.submit.text, data }] : [],
+    body: [...(form.intro ?? []).flatMap(element).filter((e) => (e as { type: string }).type !== 'ActionSet'), ...form.fields.flatMap((f) => inputs(f, data, errors))],
+    actions: [{ type: 'Action.Submit', title: form.submit, data }],
   };
 }

@@ -21,14 +21,14 @@ export function registerButtons(app: App, ctx: SlackHandlerContext): void {
           openForm: async (f) => {
             if (f.form === 'return_project') await openReturnForm(ctx, client, actor, body.trigger_id, f.projectId);
             else if (f.form === 'share_project') await openShareForm(ctx, client, actor, body.trigger_id);
-            else await client.views.open({ trigger_id: body.trigger_id, view: ctx.views.approveSeatModal(f.requestId, await licenseInviteOptions({ deps: ctx.deps, actor, input: undefined })) });
+            else await client.views.open({ trigger_id: body.trigger_id, view: ctx.render.modal(ctx.views.approveSeatForm(f.requestId, await licenseInviteOptions({ deps: ctx.deps, actor, input: undefined }))) });
           },
         });
-        if ('message' in result) await answer(result.message, result.replace);
+        if ('message' in result) await answer(ctx.render.message(result.message), result.replace);
       } catch (e) {
         // a stranger, a second click, an expired invitation: the clicker is told, nothing changes
         if (!isDomainError(e)) ctx.logger.error(`button ${actionId} failed`, e);
-        await answer(ctx.views.error(e)).catch((err: unknown) => ctx.logger.error('could not answer the click', err));
+        await answer(ctx.render.message(ctx.views.error(e))).catch((err: unknown) => ctx.logger.error('could not answer the click', err));
       }
     });
   }

@@ -9,7 +9,7 @@ export function registerAppHome(app: App, ctx: SlackHandlerContext): void {
     try {
       const teamId = (body as { team_id?: string }).team_id ?? '';
       const actor = await ctx.directory.actor(teamId, event.user);
-      await client.views.publish({ user_id: event.user, view: ctx.views.homeView(await home({ deps: ctx.deps, actor, input: undefined })) });
+      await client.views.publish({ user_id: event.user, view: ctx.render.home(ctx.views.home(await home({ deps: ctx.deps, actor, input: undefined }))) });
     } catch (e) {
       ctx.logger.error('could not publish the Home tab', e);
     }

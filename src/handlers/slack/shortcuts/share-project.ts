@@ -13,7 +13,7 @@ export function registerShareProjectShortcut(app: App, ctx: SlackHandlerContext)
       await openShareForm(ctx, client, actor, body.trigger_id);
     } catch (e) {
       if (!isDomainError(e)) ctx.logger.error('share_project shortcut failed', e);
-      const m = ctx.views.error(e);
+      const m = ctx.render.message(ctx.views.error(e));
       await client.chat.postMessage({ channel: body.user.id, text: m.text, blocks: m.blocks }).catch((err: unknown) => ctx.logger.error('could not answer the shortcut', err));
     }
   });

@@ -1,0 +1,274 @@
+/** What the outbox says about license invitations, as the message model: pure functions of domain data. */
+import {
+  CHAT,
+  HOW_TO_GET_PROJECT,
+  WORKSPACE,
+  PRODUCT,
+  SEAT_DOES_NOT_GIVE,
+  actions,
+  b,
+  button,
+  code,
+  columns,
+  em,
+  formatDate,
+  fullReason,
+  heading,
+  lines,
+  link,
+  message,
+  modelOf,
+  note,
+  paragraph,
+  plain,
+  t,
+  usageLine,
+  words,
+  type AnyInvitationSnapshot,
+  type Block,
+  type InvitationSnapshot,
+  type Inline,
+  type Message,
+  type OutboxMessage,
+} from '../../domain/index.js';
+import { ACTIONS, PROJECT_ACTIONS, invitationValue, seatValue } from '../../handlers/slack/action-ids.js';
+
+const usageOf = (i: InvitationSnapshot) => usageLine(i);
+/** an account email, exactly as it must be typed */
+export const emailCode = (email: string | null | undefined): Inline => (email ? [code(email)] : words('your account email'));
+
+function whatYouGet(i: InvitationSnapshot): Block {
+  return columns([
+    { icon: 'white_check_mark', title: 'What you get', text: t`A seat: the right to use ${PRODUCT}, for ${emailCode(i.inviteeEmail)}.` },
+    { icon: 'no_entry_sign', title: "What you don't get", text: 'Access to any project or data. Projects are shared separately, by their owners.' },
+  ]);
+}
+
+const answerButtons = (i: AnyInvitationSnapshot): Block =>
+  actions(
+    `invitation:${i.invitationId}`,
+    button('Accept the seat', ACTIONS.accept, invitationValue(i.invitationId), 'primary'),
+    button('Decline', ACTIONS.decline, invitationValue(i.invitationId)),
+  );
+
+const FRESH_COPY = em('This is a fresh copy of your invitation: the link in any earlier message no longer works.');
+
+export function licenseInvitationDm(i: InvitationSnapshot, personalLink: string, resent: boolean): Message {
+  const summary = `${i.inviterName} invited you to an ${PRODUCT} license seat in ${i.licenseName}. It gives you the software, not a project.`;
+  return message(summary, [
+    heading(`You're invited to an ${PRODUCT} license seat`),
+    lines([t`${b(i.inviterName)} invited you to a seat in the license ${b(i.licenseName)}.`, ...(resent ? [[FRESH_COPY]] : [])]),
+    whatYouGet(i),
+    paragraph(HOW_TO_GET_PROJECT, 'bulb'),
+    answerButtons(i),
+    note(t`${link('Your personal invitation page', personalLink)} works only for you and expires on ${formatDate(i.expiresAt)}. Invitation #${i.invitationId}.`),
+  ]);
+}
+
+const noProject = (): Block => lines([SEAT_DOES_NOT_GIVE, HOW_TO_GET_PROJECT], { icon: 'no_entry_sign' });
+
+const joinedButton = (i: InvitationSnapshot): Block[] =>
+  i.seatId !== undefined ? [actions(`joined:${i.seatId}`, button("I'm in: it works", PROJECT_ACTIONS.joined, seatValue(i.seatId), 'primary'))] : [];
+
+/**
+ * After accepting: only what was handed over to ATLAS.ti. Until an admin added the person in the
+ * account portal the seat is recorded here, not ready there; once added it is ready; then "I'm in".
+ */
+function acceptedDm(i: InvitationSnapshot): Message {
+  const lic = b(i.licenseName);
+  const foot = note(`${i.licenseName}: ${usageOf(i)} · invitation #${i.invitationId}`);
+  const email = emailCode(i.inviteeEmail);
+  switch (i.handoff) {
+    case 'handed_over':
+      if (i.handoffBy === 'webhook') {
+        return message(`Your ${PRODUCT} seat in ${i.licenseName} is ready: sign in with ${i.inviteeEmail ?? 'your account email'}.`, [
+          heading(`Your ${PRODUCT} seat is ready`),
+          paragraph(t`Your organisation's license system added ${email} to ${lic}. Sign in to ${PRODUCT} with exactly that email (account emails are case sensitive) and start working.`, 'white_check_mark'),
+          noProject(),
+          ...joinedButton(i),
+          foot,
+        ]);
+      }
+      if (i.handoffBy === 'link') {
+        return message(`Your ${PRODUCT} seat in ${i.licenseName}: open the license's invitation link I sent you and sign in with ${i.inviteeEmail ?? 'your account email'}.`, [
+          heading(`Your seat: one step left`),
+          paragraph(t`You accepted a seat in ${lic}. I sent you the license's own invitation link in a message of its own: open it and sign in to ${PRODUCT} with exactly ${email} (account emails are case sensitive).`, 'key'),
+          noProject(),
+          foot,
+        ]);
+      }
+      return message(`Your ${PRODUCT} seat in ${i.licenseName} is ready: sign in with ${i.inviteeEmail ?? 'your account email'}.`, [
+        heading(`Your ${PRODUCT} seat is ready`),
+        paragraph(t`An admin added ${email} to ${lic} in the ${PRODUCT} account portal. Sign in to ${PRODUCT} with exactly that email (account emails are case sensitive) and start working.`, 'white_check_mark'),
+        noProject(),
+        ...joinedButton(i),
+        foot,
+      ]);
+    case 'joined':
+      return message(`You're in: ${PRODUCT} works for you under ${i.licenseName}.`, [
+        heading(`You're in`),
+        paragraph(t`You confirmed that ${PRODUCT} works for ${email} under ${lic}.`, 'white_check_mark'),
+        noProject(),
+        foot,
+      ]);
+    case 'awaiting':
+    case undefined:
+      if (i.handoffBy === 'webhook') {
+        return message(`You accepted a seat in ${i.licenseName}; your organisation's license system is adding you to ${PRODUCT}.`, [
+          heading(`Accepted: you are being added`),
+          paragraph(
+            t`Your acceptance of a seat in ${lic} is recorded and has been passed to your organisation's license system, which adds ${email} in ${PRODUCT}. I will tell you here as soon as it confirms; until then, ${PRODUCT} will not let you in.`,
+            'hourglass_flowing_sand',
+          ),
+          noProject(),
+          foot,
+        ]);
+      }
+      return message(`You accepted a seat in ${i.licenseName}; an admin still has to add you in ${PRODUCT}.`, [
+        heading(`Accepted: an admin is adding you`),
+        paragraph(
+          t`Your acceptance of a seat in ${lic} is recorded, but ${PRODUCT} does not know about it yet. A license admin adds ${email} to the license in the ${PRODUCT} account portal; I will tell you here as soon as they have. Until then, ${PRODUCT} will not let you in.`,
+          'hourglass_flowing_sand',
+        ),
+        noProject(),
+        foot,
+      ]);
+  }
+}
+
+/** The invitee's DM after they (or an admin, or time) answered it. */
+export function invitationStateDm(i: InvitationSnapshot): Message {
+  const lic = b(i.licenseName);
+  switch (i.status) {
+    case 'accepted':
+      return acceptedDm(i);
+    case 'declined':
+      return message(`You declined the seat in ${i.licenseName}.`, [
+        paragraph(t`You declined the invitation to a seat in ${lic}. Nothing else changed.`),
+        note(`Changed your mind? Ask ${i.inviterName} to invite you again. Invitation #${i.invitationId}.`),
+      ]);
+    case 'revoked':
+      return message(`Your invitation to ${i.licenseName} was withdrawn.`, [
+        paragraph(t`The invitation to a seat in ${lic} was withdrawn by an admin. Its link no longer works.`, 'wastebasket'),
+        note(`If you still need a seat, ask ${i.inviterName}. Invitation #${i.invitationId}.`),
+      ]);
+    case 'expired':
+      return message(`Your invitation to ${i.licenseName} expired.`, [
+        paragraph(t`The invitation to a seat in ${lic} expired on ${formatDate(i.expiresAt)}. Its link no longer works.`, 'hourglass'),
+        note(`If you still need a seat, ask ${i.inviterName} to invite you again. Invitation #${i.invitationId}.`),
+      ]);
+    case 'pending':
+    case 'waiting_for_seat':
+      return message(`Your invitation to ${i.licenseName} is waiting for your answer.`, [
+        paragraph(t`Your invitation to a seat in ${lic} is waiting for your answer.`),
+        whatYouGet(i),
+        answerButtons(i),
+      ]);
+  }
+}
+
+type AdminEvent = Extract<OutboxMessage, { type: 'admin_invitation_event' }>;
+
+const ADMIN_EVENT: Record<AdminEvent['event'], (i: InvitationSnapshot, actor: string) => Block> = {
+  created: (i, a) => paragraph(t`${b(a)} invited ${b(i.inviteeName)} (${emailCode(i.inviteeEmail)}) to a seat in ${b(i.licenseName)}.`, 'envelope_with_arrow'),
+  accepted: (i) =>
+    i.handoff === 'awaiting' && i.handoffBy === 'webhook'
+      ? paragraph(t`${b(i.inviteeName)} accepted a seat in ${b(i.licenseName)}; the provisioning webhook is adding ${emailCode(i.inviteeEmail)}.`, 'white_check_mark')
+      : i.handoff === 'awaiting'
+        ? lines(
+            [
+              t`${b(i.inviteeName)} accepted a seat in ${b(i.licenseName)}.`,
+              t`${b('To do:')} add ${emailCode(i.inviteeEmail)} to ${b(i.licenseName)} in the ${PRODUCT} account portal, then press Done: ${i.inviteeName} hears their seat is ready only then.`,
+            ],
+            { icon: 'white_check_mark' },
+          )
+        : paragraph(t`${b(i.inviteeName)} accepted a seat in ${b(i.licenseName)}.`, 'white_check_mark'),
+  declined: (i) => paragraph(t`${b(i.inviteeName)} declined the seat in ${b(i.licenseName)}; the seat is free again.`, 'x'),
+  revoked: (i, a) => paragraph(t`${b(a)} withdrew the invitation of ${b(i.inviteeName)} to ${b(i.licenseName)}; the seat is free again.`, 'wastebasket'),
+  resent: (i, a) => paragraph(t`${b(a)} sent ${b(i.inviteeName)} a fresh invitation link for ${b(i.licenseName)}.`, 'repeat'),
+  no_free_seat: (i) =>
+    paragraph(
+      t`${b(i.inviteeName)} tried to accept a seat in ${b(i.licenseName)}, but ${fullReason(i)}. Their invitation stays open: ${modelOf(i) === 'assigned' ? 'free a seat or add seats' : 'make room under the member limit'}, then they can accept.`,
+      'warning',
+    ),
+};
+
+export function adminInvitationEvent(m: AdminEvent): Message {
+  const i = m.invitation;
+  const blocks: Block[] = [ADMIN_EVENT[m.event](i, m.actorName), note(t`${b(i.licenseName)}: ${usageOf(i)} · invitation #${i.invitationId}`)];
+  if (m.event === 'accepted' && i.handoff === 'awaiting' && i.handoffBy !== 'webhook' && i.seatId !== undefined) {
+    blocks.push(actions(`handoff:${i.seatId}`, button('Done: added in the portal', PROJECT_ACTIONS.handoffDone, seatValue(i.seatId), 'primary')));
+  }
+  if (m.event === 'created' || m.event === 'resent') {
+    blocks.push(
+      actions(
+        `admin:${i.invitationId}`,
+        button('Resend', ACTIONS.resend, invitationValue(i.invitationId)),
+        button('Revoke', ACTIONS.revoke, invitationValue(i.invitationId), 'danger'),
+      ),
+    );
+  }
+  return message(`${m.event.replace(/_/g, ' ')}: ${i.inviteeName}, ${i.licenseName} (invitation #${i.invitationId})`, blocks);
+}
+
+export function forwardLink(i: AnyInvitationSnapshot, personalLink: string, reason?: string): Message {
+  const who = i.inviteeEmail ?? i.inviteeName;
+  const what = i.kind === 'license' ? t`a seat in ${b(i.licenseName)}` : t`the project ${b(i.projectName)}`;
+  const why = reason
+    ? t`I could not deliver the invitation to ${b(who)} in ${CHAT} (${CHAT} said ${code(reason)}: they may have left or been deactivated).`
+    : t`${b(who)} is not in ${WORKSPACE}, so I could not message them.`;
+  return message(`${who} could not be reached in chat: forward them their invitation link.`, [
+    paragraph(t`${why} Please forward them this personal link to their invitation to ${what}:`, 'incoming_envelope'),
+    paragraph([link(personalLink, personalLink)]),
+    note(
+      t`The page explains what they get and what they do not. Once they join ${CHAT} with exactly this email, they can accept from the page. The link expires on ${formatDate(i.expiresAt)}. Invitation #${i.invitationId}.`,
+    ),
+  ]);
+}
+
+export function licenseFullNotice(m: Extract<OutboxMessage, { type: 'license_full_notice' }>): Message {
+  const full = fullReason({ seats: m.seats, seatModel: m.seatModel, memberCap: m.memberCap ?? null, occupied: 0, reserved: 0 });
+  return message(`${m.inviterName} tried to give you an ${PRODUCT} seat, but ${m.licenseName} is full.`, [
+    paragraph(t`${b(m.inviterName)} tried to invite you to an ${PRODUCT} seat in ${b(m.licenseName)}, but ${full} right now.`, 'hourglass_flowing_sand'),
+    note(`Nothing is lost: they have been told, and can invite you again once a seat is free. If you need the software sooner, reply to them.`),
+  ]);
+}
+
+export function acceptConfirmation(i: AnyInvitationSnapshot): Message {
+  const what = i.kind === 'license' ? t`a seat in ${b(i.licenseName)}` : t`the project ${b(i.projectName)}`;
+  return message(`Someone opened your invitation page. Confirm here that it was you.`, [
+    paragraph(t`Your invitation page for ${what} was just opened and asked to accept. If that was you, accept here. If it was not you, do nothing: nobody else can use your invitation.`, 'key'),
+    ...(i.kind === 'license' ? [whatYouGet(i)] : []),
+    answerButtons(i),
+  ]);
+}
+
+export function notice(text: string | Inline): Message {
+  return message(plain(text), [paragraph(text)]);
+}
+
+/**
+ * The license's own invitation link, in the invitee's DM only. The deliverer opens the sealed link
+ * into `link` just before this renders; without it (a key that no longer opens it) nothing secret shows.
+ */
+export function licenseLinkDm(m: Extract<OutboxMessage, { type: 'license_link' }>): Message {
+  const email = emailCode(m.email);
+  const steps = [
+    `Open the link above (it is the license's own: please do not pass it on).`,
+    t`Sign in to ${PRODUCT}, or create your account, with exactly ${email}: account emails are case sensitive.`,
+    t`Once ${PRODUCT} opens under ${b(m.licenseName)}, press I'm in.`,
+  ];
+  const theLink = m.link === undefined ? paragraph([em('The link could not be opened here: ask a license admin to send it again.')]) : paragraph([link(m.link, m.link)]);
+  return message(`${m.rotated ? 'The new invitation link' : 'The invitation link'} of ${m.licenseName}: open it and sign in with ${m.email ?? 'your account email'}.`, [
+    heading(m.rotated ? `A new link to join ${m.licenseName}` : `Join ${m.licenseName} in ${PRODUCT}`),
+    paragraph(
+      m.rotated
+        ? t`The license admins replaced the invitation link of ${b(m.licenseName)}; any earlier link no longer works. Here is the new one, for you only:`
+        : t`Your seat in ${b(m.licenseName)} is handed over through the license's own invitation link, for you only:`,
+      'key',
+    ),
+    theLink,
+    lines(steps, { style: 'numbers' }),
+    actions(`joined:${m.seatId}`, button("I'm in: it works", PROJECT_ACTIONS.joined, seatValue(m.seatId), 'primary')),
+  ]);
+}

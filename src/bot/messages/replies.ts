@@ -1,0 +1,249 @@
+/** Answers to commands and clicks, as the message model: pure functions of domain results. The views both platforms render. */
+import {
+  ASSIGNED_EXPLAINED,
+  CHAT,
+  icon,
+  WORKSPACE,
+  plain,
+  CONCURRENT_EXPLAINED,
+  PRODUCT,
+  PROJECT_NEEDS_SEAT,
+  SEAT_VS_PROJECT,
+  actions,
+  b,
+  button,
+  cmd,
+  code,
+  divider,
+  figuresOf,
+  formatDate,
+  fullReason,
+  heading,
+  isDomainError,
+  levelNote,
+  levelOf,
+  lines,
+  message,
+  modelLine,
+  nameOf,
+  note,
+  paragraph,
+  placesLine,
+  t,
+  usageLine,
+  words,
+  type AcceptResult,
+  type AnyInvitationSnapshot,
+  type Block,
+  type HandoffResult,
+  type Icon,
+  type Inline,
+  type InviteOutcome,
+  type InviteResult,
+  type LicenseUsage,
+  type Message,
+  type ProjectHandoffResult,
+} from '../../domain/index.js';
+import { ACTIONS, PROJECT_ACTIONS, invitationValue, requestValue } from '../../handlers/slack/action-ids.js';
+import type { CommandHelp, Views } from '../../handlers/views.js';
+import { invitationStateDm } from './invitations.js';
+import { projectStateDm } from './projects.js';
+import { digestPage } from './review.js';
+import { diagnosis, home } from './support-home.js';
+import { reconcileReport } from './reconcile.js';
+import { seatDecision, shareResult } from './project-views.js';
+import { approveSeatForm, inviteForm, reconcileForm, returnForm, shareForm, supportForm } from './forms.js';
+import { LEVEL_ICON } from './words.js';
+
+const usageOf = (u: LicenseUsage) => usageLine(figuresOf(u));
+
+function help(commands: CommandHelp[]): Message {
+  const line = (c: CommandHelp) => t`${cmd(c.usage)}: ${c.summary}`;
+  return message('What I can do, and the difference between a license seat and project access.', [
+    heading('License seats and project invitations'),
+    lines(SEAT_VS_PROJECT, { title: [b('Two different things')], style: 'bullets' }),
+    divider(),
+    lines(commands.filter((c) => !c.adminOnly).map(line), { title: [b('For everyone')] }),
+    lines(commands.filter((c) => c.adminOnly).map(line), { title: [b('For license admins')] }),
+    note('Invitations arrive as a direct message from me, with a personal link that only works for the person it was made for.'),
+  ]);
+}
+
+function licenses(usages: LicenseUsage[]): Message {
+  if (usages.length === 0) {
+    return message('There is no license pool yet.', [paragraph(t`There is no license pool yet. A license admin creates one with ${cmd('license add "<name>" <seats>')}.`)]);
+  }
+  const models = new Set(usages.map((u) => u.license.seatModel));
+  return message(usages.map((u) => `${u.license.name}: ${usageOf(u)}`).join('; '), [
+    heading(`${PRODUCT} licenses`),
+    ...usages.map((u) => {
+      const level = levelNote(figuresOf(u), levelOf(u));
+      return paragraph(t`${b(u.license.name)} · ${usageOf(u)}${level ? t` · ${b(level)}` : ''}`, LEVEL_ICON[levelOf(u)]);
+    }),
+    ...(models.has('concurrent') ? [note(CONCURRENT_EXPLAINED)] : []),
+    ...(models.has('assigned') ? [note(ASSIGNED_EXPLAINED)] : []),
+  ]);
+}
+
+function licenseAdded(u: LicenseUsage): Message {
+  return message(`Created ${u.license.name}: ${modelLine(figuresOf(u))}.`, [
+    paragraph(t`Created the license ${b(u.license.name)}: ${modelLine(figuresOf(u))}.`, 'white_check_mark'),
+    note(u.license.seatModel === 'concurrent' ? CONCURRENT_EXPLAINED : ASSIGNED_EXPLAINED),
+    note(t`Invite people with ${cmd(`invite-license @alice to "${u.license.name}"`)}.`),
+  ]);
+}
+
+function outcomeLine(o: InviteOutcome): { icon: Icon; text: Inline } {
+  const who = b(nameOf(o.invitee));
+  switch (o.status) {
+    case 'invited':
+      return o.reachable
+        ? { icon: 'envelope_with_arrow', text: t`${who}: invited (#${o.invitationId}); they got a direct message with their personal link.` }
+        : { icon: 'incoming_envelope', text: t`${who}: invited (#${o.invitationId}), but they are not in ${WORKSPACE}: I sent you their link to forward.` };
+    case 'already_pending':
+      return { icon: 'hourglass', text: t`${who}: already invited, pending since ${formatDate(o.since)} (#${o.invitationId}). No second link was made; use Resend below to send it again.` };
+    case 'already_holds_seat':
+      return { icon: 'ballot_box_with_check', text: t`${who}: already holds a seat in this license.` };
+    case 'no_free_seat':
+      return { icon: 'no_entry', text: t`${who}: not invited, the license is full. Free a seat (${cmd('revoke <id>')} on a pending invitation) or create a larger pool.` };
+    case 'no_email':
+      return { icon: 'grey_question', text: t`${who}: ${CHAT} did not tell me their email; invite them by their account email instead.` };
+  }
+}
+
+function inviteResult(r: InviteResult): Message {
+  if (r.confirmation) {
+    const c = r.confirmation;
+    const name = r.license.license.name;
+    const left = placesLine(figuresOf(r.license), c.free);
+    const freeUp = r.license.license.seatModel === 'assigned' ? 'free seats first' : 'raise the member limit first';
+    return message(`${c.newcomers} people, ${left} in ${name}: invite ${c.free} or cancel?`, [
+      paragraph(t`${b(`${c.newcomers} people, ${left}`)} in ${b(name)}. Nothing has been sent yet.`, 'warning'),
+      paragraph(`Invite the first ${c.free}, in the order given (the others are listed as not invited), or cancel and ${freeUp}.`),
+      actions(
+        `bulk:${c.requestId}`,
+        button(`Invite the first ${c.free}`, PROJECT_ACTIONS.confirmBulk, requestValue(c.requestId), 'primary'),
+        button('Cancel', PROJECT_ACTIONS.cancelBulk, requestValue(c.requestId)),
+      ),
+    ]);
+  }
+  const invited = r.outcomes.filter((o) => o.status === 'invited').length;
+  const blocks: Block[] = [paragraph(t`${b(r.license.license.name)}: ${invited} invited of ${r.outcomes.length}.`)];
+  // a long list is summarised: the pending review has every open invitation
+  const shown = r.outcomes.slice(0, 300);
+  for (let i = 0; i < shown.length; i += 10) {
+    blocks.push(lines(shown.slice(i, i + 10).map((o) => {
+      const l = outcomeLine(o);
+      return words(icon(l.icon), ' ', l.text);
+    })));
+  }
+  if (r.outcomes.length > shown.length) blocks.push(note(t`…and ${r.outcomes.length - shown.length} more; ${cmd('pending')} lists every open invitation.`));
+  for (const o of r.outcomes) {
+    if (o.status === 'already_pending') {
+      blocks.push(actions(`resend:${o.invitationId}`, button(`Resend to ${nameOf(o.invitee)}`, ACTIONS.resend, invitationValue(o.invitationId))));
+    }
+  }
+  blocks.push(note(`${r.license.license.name}: ${usageOf(r.license)} · a seat gives the software, not a project.`));
+  return message(`${invited} of ${r.outcomes.length} invited to ${r.license.license.name}.`, blocks);
+}
+
+
+function invitationState(i: AnyInvitationSnapshot): Message {
+  return i.kind === 'license' ? invitationStateDm(i) : projectStateDm(i);
+}
+
+function acceptResult(r: AcceptResult): Message {
+  switch (r.outcome) {
+    case 'project_accepted':
+    case 'project_already_accepted':
+    case 'project_expired':
+      return projectStateDm(r.invitation);
+    case 'project_needs_seat':
+      return message(`You need an ATLAS.ti seat to open ${r.invitation.projectName}.`, [
+        paragraph(
+          t`To open ${b(r.invitation.projectName)} you need an ATLAS.ti license seat under ${code(r.invitation.inviteeEmail ?? '')}, and you hold none right now. ${PROJECT_NEEDS_SEAT} Ask a license admin for a seat; your project invitation stays open.`,
+          'warning',
+        ),
+      ]);
+    case 'accepted':
+    case 'already_accepted':
+    case 'expired':
+      return invitationStateDm(r.invitation);
+    case 'no_free_seat':
+      return message(`${r.invitation.licenseName} is full right now: ${fullReason(r.invitation)}.`, [
+        paragraph(
+          t`${b(r.invitation.licenseName)} is full right now (${fullReason(r.invitation)}), so I could not add you. Your invitation stays open and the license admins have been told; try Accept again once they make room.`,
+          'warning',
+        ),
+      ]);
+  }
+}
+
+function text(said: string | Inline, icon?: Icon): Message {
+  const inline = typeof said === 'string' ? words(said) : said;
+  return message(plain(inline), [paragraph(inline, icon)]);
+}
+
+function error(e: unknown): Message {
+  if (isDomainError(e)) return text(e.words, e.code === 'FORBIDDEN' || e.code === 'NOT_INVITEE' ? 'lock' : 'information_source');
+  return text('Something went wrong on my side, and nothing was changed. Please try again in a minute; if it keeps happening, tell your license admin.', 'warning');
+}
+
+function handoffResult(r: HandoffResult): Message {
+  switch (r.outcome) {
+    case 'handed_over':
+      return message(`${r.byName} added ${r.personName} to ${r.licenseName} in the ${PRODUCT} account portal.`, [
+        paragraph(
+          t`${b(r.byName)} added ${b(r.personName)}${r.email ? t` (${code(r.email)})` : ''} to ${b(r.licenseName)} in the ${PRODUCT} account portal. I told ${r.personName} their seat is ready.`,
+          'white_check_mark',
+        ),
+      ]);
+    case 'already_handed_over':
+      return message(`${r.personName} was already added to ${r.licenseName}.`, [
+        paragraph(t`${b(r.personName)} was already added to ${b(r.licenseName)}${r.byName ? ` (by ${r.byName})` : ''}. Nothing more to do.`, 'information_source'),
+      ]);
+    case 'released':
+      return message(`${r.personName}'s seat in ${r.licenseName} was released.`, [
+        paragraph(t`${b(r.personName)}'s seat in ${b(r.licenseName)} was released before anyone added them, so there is nothing to add in the portal.`, 'information_source'),
+      ]);
+  }
+}
+
+function projectHandoffResult(r: ProjectHandoffResult): Message {
+  if (r.outcome === 'already_handed_over') {
+    return message(`${r.personName} was already added to ${r.projectName}.`, [
+      paragraph(t`${b(r.personName)} was already added to ${b(r.projectName)} in ATLAS.ti Web${r.byName ? ` (by ${r.byName})` : ''}. Nothing more to do.`, 'information_source'),
+    ]);
+  }
+  return message(`${r.byName} added ${r.personName} to ${r.projectName} in ATLAS.ti Web.`, [
+    paragraph(
+      t`${b(r.byName)} added ${b(r.personName)}${r.email ? t` (${code(r.email)})` : ''} to ${b(r.projectName)} in ATLAS.ti Web. I told them to confirm ATLAS.ti Web's invitation email.`,
+      'white_check_mark',
+    ),
+  ]);
+}
+
+export const views: Views = {
+  help,
+  licenses,
+  licenseAdded,
+  inviteResult,
+  digestPage,
+  acceptResult,
+  invitationState,
+  handoffResult,
+  projectHandoffResult,
+  reconcileReport,
+  text,
+  error,
+  shareResult,
+  seatDecision,
+  diagnosis,
+  home,
+  inviteForm,
+  shareForm,
+  returnForm,
+  approveSeatForm,
+  supportForm,
+  reconcileForm,
+};

@@ -1,0 +1,99 @@
+/**
+ * The message model (src/domain/message.ts) as Slack draws it: Block Kit with mrkdwn. Plain words
+ * are escaped (&, <, >) so a person's text never becomes a mention, `<!channel>` or a link; marks
+ * become mrkdwn (`*bold*`, `_em_`, `code`, `<url|text>`); a command reads `/atlas <words>`.
+ */
+import type { Button as SlackButton, KnownBlock } from '@slack/types';
+import { plain, type Block, type Button, type Inline, type Message, type Span } from '../../../domain/message.js';
+import { actions, button, context, divider, esc, fields, header, message, section, type SlackMessage } from './blocks.js';
+
+/** A link target inside `<…|…>`: the characters that would end it early are percent-encoded. */
+const target = (url: string) => url.replace(/[<>| ]/g, (c) => encodeURIComponent(c));
+
+function span(s: Span): string {
+  switch (s.kind) {
+    case 'text':
+      return esc(s.text);
+    case 'strong':
+      return s.text ? `*${esc(s.text)}*` : '';
+    case 'em':
+      return s.text ? `_${esc(s.text)}_` : '';
+    case 'code':
+      return s.text ? `\`${esc(s.text).replace(/`/g, "'")}\`` : '';
+    case 'command':
+      return `\`/atlas ${esc(s.words).replace(/`/g, "'")}\``;
+    case 'link':
+      return s.text === s.url ? `<${target(s.url)}>` : `<${target(s.url)}|${esc(s.text)}>`;
+    case 'chat':
+      return 'Slack';
+    case 'workspace':
+      return 'this Slack workspace';
+    case 'icon':
+      return `:${s.name}:`;
+  }
+}
+
+const mrkdwn = (inline: Inline): string => inline.map(span).join('');
+
+const iconed = (icon: string | undefined, text: string) => (icon ? `:${icon}: ${text}` : text);
+
+const slackButton = (a: Button): SlackButton => button(a.label, a.id, a.value, a.style);
+
+
+/** Lines into sections, each within Slack's 3000 characters. */
+function sectionsOf(first: string | undefined, rendered: string[]): KnownBlock[] {
+  const out: KnownBlock[] = [];
+  let current = first ?? '';
+  for (const l of rendered) {
+    const next = current ? `${current}\n${l}` : l;
+    if (next.length > 2900 && current) {
+      out.push(section(current));
+      current = l;
+    } else current = next;
+  }
+  if (current) out.push(section(current));
+  return out;
+}
+
+function block(b: Block): KnownBlock[] {
+  switch (b.kind) {
+    case 'heading':
+      return [header(b.text)];
+    case 'paragraph':
+      return [section(iconed(b.icon, mrkdwn(b.text)), b.action ? slackButton(b.action) : undefined)];
+    case 'lines': {
+      const title = b.title ? iconed(b.icon, mrkdwn(b.title)) : b.icon ? `:${b.icon}:` : undefined;
+      if (b.style === 'code') {
+        const body = b.lines.map((l) => esc(plain(l)).replace(/```/g, "'''")).join('\n');
+        return [...(title ? [section(title)] : []), section(`\`\`\`${body}\`\`\``)];
+      }
+      const rendered = b.lines.map((l, i) => {
+        const text = mrkdwn(l);
+        if (b.style === 'bullets') return `• ${text}`;
+        if (b.style === 'numbers') return `${i + 1}. ${text}`;
+        if (b.style === 'quote') return `>${text}`;
+        return text;
+      });
+      return sectionsOf(title, rendered);
+    }
+    case 'facts':
+      return [fields(b.facts.map((f) => `*${esc(f.label)}*\n${mrkdwn(f.value) || ' '}`))];
+    case 'columns':
+      return [fields(b.columns.map((c) => `${iconed(c.icon, `*${esc(c.title)}*`)}\n${mrkdwn(c.text)}`))];
+    case 'note':
+      return [context(iconed(b.icon, mrkdwn(b.text)))];
+    case 'divider':
+      return [divider()];
+    case 'actions':
+      return [actions(b.id, ...b.actions.map(slackButton))];
+  }
+}
+
+export function slackBlocks(blocks: readonly Block[]): KnownBlock[] {
+  return blocks.flatMap(block);
+}
+
+/** A message as Slack posts it: its summary as the notification text, its blocks as Block Kit. */
+export function toSlack(m: Message): SlackMessage {
+  return message(m.summary, slackBlocks(m.blocks));
+}

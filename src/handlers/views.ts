@@ -1,0 +1,62 @@
+/**
+ * What the listeners of both platforms are given to say things: the views, pure functions from
+ * domain results to the message model (src/domain/message.ts) and to form definitions
+ * (src/domain/form.ts). They live in src/bot/messages; each platform renders what they return.
+ */
+import type {
+  AcceptResult,
+  AnyInvitationSnapshot,
+  DigestPage,
+  Diagnosis,
+  Form,
+  HandoffResult,
+  Home,
+  Icon,
+  Inline,
+  InviteResult,
+  LicenseUsage,
+  Message,
+  Project,
+  ProjectHandoffResult,
+  ReconcileReport,
+  SeatDecision,
+  ShareResult,
+} from '../domain/index.js';
+
+/** One `/atlas` subcommand as the help text shows it. */
+export interface CommandHelp {
+  usage: string;
+  summary: string;
+  adminOnly: boolean;
+}
+
+export interface Views {
+  help(commands: CommandHelp[]): Message;
+  licenses(usages: LicenseUsage[]): Message;
+  licenseAdded(usage: LicenseUsage): Message;
+  inviteResult(result: InviteResult): Message;
+  /** one page of the pending-invitations review */
+  digestPage(page: DigestPage): Message;
+  acceptResult(result: AcceptResult): Message;
+  invitationState(invitation: AnyInvitationSnapshot): Message;
+  /** what an admin's Done on a hand-off to-do did */
+  handoffResult(result: HandoffResult): Message;
+  reconcileReport(report: ReconcileReport): Message;
+  /** what an owner's Done on a Web member to-do did */
+  projectHandoffResult(result: ProjectHandoffResult): Message;
+  /** a short answer: plain words (a string is never read as markup), or marked words */
+  text(words: string | Inline, icon?: Icon): Message;
+  /** an error for a person: a domain error's words, or a generic apology */
+  error(e: unknown): Message;
+  shareResult(result: ShareResult): Message;
+  seatDecision(decision: SeatDecision): Message;
+  diagnosis(d: Diagnosis): Message;
+  /** the person's overview (Slack's App Home, the Teams welcome) */
+  home(h: Home): Message;
+  inviteForm(licenses: LicenseUsage[]): Form;
+  shareForm(mine: Project[], allowedHosts: readonly string[]): Form;
+  returnForm(copies: Project[], allowedHosts: readonly string[], preselect?: number): Form;
+  approveSeatForm(requestId: number, usages: LicenseUsage[]): Form;
+  supportForm(email: string | null): Form;
+  reconcileForm(usages: LicenseUsage[]): Form;
+}
