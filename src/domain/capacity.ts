@@ -106,7 +106,11 @@ export function modelLine(p: PoolFigures): string {
 /** Why nobody more fits, in the pool's terms. */
 export function fullReason(p: PoolFigures): string {
   if (modelOf(p) === 'concurrent') return `it has reached its limit of ${plural(memberLimit(p), 'member')}`;
-  return p.seats === 1 ? 'its 1 seat is taken' : `all ${p.seats} seats are taken`;
+  const all = p.seats === 1 ? 'its 1 seat is' : `all ${p.seats} seats are`;
+  // a seat held for a pending invitation is not a taken one: say which it is
+  if (p.reserved === 0) return `${all} taken`;
+  if (p.occupied === 0) return `${all} held for pending invitations`;
+  return `${all} in use: ${p.occupied} taken, ${p.reserved} held for pending invitations`;
 }
 
 /** What is left, for the capacity question of a large invitation: `78 seats free` or `78 member places left`. */

@@ -9,6 +9,7 @@ import {
   diagnose,
   inviteToLicense,
   requestSupport,
+  fullReason,
   levelNote,
   listLicenses,
   poolLevel,
@@ -144,6 +145,14 @@ describe('the words for a pool', () => {
     expect(usageLine({ seats: 10, seatModel: 'assigned', occupied: 7, reserved: 2 })).toBe('9/10 seats used (7 taken, 2 held for pending invitations)');
     // a message queued before pools had a model reads as assigned, as those pools were
     expect(shortUsage({ seats: 10, occupied: 3, reserved: 0 })).toBe('3/10 seats used');
+  });
+  it('say why a full assigned pool is full: seats taken are not seats held for pending invitations', () => {
+    const assigned = (occupied: number, reserved: number): PoolFigures => ({ seats: 2, seatModel: 'assigned', occupied, reserved });
+    expect(fullReason(assigned(2, 0))).toBe('all 2 seats are taken');
+    expect(fullReason(assigned(0, 2))).toBe('all 2 seats are held for pending invitations');
+    expect(fullReason(assigned(1, 1))).toBe('all 2 seats are in use: 1 taken, 1 held for pending invitations');
+    expect(fullReason({ seats: 1, seatModel: 'assigned', occupied: 0, reserved: 1 })).toBe('its 1 seat is held for pending invitations');
+    expect(fullReason(concurrent(190, 10, 200))).toBe('it has reached its limit of 200 members');
   });
   it('warn by the model: assigned from 90 %, concurrent past the ratio or near its cap', () => {
     expect(poolLevel({ seats: 10, seatModel: 'assigned', occupied: 8, reserved: 1 })).toBe('warn');

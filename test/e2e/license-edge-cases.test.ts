@@ -116,6 +116,10 @@ describe('inviting', () => {
     const r = await t.command(ADMIN.id, 'invite-license <mailto:Carol@Partner.org|Carol@Partner.org>');
     expect(textOf(r.reply?.args)).toContain('not in this Slack workspace: I sent you their link to forward');
     await t.drained();
+    // someone known by their email only is named once, not "Carol@Partner.org (Carol@Partner.org)"
+    const adminPost = t.slack.callsTo('chat.postMessage').find((c) => c.args.channel === ADMIN_CHANNEL && /invited/.test(textOf(c.args)))!;
+    expect(textOf(adminPost.args)).toMatch(/invited \*?Carol@Partner\.org\*? to a seat in \*?Campus 2026/);
+    expect(textOf(adminPost.args)).not.toMatch(/Carol@Partner\.org\*? \(`?Carol@Partner\.org/);
     const forward = dmsTo(ADMIN.id).find((c) => /forward them this personal link/.test(textOf(c.args)));
     expect(forward).toBeDefined();
     const token = linkIn(textOf(forward!.args));

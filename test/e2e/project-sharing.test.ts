@@ -213,7 +213,7 @@ describe('sharing a project', () => {
     await t.drained();
     await t.clickIn(BOB.id, await lastDmTo(BOB.id, /Interviews/), 'invitation_accept');
     const released = await t.command(ADMIN.id, `seat release <@${BOB.id}|bob>`);
-    expect(textOf(released.reply?.args)).toContain('Released Bob Jones seat in Campus 2026');
+    expect(textOf(released.reply?.args)).toContain("Released Bob Jones's seat in Campus 2026");
     await t.drained();
     expect(textOf((await lastDmTo(BOB.id, /seat in \*Campus 2026\* was released/)).args)).toContain('Your projects are kept: *Interviews*');
     const status = await t.command(ADMIN.id, `status <@${BOB.id}|bob>`);

@@ -37,6 +37,9 @@ const usageOf = (i: InvitationSnapshot) => usageLine(i);
 /** an account email, exactly as it must be typed */
 export const emailCode = (email: string | null | undefined): Inline => (email ? [code(email)] : words('your account email'));
 
+/** A person by name, with their email beside it unless the name is the email. */
+export const nameAndEmail = (name: string, email: string | null | undefined): Inline => (email && email !== name ? t`${b(name)} (${code(email)})` : [b(name)]);
+
 function whatYouGet(i: InvitationSnapshot): Block {
   return columns([
     { icon: 'white_check_mark', title: 'What you get', text: t`A seat: the right to use ${PRODUCT}, for ${emailCode(i.inviteeEmail)}.` },
@@ -170,7 +173,7 @@ export function invitationStateDm(i: InvitationSnapshot): Message {
 type AdminEvent = Extract<OutboxMessage, { type: 'admin_invitation_event' }>;
 
 const ADMIN_EVENT: Record<AdminEvent['event'], (i: InvitationSnapshot, actor: string) => Block> = {
-  created: (i, a) => paragraph(t`${b(a)} invited ${b(i.inviteeName)} (${emailCode(i.inviteeEmail)}) to a seat in ${b(i.licenseName)}.`, 'envelope_with_arrow'),
+  created: (i, a) => paragraph(t`${b(a)} invited ${nameAndEmail(i.inviteeName, i.inviteeEmail)} to a seat in ${b(i.licenseName)}.`, 'envelope_with_arrow'),
   accepted: (i) =>
     i.handoff === 'awaiting' && i.handoffBy === 'webhook'
       ? paragraph(t`${b(i.inviteeName)} accepted a seat in ${b(i.licenseName)}; the provisioning webhook is adding ${emailCode(i.inviteeEmail)}.`, 'white_check_mark')

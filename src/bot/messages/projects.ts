@@ -25,7 +25,7 @@ import {
   type ProjectInvitationSnapshot,
 } from '../../domain/index.js';
 import { ACTIONS, PROJECT_ACTIONS, accessValue, invitationValue, projectValue, requestValue } from '../../handlers/slack/action-ids.js';
-import { emailCode } from './invitations.js';
+import { emailCode, nameAndEmail } from './invitations.js';
 
 const editionName = (p: ProjectInvitationSnapshot) => (p.edition === 'web' ? 'Web' : 'Desktop');
 /** a person's own words, line by line, shown as theirs */
@@ -141,7 +141,7 @@ export function projectOwnerEvent(m: OwnerEvent): Message {
 
 export function seatRequestPost(m: Extract<OutboxMessage, { type: 'seat_request' }>): Message {
   const blocks: Block[] = [
-    paragraph(t`${b(m.ownerName)} wants to share ${b(m.projectName)} with ${b(m.personName)} (${code(m.email)}), who holds no seat. ${PROJECT_NEEDS_SEAT}`, 'raising_hand'),
+    paragraph(t`${b(m.ownerName)} wants to share ${b(m.projectName)} with ${nameAndEmail(m.personName, m.email)}, who holds no seat. ${PROJECT_NEEDS_SEAT}`, 'raising_hand'),
   ];
   if (m.status === 'pending') {
     blocks.push(
@@ -195,7 +195,7 @@ export function shareAttention(m: Extract<OutboxMessage, { type: 'share_attentio
     );
     for (const w of m.waiting.slice(0, 20)) {
       blocks.push(
-        paragraph(t`• ${b(w.name)} (${code(w.email)}) holds no seat. Invitation #${w.invitationId}.`, undefined, button('Ask an admin for a seat', PROJECT_ACTIONS.requestSeat, invitationValue(w.invitationId))),
+        paragraph(t`• ${nameAndEmail(w.name, w.email)} holds no seat. Invitation #${w.invitationId}.`, undefined, button('Ask an admin for a seat', PROJECT_ACTIONS.requestSeat, invitationValue(w.invitationId))),
       );
     }
   }

@@ -46,7 +46,7 @@ import {
 } from '../../domain/index.js';
 import { ACTIONS, PROJECT_ACTIONS, invitationValue, requestValue } from '../../handlers/slack/action-ids.js';
 import type { CommandHelp, Views } from '../../handlers/views.js';
-import { invitationStateDm } from './invitations.js';
+import { invitationStateDm, nameAndEmail } from './invitations.js';
 import { projectStateDm } from './projects.js';
 import { digestPage } from './review.js';
 import { diagnosis, home } from './support-home.js';
@@ -194,7 +194,7 @@ function handoffResult(r: HandoffResult): Message {
     case 'handed_over':
       return message(`${r.byName} added ${r.personName} to ${r.licenseName} in the ${PRODUCT} account portal.`, [
         paragraph(
-          t`${b(r.byName)} added ${b(r.personName)}${r.email ? t` (${code(r.email)})` : ''} to ${b(r.licenseName)} in the ${PRODUCT} account portal. I told ${r.personName} their seat is ready.`,
+          t`${b(r.byName)} added ${nameAndEmail(r.personName, r.email)} to ${b(r.licenseName)} in the ${PRODUCT} account portal. I told ${r.personName} their seat is ready.`,
           'white_check_mark',
         ),
       ]);
@@ -217,7 +217,7 @@ function projectHandoffResult(r: ProjectHandoffResult): Message {
   }
   return message(`${r.byName} added ${r.personName} to ${r.projectName} in ATLAS.ti Web.`, [
     paragraph(
-      t`${b(r.byName)} added ${b(r.personName)}${r.email ? t` (${code(r.email)})` : ''} to ${b(r.projectName)} in ATLAS.ti Web. I told them to confirm ATLAS.ti Web's invitation email.`,
+      t`${b(r.byName)} added ${nameAndEmail(r.personName, r.email)} to ${b(r.projectName)} in ATLAS.ti Web. I told them to confirm ATLAS.ti Web's invitation email.`,
       'white_check_mark',
     ),
   ]);

@@ -31,6 +31,7 @@ import {
   type OutboxMessage,
 } from '../../domain/index.js';
 import { ACTIONS, PROJECT_ACTIONS, invitationValue, seatsValue } from '../../handlers/slack/action-ids.js';
+import { nameAndEmail } from './invitations.js';
 import { LEVEL_ICON } from './words.js';
 
 export function reminderDm(m: Extract<OutboxMessage, { type: 'reminder' }>): Message {
@@ -120,8 +121,7 @@ function entryBlocks(e: DigestEntry, page: DigestPage, now: number): Block[] {
       const line = words(
         b(`#${i.invitationId}`),
         ' ',
-        b(i.inviteeName),
-        i.inviteeEmail && t` (${code(i.inviteeEmail)})`,
+        nameAndEmail(i.inviteeName, i.inviteeEmail),
         ` · sent ${ago(i.sentAt, now)} by ${i.inviterName}`,
         ` · ${i.remindersSent === 1 ? '1 reminder' : `${i.remindersSent} reminders`} · expires ${formatDate(i.expiresAt)}`,
         i.deliveryProblem && t` · ${icon('no_entry')} unreachable (${code(i.deliveryProblem)})`,
@@ -160,7 +160,7 @@ export function bulkProgressMessage(p: BulkProgress): Message {
     const shown = p.unreachable.slice(0, 40);
     blocks.push(
       lines(
-        shown.map((u) => t`${u.name}${u.email ? t` (${code(u.email)})` : ''}: ${u.reason}`),
+        shown.map((u) => t`${u.email && u.email !== u.name ? t`${u.name} (${code(u.email)})` : u.name}: ${u.reason}`),
         { title: t`${b('Could not be reached')} (forward their link another way, or revoke):`, style: 'bullets' },
       ),
     );

@@ -21,8 +21,10 @@ export const seatCommand: SubCommand = {
     const r = await releaseSeat({ deps: deps, actor: who, input: { personId: person.id, licenseName: target ?? null } });
     await reply(
       views.text(
-        `Released ${r.person.displayName ?? r.person.email ?? 'their'} seat in ${r.licenseName}.` +
-          (r.projectNames.length ? ` Their ${r.projectNames.length} project(s) are kept and unusable until they hold a seat again.` : ''),
+        `Released ${r.person.displayName ?? r.person.email ?? 'that person'}'s seat in ${r.licenseName}.` +
+          (r.projectNames.length
+            ? ` Their ${r.projectNames.length === 1 ? 'project is' : `${r.projectNames.length} projects are`} kept, unusable until they hold a seat again.`
+            : ''),
         'information_source',
       ),
     );
