@@ -25,7 +25,7 @@ it('nobody hears "ready" until an admin added them in the portal and pressed Don
 
   // the admin channel's post is a to-do with the exact email and a Done button
   const todo = await t.slack.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === ADMIN_CHANNEL && /accepted a seat/.test(textOf(c.args)));
-  expect(textOf(todo.args)).toContain('*To do:* add `Alice.Smith@uni.edu` to *Campus* in the ATLAS.ti account portal');
+  expect(textOf(todo.args)).toContain(':white_check_mark: *Alice Smith* accepted a seat in *Campus*.\n:clipboard: *To do:* add `Alice.Smith@uni.edu` to *Campus* in the ATLAS.ti account portal');
   const done = buttonsOf(todo.args).find((b) => b.action_id === 'seat_handoff_done')!;
   expect(done).toBeDefined();
 

@@ -14,6 +14,7 @@ import {
   formatDate,
   fullReason,
   heading,
+  icon,
   lines,
   link,
   message,
@@ -181,7 +182,7 @@ const ADMIN_EVENT: Record<AdminEvent['event'], (i: InvitationSnapshot, actor: st
         ? lines(
             [
               t`${b(i.inviteeName)} accepted a seat in ${b(i.licenseName)}.`,
-              t`${b('To do:')} add ${emailCode(i.inviteeEmail)} to ${b(i.licenseName)} in the ${PRODUCT} account portal, then press Done: ${i.inviteeName} hears their seat is ready only then.`,
+              t`${icon('clipboard')} ${b('To do:')} add ${emailCode(i.inviteeEmail)} to ${b(i.licenseName)} in the ${PRODUCT} account portal, then press Done: ${i.inviteeName} hears their seat is ready only then.`,
             ],
             { icon: 'white_check_mark' },
           )

@@ -12,6 +12,7 @@ import {
   em,
   formatDate,
   heading,
+  icon,
   joined,
   lines,
   link,
@@ -112,7 +113,7 @@ const OWNER_EVENT: Record<OwnerEvent['event'], (p: ProjectInvitationSnapshot, de
         ? lines(
             [
               t`${b(p.inviteeName)} accepted ${b(p.projectName)}.`,
-              t`${b('To do:')} add ${code(p.inviteeEmail ?? '')} in ATLAS.ti Web: open ${b(p.projectName)}, Project Settings → Add new project member, paste the email exactly, then press Done. They are a member only then.`,
+              t`${icon('clipboard')} ${b('To do:')} add ${code(p.inviteeEmail ?? '')} in ATLAS.ti Web: open ${b(p.projectName)}, Project Settings → Add new project member, paste the email exactly, then press Done. They are a member only then.`,
             ],
             { icon: 'white_check_mark' },
           )

@@ -62,17 +62,16 @@ function block(b: Block): KnownBlock[] {
     case 'paragraph':
       return [section(iconed(b.icon, mrkdwn(b.text)), b.action ? slackButton(b.action) : undefined)];
     case 'lines': {
-      const title = b.title ? iconed(b.icon, mrkdwn(b.title)) : b.icon ? `:${b.icon}:` : undefined;
+      // the icon leads the title, or the first line when there is none (as Teams shows it)
+      const title = b.title ? iconed(b.icon, mrkdwn(b.title)) : undefined;
       if (b.style === 'code') {
         const body = b.lines.map((l) => esc(plain(l)).replace(/```/g, "'''")).join('\n');
-        return [...(title ? [section(title)] : []), section(`\`\`\`${body}\`\`\``)];
+        return [...(title ? [section(title)] : b.icon ? [section(`:${b.icon}:`)] : []), section(`\`\`\`${body}\`\`\``)];
       }
       const rendered = b.lines.map((l, i) => {
-        const text = mrkdwn(l);
-        if (b.style === 'bullets') return `• ${text}`;
-        if (b.style === 'numbers') return `${i + 1}. ${text}`;
-        if (b.style === 'quote') return `>${text}`;
-        return text;
+        const mark = b.style === 'bullets' ? '• ' : b.style === 'numbers' ? `${i + 1}. ` : '';
+        const text = i === 0 && !b.title ? iconed(b.icon, `${mark}${mrkdwn(l)}`) : `${mark}${mrkdwn(l)}`;
+        return b.style === 'quote' ? `>${text}` : text;
       });
       return sectionsOf(title, rendered);
     }
