@@ -20,6 +20,7 @@ import { BulkProgressReporter, type ProgressUpdater } from './outbox/bulk-progre
 import { RoutingSender } from './outbox/routing-sender.js';
 import { createSecretBox, secretKeyFor } from './secret-box.js';
 import { UnsealingSender } from './outbox/unsealing-sender.js';
+import { RestatingSender } from './outbox/restating-sender.js';
 import { WebhookSender } from './outbox/webhook-sender.js';
 import type { TeamsRuntime } from './teams/teams-app.js';
 import { TeamsSender } from './teams/teams-sender.js';
@@ -90,22 +91,29 @@ export async function startBot(config: Config, o: StartOptions): Promise<Running
     if (slack || teams) {
       const queue = outboxQueue(database);
       const teamsSender = teams ? new TeamsSender({ adapter: teams.adapter, botAppId: teams.botAppId, queue, database, adminChannel: config.adminChannel, supportChannel: config.supportChannel }) : undefined;
+      const slackSender = slack
+        ? new SlackSender({ client: slack.deliveryClient, queue, store, adminChannel: config.adminChannel, supportChannel: config.supportChannel, channelIntervalMs: config.slack!.channelIntervalMs, postsPerMinute: config.slack!.postsPerMinute })
+        : undefined;
       deliverer = new OutboxDeliverer({
         queue,
-        sender: new UnsealingSender({
-          secrets,
+        // every message shows the newest state of what it is about, and is updated when that changes
+        sender: new RestatingSender({
+          queue,
           logger,
-          inner: new RoutingSender({
-            store,
-            adminChannel: config.adminChannel,
-            supportChannel: config.supportChannel,
-            ...(slack
-              ? { slack: new SlackSender({ client: slack.deliveryClient, queue, store, adminChannel: config.adminChannel, supportChannel: config.supportChannel, channelIntervalMs: config.slack!.channelIntervalMs, postsPerMinute: config.slack!.postsPerMinute }) }
-              : {}),
-            ...(teamsSender ? { teams: teamsSender } : {}),
-            ...(config.provisioning
-              ? { webhook: new WebhookSender({ ...config.provisioning, onDelivered: (event) => provisioningAcknowledged(deps, event) }) }
-              : {}),
+          updaters: { ...(slackSender ? { slack: slackSender } : {}), ...(teamsSender ? { teams: teamsSender } : {}) },
+          inner: new UnsealingSender({
+            secrets,
+            logger,
+            inner: new RoutingSender({
+              store,
+              adminChannel: config.adminChannel,
+              supportChannel: config.supportChannel,
+              ...(slackSender ? { slack: slackSender } : {}),
+              ...(teamsSender ? { teams: teamsSender } : {}),
+              ...(config.provisioning
+                ? { webhook: new WebhookSender({ ...config.provisioning, onDelivered: (event) => provisioningAcknowledged(deps, event) }) }
+                : {}),
+            }),
           }),
         }),
         // retries and leases are real time, even when the domain's clock is fast-forwarded (tests, sandbox)

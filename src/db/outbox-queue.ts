@@ -4,13 +4,13 @@
  * crashed process's rows be picked up again once the lease runs out.
  */
 import { and, eq, sql } from 'drizzle-orm';
-import type { OutboxMessage } from '../domain/index.js';
+import type { OutboxMessage, SubjectState } from '../domain/index.js';
 import type { Database$ } from './connection.js';
-import { bulkRuns, invitations, outbox, people } from './schema/index.js';
+import { bulkRuns, invitations, outbox, outboxSubjects, people, postedMessages, subjectStates } from './schema/index.js';
 
 export interface OutboxRow {
   id: number;
-  recipientType: 'person' | 'admin_channel' | 'support_channel' | 'webhook';
+  recipientType: 'person' | 'admin_channel' | 'support_channel' | 'webhook' | 'updates';
   recipientId: number | null;
   payload: OutboxMessage;
   attempts: number;
@@ -25,10 +25,34 @@ export interface RunMessage {
   ts: string;
 }
 
+/** Where a delivered chat message is: a Slack channel and ts, or a Teams conversation and activity id. */
+export interface PostedAt {
+  platform: 'slack' | 'teams';
+  channel: string;
+  messageId: string;
+}
+
+/** A message posted about a subject, as it was queued (its link, if it had one, long removed). */
+export interface PostedMessage extends PostedAt {
+  outboxId: number;
+  recipientType: OutboxRow['recipientType'];
+  recipientId: number | null;
+  payload: OutboxMessage;
+  /** a digest of what it shows now (null: as first posted) */
+  renderedHash: string | null;
+}
+
 export interface OutboxQueue {
   /** Due rows, at most one per recipient (the oldest), so one person's messages keep their order. */
   claim(owner: string, now: number, leaseMs: number, limit: number): OutboxRow[];
-  markSent(id: number, now: number, payload?: OutboxMessage): void;
+  /** `at`: where the chat message now is, so it can be updated when its subjects change */
+  markSent(id: number, now: number, payload?: OutboxMessage, at?: PostedAt): void;
+  /** the messages already posted about a subject, oldest first */
+  postedAbout(subject: string): PostedMessage[];
+  /** the subjects a message is about, with their newest recorded states */
+  statesFor(outboxId: number): Map<string, SubjectState>;
+  /** it was updated to show what `renderedHash` digests */
+  updatedPosted(outboxId: number, now: number, renderedHash: string): void;
   retryLater(id: number, at: number, error: string): void;
   markFailed(id: number, now: number, error: string, payload?: OutboxMessage): void;
   nextDueAt(): number | undefined;
@@ -49,11 +73,19 @@ export function outboxQueue(database: Database$): OutboxQueue {
       SELECT o.id FROM outbox o
       WHERE o.status = 'pending' AND o.next_attempt_at <= ${now}
         AND (o.lease_until IS NULL OR o.lease_until < ${now})
-        AND NOT EXISTS (
-          SELECT 1 FROM outbox e
-          WHERE e.status = 'pending' AND e.id < o.id
-            AND e.recipient_type = o.recipient_type
-            AND e.recipient_id IS o.recipient_id)
+        AND (
+          -- a message waits for the earlier ones to its recipient, so one person's messages keep their order
+          (o.recipient_type <> 'updates' AND NOT EXISTS (
+            SELECT 1 FROM outbox e
+            WHERE e.status = 'pending' AND e.id < o.id
+              AND e.recipient_type = o.recipient_type
+              AND e.recipient_id IS o.recipient_id))
+          -- an update waits for every earlier message about its subject, so it reaches them all once posted
+          OR (o.recipient_type = 'updates' AND NOT EXISTS (
+            SELECT 1 FROM outbox_subjects mine
+            JOIN outbox_subjects theirs ON theirs.subject = mine.subject AND theirs.outbox_id < mine.outbox_id
+            JOIN outbox e ON e.id = theirs.outbox_id AND e.status = 'pending'
+            WHERE mine.outbox_id = o.id)))
       ORDER BY o.priority, o.id LIMIT ${limit}`);
     const claimed: OutboxRow[] = [];
     for (const { id } of rows) {
@@ -77,11 +109,49 @@ export function outboxQueue(database: Database$): OutboxQueue {
   });
   return {
     claim: (owner, now, leaseMs, limit) => claimTx.immediate(owner, now, leaseMs, limit),
-    markSent: (id, now, payload) => {
-      db.update(outbox)
-        .set({ status: 'sent', sentAt: now, leaseOwner: null, leaseUntil: null, lastError: null, ...(payload ? { payload } : {}) })
-        .where(eq(outbox.id, id))
-        .run();
+    markSent: (id, now, payload, at) => {
+      sqlite.transaction(() => {
+        db.update(outbox)
+          .set({ status: 'sent', sentAt: now, leaseOwner: null, leaseUntil: null, lastError: null, ...(payload ? { payload } : {}) })
+          .where(eq(outbox.id, id))
+          .run();
+        if (at) {
+          const where = { platform: at.platform, channel: at.channel, messageId: at.messageId };
+          db.insert(postedMessages).values({ outboxId: id, postedAt: now, ...where }).onConflictDoUpdate({ target: postedMessages.outboxId, set: where }).run();
+        }
+      }).immediate();
+    },
+    postedAbout: (subject) =>
+      db
+        .select({
+          outboxId: postedMessages.outboxId,
+          platform: postedMessages.platform,
+          channel: postedMessages.channel,
+          messageId: postedMessages.messageId,
+          renderedHash: postedMessages.renderedHash,
+          recipientType: outbox.recipientType,
+          recipientId: outbox.recipientId,
+          payload: outbox.payload,
+        })
+        .from(outboxSubjects)
+        .innerJoin(postedMessages, eq(postedMessages.outboxId, outboxSubjects.outboxId))
+        .innerJoin(outbox, eq(outbox.id, outboxSubjects.outboxId))
+        .where(eq(outboxSubjects.subject, subject))
+        .orderBy(outboxSubjects.outboxId)
+        .all()
+        .map((r) => ({ ...r, payload: r.payload as OutboxMessage })),
+    statesFor: (outboxId) =>
+      new Map(
+        db
+          .select({ subject: subjectStates.subject, state: subjectStates.state })
+          .from(outboxSubjects)
+          .innerJoin(subjectStates, eq(subjectStates.subject, outboxSubjects.subject))
+          .where(eq(outboxSubjects.outboxId, outboxId))
+          .all()
+          .map((r) => [r.subject, r.state as SubjectState]),
+      ),
+    updatedPosted: (outboxId, now, renderedHash) => {
+      db.update(postedMessages).set({ updatedAt: now, renderedHash }).where(eq(postedMessages.outboxId, outboxId)).run();
     },
     retryLater: (id, at, error) => {
       db.update(outbox).set({ nextAttemptAt: at, leaseOwner: null, leaseUntil: null, lastError: error }).where(eq(outbox.id, id)).run();

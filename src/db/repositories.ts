@@ -23,10 +23,12 @@ import type {
   SeatRequestRepository,
   Store,
   TeamsConversationRef,
+  SubjectState,
 } from '../domain/index.js';
+import { subjectsOf } from '../domain/index.js';
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Database$, Db } from './connection.js';
-import { admins, auditLog, bulkRuns, inviteRequests, invitations, licenses, outbox, people, projectAccess, projects, returnedCopies, seatRequests, seats } from './schema/index.js';
+import { admins, auditLog, bulkRuns, inviteRequests, invitations, licenses, outbox, outboxSubjects, people, projectAccess, projects, returnedCopies, seatRequests, seats, subjectStates } from './schema/index.js';
 
 /** A placeholder, filled in when a query built once is run (`.get({ id })`). */
 const $ = (name: string) => sql.placeholder(name);
@@ -186,7 +188,7 @@ function invitationRepository(db: Db): InvitationRepository {
   const overdue = db
     .select()
     .from(invitations)
-    .where(and(eq(invitations.status, 'pending'), sql`${invitations.expiresAt} <= ${$('now')}`))
+    .where(and(inArray(invitations.status, ['pending', 'waiting_for_seat']), sql`${invitations.expiresAt} <= ${$('now')}`))
     .orderBy(asc(invitations.expiresAt))
     .limit($('limit'))
     .prepare();
@@ -396,18 +398,30 @@ function bulkRunRepository(db: Db): BulkRunRepository {
 
 function outboxRepository(db: Db): OutboxRepository {
   const insert = insertOnce(db, outbox);
+  const insertSubject = insertOnce(db, outboxSubjects);
+  const enqueue: OutboxRepository['enqueue'] = (to, message, at, priority = 0) => {
+    const { id } = insert.returning<{ id: number }>({
+      createdAt: at,
+      recipientType: to.type,
+      recipientId: to.type === 'person' ? to.personId : null,
+      payload: message,
+      status: 'pending',
+      priority,
+      // due at once: delivery runs on the wall clock, whatever clock the domain runs on
+      nextAttemptAt: 0,
+    });
+    // what it is about: an update of one of these waits for it, and then reaches it too
+    const subjects = message.type === 'refresh' ? [message.subject] : subjectsOf(message);
+    for (const subject of new Set(subjects)) insertSubject.run({ outboxId: id, subject });
+    return id;
+  };
   return {
-    enqueue: (to, message, at, priority = 0) =>
-      insert.returning<{ id: number }>({
-        createdAt: at,
-        recipientType: to.type,
-        recipientId: to.type === 'person' ? to.personId : null,
-        payload: message,
-        status: 'pending',
-        priority,
-        // due at once: delivery runs on the wall clock, whatever clock the domain runs on
-        nextAttemptAt: 0,
-      }).id,
+    enqueue,
+    announce: (subject, state, at) => {
+      db.insert(subjectStates).values({ subject, state, updatedAt: at }).onConflictDoUpdate({ target: subjectStates.subject, set: { state, updatedAt: at } }).run();
+      enqueue({ type: 'updates' }, { type: 'refresh', subject }, at);
+    },
+    stateOf: (subject) => db.select({ state: subjectStates.state }).from(subjectStates).where(eq(subjectStates.subject, subject)).get()?.state as SubjectState | undefined,
   };
 }
 

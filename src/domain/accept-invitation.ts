@@ -8,6 +8,7 @@ import { audit } from './audit.js';
 import { DomainError } from './errors.js';
 import { isExpired, loadInvitation, requireInvitee } from './invitation-guards.js';
 import { notifyAdmins, tellPerson } from './notify.js';
+import { announceInvitation } from './restate.js';
 import { holdsSeatFor, nameOf } from './people.js';
 import { projectSnapshotOf, snapshotOf } from './snapshot.js';
 import { stateSentence } from './words.js';
@@ -56,7 +57,7 @@ function acceptLicense(repos: Repositories, settings: DomainSettings, actor: Act
   if (isExpired(inv, now)) {
     expire(repos, actor, inv, now);
     const expired = snapshotOf(repos, { ...inv, status: 'expired' });
-    tellPerson(repos, inv.inviteeId, { type: 'invitation_update', invitation: expired }, now);
+    announceInvitation(repos, expired, now);
     return { outcome: 'expired', invitation: expired };
   }
   const licenseId = inv.licenseId ?? 0;
@@ -84,7 +85,8 @@ function acceptLicense(repos: Repositories, settings: DomainSettings, actor: Act
   audit(repos, actor, now, 'invitation.accepted', { type: 'invitation', id: inv.id });
   audit(repos, actor, now, 'seat.occupied', { type: 'seat', id: seat.id }, { licenseId, invitationId: inv.id });
   const snap = snapshotOf(repos, { ...inv, status: 'accepted' });
-  tellPerson(repos, inv.inviteeId, { type: 'invitation_update', invitation: snap }, now);
+  // the DM, every reminder, the admins' post and the digest line now say it was accepted, in place
+  announceInvitation(repos, snap, now);
   // the link itself comes right after, as a message of its own in the invitee's DM
   if (sealedLink !== null) sendLicenseLink(repos, seat, sealedLink, license.name, now, false);
   notifyAdmins(repos, settings, inv, { type: 'admin_invitation_event', event: 'accepted', invitation: snap, actorName: snap.inviteeName }, now);
@@ -102,7 +104,7 @@ function acceptProject(repos: Repositories, settings: DomainSettings, actor: Act
   if (isExpired(inv, now)) {
     expire(repos, actor, inv, now);
     const expired = projectSnapshotOf(repos, { ...inv, status: 'expired' });
-    tellPerson(repos, inv.inviteeId, { type: 'project_invitation_update', invitation: expired }, now);
+    announceInvitation(repos, expired, now);
     return { outcome: 'project_expired', invitation: expired };
   }
   // a project needs a seat under the same account email; it may have been released since sharing
@@ -126,7 +128,7 @@ function acceptProject(repos: Repositories, settings: DomainSettings, actor: Act
     provision(repos, { type: 'project.member_added', email: access.email, project: { id: project.id, name: project.name, edition: project.edition }, accessId: access.id }, now);
   }
   const accepted = { ...inv, status: 'accepted' as const };
-  tellPerson(repos, inv.inviteeId, { type: 'project_invitation_update', invitation: projectSnapshotOf(repos, accepted, true) }, now);
+  announceInvitation(repos, projectSnapshotOf(repos, accepted, true), now);
   tellPerson(repos, project.ownerId, { type: 'project_owner_event', event: 'accepted', invitation: projectSnapshotOf(repos, accepted) }, now);
   return { outcome: 'project_accepted', invitation: projectSnapshotOf(repos, accepted, true) };
 }

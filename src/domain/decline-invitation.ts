@@ -5,6 +5,7 @@ import { expireIfOverdue } from './expire-overdue.js';
 import { DomainError } from './errors.js';
 import { loadInvitation, requireInvitee, requirePending } from './invitation-guards.js';
 import { notifyAdmins, tellPerson } from './notify.js';
+import { announceInvitation } from './restate.js';
 import { projectSnapshotOf, snapshotOf } from './snapshot.js';
 
 /** The invitee says no. A license seat is freed for someone else; a project's owner is told. */
@@ -23,12 +24,12 @@ export async function declineInvitation({ deps, actor, input }: VerbArgs<{ invit
     const declined = { ...inv, status: 'declined' as const };
     if (inv.kind === 'project') {
       const snap = projectSnapshotOf(repos, declined);
-      tellPerson(repos, inv.inviteeId, { type: 'project_invitation_update', invitation: snap }, now);
+      announceInvitation(repos, snap, now);
       tellPerson(repos, repos.projects.byId(inv.projectId ?? 0)?.ownerId ?? inv.inviterId, { type: 'project_owner_event', event: 'declined', invitation: snap }, now);
       return { invitation: snap };
     }
     const snap = snapshotOf(repos, declined);
-    tellPerson(repos, inv.inviteeId, { type: 'invitation_update', invitation: snap }, now);
+    announceInvitation(repos, snap, now);
     notifyAdmins(repos, settings, inv, { type: 'admin_invitation_event', event: 'declined', invitation: snap, actorName: snap.inviteeName }, now);
     return { invitation: snap };
   });

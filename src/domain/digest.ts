@@ -4,7 +4,7 @@
  * people messages could not reach. Cut into pages that each fit one chat message.
  */
 import type { DomainDeps, VerbArgs } from './context.js';
-import type { Invitation, Seat, SeatModel } from './model.js';
+import type { Invitation, InvitationStatus, Seat, SeatModel } from './model.js';
 import type { Repositories } from './ports.js';
 import { requireAdmin } from './authz.js';
 import { expireOverdue } from './expire-overdue.js';
@@ -21,8 +21,10 @@ export interface DigestItem {
   expiresAt: number;
   remindersSent: number;
   deliveryProblem: string | null;
-  /** items an admin can act on carry Resend / Revoke / Extend */
+  /** items an admin can act on carry Resend / Revoke / Extend (while they are open) */
   actionable: boolean;
+  /** set once it was answered or ended after the page was posted (the page is updated in place) */
+  status?: InvitationStatus;
 }
 
 export type DigestEntry =

@@ -2,13 +2,17 @@ import { SYSTEM_ACTOR, type Actor } from './model.js';
 import type { Repositories } from './ports.js';
 import type { DomainDeps } from './context.js';
 import { audit } from './audit.js';
-import { projectSnapshotOf, snapshotOf, snapshotOfAny } from './snapshot.js';
+import { snapshotOfAny } from './snapshot.js';
+import { announce, announceInvitation } from './restate.js';
+import type { AnyInvitationSnapshot } from './outbox-messages.js';
 import { tellPerson } from './notify.js';
 
 /**
- * Marks pending invitations past their expiry as expired, frees their reserved seats and tells
- * each invitee. Verbs that count seats call it first, so an invitation nobody answered in time can
- * never hold a seat or block a new invitation, whether or not a scheduled sweep has run.
+ * Marks open invitations past their expiry as expired (pending ones, and project invitations still
+ * waiting for a seat), frees their reserved seats, brings every message about them up to date, and
+ * tells each inviter once: one list per inviter for everything that expired in this call.
+ * Verbs that count seats call it first, so an invitation nobody answered in time can never hold a
+ * seat or block a new invitation, whether or not a scheduled sweep has run.
  */
 export function expireOverdue(
   repos: Repositories,
@@ -18,28 +22,29 @@ export function expireOverdue(
   limit = 10_000,
 ): number {
   let expired = 0;
+  const byInviter = new Map<number, AnyInvitationSnapshot[]>();
   const candidates =
     scope.invitationId !== undefined ? [repos.invitations.byId(scope.invitationId)].filter((i) => i !== undefined) : repos.invitations.overdue(now, limit);
   for (const inv of candidates) {
-    if (inv.status !== 'pending' || now < inv.expiresAt) continue;
+    if ((inv.status !== 'pending' && inv.status !== 'waiting_for_seat') || now < inv.expiresAt) continue;
     if (scope.licenseId !== undefined && inv.licenseId !== scope.licenseId) continue;
     if (scope.inviteeId !== undefined && inv.inviteeId !== scope.inviteeId) continue;
     if (scope.invitationId !== undefined && inv.id !== scope.invitationId) continue;
-    if (!repos.invitations.transition(inv.id, 'pending', { status: 'expired', decidedAt: now })) continue;
-    audit(repos, actor, now, 'invitation.expired', { type: 'invitation', id: inv.id });
+    if (!repos.invitations.transition(inv.id, inv.status, { status: 'expired', decidedAt: now })) continue;
+    audit(repos, actor, now, 'invitation.expired', { type: 'invitation', id: inv.id }, inv.status === 'waiting_for_seat' ? { was: 'waiting_for_seat' } : undefined);
     const done = { ...inv, status: 'expired' as const };
-    tellPerson(
-      repos,
-      inv.inviteeId,
-      inv.kind === 'project'
-        ? { type: 'project_invitation_update', invitation: projectSnapshotOf(repos, done) }
-        : { type: 'invitation_update', invitation: snapshotOf(repos, done) },
-      now,
-    );
-    // whoever sent it decides what next: Re-invite or Drop
-    tellPerson(repos, inv.inviterId, { type: 'expired_notice', invitation: snapshotOfAny(repos, done) }, now);
+    const snap = snapshotOfAny(repos, done, { usage: false });
+    announceInvitation(repos, snap, now);
+    // a seat asked for it is no longer needed: the request's post says so, and offers nothing to press
+    const request = inv.kind === 'project' ? repos.seatRequests.pendingForInvitation(inv.id) : undefined;
+    if (request && repos.seatRequests.decide(request.id, { status: 'denied', decidedBy: null, decidedAt: now })) {
+      announce(repos, { kind: 'seat_request', requestId: request.id, status: 'closed', reason: 'the project invitation expired' }, now);
+    }
+    byInviter.set(inv.inviterId, [...(byInviter.get(inv.inviterId) ?? []), snap]);
     expired++;
   }
+  // whoever sent them decides what next, in one message: Re-invite or Drop for each
+  for (const [inviterId, snaps] of byInviter) tellPerson(repos, inviterId, { type: 'expired_notice', items: snaps.map((invitation) => ({ invitation })) }, now);
   return expired;
 }
 

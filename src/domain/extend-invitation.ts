@@ -5,6 +5,7 @@ import { expireIfOverdue } from './expire-overdue.js';
 import { DomainError } from './errors.js';
 import { loadInvitation, requireAdminOrInviter } from './invitation-guards.js';
 import { snapshotOfAny } from './snapshot.js';
+import { announceInvitation } from './restate.js';
 import { stateSentence } from './words.js';
 
 /**
@@ -27,6 +28,9 @@ export async function extendInvitation({ deps, actor, input }: VerbArgs<{ invita
     const expiresAt = Math.max(inv.expiresAt, now + deps.settings.inviteTtlMs);
     repos.invitations.update(inv.id, { expiresAt });
     audit(repos, actor, now, 'invitation.extended', { type: 'invitation', id: inv.id }, { from: inv.expiresAt, to: expiresAt });
-    return { invitation: snapshotOfAny(repos, { ...inv, expiresAt }), expiresAt };
+    const snap = snapshotOfAny(repos, { ...inv, expiresAt });
+    // nobody is disturbed, but every message about it shows the new date (the DM, reminders, the digest)
+    announceInvitation(repos, snap, now);
+    return { invitation: snap, expiresAt };
   });
 }

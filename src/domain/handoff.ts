@@ -9,7 +9,7 @@ import type { InvitationSnapshot } from './outbox-messages.js';
 import { actorPerson, isAdmin, requireAdmin } from './authz.js';
 import { audit } from './audit.js';
 import { DomainError } from './errors.js';
-import { tellPerson } from './notify.js';
+import { announceInvitation, tellNews } from './restate.js';
 import { nameOf } from './people.js';
 import { projectSnapshotOf, snapshotOf } from './snapshot.js';
 import { notifyAdmins } from './notify.js';
@@ -39,8 +39,8 @@ export async function confirmHandoff({ deps, actor, input }: VerbArgs<{ seatId: 
     }
     audit(repos, actor, now, 'seat.handed_over', { type: 'seat', id: seat.id }, { licenseId: seat.licenseId, how: 'admin' });
     const inv = seat.invitationId === null ? undefined : repos.invitations.byId(seat.invitationId);
-    // the invitee's own message about the invitation now says the seat is ready (it is updated in place)
-    if (inv) tellPerson(repos, inv.inviteeId, { type: 'invitation_update', invitation: snapshotOf(repos, inv) }, now);
+    // news for the invitee: one new message says the seat is ready; the older ones point to it
+    if (inv) tellNews(repos, snapshotOf(repos, inv), now, inv.inviteeId);
     return { outcome: 'handed_over', personName, email: seat.email, licenseName, byName: nameOf(admin) };
   });
 }
@@ -58,7 +58,9 @@ export async function confirmJoined({ deps, actor, input }: VerbArgs<{ seatId: n
     if (repos.seats.markJoined(seat.id, now)) audit(repos, actor, now, 'seat.joined', { type: 'seat', id: seat.id }, { licenseId: seat.licenseId });
     const inv = seat.invitationId === null ? undefined : repos.invitations.byId(seat.invitationId);
     if (!inv) throw new DomainError('NOT_FOUND', t`I could not find the invitation behind this seat. ${cmd('status')} shows where you stand.`);
-    return snapshotOf(repos, inv);
+    const snap = snapshotOf(repos, inv);
+    announceInvitation(repos, snap, now);
+    return snap;
   });
 }
 
@@ -87,7 +89,7 @@ export async function confirmProjectHandoff({ deps, actor, input }: VerbArgs<{ a
     }
     audit(repos, actor, now, 'project.member_added', { type: 'project', id: project.id }, { personId: access.personId, how: 'owner' });
     const inv = access.invitationId === null ? undefined : repos.invitations.byId(access.invitationId);
-    if (inv) tellPerson(repos, inv.inviteeId, { type: 'project_invitation_update', invitation: projectSnapshotOf(repos, inv, true) }, now);
+    if (inv) tellNews(repos, projectSnapshotOf(repos, inv, true), now, inv.inviteeId);
     return { outcome: 'handed_over', personName, email: access.email, projectName: project.name, byName: nameOf(me) };
   });
 }

@@ -47,3 +47,4 @@ export { diagnose, type Diagnosis, type Finding } from './diagnose.js';
 export { requestSupport, supportProblems, SUPPORT_TOPICS, SUPPORT_DESCRIPTION_MAX, type SupportRequest, type SupportTopic, type SupportField } from './support.js';
 export { home, type Home } from './home.js';
 export { bulkProgress, finishBulkRun, type BulkProgress } from './bulk-progress.js';
+export { restate, subjectsOf, expiredItems, type SubjectState } from './restate.js';

@@ -9,7 +9,8 @@ import type { SupportRequest } from './support.js';
 import type { BulkProgress } from './bulk-progress.js';
 import type { ReconcileReport } from './reconcile.js';
 
-export type OutboxRecipient = { type: 'person'; personId: number } | { type: 'admin_channel' } | { type: 'support_channel' } | { type: 'webhook' };
+/** `updates`: no one new; messages already posted about a subject are brought up to date (see restate.ts) */
+export type OutboxRecipient = { type: 'person'; personId: number } | { type: 'admin_channel' } | { type: 'support_channel' } | { type: 'webhook' } | { type: 'updates' };
 
 /** What the provisioning webhook is told: a seat given or taken back, a Web project member added or removed. */
 export interface ProvisioningEvent {
@@ -73,7 +74,7 @@ export type OutboxMessage =
   /** the invitee's DM: what they got, what they did not get, their link, Accept / Decline */
   | { type: 'license_invitation'; invitation: InvitationSnapshot; link: string; resent: boolean }
   /** re-render the invitee's DM about this invitation in its new state (updated in place) */
-  | { type: 'invitation_update'; invitation: InvitationSnapshot }
+  | { type: 'invitation_update'; invitation: InvitationSnapshot; superseded?: boolean }
   /** a post to the admins about something that happened to an invitation */
   | {
       type: 'admin_invitation_event';
@@ -86,11 +87,23 @@ export type OutboxMessage =
   /** the invitee's DM for a project: who shares what, the edition explained, their link, Accept / Decline */
   | { type: 'project_invitation'; invitation: ProjectInvitationSnapshot; link: string; resent: boolean }
   /** re-render the invitee's DM about a project invitation (accepted Desktop: with the owner's link) */
-  | { type: 'project_invitation_update'; invitation: ProjectInvitationSnapshot }
+  | { type: 'project_invitation_update'; invitation: ProjectInvitationSnapshot; superseded?: boolean }
   /** to the project's owner: what happened to one of their invitations */
   | { type: 'project_owner_event'; event: 'accepted' | 'declined' | 'sent_after_seat' | 'case_mismatch_after_seat' | 'seat_request_denied' | 'seat_request_approved'; invitation: ProjectInvitationSnapshot; detail?: string }
   /** to the admins: an owner asks for a seat for someone their project invitation waits on */
-  | { type: 'seat_request'; requestId: number; personName: string; email: string; projectName: string; ownerName: string; status: 'pending' | 'approved' | 'denied'; decidedBy?: string; licenseName?: string }
+  | {
+      type: 'seat_request';
+      requestId: number;
+      personName: string;
+      email: string;
+      projectName: string;
+      ownerName: string;
+      /** updated in place: approved or denied by an admin, or closed when no longer needed (`reason`) */
+      status: 'pending' | 'approved' | 'denied' | 'closed';
+      decidedBy?: string;
+      licenseName?: string;
+      reason?: string;
+    }
   /** to a project's owner: an updated Desktop copy came back, with the steps to merge it */
   | { type: 'copy_returned'; projectName: string; fromName: string; link: string; note: string | null }
   /** to whoever shared a project: invitees who hold no seat (Ask an admin), and emails that differ only in case */
@@ -98,7 +111,8 @@ export type OutboxMessage =
       type: 'share_attention';
       projectName: string;
       edition: Edition;
-      waiting: { invitationId: number; name: string; email: string }[];
+      /** `status` and `seatRequestId` once they changed since (the message is updated in place) */
+      waiting: { invitationId: number; name: string; email: string; status?: InvitationStatus; seatRequestId?: number }[];
       mismatches: { name: string; typed: string; onRecord: string }[];
     }
   /** a reminder to an invitee who has not answered, written for its case */
@@ -110,8 +124,17 @@ export type OutboxMessage =
       /** project invitations: whether the invitee holds a seat under the invited email right now */
       holdsSeat: boolean | null;
     }
-  /** to the inviter: an invitation expired unanswered (Re-invite / Drop) */
-  | { type: 'expired_notice'; invitation: AnyInvitationSnapshot }
+  /**
+   * to the inviter: invitations that expired unanswered in one sweep, each with Re-invite / Drop
+   * until the inviter chose (`followUp`). Messages queued before lists held one `invitation`.
+   */
+  | {
+      type: 'expired_notice';
+      items?: { invitation: AnyInvitationSnapshot; followUp?: { action: 'reinvited' | 'dropped'; by: string; invitationId?: number } }[];
+      invitation?: AnyInvitationSnapshot;
+    }
+  /** bring every posted message about `subject` up to its newest state (recipient `updates`) */
+  | { type: 'refresh'; subject: string }
   /** one page of the admins' review of pending invitations (scheduled digest or /atlas pending) */
   | { type: 'digest_page'; page: DigestPage }
   /** to the support channel: what a person needs help with, with their seats and invitations */

@@ -19,6 +19,7 @@ import type {
   SeatRequest,
 } from './model.js';
 import type { OutboxMessage, OutboxRecipient } from './outbox-messages.js';
+import type { SubjectState } from './restate.js';
 
 export interface Clock {
   now(): number;
@@ -156,6 +157,9 @@ export interface AuditRepository {
 export interface OutboxRepository {
   /** priority 0: someone waits for it; 1: part of a bulk run, sent after everything else */
   enqueue(to: OutboxRecipient, message: OutboxMessage, at: number, priority?: 0 | 1): number;
+  /** records a subject's newest state and queues the update of every message about it */
+  announce(subject: string, state: SubjectState, at: number): void;
+  stateOf(subject: string): SubjectState | undefined;
 }
 
 export interface InviteRequest {

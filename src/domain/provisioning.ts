@@ -11,7 +11,7 @@ import type { ProvisioningEvent } from './outbox-messages.js';
 import type { Repositories } from './ports.js';
 import { SYSTEM_ACTOR } from './model.js';
 import { audit } from './audit.js';
-import { tellPerson } from './notify.js';
+import { tellNews } from './restate.js';
 import { projectSnapshotOf, snapshotOf } from './snapshot.js';
 
 export function provision(repos: Repositories, event: Omit<ProvisioningEvent, 'deliveryId' | 'occurredAt'>, now: number): void {
@@ -30,14 +30,14 @@ export function provisioningAcknowledged(deps: DomainDeps, event: ProvisioningEv
       if (!seat || !repos.seats.handOver(seat.id, 0, now, 'webhook')) return;
       audit(repos, SYSTEM_ACTOR, now, 'seat.handed_over', { type: 'seat', id: seat.id }, { licenseId: seat.licenseId, how: 'webhook', deliveryId: event.deliveryId });
       const inv = seat.invitationId === null ? undefined : repos.invitations.byId(seat.invitationId);
-      if (inv) tellPerson(repos, inv.inviteeId, { type: 'invitation_update', invitation: snapshotOf(repos, inv) }, now);
+      if (inv) tellNews(repos, snapshotOf(repos, inv), now, inv.inviteeId);
     }
     if (event.type === 'project.member_added' && event.accessId !== undefined) {
       const access = repos.projectAccess.byId(event.accessId);
       if (!access || !repos.projectAccess.handOver(access.id, 0, now)) return;
       audit(repos, SYSTEM_ACTOR, now, 'project.member_added', { type: 'project', id: access.projectId }, { personId: access.personId, how: 'webhook', deliveryId: event.deliveryId });
       const inv = access.invitationId === null ? undefined : repos.invitations.byId(access.invitationId);
-      if (inv) tellPerson(repos, inv.inviteeId, { type: 'project_invitation_update', invitation: projectSnapshotOf(repos, inv, true) }, now);
+      if (inv) tellNews(repos, projectSnapshotOf(repos, inv, true), now, inv.inviteeId);
     }
   });
 }

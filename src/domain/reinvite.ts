@@ -1,5 +1,9 @@
 import type { VerbArgs } from './context.js';
 import { DomainError } from './errors.js';
+import { announceInvitation } from './restate.js';
+import { snapshotOfAny } from './snapshot.js';
+import { nameOf } from './people.js';
+import { actorPerson } from './authz.js';
 import { audit } from './audit.js';
 import { inviteToLicense, type InviteOutcome } from './invite-to-license.js';
 import { loadInvitation, requireAdminOrInviter } from './invitation-guards.js';
@@ -18,16 +22,32 @@ export async function reinvite({ deps, actor, input }: VerbArgs<{ invitationId: 
     }
     return { ...found, licenseName: found.licenseId ? repos.licenses.byId(found.licenseId)?.name : undefined };
   });
+  let outcome: InviteOutcome | ShareOutcome;
   if (inv.kind === 'license') {
     const r = await inviteToLicense({ deps, actor, input: { licenseName: inv.licenseName ?? null, invitees: [{ personId: inv.inviteeId, email: inv.inviteeEmail }] } });
-    return { outcome: r.outcomes[0]! };
+    outcome = r.outcomes[0]!;
+  } else {
+    const r = await shareProject({
+      deps,
+      actor,
+      input: { project: { id: inv.projectId ?? 0 }, invitees: [{ personId: inv.inviteeId, email: inv.inviteeEmail }], desktopLink: inv.desktopLink, message: inv.message },
+    });
+    outcome = r.outcomes[0]!;
   }
-  const r = await shareProject({
-    deps,
-    actor,
-    input: { project: { id: inv.projectId ?? 0 }, invitees: [{ personId: inv.inviteeId, email: inv.inviteeEmail }], desktopLink: inv.desktopLink, message: inv.message },
+  // the expiry notice says it was re-invited, and no longer offers Re-invite / Drop for it
+  if (outcome.status === 'invited' || outcome.status === 'waiting_for_seat') {
+    const newId = 'invitationId' in outcome ? outcome.invitationId : undefined;
+    followUp(deps, actor, input.invitationId, { action: 'reinvited', ...(newId !== undefined ? { invitationId: newId } : {}) });
+  }
+  return { outcome };
+}
+
+function followUp(deps: VerbArgs<unknown>['deps'], actor: VerbArgs<unknown>['actor'], invitationId: number, what: { action: 'reinvited' | 'dropped'; invitationId?: number }): void {
+  deps.store.transaction((repos) => {
+    const inv = repos.invitations.byId(invitationId);
+    if (!inv) return;
+    announceInvitation(repos, snapshotOfAny(repos, inv, { usage: false }), deps.clock.now(), { followUp: { ...what, by: nameOf(actorPerson(repos, actor)) } });
   });
-  return { outcome: r.outcomes[0]! };
 }
 
 /** "Drop" on an expiry notice: only whoever may re-invite may close it; the invitation stays as it is. */
@@ -37,4 +57,5 @@ export async function dropExpired({ deps, actor, input }: VerbArgs<{ invitationI
     requireAdminOrInviter(repos, deps.settings, inv, actor, 'drop');
     audit(repos, actor, deps.clock.now(), 'invitation.dropped', { type: 'invitation', id: inv.id });
   });
+  followUp(deps, actor, input.invitationId, { action: 'dropped' });
 }

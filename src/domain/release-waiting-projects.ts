@@ -7,6 +7,7 @@ import { projectSnapshotOf } from './snapshot.js';
 import { invitationLink, mintToken } from './tokens.js';
 import { sendProjectInvitation } from './share-project.js';
 import { tellPerson } from './notify.js';
+import { announceInvitation } from './restate.js';
 
 /**
  * Someone just took a seat: the project invitations that waited for it go out now, each with a
@@ -32,7 +33,8 @@ export function releaseWaitingProjectInvitations(repos: Repositories, settings: 
     if (!repos.invitations.transition(inv.id, 'waiting_for_seat', { status: 'pending', tokenHash: hash, sentAt: now, expiresAt: now + settings.inviteTtlMs })) continue;
     audit(repos, actor, now, 'invitation.sent_after_seat', { type: 'invitation', id: inv.id });
     sendProjectInvitation(repos, inv.id, invitationLink(settings.publicBaseUrl, token), person ? isReachable(person) : false, inv.inviterId, now, false);
-    const snap = projectSnapshotOf(repos, { ...inv, status: 'pending' });
+    const snap = projectSnapshotOf(repos, { ...inv, status: 'pending', expiresAt: now + settings.inviteTtlMs });
+    announceInvitation(repos, snap, now);
     tellPerson(repos, repos.projects.byId(inv.projectId ?? 0)?.ownerId ?? inv.inviterId, { type: 'project_owner_event', event: 'sent_after_seat', invitation: snap }, now);
     sent++;
   }

@@ -5,6 +5,7 @@ import { DomainError } from './errors.js';
 import { expireIfOverdue } from './expire-overdue.js';
 import { loadInvitation, requireAdminOrInviter, requirePending } from './invitation-guards.js';
 import { notifyAdmins, tellPerson } from './notify.js';
+import { announceInvitation } from './restate.js';
 import { actorPerson } from './authz.js';
 import { isReachable, nameOf } from './people.js';
 import { projectSnapshotOf, snapshotOf } from './snapshot.js';
@@ -37,12 +38,15 @@ export async function resendInvitation({ deps, actor, input }: VerbArgs<{ invita
     const invitee = repos.people.byId(inv.inviteeId);
     const reachable = invitee ? isReachable(invitee) : false;
     const forwarder = actor.personId || inv.inviterId;
+    // the fresh copy carries the invitation from now on; the older ones say their link is dead and point to it
     if (inv.kind === 'project') {
-      sendProjectInvitation(repos, inv.id, link, reachable, forwarder, now, true);
-      return { invitation: projectSnapshotOf(repos, inv), reachable };
+      const copy = sendProjectInvitation(repos, inv.id, link, reachable, forwarder, now, true);
+      const snap = projectSnapshotOf(repos, inv);
+      announceInvitation(repos, snap, now, reachable ? { current: copy } : {});
+      return { invitation: snap, reachable };
     }
     const snap = snapshotOf(repos, inv);
-    if (reachable) tellPerson(repos, inv.inviteeId, { type: 'license_invitation', invitation: snap, link, resent: true }, now);
+    if (reachable) announceInvitation(repos, snap, now, { current: tellPerson(repos, inv.inviteeId, { type: 'license_invitation', invitation: snap, link, resent: true }, now) });
     else tellPerson(repos, forwarder, { type: 'forward_link', invitation: snap, link }, now);
     notifyAdmins(repos, settings, inv, { type: 'admin_invitation_event', event: 'resent', invitation: snap, actorName: nameOf(actorPerson(repos, actor)) }, now);
     return { invitation: snap, reachable };

@@ -5,7 +5,8 @@ import { audit } from './audit.js';
 import { expireIfOverdue } from './expire-overdue.js';
 import { DomainError } from './errors.js';
 import { loadInvitation, requireAdminOrInviter } from './invitation-guards.js';
-import { notifyAdmins, tellPerson } from './notify.js';
+import { notifyAdmins } from './notify.js';
+import { announce, announceInvitation } from './restate.js';
 import { actorPerson } from './authz.js';
 import { nameOf } from './people.js';
 import { projectSnapshotOf, snapshotOf } from './snapshot.js';
@@ -35,14 +36,16 @@ export async function revokeInvitation({ deps, actor, input }: VerbArgs<{ invita
     if (inv.kind === 'project') {
       // a seat asked for this invitation is no longer needed for it
       const request = repos.seatRequests.pendingForInvitation(inv.id);
-      if (request) repos.seatRequests.decide(request.id, { status: 'denied', decidedBy: actor.personId || null, decidedAt: now });
+      if (request && repos.seatRequests.decide(request.id, { status: 'denied', decidedBy: actor.personId || null, decidedAt: now })) {
+        announce(repos, { kind: 'seat_request', requestId: request.id, status: 'closed', reason: 'the project invitation was withdrawn' }, now);
+      }
       const snap = projectSnapshotOf(repos, revoked);
-      // an invitation still waiting for a seat was never sent: nothing to take back from the invitee
-      if (from === 'pending') tellPerson(repos, inv.inviteeId, { type: 'project_invitation_update', invitation: snap }, now);
+      // every message about it says it was withdrawn (one still waiting for a seat was never sent to the invitee)
+      announceInvitation(repos, snap, now);
       return { invitation: snap };
     }
     const snap = snapshotOf(repos, revoked);
-    tellPerson(repos, inv.inviteeId, { type: 'invitation_update', invitation: snap }, now);
+    announceInvitation(repos, snap, now);
     notifyAdmins(repos, settings, inv, { type: 'admin_invitation_event', event: 'revoked', invitation: snap, actorName: nameOf(actorPerson(repos, actor)) }, now);
     return { invitation: snap };
   });

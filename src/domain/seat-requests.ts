@@ -7,6 +7,7 @@ import { loadInvitation, requireAdminOrInviter } from './invitation-guards.js';
 import { nameOf } from './people.js';
 import { projectSnapshotOf } from './snapshot.js';
 import { tellPerson } from './notify.js';
+import { announce, announceInvitation } from './restate.js';
 import { inviteToLicense, type InviteOutcome } from './invite-to-license.js';
 import { releaseWaitingProjectInvitations } from './release-waiting-projects.js';
 
@@ -32,6 +33,8 @@ export async function requestSeat({ deps, actor, input }: VerbArgs<{ projectInvi
     const request = repos.seatRequests.insert({ personId: inv.inviteeId, email: inv.inviteeEmail ?? '', projectInvitationId: inv.id, requestedBy: me.id, createdAt: now });
     audit(repos, actor, now, 'seat_request.created', { type: 'seat_request', id: request.id }, { invitationId: inv.id });
     const snap = projectSnapshotOf(repos, inv);
+    // the sharer's list of who waits for a seat no longer offers to ask for this one
+    announceInvitation(repos, snap, now, { seatRequestId: request.id });
     repos.outbox.enqueue(
       { type: 'admin_channel' },
       { type: 'seat_request', requestId: request.id, personName: snap.inviteeName, email: request.email, projectName: snap.projectName, ownerName: nameOf(me), status: 'pending' },
@@ -73,11 +76,8 @@ export async function decideSeatRequest({ deps, actor, input }: VerbArgs<{ reque
       const inv = repos.invitations.byId(request.projectInvitationId)!;
       const decider = nameOf(actorPerson(repos, actor));
       const snap = projectSnapshotOf(repos, inv);
-      repos.outbox.enqueue(
-        { type: 'admin_channel' },
-        { type: 'seat_request', requestId: request.id, personName: snap.inviteeName, email: request.email, projectName: snap.projectName, ownerName: nameOf(repos.people.byId(request.requestedBy)), status, decidedBy: decider, ...(extra.licenseName ? { licenseName: extra.licenseName } : {}) },
-        now,
-      );
+      // the request's post in the admin channel says how it was answered, in place: no second post
+      announce(repos, { kind: 'seat_request', requestId: request.id, status, decidedBy: decider, ...(extra.licenseName ? { licenseName: extra.licenseName } : {}) }, now);
       const event = { type: 'project_owner_event', event: status === 'approved' ? 'seat_request_approved' : 'seat_request_denied', invitation: snap, detail: decider } as const;
       const ownerId = repos.projects.byId(inv.projectId ?? 0)?.ownerId ?? request.requestedBy;
       tellPerson(repos, ownerId, event, now);

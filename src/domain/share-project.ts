@@ -199,11 +199,12 @@ export async function shareProject({ deps, actor, input }: VerbArgs<ShareProject
 }
 
 /** The DM to the invitee, or (not in chat) the link to forward to whoever shared it. */
-export function sendProjectInvitation(repos: Repositories, invitationId: number, link: string, reachable: boolean, forwarderId: number, now: number, resent: boolean): void {
+/** Sends the invitee their invitation (or their inviter the link to forward); returns the message's outbox id. */
+export function sendProjectInvitation(repos: Repositories, invitationId: number, link: string, reachable: boolean, forwarderId: number, now: number, resent: boolean): number {
   const inv = repos.invitations.byId(invitationId)!;
   const snap = projectSnapshotOf(repos, inv);
-  if (reachable) tellPerson(repos, inv.inviteeId, { type: 'project_invitation', invitation: snap, link, resent }, now);
-  else tellPerson(repos, forwarderId, { type: 'forward_link', invitation: snap, link }, now);
+  if (reachable) return tellPerson(repos, inv.inviteeId, { type: 'project_invitation', invitation: snap, link, resent }, now);
+  return tellPerson(repos, forwarderId, { type: 'forward_link', invitation: snap, link }, now);
 }
 
 /** What the share form offers: the actor's own projects. */

@@ -93,12 +93,13 @@ export const BUTTONS: Record<string, (a: ButtonArgs) => Promise<ButtonAnswer>> =
   [PROJECT_ACTIONS.reinvite]: byInvitation(async (invitationId, { deps, views, actor }) => {
     const { outcome } = await reinvite({ deps, actor, input: { invitationId } });
     const words = REINVITED[outcome.status]?.(nameOf(outcome.invitee), 'invitationId' in outcome ? outcome.invitationId : undefined) ?? 'Done.';
-    return { message: views.text(words, 'repeat'), replace: true };
+    // the expiry notice (a list, perhaps) is updated in place by the outbox: the answer goes to the clicker
+    return { message: views.text(words, 'repeat'), replace: false };
   }),
   [PROJECT_ACTIONS.drop]: byInvitation(async (invitationId, { deps, views, actor }) => {
     // nothing changes: the invitation is already over; the notice is simply closed
     await dropExpired({ deps, actor, input: { invitationId } });
-    return { message: views.text(`Dropped: invitation #${invitationId} stays expired.`, 'white_check_mark'), replace: true };
+    return { message: views.text(`Dropped: invitation #${invitationId} stays expired.`, 'white_check_mark'), replace: false };
   }),
   [PROJECT_ACTIONS.requestSeat]: byInvitation(async (projectInvitationId, { deps, views, actor }) => {
     const r = await requestSeat({ deps, actor, input: { projectInvitationId } });

@@ -48,15 +48,16 @@ describe('acceptInvitation', () => {
     ]);
   });
 
-  it('updates the invitee DM and tells the admins', async () => {
+  it('brings every message about it up to date (nothing new to the invitee) and posts the admins their to-do', async () => {
     const { deps, alice, invitationId } = await world();
     const n = deps.store.outbox().length;
     await acceptInvitation({ deps, actor: alice.actor, input: { invitationId } });
     const fresh = deps.store.outbox().slice(n);
     expect(fresh.map((e) => [e.to, e.message.type])).toEqual([
-      [{ type: 'person', personId: alice.person.id }, 'invitation_update'],
+      [{ type: 'updates' }, 'refresh'],
       [{ type: 'admin_channel' }, 'admin_invitation_event'],
     ]);
+    expect(deps.store.announced(invitationId)).toMatchObject({ invitation: { status: 'accepted', handoff: 'awaiting' } });
     expect(fresh[1]!.message).toMatchObject({ event: 'accepted', actorName: 'Alice', invitation: { status: 'accepted' } });
   });
 
@@ -90,7 +91,7 @@ describe('acceptInvitation', () => {
     expect(deps.store.seats()).toEqual([]);
     expect(usage()).toEqual({ occupied: 0, reserved: 0 });
     expect(deps.store.auditLog().at(-1)).toMatchObject({ action: 'invitation.expired', subjectType: 'invitation', subjectId: invitationId, at: expiresAt });
-    expect(deps.store.messagesTo(alice.person.id).at(-1)?.message).toMatchObject({ type: 'invitation_update', invitation: { status: 'expired' } });
+    expect(deps.store.announced(invitationId)).toMatchObject({ invitation: { status: 'expired' } });
     // and it stays expired
     expect((await domainErrorOf(acceptInvitation({ deps, actor: alice.actor, input: { invitationId } }))).code).toBe('NOT_PENDING');
   });

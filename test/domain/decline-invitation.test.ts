@@ -26,9 +26,10 @@ describe('declineInvitation', () => {
     expect(deps.store.auditLog().at(-1)).toMatchObject({ action: 'invitation.declined', subjectId: invitationId, actorPersonId: alice.person.id, at: deps.clock.now() });
     const fresh = deps.store.outbox().slice(n);
     expect(fresh.map((e) => [e.to, e.message.type])).toEqual([
-      [{ type: 'person', personId: alice.person.id }, 'invitation_update'],
+      [{ type: 'updates' }, 'refresh'],
       [{ type: 'admin_channel' }, 'admin_invitation_event'],
     ]);
+    expect(deps.store.announced(invitationId)).toMatchObject({ invitation: { status: 'declined' } });
     expect(fresh[1]!.message).toMatchObject({ event: 'declined', actorName: 'Alice' });
   });
 

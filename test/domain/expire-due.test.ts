@@ -49,13 +49,13 @@ describe('expireDue', () => {
     expect(deps.store.dump()).toEqual(before);
   });
 
-  it('expires the pending invitations at their expiry, and leaves one waiting for a seat alone', async () => {
+  it('expires the open invitations at their expiry, one still waiting for a seat too', async () => {
     const { deps, licenseInv, projectInv, waiting } = await world();
-    expect(expireDue(deps, T0 + TTL)).toEqual({ expired: 2 });
+    expect(expireDue(deps, T0 + TTL)).toEqual({ expired: 3 });
 
     expect(deps.store.invitation(licenseInv.invitationId)).toMatchObject({ status: 'expired', decidedAt: T0 + TTL });
     expect(deps.store.invitation(projectInv.id)).toMatchObject({ status: 'expired', decidedAt: T0 + TTL });
-    expect(deps.store.invitation(waiting.id)).toMatchObject({ status: 'waiting_for_seat', decidedAt: null });
+    expect(deps.store.invitation(waiting.id)).toMatchObject({ status: 'expired', decidedAt: T0 + TTL });
   });
 
   it('leaves answered invitations alone even when their expiry is long past', async () => {
@@ -74,39 +74,46 @@ describe('expireDue', () => {
     expect(usage(deps.store, license.id)).toEqual({ occupied: 2, reserved: 0 });
   });
 
-  it('tells the invitee (an update of their invitation) and the inviter (an expiry notice)', async () => {
-    const { deps, ada, olive, alice, bob, carol, licenseInv, projectInv } = await world();
+  it('brings every message about each invitation up to date, and tells each inviter in one notice', async () => {
+    const { deps, ada, olive, alice, bob, carol, licenseInv, projectInv, waiting } = await world();
     const before = deps.store.outbox().length;
     expireDue(deps, T0 + TTL);
     const sent = deps.store.outbox().slice(before);
-    expect(sent).toHaveLength(4);
     expect(sent.every((e) => e.at === T0 + TTL)).toBe(true);
-
-    const toAlice = deps.store.messagesTo(alice.person.id).slice(-1)[0]!;
-    expect(toAlice.message).toMatchObject({
-      type: 'invitation_update',
-      invitation: { kind: 'license', invitationId: licenseInv.invitationId, status: 'expired', licenseName: 'Campus', reserved: 0, occupied: 2, seats: 3 },
-    });
-    const toBob = deps.store.messagesTo(bob.person.id);
-    expect(toBob.map((e) => e.message)).toEqual([
-      expect.objectContaining({ type: 'project_invitation_update', invitation: expect.objectContaining({ kind: 'project', invitationId: projectInv.id, status: 'expired', projectName: 'Panel' }) }),
+    // the invitees' own messages are updated in place: nothing new is posted to them
+    expect(deps.store.messagesTo(alice.person.id).slice(-1)[0]!.message.type).toBe('license_invitation');
+    expect(deps.store.messagesTo(bob.person.id)).toEqual([]);
+    expect(sent.filter((e) => e.message.type === 'refresh').map((e) => e.message)).toEqual([
+      { type: 'refresh', subject: `invitation:${licenseInv.invitationId}` },
+      { type: 'refresh', subject: `invitation:${projectInv.id}` },
+      { type: 'refresh', subject: `invitation:${waiting.id}` },
     ]);
+    const states = deps.store.dump().subjects;
+    expect(states[`invitation:${licenseInv.invitationId}`]).toMatchObject({ kind: 'invitation', invitation: { kind: 'license', status: 'expired', licenseName: 'Campus' } });
+    expect(states[`invitation:${projectInv.id}`]).toMatchObject({ kind: 'invitation', invitation: { kind: 'project', status: 'expired', projectName: 'Panel' } });
 
     const notices = deps.store.messages('expired_notice');
-    expect(notices.map((e) => [e.to, e.message.invitation.invitationId, e.message.invitation.status])).toEqual([
-      [{ type: 'person', personId: ada.person.id }, licenseInv.invitationId, 'expired'],
-      [{ type: 'person', personId: olive.person.id }, projectInv.id, 'expired'],
+    expect(notices.map((e) => [e.to, e.message.items?.map((i) => [i.invitation.invitationId, i.invitation.kind, i.invitation.status])])).toEqual([
+      [{ type: 'person', personId: ada.person.id }, [[licenseInv.invitationId, 'license', 'expired']]],
+      [{ type: 'person', personId: olive.person.id }, [[projectInv.id, 'project', 'expired'], [waiting.id, 'project', 'expired']]],
     ]);
-    expect(notices[0]!.message.invitation.kind).toBe('license');
-    expect(notices[1]!.message.invitation.kind).toBe('project');
     expect(deps.store.messagesTo(carol.person.id)).toEqual([]);
   });
 
+  it('tells an inviter of ten expiries in one sweep in one message, listing all ten', async () => {
+    const { deps, ada, license, licenseInv } = await world();
+    const ids = bulkPending(deps.store, 9, { licenseId: license.id, inviterId: ada.person.id });
+    expireDue(deps, T0 + 10 * TTL);
+    const toAda = deps.store.messages('expired_notice').filter((e) => e.to.type === 'person' && e.to.personId === ada.person.id);
+    expect(toAda).toHaveLength(1);
+    expect(toAda[0]!.message.items!.map((i) => i.invitation.invitationId).sort((a, b) => a - b)).toEqual([licenseInv.invitationId, ...ids].sort((a, b) => a - b));
+  });
+
   it('writes an audit row per expiry, by the system', async () => {
-    const { deps, licenseInv, projectInv } = await world();
+    const { deps, licenseInv, projectInv, waiting } = await world();
     expireDue(deps, T0 + TTL + 5);
     const rows = audited(deps.store, 'invitation.expired');
-    expect(rows.map((e) => e.subjectId).sort()).toEqual([licenseInv.invitationId, projectInv.id].sort());
+    expect(rows.map((e) => e.subjectId).sort()).toEqual([licenseInv.invitationId, projectInv.id, waiting.id].sort());
     for (const row of rows) {
       expect(row).toMatchObject({ at: T0 + TTL + 5, platform: 'system', actorUserId: 'system', actorPersonId: null, subjectType: 'invitation' });
     }
@@ -114,12 +121,12 @@ describe('expireDue', () => {
 
   it('running twice expires once and tells nobody twice', async () => {
     const { deps } = await world();
-    expect(expireDue(deps, T0 + TTL).expired).toBe(2);
+    expect(expireDue(deps, T0 + TTL).expired).toBe(3);
     const after = deps.store.dump();
     expect(expireDue(deps, T0 + TTL)).toEqual({ expired: 0 });
     expect(expireDue(deps, T0 + TTL + DAY_MS)).toEqual({ expired: 0 });
     expect(deps.store.dump()).toEqual(after);
-    expect(audited(deps.store, 'invitation.expired')).toHaveLength(2);
+    expect(audited(deps.store, 'invitation.expired')).toHaveLength(3);
   });
 
   it('expires every one of more overdue invitations than one batch holds', () => {
@@ -134,7 +141,10 @@ describe('expireDue', () => {
     expect(ids.filter((id) => byId.get(id)!.status !== 'expired')).toEqual([]);
     expect(notYet.map((id) => byId.get(id)!.status)).toEqual(['pending', 'pending', 'pending']);
     expect(usage(deps.store, license.id)).toEqual({ occupied: 0, reserved: 3 });
-    expect(deps.store.messages('expired_notice')).toHaveLength(1100);
+    // one notice per inviter per batch of 500 (a transaction each), listing every one of them
+    const notices = deps.store.messages('expired_notice');
+    expect(notices).toHaveLength(3);
+    expect(notices.flatMap((e) => e.message.items ?? []).map((i) => i.invitation.invitationId).sort((a, b) => a - b)).toEqual([...ids].sort((a, b) => a - b));
     expect(expireDue(deps, T0 + DAY_MS)).toEqual({ expired: 0 });
   }, 60_000);
 

@@ -10,6 +10,7 @@ import {
   expireDue,
   extendInvitation,
   reinvite,
+  nameOf,
   removeAdmin,
   revokeInvitation,
 } from '../../src/domain/index.js';
@@ -77,7 +78,9 @@ describe('extendInvitation', () => {
         details: { from: T0 + TTL, to: T0 + 5 * DAY_MS + TTL },
       },
     ]);
-    expect(deps.store.outbox()).toHaveLength(outbox);
+    // nothing new is sent: the messages already about it show the new date
+    expect(deps.store.outbox().slice(outbox).map((e) => e.message)).toEqual([{ type: 'refresh', subject: `invitation:${invitationId}` }]);
+    expect(deps.store.announced(invitationId)).toMatchObject({ invitation: { status: 'pending', expiresAt: T0 + 5 * DAY_MS + TTL } });
   });
 
   it('an extended invitation is not expired by the sweep at its old expiry', async () => {
@@ -307,8 +310,11 @@ describe('dropExpired', () => {
       [ash.person.id, proj.id, T0 + TTL + 10],
     ]);
     expect(rows.every((e) => e.subjectType === 'invitation' && e.platform === 'slack')).toBe(true);
-    expect({ ...after, audit: [] }).toEqual({ ...before, audit: [] });
+    // the invitations stay as they are; the expiry notice says who dropped each, in place
+    expect(after.invitations).toEqual(before.invitations);
     expect(after.audit).toEqual([...before.audit, ...rows]);
+    expect(after.outbox.slice(before.outbox.length).every((e) => e.message.type === 'refresh')).toBe(true);
+    expect(deps.store.announced(proj.id)?.followUp).toEqual({ action: 'dropped', by: nameOf(deps.store.transaction((r) => r.people.byId(ash.person.id))) });
   });
 
   it('refuses anyone else, and changes nothing', async () => {

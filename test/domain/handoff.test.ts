@@ -15,6 +15,7 @@ const world = async () => {
   return { deps, ada, alice, mallory, invitationId, accepted, seatId };
 };
 
+/** news to the invitee: new messages about their invitation */
 const updatesTo = (deps: TestDeps, who: Someone) =>
   deps.store.messagesTo(who.person.id).flatMap((e) => (e.message.type === 'invitation_update' ? [e.message.invitation] : []));
 
@@ -22,7 +23,8 @@ describe('accepting a license invitation', () => {
   it('records the seat as awaiting its hand-off, and every message says so', async () => {
     const { deps, alice, accepted, seatId } = await world();
     expect(accepted.invitation).toMatchObject({ status: 'accepted', handoff: 'awaiting', seatId });
-    expect(updatesTo(deps, alice).at(-1)).toMatchObject({ status: 'accepted', handoff: 'awaiting' });
+    expect(updatesTo(deps, alice)).toEqual([]);
+    expect(deps.store.announced(accepted.invitation.invitationId)).toMatchObject({ invitation: { status: 'accepted', handoff: 'awaiting' } });
     const admin = deps.store.messages('admin_invitation_event').find((e) => e.message.event === 'accepted');
     expect(admin?.message.invitation).toMatchObject({ handoff: 'awaiting', seatId, inviteeEmail: 'Alice.Smith@uni.example' });
   });
@@ -38,6 +40,9 @@ describe('confirmHandoff (an admin pressed Done)', () => {
     const told = updatesTo(deps, alice);
     expect(told).toHaveLength(before + 1);
     expect(told.at(-1)).toMatchObject({ status: 'accepted', handoff: 'handed_over', seatId });
+    // that news carries the live state from now on: the older messages point to it
+    const news = deps.store.messagesTo(alice.person.id).at(-1)!;
+    expect(deps.store.announced(told.at(-1)!.invitationId)).toMatchObject({ current: news.id, invitation: { handoff: 'handed_over' } });
     expect(deps.store.auditLog().filter((e) => e.action === 'seat.handed_over')).toHaveLength(1);
 
     const again = await confirmHandoff({ deps, actor: ada.actor, input: { seatId } });

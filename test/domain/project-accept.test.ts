@@ -98,10 +98,10 @@ describe('acceptInvitation (project)', () => {
     expect(deps.store.seats()).toEqual(seatsBefore);
     const fresh = deps.store.outbox().slice(n);
     expect(fresh.map((e) => [e.to, e.message.type])).toEqual([
-      [{ type: 'person', personId: alice.person.id }, 'project_invitation_update'],
+      [{ type: 'updates' }, 'refresh'],
       [{ type: 'person', personId: olive.person.id }, 'project_owner_event'],
     ]);
-    expect(fresh[0]!.message).toMatchObject({ invitation: { invitationId: id, status: 'accepted' } });
+    expect(deps.store.announced(id)).toMatchObject({ invitation: { invitationId: id, status: 'accepted' } });
     expect(fresh[1]!.message).toMatchObject({ event: 'accepted', invitation: { invitationId: id, status: 'accepted', inviteeName: 'Alice', desktopLink: null } });
     expect(audited(deps.store, 'invitation.accepted')).toMatchObject([
       { subjectType: 'invitation', subjectId: id, actorPersonId: alice.person.id, at: now, details: { projectId: web.id, access: 'member' } },
@@ -119,15 +119,13 @@ describe('acceptInvitation (project)', () => {
     expect(deps.store.projectAccess()).toMatchObject([{ projectId: desktop.id, personId: alice.person.id, kind: 'copy', invitationId: id }]);
 
     const fresh = deps.store.outbox().slice(n);
-    const update = fresh.find((e) => e.message.type === 'project_invitation_update');
     const owner = fresh.find((e) => e.message.type === 'project_owner_event');
-    expect(update?.to).toEqual({ type: 'person', personId: alice.person.id });
-    expect(update?.message).toMatchObject({ invitation: { status: 'accepted', desktopLink: DESKTOP_LINK } });
+    // the invitee's own messages are updated to the accepted state, with the link (restate.ts keeps it from everyone else's)
+    expect(deps.store.announced(id)).toMatchObject({ invitation: { status: 'accepted', desktopLink: DESKTOP_LINK } });
     expect(owner?.to).toEqual({ type: 'person', personId: olive.person.id });
     expect(owner?.message).toMatchObject({ event: 'accepted', invitation: { status: 'accepted', desktopLink: null } });
-    // the link goes to the invitee and nobody else
-    const carriers = deps.store.outbox().filter((e) => JSON.stringify(e.message).includes(DESKTOP_LINK));
-    expect(carriers.map((e) => e.to)).toEqual([{ type: 'person', personId: alice.person.id }]);
+    // no queued message carries the link: the invitee's DM gets it when it is brought up to date
+    expect(deps.store.outbox().filter((e) => JSON.stringify(e.message).includes(DESKTOP_LINK))).toEqual([]);
     expect(audited(deps.store, 'invitation.accepted')[0]?.details).toEqual({ projectId: desktop.id, access: 'copy' });
     // the link page shows the invitation, never the link
     expect(JSON.stringify(deps.store.dump().audit)).not.toContain(DESKTOP_LINK);
@@ -156,8 +154,8 @@ describe('acceptInvitation (project)', () => {
     expect(deps.store.invitation(id)).toMatchObject({ status: 'expired', decidedAt: expiresAt });
     expect(deps.store.projectAccess()).toEqual([]);
     const fresh = deps.store.outbox().slice(n);
-    expect(fresh.map((e) => [e.to, e.message.type])).toEqual([[{ type: 'person', personId: alice.person.id }, 'project_invitation_update']]);
-    expect(fresh[0]!.message).toMatchObject({ invitation: { invitationId: id, kind: 'project', status: 'expired' } });
+    expect(fresh.map((e) => [e.to, e.message.type])).toEqual([[{ type: 'updates' }, 'refresh']]);
+    expect(deps.store.announced(id)).toMatchObject({ invitation: { invitationId: id, kind: 'project', status: 'expired' } });
     expect(audited(deps.store, 'invitation.expired')).toMatchObject([{ subjectId: id }]);
     // and afterwards it stays expired
     const err = await domainErrorOf(accept(deps, alice, id));
@@ -255,9 +253,10 @@ describe('declineInvitation (project)', () => {
     expect(deps.store.invitation(id)).toMatchObject({ status: 'declined', decidedBy: alice.person.id, decidedAt: T0 + 5000 });
     const fresh = deps.store.outbox().slice(n);
     expect(fresh.map((e) => [e.to, e.message.type])).toEqual([
-      [{ type: 'person', personId: alice.person.id }, 'project_invitation_update'],
+      [{ type: 'updates' }, 'refresh'],
       [{ type: 'person', personId: olive.person.id }, 'project_owner_event'],
     ]);
+    expect(deps.store.announced(id)).toMatchObject({ invitation: { status: 'declined', desktopLink: null } });
     expect(fresh[1]!.message).toMatchObject({ event: 'declined', invitation: { invitationId: id, status: 'declined', desktopLink: null } });
     expect(JSON.stringify(fresh)).not.toContain(DESKTOP_LINK);
     expect(deps.store.projectAccess()).toEqual([]);
@@ -286,11 +285,11 @@ describe('declineInvitation (project)', () => {
     const fresh = deps.store.outbox().slice(n);
     // the invitee's DM is updated as a project; whoever shared it gets Re-invite / Drop
     expect(fresh.map((e) => [e.to, e.message.type])).toEqual([
-      [{ type: 'person', personId: alice.person.id }, 'project_invitation_update'],
+      [{ type: 'updates' }, 'refresh'],
       [{ type: 'person', personId: olive.person.id }, 'expired_notice'],
     ]);
-    expect(fresh[0]!.message).toMatchObject({ invitation: { kind: 'project', invitationId: id, projectName: 'Diaries', status: 'expired' } });
-    expect(fresh[1]!.message).toMatchObject({ invitation: { kind: 'project', invitationId: id, status: 'expired' } });
+    expect(deps.store.announced(id)).toMatchObject({ invitation: { kind: 'project', invitationId: id, projectName: 'Diaries', status: 'expired' } });
+    expect(fresh[1]!.message).toMatchObject({ items: [{ invitation: { kind: 'project', invitationId: id, status: 'expired' } }] });
   });
 });
 
@@ -314,16 +313,18 @@ describe('project invitations waiting for a seat', () => {
 
     const fresh = deps.store.outbox().slice(n);
     expect(fresh.map((e) => [e.to, e.message.type])).toEqual([
-      [{ type: 'person', personId: bob.person.id }, 'invitation_update'],
+      [{ type: 'updates' }, 'refresh'],
       [{ type: 'admin_channel' }, 'admin_invitation_event'],
       [{ type: 'person', personId: bob.person.id }, 'project_invitation'],
+      [{ type: 'updates' }, 'refresh'],
       [{ type: 'person', personId: olive.person.id }, 'project_owner_event'],
     ]);
     expect(fresh[2]!.message).toMatchObject({
       resent: false,
       invitation: { invitationId: id, status: 'pending', projectName: 'Diaries', desktopLink: null, expiresAt: now + 14 * DAY_MS },
     });
-    expect(fresh[3]!.message).toMatchObject({ event: 'sent_after_seat', invitation: { invitationId: id, status: 'pending', desktopLink: null } });
+    expect(deps.store.announced(id)).toMatchObject({ invitation: { status: 'pending', expiresAt: now + 14 * DAY_MS } });
+    expect(fresh[4]!.message).toMatchObject({ event: 'sent_after_seat', invitation: { invitationId: id, status: 'pending', desktopLink: null } });
     const [token] = tokensFor(deps, id);
     expect(hashToken(token!)).toBe(after.tokenHash);
     expect(openInvitationLink(deps, token!)?.status).toBe('pending');

@@ -49,7 +49,7 @@ describe('resendInvitation', () => {
     expect(deps.store.invitation(invitationId)).toMatchObject({ status: 'expired', tokenHash: hashBefore });
     expect(deps.store.auditLog().at(-1)).toMatchObject({ action: 'invitation.expired', subjectId: invitationId });
     expect(deps.store.messages('license_invitation')).toHaveLength(1);
-    expect(deps.store.messages('invitation_update').at(-1)?.message).toMatchObject({ invitation: { status: 'expired' } });
+    expect(deps.store.announced(invitationId)).toMatchObject({ invitation: { status: 'expired' } });
     expect(openInvitationLink(deps, token)?.status).toBe('expired');
   });
 

@@ -64,8 +64,11 @@ describe('requestSeat', () => {
     expect(deps.store.seatRequests()).toEqual([res.request]);
     const fresh = deps.store.outbox().slice(n);
     expect(fresh.map((e) => [e.to, e.message])).toEqual([
+      // the owner's "waiting for a seat" list stops offering to ask, in place
+      [{ type: 'updates' }, { type: 'refresh', subject: `invitation:${waiting}` }],
       [{ type: 'admin_channel' }, { type: 'seat_request', requestId: 1, personName: 'Bob', email: 'Bob@uni.example', projectName: 'Panel', ownerName: 'Olive', status: 'pending' }],
     ]);
+    expect(deps.store.announced(waiting)).toMatchObject({ seatRequestId: 1, invitation: { status: 'waiting_for_seat' } });
     expect(audited(deps.store, 'seat_request.created')).toMatchObject([{ subjectType: 'seat_request', subjectId: 1, actorPersonId: olive.person.id, details: { invitationId: waiting } }]);
     // nothing about the project invitation itself changed
     expect(deps.store.invitation(waiting).status).toBe('waiting_for_seat');
@@ -167,12 +170,13 @@ describe('decideSeatRequest', () => {
     expect(res.request).toMatchObject({ id: request.id, status: 'denied', decidedBy: ada.person.id, decidedAt: now, licenseId: null, licenseInvitationId: null });
     expect(deps.store.seatRequests()).toEqual([res.request]);
     const fresh = deps.store.outbox().slice(n);
+    // the request's own post is updated in place: no second post, no Approve / Deny left on the first
     expect(fresh.map((e) => [e.to, e.message.type])).toEqual([
-      [{ type: 'admin_channel' }, 'seat_request'],
+      [{ type: 'updates' }, 'refresh'],
       [{ type: 'person', personId: olive.person.id }, 'project_owner_event'],
     ]);
-    expect(fresh[0]!.message).toMatchObject({ requestId: request.id, status: 'denied', decidedBy: 'Ada Admin', personName: 'Bob' });
-    expect(fresh[0]!.message).not.toHaveProperty('licenseName');
+    expect(fresh[0]!.message).toEqual({ type: 'refresh', subject: `seat_request:${request.id}` });
+    expect(deps.store.dump().subjects[`seat_request:${request.id}`]).toEqual({ kind: 'seat_request', requestId: request.id, status: 'denied', decidedBy: 'Ada Admin' });
     expect(fresh[1]!.message).toMatchObject({ event: 'seat_request_denied', detail: 'Ada Admin', invitation: { invitationId: waiting, status: 'waiting_for_seat' } });
     expect(deps.store.invitation(waiting).status).toBe('waiting_for_seat');
     expect(deps.store.invitations().filter((i) => i.kind === 'license')).toEqual([]);
@@ -200,10 +204,10 @@ describe('decideSeatRequest', () => {
     expect(fresh.map((e) => [e.to, e.message.type])).toEqual([
       [{ type: 'person', personId: bob.person.id }, 'license_invitation'],
       [{ type: 'admin_channel' }, 'admin_invitation_event'],
-      [{ type: 'admin_channel' }, 'seat_request'],
+      [{ type: 'updates' }, 'refresh'],
       [{ type: 'person', personId: olive.person.id }, 'project_owner_event'],
     ]);
-    expect(fresh[2]!.message).toMatchObject({ requestId: request.id, status: 'approved', decidedBy: 'Ada Admin', licenseName: 'Campus' });
+    expect(deps.store.dump().subjects[`seat_request:${request.id}`]).toEqual({ kind: 'seat_request', requestId: request.id, status: 'approved', decidedBy: 'Ada Admin', licenseName: 'Campus' });
     expect(fresh[3]!.message).toMatchObject({ event: 'seat_request_approved', detail: 'Ada Admin', invitation: { invitationId: waiting } });
     // the project invitation still waits until the seat is taken
     expect(deps.store.invitation(waiting).status).toBe('waiting_for_seat');

@@ -33,7 +33,7 @@ it('nobody hears "ready" until an admin added them in the portal and pressed Don
   expect(textOf(stranger.reply?.args)).toMatch(/Only license admins/);
   expect(stranger.reply?.args.replace_original).not.toBe(true);
   await t.drained();
-  expect(t.slack.callsTo('chat.update').filter((c) => c.args.channel === `D${ALICE.id}` && /is ready/.test(textOf(c.args)))).toHaveLength(0);
+  expect(t.slack.calls.filter((c) => c.args.channel === `D${ALICE.id}` && /is ready/.test(textOf(c.args)))).toHaveLength(0);
 
   const pressed = await t.click(ADMIN.id, done.action_id, done.value, { channel_id: ADMIN_CHANNEL, message_ts: todo.args.ts });
   expect(pressed.reply?.args.replace_original).toBe(true);
@@ -41,9 +41,15 @@ it('nobody hears "ready" until an admin added them in the portal and pressed Don
   expect(buttonsOf(pressed.reply?.args)).toEqual([]);
   await t.drained();
 
-  // Alice's own invitation message now says it, in place, with I'm in
-  const ready = await t.slack.waitFor((c) => c.method === 'chat.update' && c.args.channel === `D${ALICE.id}` && /seat is ready/.test(textOf(c.args)));
+  // news for Alice: one new message says it, with I'm in; her first message points to it, with no button left
+  const ready = await t.slack.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === `D${ALICE.id}` && /seat is ready/.test(textOf(c.args)));
   expect(textOf(ready.args)).toContain('Sign in to ATLAS.ti with exactly that email');
+  const first = await t.slack.waitFor((c) => c.method === 'chat.update' && c.args.channel === `D${ALICE.id}` && /newest message about it/.test(textOf(c.args)));
+  expect(buttonsOf(first.args)).toEqual([]);
+  expect(t.slack.calls.filter((c) => c.args.channel === `D${ALICE.id}` && /is ready/.test(textOf(c.args)))).toHaveLength(1);
+  // and the admins' to-do says it is done, with no Done left
+  const todoNow = await t.slack.waitFor((c) => c.method === 'chat.update' && c.args.channel === ADMIN_CHANNEL && /accepted a seat/.test(textOf(c.args)) && /Done: added in the portal/.test(textOf(c.args)));
+  expect(buttonsOf(todoNow.args)).toEqual([]);
   const imIn = buttonsOf(ready.args).find((b) => b.action_id === 'seat_joined')!;
   expect((await t.click(MALLORY.id, imIn.action_id, imIn.value, { channel_id: `D${MALLORY.id}` })).reply?.args.replace_original).not.toBe(true);
   const joined = await t.click(ALICE.id, imIn.action_id, imIn.value, { channel_id: `D${ALICE.id}`, message_ts: ready.args.ts });
@@ -52,6 +58,7 @@ it('nobody hears "ready" until an admin added them in the portal and pressed Don
   expect(buttonsOf(joined.reply?.args)).toEqual([]);
 
   // pressing the old Done again says it is done already, and tells Alice nothing new
+  await t.drained();
   const updatesBefore = t.slack.callsTo('chat.update').length;
   const again = await t.click(ADMIN.id, done.action_id, done.value, { channel_id: ADMIN_CHANNEL, message_ts: todo.args.ts });
   expect(textOf(again.reply?.args)).toContain('was already added to *Campus* (by Ada Admin)');
@@ -80,7 +87,7 @@ it('the digest groups the to-dos left undone per license, with the exact emails 
   expect(textOf(done.reply?.args)).toContain('Marked 2 as added in the portal (Alice Smith, Bob Jones)');
   await t.drained();
   for (const person of [ALICE, BOB]) {
-    await t.slack.waitFor((c) => c.method === 'chat.update' && c.args.channel === `D${person.id}` && /seat is ready/.test(textOf(c.args)));
+    await t.slack.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === `D${person.id}` && /seat is ready/.test(textOf(c.args)));
   }
   expect(textOf((await t.command(ADMIN.id, 'pending')).reply?.args)).not.toContain('To do: add');
 });

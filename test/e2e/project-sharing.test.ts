@@ -102,7 +102,7 @@ describe('sharing a project', () => {
     expect(done.reply?.args.replace_original).toBe(true);
     expect(textOf(done.reply?.args)).toContain('added *Bob Jones* (`bob@uni.edu`) to *Interviews* in ATLAS.ti Web');
     await t.drained();
-    const told = await t.slack.waitFor((c) => c.method === 'chat.update' && c.args.channel === `D${BOB.id}` && /added you to \*Interviews\* in ATLAS.ti Web|added `bob@uni.edu` to \*Interviews\*/.test(textOf(c.args)));
+    const told = await t.slack.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === `D${BOB.id}` && /added you to \*Interviews\* in ATLAS.ti Web|added `bob@uni.edu` to \*Interviews\*/.test(textOf(c.args)));
     expect(textOf(told.args)).toContain("ATLAS.ti Web sends you its own invitation email: confirm it");
     const status = await t.command(BOB.id, 'status');
     expect(textOf(status.reply?.args)).toContain('*Interviews* (Web, from Alice Smith): member');

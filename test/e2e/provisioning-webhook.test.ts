@@ -60,7 +60,7 @@ it('a seat granted is POSTed signed, retried with the same delivery id after two
   expect(textOf(accepted.reply?.args)).toContain("passed to your organisation's license system");
   expect(textOf(accepted.reply?.args)).not.toMatch(/is ready/);
 
-  const ready = await t.slack.waitFor((c) => c.method === 'chat.update' && c.args.channel === `D${ALICE.id}` && /seat is ready/.test(textOf(c.args)), 10_000);
+  const ready = await t.slack.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === `D${ALICE.id}` && /seat is ready/.test(textOf(c.args)), 10_000);
   expect(textOf(ready.args)).toContain("Your organisation's license system added `Alice.Smith@uni.edu` to *Campus*");
   await t.drained();
 
@@ -69,8 +69,8 @@ it('a seat granted is POSTed signed, retried with the same delivery id after two
   expect(new Set(received.map((r) => r.delivery)).size).toBe(1);
   expect(received[0]!.delivery).toBe(received[0]!.event.deliveryId);
   expect(received[2]!.event).toMatchObject({ type: 'seat.granted', email: 'Alice.Smith@uni.edu', license: { name: 'Campus' } });
-  // one effect: one "ready" update, no admin to-do
-  expect(t.slack.callsTo('chat.update').filter((c) => c.args.channel === `D${ALICE.id}` && /seat is ready/.test(textOf(c.args)))).toHaveLength(1);
+  // one effect: one "ready" message, no admin to-do
+  expect(t.slack.calls.filter((c) => c.args.channel === `D${ALICE.id}` && /seat is ready/.test(textOf(c.args)))).toHaveLength(1);
   const adminButtons = t.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === ADMIN_CHANNEL).flatMap((c) => buttonsOf(c.args));
   expect(adminButtons.filter((b) => b.action_id === 'seat_handoff_done')).toEqual([]);
 

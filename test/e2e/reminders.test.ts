@@ -131,6 +131,9 @@ describe('expiry', () => {
     const again = await t.clickIn(ADMIN.id, notice, 'invitation_reinvite');
     expect(textOf(again.reply?.args)).toContain('Invited Alice Smith again (invitation #2), with a new link.');
     await t.drained();
+    // the notice itself now says so, in place, and offers Re-invite / Drop no more
+    const closed = await t.slack.waitFor((c) => c.method === 'chat.update' && c.args.channel === `D${ADMIN.id}` && /Re-invited by Ada Admin \(invitation #2\)/.test(textOf(c.args)));
+    expect(buttonsOf(closed.args)).toEqual([]);
     expect(t.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === `D${ALICE.id}` && /You're invited/.test(textOf(c.args)))).toHaveLength(2);
   });
 });

@@ -182,8 +182,14 @@ describe('Microsoft Teams', () => {
     expect(cardText(pressed.body.value)).toContain('added Alice Smith');
     expect(cardVerbs(pressed.body)).toEqual([]);
     await t!.drained();
-    const ready = await connector!.waitFor((c) => c.operation === 'updateActivity' && c.conversationId === `a:1on1-${ALICE.id}` && /seat is ready/.test(cardText(c.body)));
+    // news for Alice: a new card says her seat is ready (with I'm in); her first card is updated and keeps no button
+    const ready = await connector!.waitFor((c) => (c.operation === 'sendToConversation' || c.operation === 'replyToActivity') && c.conversationId === `a:1on1-${ALICE.id}` && /seat is ready/.test(cardText(c.body)));
     expect(verbs(ready.body)).toEqual([expect.stringMatching(/^seat_joined:seat:\d+$/)]);
+    const first = await connector!.waitFor((c) => c.operation === 'updateActivity' && c.conversationId === `a:1on1-${ALICE.id}` && /newest message about it/.test(cardText(c.body)));
+    expect(verbs(first.body)).toEqual([]);
+    // and the admin channel's to-do is done, in place
+    const todoNow = await connector!.waitFor((c) => c.operation === 'updateActivity' && c.conversationId === DEFAULT_TEAM_ID && /Done: added in the portal/.test(cardText(c.body)));
+    expect(verbs(todoNow.body)).toEqual([]);
   });
 
   it('refuses non-admins, answers typos, and opens the share-project dialog with field errors inside it', async () => {

@@ -47,6 +47,7 @@ import type {
   SeatRequest,
   SeatRequestRepository,
   Store,
+  SubjectState,
 } from '../../src/domain/index.js';
 import { DomainError, inviteToLicense, mintToken } from '../../src/domain/index.js';
 
@@ -119,6 +120,8 @@ export interface MemoryState {
   bulkRuns: BulkRun[];
   audit: AuditEntry[];
   outbox: OutboxEntry[];
+  /** the newest state of each subject (restate.ts) */
+  subjects: Record<string, SubjectState>;
 }
 
 const emptyState = (): MemoryState => ({
@@ -136,6 +139,7 @@ const emptyState = (): MemoryState => ({
   bulkRuns: [],
   audit: [],
   outbox: [],
+  subjects: {},
 });
 
 const copy = <T>(v: T): T => structuredClone(v);
@@ -162,6 +166,7 @@ function snapshot(state: MemoryState): MemoryState {
     bulkRuns: rows(state.bulkRuns),
     audit: rows(state.audit),
     outbox: rows(state.outbox),
+    subjects: { ...state.subjects },
   };
 }
 
@@ -404,7 +409,7 @@ function repositoriesOver(state: () => MemoryState): Repositories {
         .map((i) => copy(i)),
     overdue: (now, limit) =>
       state()
-        .invitations.filter((i) => i.status === 'pending' && i.expiresAt <= now)
+        .invitations.filter((i) => (i.status === 'pending' || i.status === 'waiting_for_seat') && i.expiresAt <= now)
         .sort((a, b) => a.expiresAt - b.expiresAt || a.id - b.id)
         .slice(0, limit)
         .map((i) => copy(i)),
@@ -674,12 +679,18 @@ function repositoriesOver(state: () => MemoryState): Repositories {
     },
   };
 
+  const enqueue: OutboxRepository['enqueue'] = (to, message, at) => {
+    const id = ++state().lastId.outbox;
+    state().outbox.push({ id, to: copy(to), message: copy(message), at });
+    return id;
+  };
   const outbox: OutboxRepository = {
-    enqueue: (to, message, at) => {
-      const id = ++state().lastId.outbox;
-      state().outbox.push({ id, to: copy(to), message: copy(message), at });
-      return id;
+    enqueue,
+    announce: (subject, s, at) => {
+      state().subjects[subject] = copy(s);
+      enqueue({ type: 'updates' }, { type: 'refresh', subject }, at);
     },
+    stateOf: (subject) => (Object.hasOwn(state().subjects, subject) ? copy(state().subjects[subject]) : undefined),
   };
 
   return { people, admins, licenses, invitations, seats, projects, projectAccess, returnedCopies, seatRequests, inviteRequests, bulkRuns, audit, outbox };
@@ -699,6 +710,10 @@ export interface MemoryStore extends Store {
   messagesTo(personId: number): OutboxEntry[];
   /** outbox entries addressed to the admin channel */
   messagesToAdminChannel(): OutboxEntry[];
+  /** the newest state announced for an invitation (every message about it is updated to it), if any */
+  announced(invitationId: number): Extract<SubjectState, { kind: 'invitation' }> | undefined;
+  /** the subjects whose messages were asked to be brought up to date, in order */
+  refreshed(): string[];
   auditLog(): AuditEntry[];
   invitation(id: number): Invitation;
   invitations(): Invitation[];
@@ -751,6 +766,11 @@ function memoryStore(): MemoryStore {
       copy(state.outbox).filter((e): e is OutboxEntry & { message: Extract<OutboxMessage, { type: K }> } => e.message.type === type),
     messagesTo: (personId) => copy(state.outbox).filter((e) => e.to.type === 'person' && e.to.personId === personId),
     messagesToAdminChannel: () => copy(state.outbox).filter((e) => e.to.type === 'admin_channel'),
+    announced: (invitationId) => {
+      const s = state.subjects[`invitation:${invitationId}`];
+      return s?.kind === 'invitation' ? copy(s) : undefined;
+    },
+    refreshed: () => state.outbox.flatMap((e) => (e.message.type === 'refresh' ? [e.message.subject] : [])),
     auditLog: () => copy(state.audit),
     invitation: (id) => {
       const inv = state.invitations.find((i) => i.id === id);

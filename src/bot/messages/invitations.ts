@@ -29,6 +29,8 @@ import {
   type Block,
   type InvitationSnapshot,
   type Inline,
+  type Icon,
+  type InvitationStatus,
   type Message,
   type OutboxMessage,
 } from '../../domain/index.js';
@@ -40,6 +42,58 @@ export const emailCode = (email: string | null | undefined): Inline => (email ? 
 
 /** A person by name, with their email beside it unless the name is the email. */
 export const nameAndEmail = (name: string, email: string | null | undefined): Inline => (email && email !== name ? t`${b(name)} (${code(email)})` : [b(name)]);
+
+/** what an invitation was for, in a few words */
+export const invitedTo = (i: AnyInvitationSnapshot): Inline => (i.kind === 'license' ? t`a seat in ${b(i.licenseName)}` : t`the project ${b(i.projectName)}`);
+
+export const STATUS_ICON: Record<InvitationStatus, Icon> = {
+  pending: 'hourglass_flowing_sand',
+  waiting_for_seat: 'hourglass_flowing_sand',
+  accepted: 'white_check_mark',
+  declined: 'x',
+  revoked: 'wastebasket',
+  expired: 'hourglass',
+};
+
+/** where an invitation stands, said to its invitee */
+export function answeredLine(i: AnyInvitationSnapshot): Inline {
+  switch (i.status) {
+    case 'accepted':
+      return words('You accepted it.');
+    case 'declined':
+      return words('You declined it.');
+    case 'revoked':
+      return words('It was withdrawn; its link no longer works.');
+    case 'expired':
+      return words(`It expired on ${formatDate(i.expiresAt)}; its link no longer works.`);
+    case 'pending':
+    case 'waiting_for_seat':
+      return words(`It is waiting for your answer until ${formatDate(i.expiresAt)}.`);
+  }
+}
+
+/** where an invitation stands, said to the admins and its inviter */
+export function nowLine(i: AnyInvitationSnapshot): Block {
+  const said: Record<InvitationStatus, Inline> = {
+    pending: words(`Now: still open; expires on ${formatDate(i.expiresAt)}.`),
+    waiting_for_seat: words(`Now: waiting until ${i.inviteeName} holds a seat; expires on ${formatDate(i.expiresAt)}.`),
+    accepted: t`Now: ${b('accepted')} by ${i.inviteeName}.`,
+    declined: t`Now: ${b('declined')} by ${i.inviteeName}.`,
+    revoked: t`Now: ${b('withdrawn')}; its link no longer works.`,
+    expired: t`Now: ${b('expired')} on ${formatDate(i.expiresAt)}, unanswered.`,
+  };
+  return note(said[i.status], STATUS_ICON[i.status]);
+}
+
+const isOpen = (i: AnyInvitationSnapshot): boolean => i.status === 'pending';
+
+/** An invitee's older message about an invitation whose newest state is in a later message. */
+export function supersededDm(i: AnyInvitationSnapshot): Message {
+  return message(`An older message about your invitation to ${i.kind === 'license' ? i.licenseName : i.projectName}.`, [
+    paragraph(t`Your invitation to ${invitedTo(i)}: ${answeredLine(i)} The newest message about it is further down.`, STATUS_ICON[i.status]),
+    note(`Invitation #${i.invitationId}.`),
+  ]);
+}
 
 function whatYouGet(i: InvitationSnapshot): Block {
   return columns([
@@ -140,8 +194,9 @@ function acceptedDm(i: InvitationSnapshot): Message {
   }
 }
 
-/** The invitee's DM after they (or an admin, or time) answered it. */
-export function invitationStateDm(i: InvitationSnapshot): Message {
+/** The invitee's DM after they (or an admin, or time) answered it, or after a change while it is open. */
+export function invitationStateDm(i: InvitationSnapshot, superseded = false): Message {
+  if (superseded) return supersededDm(i);
   const lic = b(i.licenseName);
   switch (i.status) {
     case 'accepted':
@@ -164,9 +219,10 @@ export function invitationStateDm(i: InvitationSnapshot): Message {
     case 'pending':
     case 'waiting_for_seat':
       return message(`Your invitation to ${i.licenseName} is waiting for your answer.`, [
-        paragraph(t`Your invitation to a seat in ${lic} is waiting for your answer.`),
+        paragraph(t`${b(i.inviterName)} invited you to a seat in ${lic}, and it is waiting for your answer.`, 'envelope_with_arrow'),
         whatYouGet(i),
         answerButtons(i),
+        note(`It expires on ${formatDate(i.expiresAt)}; your personal invitation page works until then. Invitation #${i.invitationId}.`),
       ]);
   }
 }
@@ -197,13 +253,28 @@ const ADMIN_EVENT: Record<AdminEvent['event'], (i: InvitationSnapshot, actor: st
     ),
 };
 
+/** what each event leaves the invitation as: a later state is said under it */
+const EVENT_STATUS: Record<AdminEvent['event'], InvitationStatus> = {
+  created: 'pending',
+  resent: 'pending',
+  no_free_seat: 'pending',
+  accepted: 'accepted',
+  declined: 'declined',
+  revoked: 'revoked',
+};
+
 export function adminInvitationEvent(m: AdminEvent): Message {
   const i = m.invitation;
-  const blocks: Block[] = [ADMIN_EVENT[m.event](i, m.actorName), note(t`${b(i.licenseName)}: ${usageOf(i)} · invitation #${i.invitationId}`)];
-  if (m.event === 'accepted' && i.handoff === 'awaiting' && i.handoffBy !== 'webhook' && i.seatId !== undefined) {
+  const blocks: Block[] = [ADMIN_EVENT[m.event](i, m.actorName)];
+  if (i.status !== EVENT_STATUS[m.event]) blocks.push(nowLine(i));
+  if (m.event === 'accepted' && i.status === 'accepted' && i.handoff === 'handed_over') {
+    blocks.push(note(i.handoffBy === 'link' ? 'Handed over: the license link went to them.' : i.handoffBy === 'webhook' ? 'Handed over: the provisioning webhook added them.' : 'Done: added in the portal.', 'white_check_mark'));
+  }
+  blocks.push(note(t`${b(i.licenseName)}: ${usageOf(i)} · invitation #${i.invitationId}`));
+  if (m.event === 'accepted' && i.status === 'accepted' && i.handoff === 'awaiting' && i.handoffBy !== 'webhook' && i.seatId !== undefined) {
     blocks.push(actions(`handoff:${i.seatId}`, button('Done: added in the portal', PROJECT_ACTIONS.handoffDone, seatValue(i.seatId), 'primary')));
   }
-  if (m.event === 'created' || m.event === 'resent') {
+  if ((m.event === 'created' || m.event === 'resent') && isOpen(i)) {
     blocks.push(
       actions(
         `admin:${i.invitationId}`,
@@ -217,6 +288,12 @@ export function adminInvitationEvent(m: AdminEvent): Message {
 
 export function forwardLink(i: AnyInvitationSnapshot, personalLink: string, reason?: string): Message {
   const who = i.inviteeEmail ?? i.inviteeName;
+  if (!isOpen(i)) {
+    return message(`Your invitation of ${who}: no link to forward any more.`, [
+      paragraph(t`You were asked to forward ${b(who)} their link to ${invitedTo(i)}. Nothing to forward any more:`, 'incoming_envelope'),
+      nowLine(i),
+    ]);
+  }
   const what = i.kind === 'license' ? t`a seat in ${b(i.licenseName)}` : t`the project ${b(i.projectName)}`;
   const why = reason
     ? t`I could not deliver the invitation to ${b(who)} in ${CHAT} (${CHAT} said ${code(reason)}: they may have left or been deactivated).`
@@ -239,7 +316,10 @@ export function licenseFullNotice(m: Extract<OutboxMessage, { type: 'license_ful
 }
 
 export function acceptConfirmation(i: AnyInvitationSnapshot): Message {
-  const what = i.kind === 'license' ? t`a seat in ${b(i.licenseName)}` : t`the project ${b(i.projectName)}`;
+  const what = invitedTo(i);
+  if (!isOpen(i)) {
+    return message(`Your invitation page was opened; nothing to confirm any more.`, [paragraph(t`Your invitation page for ${what} was opened and asked to accept. ${answeredLine(i)}`, STATUS_ICON[i.status])]);
+  }
   return message(`Someone opened your invitation page. Confirm here that it was you.`, [
     paragraph(t`Your invitation page for ${what} was just opened and asked to accept. If that was you, accept here. If it was not you, do nothing: nobody else can use your invitation.`, 'key'),
     ...(i.kind === 'license' ? [whatYouGet(i)] : []),

@@ -20,7 +20,7 @@ export function renderOutbox(m: OutboxMessage): Message {
     case 'license_invitation':
       return licenseInvitationDm(m.invitation, m.link, m.resent);
     case 'invitation_update':
-      return invitationStateDm(m.invitation);
+      return invitationStateDm(m.invitation, m.superseded);
     case 'admin_invitation_event':
       return adminInvitationEvent(m);
     case 'forward_link':
@@ -32,6 +32,9 @@ export function renderOutbox(m: OutboxMessage): Message {
     case 'provisioning_event':
       // routed to the webhook sender (RoutingSender), never rendered for a chat
       throw new Error('a provisioning event is not a chat message');
+    case 'refresh':
+      // handled by the updater, which renders the messages it updates
+      throw new Error('a refresh is not a chat message');
     case 'license_full_notice':
       return licenseFullNotice(m);
     case 'accept_confirmation':
@@ -41,7 +44,7 @@ export function renderOutbox(m: OutboxMessage): Message {
     case 'project_invitation':
       return projectInvitationDm(m.invitation, m.link, m.resent);
     case 'project_invitation_update':
-      return projectStateDm(m.invitation);
+      return projectStateDm(m.invitation, m.superseded);
     case 'project_owner_event':
       return projectOwnerEvent(m);
     case 'seat_request':

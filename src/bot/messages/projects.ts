@@ -26,7 +26,7 @@ import {
   type ProjectInvitationSnapshot,
 } from '../../domain/index.js';
 import { ACTIONS, PROJECT_ACTIONS, accessValue, invitationValue, projectValue, requestValue } from '../../handlers/slack/action-ids.js';
-import { emailCode, nameAndEmail } from './invitations.js';
+import { STATUS_ICON, emailCode, nameAndEmail, nowLine, supersededDm } from './invitations.js';
 
 const editionName = (p: ProjectInvitationSnapshot) => (p.edition === 'web' ? 'Web' : 'Desktop');
 /** a person's own words, line by line, shown as theirs */
@@ -57,7 +57,8 @@ export function projectInvitationDm(p: ProjectInvitationSnapshot, personalLink: 
 }
 
 /** The invitee's DM after an answer. An accepted Desktop invitation carries the owner's link, for this person only. */
-export function projectStateDm(p: ProjectInvitationSnapshot): Message {
+export function projectStateDm(p: ProjectInvitationSnapshot, superseded = false): Message {
+  if (superseded) return supersededDm(p);
   const proj = b(p.projectName);
   const you = p.inviteeEmail ? [code(p.inviteeEmail)] : 'you';
   switch (p.status) {
@@ -100,7 +101,15 @@ export function projectStateDm(p: ProjectInvitationSnapshot): Message {
       ]);
     case 'pending':
     case 'waiting_for_seat':
-      return message(`Your invitation to ${p.projectName} is waiting for your answer.`, [paragraph(t`Your invitation to ${proj} is waiting for your answer.`)]);
+      return message(`Your invitation to ${p.projectName} is waiting for your answer.`, [
+        paragraph(t`${b(p.inviterName)} invited you to the ${editionName(p)} project ${proj}, and it is waiting for your answer.`, 'envelope_with_arrow'),
+        actions(
+          `invitation:${p.invitationId}`,
+          button('Accept', ACTIONS.accept, invitationValue(p.invitationId), 'primary'),
+          button('Decline', ACTIONS.decline, invitationValue(p.invitationId)),
+        ),
+        note(`It expires on ${formatDate(p.expiresAt)}; your personal invitation page works until then. Invitation #${p.invitationId}.`),
+      ]);
   }
 }
 
@@ -131,13 +140,25 @@ const OWNER_EVENT: Record<OwnerEvent['event'], (p: ProjectInvitationSnapshot, de
     paragraph(t`${d} declined to give ${b(p.inviteeName)} a seat, so your invitation to ${b(p.projectName)} is still waiting. You can withdraw it with ${cmd(`revoke ${p.invitationId}`)}.`, 'no_entry'),
 };
 
+/** the state each event leaves the invitation in; a later one is said under it */
+const OWNER_EVENT_STATUS: Record<OwnerEvent['event'], ProjectInvitationSnapshot['status']> = {
+  accepted: 'accepted',
+  declined: 'declined',
+  sent_after_seat: 'pending',
+  case_mismatch_after_seat: 'waiting_for_seat',
+  seat_request_approved: 'waiting_for_seat',
+  seat_request_denied: 'waiting_for_seat',
+};
+
 export function projectOwnerEvent(m: OwnerEvent): Message {
   const i = m.invitation;
   const todo =
     m.event === 'accepted' && i.edition === 'web' && i.handoff === 'awaiting' && i.accessId !== undefined
       ? [actions(`member:${i.accessId}`, button('Done: added in ATLAS.ti Web', PROJECT_ACTIONS.memberAdded, accessValue(i.accessId), 'primary'))]
       : [];
-  return message(`${i.projectName}: ${m.event.replace(/_/g, ' ')} (${i.inviteeName})`, [OWNER_EVENT[m.event](i, m.detail ?? ''), ...todo, note(`Invitation #${i.invitationId}.`)]);
+  const later = OWNER_EVENT_STATUS[m.event] !== i.status ? [nowLine(i)] : [];
+  const done = m.event === 'accepted' && i.edition === 'web' && i.handoff === 'handed_over' ? [note('Done: added in ATLAS.ti Web.', 'white_check_mark')] : [];
+  return message(`${i.projectName}: ${m.event.replace(/_/g, ' ')} (${i.inviteeName})`, [OWNER_EVENT[m.event](i, m.detail ?? ''), ...later, ...done, ...todo, note(`Invitation #${i.invitationId}.`)]);
 }
 
 export function seatRequestPost(m: Extract<OutboxMessage, { type: 'seat_request' }>): Message {
@@ -156,7 +177,9 @@ export function seatRequestPost(m: Extract<OutboxMessage, { type: 'seat_request'
     blocks.push(
       m.status === 'approved'
         ? note(t`Approved by ${m.decidedBy ?? ''}${m.licenseName ? t`: invited to ${b(m.licenseName)}` : ''}.`, 'white_check_mark')
-        : note(t`Denied by ${m.decidedBy ?? ''}.`, 'no_entry'),
+        : m.status === 'closed'
+          ? note(`No longer needed: ${m.reason ?? 'its project invitation is closed'}.`, 'heavy_minus_sign')
+          : note(t`Denied by ${m.decidedBy ?? ''}.`, 'no_entry'),
     );
   }
   blocks.push(note(`Seat request #${m.requestId}.`));
@@ -195,9 +218,17 @@ export function shareAttention(m: Extract<OutboxMessage, { type: 'share_attentio
       ),
     );
     for (const w of m.waiting.slice(0, 20)) {
-      blocks.push(
-        paragraph(t`• ${nameAndEmail(w.name, w.email)} holds no seat. Invitation #${w.invitationId}.`, undefined, button('Ask an admin for a seat', PROJECT_ACTIONS.requestSeat, invitationValue(w.invitationId))),
-      );
+      const status = w.status ?? 'waiting_for_seat';
+      if (status !== 'waiting_for_seat') {
+        const became = { pending: 'now holds a seat: the invitation went out', accepted: 'accepted', declined: 'declined', revoked: 'withdrawn', expired: 'expired unanswered', waiting_for_seat: '' }[status];
+        blocks.push(paragraph(t`• ${nameAndEmail(w.name, w.email)}: ${became}. Invitation #${w.invitationId}.`, STATUS_ICON[status]));
+      } else if (w.seatRequestId !== undefined) {
+        blocks.push(paragraph(t`• ${nameAndEmail(w.name, w.email)} holds no seat; you asked the admins (seat request #${w.seatRequestId}). Invitation #${w.invitationId}.`));
+      } else {
+        blocks.push(
+          paragraph(t`• ${nameAndEmail(w.name, w.email)} holds no seat. Invitation #${w.invitationId}.`, undefined, button('Ask an admin for a seat', PROJECT_ACTIONS.requestSeat, invitationValue(w.invitationId))),
+        );
+      }
     }
   }
   if (m.mismatches.length) {

@@ -23,6 +23,10 @@ import {
   t,
   usageLine,
   words,
+  STATUS_LABEL,
+  expiredItems,
+  plain,
+  type AnyInvitationSnapshot,
   type Block,
   type BulkProgress,
   type DigestEntry,
@@ -31,12 +35,19 @@ import {
   type OutboxMessage,
 } from '../../domain/index.js';
 import { ACTIONS, PROJECT_ACTIONS, invitationValue, seatsValue } from '../../handlers/slack/action-ids.js';
-import { nameAndEmail } from './invitations.js';
+import { STATUS_ICON, answeredLine, invitedTo, nameAndEmail } from './invitations.js';
 import { LEVEL_ICON } from './words.js';
 
 export function reminderDm(m: Extract<OutboxMessage, { type: 'reminder' }>): Message {
   const i = m.invitation;
   const count = `Reminder ${m.number} of ${m.max}`;
+  if (i.status !== 'pending') {
+    // answered (or over) since: the reminder says so and offers nothing to press
+    return message(`Reminder about your invitation to ${i.kind === 'license' ? i.licenseName : i.projectName}: ${plain(answeredLine(i))}`, [
+      paragraph(t`Reminder about your invitation to ${invitedTo(i)}: ${answeredLine(i)}`, STATUS_ICON[i.status]),
+      note(`${count} · invitation #${i.invitationId}. Nothing to do here.`),
+    ]);
+  }
   const answer = actions(
     `reminder:${i.invitationId}:${m.number}`,
     button(i.kind === 'license' ? 'Accept the seat' : 'Accept', ACTIONS.accept, invitationValue(i.invitationId), 'primary'),
@@ -64,19 +75,48 @@ export function reminderDm(m: Extract<OutboxMessage, { type: 'reminder' }>): Mes
   ]);
 }
 
+/** How many expired invitations one notice lists with their buttons (a chat message holds 50 blocks). */
+const EXPIRED_WITH_BUTTONS = 20;
+
+const FOLLOW_UP: Record<'reinvited' | 'dropped', (f: { by: string; invitationId?: number }) => string> = {
+  reinvited: (f) => `Re-invited by ${f.by}${f.invitationId !== undefined ? ` (invitation #${f.invitationId})` : ''}.`,
+  dropped: (f) => `Dropped by ${f.by}: it stays expired.`,
+};
+
 export function expiredNotice(m: Extract<OutboxMessage, { type: 'expired_notice' }>): Message {
-  const i = m.invitation;
-  const what = i.kind === 'license' ? t`a seat in ${b(i.licenseName)}` : t`the project ${b(i.projectName)}`;
-  const freed = i.kind === 'license' ? ' The seat it held is free again.' : '';
-  return message(`Your invitation of ${i.inviteeName} expired unanswered.`, [
-    paragraph(t`Your invitation of ${b(i.inviteeName)} to ${what} expired on ${formatDate(i.expiresAt)} without an answer; its link no longer works.${freed}`, 'hourglass'),
-    actions(
-      `expired:${i.invitationId}`,
-      button('Re-invite', PROJECT_ACTIONS.reinvite, invitationValue(i.invitationId), 'primary'),
-      button('Drop', PROJECT_ACTIONS.drop, invitationValue(i.invitationId)),
+  const items = expiredItems(m);
+  const expiredLine = (i: AnyInvitationSnapshot) => t`${nameAndEmail(i.inviteeName, i.inviteeEmail)} to ${invitedTo(i)}, expired on ${formatDate(i.expiresAt)}. Invitation #${i.invitationId}.`;
+  const licenses = items.filter((e) => e.invitation.kind === 'license').length;
+  const freed = licenses === 0 ? '' : items.length === 1 ? ' The seat it held is free again.' : licenses === 1 ? ' The seat one of them held is free again.' : ' The seats they held are free again.';
+  const single = items.length === 1 ? items[0]!.invitation : undefined;
+  const blocks: Block[] = [
+    paragraph(
+      single
+        ? t`Your invitation of ${b(single.inviteeName)} to ${invitedTo(single)} expired on ${formatDate(single.expiresAt)} without an answer; its link no longer works.${freed}`
+        : t`${b(`${items.length} of your invitations expired`)} without an answer; their links no longer work.${freed} Re-invite whoever still needs it:`,
+      'hourglass',
     ),
-    note(`Invitation #${i.invitationId}.`),
-  ]);
+  ];
+  items.forEach((e, n) => {
+    const i = e.invitation;
+    if (e.followUp) blocks.push(paragraph(single ? FOLLOW_UP[e.followUp.action](e.followUp) : t`${expiredLine(i)} ${FOLLOW_UP[e.followUp.action](e.followUp)}`, e.followUp.action === 'reinvited' ? 'repeat' : 'white_check_mark'));
+    else if (n < EXPIRED_WITH_BUTTONS) {
+      if (!single) blocks.push(paragraph(expiredLine(i)));
+      blocks.push(
+        actions(
+          `expired:${i.invitationId}`,
+          button('Re-invite', PROJECT_ACTIONS.reinvite, invitationValue(i.invitationId), 'primary'),
+          button('Drop', PROJECT_ACTIONS.drop, invitationValue(i.invitationId)),
+        ),
+      );
+    }
+  });
+  const rest = items.slice(EXPIRED_WITH_BUTTONS).filter((e) => !e.followUp);
+  if (rest.length) {
+    blocks.push(lines(rest.map((e) => expiredLine(e.invitation)), { style: 'bullets' }), note(t`Re-invite any of these ${rest.length} with ${cmd('invite-license')} or ${cmd('share-project')}.`));
+  }
+  if (single) blocks.push(note(`Invitation #${single.invitationId}.`));
+  return message(items.length === 1 ? `Your invitation of ${items[0]!.invitation.inviteeName} expired unanswered.` : `${items.length} of your invitations expired unanswered.`, blocks);
 }
 
 function entryBlocks(e: DigestEntry, page: DigestPage, now: number): Block[] {
@@ -126,6 +166,7 @@ function entryBlocks(e: DigestEntry, page: DigestPage, now: number): Block[] {
         ` · ${i.remindersSent === 1 ? '1 reminder' : `${i.remindersSent} reminders`} · expires ${formatDate(i.expiresAt)}`,
         i.deliveryProblem && t` · ${icon('no_entry')} unreachable (${code(i.deliveryProblem)})`,
       );
+      if (i.status) return [paragraph(words(line, ` · now: ${STATUS_LABEL[i.status].toLowerCase()}`), STATUS_ICON[i.status])];
       if (!i.actionable) return [paragraph(line)];
       return [
         paragraph(line),

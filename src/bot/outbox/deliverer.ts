@@ -6,11 +6,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../domain/index.js';
 import { carriesLink } from '../../domain/index.js';
-import type { OutboxQueue, OutboxRow } from '../../db/outbox-queue.js';
+import type { OutboxQueue, OutboxRow, PostedAt } from '../../db/outbox-queue.js';
 import type { Logger } from '../logger.js';
 
 export type SendOutcome =
-  | { kind: 'sent' }
+  /** `at`: where the chat message is, so it can be updated in place later */
+  | { kind: 'sent'; at?: PostedAt }
   /** the platform asked us to wait (429 Retry-After) or failed for now (5xx, network) */
   | { kind: 'retry'; afterMs: number; error: string }
   /** will never succeed (user left the workspace, channel gone…) */
@@ -116,7 +117,7 @@ export class OutboxDeliverer {
     // once a row is done, its personalized link is not kept: the database holds only its hash
     const scrubbed = carriesLink(row.payload) ? { ...row.payload, link: '[removed]' } : undefined;
     if (outcome.kind === 'sent') {
-      queue.markSent(row.id, now, scrubbed);
+      queue.markSent(row.id, now, scrubbed, outcome.at);
       logger.debug(`outbox: sent #${row.id} (${row.payload.type})`);
     } else if (outcome.kind === 'failed' || row.attempts >= (this.o.maxAttempts ?? 25)) {
       try {

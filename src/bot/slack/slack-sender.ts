@@ -1,12 +1,13 @@
 /**
  * Sends outbox rows to Slack: renders the domain's message as Block Kit, opens the DM when needed,
- * and updates an invitation's DM in place when it changes. The Web API client used here never
+ * and updates a message it posted in place when what it is about changes. The Web API client used here never
  * retries by itself (retries: 0, rate-limited calls rejected): the outbox owns every retry, so a
  * message is sent by exactly one attempt that the database knows about.
  */
 import type { WebClient } from '@slack/web-api';
-import type { OutboxMessage, Person } from '../../domain/index.js';
-import type { OutboxQueue, OutboxRow } from '../../db/outbox-queue.js';
+import type { Message, OutboxMessage, Person } from '../../domain/index.js';
+import type { OutboxQueue, OutboxRow, PostedMessage } from '../../db/outbox-queue.js';
+import type { MessageUpdater } from '../outbox/restating-sender.js';
 import type { Repositories, Store } from '../../domain/index.js';
 import { backoffMs, type OutboxSender, type SendOutcome } from '../outbox/deliverer.js';
 import { AMBIGUOUS, classifySlackError, slackErrorCode } from './slack-errors.js';
@@ -31,7 +32,7 @@ export interface SlackSenderOptions {
 /** How long a retry waits after a request whose answer never came, before checking and posting again. */
 const IN_FLIGHT_WAIT_MS = 30_000;
 
-export class SlackSender implements OutboxSender {
+export class SlackSender implements OutboxSender, MessageUpdater {
   private readonly lastPost = new Map<string, number>();
   /** the next moment the workspace allowance lets a post go out */
   private nextSlot = 0;
@@ -60,26 +61,13 @@ export class SlackSender implements OutboxSender {
       if (!channel) return { kind: 'failed', error: 'recipient has no Slack identity and no channel is configured' };
       const msg = renderForSlack(row.payload);
       await this.pace(channel);
-      if (row.payload.type === 'invitation_update' || row.payload.type === 'project_invitation_update') {
-        const dm = this.o.queue.invitationDm(row.payload.invitation.invitationId);
-        if (dm) {
-          try {
-            await this.o.client.chat.update({ channel: dm.channel, ts: dm.ts, text: msg.text, blocks: msg.blocks });
-            return { kind: 'sent' };
-          } catch (e) {
-            // the original DM is gone (deleted by the person): say it in a new message instead
-            // gone, or not a Slack message at all (the first DM went out in Teams): say it anew
-            if (!['message_not_found', 'cant_update_message', 'channel_not_found'].includes(slackErrorCode(e) ?? '')) throw e;
-          }
-        }
-      }
       // Exactly once: after an attempt whose outcome is unknown (a crash between Slack's answer and
       // the database, a timeout, a 5xx), look for the message itself before posting it again.
       if (row.attempts > 1 && (row.lastError === null || row.lastError.startsWith(AMBIGUOUS))) {
         const found = await this.alreadyPosted(channel, row.id);
         if (found.kind === 'posted') {
           this.rememberDm(row, channel, found.ts);
-          return { kind: 'sent' };
+          return { kind: 'sent', at: { platform: 'slack', channel, messageId: found.ts } };
         }
         // not known either way (the check itself failed for now): posting could double it, so wait
         if (found.kind === 'unknown') return { kind: 'retry', afterMs: backoffMs(row.attempts), error: `${AMBIGUOUS}could not check the channel: ${found.error}` };
@@ -93,20 +81,38 @@ export class SlackSender implements OutboxSender {
         metadata: { event_type: 'atlas_outbox', event_payload: { outbox_id: row.id } },
       });
       if (res.channel && res.ts) this.rememberDm(row, res.channel, res.ts);
-      return { kind: 'sent' };
+      return res.channel && res.ts ? { kind: 'sent', at: { platform: 'slack', channel: res.channel, messageId: res.ts } } : { kind: 'sent' };
     } catch (e) {
-      const f = classifySlackError(e);
-      if (f.kind === 'permanent') return { kind: 'failed', error: f.error };
-      if (f.kind === 'rate_limited') return { kind: 'retry', afterMs: f.retryAfterMs, error: f.error };
-      // A timeout or a dropped connection: the request may still be in flight at Slack. The retry
-      // looks in the channel before posting again, so it waits long enough for Slack to have
-      // finished with the first one.
-      if (f.requestMayBeInFlight) return { kind: 'retry', afterMs: Math.max(IN_FLIGHT_WAIT_MS, backoffMs(row.attempts)), error: f.error };
-      return { kind: 'retry', afterMs: backoffMs(row.attempts), error: f.error };
+      return this.outcomeOf(e, row.attempts);
     }
   }
 
-  /** An invitation's DM is remembered so it can be updated in place when the invitation changes. */
+  /** Replaces a message the bot posted (chat.update) with what is true now. */
+  async update(posted: PostedMessage, message: Message): Promise<SendOutcome> {
+    const shown = toSlack(message);
+    try {
+      await this.pace(posted.channel);
+      await this.o.client.chat.update({ channel: posted.channel, ts: posted.messageId, text: shown.text, blocks: shown.blocks });
+      return { kind: 'sent' };
+    } catch (e) {
+      // deleted by the person, or no longer the bot's to edit: nothing left to keep true
+      if (['message_not_found', 'cant_update_message', 'channel_not_found', 'edit_window_closed'].includes(slackErrorCode(e) ?? '')) return { kind: 'failed', error: slackErrorCode(e) ?? 'gone' };
+      return this.outcomeOf(e, 1);
+    }
+  }
+
+  private outcomeOf(e: unknown, attempts: number): SendOutcome {
+    const f = classifySlackError(e);
+    if (f.kind === 'permanent') return { kind: 'failed', error: f.error };
+    if (f.kind === 'rate_limited') return { kind: 'retry', afterMs: f.retryAfterMs, error: f.error };
+    // A timeout or a dropped connection: the request may still be in flight at Slack. The retry
+    // looks in the channel before posting again, so it waits long enough for Slack to have
+    // finished with the first one.
+    if (f.requestMayBeInFlight) return { kind: 'retry', afterMs: Math.max(IN_FLIGHT_WAIT_MS, backoffMs(attempts)), error: f.error };
+    return { kind: 'retry', afterMs: backoffMs(attempts), error: f.error };
+  }
+
+  /** An invitation's DM is remembered (a bulk run counts what was delivered by it); a run's progress message too. */
   private rememberDm(row: OutboxRow, channel: string, ts: string): void {
     if (row.payload.type === 'license_invitation' || row.payload.type === 'project_invitation') {
       this.o.queue.setInvitationDm(row.payload.invitation.invitationId, channel, ts);

@@ -1,11 +1,12 @@
 /**
  * Sends outbox rows to Teams: the same rendered message as Slack, as an Adaptive Card, proactively
  * into the person's 1:1 chat (created with createConversationAsync when there is none yet) or into
- * a channel, and updated in place when its invitation changes.
+ * a channel, and updated in place when what it is about changes.
  */
 import type { CloudAdapter, ConversationReference, TurnContext } from 'botbuilder';
 import type { Message, Person, TeamsConversationRef } from '../../domain/index.js';
-import type { OutboxQueue, OutboxRow } from '../../db/outbox-queue.js';
+import type { OutboxQueue, OutboxRow, PostedMessage } from '../../db/outbox-queue.js';
+import type { MessageUpdater } from '../outbox/restating-sender.js';
 import type { Database$ } from '../../db/connection.js';
 import { people, teamsConversations } from '../../db/schema/index.js';
 import { eq } from 'drizzle-orm';
@@ -63,7 +64,7 @@ function classify(e: unknown, attempts: number): SendOutcome {
   return { kind: 'retry', afterMs: backoffMs(attempts), error: status ? `HTTP ${status}` : (e as Error).message ?? String(e) };
 }
 
-export class TeamsSender implements OutboxSender {
+export class TeamsSender implements OutboxSender, MessageUpdater {
   constructor(private readonly o: TeamsSenderOptions) {}
 
   private channelRef(id: string | undefined): TeamsConversationRef | undefined {
@@ -130,18 +131,11 @@ export class TeamsSender implements OutboxSender {
       }
       const activity = cardActivity(renderOutbox(row.payload));
       const payload = row.payload;
-      const update = payload.type === 'invitation_update' || payload.type === 'project_invitation_update' ? this.o.queue.invitationDm(payload.invitation.invitationId) : undefined;
       let sentId = '';
       await proactive(
         (logic) => this.o.adapter.continueConversationAsync(this.o.botAppId, toReference(target.ref, target.conversationId), logic),
         async (ctx: TurnContext) => {
-          if (update && update.channel === target.conversationId) {
-            // the card the invitee got is replaced by its new state
-            await ctx.updateActivity({ ...activity, id: update.ts, conversation: ctx.activity.conversation });
-            sentId = update.ts;
-          } else {
-            sentId = (await ctx.sendActivity(activity))?.id ?? '';
-          }
+          sentId = (await ctx.sendActivity(activity))?.id ?? '';
         },
       );
       // only the service's own answer counts: an activity id, or it was not sent
@@ -151,9 +145,33 @@ export class TeamsSender implements OutboxSender {
       }
       // a bulk run's progress card is updated in place as delivery proceeds (see updateRunMessage)
       if (payload.type === 'bulk_progress' && sentId) this.o.queue.setRunMessage(payload.progress.runId, { platform: 'teams', channel: target.conversationId, ts: sentId });
-      return { kind: 'sent' };
+      return { kind: 'sent', at: { platform: 'teams', channel: target.conversationId, messageId: sentId } };
     } catch (e) {
       return classify(e, row.attempts);
+    }
+  }
+
+  /** Replaces a card the bot posted (update-activity) with what is true now. */
+  async update(posted: PostedMessage, message: Message): Promise<SendOutcome> {
+    try {
+      let ref: TeamsConversationRef | undefined;
+      if (posted.recipientType === 'person') {
+        const person = this.o.database.db.select().from(people).where(eq(people.id, posted.recipientId ?? 0)).get();
+        ref = (person?.teamsConversation as TeamsConversationRef | null | undefined) ?? undefined;
+      } else {
+        ref = this.channelRef(posted.recipientType === 'admin_channel' ? this.o.adminChannel : this.o.supportChannel);
+      }
+      if (!ref) return { kind: 'failed', error: 'that Teams conversation is no longer known' };
+      const activity = cardActivity(message);
+      await proactive(
+        (logic) => this.o.adapter.continueConversationAsync(this.o.botAppId, toReference(ref, posted.channel), logic),
+        async (ctx: TurnContext) => {
+          await ctx.updateActivity({ ...activity, id: posted.messageId, conversation: ctx.activity.conversation });
+        },
+      );
+      return { kind: 'sent' };
+    } catch (e) {
+      return classify(e, 1);
     }
   }
 }

@@ -14,3 +14,4 @@ export { teamsConversations } from './teams-conversations.js';
 export { teamsWelcomes } from './teams-welcomes.js';
 export { inviteRequests } from './invite-requests.js';
 export { bulkRuns } from './bulk-runs.js';
+export { outboxSubjects, subjectStates, postedMessages } from './posted-messages.js';

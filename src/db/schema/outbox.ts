@@ -9,8 +9,8 @@ export const outbox = sqliteTable(
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
     createdAt: integer('created_at').notNull(),
-    // 'person' (recipientId = people.id), 'admin_channel', 'support_channel' or 'webhook' (PROVISIONING_WEBHOOK_URL)
-    recipientType: text('recipient_type', { enum: ['person', 'admin_channel', 'support_channel', 'webhook'] }).notNull(),
+    // 'person' (recipientId = people.id), 'admin_channel', 'support_channel', 'webhook' (PROVISIONING_WEBHOOK_URL), or 'updates' (messages already posted, updated in place)
+    recipientType: text('recipient_type', { enum: ['person', 'admin_channel', 'support_channel', 'webhook', 'updates'] }).notNull(),
     recipientId: integer('recipient_id'),
     payload: text('payload', { mode: 'json' }).notNull(),
     status: text('status', { enum: ['pending', 'sent', 'failed'] }).notNull(),
