@@ -174,6 +174,10 @@ describe('sharing a project', () => {
     const asked = await t.clickIn(ALICE.id, attention, 'seat_request_ask');
     expect(textOf(asked.reply?.args)).toContain('Asked the license admins for a seat for carol@uni.edu');
     await t.drained();
+    // her list no longer offers to ask, in place
+    const attentionTs = (attention.result as { ts: string }).ts;
+    expect(buttonsOf(t.slack.getMessage(`D${ALICE.id}`, attentionTs) ?? {})).toEqual([]);
+    expect(textOf(t.slack.getMessage(`D${ALICE.id}`, attentionTs))).toContain('you asked the admins (seat request #1)');
     const request = await t.slack.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === ADMIN_CHANNEL && /wants to share/.test(textOf(c.args)));
     expect(buttonsOf(request.args).map((b) => b.action_id)).toEqual(['seat_request_approve', 'seat_request_deny']);
 
@@ -183,6 +187,11 @@ describe('sharing a project', () => {
     const approved = await t.clickIn(ADMIN.id, request, 'seat_request_approve');
     expect(textOf(approved.reply?.args)).toContain('invited to *Campus 2026*');
     await t.drained();
+    // the request's post says it was approved, in place: no Approve / Deny left, and no second post
+    const requestTs = (request.result as { ts: string }).ts;
+    expect(buttonsOf(t.slack.getMessage(ADMIN_CHANNEL, requestTs) ?? {})).toEqual([]);
+    expect(textOf(t.slack.getMessage(ADMIN_CHANNEL, requestTs))).toContain('Approved by Ada Admin');
+    expect(t.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === ADMIN_CHANNEL && /wants to share/.test(textOf(c.args)))).toHaveLength(1);
     const seatDm = await lastDmTo(CAROL.id, /license seat/);
     expect(textOf((await lastDmTo(ALICE.id, /approved a seat/)).args)).toContain('goes out by itself');
 
@@ -191,6 +200,8 @@ describe('sharing a project', () => {
     const projectDm = await lastDmTo(CAROL.id, /invited you to the Web project \*Interviews\*/);
     expect(buttonsOf(projectDm.args).map((b) => b.action_id)).toEqual(['invitation_accept', 'invitation_decline']);
     expect(textOf((await lastDmTo(ALICE.id, /now holds a seat/)).args)).toContain('your invitation to *Interviews* went out to them');
+    await t.drained();
+    expect(textOf(t.slack.getMessage(`D${ALICE.id}`, attentionTs))).toContain('now holds a seat: the invitation went out');
     await t.clickIn(CAROL.id, projectDm, 'invitation_accept');
     expect(count("SELECT COUNT(*) AS n FROM project_access WHERE kind = 'member'")).toBe(1);
   });

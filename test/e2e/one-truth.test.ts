@@ -1,0 +1,84 @@
+/**
+ * One message, one truth: when an invitation or a seat request changes, every message the bot
+ * posted about it (the invitee's DM, each reminder, the admins' post, the digest line) is updated
+ * in place, and none of them keeps a button that no longer works.
+ */
+import { afterEach, expect, it } from 'vitest';
+import { ADMIN, ADMIN_CHANNEL, ALICE, buttonsOf, startTestBot, textOf, type TestBot } from '../support/harness.js';
+import type { RecordedCall } from '../support/slack-standin.js';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+// Monday 30 Nov 2026, 15:00 UTC
+const MONDAY_3PM = Date.parse('2026-11-30T15:00:00Z');
+
+let bots: TestBot[] = [];
+afterEach(async () => {
+  for (const b of bots.reverse()) await b.close();
+  bots = [];
+});
+
+async function botAt(start: number) {
+  const clock = { now: start };
+  const t = await startTestBot({ now: () => clock.now });
+  bots.push(t);
+  return { t, clock };
+}
+
+const tsOf = (c: RecordedCall): string => (c.result as { ts: string }).ts;
+const posted = (t: TestBot, channel: string, pattern: RegExp) =>
+  t.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === channel && c.status === 200 && pattern.test(textOf(c.args)));
+/** the buttons a message shows now (as Slack stores it after every update) */
+const liveButtons = (t: TestBot, channel: string, ts: string) => buttonsOf(t.slack.getMessage(channel, ts) ?? {});
+
+it('accepting updates the DM, every reminder, the admin post and the digest line in place: same ts, nothing left to press about it', async () => {
+  const { t, clock } = await botAt(MONDAY_3PM);
+  await t.command(ADMIN.id, 'license add "Campus" 5 assigned');
+  await t.command(ADMIN.id, `invite-license <@${ALICE.id}|alice>`);
+  await t.drained();
+  clock.now += 3 * DAY + HOUR; // Thursday: the first reminder is due, inside Alice's working hours
+  await t.bot.jobs.run('sweep');
+  await t.bot.jobs.run('digest');
+  await t.drained();
+
+  const [dm] = posted(t, `D${ALICE.id}`, /invited you to an ATLAS\.ti license seat/);
+  const [reminder] = posted(t, `D${ALICE.id}`, /^Reminder/);
+  const [adminPost] = posted(t, ADMIN_CHANNEL, /^created:/);
+  const [digest] = posted(t, ADMIN_CHANNEL, /^Pending invitations/);
+  for (const m of [dm, reminder, adminPost, digest]) expect(m).toBeDefined();
+  expect(liveButtons(t, `D${ALICE.id}`, tsOf(reminder!)).map((b) => b.action_id)).toEqual(['invitation_accept', 'invitation_decline']);
+  expect(liveButtons(t, ADMIN_CHANNEL, tsOf(adminPost!)).map((b) => b.action_id)).toEqual(['invitation_resend', 'invitation_revoke']);
+  expect(liveButtons(t, ADMIN_CHANNEL, tsOf(digest!)).map((b) => b.action_id)).toEqual(['invitation_resend', 'invitation_extend', 'invitation_revoke']);
+
+  // Alice accepts from the reminder
+  const accepted = await t.click(ALICE.id, 'invitation_accept', 'inv:1', { channel_id: `D${ALICE.id}`, message_ts: tsOf(reminder!) });
+  expect(textOf(accepted.reply?.args)).toContain('Accepted: an admin is adding you');
+  await t.drained();
+
+  // each of them was updated where it is (chat.update with its own ts), not posted again
+  const updatedTs = new Set(t.slack.callsTo('chat.update').filter((c) => c.status === 200).map((c) => `${c.args.channel} ${c.args.ts}`));
+  expect(updatedTs).toEqual(new Set([`D${ALICE.id} ${tsOf(dm!)}`, `D${ALICE.id} ${tsOf(reminder!)}`, `${ADMIN_CHANNEL} ${tsOf(adminPost!)}`, `${ADMIN_CHANNEL} ${tsOf(digest!)}`]));
+  expect(textOf(t.slack.getMessage(`D${ALICE.id}`, tsOf(dm!)))).toContain('Accepted: an admin is adding you');
+  expect(textOf(t.slack.getMessage(`D${ALICE.id}`, tsOf(reminder!)))).toContain('You accepted it.');
+  expect(textOf(t.slack.getMessage(ADMIN_CHANNEL, tsOf(adminPost!)))).toContain('Now: *accepted* by Alice Smith.');
+  expect(textOf(t.slack.getMessage(ADMIN_CHANNEL, tsOf(digest!)))).toContain('now: accepted');
+
+  // nothing about invitation #1 can be pressed any more; the one new message is the admins' to-do
+  const about1 = (ch: string) => t.slack.messagesIn(ch).flatMap((m) => buttonsOf(m)).filter((b) => b.value === 'inv:1');
+  expect(about1(`D${ALICE.id}`)).toEqual([]);
+  expect(about1(ADMIN_CHANNEL)).toEqual([]);
+  expect(posted(t, `D${ALICE.id}`, /./)).toHaveLength(2);
+  const todo = posted(t, ADMIN_CHANNEL, /^accepted:/);
+  expect(todo).toHaveLength(1);
+  expect(liveButtons(t, ADMIN_CHANNEL, tsOf(todo[0]!)).map((b) => b.action_id)).toEqual(['seat_handoff_done']);
+
+  // Done: the to-do keeps no Done; Alice gets one new message, and her older ones point to it
+  await t.clickIn(ADMIN.id, todo[0]!, 'seat_handoff_done');
+  await t.drained();
+  expect(liveButtons(t, ADMIN_CHANNEL, tsOf(todo[0]!))).toEqual([]);
+  const ready = posted(t, `D${ALICE.id}`, /seat in Campus is ready/);
+  expect(ready).toHaveLength(1);
+  const live = t.slack.messagesIn(`D${ALICE.id}`).filter((m) => buttonsOf(m).length > 0);
+  expect(live.map((m) => m.ts)).toEqual([tsOf(ready[0]!)]);
+  expect(buttonsOf(live[0]!).map((b) => b.action_id)).toEqual(['seat_joined']);
+});
