@@ -80,5 +80,5 @@ it('accepting updates the DM, every reminder, the admin post and the digest line
   expect(ready).toHaveLength(1);
   const live = t.slack.messagesIn(`D${ALICE.id}`).filter((m) => buttonsOf(m).length > 0);
   expect(live.map((m) => m.ts)).toEqual([tsOf(ready[0]!)]);
-  expect(buttonsOf(live[0]!).map((b) => b.action_id)).toEqual(['seat_joined']);
+  expect(buttonsOf(live[0]).map((b) => b.action_id)).toEqual(['seat_joined']);
 });
