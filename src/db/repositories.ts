@@ -117,6 +117,13 @@ function peopleRepository(db: Db): PeopleRepository {
       return r && toPerson(r);
     },
     byEmail: (email) => byEmail.all({ email }).map(toPerson),
+    knownEmails: () =>
+      db
+        .all<{ email: string }>(
+          sql`SELECT email FROM people WHERE email IS NOT NULL AND (slack_user_id IS NOT NULL OR teams_aad_id IS NOT NULL)
+              UNION SELECT email FROM seats WHERE email IS NOT NULL`,
+        )
+        .map((r) => r.email),
     insert: (p, at) => toPerson(insert.returning<typeof people.$inferSelect>({ ...p, createdAt: at, updatedAt: at })),
     update: (id, patch, at) => toPerson(db.update(people).set({ ...patch, updatedAt: at }).where(eq(people.id, id)).returning().get()),
   };

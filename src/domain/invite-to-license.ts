@@ -121,7 +121,10 @@ export async function inviteToLicense({
         const standing = standingIn(repos, license.id, chunk.length);
         return chunk.map(({ personId, email }): InviteOutcome => {
           const invitee = repos.people.byId(personId)!;
-          const accountEmail = email ?? invitee.email;
+          // the seat is for the account email as the chat platform reports it, never a typed
+          // spelling of it (chat platforms find people by email whatever the letter case)
+          const reported = isReachable(invitee) ? invitee.email : null;
+          const accountEmail = email && reported && email !== reported && email.toLowerCase() === reported.toLowerCase() ? reported : (email ?? invitee.email);
           if (!accountEmail) return { status: 'no_email', invitee };
           if (standing.holds(invitee.id)) return { status: 'already_holds_seat', invitee };
           const pending = standing.pending(invitee.id) ? repos.invitations.pendingFor(license.id, invitee.id) : undefined;

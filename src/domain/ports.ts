@@ -33,6 +33,8 @@ export interface PeopleRepository {
   byTeamsId(tenantId: string, aadObjectId: string): Person | undefined;
   /** exact, case-sensitive match */
   byEmail(email: string): Person[];
+  /** the account emails of real people: those known in chat, and those a seat was recorded under */
+  knownEmails(): string[];
   insert(p: NewPerson, at: number): Person;
   update(id: number, patch: Partial<NewPerson>, at: number): Person;
 }

@@ -7,7 +7,7 @@ import { projectSnapshotOf } from './snapshot.js';
 import { invitationLink, mintToken } from './tokens.js';
 import { sendProjectInvitation } from './share-project.js';
 import { tellPerson } from './notify.js';
-import { announceInvitation } from './restate.js';
+import { announce, announceInvitation } from './restate.js';
 
 /**
  * Someone just took a seat: the project invitations that waited for it go out now, each with a
@@ -35,6 +35,11 @@ export function releaseWaitingProjectInvitations(repos: Repositories, settings: 
     sendProjectInvitation(repos, inv.id, invitationLink(settings.publicBaseUrl, token), person ? isReachable(person) : false, inv.inviterId, now, false);
     const snap = projectSnapshotOf(repos, { ...inv, status: 'pending', expiresAt: now + settings.inviteTtlMs });
     announceInvitation(repos, snap, now);
+    // a seat asked for it is no longer needed: its post says so, with nothing left to press
+    const request = repos.seatRequests.pendingForInvitation(inv.id);
+    if (request && repos.seatRequests.decide(request.id, { status: 'approved', decidedBy: null, decidedAt: now })) {
+      announce(repos, { kind: 'seat_request', requestId: request.id, status: 'closed', reason: `${snap.inviteeName} holds a seat now, and the project invitation went out` }, now);
+    }
     tellPerson(repos, repos.projects.byId(inv.projectId ?? 0)?.ownerId ?? inv.inviterId, { type: 'project_owner_event', event: 'sent_after_seat', invitation: snap }, now);
     sent++;
   }

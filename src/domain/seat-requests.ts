@@ -96,11 +96,12 @@ export async function decideSeatRequest({ deps, actor, input }: VerbArgs<{ reque
   if (invite.status === 'already_holds_seat') {
     // they hold a seat after all: the waiting invitation goes out if that seat's email is the
     // invited one exactly (otherwise the owner is told about the case difference)
+    const decided = finish('approved', { licenseId: result.license.license.id, licenseName });
     deps.store.transaction((repos) => {
       const seat = repos.seats.occupiedBy(request.personId).find((s) => s.licenseId === result.license.license.id);
       releaseWaitingProjectInvitations(repos, deps.settings, actor, request.personId, seat?.email ?? null, deps.clock.now());
     });
-    return { outcome: 'approved', request: finish('approved', { licenseId: result.license.license.id, licenseName }), invite, licenseName };
+    return { outcome: 'approved', request: decided, invite, licenseName };
   }
   return { outcome: 'not_approved', request, invite, licenseName };
 }

@@ -65,8 +65,39 @@ export function sharedLinkProblem(raw: string, allowed: readonly string[]): stri
   return null;
 }
 
+/**
+ * The emails of a CSV (an export, a pasted list), in order, each once, and the lines that hold
+ * none, by line number: a header line (the first, with no @ in it) and empty lines are not counted.
+ */
+export function csvEmails(text: string): { emails: string[]; unusable: { line: number; text: string }[] } {
+  const seen = new Set<string>();
+  const emails: string[] = [];
+  const unusable: { line: number; text: string }[] = [];
+  text.split(/\r?\n/).forEach((raw, i) => {
+    const line = raw.trim();
+    if (!line || (i === 0 && !line.includes('@'))) return;
+    const found = emailsIn(line);
+    if (found.length === 0) unusable.push({ line: i + 1, text: line.length > 60 ? `${line.slice(0, 57)}…` : line });
+    for (const e of found) {
+      if (!seen.has(e)) {
+        seen.add(e);
+        emails.push(e);
+      }
+    }
+  });
+  return { emails, unusable };
+}
+
+/** "Line 4 (not-an-email) has no email address." for the lines a CSV could not use. */
+export function unusableWords(unusable: { line: number; text: string }[]): string {
+  if (unusable.length === 0) return '';
+  const shown = unusable.slice(0, 5).map((u) => `line ${u.line} (${u.text})`);
+  const more = unusable.length > 5 ? ` and ${unusable.length - 5} more` : '';
+  return unusable.length === 1 ? `Line ${unusable[0]!.line} (${unusable[0]!.text}) has no email address.` : `These lines have no email address: ${shown.join(', ')}${more}.`;
+}
+
 /** Every email in a text (a CSV export, a pasted list), in order, each once; the exact case is kept. */
-export function emailsIn(text: string): string[] {
+function emailsIn(text: string): string[] {
   const seen = new Set<string>();
   const out: string[] = [];
   for (const m of text.matchAll(/[^\s,;"'<>()]+@[^\s,;"'<>()]+/g)) {

@@ -38,9 +38,11 @@ export interface ButtonArgs {
   actor: Actor;
   value: string | undefined;
   openForm(form: ButtonForm): Promise<void>;
+  /** runs a command as the clicker, answered the way the platform answers commands */
+  runCommand(text: string): Promise<void>;
 }
 
-/** replace: the clicked message becomes this (the invitee's own card); otherwise only the clicker is answered */
+/** replace: the clicked message becomes this (the invitee's own card); otherwise only the clicker is answered; `opened`: a form (or a command) answers instead */
 export type ButtonAnswer = { message: Message; replace: boolean } | { opened: true };
 
 const STALE = t`That button is from an older version of this message. Please use ${cmd('status')} to see where things stand.`;
@@ -158,6 +160,11 @@ export const BUTTONS: Record<string, (a: ButtonArgs) => Promise<ButtonAnswer>> =
     message: views.projectHandoffResult(await confirmProjectHandoff({ deps, actor, input: { accessId } })),
     replace: true,
   })),
+  [PROJECT_ACTIONS.retryCommand]: async ({ value, views, runCommand }) => {
+    if (!value) return { message: views.text(STALE, 'thinking_face'), replace: false };
+    await runCommand(value);
+    return { opened: true };
+  },
   [PROJECT_ACTIONS.shareProject]: async ({ openForm }) => {
     await openForm({ form: 'share_project' });
     return { opened: true };

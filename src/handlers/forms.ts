@@ -5,7 +5,9 @@
  */
 import { z } from 'zod';
 import {
-  emailsIn,
+  csvEmails,
+  emailQuestions,
+  unusableWords,
   parseEmail,
   supportProblems,
   shareFormProblems,
@@ -75,6 +77,22 @@ export function dialogFormValues(form: Form, data: Record<string, unknown>): For
 type Read<T> = { form: T } | { errors: Record<string, string> };
 
 const splitEmails = (raw: string): string[] => raw.split(/[\s,;]+/).map((e) => e.trim()).filter(Boolean);
+/** `!name@host`: "send it as I typed it", no did-you-mean */
+const unmarked = (e: string): string => (e.startsWith('!') ? e.slice(1) : e);
+
+/**
+ * Did you mean…, said under the field: emails that differ from one on record only in letter case,
+ * or are a letter or two off one (or off a known domain). Nothing is sent until they are fixed
+ * (or, for a near miss that is someone new, written with a leading `!`).
+ */
+function typoError(deps: DomainDeps | undefined, emails: string[]): string | undefined {
+  if (!deps) return undefined;
+  const questions = deps.store.transaction((repos) => emailQuestions(repos, emails.filter((e) => !e.startsWith('!'))));
+  if (questions.length === 0) return undefined;
+  const said = questions.slice(0, 3).map((q) => (q.why === 'case' ? `${q.typed}: the email on record is ${q.suggestion} (account emails are case sensitive)` : `${q.typed}: did you mean ${q.suggestion}?`));
+  const nearOnly = questions.every((q) => q.why !== 'case');
+  return `Nothing sent yet. ${said.join('; ')}${questions.length > 3 ? '; …' : ''}. Use the email on record${nearOnly ? ', or write it with a leading ! (like !' + questions[0]!.typed + ') if it is someone new' : ''}.`;
+}
 
 export interface InviteForm {
   licenseName: string | null;
@@ -86,20 +104,30 @@ export interface InviteForm {
 }
 
 /** The invite form. `pickable`: whether the platform shows a people picker (what to say when nobody is named). */
-export function readInviteForm(values: FormValues, pickable: boolean): Read<InviteForm> {
+export function readInviteForm(values: FormValues, pickable: boolean, deps?: DomainDeps): Read<InviteForm> {
   const licenseName = choiceOf(values, INVITE_MODAL.license);
   const userIds = [...(values.get(INVITE_MODAL.users.block)?.people ?? [])];
-  const rawEmails = splitEmails(textOf(values, INVITE_MODAL.emails));
+  const marked = splitEmails(textOf(values, INVITE_MODAL.emails));
+  const rawEmails = marked.map(unmarked);
   const errors: Record<string, string> = {};
   const bad = rawEmails.filter((e) => !parseEmail(e));
   if (bad.length) errors[INVITE_MODAL.emails.block] = `Not an email address: ${bad.slice(0, 3).join(', ')}${bad.length > 3 ? '…' : ''}. Fix or remove it.`;
+  else {
+    const typo = typoError(deps, marked);
+    if (typo) errors[INVITE_MODAL.emails.block] = typo;
+  }
   const csv = values.get(INVITE_MODAL.csv.block);
   const csvUrls = (csv?.files ?? []).map((f) => f.url);
   // a pasted CSV (where a form takes no file): every email in it, whatever the columns
   const csvText = (csv?.text ?? '').trim();
-  const pasted = emailsIn(csvText);
+  const { emails: pasted, unusable } = csvEmails(csvText);
   if (csvText && pasted.length === 0) {
     errors[INVITE_MODAL.csv.block] = "I found no email address in what you pasted. Paste the CSV file's content (the emails may be in any column), or type the emails above.";
+  } else if (unusable.length) {
+    errors[INVITE_MODAL.csv.block] = `${unusableWords(unusable)} Fix or remove ${unusable.length === 1 ? 'that line' : 'those lines'}; nothing was sent.`;
+  } else {
+    const typo = typoError(deps, pasted);
+    if (typo) errors[INVITE_MODAL.csv.block] = typo;
   }
   if (!userIds.length && !rawEmails.length && !csvUrls.length && !csvText) {
     if (pickable) errors[INVITE_MODAL.users.block] = 'Pick at least one person, type an email below, or upload a CSV.';
@@ -124,7 +152,8 @@ export function readShareForm(values: FormValues, check: { deps: DomainDeps; act
   const existing = choiceOf(values, SHARE_MODAL.existing);
   const newName = textOf(values, SHARE_MODAL.newName);
   const edition = choiceOf(values, SHARE_MODAL.edition);
-  const rawEmails = splitEmails(textOf(values, SHARE_MODAL.emails));
+  const marked = splitEmails(textOf(values, SHARE_MODAL.emails));
+  const rawEmails = marked.map(unmarked);
   const form: ShareForm = {
     // a new name wins over a picked project: typing it is the more deliberate act
     project: newName ? { name: newName } : existing ? { id: Number(existing) } : null,
@@ -149,6 +178,10 @@ export function readShareForm(values: FormValues, check: { deps: DomainDeps; act
   const errors: Record<string, string> = {};
   for (const [field, words] of Object.entries(problems)) errors[FIELD[field as ShareField]] = String(words);
   if (badEmails.length) errors[SHARE_MODAL.emails.block] = `Not an email address: ${badEmails.slice(0, 3).join(', ')}. Fix or remove it.`;
+  else {
+    const typo = typoError(check.deps, marked);
+    if (typo) errors[SHARE_MODAL.emails.block] = typo;
+  }
   return Object.keys(errors).length ? { errors } : { form };
 }
 

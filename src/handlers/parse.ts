@@ -7,7 +7,8 @@ export type Token =
   | { kind: 'user'; id: string; raw: string }
   | { kind: 'usergroup'; id: string; raw: string }
   | { kind: 'channel'; id: string; raw: string }
-  | { kind: 'email'; email: string; raw: string }
+  /** `exact`: written `!name@host`, "send as I typed it": no did-you-mean */
+  | { kind: 'email'; email: string; raw: string; exact?: true }
   | { kind: 'quoted'; text: string; raw: string }
   | { kind: 'word'; text: string; raw: string }
   /** `@alice` typed as plain text: Slack did not turn it into a mention */
@@ -27,6 +28,7 @@ export function tokenize(text: string): Token[] {
     else if ((r = /^<mailto:([^|>]+)(\|[^>]*)?>$/.exec(raw))) out.push({ kind: 'email', email: r[1]!, raw });
     else if (/^["“”]/.test(raw)) out.push({ kind: 'quoted', text: raw.slice(1, -1).trim(), raw });
     else if (/^@[^@\s]+$/.test(raw)) out.push({ kind: 'plain_mention', text: raw, raw });
+    else if (/^![^@\s]+@\S+$/.test(raw)) out.push({ kind: 'email', email: raw.slice(1).replace(/[,;]+$/, ''), raw, exact: true });
     else if (raw.includes('@') && !raw.startsWith('<')) out.push({ kind: 'email', email: raw.replace(/[,;]+$/, ''), raw });
     else out.push({ kind: 'word', text: raw.replace(/[,;]+$/, ''), raw });
   }

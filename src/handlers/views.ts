@@ -8,6 +8,7 @@ import type {
   AnyInvitationSnapshot,
   DigestPage,
   Diagnosis,
+  EmailQuestion,
   Form,
   HandoffResult,
   Home,
@@ -35,6 +36,11 @@ export interface Views {
   licenses(usages: LicenseUsage[]): Message;
   licenseAdded(usage: LicenseUsage): Message;
   inviteResult(result: InviteResult): Message;
+  /**
+   * Emails that may be typos, put back before anything is sent; `retry` are the command again with
+   * the emails on record (and, where a near miss may be someone new, as typed), each a button.
+   */
+  emailQuestions(questions: EmailQuestion[], retry: { onRecord: string | null; asTyped: string | null }): Message;
   /** one page of the pending-invitations review */
   digestPage(page: DigestPage): Message;
   acceptResult(result: AcceptResult): Message;

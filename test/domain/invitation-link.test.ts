@@ -21,7 +21,8 @@ describe('openInvitationLink', () => {
     expect(page).toMatchObject({
       status: 'pending',
       inviteeReachable: true,
-      inviteeEmail: 'Alice@Uni.example',
+      // typed Alice@Uni.example: the invitation is for the account email chat reports
+      inviteeEmail: 'alice@uni.example',
       invitation: { invitationId, licenseName: 'Campus', inviterName: 'Ada Admin', inviteeName: 'Alice', status: 'pending', seats: 5, reserved: 1 },
     });
     expect(inviteeOfLink(deps, token)?.id).toBe(alice.person.id);

@@ -127,11 +127,15 @@ describe('inviteToLicense: the invitation', () => {
     expect(JSON.stringify(deps.store.messagesToAdminChannel())).not.toContain(token);
   });
 
-  it('binds the invitation to the email exactly as typed, not the chat email', async () => {
-    const { deps, ada, alice } = world();
+  it('records the account email as chat reports it when the typed one differs only in letter case; another email is kept as typed', async () => {
+    const { deps, ada, alice, bob } = world();
     aLicense(deps.store);
-    await invite(deps, ada, [{ who: alice, email: 'Alice.Smith@Uni.Example' }]);
-    expect(deps.store.invitation(1).inviteeEmail).toBe('Alice.Smith@Uni.Example');
+    // chat found Alice by email whatever its case: her seat is for the email her account has
+    await invite(deps, ada, [{ who: alice, email: 'ALICE.SMITH@UNI.EXAMPLE' }]);
+    expect(deps.store.invitation(1).inviteeEmail).toBe('alice.smith@uni.example');
+    // a different address altogether is the admin's choice, exactly as typed
+    await invite(deps, ada, [{ who: bob, email: 'Bob.Other@Lab.Example' }]);
+    expect(deps.store.invitation(2).inviteeEmail).toBe('Bob.Other@Lab.Example');
   });
 
   it('returns no_email and writes nothing when there is no account email at all', async () => {

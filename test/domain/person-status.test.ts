@@ -24,7 +24,7 @@ describe('status as diagnose shows it', () => {
     expect(s.self).toBe(true);
     expect(s.isAdmin).toBe(false);
     expect(s.person.id).toBe(alice.person.id);
-    expect(s.seats).toEqual([{ licenseName: 'Campus', email: 'ALICE@uni.example', since: T0 + 1000, handoff: 'awaiting' }]);
+    expect(s.seats).toEqual([{ licenseName: 'Campus', email: 'Alice@uni.example', since: T0 + 1000, handoff: 'awaiting' }]);
     expect(s.pending.map((p) => [p.invitationId, p.licenseName, p.status])).toEqual([[lab.invitationId, 'Lab', 'pending']]);
     // naming oneself explicitly is the same
     expect((await statusSeenBy({ deps, actor: alice.actor, input: { personId: alice.person.id } })).self).toBe(true);

@@ -101,12 +101,12 @@ describe('a CSV of a whole class', () => {
     }
     expect(t.slack.callsTo('users.lookupByEmail')).toHaveLength(0);
     expect(t.slack.callsTo('users.list').length).toBeGreaterThan(0);
-    // the 22 in Slack are the Slack people (DM'd), bound to the email exactly as the file has it
+    // the 22 in Slack are the Slack people (DM'd), bound to the account email Slack reports (the file's CSV0@ is csv0@ there)
     const bound = t.bot.database.sqlite
       .prepare('SELECT p.slack_user_id AS u, i.invitee_email AS e FROM invitations i JOIN people p ON p.id = i.invitee_id ORDER BY i.id')
       .all() as { u: string | null; e: string }[];
     expect(bound.slice(0, 22).map((b) => b.u)).toEqual(inSlack.map((p) => p.id));
-    expect(bound[0]!.e).toBe('CSV0@uni.edu');
+    expect(bound[0]!.e).toBe('csv0@uni.edu');
     expect(bound.slice(22)).toEqual([{ u: null, e: 'guest.one@partner.org' }, { u: null, e: 'guest.two@partner.org' }]);
     await t.drained();
     expect(t.slack.callsTo('chat.postMessage').filter((c) => String(c.args.channel).startsWith('DUCSV'))).toHaveLength(22);

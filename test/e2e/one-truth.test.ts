@@ -3,8 +3,8 @@
  * posted about it (the invitee's DM, each reminder, the admins' post, the digest line) is updated
  * in place, and none of them keeps a button that no longer works.
  */
-import { afterEach, expect, it } from 'vitest';
-import { ADMIN, ADMIN_CHANNEL, ALICE, buttonsOf, startTestBot, textOf, type TestBot } from '../support/harness.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ADMIN, ADMIN_CHANNEL, ALICE, BOB, buttonsOf, startTestBot, textOf, type TestBot } from '../support/harness.js';
 import type { RecordedCall } from '../support/slack-standin.js';
 
 const HOUR = 3_600_000;
@@ -81,4 +81,50 @@ it('accepting updates the DM, every reminder, the admin post and the digest line
   const live = t.slack.messagesIn(`D${ALICE.id}`).filter((m) => buttonsOf(m).length > 0);
   expect(live.map((m) => m.ts)).toEqual([tsOf(ready[0]!)]);
   expect(buttonsOf(live[0]).map((b) => b.action_id)).toEqual(['seat_joined']);
+});
+
+describe('did you mean, before anything is sent', () => {
+  const count = (t: TestBot, sql: string) => (t.bot.database.sqlite.prepare(sql).get() as { n: number }).n;
+
+  it('an uppercase invite of someone in Slack is stored under the account email Slack reports', async () => {
+    const { t } = await botAt(MONDAY_3PM);
+    await t.command(ADMIN.id, 'license add "Campus" 5 assigned');
+    const r = await t.command(ADMIN.id, 'invite-license ALICE.SMITH@UNI.EDU');
+    expect(textOf(r.reply?.args)).toContain('1 of 1 invited');
+    expect(count(t, "SELECT COUNT(*) AS n FROM invitations WHERE invitee_email = 'Alice.Smith@uni.edu'")).toBe(1);
+    await t.click(ALICE.id, 'invitation_accept', 'inv:1', { channel_id: `D${ALICE.id}` });
+    expect(count(t, "SELECT COUNT(*) AS n FROM seats WHERE email = 'Alice.Smith@uni.edu'")).toBe(1);
+  });
+
+  it('a typo in a known email, or in its letter case, is answered with the email on record; nothing is queued until one button uses it', async () => {
+    const { t } = await botAt(MONDAY_3PM);
+    await t.command(ADMIN.id, 'license add "Campus" 5 assigned');
+    // Bob and Alice are known (they used the bot), so their emails are on record
+    await t.command(BOB.id, 'status');
+    await t.command(ALICE.id, 'status');
+    await t.drained();
+    const rows = () => [count(t, 'SELECT COUNT(*) AS n FROM invitations'), count(t, 'SELECT COUNT(*) AS n FROM outbox')];
+    const before = rows();
+
+    const typo = await t.command(ADMIN.id, 'invite-license bob@uni.eud to "Campus"');
+    const said = textOf(typo.reply?.args);
+    expect(said).toContain('Nothing sent yet');
+    expect(said).toContain('You typed `bob@uni.eud`. Did you mean `bob@uni.edu`?');
+    expect(buttonsOf(typo.reply?.args).map((b) => [b.text, b.value])).toEqual([
+      ['Use bob@uni.edu', 'invite-license bob@uni.edu to "Campus"'],
+      ['Send as I typed it', 'invite-license !bob@uni.eud to "Campus"'],
+    ]);
+    const caseOnly = await t.command(ADMIN.id, 'invite-license alice.smith@uni.edu');
+    expect(textOf(caseOnly.reply?.args)).toContain('the email on record is `Alice.Smith@uni.edu`');
+    // a letter-case difference is never someone else: only the email on record is offered
+    expect(buttonsOf(caseOnly.reply?.args).map((b) => b.text)).toEqual(['Use Alice.Smith@uni.edu']);
+    expect(rows()).toEqual(before);
+
+    // one press: the corrected command runs, and the question is replaced by its answer
+    const used = await t.click(ADMIN.id, 'command_retry', buttonsOf(typo.reply?.args)[0]!.value, { channel_id: `D${ADMIN.id}` });
+    expect(used.reply?.args.replace_original).toBe(true);
+    expect(textOf(used.reply?.args)).toContain('1 of 1 invited');
+    expect(count(t, "SELECT COUNT(*) AS n FROM invitations WHERE invitee_email = 'bob@uni.edu'")).toBe(1);
+    expect(count(t, "SELECT COUNT(*) AS n FROM invitations WHERE invitee_email = 'bob@uni.eud'")).toBe(0);
+  });
 });

@@ -206,12 +206,24 @@ describe('sharing a project', () => {
     expect(count("SELECT COUNT(*) AS n FROM project_access WHERE kind = 'member'")).toBe(1);
   });
 
-  it('an email that differs only in letter case is not sent: the owner is shown the exact email on record', async () => {
-    const { result } = await share(ALICE.id, { name: 'Interviews', edition: 'web', emails: 'Bob@UNI.edu' });
-    expect(textOf(result!.args.view)).toContain('You typed `Bob@UNI.edu`; did you mean `bob@uni.edu`? Account emails are case sensitive.');
-    expect(count("SELECT COUNT(*) AS n FROM invitations WHERE kind = 'project'")).toBe(0);
-    await t.drained();
-    expect(textOf((await lastDmTo(ALICE.id, /differs only in letter case/)).args)).toContain('Did you mean `bob@uni.edu`?');
+  it('an email that differs only in letter case, or is a letter off, is answered in the form before anything is queued', async () => {
+    const outboxBefore = count('SELECT COUNT(*) AS n FROM outbox');
+    const invitationsBefore = count('SELECT COUNT(*) AS n FROM invitations');
+    const caseOnly = await share(ALICE.id, { name: 'Interviews', edition: 'web', emails: 'Bob@UNI.edu' });
+    expect(caseOnly.res.json.response_action).toBe('errors');
+    expect(caseOnly.res.json.errors.emails).toContain('Bob@UNI.edu: the email on record is bob@uni.edu (account emails are case sensitive)');
+    // a near miss of someone known, and a domain one letter off the one everybody has
+    const typos = await share(ALICE.id, { name: 'Interviews', edition: 'web', emails: 'bob@uni.eud zed@uni.edo' });
+    expect(typos.res.json.errors.emails).toContain('bob@uni.eud: did you mean bob@uni.edu?');
+    expect(typos.res.json.errors.emails).toContain('zed@uni.edo: did you mean zed@uni.edu?');
+    expect(typos.res.json.errors.emails).toContain('leading !');
+    expect(count('SELECT COUNT(*) AS n FROM invitations')).toBe(invitationsBefore);
+    expect(count('SELECT COUNT(*) AS n FROM projects')).toBe(0);
+    expect(count('SELECT COUNT(*) AS n FROM outbox')).toBe(outboxBefore);
+    // the exact email on record goes through
+    const fixed = await share(ALICE.id, { name: 'Interviews', edition: 'web', emails: 'bob@uni.edu' });
+    expect(fixed.res.json?.response_action).not.toBe('errors');
+    expect(count("SELECT COUNT(*) AS n FROM invitations WHERE kind = 'project' AND invitee_email = 'bob@uni.edu'")).toBe(1);
   });
 
   it('only the owner or an admin shares an existing project or revokes its invitations; revoking a seat keeps the projects, unusable', async () => {

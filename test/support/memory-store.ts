@@ -236,6 +236,12 @@ function repositoriesOver(state: () => MemoryState): Repositories {
       return r && toPerson(r);
     },
     byEmail: (email) => state().people.filter((p) => p.email === email).map(toPerson),
+    knownEmails: () => [
+      ...new Set([
+        ...state().people.flatMap((p) => (p.email && (p.slackUserId || p.teamsAadId) ? [p.email] : [])),
+        ...state().seats.flatMap((s) => (s.email ? [s.email] : [])),
+      ]),
+    ],
     insert: (p, at) => {
       checkSlackIdentity(p, 0);
       const row: PersonRow = { ...copy(p), id: ++state().lastId.people, createdAt: at, updatedAt: at };

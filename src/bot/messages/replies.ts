@@ -35,6 +35,7 @@ import {
   type AcceptResult,
   type AnyInvitationSnapshot,
   type Block,
+  type EmailQuestion,
   type HandoffResult,
   type Icon,
   type Inline,
@@ -109,6 +110,34 @@ function outcomeLine(o: InviteOutcome): { icon: Icon; text: Inline } {
     case 'no_email':
       return { icon: 'grey_question', text: t`${who}: ${CHAT} did not tell me their email; invite them by their account email instead.` };
   }
+}
+
+const WHY: Record<EmailQuestion['why'], (q: EmailQuestion) => Inline> = {
+  case: (q) => t`You typed ${code(q.typed)}; the email on record is ${code(q.suggestion)}. Account emails are case sensitive, so only the exact spelling opens ${PRODUCT}.`,
+  near: (q) => t`You typed ${code(q.typed)}. Did you mean ${code(q.suggestion)}? That is the email on record for someone here.`,
+  domain: (q) => t`You typed ${code(q.typed)}. Did you mean ${code(q.suggestion)}? Nobody here has an email at ${code(q.typed.slice(q.typed.lastIndexOf('@') + 1))}.`,
+};
+
+/** The Slack and Teams limit on a button's value is about 2,000 characters: a longer command is retyped, not pressed. */
+const RETRY_MAX = 1900;
+
+function emailQuestions(questions: EmailQuestion[], retry: { onRecord: string | null; asTyped: string | null }): Message {
+  const n = questions.length;
+  const buttons = [
+    ...(retry.onRecord && retry.onRecord.length <= RETRY_MAX
+      ? [button(n === 1 ? `Use ${questions[0]!.suggestion}` : `Use the ${n} emails on record`, PROJECT_ACTIONS.retryCommand, retry.onRecord, 'primary')]
+      : []),
+    ...(retry.asTyped && retry.asTyped.length <= RETRY_MAX ? [button(n === 1 ? 'Send as I typed it' : 'Send as I typed them', PROJECT_ACTIONS.retryCommand, retry.asTyped)] : []),
+  ];
+  return message(`Nothing sent yet: ${n === 1 ? 'an email looks' : `${n} emails look`} mistyped. Did you mean ${questions.map((q) => q.suggestion).join(', ')}?`, [
+    paragraph(
+      t`${b('Nothing sent yet.')} ${n === 1 ? 'This email looks' : `These ${n} emails look`} mistyped, and an invitation to an address nobody owns would never open (or hold a seat for no one):`,
+      'warning',
+    ),
+    lines(questions.slice(0, 20).map((q) => WHY[q.why](q)), { style: 'bullets' }),
+    ...(n > 20 ? [note(`…and ${n - 20} more.`)] : []),
+    ...(buttons.length ? [actions('email_questions', ...buttons)] : [note('Type the command again with the emails on record.')]),
+  ]);
 }
 
 function inviteResult(r: InviteResult): Message {
@@ -228,6 +257,7 @@ export const views: Views = {
   licenses,
   licenseAdded,
   inviteResult,
+  emailQuestions,
   digestPage,
   acceptResult,
   invitationState,

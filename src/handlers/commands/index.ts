@@ -2,6 +2,7 @@
  * `/atlas` and its subcommands. The table below is the whole command set, and the help text is
  * made from it.
  */
+import { distance } from 'fastest-levenshtein';
 import { cmd, isDomainError, t } from '../../domain/index.js';
 import { tokenize, textOf } from '../parse.js';
 import { adminCommand } from './admin.js';
@@ -42,17 +43,9 @@ const byName = new Map(COMMANDS.map((c) => [c.name, c]));
 
 /** The closest command name, for a typo ("invite-lisence" → "invite-license"). */
 function closest(word: string): string | undefined {
-  const dist = (a: string, b: string) => {
-    const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
-    for (let j = 1; j <= b.length; j++) d[0]![j] = j;
-    for (let i = 1; i <= a.length; i++)
-      for (let j = 1; j <= b.length; j++)
-        d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    return d[a.length]![b.length]!;
-  };
   let best: { name: string; d: number } | undefined;
   for (const name of byName.keys()) {
-    const d = dist(word, name);
+    const d = distance(word, name);
     if (!best || d < best.d) best = { name, d };
   }
   return best && best.d <= Math.max(2, Math.floor(word.length / 3)) ? best.name : undefined;

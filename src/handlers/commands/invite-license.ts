@@ -1,6 +1,17 @@
-import { cmd, DomainError, inviteToLicense, licenseInviteOptions, t, words } from '../../domain/index.js';
+import { checkEmails, cmd, DomainError, inviteToLicense, licenseInviteOptions, parseEmail, t, words, type EmailQuestion } from '../../domain/index.js';
 import { resolvePeople } from '../people.js';
-import { splitTarget } from '../parse.js';
+import { splitTarget, type Token } from '../parse.js';
+
+/** The command again, each questioned email replaced: by the email on record, or marked "as typed" (`!`). */
+function retryText(tokens: Token[], questions: EmailQuestion[], as: 'onRecord' | 'asTyped'): string {
+  const byTyped = new Map(questions.map((q) => [q.typed, q]));
+  const words = tokens.map((tok) => {
+    const q = tok.kind === 'email' ? byTyped.get(parseEmail(tok.email) ?? '') : undefined;
+    if (!q) return tok.raw;
+    return as === 'onRecord' ? q.suggestion : `!${q.typed}`;
+  });
+  return `invite-license ${words.join(' ')}`;
+}
 import type { SubCommand } from './types.js';
 
 export const inviteLicenseCommand: SubCommand = {
@@ -18,6 +29,15 @@ export const inviteLicenseCommand: SubCommand = {
     // who may comes before looking anyone up: a non-admin's list is never resolved or stored
     await licenseInviteOptions({ deps: deps, actor: who, input: undefined });
     const { people: named, target } = splitTarget(tokens);
+    // did you mean…, before anyone is looked up or anything is sent
+    const typed = named.flatMap((tok) => (tok.kind === 'email' && !tok.exact && parseEmail(tok.email) ? [parseEmail(tok.email)!] : []));
+    const questions = await checkEmails({ deps, actor: who, input: { emails: typed } });
+    if (questions.length) {
+      // a letter-case difference is never someone else: only the email on record is offered
+      const nearOnly = questions.every((q) => q.why !== 'case');
+      await reply(views.emailQuestions(questions, { onRecord: retryText(tokens, questions, 'onRecord'), asTyped: nearOnly ? retryText(tokens, questions, 'asTyped') : null }));
+      return;
+    }
     const resolved = await resolvePeople(people, named);
     if (resolved.people.length === 0) {
       throw new DomainError(

@@ -46,26 +46,35 @@ async function answer(
   client: WebClient,
   ackOnce: (m?: SlackMessage) => Promise<boolean>,
 ): Promise<void> {
+  await runSlackCommand(ctx, client, { teamId: command.team_id, userId: command.user_id, text: command.text ?? '', triggerId: command.trigger_id }, async (m) => {
+    if (await ackOnce(m)) return;
+    await respond({ response_type: 'ephemeral', text: m.text, blocks: m.blocks });
+  });
+}
+
+/** A command as someone in Slack gives it: typed after /atlas, or pressed (a corrected command's button). */
+export async function runSlackCommand(
+  ctx: SlackHandlerContext,
+  client: WebClient,
+  who: { teamId: string; userId: string; text: string; triggerId: string },
+  reply: (m: SlackMessage) => Promise<void>,
+): Promise<void> {
   let actor: Awaited<ReturnType<typeof ctx.directory.actor>> | undefined;
   await runCommand({
     deps: ctx.deps,
     views: ctx.views,
     logger: ctx.logger,
-    text: command.text ?? '',
-    actor: async () => (actor ??= await ctx.directory.actor(command.team_id, command.user_id)),
-    reply: async (said) => {
-      const m = ctx.render.message(said);
-      if (await ackOnce(m)) return;
-      await respond({ response_type: 'ephemeral', text: m.text, blocks: m.blocks });
-    },
+    text: who.text,
+    actor: async () => (actor ??= await ctx.directory.actor(who.teamId, who.userId)),
+    reply: (said) => reply(ctx.render.message(said)),
     people: {
-      user: (userId) => ctx.directory.user(command.team_id, userId),
-      email: (email) => ctx.directory.email(command.team_id, email),
-      emails: (emails) => ctx.directory.emails(command.team_id, emails),
+      user: (userId) => ctx.directory.user(who.teamId, userId),
+      email: (email) => ctx.directory.email(who.teamId, email),
+      emails: (emails) => ctx.directory.emails(who.teamId, emails),
       groupMembers: (id) => ctx.directory.groupMembers(id),
       channelMembers: (id) => ctx.directory.channelMembers(id),
-      users: (ids) => ctx.directory.users(command.team_id, ids),
+      users: (ids) => ctx.directory.users(who.teamId, ids),
     },
-    openForm: (form, who) => openSlackForm(ctx, client, who, command.trigger_id, form),
+    openForm: (form, actor) => openSlackForm(ctx, client, actor, who.triggerId, form),
   });
 }

@@ -15,6 +15,7 @@ import {
 import { cmd, home, isDomainError, t, type Actor, type Message } from '../../domain/index.js';
 import { buttonFor, type ButtonAnswer } from '../buttons.js';
 import { COMMANDS, runCommand } from '../commands/index.js';
+import { PROJECT_ACTIONS } from '../slack/action-ids.js';
 import type { TeamsHandlerContext } from './context.js';
 import { TeamsDialogs } from './dialogs.js';
 
@@ -95,6 +96,11 @@ export class AtlasTeamsBot extends TeamsActivityHandler {
       await reply(this.ctx.views.text(`"${word}" answers with private details (people, emails, seats), so ask me in our 1:1 chat: open a chat with me and type it there.`, 'lock'));
       return;
     }
+    await this.runText(context, text);
+  }
+
+  /** A command as someone in Teams gives it: typed to the bot, or pressed (a corrected command's button). */
+  private async runText(context: TurnContext, text: string): Promise<void> {
     let actor: Actor | undefined;
     await runCommand({
       deps: this.ctx.deps,
@@ -102,7 +108,7 @@ export class AtlasTeamsBot extends TeamsActivityHandler {
       logger: this.ctx.logger,
       text,
       actor: async () => (actor ??= await this.ctx.directory.actor(context)),
-      reply,
+      reply: this.reply(context),
       people: {
         user: (id) => this.ctx.directory.user(context, id),
         email: (email) => this.ctx.directory.email(context, email),
@@ -125,6 +131,7 @@ export class AtlasTeamsBot extends TeamsActivityHandler {
         openForm: async (f) => {
           await this.dialogs.offer(context, f.form, f);
         },
+        runCommand: (text) => this.runText(context, text),
       });
     } catch (e) {
       if (!isDomainError(e)) this.ctx.logger.error(`Teams button ${actionId} failed`, e);
@@ -139,7 +146,7 @@ export class AtlasTeamsBot extends TeamsActivityHandler {
     const data = (typeof action?.data === 'object' && action.data !== null ? action.data : {}) as { actionId?: unknown; value?: unknown };
     const verb = typeof action?.verb === 'string' ? action.verb : typeof data.actionId === 'string' ? data.actionId : '';
     const answer = await this.press(context, verb, typeof data.value === 'string' ? data.value : undefined);
-    if (!('message' in answer)) return { statusCode: 200, type: MESSAGE_RESPONSE, value: 'Opening the form…' } as unknown as AdaptiveCardInvokeResponse;
+    if (!('message' in answer)) return { statusCode: 200, type: MESSAGE_RESPONSE, value: verb === PROJECT_ACTIONS.retryCommand ? 'On it: the answer follows in this chat.' : 'Opening the form…' } as unknown as AdaptiveCardInvokeResponse;
     if (answer.replace) return { statusCode: 200, type: CARD_RESPONSE, value: this.ctx.toCard(answer.message) } as unknown as AdaptiveCardInvokeResponse;
     return { statusCode: 200, type: MESSAGE_RESPONSE, value: answer.message.summary } as unknown as AdaptiveCardInvokeResponse;
   }

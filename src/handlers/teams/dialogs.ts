@@ -117,7 +117,7 @@ export class TeamsDialogs {
       switch (dialog) {
         case 'invite_license': {
           // Teams has no people picker: the emails and the pasted CSV name the people
-          const read = readInviteForm(values, false);
+          const read = readInviteForm(values, false, deps);
           if ('errors' in read) return again(read.errors);
           const found = await this.ctx.directory.emails(context, read.form.emails);
           const invitees = read.form.emails.map((email, i) => ({ personId: found[i]!.id, email }));

@@ -5,6 +5,7 @@ import { BUTTONS } from '../../buttons.js';
 import { answerClicker } from '../answer.js';
 import type { SlackHandlerContext } from '../context.js';
 import { openReturnForm, openShareForm } from '../open-forms.js';
+import { runSlackCommand } from '../slash-command.js';
 
 export function registerButtons(app: App, ctx: SlackHandlerContext): void {
   for (const [actionId, press] of Object.entries(BUTTONS)) {
@@ -12,7 +13,8 @@ export function registerButtons(app: App, ctx: SlackHandlerContext): void {
       await ack();
       const answer = answerClicker(body.response_url ? respond : undefined, client, body.user.id);
       try {
-        const actor = await ctx.directory.actor(body.user.team_id ?? body.team?.id ?? '', body.user.id);
+        const teamId = body.user.team_id ?? body.team?.id ?? '';
+        const actor = await ctx.directory.actor(teamId, body.user.id);
         const result = await press({
           deps: ctx.deps,
           views: ctx.views,
@@ -22,6 +24,15 @@ export function registerButtons(app: App, ctx: SlackHandlerContext): void {
             if (f.form === 'return_project') await openReturnForm(ctx, client, actor, body.trigger_id, f.projectId);
             else if (f.form === 'share_project') await openShareForm(ctx, client, actor, body.trigger_id);
             else await client.views.open({ trigger_id: body.trigger_id, view: ctx.render.modal(ctx.views.approveSeatForm(f.requestId, await licenseInviteOptions({ deps: ctx.deps, actor, input: undefined }))) });
+          },
+          // the answer replaces the message with the question: its buttons are done with
+          runCommand: (text) => {
+            let first = true;
+            return runSlackCommand(ctx, client, { teamId, userId: body.user.id, text, triggerId: body.trigger_id }, (m) => {
+              const replace = first;
+              first = false;
+              return answer(m, replace);
+            });
           },
         });
         if ('message' in result) await answer(ctx.render.message(result.message), result.replace);

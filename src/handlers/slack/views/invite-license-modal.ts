@@ -3,7 +3,7 @@
  * "errors"); once it is valid the form closes at once and the invitations are made after the ack.
  */
 import type { App } from '@slack/bolt';
-import { emailsIn, inviteToLicense, isDomainError, message, type Message } from '../../../domain/index.js';
+import { checkEmails, csvEmails, inviteToLicense, isDomainError, message, unusableWords, type Message } from '../../../domain/index.js';
 import { readInviteForm, slackFormValues } from '../../forms.js';
 import { INVITE_MODAL, VIEWS } from '../action-ids.js';
 import type { SlackHandlerContext } from '../context.js';
@@ -11,7 +11,7 @@ import type { SlackHandlerContext } from '../context.js';
 export function registerInviteLicenseModal(app: App, ctx: SlackHandlerContext): void {
   app.view(VIEWS.inviteLicense, async ({ ack, body, view, client }) => {
     const values = slackFormValues(view.state.values);
-    const read = values ? readInviteForm(values, true) : { errors: { [INVITE_MODAL.users.block]: 'The form came back in a shape I did not expect. Please try again.' } };
+    const read = values ? readInviteForm(values, true, ctx.deps) : { errors: { [INVITE_MODAL.users.block]: 'The form came back in a shape I did not expect. Please try again.' } };
     if ('errors' in read) {
       await ack({ response_action: 'errors', errors: read.errors });
       return;
@@ -31,18 +31,36 @@ export function registerInviteLicenseModal(app: App, ctx: SlackHandlerContext): 
         else problems.push(`${r.label}: ${r.reason === 'bot' ? 'a bot, not a person' : r.reason === 'deactivated' ? 'has left the workspace' : 'not found'}.`);
       }
       const emails = [...read.form.emails];
+      const uploaded: string[] = [];
+      const unusable: string[] = [];
       for (const url of read.form.csvUrls) {
-        const found = emailsIn(await ctx.directory.downloadText(url));
-        if (found.length === 0) problems.push('The CSV file holds no email address.');
-        emails.push(...found.filter((e) => !emails.includes(e)));
+        const csv = csvEmails(await ctx.directory.downloadText(url));
+        if (csv.emails.length === 0) problems.push('The CSV file holds no email address.');
+        if (csv.unusable.length) unusable.push(unusableWords(csv.unusable));
+        uploaded.push(...csv.emails.filter((e) => !emails.includes(e) && !uploaded.includes(e)));
       }
-      const found = await ctx.directory.emails(teamId, emails);
-      emails.forEach((email, i) => invitees.push({ personId: found[i]!.id, email }));
-      const result = await inviteToLicense({ deps: ctx.deps, actor, input: { licenseName: read.form.licenseName, invitees } });
-      const answer = ctx.views.inviteResult(result);
-      show(answer);
-      // the question "invite the first N?" has buttons, which a modal cannot carry: it goes to the admin's DM
-      if (result.confirmation) await client.chat.postMessage({ channel: body.user.id, ...ctx.render.message(answer) });
+      // an uploaded list is read after the form closed: its lines and typos are answered here, before anything is sent
+      const questions = await checkEmails({ deps: ctx.deps, actor, input: { emails: uploaded } });
+      if (unusable.length || questions.length) {
+        if (unusable.length) show(ctx.views.text(`Nothing sent yet: the CSV has lines I cannot use. ${unusable.join(' ')} Fix the file and upload it again.`, 'warning'));
+        if (questions.length) {
+          const fixed = uploaded.map((e) => questions.find((q) => q.typed === e)?.suggestion ?? e);
+          const target = read.form.licenseName ? ` to "${read.form.licenseName}"` : '';
+          const answer = ctx.views.emailQuestions(questions, { onRecord: unusable.length ? null : `invite-license ${[...read.form.userIds.map((id) => `<@${id}>`), ...emails, ...fixed].join(' ')}${target}`, asTyped: null });
+          show(answer);
+          // its button cannot live in a form: the question goes to the admin's DM too
+          await client.chat.postMessage({ channel: body.user.id, ...ctx.render.message(answer) });
+        }
+      } else {
+        emails.push(...uploaded);
+        const found = await ctx.directory.emails(teamId, emails);
+        emails.forEach((email, i) => invitees.push({ personId: found[i]!.id, email }));
+        const result = await inviteToLicense({ deps: ctx.deps, actor, input: { licenseName: read.form.licenseName, invitees } });
+        const answer = ctx.views.inviteResult(result);
+        show(answer);
+        // the question "invite the first N?" has buttons, which a modal cannot carry: it goes to the admin's DM
+        if (result.confirmation) await client.chat.postMessage({ channel: body.user.id, ...ctx.render.message(answer) });
+      }
       if (problems.length) show(ctx.views.text(`Not invited: ${problems.join(' ')}`, 'warning'));
     } catch (e) {
       if (!isDomainError(e)) ctx.logger.error('invite form failed', e);
