@@ -30,8 +30,12 @@ export type InviteOutcome =
 export interface InviteResult {
   license: LicenseUsage;
   outcomes: InviteOutcome[];
-  /** more newcomers than free seats: nothing was sent yet; the admin confirms the part that fits, or cancels */
-  confirmation?: { requestId: number; newcomers: number; free: number };
+  /**
+   * more newcomers than free seats: nothing was sent yet; the admin confirms the part that fits, or
+   * cancels. `invite` and `cut` name who would and would not be invited (people with no seat in any
+   * pool first, `reordered` when that changed the order given).
+   */
+  confirmation?: { requestId: number; newcomers: number; free: number; invite: string[]; cut: string[]; reordered: boolean };
 }
 
 /** An invitation of more people than this is a bulk run: its messages go after everyone else's. */
@@ -94,10 +98,21 @@ export async function inviteToLicense({
       // an uncapped concurrent pool has no limit (Infinity): everyone fits
       const free = placesLeft({ ...license, ...usage });
       if (free === 0 || fresh.length <= free) return undefined;
-      const request = repos.inviteRequests.insert({ requestedBy: actor.personId, licenseId: license.id, invitees: input.invitees, createdAt: clock.now() });
-      return { requestId: request.id, newcomers: fresh.length, free, usage };
+      // fair, and said so: who holds no seat in any pool comes first, in the order given; then the others
+      const seatless = new Set(fresh.filter((id) => repos.seats.occupiedBy(id).length === 0));
+      const ordered = [...input.invitees.filter((i) => seatless.has(i.personId)), ...input.invitees.filter((i) => !seatless.has(i.personId))];
+      const reordered = ordered.some((i, n) => i !== input.invitees[n]);
+      const request = repos.inviteRequests.insert({ requestedBy: actor.personId, licenseId: license.id, invitees: ordered, createdAt: clock.now() });
+      const order = [...fresh.filter((id) => seatless.has(id)), ...fresh.filter((id) => !seatless.has(id))];
+      // the question names at most this many on each side (a bulk run counts the rest)
+      const NAMED = 50;
+      const name = (id: number) => nameOf(repos.people.byId(id));
+      return { requestId: request.id, newcomers: fresh.length, free, usage, invite: order.slice(0, Math.min(free, NAMED)).map(name), cut: order.slice(free, free + NAMED).map(name), reordered };
     });
-    if (plan) return { license: { license, ...plan.usage }, outcomes: [], confirmation: { requestId: plan.requestId, newcomers: plan.newcomers, free: plan.free } };
+    if (plan) {
+      const { usage: planned, ...confirmation } = plan;
+      return { license: { license, ...planned }, outcomes: [], confirmation };
+    }
   }
   const priority = input.invitees.length > BULK_THRESHOLD ? 1 : 0;
   // a bulk run gets a progress message, kept up to date as its invitations are delivered
@@ -133,9 +148,15 @@ export async function inviteToLicense({
           if (isFull({ ...license, ...usage })) {
             audit(repos, actor, now, 'invitation.refused_no_seat', { type: 'license', id: license.id }, { inviteeId: invitee.id });
             // the invitee hears it too: someone meant to give them a seat, and it is not lost on them
-            // (not after a confirmed partial run: the admin chose to invite only those who fit)
-            if (isReachable(invitee) && !input.confirmed) {
-              tellPerson(repos, invitee.id, { type: 'license_full_notice', licenseName: license.name, inviterName: nameOf(inviter), seats: license.seats, seatModel: license.seatModel, memberCap: license.memberCap }, now);
+            // (after a confirmed partial run: that they were not among those who fit, and why)
+            if (isReachable(invitee)) {
+              tellPerson(
+                repos,
+                invitee.id,
+                { type: 'license_full_notice', licenseName: license.name, inviterName: nameOf(inviter), seats: license.seats, seatModel: license.seatModel, memberCap: license.memberCap, ...(input.confirmed ? { cut: true } : {}) },
+                now,
+                priority,
+              );
             }
             return { status: 'no_free_seat', invitee };
           }

@@ -155,7 +155,8 @@ export type OutboxMessage =
    * Stored sealed; the deliverer opens it into `link` just before rendering, so no plain copy is kept.
    */
   | { type: 'license_link'; licenseName: string; email: string | null; seatId: number; sealedLink: string; rotated: boolean; link?: string }
-  | { type: 'license_full_notice'; licenseName: string; inviterName: string; seats: number; seatModel?: SeatModel; memberCap?: number | null }
+  /** `cut`: the admin invited only as many as fit, and this person was not among them */
+  | { type: 'license_full_notice'; licenseName: string; inviterName: string; seats: number; seatModel?: SeatModel; memberCap?: number | null; cut?: boolean }
   /** someone opened the personalized link and asked to accept: the invitee confirms in their DM */
   | { type: 'accept_confirmation'; invitation: AnyInvitationSnapshot }
   /** a short notice to a person (an admin's result that is not an answer to a command) */

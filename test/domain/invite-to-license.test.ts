@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { acceptInvitation, confirmInviteRequest, declineInvitation, inviteToLicense, type DomainSettings, type InviteResult } from '../../src/domain/index.js';
+import { acceptInvitation, confirmInviteRequest, declineInvitation, inviteToLicense, nameOf, type DomainSettings, type InviteResult } from '../../src/domain/index.js';
 import {
+  aSeat,
   aLicense, anAdmin, anEmailOnlyPerson, aPerson, DAY_MS, domainDeps, domainErrorOf, invited, latestLink, T0,
   type Someone, type TestDeps,
 } from '../support/memory-store.js';
@@ -267,7 +268,7 @@ describe('inviteToLicense: a full pool', () => {
     const before = deps.store.outbox().length;
     const res = await invite(deps, ada, [alice, bob, carol]);
     expect(res.outcomes).toEqual([]);
-    expect(res.confirmation).toEqual({ requestId: 1, newcomers: 3, free: 2 });
+    expect(res.confirmation).toEqual({ requestId: 1, newcomers: 3, free: 2, invite: ['Alice', 'Bob'], cut: [nameOf(carol.person)], reordered: false });
     expect(deps.store.invitations()).toHaveLength(0);
     expect(deps.store.outbox()).toHaveLength(before);
 
@@ -275,10 +276,28 @@ describe('inviteToLicense: a full pool', () => {
     if (!('outcomes' in confirmed)) throw new Error('expected outcomes');
     expect(confirmed.outcomes.map((o) => o.status)).toEqual(['invited', 'invited', 'no_free_seat']);
     expect(confirmed.license).toMatchObject({ occupied: 0, reserved: 2 });
-    // the one left out was never promised a seat, so is not told about a full license
-    expect(deps.store.messages('license_full_notice')).toHaveLength(0);
+    // the one left out is told why, and whom to ask
+    expect(deps.store.messages('license_full_notice').map((e) => [e.to, e.message.cut])).toEqual([[{ type: 'person', personId: carol.person.id }, true]]);
     // a request is answered once
     expect((await domainErrorOf(confirmInviteRequest({ deps, actor: ada.actor, input: { requestId: 1, confirm: false } }))).code).toBe('NOT_PENDING');
+  });
+
+  it('"invite the first N" puts people with no seat in any pool first, and says so', async () => {
+    const { deps, ada, alice, bob } = world();
+    const other = aLicense(deps.store, { name: 'Other', seats: 5 });
+    aLicense(deps.store, { name: 'Campus', seats: 2 });
+    aSeat(deps.store, { license: other, person: alice });
+    const carol = aPerson(deps.store, { displayName: 'Carol' });
+    const res = await invite(deps, ada, [alice, bob, carol], 'Campus');
+    expect(res.confirmation).toMatchObject({ newcomers: 3, free: 2, invite: ['Bob', 'Carol'], cut: ['Alice'], reordered: true });
+    const confirmed = await confirmInviteRequest({ deps, actor: ada.actor, input: { requestId: res.confirmation!.requestId, confirm: true } });
+    if (!('outcomes' in confirmed)) throw new Error('expected outcomes');
+    expect(confirmed.outcomes.map((o) => [nameOf(o.invitee), o.status])).toEqual([
+      ['Bob', 'invited'],
+      ['Carol', 'invited'],
+      ['Alice', 'no_free_seat'],
+    ]);
+    expect(deps.store.messages('license_full_notice').map((e) => e.to)).toEqual([{ type: 'person', personId: alice.person.id }]);
   });
 
   it('a cancelled request sends nothing, and only admins answer requests', async () => {

@@ -4,7 +4,7 @@
  * in place, and none of them keeps a button that no longer works.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { ADMIN, ADMIN_CHANNEL, ALICE, BOB, buttonsOf, startTestBot, textOf, type TestBot } from '../support/harness.js';
+import { ADMIN, ADMIN_CHANNEL, ALICE, BOB, CAROL, buttonsOf, startTestBot, textOf, type TestBot } from '../support/harness.js';
 import type { RecordedCall } from '../support/slack-standin.js';
 
 const HOUR = 3_600_000;
@@ -127,4 +127,29 @@ describe('did you mean, before anything is sent', () => {
     expect(count(t, "SELECT COUNT(*) AS n FROM invitations WHERE invitee_email = 'bob@uni.edu'")).toBe(1);
     expect(count(t, "SELECT COUNT(*) AS n FROM invitations WHERE invitee_email = 'bob@uni.eud'")).toBe(0);
   });
+});
+
+it('"invite the first N" offers the seats to people with no seat first, says so, and tells everyone left out', async () => {
+  const { t } = await botAt(MONDAY_3PM);
+  await t.command(ADMIN.id, 'license add "Other" 5 assigned');
+  await t.command(ADMIN.id, `invite-license <@${ALICE.id}|alice> to "Other"`);
+  await t.drained();
+  await t.click(ALICE.id, 'invitation_accept', 'inv:1', { channel_id: `D${ALICE.id}` });
+  await t.command(ADMIN.id, 'license add "Tiny" 2 assigned');
+  const asked = await t.command(ADMIN.id, `invite-license <@${ALICE.id}|alice> <@${BOB.id}|bob> <@${CAROL.id}|carol> to "Tiny"`);
+  const said = textOf(asked.reply?.args);
+  expect(said).toContain('People who hold no seat in any pool come first');
+  expect(said).toContain('*Would be invited (2)*\n• Bob Jones\n• Carol Diaz');
+  expect(said).toContain('*Would not be invited (1)*\n• Alice Smith');
+  await t.drained();
+  const before = posted(t, `D${ALICE.id}`, /./).length;
+  const confirmed = await t.click(ADMIN.id, 'bulk_invite_confirm', buttonsOf(asked.reply?.args).find((b) => b.action_id === 'bulk_invite_confirm')!.value);
+  expect(textOf(confirmed.reply?.args)).toContain('Tiny*: 2 invited of 3');
+  await t.drained();
+  expect(posted(t, `D${BOB.id}`, /invited you to an ATLAS\.ti license seat in Tiny/)).toHaveLength(1);
+  expect(posted(t, `D${CAROL.id}`, /invited you to an ATLAS\.ti license seat in Tiny/)).toHaveLength(1);
+  const cut = posted(t, `D${ALICE.id}`, /./).slice(before);
+  expect(cut).toHaveLength(1);
+  expect(textOf(cut[0]!.args)).toContain('You were not among them: people who held no seat anywhere came first.');
+  expect(textOf(cut[0]!.args)).toContain('ask Ada Admin');
 });

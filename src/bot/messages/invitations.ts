@@ -309,6 +309,15 @@ export function forwardLink(i: AnyInvitationSnapshot, personalLink: string, reas
 
 export function licenseFullNotice(m: Extract<OutboxMessage, { type: 'license_full_notice' }>): Message {
   const full = fullReason({ seats: m.seats, seatModel: m.seatModel, memberCap: m.memberCap ?? null, occupied: 0, reserved: 0 });
+  if (m.cut) {
+    return message(`${m.inviterName} invited a group to ${m.licenseName}; there were fewer seats than people, and you were not among those invited.`, [
+      paragraph(
+        t`${b(m.inviterName)} invited a group of people to an ${PRODUCT} seat in ${b(m.licenseName)}, but there were fewer seats than people, so only the first ones were invited. You were not among them: people who held no seat anywhere came first.`,
+        'hourglass_flowing_sand',
+      ),
+      note(t`Nothing else changed. If you need ${PRODUCT}, ask ${m.inviterName} (or another license admin) to invite you once a seat is free.`),
+    ]);
+  }
   return message(`${m.inviterName} tried to give you an ${PRODUCT} seat, but ${m.licenseName} is full.`, [
     paragraph(t`${b(m.inviterName)} tried to invite you to an ${PRODUCT} seat in ${b(m.licenseName)}, but ${full} right now.`, 'hourglass_flowing_sand'),
     note(`Nothing is lost: they have been told, and can invite you again once a seat is free. If you need the software sooner, reply to them.`),

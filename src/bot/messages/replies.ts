@@ -146,9 +146,16 @@ function inviteResult(r: InviteResult): Message {
     const name = r.license.license.name;
     const left = placesLine(figuresOf(r.license), c.free);
     const freeUp = r.license.license.seatModel === 'assigned' ? 'free seats first' : 'raise the member limit first';
+    const listed = (names: string[], total: number) => [...names, ...(total > names.length ? [`…and ${total - names.length} more`] : [])];
     return message(`${c.newcomers} people, ${left} in ${name}: invite ${c.free} or cancel?`, [
       paragraph(t`${b(`${c.newcomers} people, ${left}`)} in ${b(name)}. Nothing has been sent yet.`, 'warning'),
-      paragraph(`Invite the first ${c.free}, in the order given (the others are listed as not invited), or cancel and ${freeUp}.`),
+      paragraph(
+        c.reordered
+          ? `People who hold no seat in any pool come first, then the order you gave. Invite these ${c.free}, or cancel and ${freeUp}. Whoever is left out is told why, and whom to ask.`
+          : `Invite these ${c.free}, in the order given, or cancel and ${freeUp}. Whoever is left out is told why, and whom to ask.`,
+      ),
+      lines(listed(c.invite, c.free), { title: [b(`Would be invited (${c.free})`)], style: 'bullets' }),
+      lines(listed(c.cut, c.newcomers - c.free), { title: [b(`Would not be invited (${c.newcomers - c.free})`)], style: 'bullets' }),
       actions(
         `bulk:${c.requestId}`,
         button(`Invite the first ${c.free}`, PROJECT_ACTIONS.confirmBulk, requestValue(c.requestId), 'primary'),
