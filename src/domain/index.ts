@@ -30,7 +30,7 @@ export {
 export { shareProject, shareOptions, shareFormProblems, type ShareOutcome, type ShareResult, type ShareProjectInput, type ShareField } from './share-project.js';
 export { requestSeat, decideSeatRequest, type SeatDecision } from './seat-requests.js';
 export { returnProjectCopy, returnOptions } from './return-project-copy.js';
-export { releaseSeat } from './release-seat.js';
+export { releaseSeat, previewSeatRelease, type SeatRelease } from './release-seat.js';
 export { setLicenseLink } from './license-link.js';
 export { reconcileLicense, type ReconcileReport } from './reconcile.js';
 export { provisioningAcknowledged } from './provisioning.js';

@@ -76,6 +76,16 @@ export interface Button {
   id: string;
   value: string;
   style?: 'primary' | 'danger';
+  /** what cannot be undone asks once first: Slack shows its confirm dialog, Teams a card with the real button */
+  confirm?: Confirm;
+}
+
+export interface Confirm {
+  title: string;
+  /** who it is about and what follows */
+  text: Inline;
+  yes: string;
+  no: string;
 }
 
 export type Action = Button;
@@ -217,7 +227,14 @@ export const columns = (list: readonly { icon?: Icon; title: string; text: Inlin
 });
 export const note = (text: Inline | string, icon?: Icon): Block => ({ kind: 'note', text: typeof text === 'string' ? words(text) : text, ...(icon ? { icon } : {}) });
 export const divider = (): Block => ({ kind: 'divider' });
-export const button = (label: string, id: string, value: string, style?: 'primary' | 'danger'): Button => ({ kind: 'button', label, id, value, ...(style ? { style } : {}) });
+export const button = (label: string, id: string, value: string, style?: 'primary' | 'danger', confirm?: Confirm): Button => ({
+  kind: 'button',
+  label,
+  id,
+  value,
+  ...(style ? { style } : {}),
+  ...(confirm ? { confirm } : {}),
+});
 export const actions = (id: string, ...list: Action[]): Block => ({ kind: 'actions', id, actions: list });
 
 export const message = (summary: string, blocks: Block[]): Message => ({ summary, blocks });

@@ -1,6 +1,8 @@
 import type { VerbArgs } from './context.js';
 import { cmd, t } from './message.js';
-import type { Person } from './model.js';
+import type { Person, Seat } from './model.js';
+import type { Repositories } from './ports.js';
+import { nameOf } from './people.js';
 import { requireAdmin } from './authz.js';
 import { audit } from './audit.js';
 import { DomainError } from './errors.js';
@@ -8,29 +10,61 @@ import { pickLicense } from './pick-license.js';
 import { tellPerson } from './notify.js';
 import { provision } from './provisioning.js';
 
+function seatOf(repos: Repositories, input: { personId: number; licenseName?: string | null }): { person: Person; seat: Seat } {
+  const person = repos.people.byId(input.personId);
+  if (!person) throw new DomainError('NOT_FOUND', 'I do not know that person yet.');
+  const seats = repos.seats.occupiedBy(person.id);
+  const license = input.licenseName ? pickLicense(repos, input.licenseName) : undefined;
+  const mine = license ? seats.filter((s) => s.licenseId === license.id) : seats;
+  if (mine.length === 0) throw new DomainError('NOT_FOUND', `${person.displayName ?? person.email ?? 'That person'} holds no seat${license ? ` in "${license.name}"` : ''}.`);
+  if (mine.length > 1) throw new DomainError('LICENSE_REQUIRED', t`They hold seats in several licenses; say which: ${cmd('seat release @person from "<license>"')}.`);
+  return { person, seat: mine[0]! };
+}
+
+const projectsOf = (repos: Repositories, personId: number): string[] => repos.projectAccess.forPerson(personId).map((a) => repos.projects.byId(a.projectId)?.name ?? 'a project');
+
+export interface SeatRelease {
+  seatId: number;
+  person: Person;
+  licenseName: string;
+  projectNames: string[];
+}
+
+/** What releasing would do, asked before it is done (it cannot be undone): whose seat, in which pool, which projects go unusable. */
+export async function previewSeatRelease({ deps, actor, input }: VerbArgs<{ personId: number; licenseName?: string | null }>): Promise<SeatRelease> {
+  return deps.store.transaction((repos) => {
+    requireAdmin(repos, deps.settings, actor, 'release seats');
+    const { person, seat } = seatOf(repos, input);
+    return { seatId: seat.id, person, licenseName: repos.licenses.byId(seat.licenseId)?.name ?? 'a license', projectNames: projectsOf(repos, person.id) };
+  });
+}
+
 /**
- * Takes a seat back. The person's project memberships and copies are kept (never deleted
- * silently); they are unusable until the person holds a seat again, and they are told so.
+ * Takes a seat back (named by the person and pool, or by its id once the admin confirmed). The
+ * person's project memberships and copies are kept (never deleted silently); they are unusable
+ * until the person holds a seat again, and they are told so.
  */
-export async function releaseSeat({ deps, actor, input }: VerbArgs<{ personId: number; licenseName?: string | null }>): Promise<{ person: Person; licenseName: string; projectNames: string[] }> {
+export async function releaseSeat({ deps, actor, input }: VerbArgs<{ personId: number; licenseName?: string | null } | { seatId: number }>): Promise<SeatRelease> {
   return deps.store.transaction((repos) => {
     requireAdmin(repos, deps.settings, actor, 'release seats');
     const now = deps.clock.now();
-    const person = repos.people.byId(input.personId);
-    if (!person) throw new DomainError('NOT_FOUND', 'I do not know that person yet.');
-    const seats = repos.seats.occupiedBy(person.id);
-    const license = input.licenseName ? pickLicense(repos, input.licenseName) : undefined;
-    const mine = license ? seats.filter((s) => s.licenseId === license.id) : seats;
-    if (mine.length === 0) throw new DomainError('NOT_FOUND', `${person.displayName ?? person.email ?? 'That person'} holds no seat${license ? ` in "${license.name}"` : ''}.`);
-    if (mine.length > 1) throw new DomainError('LICENSE_REQUIRED', t`They hold seats in several licenses; say which: ${cmd('seat release @person from "<license>"')}.`);
-    const seat = mine[0]!;
+    let person: Person;
+    let seat: Seat;
+    if ('seatId' in input) {
+      const found = repos.seats.byId(input.seatId);
+      const holder = found ? repos.people.byId(found.personId) : undefined;
+      if (!found || !holder) throw new DomainError('NOT_FOUND', t`That seat no longer exists. ${cmd('licenses')} shows the pools.`);
+      if (found.status !== 'occupied') throw new DomainError('NOT_PENDING', `${nameOf(holder)}'s seat was already released.`);
+      person = holder;
+      seat = found;
+    } else ({ person, seat } = seatOf(repos, input));
     if (!repos.seats.release(seat.id, now)) throw new DomainError('NOT_PENDING', 'That seat was released a moment ago.');
     audit(repos, actor, now, 'seat.released', { type: 'seat', id: seat.id }, { licenseId: seat.licenseId, personId: person.id });
     const licenseName = repos.licenses.byId(seat.licenseId)?.name ?? 'a license';
-    const projectNames = repos.projectAccess.forPerson(person.id).map((a) => repos.projects.byId(a.projectId)?.name ?? 'a project');
+    const projectNames = projectsOf(repos, person.id);
     tellPerson(repos, person.id, { type: 'seat_released', licenseName, projectNames }, now);
     // a seat the organisation's system was told of is taken back there too
     if (deps.settings.hasProvisioningWebhook) provision(repos, { type: 'seat.released', email: seat.email, license: { id: seat.licenseId, name: licenseName }, seatId: seat.id }, now);
-    return { person, licenseName, projectNames };
+    return { seatId: seat.id, person, licenseName, projectNames };
   });
 }

@@ -18,6 +18,7 @@ import {
   licenseInviteOptions,
   nameOf,
   reinvite,
+  releaseSeat,
   requestSeat,
   resendInvitation,
   revokeInvitation,
@@ -158,6 +159,11 @@ export const BUTTONS: Record<string, (a: ButtonArgs) => Promise<ButtonAnswer>> =
   }),
   [PROJECT_ACTIONS.memberAdded]: withId(parseAccessValue, async (accessId, { deps, views, actor }) => ({
     message: views.projectHandoffResult(await confirmProjectHandoff({ deps, actor, input: { accessId } })),
+    replace: true,
+  })),
+  [PROJECT_ACTIONS.releaseSeat]: withId(parseSeatValue, async (seatId, { deps, views, actor }) => ({
+    // the question becomes its answer, so its button is gone once it is done
+    message: views.seatReleased(await releaseSeat({ deps, actor, input: { seatId } })),
     replace: true,
   })),
   [PROJECT_ACTIONS.retryCommand]: async ({ value, views, runCommand }) => {

@@ -21,6 +21,7 @@ import type {
   ProjectHandoffResult,
   ReconcileReport,
   SeatDecision,
+  SeatRelease,
   ShareResult,
 } from '../domain/index.js';
 
@@ -56,6 +57,9 @@ export interface Views {
   error(e: unknown): Message;
   shareResult(result: ShareResult): Message;
   seatDecision(decision: SeatDecision): Message;
+  /** "Release Alice's seat in Campus?": what follows, and one button to do it */
+  seatReleaseQuestion(release: SeatRelease): Message;
+  seatReleased(release: SeatRelease): Message;
   diagnosis(d: Diagnosis): Message;
   /** the person's overview (Slack's App Home, the Teams welcome) */
   home(h: Home): Message;

@@ -50,7 +50,7 @@ describe('releaseSeat', () => {
     deps.clock.advance(DAY_MS);
     const n = deps.store.outbox().length;
     const res = await releaseSeat({ deps, actor: ada.actor, input: { personId: alice.person.id } });
-    expect(res).toEqual({ person: alice.person, licenseName: 'Campus', projectNames: ['Panel', 'Diaries'] });
+    expect(res).toEqual({ seatId: expect.any(Number), person: alice.person, licenseName: 'Campus', projectNames: ['Panel', 'Diaries'] });
     expect(usage()).toEqual({ occupied: 0, reserved: 0 });
     expect(deps.store.seats().find((s) => s.id === seat.id)?.status).toBe('released');
     expect(deps.store.dump().seats.find((s) => s.id === seat.id)?.releasedAt).toBe(T0 + DAY_MS);

@@ -48,6 +48,14 @@ it('accepting updates the DM, every reminder, the admin post and the digest line
   for (const m of [dm, reminder, adminPost, digest]) expect(m).toBeDefined();
   expect(liveButtons(t, `D${ALICE.id}`, tsOf(reminder!)).map((b) => b.action_id)).toEqual(['invitation_accept', 'invitation_decline']);
   expect(liveButtons(t, ADMIN_CHANNEL, tsOf(adminPost!)).map((b) => b.action_id)).toEqual(['invitation_resend', 'invitation_revoke']);
+  // Revoke asks once, naming the person and what follows
+  expect(liveButtons(t, ADMIN_CHANNEL, tsOf(adminPost!)).find((b) => b.action_id === 'invitation_revoke')?.confirm).toEqual({
+    title: { type: 'plain_text', text: 'Withdraw invitation #1?' },
+    text: { type: 'mrkdwn', text: "*Alice Smith*'s invitation to a seat in *Campus* stops working at once, and a seat it holds is free again. They are told. To undo it, invite them again." },
+    confirm: { type: 'plain_text', text: 'Withdraw it' },
+    deny: { type: 'plain_text', text: 'Keep it' },
+    style: 'danger',
+  });
   expect(liveButtons(t, ADMIN_CHANNEL, tsOf(digest!)).map((b) => b.action_id)).toEqual(['invitation_resend', 'invitation_extend', 'invitation_revoke']);
 
   // Alice accepts from the reminder

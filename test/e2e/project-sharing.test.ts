@@ -235,8 +235,16 @@ describe('sharing a project', () => {
 
     await t.drained();
     await t.clickIn(BOB.id, await lastDmTo(BOB.id, /Interviews/), 'invitation_accept');
-    const released = await t.command(ADMIN.id, `seat release <@${BOB.id}|bob>`);
+    // it cannot be undone: asked once, naming the person and what follows; nothing happens until the button
+    const asked = await t.command(ADMIN.id, `seat release <@${BOB.id}|bob>`);
+    expect(textOf(asked.reply?.args)).toContain("*Release Bob Jones's seat in Campus 2026?* They can no longer use ATLAS.ti under it, and they are told. Their project Interviews is kept");
+    expect(count("SELECT COUNT(*) AS n FROM seats WHERE status = 'occupied' AND person_id = (SELECT id FROM people WHERE slack_user_id = 'UBOB')")).toBe(1);
+    const release = buttonsOf(asked.reply?.args).find((b) => b.action_id === 'seat_release')!;
+    expect((await t.click(MALLORY.id, release.action_id, release.value)).reply?.args.replace_original).not.toBe(true);
+    const released = await t.click(ADMIN.id, release.action_id, release.value);
+    expect(released.reply?.args.replace_original).toBe(true);
     expect(textOf(released.reply?.args)).toContain("Released Bob Jones's seat in Campus 2026");
+    expect(buttonsOf(released.reply?.args)).toEqual([]);
     await t.drained();
     expect(textOf((await lastDmTo(BOB.id, /seat in \*Campus 2026\* was released/)).args)).toContain('Your projects are kept: *Interviews*');
     const status = await t.command(ADMIN.id, `status <@${BOB.id}|bob>`);

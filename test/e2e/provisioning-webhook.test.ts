@@ -75,7 +75,8 @@ it('a seat granted is POSTed signed, retried with the same delivery id after two
   expect(adminButtons.filter((b) => b.action_id === 'seat_handoff_done')).toEqual([]);
 
   failuresLeft = 0;
-  await t.command(ADMIN.id, `seat release <@${ALICE.id}|alice>`);
+  const asked = await t.command(ADMIN.id, `seat release <@${ALICE.id}|alice>`);
+  await t.click(ADMIN.id, 'seat_release', buttonsOf(asked.reply?.args)[0]!.value);
   await t.drained();
   expect(received.at(-1)).toMatchObject({ status: 200, valid: true, event: { type: 'seat.released', email: 'Alice.Smith@uni.edu', seatId: received[2]!.event.seatId } });
   expect(received.at(-1)!.delivery).not.toBe(received[2]!.delivery);

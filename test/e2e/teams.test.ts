@@ -168,6 +168,14 @@ describe('Microsoft Teams', () => {
     await say(ADA, 'license add "Campus" 50');
     await say(ADA, 'invite-license Alice.Smith@uni.edu');
     await t!.drained();
+    // Revoke on the admins' post asks once first: a card that names Alice and what follows, with the real button in it
+    const created = connector!.sent(DEFAULT_TEAM_ID).find((a) => /invited Alice Smith/.test(cardText(a)))!;
+    const find = (v: any, type: string): any[] => (Array.isArray(v) ? v.flatMap((x) => find(x, type)) : v && typeof v === 'object' ? [...(v.type === type ? [v] : []), ...Object.values(v).flatMap((x) => find(x, type))] : []);
+    const [ask] = find(created.attachments, 'Action.ShowCard');
+    expect(ask).toMatchObject({ title: 'Revoke' });
+    expect(cardText({ attachments: [{ content: ask.card }] })).toContain("Withdraw invitation #1?\nAlice Smith's invitation to a seat in Campus stops working at once");
+    expect(find(ask.card, 'Action.Execute').map((a: any) => [a.title, a.verb])).toEqual([['Withdraw it', 'invitation_revoke']]);
+
     const accepted = await invoke(ALICE, 'invitation_accept', 'inv:1');
     expect(cardText(accepted.body.value)).toContain('ATLAS.ti does not know about it yet');
     await t!.drained();

@@ -152,11 +152,13 @@ export function rawTextOf(args: Record<string, any> | undefined): string {
 }
 
 /** Every button (action_id, value) of a message. */
-export function buttonsOf(args: Record<string, any> | undefined): { action_id: string; value: string; text: string }[] {
-  const out: { action_id: string; value: string; text: string }[] = [];
+/** The buttons of a Block Kit message; `confirm` is Slack's "are you sure" dialog, when the button has one. */
+export function buttonsOf(args: Record<string, any> | undefined): { action_id: string; value: string; text: string; confirm?: Record<string, any> }[] {
+  const out: { action_id: string; value: string; text: string; confirm?: Record<string, any> }[] = [];
+  const take = (e: any) => out.push({ action_id: e.action_id, value: e.value, text: e.text.text, ...(e.confirm ? { confirm: e.confirm } : {}) });
   for (const b of (args?.blocks ?? []) as any[]) {
-    if (b.type === 'actions') for (const e of b.elements) if (e.type === 'button') out.push({ action_id: e.action_id, value: e.value, text: e.text.text });
-    if (b.accessory?.type === 'button') out.push({ action_id: b.accessory.action_id, value: b.accessory.value, text: b.accessory.text.text });
+    if (b.type === 'actions') for (const e of b.elements) if (e.type === 'button') take(e);
+    if (b.accessory?.type === 'button') take(b.accessory);
   }
   return out;
 }

@@ -27,6 +27,7 @@ import {
   words,
   type AnyInvitationSnapshot,
   type Block,
+  type Button,
   type InvitationSnapshot,
   type Inline,
   type Icon,
@@ -42,6 +43,15 @@ export const emailCode = (email: string | null | undefined): Inline => (email ? 
 
 /** A person by name, with their email beside it unless the name is the email. */
 export const nameAndEmail = (name: string, email: string | null | undefined): Inline => (email && email !== name ? t`${b(name)} (${code(email)})` : [b(name)]);
+
+/** Revoke asks once: whose invitation, and what follows (its link dies, a seat it holds is freed). */
+export const revokeButton = (invitationId: number, inviteeName: string, what?: Inline): Button =>
+  button('Revoke', ACTIONS.revoke, invitationValue(invitationId), 'danger', {
+    title: `Withdraw invitation #${invitationId}?`,
+    text: t`${b(inviteeName)}'s invitation${what ? t` to ${what}` : ''} stops working at once, and a seat it holds is free again. They are told. To undo it, invite them again.`,
+    yes: 'Withdraw it',
+    no: 'Keep it',
+  });
 
 /** what an invitation was for, in a few words */
 export const invitedTo = (i: AnyInvitationSnapshot): Inline => (i.kind === 'license' ? t`a seat in ${b(i.licenseName)}` : t`the project ${b(i.projectName)}`);
@@ -279,7 +289,7 @@ export function adminInvitationEvent(m: AdminEvent): Message {
       actions(
         `admin:${i.invitationId}`,
         button('Resend', ACTIONS.resend, invitationValue(i.invitationId)),
-        button('Revoke', ACTIONS.revoke, invitationValue(i.invitationId), 'danger'),
+        revokeButton(i.invitationId, i.inviteeName, t`a seat in ${b(i.licenseName)}`),
       ),
     );
   }

@@ -44,8 +44,9 @@ import {
   type LicenseUsage,
   type Message,
   type ProjectHandoffResult,
+  type SeatRelease,
 } from '../../domain/index.js';
-import { ACTIONS, PROJECT_ACTIONS, invitationValue, requestValue } from '../../handlers/slack/action-ids.js';
+import { ACTIONS, PROJECT_ACTIONS, invitationValue, requestValue, seatValue } from '../../handlers/slack/action-ids.js';
 import type { CommandHelp, Views } from '../../handlers/views.js';
 import { invitationStateDm, nameAndEmail } from './invitations.js';
 import { projectStateDm } from './projects.js';
@@ -138,6 +139,21 @@ function emailQuestions(questions: EmailQuestion[], retry: { onRecord: string | 
     ...(n > 20 ? [note(`…and ${n - 20} more.`)] : []),
     ...(buttons.length ? [actions('email_questions', ...buttons)] : [note('Type the command again with the emails on record.')]),
   ]);
+}
+
+const projectsKept = (names: string[]): string =>
+  names.length === 0 ? '' : names.length === 1 ? ` Their project ${names[0]} is kept, unusable until they hold a seat again.` : ` Their ${names.length} projects are kept, unusable until they hold a seat again.`;
+
+function seatReleaseQuestion(r: SeatRelease): Message {
+  const who = nameOf(r.person);
+  return message(`Release ${who}'s seat in ${r.licenseName}?`, [
+    paragraph(t`${b(`Release ${who}'s seat in ${r.licenseName}?`)} They can no longer use ${PRODUCT} under it, and they are told.${projectsKept(r.projectNames)} This cannot be undone; you can invite them again later.`, 'warning'),
+    actions(`release:${r.seatId}`, button(`Release ${who}'s seat`, PROJECT_ACTIONS.releaseSeat, seatValue(r.seatId), 'danger')),
+  ]);
+}
+
+function seatReleased(r: SeatRelease): Message {
+  return message(`Released ${nameOf(r.person)}'s seat in ${r.licenseName}.`, [paragraph(`Released ${nameOf(r.person)}'s seat in ${r.licenseName}.${projectsKept(r.projectNames)}`, 'information_source')]);
 }
 
 function inviteResult(r: InviteResult): Message {
@@ -265,6 +281,8 @@ export const views: Views = {
   licenseAdded,
   inviteResult,
   emailQuestions,
+  seatReleaseQuestion,
+  seatReleased,
   digestPage,
   acceptResult,
   invitationState,

@@ -35,7 +35,7 @@ import {
   type OutboxMessage,
 } from '../../domain/index.js';
 import { ACTIONS, PROJECT_ACTIONS, invitationValue, seatsValue } from '../../handlers/slack/action-ids.js';
-import { STATUS_ICON, answeredLine, invitedTo, nameAndEmail } from './invitations.js';
+import { STATUS_ICON, answeredLine, invitedTo, nameAndEmail, revokeButton } from './invitations.js';
 import { LEVEL_ICON } from './words.js';
 
 export function reminderDm(m: Extract<OutboxMessage, { type: 'reminder' }>): Message {
@@ -174,7 +174,7 @@ function entryBlocks(e: DigestEntry, page: DigestPage, now: number): Block[] {
           `digest:${i.invitationId}`,
           button('Resend', ACTIONS.resend, invitationValue(i.invitationId)),
           button('Extend', PROJECT_ACTIONS.extend, invitationValue(i.invitationId)),
-          button('Revoke', ACTIONS.revoke, invitationValue(i.invitationId), 'danger'),
+          revokeButton(i.invitationId, i.inviteeName),
         ),
       ];
     }

@@ -1,4 +1,4 @@
-import { checkAdmin, cmd, DomainError, releaseSeat, t } from '../../domain/index.js';
+import { checkAdmin, cmd, DomainError, previewSeatRelease, t } from '../../domain/index.js';
 import { resolveOnePerson } from '../people.js';
 import { splitTarget, textOf } from '../parse.js';
 import type { SubCommand } from './types.js';
@@ -18,15 +18,7 @@ export const seatCommand: SubCommand = {
     // "from" names the license, like "to" does for invitations
     const { people, target } = splitTarget(rest.map((t) => (t.kind === 'word' && t.text.toLowerCase() === 'from' ? { ...t, text: 'to' } : t)));
     const { person } = await resolveOnePerson(lookup, people, USAGE);
-    const r = await releaseSeat({ deps: deps, actor: who, input: { personId: person.id, licenseName: target ?? null } });
-    await reply(
-      views.text(
-        `Released ${r.person.displayName ?? r.person.email ?? 'that person'}'s seat in ${r.licenseName}.` +
-          (r.projectNames.length
-            ? ` Their ${r.projectNames.length === 1 ? 'project is' : `${r.projectNames.length} projects are`} kept, unusable until they hold a seat again.`
-            : ''),
-        'information_source',
-      ),
-    );
+    // it cannot be undone: asked once, naming the person and what follows; the button releases it
+    await reply(views.seatReleaseQuestion(await previewSeatRelease({ deps: deps, actor: who, input: { personId: person.id, licenseName: target ?? null } })));
   },
 };

@@ -33,6 +33,8 @@ export const PROJECT_ACTIONS = {
   resendHandoff: 'seat_handoff_resend',
   /** the owner added the person in ATLAS.ti Web's Project Settings */
   memberAdded: 'project_member_added',
+  /** an admin confirmed releasing a seat (its value names the seat) */
+  releaseSeat: 'seat_release',
   /** run a command again, corrected (its value is the command text): "Use the email on record" */
   retryCommand: 'command_retry',
 } as const;

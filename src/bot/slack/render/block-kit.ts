@@ -37,7 +37,21 @@ const mrkdwn = (inline: Inline): string => inline.map(span).join('');
 
 const iconed = (icon: string | undefined, text: string) => (icon ? `:${icon}: ${text}` : text);
 
-const slackButton = (a: Button): SlackButton => button(a.label, a.id, a.value, a.style);
+/** Slack's confirm dialog: a title of at most 100 characters, buttons of at most 30 */
+const slackButton = (a: Button): SlackButton => ({
+  ...button(a.label, a.id, a.value, a.style),
+  ...(a.confirm
+    ? {
+        confirm: {
+          title: { type: 'plain_text', text: a.confirm.title.slice(0, 100) },
+          text: { type: 'mrkdwn', text: mrkdwn(a.confirm.text).slice(0, 300) },
+          confirm: { type: 'plain_text', text: a.confirm.yes.slice(0, 30) },
+          deny: { type: 'plain_text', text: a.confirm.no.slice(0, 30) },
+          ...(a.style === 'danger' ? { style: 'danger' as const } : {}),
+        },
+      }
+    : {}),
+});
 
 
 /** Lines into sections, each within Slack's 3000 characters. */

@@ -54,7 +54,20 @@ function rich(inline: Inline, style: RunStyle = {}, extra: Record<string, unknow
 /** Lines, each its own block, close to the one before. */
 const stacked = (items: Record<string, unknown>[]): Record<string, unknown>[] => items.map((b, i) => (i === 0 ? b : { ...b, spacing: 'None' }));
 
-function action(b: Button) {
+function action(b: Button): Record<string, unknown> {
+  // asked once first: the button opens a small card that says what follows, with the real button in it
+  if (b.confirm) {
+    const { confirm, ...real } = b;
+    return {
+      type: 'Action.ShowCard',
+      title: b.label,
+      card: {
+        type: 'AdaptiveCard',
+        body: [rich([{ kind: 'strong', text: confirm.title }]), rich(confirm.text)],
+        actions: [action({ ...real, label: confirm.yes })],
+      },
+    };
+  }
   const data = { actionId: b.id, value: b.value };
   return {
     type: 'Action.Execute',
