@@ -74,7 +74,7 @@ function cannotAccept(repos: Repositories, inv: Invitation, v: Viewer, you: stri
     return { topic: 'no_seat_for_project', text: `The invitation to ${what} cannot be accepted yet: it needs a seat under ${inv.inviteeEmail}, and there is none now. A license admin can give one; the invitation stays open.` };
   }
   if (inv.deliveryProblem) {
-    return { topic: 'cannot_accept', text: `The invitation to ${what} could not be delivered in chat (${inv.deliveryProblem}): they may have left the workspace.${manage ? ' Resend makes a fresh link to forward another way.' : ''}`, ...act({ kind: 'resend', invitationId: inv.id }) };
+    return { topic: 'cannot_accept', text: `The invitation to ${what} could not be delivered in chat (${inv.deliveryProblem}): they may have left or been deactivated.${manage ? ' Resend makes a fresh link to forward another way.' : ''}`, ...act({ kind: 'resend', invitationId: inv.id }) };
   }
   if (invitee && !isReachable(invitee)) {
     return { topic: 'cannot_accept', text: `The invitation to ${what} is for ${inv.inviteeEmail}, who is not in chat yet: they accept from the link once they join with exactly that email.${manage ? ' Resend gives you a fresh link to forward.' : ''}`, ...act({ kind: 'resend', invitationId: inv.id }) };

@@ -23,6 +23,8 @@ export interface DigestItem {
   deliveryProblem: string | null;
   /** items an admin can act on carry Resend / Revoke / Extend (while they are open) */
   actionable: boolean;
+  /** a project invitation still waiting for its invitee to hold a seat: it can be extended or withdrawn, not resent */
+  waiting?: true;
   /** set once it was answered or ended after the page was posted (the page is updated in place) */
   status?: InvitationStatus;
 }
@@ -61,6 +63,7 @@ function item(repos: Repositories, inv: Invitation, actionable: boolean): Digest
     remindersSent: inv.remindersSent,
     deliveryProblem: inv.deliveryProblem,
     actionable,
+    ...(inv.status === 'waiting_for_seat' ? { waiting: true as const } : {}),
   };
 }
 
@@ -108,7 +111,7 @@ export function buildDigest(repos: Repositories, now: number, crowdRatio?: numbe
       more: Math.max(0, awaiting.length - HANDOFFS_PER_TODO),
     });
   }
-  if (waiting.length) group(entries, { kind: 'heading', text: 'waiting_for_seat' }, waiting, (i) => item(repos, i, false), 'waiting for a seat');
+  if (waiting.length) group(entries, { kind: 'heading', text: 'waiting_for_seat' }, waiting, (i) => item(repos, i, true), 'waiting for a seat');
   if (undeliverable.length) group(entries, { kind: 'heading', text: 'undeliverable' }, undeliverable, (i) => item(repos, i, false), 'unreachable');
   const pages: DigestEntry[][] = [];
   for (let i = 0; i < entries.length; i += ENTRIES_PER_PAGE) pages.push(entries.slice(i, i + ENTRIES_PER_PAGE));

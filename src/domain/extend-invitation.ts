@@ -9,7 +9,7 @@ import { announceInvitation } from './restate.js';
 import { stateSentence } from './words.js';
 
 /**
- * Gives a pending invitation another INVITE_TTL from now (never shortens it). Its link and buttons
+ * Gives an open invitation (pending, or waiting for a seat) another INVITE_TTL from now (never shortens it). Its link and buttons
  * keep working; nothing is sent, so a person is not disturbed by it.
  */
 export async function extendInvitation({ deps, actor, input }: VerbArgs<{ invitationId: number }>): Promise<{ invitation: AnyInvitationSnapshot; expiresAt: number }> {
@@ -22,7 +22,7 @@ export async function extendInvitation({ deps, actor, input }: VerbArgs<{ invita
     if (inv.status === 'expired') {
       throw new DomainError('NOT_PENDING', `Invitation #${inv.id} has already expired, so there is nothing to extend; Re-invite sends a new one.`, { status: inv.status });
     }
-    if (inv.status !== 'pending') {
+    if (inv.status !== 'pending' && inv.status !== 'waiting_for_seat') {
       throw new DomainError('NOT_PENDING', `Invitation #${inv.id} ${stateSentence(inv.status)}, so there is nothing to extend.`, { status: inv.status });
     }
     const expiresAt = Math.max(inv.expiresAt, now + deps.settings.inviteTtlMs);

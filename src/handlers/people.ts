@@ -1,4 +1,4 @@
-import { DomainError, parseEmail, t, type Inline, type Person } from '../domain/index.js';
+import { CHAT, DomainError, WORKSPACE, joined, parseEmail, t, words, type Inline, type Person } from '../domain/index.js';
 import type { UserLookup } from './slack/context.js';
 import type { Token } from './parse.js';
 
@@ -6,13 +6,18 @@ export interface NamedPerson {
   person: Person;
   /** the email as typed, when the person was named by email */
   email?: string;
+  /** found as a member of a channel or a user group, not named one by one */
+  viaGroup?: true;
 }
 
 export interface PeopleResolution {
   people: NamedPerson[];
-  /** what could not be used, in words for the person who typed it */
-  problems: string[];
+  /** what could not be used, in words for the person who typed it (each platform says its own words) */
+  problems: Inline[];
 }
+
+/** The problems, one after another, as one text. */
+export const problemWords = (problems: Inline[]): Inline => joined(problems, ' ');
 
 /** How a platform finds people: by its own user id (a mention), or by an account email. */
 export interface PeopleLookup {
@@ -30,40 +35,40 @@ export interface PeopleLookup {
 /** Turns mentions and emails into people; says plainly what it could not use and why. */
 export async function resolvePeople(lookup: PeopleLookup, tokens: Token[]): Promise<PeopleResolution> {
   const people: NamedPerson[] = [];
-  const problems: string[] = [];
+  const problems: Inline[] = [];
   // the emails named are looked up together first (one directory read for a long list); the
   // people still come out in the order they were named
-  const emails = tokens.flatMap((t) => (t.kind === 'email' && parseEmail(t.email) ? [parseEmail(t.email)!] : []));
+  const emails = tokens.flatMap((tok) => (tok.kind === 'email' && parseEmail(tok.email) ? [parseEmail(tok.email)!] : []));
   const byEmail = new Map<string, Person>();
   if (lookup.emails && emails.length > 1) {
     const unique = [...new Set(emails)];
     (await lookup.emails(unique)).forEach((p, i) => byEmail.set(unique[i]!, p));
   }
-  for (const t of tokens) {
-    if (t.kind === 'user') {
-      const r = await lookup.user(t.id);
+  for (const tok of tokens) {
+    if (tok.kind === 'user') {
+      const r = await lookup.user(tok.id);
       if (r.ok) people.push({ person: r.person });
-      else if (r.reason === 'bot') problems.push(`${r.label} is a bot, not a person.`);
-      else if (r.reason === 'deactivated') problems.push(`${r.label} has left this workspace.`);
-      else problems.push(`I could not find ${r.label} in this workspace.`);
-    } else if (t.kind === 'email') {
-      const email = parseEmail(t.email);
-      if (!email) problems.push(`"${t.email}" is not a valid email address; check it for typos.`);
+      else if (r.reason === 'bot') problems.push(words(`${r.label} is a bot, not a person.`));
+      else if (r.reason === 'deactivated') problems.push(t`${r.label} has left ${WORKSPACE}.`);
+      else problems.push(t`I could not find ${r.label} in ${WORKSPACE}.`);
+    } else if (tok.kind === 'email') {
+      const email = parseEmail(tok.email);
+      if (!email) problems.push(words(`"${tok.email}" is not a valid email address; check it for typos.`));
       else people.push({ person: byEmail.get(email) ?? (await lookup.email(email)), email });
-    } else if (t.kind === 'usergroup' || t.kind === 'channel') {
-      const list = t.kind === 'usergroup' ? lookup.groupMembers : lookup.channelMembers;
+    } else if (tok.kind === 'usergroup' || tok.kind === 'channel') {
+      const list = tok.kind === 'usergroup' ? lookup.groupMembers : lookup.channelMembers;
       if (!list) {
-        problems.push(`${t.raw} names a ${t.kind === 'usergroup' ? 'user group' : 'channel'}, which I cannot read here: name the people or give their emails.`);
+        problems.push(words(`${tok.raw} names a ${tok.kind === 'usergroup' ? 'user group' : 'channel'}, which I cannot read here: name the people or give their emails.`));
         continue;
       }
       // everyone in it, in the order the platform lists them; bots and people who left are skipped quietly
-      const ids = await list(t.id);
+      const ids = await list(tok.id);
       const found = lookup.users ? await lookup.users(ids) : await Promise.all(ids.map((id) => lookup.user(id)));
-      for (const r of found) if (r.ok) people.push({ person: r.person });
-    } else if (t.kind === 'plain_mention') {
-      problems.push(`"${t.raw}" did not become a mention: pick the person from the list Slack shows as you type their name, or give their email.`);
+      for (const r of found) if (r.ok) people.push({ person: r.person, viaGroup: true });
+    } else if (tok.kind === 'plain_mention') {
+      problems.push(t`"${tok.raw}" did not become a mention: pick the person from the list ${CHAT} shows as you type their name, or give their email.`);
     } else {
-      problems.push(`"${t.raw}" is neither a mention (@name) nor an email address.`);
+      problems.push(words(`"${tok.raw}" is neither a mention (@name) nor an email address.`));
     }
   }
   return { people, problems };
@@ -72,7 +77,7 @@ export async function resolvePeople(lookup: PeopleLookup, tokens: Token[]): Prom
 /** Exactly one person, for commands like `status @alice`. */
 export async function resolveOnePerson(lookup: PeopleLookup, tokens: Token[], usage: Inline): Promise<NamedPerson> {
   const r = await resolvePeople(lookup, tokens);
-  if (r.problems.length) throw new DomainError('INVALID_INPUT', r.problems.join(' '));
+  if (r.problems.length) throw new DomainError('INVALID_INPUT', problemWords(r.problems));
   if (r.people.length !== 1) throw new DomainError('INVALID_INPUT', t`Name one person: ${usage}.`);
   return r.people[0]!;
 }

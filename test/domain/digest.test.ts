@@ -123,7 +123,7 @@ describe('buildDigest', () => {
       { kind: 'project', name: 'Diaries', ownerName: 'Olive Owner', edition: 'desktop' },
       item(f.d1.id, 'Erin', 'Olive Owner'),
       { kind: 'heading', text: 'waiting_for_seat' },
-      item(f.w1.id, 'Finn', 'Olive Owner', { actionable: false }),
+      item(f.w1.id, 'Finn', 'Olive Owner', { actionable: true, waiting: true }),
       { kind: 'heading', text: 'undeliverable' },
       item(f.p2.id, 'Erin', 'Olive Owner', { actionable: false, deliveryProblem: 'account_inactive' }),
     ]);
@@ -244,7 +244,8 @@ describe('buildDigest', () => {
     const all = entriesOf(digestOf(deps.store));
     expect(all[0]).toMatchObject({ kind: 'title', pendingCount: 0, waitingCount: 43 });
     expect(all.filter((e) => e.kind === 'more')).toEqual([{ kind: 'more', count: 3, of: 'waiting for a seat' }]);
-    expect(itemsOf(all).every((i) => !i.actionable)).toBe(true);
+    // a waiting one can be extended or withdrawn (never resent: it was never sent)
+    expect(itemsOf(all).every((i) => i.actionable && i.waiting)).toBe(true);
     expect(itemsOf(all)).toHaveLength(40);
   });
 });

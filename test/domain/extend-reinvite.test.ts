@@ -136,7 +136,7 @@ describe('extendInvitation', () => {
     expect((await extend(deps, ada, invitationId)).expiresAt).toBe(T0 + DAY_MS + TTL);
   });
 
-  it('extends pending invitations only', async () => {
+  it('extends open invitations only (pending, or waiting for a seat)', async () => {
     const { deps, ada, alice, bob, olive, web, mallory } = world();
     const accepted = await invited(deps, ada, alice);
     await acceptInvitation({ deps, actor: alice.actor, input: { invitationId: accepted.invitationId } });
@@ -147,12 +147,17 @@ describe('extendInvitation', () => {
     const expired = aProjectInvitation(deps.store, { project: web, invitee: aPerson(deps.store), status: 'expired' }).invitation;
     const before = deps.store.dump();
 
-    for (const id of [accepted.invitationId, declined.id, revoked.invitationId, waiting.id, expired.id]) {
+    for (const id of [accepted.invitationId, declined.id, revoked.invitationId, expired.id]) {
       const err = await domainErrorOf(extend(deps, ada, id));
       expect(err.code).toBe('NOT_PENDING');
       expect(err.userMessage).toMatch(/nothing to extend/);
     }
     expect(deps.store.dump()).toEqual(before);
+    // one still waiting for a seat waits longer (the digest offers Extend for it)
+    deps.clock.advance(DAY_MS);
+    const longer = await extend(deps, olive, waiting.id);
+    expect(longer.expiresAt).toBeGreaterThan(waiting.expiresAt);
+    expect(deps.store.invitation(waiting.id).status).toBe('waiting_for_seat');
     expect((await domainErrorOf(extend(deps, olive, 9999))).code).toBe('NOT_FOUND');
   });
 

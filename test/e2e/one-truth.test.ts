@@ -161,3 +161,14 @@ it('"invite the first N" offers the seats to people with no seat first, says so,
   expect(textOf(cut[0]!.args)).toContain('You were not among them: people who held no seat anywhere came first.');
   expect(textOf(cut[0]!.args)).toContain('ask Ada Admin');
 });
+
+it('an admin inviting a channel she is in is not invited herself, and is told so', async () => {
+  const { t } = await botAt(MONDAY_3PM);
+  await t.command(ADMIN.id, 'license add "Campus" 5 assigned');
+  t.slack.setChannelMembers('CGENERAL', [ADMIN.id, BOB.id]);
+  const r = await t.command(ADMIN.id, 'invite-license <#CGENERAL|general>');
+  expect(textOf(r.reply?.args)).toContain('1 of 1 invited');
+  await t.slack.waitFor((c) => c.method === 'response_url' && /You are in that group yourself; I left you out\. Name yourself too if you want a seat\./.test(textOf(c.args)));
+  const invitees = t.bot.database.sqlite.prepare('SELECT p.slack_user_id AS u FROM invitations i JOIN people p ON p.id = i.invitee_id').all();
+  expect(invitees).toEqual([{ u: BOB.id }]);
+});

@@ -24,6 +24,7 @@ import {
   usageLine,
   words,
   STATUS_LABEL,
+  WORKSPACE,
   expiredItems,
   plain,
   type AnyInvitationSnapshot,
@@ -139,7 +140,7 @@ function entryBlocks(e: DigestEntry, page: DigestPage, now: number): Block[] {
         divider(),
         e.text === 'waiting_for_seat'
           ? paragraph(t`${b('Project invitations waiting for a seat')} (they go out by themselves once the person holds one)`, 'hourglass_flowing_sand')
-          : paragraph(t`${b('Could not be reached')} (left the workspace or deactivated): forward their link another way, or revoke`, 'no_entry'),
+          : paragraph(t`${b('Could not be reached')} (they left ${WORKSPACE} or were deactivated): forward their link another way, or revoke`, 'no_entry'),
       ];
     case 'more':
       return [note(`…and ${e.count} more in ${e.of}.`)];
@@ -168,6 +169,10 @@ function entryBlocks(e: DigestEntry, page: DigestPage, now: number): Block[] {
       );
       if (i.status) return [paragraph(words(line, ` · now: ${STATUS_LABEL[i.status].toLowerCase()}`), STATUS_ICON[i.status])];
       if (!i.actionable) return [paragraph(line)];
+      if (i.waiting) {
+        // never sent, so nothing to resend: it waits longer, or is withdrawn
+        return [paragraph(line), actions(`digest:${i.invitationId}`, button('Extend', PROJECT_ACTIONS.extend, invitationValue(i.invitationId)), revokeButton(i.invitationId, i.inviteeName))];
+      }
       return [
         paragraph(line),
         actions(

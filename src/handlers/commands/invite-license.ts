@@ -1,5 +1,5 @@
 import { checkEmails, cmd, DomainError, inviteToLicense, licenseInviteOptions, parseEmail, t, words, type EmailQuestion } from '../../domain/index.js';
-import { resolvePeople } from '../people.js';
+import { problemWords, resolvePeople } from '../people.js';
 import { splitTarget, type Token } from '../parse.js';
 
 /** The command again, each questioned email replaced: by the email on record, or marked "as typed" (`!`). */
@@ -39,18 +39,28 @@ export const inviteLicenseCommand: SubCommand = {
       return;
     }
     const resolved = await resolvePeople(people, named);
-    if (resolved.people.length === 0) {
+    // an admin inviting a channel she is in is not invited herself, unless she names herself too
+    const namedSelf = resolved.people.some((p) => !p.viaGroup && p.person.id === who.personId);
+    const leftOut = !namedSelf && resolved.people.some((p) => p.viaGroup && p.person.id === who.personId);
+    const invitees = resolved.people.filter((p) => namedSelf || p.person.id !== who.personId || !p.viaGroup);
+    if (invitees.length === 0) {
       throw new DomainError(
         'INVALID_INPUT',
-        words(resolved.problems.map((p) => `${p} `).join(''), t`Tell me who to invite: ${cmd('invite-license @alice bob@uni.edu to "Campus 2026"')}.`),
+        words(
+          resolved.problems.length ? problemWords(resolved.problems) : '',
+          resolved.problems.length ? ' ' : '',
+          leftOut ? 'The only person in it is you, and I leave you out of a group unless you name yourself. ' : '',
+          t`Tell me who to invite: ${cmd('invite-license @alice bob@uni.edu to "Campus 2026"')}.`,
+        ),
       );
     }
     const result = await inviteToLicense({
       deps: deps,
       actor: who,
-      input: { licenseName: target ?? null, invitees: resolved.people.map((p) => ({ personId: p.person.id, email: p.email ?? null })) },
+      input: { licenseName: target ?? null, invitees: invitees.map((p) => ({ personId: p.person.id, email: p.email ?? null })) },
     });
     await reply(views.inviteResult(result));
-    if (resolved.problems.length) await reply(views.text(`Not invited: ${resolved.problems.join(' ')}`, 'warning'));
+    if (leftOut) await reply(views.text('You are in that group yourself; I left you out. Name yourself too if you want a seat.', 'information_source'));
+    if (resolved.problems.length) await reply(views.text(words('Not invited: ', problemWords(resolved.problems)), 'warning'));
   },
 };

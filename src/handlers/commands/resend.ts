@@ -1,4 +1,4 @@
-import { resendInvitation } from '../../domain/index.js';
+import { CHAT, resendInvitation, t } from '../../domain/index.js';
 import { invitationIdFrom } from './invitation-id.js';
 import type { SubCommand } from './types.js';
 
@@ -13,7 +13,7 @@ export const resendCommand: SubCommand = {
       views.text(
         r.reachable
           ? `Sent ${r.invitation.inviteeName} a fresh invitation to ${r.invitation.kind === 'license' ? r.invitation.licenseName : r.invitation.projectName} (#${r.invitation.invitationId}). The old link no longer works.`
-          : `${r.invitation.inviteeName} is not in Slack, so I sent you a fresh link for invitation #${r.invitation.invitationId} to forward. The old link no longer works.`,
+          : t`${r.invitation.inviteeName} is not in ${CHAT}, so I sent you a fresh link for invitation #${r.invitation.invitationId} to forward. The old link no longer works.`,
         'repeat',
       ),
     );
