@@ -103,6 +103,8 @@ describe('the sandbox in a browser', () => {
     const reminder = messageWith(page, /still waiting for your answer/);
     await reminder.waitFor();
     await expect(reminder.locator('button[data-action-id]', { hasText: /Accept/ }).count()).resolves.toBeGreaterThan(0);
+    // his invitation is #2: its buttons are live here (and, further down, gone once he answered)
+    await expect(reminder.locator('button[data-value="inv:2"]').count()).resolves.toBeGreaterThan(0);
   });
 
   it('Bob opens his personal invitation page (the reminder says where it is); the confirmation comes back into his own DM', async () => {
@@ -122,5 +124,20 @@ describe('the sandbox in a browser', () => {
     await messageWith(page, /Your acceptance of a seat in Campus is recorded/).waitFor();
     // now that he holds a seat, Alice's project invitation, which waited for it, reaches him by itself
     await messageWith(page, /Interview study 2026/).waitFor();
+  });
+
+  it('once Bob accepted, no message about his invitation keeps a live button: his invitation, his reminder, the confirmation, the admins\' post', async () => {
+    const { page } = s;
+    // every message in his DM about the seat invitation was updated in place: nothing to press about it
+    const live = (value: string) => page.locator(`button[data-value="${value}"]`).count();
+    await expect.poll(() => live('inv:2'), { timeout: 10_000 }).toBe(0);
+    await messageWith(page, /Reminder about your invitation to a seat in Campus: You accepted it\./).waitFor();
+    await messageWith(page, /Your invitation page for a seat in Campus was opened and asked to accept\. You accepted it\./).waitFor();
+    // the project invitation that just arrived is the one thing he can answer
+    await expect(page.locator('button[data-action-id="invitation_accept"]').count()).resolves.toBe(1);
+    await actAs(page, 'U0ADA', 'dm');
+    await page.locator('[data-conversation="C0ADMINS"]').click();
+    await messageWith(page, /Now: accepted by Bob Okafor/).waitFor();
+    await expect.poll(() => live('inv:2'), { timeout: 10_000 }).toBe(0);
   });
 });
