@@ -121,7 +121,8 @@ function peopleRepository(db: Db): PeopleRepository {
       db
         .all<{ email: string }>(
           sql`SELECT email FROM people WHERE email IS NOT NULL AND (slack_user_id IS NOT NULL OR teams_aad_id IS NOT NULL)
-              UNION SELECT email FROM seats WHERE email IS NOT NULL`,
+              UNION SELECT email FROM seats WHERE email IS NOT NULL
+              UNION SELECT invitee_email FROM invitations WHERE kind = 'license' AND status = 'pending' AND invitee_email IS NOT NULL`,
         )
         .map((r) => r.email),
     insert: (p, at) => toPerson(insert.returning<typeof people.$inferSelect>({ ...p, createdAt: at, updatedAt: at })),

@@ -33,7 +33,7 @@ export interface PeopleRepository {
   byTeamsId(tenantId: string, aadObjectId: string): Person | undefined;
   /** exact, case-sensitive match */
   byEmail(email: string): Person[];
-  /** the account emails of real people: those known in chat, and those a seat was recorded under */
+  /** the account emails of real people: those known in chat, those a seat was recorded under, those a seat is on its way to */
   knownEmails(): string[];
   insert(p: NewPerson, at: number): Person;
   update(id: number, patch: Partial<NewPerson>, at: number): Person;

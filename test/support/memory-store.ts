@@ -240,6 +240,7 @@ function repositoriesOver(state: () => MemoryState): Repositories {
       ...new Set([
         ...state().people.flatMap((p) => (p.email && (p.slackUserId || p.teamsAadId) ? [p.email] : [])),
         ...state().seats.flatMap((s) => (s.email ? [s.email] : [])),
+        ...state().invitations.flatMap((i) => (i.kind === 'license' && i.status === 'pending' && i.inviteeEmail ? [i.inviteeEmail] : [])),
       ]),
     ],
     insert: (p, at) => {

@@ -26,7 +26,7 @@ import {
   type ProjectInvitationSnapshot,
 } from '../../domain/index.js';
 import { ACTIONS, PROJECT_ACTIONS, accessValue, invitationValue, projectValue, requestValue } from '../../handlers/slack/action-ids.js';
-import { STATUS_ICON, emailCode, nameAndEmail, nowLine, supersededDm } from './invitations.js';
+import { STATUS_ICON, emailCode, nameAndEmail, nowLine, revokeButton, supersededDm } from './invitations.js';
 
 const editionName = (p: ProjectInvitationSnapshot) => (p.edition === 'web' ? 'Web' : 'Desktop');
 /** a person's own words, line by line, shown as theirs */
@@ -132,7 +132,7 @@ const OWNER_EVENT: Record<OwnerEvent['event'], (p: ProjectInvitationSnapshot, de
   sent_after_seat: (p) => paragraph(t`${b(p.inviteeName)} now holds a seat, so your invitation to ${b(p.projectName)} went out to them.`, 'envelope_with_arrow'),
   case_mismatch_after_seat: (p, d) =>
     paragraph(
-      t`${b(p.inviteeName)} took a seat as ${code(d)}, but you invited ${code(p.inviteeEmail ?? '')} to ${b(p.projectName)}. Account emails are case sensitive, so I did not send it. Revoke it (${cmd(`revoke ${p.invitationId}`)}) and share again with ${code(d)}.`,
+      t`${b(p.inviteeName)} took a seat as ${code(d)}, but you invited ${code(p.inviteeEmail ?? '')} to ${b(p.projectName)}. Account emails are case sensitive, so I did not send it. Withdraw it and share again with ${code(d)}: the two buttons below.`,
       'warning',
     ),
   seat_request_approved: (p, d) => paragraph(t`${d} approved a seat for ${b(p.inviteeName)}. Once they accept it, your invitation to ${b(p.projectName)} goes out by itself.`, 'white_check_mark'),
@@ -157,6 +157,16 @@ export function projectOwnerEvent(m: OwnerEvent): Message {
       ? [actions(`member:${i.accessId}`, button('Done: added in ATLAS.ti Web', PROJECT_ACTIONS.memberAdded, accessValue(i.accessId), 'primary'))]
       : [];
   const later = OWNER_EVENT_STATUS[m.event] !== i.status ? [nowLine(i)] : [];
+  // a wrong spelling can only be fixed by sharing again: both steps are a button while it still waits
+  if (m.event === 'case_mismatch_after_seat' && i.status === 'waiting_for_seat') {
+    todo.push(
+      actions(
+        `mismatch:${i.invitationId}`,
+        revokeButton(i.invitationId, i.inviteeName, t`the project ${b(i.projectName)}`),
+        button('Share again', PROJECT_ACTIONS.shareProject, projectValue(i.projectId), 'primary'),
+      ),
+    );
+  }
   const done = m.event === 'accepted' && i.edition === 'web' && i.handoff === 'handed_over' ? [note('Done: added in ATLAS.ti Web.', 'white_check_mark')] : [];
   return message(`${i.projectName}: ${m.event.replace(/_/g, ' ')} (${i.inviteeName})`, [OWNER_EVENT[m.event](i, m.detail ?? ''), ...later, ...done, ...todo, note(`Invitation #${i.invitationId}.`)]);
 }
