@@ -172,3 +172,71 @@ it('an admin inviting a channel she is in is not invited herself, and is told so
   const invitees = t.bot.database.sqlite.prepare('SELECT p.slack_user_id AS u FROM invitations i JOIN people p ON p.id = i.invitee_id').all();
   expect(invitees).toEqual([{ u: BOB.id }]);
 });
+
+describe('expiry', () => {
+  it('ten invitations expiring in one sweep reach their inviter as one message, a list with Re-invite / Drop per line', async () => {
+    const { t, clock } = await botAt(MONDAY_3PM);
+    await t.command(ADMIN.id, 'license add "Campus" 50 assigned');
+    const people = Array.from({ length: 10 }, (_, i) => ({ id: `UEXP${i}`, name: `e${i}`, real_name: `Expiring ${i}`, email: `e${i}@uni.edu` }));
+    for (const p of people) t.slack.addUser(p);
+    await t.command(ADMIN.id, `invite-license ${people.map((p) => `<@${p.id}|${p.name}>`).join(' ')}`);
+    await t.drained();
+    const toAdmin = () => posted(t, `D${ADMIN.id}`, /expired/);
+    expect(toAdmin()).toHaveLength(0);
+    clock.now += 15 * DAY;
+    await t.bot.jobs.run('sweep');
+    await t.drained();
+    const notices = toAdmin();
+    expect(notices).toHaveLength(1);
+    expect(textOf(notices[0]!.args)).toContain('10 of your invitations expired');
+    expect(buttonsOf(notices[0]!.args).filter((b) => b.action_id === 'invitation_reinvite')).toHaveLength(10);
+    // each invitee's own invitation now says it expired, in place
+    for (const p of people) {
+      const [dm] = posted(t, `D${p.id}`, /invited you/);
+      expect(textOf(t.slack.getMessage(`D${p.id}`, tsOf(dm!)))).toContain('expired on');
+      expect(liveButtons(t, `D${p.id}`, tsOf(dm!))).toEqual([]);
+    }
+    // one line handled: that line says so, the others keep their buttons
+    await t.click(ADMIN.id, 'invitation_drop', 'inv:1', { channel_id: `D${ADMIN.id}` });
+    await t.drained();
+    const now = liveButtons(t, `D${ADMIN.id}`, tsOf(notices[0]!));
+    expect(now.filter((b) => b.value === 'inv:1')).toEqual([]);
+    expect(now.filter((b) => b.action_id === 'invitation_reinvite')).toHaveLength(9);
+    expect(textOf(t.slack.getMessage(`D${ADMIN.id}`, tsOf(notices[0]!)))).toContain('Dropped by Ada Admin: it stays expired.');
+  });
+
+  it('a project invitation waiting for a seat expires too: its sharer is told, with Re-invite / Drop, and the waiting list says so', async () => {
+    const { t, clock } = await botAt(MONDAY_3PM);
+    await t.command(ADMIN.id, 'license add "Campus" 5 assigned');
+    await t.command(ADMIN.id, `invite-license <@${ALICE.id}|alice>`);
+    await t.drained();
+    await t.click(ALICE.id, 'invitation_accept', 'inv:1', { channel_id: `D${ALICE.id}` });
+    // Carol holds no seat: Alice's invitation waits for one
+    const values = {
+      project_new: { project_name: { type: 'plain_text_input', value: 'Interviews' } },
+      edition: { edition_choice: { type: 'radio_buttons', selected_option: { value: 'web', text: { type: 'plain_text', text: 'web' } } } },
+      users: { users_select: { type: 'multi_users_select', selected_users: [CAROL.id] } },
+      emails: { emails_input: { type: 'plain_text_input', value: null } },
+      desktop_link: { link_input: { type: 'url_text_input', value: null } },
+      message: { message_input: { type: 'plain_text_input', value: null } },
+    };
+    const submitted = await t.submitView(ALICE.id, 'share_project_form', values);
+    expect(submitted.json?.response_action).not.toBe('errors');
+    await t.slack.waitFor((c) => c.method === 'views.update' && /holds no seat/.test(textOf(c.args.view)));
+    await t.drained();
+    const waiting = () => (t.bot.database.sqlite.prepare("SELECT status FROM invitations WHERE kind = 'project'").get() as { status: string }).status;
+    expect(waiting()).toBe('waiting_for_seat');
+    const [attention] = posted(t, `D${ALICE.id}`, /need your attention/);
+    clock.now += 15 * DAY;
+    await t.bot.jobs.run('sweep');
+    await t.drained();
+    expect(waiting()).toBe('expired');
+    const [notice] = posted(t, `D${ALICE.id}`, /expired/);
+    expect(textOf(notice!.args)).toContain('Your invitation of *Carol Diaz* to the project *Interviews* expired on');
+    expect(buttonsOf(notice!.args).map((b) => b.action_id)).toEqual(['invitation_reinvite', 'invitation_drop']);
+    expect(textOf(t.slack.getMessage(`D${ALICE.id}`, tsOf(attention!)))).toContain('expired unanswered');
+    expect(liveButtons(t, `D${ALICE.id}`, tsOf(attention!))).toEqual([]);
+    // Carol was never sent anything
+    expect(posted(t, `D${CAROL.id}`, /./)).toEqual([]);
+  });
+});
