@@ -14,6 +14,7 @@ import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 import { OutboxDeliverer } from './outbox/deliverer.js';
 import { createSlack, type SlackRuntime } from './slack/slack-app.js';
+import { slackInbox$ } from './slack/inbox.js';
 import { SlackSender } from './slack/slack-sender.js';
 import { toSlack } from './slack/render/block-kit.js';
 import { BulkProgressReporter, type ProgressUpdater } from './outbox/bulk-progress-reporter.js';
@@ -84,7 +85,10 @@ export async function startBot(config: Config, o: StartOptions): Promise<Running
   let deliverer: OutboxDeliverer | undefined;
   let reporter: BulkProgressReporter | undefined;
   try {
-    if (config.slack) slack = await createSlack(config.slack, { deps, logger, http });
+    if (config.slack) {
+      const inbox = config.slack.socketMode ? undefined : slackInbox$({ database, secrets, signingSecret: config.slack.signingSecret!, logger });
+      slack = await createSlack(config.slack, { deps, logger, http, ...(inbox ? { inbox } : {}) });
+    }
     // botbuilder is loaded only when Teams is on: it is the largest library here (about 50 MB of
     // memory), and a Slack-only bot has no use for it
     if (config.teams) teams = (await import('./teams/teams-app.js')).createTeams(config.teams, { deps, database, logger, http });
@@ -206,11 +210,14 @@ export async function startBot(config: Config, o: StartOptions): Promise<Running
       await jobs.stop();
       reporter?.stop();
       await deliverer?.stop();
-      await slack?.stop();
-      await new Promise<void>((resolve) => {
+      // no new request is taken; those acknowledged finish their work before the database closes
+      const closed = new Promise<void>((resolve) => {
         server.close(() => resolve());
-        server.closeAllConnections();
+        server.closeIdleConnections();
       });
+      await slack?.stop();
+      server.closeAllConnections();
+      await closed;
       database.close();
     },
   };

@@ -59,7 +59,8 @@ interface StandInUser {
   team_id?: string;
 }
 
-type InjectedFailure = { status: 429; retryAfter: number } | { status: 500 } | { error: string };
+/** `hangMs`: the call is answered normally, but only after that long (a slow or hanging Slack) */
+type InjectedFailure = { status: 429; retryAfter: number } | { status: 500 } | { error: string } | { hangMs: number };
 
 export interface SlackStandIn {
   /** e.g. "http://127.0.0.1:PORT/api/" — pass as WebClient `slackApiUrl` (it ends with '/'). */
@@ -780,7 +781,11 @@ export async function startSlackStandIn(
     };
 
     // Injected failures come first, like a rate limiter or a failing backend in front of the method.
-    const failure = takeFailure(method);
+    let failure = takeFailure(method);
+    if (failure && 'hangMs' in failure) {
+      await new Promise((r) => setTimeout(r, (failure as { hangMs: number }).hangMs));
+      failure = undefined;
+    }
     if (failure) {
       if ('error' in failure) return answer(200, err(failure.error));
       if (failure.status === 429) {
@@ -841,7 +846,11 @@ export async function startSlackStandIn(
       res.end(body);
       record({ method: 'response_url', args, status, url, result: body });
     };
-    const failure = takeFailure('response_url');
+    let failure = takeFailure('response_url');
+    if (failure && 'hangMs' in failure) {
+      await new Promise((r) => setTimeout(r, (failure as { hangMs: number }).hangMs));
+      failure = undefined;
+    }
     if (failure) {
       if ('error' in failure) return reply(404, failure.error);
       if (failure.status === 429) {

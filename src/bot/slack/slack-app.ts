@@ -15,6 +15,7 @@ import { views } from '../messages/replies.js';
 import { toSlack } from './render/block-kit.js';
 import { homeView, modalMessage, toModal } from './render/modal.js';
 import { slackErrorCode } from './slack-errors.js';
+import type { SlackInbox } from './inbox.js';
 
 
 type SlackConfig = NonNullable<Config['slack']>;
@@ -53,7 +54,7 @@ export interface SlackRuntime {
   stop(): Promise<void>;
 }
 
-export async function createSlack(cfg: SlackConfig, o: { deps: DomainDeps; logger: Logger; http: Application }): Promise<SlackRuntime> {
+export async function createSlack(cfg: SlackConfig, o: { deps: DomainDeps; logger: Logger; http: Application; inbox?: SlackInbox }): Promise<SlackRuntime> {
   // short, bounded retries for calls made while someone waits (lookups, modals); the default
   // policy would retry for about 30 minutes
   const clientOptions: WebClientOptions = {
@@ -80,6 +81,9 @@ export async function createSlack(cfg: SlackConfig, o: { deps: DomainDeps; logge
   }
 
   const logger = boltLogger(o.logger);
+  const inbox = cfg.socketMode ? undefined : o.inbox;
+  // before Bolt: every request is verified (both ways in time), refused if seen before, and recorded before its ack
+  if (inbox) o.http.post('/slack/events', inbox.guard);
   const receiver = cfg.socketMode
     ? new SocketModeReceiver({ appToken: cfg.appToken!, logger, installerOptions: { clientOptions } })
     : new ExpressReceiver({
@@ -89,6 +93,10 @@ export async function createSlack(cfg: SlackConfig, o: { deps: DomainDeps; logge
         logger,
         // ack first, work after: Bolt answers Slack as soon as a listener calls ack()
         processBeforeResponse: false,
+        customPropertiesExtractor: (req) => {
+          const id = (req as { atlasInboxId?: number }).atlasInboxId;
+          return id === undefined ? {} : { inboxId: id };
+        },
       });
   const app = new App({
     token: cfg.botToken,
@@ -106,6 +114,24 @@ export async function createSlack(cfg: SlackConfig, o: { deps: DomainDeps; logge
   app.error(async (e) => {
     o.logger.error('slack: unhandled listener error', e);
   });
+  // A recorded request is done once its listener finished, whatever it answered. The work after an
+  // ack is tracked too, so a stop waits for it before the database closes.
+  const inflight = new Set<Promise<void>>();
+  app.use(async ({ context, next }) => {
+    let finished!: () => void;
+    const work = new Promise<void>((r) => (finished = r));
+    inflight.add(work);
+    try {
+      await next();
+    } finally {
+      try {
+        if (inbox && typeof context.inboxId === 'number') inbox.done(context.inboxId);
+      } finally {
+        inflight.delete(work);
+        finished();
+      }
+    }
+  });
 
   const directory = new SlackDirectory(app.client, o.deps, { token: cfg.botToken, apiUrl: cfg.apiUrl });
   registerSlackHandlers(app, { deps: o.deps, directory, views, render: { message: toSlack, modal: toModal, modalMessage, home: homeView }, logger: o.logger });
@@ -117,6 +143,7 @@ export async function createSlack(cfg: SlackConfig, o: { deps: DomainDeps; logge
     rejectRateLimitedCalls: true,
     timeout: 15_000,
   });
+  let resuming: Promise<void> | undefined;
   return {
     app,
     deliveryClient,
@@ -125,8 +152,19 @@ export async function createSlack(cfg: SlackConfig, o: { deps: DomainDeps; logge
     // HTTP mode is served by our own express server; Socket Mode opens its websocket here
     start: async () => {
       if (cfg.socketMode) await app.start();
+      // acknowledged before the last stop but not handled: handled now (after the start), answered through their response_url
+      const unfinished = inbox?.unfinished() ?? [];
+      if (unfinished.length) o.logger.info(`slack: handling ${unfinished.length} request(s) acknowledged before the restart`);
+      resuming = (async () => {
+        for (const r of unfinished) {
+          await app.processEvent({ body: r.body, ack: async () => undefined, customProperties: { inboxId: r.inboxId, resumed: true } }).catch((e: unknown) => o.logger.error('slack: a resumed request failed', e));
+        }
+      })();
     },
     stop: async () => {
+      await resuming;
+      // what was acknowledged is finished before the database closes (at most 10 s)
+      await Promise.race([Promise.all([...inflight]), new Promise((r) => setTimeout(r, 10_000).unref())]);
       if (cfg.socketMode) await app.stop();
     },
   };

@@ -17,9 +17,10 @@ const ANSWERED_IN_THE_ACK = new Set(['help', 'licenses']);
 const ACK_WAIT_MS = 1000;
 
 export function registerSlashCommand(app: App, ctx: SlackHandlerContext): void {
-  app.command(SLASH_COMMAND, async ({ ack, command, respond, client }) => {
+  app.command(SLASH_COMMAND, async ({ ack, command, respond, client, context }) => {
     const word = (command.text ?? '').trim().split(/\s+/)[0]?.toLowerCase() || 'help';
-    let acked = false;
+    // handled again after a restart: its ack went long ago, so every answer goes to the response_url
+    let acked = context.resumed === true;
     const ackOnce = async (m?: SlackMessage) => {
       if (acked) return false;
       acked = true;

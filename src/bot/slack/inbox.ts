@@ -1,0 +1,158 @@
+/**
+ * In front of Bolt on /slack/events: every request is verified here, recorded, and only then passed
+ * on to be acknowledged.
+ *
+ * - **Signature and time.** The HMAC of `v0:timestamp:body` must match, and the timestamp must be
+ *   within 5 minutes of now in either direction (Bolt refuses old ones only).
+ * - **Replays do nothing.** A request is recorded by its signature (an Events API delivery by its
+ *   event id, since Slack signs its own retries anew). The same bytes delivered again are answered
+ *   200 and not acted on.
+ * - **What was acknowledged is not lost.** The request is written (its body sealed) before Bolt
+ *   acks it, and marked done once its listener finished. A restart in between handles it then,
+ *   answering through its response_url (valid for 30 minutes).
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import express, { type RequestHandler } from 'express';
+import { and, eq, lt, sql } from 'drizzle-orm';
+import type { Database$ } from '../../db/connection.js';
+import { slackInbox } from '../../db/schema/index.js';
+import type { SecretBox } from '../../domain/index.js';
+import type { Logger } from '../logger.js';
+
+/** Slack's window for a signed request, either way. */
+const WINDOW_S = 5 * 60;
+/** how long a recorded request keeps its key (replays within the window) and an unhandled one can still be handled */
+const KEEP_MS = 10 * 60_000;
+/** a response_url works for 30 minutes: a request unhandled for longer is given up */
+const RESUME_WITHIN_MS = 30 * 60_000;
+const BODY_LIMIT = '1mb';
+
+interface ResumedRequest {
+  inboxId: number;
+  body: Record<string, unknown>;
+}
+
+export interface SlackInbox {
+  /** express middleware for POST /slack/events, before Bolt's receiver */
+  guard: RequestHandler;
+  /** the request's listener finished (whatever it answered) */
+  done(inboxId: number): void;
+  /** requests acknowledged but not handled before the last stop, to handle now (oldest first) */
+  unfinished(): ResumedRequest[];
+}
+
+const header = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v);
+
+function signatureMatches(secret: string, timestamp: string, raw: Buffer, signature: string): boolean {
+  const expected = `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:`).update(raw).digest('hex')}`;
+  const a = Buffer.from(expected);
+  const b = Buffer.from(signature);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** The body as Bolt reads it: JSON, or a form whose `payload` field holds JSON. */
+function parseSlackBody(raw: string, contentType: string): Record<string, unknown> {
+  if (contentType.startsWith('application/json')) return JSON.parse(raw) as Record<string, unknown>;
+  const form = Object.fromEntries(new URLSearchParams(raw));
+  return typeof form.payload === 'string' ? (JSON.parse(form.payload) as Record<string, unknown>) : form;
+}
+
+export function slackInbox$(o: { database: Database$; secrets: SecretBox; signingSecret: string; logger: Logger; now?: () => number }): SlackInbox {
+  const { db } = o.database;
+  const now = o.now ?? Date.now;
+  const readRaw = express.raw({ type: () => true, limit: BODY_LIMIT });
+  let prunedAt = 0;
+  const prune = (at: number) => {
+    if (at - prunedAt < 60_000) return;
+    prunedAt = at;
+    db.delete(slackInbox).where(and(lt(slackInbox.receivedAt, at - KEEP_MS), sql`${slackInbox.status} <> 'received'`)).run();
+  };
+
+  const record: RequestHandler = (req, res, next) => {
+    const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    // Bolt reads the body from here, instead of the stream already read
+    (req as { rawBody?: Buffer }).rawBody = raw;
+    const signature = header(req.headers['x-slack-signature']) ?? '';
+    const timestamp = header(req.headers['x-slack-request-timestamp']) ?? '';
+    const at = now();
+    // digits only: `1e12` or `0x10` is no Slack timestamp
+    if (!/^\d{1,12}$/.test(timestamp) || Math.abs(at / 1000 - Number(timestamp)) > WINDOW_S || !signatureMatches(o.signingSecret, timestamp, raw, signature)) {
+      o.logger.warn('slack: refused a request whose signature or timestamp did not hold');
+      res.status(401).json({ ok: false, error: 'invalid_signature' });
+      return;
+    }
+    const contentType = header(req.headers['content-type']) ?? '';
+    let body: Record<string, unknown>;
+    try {
+      body = parseSlackBody(raw.toString('utf8'), contentType);
+    } catch {
+      res.status(400).json({ ok: false, error: 'bad_request' });
+      return;
+    }
+    // Slack's own checks of the endpoint are answered by Bolt and change nothing
+    if (body.ssl_check || body.type === 'url_verification') {
+      next();
+      return;
+    }
+    const key = body.type === 'event_callback' && typeof body.event_id === 'string' ? `event:${body.event_id}` : signature;
+    let id: number | undefined;
+    try {
+      prune(at);
+      id = db
+        .insert(slackInbox)
+        .values({ key, receivedAt: at, status: 'received', contentType, sealedBody: o.secrets.seal(raw.toString('utf8')) })
+        .onConflictDoNothing()
+        .returning({ id: slackInbox.id })
+        .get()?.id;
+    } catch (e) {
+      // not recorded, so not taken: say so rather than ack something that could be lost
+      o.logger.error('slack: could not record a request; answered that it was not taken', e);
+      if (typeof body.command === 'string') {
+        res.status(200).json({ response_type: 'ephemeral', text: 'I could not take that just now: nothing was done. Please try again in a minute.' });
+      } else res.status(503).json({ ok: false, error: 'try_again' });
+      return;
+    }
+    if (id === undefined) {
+      o.logger.info('slack: a request already received was delivered again; not acted on');
+      res.status(200).send();
+      return;
+    }
+    (req as { atlasInboxId?: number }).atlasInboxId = id;
+    next();
+  };
+
+  return {
+    guard: (req, res, next) => {
+      readRaw(req, res, (err?: unknown) => {
+        if (err) {
+          const status = (err as { status?: number }).status === 413 ? 413 : 400;
+          res.status(status).json({ ok: false, error: status === 413 ? 'too_large' : 'bad_request' });
+          return;
+        }
+        record(req, res, next);
+      });
+    },
+    done: (inboxId) => {
+      db.update(slackInbox).set({ status: 'done', doneAt: now(), sealedBody: null }).where(eq(slackInbox.id, inboxId)).run();
+    },
+    unfinished: () => {
+      const at = now();
+      const rows = db.select().from(slackInbox).where(eq(slackInbox.status, 'received')).orderBy(slackInbox.id).all();
+      const out: ResumedRequest[] = [];
+      for (const r of rows) {
+        let body: Record<string, unknown> | undefined;
+        try {
+          if (r.receivedAt >= at - RESUME_WITHIN_MS && r.sealedBody) body = parseSlackBody(o.secrets.open(r.sealedBody), r.contentType);
+        } catch {
+          body = undefined;
+        }
+        if (body) out.push({ inboxId: r.id, body });
+        else {
+          o.logger.warn(`slack: request #${r.id} was acknowledged but could not be handled in time; given up`);
+          db.update(slackInbox).set({ status: 'abandoned', doneAt: at, sealedBody: null }).where(eq(slackInbox.id, r.id)).run();
+        }
+      }
+      return out;
+    },
+  };
+}
