@@ -50,8 +50,8 @@ export interface StartOptions {
 export async function startBot(config: Config, o: StartOptions): Promise<RunningBot> {
   const { logger } = o;
   const database = openDatabase(config.databaseUrl);
-  const store = sqliteStore(database);
   const secrets = createSecretBox(secretKeyFor({ configured: config.secretKey, databaseUrl: config.databaseUrl }));
+  const store = sqliteStore(database, { secrets });
   const deps: DomainDeps = {
     store,
     clock: { now: o.now ?? Date.now },
@@ -104,6 +104,7 @@ export async function startBot(config: Config, o: StartOptions): Promise<Running
         sender: new RestatingSender({
           queue,
           logger,
+          secrets,
           updaters: { ...(slackSender ? { slack: slackSender } : {}), ...(teamsSender ? { teams: teamsSender } : {}) },
           inner: new UnsealingSender({
             secrets,

@@ -24,8 +24,9 @@ import type {
   Store,
   TeamsConversationRef,
   SubjectState,
+  SecretBox,
 } from '../domain/index.js';
-import { subjectsOf } from '../domain/index.js';
+import { SEALED_LINK, carriesLink, isSealedLink, subjectsOf } from '../domain/index.js';
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Database$, Db } from './connection.js';
 import { admins, auditLog, bulkRuns, inviteRequests, invitations, licenses, outbox, outboxSubjects, people, projectAccess, projects, returnedCopies, seatRequests, seats, subjectStates } from './schema/index.js';
@@ -404,10 +405,12 @@ function bulkRunRepository(db: Db): BulkRunRepository {
   };
 }
 
-function outboxRepository(db: Db): OutboxRepository {
+function outboxRepository(db: Db, secrets: SecretBox | undefined): OutboxRepository {
   const insert = insertOnce(db, outbox);
   const insertSubject = insertOnce(db, outboxSubjects);
-  const enqueue: OutboxRepository['enqueue'] = (to, message, at, priority = 0) => {
+  const enqueue: OutboxRepository['enqueue'] = (to, queued, at, priority = 0) => {
+    // a personal link is written sealed: no token reaches the database file or its log in plain
+    const message = secrets && carriesLink(queued) && !isSealedLink(queued.link) ? { ...queued, link: `${SEALED_LINK}${secrets.seal(queued.link)}` } : queued;
     const { id } = insert.returning<{ id: number }>({
       createdAt: at,
       recipientType: to.type,
@@ -427,13 +430,14 @@ function outboxRepository(db: Db): OutboxRepository {
     enqueue,
     announce: (subject, state, at) => {
       db.insert(subjectStates).values({ subject, state, updatedAt: at }).onConflictDoUpdate({ target: subjectStates.subject, set: { state, updatedAt: at } }).run();
-      enqueue({ type: 'updates' }, { type: 'refresh', subject }, at);
+      // after the messages someone is waiting for: an update is never news
+      enqueue({ type: 'updates' }, { type: 'refresh', subject }, at, 1);
     },
     stateOf: (subject) => db.select({ state: subjectStates.state }).from(subjectStates).where(eq(subjectStates.subject, subject)).get()?.state as SubjectState | undefined,
   };
 }
 
-function repositoriesFor(db: Db): Repositories {
+function repositoriesFor(db: Db, secrets?: SecretBox): Repositories {
   return {
     people: peopleRepository(db),
     admins: adminRepository(db),
@@ -447,7 +451,7 @@ function repositoriesFor(db: Db): Repositories {
     inviteRequests: inviteRequestRepository(db),
     bulkRuns: bulkRunRepository(db),
     audit: auditRepository(db),
-    outbox: outboxRepository(db),
+    outbox: outboxRepository(db, secrets),
   };
 }
 
@@ -457,8 +461,8 @@ function repositoriesFor(db: Db): Repositories {
  * `afterCommit` listeners hear of a commit that queued messages (the deliverer is woken by them):
  * a transaction that only read, or changed nothing to deliver, wakes nobody.
  */
-export function sqliteStore(database: Database$): Store & { afterCommit(listener: () => void): void } {
-  const base = repositoriesFor(database.db);
+export function sqliteStore(database: Database$, o: { secrets?: SecretBox } = {}): Store & { afterCommit(listener: () => void): void } {
+  const base = repositoriesFor(database.db, o.secrets);
   const listeners: (() => void)[] = [];
   let queued = false;
   const repos: Repositories = {

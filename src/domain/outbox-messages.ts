@@ -37,6 +37,8 @@ export interface InvitationSnapshot {
   occupied: number;
   reserved: number;
   seats: number;
+  /** set when the seats were not counted (a sweep's snapshot): `occupied` and `reserved` mean nothing then */
+  uncounted?: true;
   /** absent in messages queued before pools had a model (they were all assigned) */
   seatModel?: SeatModel;
   memberCap?: number | null;
@@ -162,6 +164,13 @@ export type OutboxMessage =
   /** a short notice to a person (an admin's result that is not an answer to a command) */
   | { type: 'notice'; text: string | Inline };
 
-/** Messages that carry a personalized link are scrubbed of it once delivered. */
+/**
+ * A personal link as the database keeps it: sealed with the secret key (see SecretBox), never
+ * plain, so neither the outbox nor its write-ahead log holds a token. Opened just before rendering.
+ */
+export const SEALED_LINK = 'sealed:';
+export const isSealedLink = (link: string): boolean => link.startsWith(SEALED_LINK);
+
+/** Messages that carry a personalized link (sealed at rest, opened to render; a plain one is scrubbed once delivered). */
 export const carriesLink = (m: OutboxMessage): m is Extract<OutboxMessage, { link: string }> =>
   'link' in m && typeof m.link === 'string';

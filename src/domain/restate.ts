@@ -86,6 +86,9 @@ export function restate(m: OutboxMessage, states: Lookup, ownId: number): Outbox
       const isCopy = m.type === 'license_invitation' || m.type === 'project_invitation';
       // the message that carries the live state, unchanged since: as it is (with its link, while it has one)
       if (!superseded && stateKey(s.invitation) === stateKey(m.invitation) && (isCopy || !('superseded' in m && m.superseded))) return undefined;
+      // still open, and this copy is the live one: the same invitation with its new dates, its link kept (sealed at rest)
+      const open = s.invitation.status === 'pending' && !superseded;
+      if (open && isCopy && m.link !== '[removed]' && s.invitation.kind === m.invitation.kind) return { ...m, invitation: s.invitation } as OutboxMessage;
       if (s.invitation.kind === 'license') return { type: 'invitation_update', invitation: s.invitation, ...(superseded ? { superseded: true } : {}) };
       // a Desktop link stays in the invitee's own messages once revealed
       const invitation = m.invitation.kind === 'project' && m.invitation.desktopLink && !s.invitation.desktopLink ? { ...s.invitation, desktopLink: m.invitation.desktopLink } : s.invitation;
@@ -103,7 +106,15 @@ export function restate(m: OutboxMessage, states: Lookup, ownId: number): Outbox
       // to the admins, the inviter, the owner: never the invitee's Desktop link
       const s = invitationState(states, m.invitation.invitationId);
       if (!s || s.invitation.kind !== m.invitation.kind) return undefined;
-      const invitation = s.invitation.kind === 'project' ? { ...s.invitation, desktopLink: null } : s.invitation;
+      // a link to forward that was scrubbed (older rows) is left alone while it may still be needed
+      if (m.type === 'forward_link' && m.link === '[removed]' && s.invitation.status === 'pending') return undefined;
+      const invitation =
+        s.invitation.kind === 'project'
+          ? { ...s.invitation, desktopLink: null }
+          : // a sweep does not count seats: the figures the message had stay
+            s.invitation.uncounted && m.invitation.kind === 'license'
+            ? { ...s.invitation, occupied: m.invitation.occupied, reserved: m.invitation.reserved, uncounted: undefined }
+            : s.invitation;
       if (stateKey(invitation) === stateKey(m.invitation)) return undefined;
       return { ...m, invitation } as OutboxMessage;
     }

@@ -78,6 +78,8 @@ export async function decideSeatRequest({ deps, actor, input }: VerbArgs<{ reque
       const snap = projectSnapshotOf(repos, inv);
       // the request's post in the admin channel says how it was answered, in place: no second post
       announce(repos, { kind: 'seat_request', requestId: request.id, status, decidedBy: decider, ...(extra.licenseName ? { licenseName: extra.licenseName } : {}) }, now);
+      // denied: the sharer's waiting list offers to ask again
+      if (status === 'denied') announceInvitation(repos, snap, now, { seatRequestId: undefined });
       const event = { type: 'project_owner_event', event: status === 'approved' ? 'seat_request_approved' : 'seat_request_denied', invitation: snap, detail: decider } as const;
       const ownerId = repos.projects.byId(inv.projectId ?? 0)?.ownerId ?? request.requestedBy;
       tellPerson(repos, ownerId, event, now);

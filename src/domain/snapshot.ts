@@ -31,6 +31,7 @@ export function snapshotOf(repos: Repositories, inv: Invitation, opts: { usage?:
     seats: license?.seats ?? 0,
     seatModel: license?.seatModel ?? 'assigned',
     memberCap: license?.memberCap ?? null,
+    ...(opts.usage === false ? { uncounted: true as const } : {}),
     ...(seat ? { seatId: seat.id, handoff: seat.handoff, handoffBy: seat.handoffVia } : {}),
   };
 }

@@ -167,7 +167,8 @@ export const BUTTONS: Record<string, (a: ButtonArgs) => Promise<ButtonAnswer>> =
     replace: true,
   })),
   [PROJECT_ACTIONS.retryCommand]: async ({ value, views, runCommand }) => {
-    if (!value) return { message: views.text(STALE, 'thinking_face'), replace: false };
+    // only what the bot offers to run again: an invitation with the emails corrected
+    if (!value || !/^invite-license\s/.test(value)) return { message: views.text(STALE, 'thinking_face'), replace: false };
     await runCommand(value);
     return { opened: true };
   },

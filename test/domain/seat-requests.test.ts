@@ -173,11 +173,15 @@ describe('decideSeatRequest', () => {
     // the request's own post is updated in place: no second post, no Approve / Deny left on the first
     expect(fresh.map((e) => [e.to, e.message.type])).toEqual([
       [{ type: 'updates' }, 'refresh'],
+      [{ type: 'updates' }, 'refresh'],
       [{ type: 'person', personId: olive.person.id }, 'project_owner_event'],
     ]);
     expect(fresh[0]!.message).toEqual({ type: 'refresh', subject: `seat_request:${request.id}` });
+    // the sharer's waiting list offers to ask again
+    expect(fresh[1]!.message).toEqual({ type: 'refresh', subject: `invitation:${waiting}` });
+    expect(deps.store.announced(waiting)?.seatRequestId).toBeUndefined();
     expect(deps.store.dump().subjects[`seat_request:${request.id}`]).toEqual({ kind: 'seat_request', requestId: request.id, status: 'denied', decidedBy: 'Ada Admin' });
-    expect(fresh[1]!.message).toMatchObject({ event: 'seat_request_denied', detail: 'Ada Admin', invitation: { invitationId: waiting, status: 'waiting_for_seat' } });
+    expect(fresh[2]!.message).toMatchObject({ event: 'seat_request_denied', detail: 'Ada Admin', invitation: { invitationId: waiting, status: 'waiting_for_seat' } });
     expect(deps.store.invitation(waiting).status).toBe('waiting_for_seat');
     expect(deps.store.invitations().filter((i) => i.kind === 'license')).toEqual([]);
     expect(deps.store.messagesTo(bob.person.id)).toEqual([]);

@@ -150,7 +150,7 @@ describe('bulk progress', () => {
     await t.drained();
     const run = () => t.bot.database.sqlite.prepare('SELECT finished_at IS NOT NULL AS done FROM bulk_runs').get() as { done: number };
     const warned = () => t.logs.some((l) => /run #1 is done but its summary could not be shown after 5 tries/.test(l));
-    for (let i = 0; i < 200 && !(run().done === 1 && warned()); i++) await new Promise((r) => setTimeout(r, 25));
+    for (let i = 0; i < 400 && !(run().done === 1 && warned()); i++) await new Promise((r) => setTimeout(r, 25));
     expect(run().done).toBe(1);
     expect(t.slack.callsTo('chat.update').length).toBeGreaterThanOrEqual(5);
     expect(warned(), t.logs.filter((l) => /bulk progress/.test(l)).join('\n').slice(0, 2000)).toBe(true);

@@ -3,6 +3,8 @@
  * posted about it (the invitee's DM, each reminder, the admins' post, the digest line) is updated
  * in place, and none of them keeps a button that no longer works.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ADMIN, ADMIN_CHANNEL, ALICE, BOB, CAROL, buttonsOf, startTestBot, textOf, type TestBot } from '../support/harness.js';
 import type { RecordedCall } from '../support/slack-standin.js';
@@ -51,7 +53,7 @@ it('accepting updates the DM, every reminder, the admin post and the digest line
   // Revoke asks once, naming the person and what follows
   expect(liveButtons(t, ADMIN_CHANNEL, tsOf(adminPost!)).find((b) => b.action_id === 'invitation_revoke')?.confirm).toEqual({
     title: { type: 'plain_text', text: 'Withdraw invitation #1?' },
-    text: { type: 'mrkdwn', text: "*Alice Smith*'s invitation to a seat in *Campus* stops working at once, and a seat it holds is free again. They are told. To undo it, invite them again." },
+    text: { type: 'mrkdwn', text: "*Alice Smith*'s invitation to a seat in *Campus*: Its link stops working at once and the seat it holds is free again; their message says it was withdrawn. To undo it, invite them again." },
     confirm: { type: 'plain_text', text: 'Withdraw it' },
     deny: { type: 'plain_text', text: 'Keep it' },
     style: 'danger',
@@ -239,4 +241,29 @@ describe('expiry', () => {
     // Carol was never sent anything
     expect(posted(t, `D${CAROL.id}`, /./)).toEqual([]);
   });
+});
+
+it('Extend updates the invitee DM in place with the new date and the same working link; the token is never in the database file or its log', async () => {
+  const { t, clock } = await botAt(MONDAY_3PM);
+  await t.command(ADMIN.id, 'license add "Campus" 5 assigned');
+  await t.command(ADMIN.id, `invite-license <@${ALICE.id}|alice>`);
+  await t.drained();
+  const [dm] = posted(t, `D${ALICE.id}`, /invited you/);
+  const token = /\/invite\/([A-Za-z0-9_-]{43})/.exec(textOf(dm!.args))![1]!;
+  expect(textOf(dm!.args)).toContain('expires on 14 Dec 2026');
+  clock.now += 5 * DAY;
+  const extended = await t.click(ADMIN.id, 'invitation_extend', 'inv:1');
+  expect(textOf(extended.reply?.args)).toContain('now expires on 19 Dec 2026');
+  await t.drained();
+  const now = textOf(t.slack.getMessage(`D${ALICE.id}`, tsOf(dm!)));
+  expect(now).toContain('expires on 19 Dec 2026');
+  expect(now).toContain(`/invite/${token}`);
+  expect(liveButtons(t, `D${ALICE.id}`, tsOf(dm!)).map((b) => b.action_id)).toEqual(['invitation_accept', 'invitation_decline']);
+  expect((await fetch(`${t.bot.url}/invite/${token}`)).status).toBe(200);
+  // what the database keeps is sealed: neither the file nor its write-ahead log holds the token
+  t.bot.database.sqlite.pragma('wal_checkpoint(PASSIVE)');
+  for (const f of ['bot.sqlite', 'bot.sqlite-wal']) {
+    const path = join(t.dir, f);
+    if (existsSync(path)) expect(readFileSync(path).includes(Buffer.from(token))).toBe(false);
+  }
 });

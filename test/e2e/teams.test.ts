@@ -173,7 +173,7 @@ describe('Microsoft Teams', () => {
     const find = (v: any, type: string): any[] => (Array.isArray(v) ? v.flatMap((x) => find(x, type)) : v && typeof v === 'object' ? [...(v.type === type ? [v] : []), ...Object.values(v).flatMap((x) => find(x, type))] : []);
     const [ask] = find(created.attachments, 'Action.ShowCard');
     expect(ask).toMatchObject({ title: 'Revoke' });
-    expect(cardText({ attachments: [{ content: ask.card }] })).toContain("Withdraw invitation #1?\nAlice Smith's invitation to a seat in Campus stops working at once");
+    expect(cardText({ attachments: [{ content: ask.card }] })).toContain("Withdraw invitation #1?\nAlice Smith's invitation to a seat in Campus: Its link stops working at once and the seat it holds is free again");
     expect(find(ask.card, 'Action.Execute').map((a: any) => [a.title, a.verb])).toEqual([['Withdraw it', 'invitation_revoke']]);
 
     const accepted = await invoke(ALICE, 'invitation_accept', 'inv:1');

@@ -44,14 +44,26 @@ export const emailCode = (email: string | null | undefined): Inline => (email ? 
 /** A person by name, with their email beside it unless the name is the email. */
 export const nameAndEmail = (name: string, email: string | null | undefined): Inline => (email && email !== name ? t`${b(name)} (${code(email)})` : [b(name)]);
 
-/** Revoke asks once: whose invitation, and what follows (its link dies, a seat it holds is freed). */
-export const revokeButton = (invitationId: number, inviteeName: string, what?: Inline): Button =>
-  button('Revoke', ACTIONS.revoke, invitationValue(invitationId), 'danger', {
+/**
+ * Revoke asks once: whose invitation, and what follows. A seat invitation frees the seat it holds;
+ * a project invitation holds none; one still waiting for a seat was never sent, so nobody is told.
+ */
+export const revokeButton = (invitationId: number, inviteeName: string, about: { kind?: 'license' | 'project'; what?: Inline; waiting?: boolean } = {}): Button => {
+  const what = about.what ? t` to ${about.what}` : '';
+  const follows = about.waiting
+    ? t`It was never sent to them (it waited for a seat), so it simply ends.`
+    : about.kind === 'license'
+      ? t`Its link stops working at once and the seat it holds is free again; their message says it was withdrawn.`
+      : about.kind === 'project'
+        ? t`Its link stops working at once; their message says it was withdrawn.`
+        : t`Its link stops working at once, and a seat it holds is free again.`;
+  return button('Revoke', ACTIONS.revoke, invitationValue(invitationId), 'danger', {
     title: `Withdraw invitation #${invitationId}?`,
-    text: t`${b(inviteeName)}'s invitation${what ? t` to ${what}` : ''} stops working at once, and a seat it holds is free again. They are told. To undo it, invite them again.`,
+    text: t`${b(inviteeName)}'s invitation${what}: ${follows} To undo it, invite them again.`,
     yes: 'Withdraw it',
     no: 'Keep it',
   });
+};
 
 /** what an invitation was for, in a few words */
 export const invitedTo = (i: AnyInvitationSnapshot): Inline => (i.kind === 'license' ? t`a seat in ${b(i.licenseName)}` : t`the project ${b(i.projectName)}`);
@@ -289,7 +301,7 @@ export function adminInvitationEvent(m: AdminEvent): Message {
       actions(
         `admin:${i.invitationId}`,
         button('Resend', ACTIONS.resend, invitationValue(i.invitationId)),
-        revokeButton(i.invitationId, i.inviteeName, t`a seat in ${b(i.licenseName)}`),
+        revokeButton(i.invitationId, i.inviteeName, { kind: 'license', what: t`a seat in ${b(i.licenseName)}` }),
       ),
     );
   }

@@ -162,7 +162,7 @@ export function projectOwnerEvent(m: OwnerEvent): Message {
     todo.push(
       actions(
         `mismatch:${i.invitationId}`,
-        revokeButton(i.invitationId, i.inviteeName, t`the project ${b(i.projectName)}`),
+        revokeButton(i.invitationId, i.inviteeName, { kind: 'project', what: t`the project ${b(i.projectName)}`, waiting: true }),
         button('Share again', PROJECT_ACTIONS.shareProject, projectValue(i.projectId), 'primary'),
       ),
     );

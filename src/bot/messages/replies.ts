@@ -167,8 +167,8 @@ function inviteResult(r: InviteResult): Message {
       paragraph(t`${b(`${c.newcomers} people, ${left}`)} in ${b(name)}. Nothing has been sent yet.`, 'warning'),
       paragraph(
         c.reordered
-          ? `People who hold no seat in any pool come first, then the order you gave. Invite these ${c.free}, or cancel and ${freeUp}. Whoever is left out is told why, and whom to ask.`
-          : `Invite these ${c.free}, in the order given, or cancel and ${freeUp}. Whoever is left out is told why, and whom to ask.`,
+          ? `People who hold no seat in any pool come first, then the order you gave. Invite these ${c.free}, or cancel and ${freeUp}. Whoever is left out and reachable in chat is told why, and whom to ask.`
+          : `Invite these ${c.free}, in the order given, or cancel and ${freeUp}. Whoever is left out and reachable in chat is told why, and whom to ask.`,
       ),
       lines(listed(c.invite, c.free), { title: [b(`Would be invited (${c.free})`)], style: 'bullets' }),
       lines(listed(c.cut, c.newcomers - c.free), { title: [b(`Would not be invited (${c.newcomers - c.free})`)], style: 'bullets' }),

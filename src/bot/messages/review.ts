@@ -171,7 +171,7 @@ function entryBlocks(e: DigestEntry, page: DigestPage, now: number): Block[] {
       if (!i.actionable) return [paragraph(line)];
       if (i.waiting) {
         // never sent, so nothing to resend: it waits longer, or is withdrawn
-        return [paragraph(line), actions(`digest:${i.invitationId}`, button('Extend', PROJECT_ACTIONS.extend, invitationValue(i.invitationId)), revokeButton(i.invitationId, i.inviteeName))];
+        return [paragraph(line), actions(`digest:${i.invitationId}`, button('Extend', PROJECT_ACTIONS.extend, invitationValue(i.invitationId)), revokeButton(i.invitationId, i.inviteeName, { waiting: true }))];
       }
       return [
         paragraph(line),

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../domain/index.js';
-import { carriesLink } from '../../domain/index.js';
+import { carriesLink, isSealedLink } from '../../domain/index.js';
 import type { OutboxQueue, OutboxRow, PostedAt } from '../../db/outbox-queue.js';
 import type { Logger } from '../logger.js';
 
@@ -114,8 +114,8 @@ export class OutboxDeliverer {
       outcome = { kind: 'retry', afterMs: backoffMs(row.attempts), error: e instanceof Error ? e.message : String(e) };
     }
     const now = clock.now();
-    // once a row is done, its personalized link is not kept: the database holds only its hash
-    const scrubbed = carriesLink(row.payload) ? { ...row.payload, link: '[removed]' } : undefined;
+    // once a row is done, a plain personalized link is not kept (a sealed one stays, for updates in place)
+    const scrubbed = carriesLink(row.payload) && !isSealedLink(row.payload.link) ? { ...row.payload, link: '[removed]' } : undefined;
     if (outcome.kind === 'sent') {
       queue.markSent(row.id, now, scrubbed, outcome.at);
       logger.debug(`outbox: sent #${row.id} (${row.payload.type})`);

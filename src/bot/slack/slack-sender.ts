@@ -51,8 +51,9 @@ export class SlackSender implements OutboxSender, MessageUpdater {
     const slot = Math.max(now, this.nextSlot);
     this.nextSlot = slot + spacing;
     const wait = Math.max(slot - now, (this.lastPost.get(channel) ?? 0) + interval - now);
+    // the channel's turn is taken before waiting, so calls side by side (updates of one list) queue up
+    this.lastPost.set(channel, now + Math.max(0, wait));
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    this.lastPost.set(channel, Date.now());
   }
 
   async send(row: OutboxRow): Promise<SendOutcome> {
@@ -112,11 +113,8 @@ export class SlackSender implements OutboxSender, MessageUpdater {
     return { kind: 'retry', afterMs: backoffMs(attempts), error: f.error };
   }
 
-  /** An invitation's DM is remembered (a bulk run counts what was delivered by it); a run's progress message too. */
+  /** A bulk run's progress message is remembered, to be updated in place (an invitation's DM: see RestatingSender). */
   private rememberDm(row: OutboxRow, channel: string, ts: string): void {
-    if (row.payload.type === 'license_invitation' || row.payload.type === 'project_invitation') {
-      this.o.queue.setInvitationDm(row.payload.invitation.invitationId, channel, ts);
-    }
     if (row.payload.type === 'bulk_progress') this.o.queue.setRunMessage(row.payload.progress.runId, { platform: 'slack', channel, ts });
   }
 

@@ -140,9 +140,6 @@ export class TeamsSender implements OutboxSender, MessageUpdater {
       );
       // only the service's own answer counts: an activity id, or it was not sent
       if (!sentId) return { kind: 'retry', afterMs: backoffMs(row.attempts + 1), error: 'the Bot Connector returned no activity id' };
-      if ((payload.type === 'license_invitation' || payload.type === 'project_invitation') && sentId) {
-        this.o.queue.setInvitationDm(payload.invitation.invitationId, target.conversationId, sentId);
-      }
       // a bulk run's progress card is updated in place as delivery proceeds (see updateRunMessage)
       if (payload.type === 'bulk_progress' && sentId) this.o.queue.setRunMessage(payload.progress.runId, { platform: 'teams', channel: target.conversationId, ts: sentId });
       return { kind: 'sent', at: { platform: 'teams', channel: target.conversationId, messageId: sentId } };

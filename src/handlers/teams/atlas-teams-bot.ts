@@ -89,18 +89,17 @@ export class AtlasTeamsBot extends TeamsActivityHandler {
       if ('message' in answer) await reply(answer.message);
       return;
     }
-    const text = commandText(context);
-    // in a channel or group chat everyone reads the answer: private answers stay in the 1:1 chat
-    const word = text.split(/\s+/)[0]?.toLowerCase() ?? 'help';
-    if (context.activity.conversation?.conversationType !== 'personal' && !PUBLIC_COMMANDS.has(word || 'help')) {
-      await reply(this.ctx.views.text(`"${word}" answers with private details (people, emails, seats), so ask me in our 1:1 chat: open a chat with me and type it there.`, 'lock'));
-      return;
-    }
-    await this.runText(context, text);
+    await this.runText(context, commandText(context));
   }
 
   /** A command as someone in Teams gives it: typed to the bot, or pressed (a corrected command's button). */
   private async runText(context: TurnContext, text: string): Promise<void> {
+    // in a channel or group chat everyone reads the answer: private answers stay in the 1:1 chat
+    const word = text.split(/\s+/)[0]?.toLowerCase() ?? 'help';
+    if (context.activity.conversation?.conversationType !== 'personal' && !PUBLIC_COMMANDS.has(word || 'help')) {
+      await this.reply(context)(this.ctx.views.text(`"${word}" answers with private details (people, emails, seats), so ask me in our 1:1 chat: open a chat with me and type it there.`, 'lock'));
+      return;
+    }
     let actor: Actor | undefined;
     await runCommand({
       deps: this.ctx.deps,
