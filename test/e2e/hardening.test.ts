@@ -1,0 +1,151 @@
+/**
+ * Hardening (issue 16), each against the real bot on its own SQLite file, with signed requests:
+ * a replayed request does nothing, a timestamp out of the window either way is refused, and a
+ * request acknowledged just before the process was killed is handled after the restart.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, expect, it } from 'vitest';
+import { ADMIN, ADMIN_CHANNEL, ALICE, BOB, SECRET, startTestBot, textOf, type TestBot } from '../support/harness.js';
+import { fakeTriggerId, postSigned, slashCommandBody } from '../support/slack-requests.js';
+import { STANDIN_TEAM_ID, startSlackStandIn, type SlackStandIn } from '../support/slack-standin.js';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const MINUTE = 60_000;
+
+let bots: TestBot[] = [];
+let cleanup: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const b of bots.reverse()) await b.close();
+  for (const c of cleanup.reverse()) await c();
+  bots = [];
+  cleanup = [];
+});
+
+async function bot(o: Parameters<typeof startTestBot>[0] = {}) {
+  const t = await startTestBot(o);
+  bots.push(t);
+  return t;
+}
+
+const signedCommand = (t: TestBot, userId: string, text: string) =>
+  slashCommandBody({ text, user_id: userId, team_id: STANDIN_TEAM_ID, response_url: t.slack.responseUrl(), trigger_id: fakeTriggerId() });
+const count = (t: TestBot, sql: string) => (t.bot.database.sqlite.prepare(sql).get() as { n: number }).n;
+
+it('the same signed request delivered again does nothing the second time (resend, admin add after admin remove)', async () => {
+  const clock = { now: Date.now() };
+  const t = await bot({ now: () => clock.now });
+  await t.command(ADMIN.id, 'license add "Campus" 5 assigned');
+  await t.command(ADMIN.id, `invite-license <@${ALICE.id}|alice>`);
+  await t.drained();
+  clock.now += 2 * MINUTE; // past the resend cooldown
+  const url = `${t.bot.url}/slack/events`;
+  const ts = Math.floor(Date.now() / 1000);
+  const resend = signedCommand(t, ADMIN.id, 'resend 1');
+  expect((await postSigned(url, SECRET, resend, { timestamp: ts })).status).toBe(200);
+  await t.drained();
+  const replayed = await postSigned(url, SECRET, resend, { timestamp: ts });
+  expect(replayed.status).toBe(200);
+  expect(replayed.body).toBe('');
+  await t.drained();
+  expect(count(t, "SELECT COUNT(*) AS n FROM audit_log WHERE action = 'invitation.resent'")).toBe(1);
+  expect(t.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === `D${ALICE.id}` && /fresh copy/.test(textOf(c.args)))).toHaveLength(1);
+
+  const add = signedCommand(t, ADMIN.id, `admin add <@${BOB.id}|bob>`);
+  expect((await postSigned(url, SECRET, add, { timestamp: ts })).status).toBe(200);
+  await t.slack.waitFor((c) => c.method === 'response_url' && /Bob Jones is now a license admin|admin/.test(textOf(c.args)));
+  await t.command(ADMIN.id, `admin remove <@${BOB.id}|bob>`);
+  const admins = () => count(t, "SELECT COUNT(*) AS n FROM admins a JOIN people p ON p.id = a.person_id WHERE p.slack_user_id = 'UBOB'");
+  expect(admins()).toBe(0);
+  expect((await postSigned(url, SECRET, add, { timestamp: ts })).body).toBe('');
+  await new Promise((r) => setTimeout(r, 200));
+  expect(admins()).toBe(0);
+  expect(t.logs.some((l) => /already received was delivered again/.test(l))).toBe(true);
+});
+
+it('a request whose timestamp is more than 5 minutes away, in either direction, is refused and does nothing', async () => {
+  const t = await bot();
+  const url = `${t.bot.url}/slack/events`;
+  const now = Math.floor(Date.now() / 1000);
+  for (const timestamp of [now + 10 * 60, now + 365 * 24 * 3600, now - 10 * 60, 1e12]) {
+    const r = await postSigned(url, SECRET, signedCommand(t, ADMIN.id, `license add "T${timestamp}" 5`), { timestamp });
+    expect(r.status, String(timestamp)).toBe(401);
+  }
+  // a timestamp Slack never sends (`1e12` as written) is no number to trust either
+  const odd = await postSigned(url, SECRET, signedCommand(t, ADMIN.id, 'license add "Odd" 5'), { timestamp: '1e12' as unknown as number });
+  expect(odd.status).toBe(401);
+  expect(count(t, 'SELECT COUNT(*) AS n FROM licenses')).toBe(0);
+  // inside the window it works
+  expect((await postSigned(url, SECRET, signedCommand(t, ADMIN.id, 'license add "Now" 5'), { timestamp: now + 60 })).status).toBe(200);
+});
+
+/** The bot as `npm start` runs it, in a process of its own, on this Slack and this folder. */
+async function startProcess(slack: SlackStandIn, dir: string): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/bot/main.ts'], {
+    cwd: root,
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      PORT: '0',
+      DATABASE_URL: `file:${join(dir, 'bot.sqlite')}`,
+      PUBLIC_BASE_URL: 'https://bot.example.edu',
+      SLACK_BOT_TOKEN: 'xoxb-test-token',
+      SLACK_SIGNING_SECRET: SECRET,
+      SLACK_API_URL: slack.apiUrl,
+      ATLAS_ADMINS: ADMIN.id,
+      ATLAS_ADMIN_CHANNEL: ADMIN_CHANNEL,
+      REMINDER_CRON: '0 0 1 1 *',
+      DIGEST_CRON: '0 0 1 1 *',
+    },
+  });
+  const url = await new Promise<string>((res, rej) => {
+    let out = '';
+    const seen = (d: Buffer) => {
+      out += d.toString();
+      const m = /listening on http:\/\/localhost:(\d+)/.exec(out);
+      if (m) res(`http://127.0.0.1:${m[1]}`);
+    };
+    child.stdout.on('data', seen);
+    child.stderr.on('data', seen);
+    child.on('exit', (code) => rej(new Error(`the bot exited (${code}) before it listened: ${out}`)));
+  });
+  return { child, url };
+}
+
+it('a bulk invite acknowledged and then lost to kill -9 is handled after the restart, and the admin hears the result', async () => {
+  const slack = await startSlackStandIn();
+  cleanup.push(() => slack.close());
+  const dir = mkdtempSync(join(tmpdir(), 'atlas-crash-'));
+  cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+  const people = Array.from({ length: 300 }, (_, i) => ({ id: `UCLASS${i}`, name: `s${i}`, real_name: `Student ${i}`, email: `s${i}@uni.edu` }));
+  for (const u of [ADMIN, ALICE, BOB, ...people]) slack.addUser(u);
+
+  const first = await startProcess(slack, dir);
+  const killed = new Promise((r) => first.child.on('exit', r));
+  cleanup.push(() => {
+    if (first.child.exitCode === null) first.child.kill('SIGKILL');
+  });
+  const responseUrl = slack.responseUrl();
+  const made = await postSigned(`${first.url}/slack/events`, SECRET, slashCommandBody({ text: 'license add "Campus" 500', user_id: ADMIN.id, team_id: STANDIN_TEAM_ID, response_url: slack.responseUrl(), trigger_id: fakeTriggerId() }));
+  expect(made.status).toBe(200);
+  await slack.waitFor((c) => c.method === 'response_url' && /Created/.test(textOf(c.args)));
+  // Slack is slow to answer the first lookup: the work after the ack is still waiting when the process dies
+  slack.failNext('users.info', { hangMs: 5000 });
+  const text = `invite-license ${people.map((p) => `<@${p.id}|${p.name}>`).join(' ')}`;
+  const acked = await postSigned(`${first.url}/slack/events`, SECRET, slashCommandBody({ text, user_id: ADMIN.id, team_id: STANDIN_TEAM_ID, response_url: responseUrl, trigger_id: fakeTriggerId() }));
+  expect(acked.status).toBe(200);
+  first.child.kill('SIGKILL');
+  await killed;
+
+  // the same database, a new process: the acknowledged request is handled, and answered where Slack asked
+  const t = await bot({ slack, dir });
+  const answer = await slack.waitFor((c) => c.method === 'response_url' && c.url === responseUrl, 20_000);
+  expect(textOf(answer.args)).toContain('300 invited of 300');
+  expect(count(t, "SELECT COUNT(*) AS n FROM invitations WHERE kind = 'license'")).toBe(300);
+  expect(t.logs.some((l) => /handling 1 request\(s\) acknowledged before the restart/.test(l))).toBe(true);
+  // and it is marked done once its work finished (nothing is handled a third time)
+  await expect.poll(() => count(t, "SELECT COUNT(*) AS n FROM slack_inbox WHERE status = 'received'"), { timeout: 10_000 }).toBe(0);
+}, 60_000);
