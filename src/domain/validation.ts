@@ -1,7 +1,19 @@
 import { z } from 'zod';
 
-/** Input shapes shared by every entry point. Emails keep their exact case. */
-export const emailSchema = z.string().trim().pipe(z.email());
+/**
+ * Input shapes shared by every entry point. Emails keep their exact case, and keep to RFC 5321's
+ * limits: a local part of at most 64 characters, an address of at most 254.
+ */
+export const emailSchema = z
+  .string()
+  .trim()
+  .max(254)
+  .pipe(z.email())
+  .refine((e) => e.lastIndexOf('@') <= 64, 'The part before the @ is at most 64 characters.');
+
+/** A count as people type it: plain decimal digits only (`1e3`, `0x10` or `0b11` are no number of seats). */
+const wholeNumber = (message: string) =>
+  z.union([z.number(), z.string().trim().regex(/^\d{1,9}$/, message).transform(Number)], { error: message }).pipe(z.number({ error: message }).int(message));
 
 export function parseEmail(raw: string): string | null {
   const r = emailSchema.safeParse(raw);
@@ -14,17 +26,13 @@ export const licenseNameSchema = z
   .min(1, 'Give the license a name.')
   .max(80, 'License names are at most 80 characters.');
 
-export const seatCountSchema = z.coerce
-  .number({ error: 'The number of seats must be a whole number.' })
-  .int('The number of seats must be a whole number.')
-  .min(1, 'A license needs at least 1 seat.')
-  .max(100_000, 'A license can have at most 100,000 seats.');
+export const seatCountSchema = wholeNumber('The number of seats must be a whole number, written in digits (like 25).')
+  .refine((n) => n >= 1, 'A license needs at least 1 seat.')
+  .refine((n) => n <= 100_000, 'A license can have at most 100,000 seats.');
 
-export const memberCapSchema = z.coerce
-  .number({ error: 'The member limit must be a whole number.' })
-  .int('The member limit must be a whole number.')
-  .min(1, 'A member limit must be at least 1.')
-  .max(1_000_000, 'A member limit can be at most 1,000,000.');
+export const memberCapSchema = wholeNumber('The member limit must be a whole number, written in digits (like 400).')
+  .refine((n) => n >= 1, 'A member limit must be at least 1.')
+  .refine((n) => n <= 1_000_000, 'A member limit can be at most 1,000,000.');
 
 export const invitationIdSchema = z.coerce.number().int().positive();
 

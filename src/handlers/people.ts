@@ -38,13 +38,20 @@ export async function resolvePeople(lookup: PeopleLookup, tokens: Token[]): Prom
   const problems: Inline[] = [];
   // the emails named are looked up together first (one directory read for a long list); the
   // people still come out in the order they were named
-  const emails = tokens.flatMap((tok) => (tok.kind === 'email' && parseEmail(tok.email) ? [parseEmail(tok.email)!] : []));
+  // `alice smith@uni.edu`: an address with a space in it is one mistake, not a name and another address
+  const split = new Set(tokens.flatMap((tok, i) => (tok.kind === 'word' && tokens[i + 1]?.kind === 'email' && !tokens[i + 1]!.raw.startsWith('<') ? [i + 1] : [])));
+  const emails = tokens.filter((_, i) => !split.has(i)).flatMap((tok) => (tok.kind === 'email' && parseEmail(tok.email) ? [parseEmail(tok.email)!] : []));
   const byEmail = new Map<string, Person>();
   if (lookup.emails && emails.length > 1) {
     const unique = [...new Set(emails)];
     (await lookup.emails(unique)).forEach((p, i) => byEmail.set(unique[i]!, p));
   }
-  for (const tok of tokens) {
+  for (const [i, tok] of tokens.entries()) {
+    if (split.has(i)) continue;
+    if (split.has(i + 1)) {
+      problems.push(words(`"${tok.raw} ${tokens[i + 1]!.raw}" has a space in it, and an email address has none: check it and type it again.`));
+      continue;
+    }
     if (tok.kind === 'user') {
       const r = await lookup.user(tok.id);
       if (r.ok) people.push({ person: r.person });

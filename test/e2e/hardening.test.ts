@@ -149,3 +149,21 @@ it('a bulk invite acknowledged and then lost to kill -9 is handled after the res
   // and it is marked done once its work finished (nothing is handled a third time)
   await expect.poll(() => count(t, "SELECT COUNT(*) AS n FROM slack_inbox WHERE status = 'received'"), { timeout: 10_000 }).toBe(0);
 }, 60_000);
+
+it('input limits: RFC 5321 email lengths, seat counts in plain digits only, and no address with a space in it', async () => {
+  const t = await bot();
+  for (const seats of ['1e3', '0x10', '0b11', '12.5']) {
+    const r = await t.command(ADMIN.id, `license add "Lab ${seats}" ${seats}`);
+    expect(textOf(r.reply?.args), seats).toContain('The number of seats must be a whole number, written in digits (like 25).');
+  }
+  expect(count(t, 'SELECT COUNT(*) AS n FROM licenses')).toBe(0);
+  await t.command(ADMIN.id, 'license add "Campus" 25');
+  const long = await t.command(ADMIN.id, `invite-license ${'a'.repeat(65)}@uni.edu ${'b'.repeat(64)}@${'c'.repeat(186)}.edu`);
+  expect(textOf(long.reply?.args)).toContain('is not a valid email address');
+  const spaced = await t.command(ADMIN.id, 'invite-license alice smith@uni.edu');
+  expect(textOf(spaced.reply?.args)).toContain('"alice smith@uni.edu" has a space in it, and an email address has none');
+  expect(count(t, 'SELECT COUNT(*) AS n FROM invitations')).toBe(0);
+  // at the limits exactly, an address is fine
+  const fine = await t.command(ADMIN.id, `invite-license ${'a'.repeat(64)}@uni.edu`);
+  expect(textOf(fine.reply?.args)).toContain('1 of 1 invited');
+});
