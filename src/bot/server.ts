@@ -3,6 +3,7 @@
  * Socket Mode), the invitation pages and /healthz, on one HTTP port. main.ts and the end-to-end
  * tests both start the bot through here.
  */
+import { randomUUID } from 'node:crypto';
 import express from 'express';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -71,6 +72,13 @@ export async function startBot(config: Config, o: StartOptions): Promise<Running
 
   const http = express();
   http.disable('x-powered-by');
+  // every answer names its request, so a person's report can be found in the log (never a stack)
+  http.use((_req, res, next) => {
+    const id = randomUUID().slice(0, 8);
+    res.locals.requestId = id;
+    res.setHeader('X-Request-Id', id);
+    next();
+  });
   http.get('/healthz', (_req, res) => {
     try {
       database.sqlite.prepare('SELECT 1').get();
@@ -168,15 +176,24 @@ export async function startBot(config: Config, o: StartOptions): Promise<Running
   http.use((_req, res) => {
     res.status(404).json({ ok: false, error: 'not_found' });
   });
-  // one error handler for every route: a small JSON answer, never Express's page with a stack and paths
+  // one error handler for every route, in every NODE_ENV: a small JSON answer with the request id,
+  // never Express's page with a stack and paths
   http.use((err: unknown, _req: express.Request, res: express.Response, next: express.NextFunction) => {
     const status = typeof (err as { status?: unknown }).status === 'number' ? (err as { status: number }).status : 500;
     if (res.headersSent) return next(err);
-    if (status >= 500) logger.error('http: a request failed', err);
-    if (status === 400) res.status(400).json({ ok: false, error: 'bad_request', message: 'The request body is not valid JSON.' });
-    else if (status === 413) res.status(413).json({ ok: false, error: 'too_large' });
-    else if (status < 500 && status >= 400) res.status(status).json({ ok: false, error: 'bad_request' });
-    else res.status(500).json({ ok: false, error: 'internal_error' });
+    const requestId = String(res.locals.requestId ?? '');
+    if (status >= 500) logger.error(`http: request ${requestId} failed`, err);
+    const said =
+      err instanceof URIError
+        ? { status: 400, error: 'bad_request', message: 'The address is not valid.' }
+        : (err as { type?: string }).type === 'entity.parse.failed'
+          ? { status: 400, error: 'bad_request', message: 'The request body is not valid JSON.' }
+          : status === 413
+            ? { status: 413, error: 'too_large', message: 'The request body is too large.' }
+            : status >= 400 && status < 500
+              ? { status, error: 'bad_request', message: 'The request could not be understood.' }
+              : { status: 500, error: 'internal_error', message: 'Something went wrong on our side; nothing was changed.' };
+    res.status(said.status).json({ ok: false, error: said.error, message: said.message, requestId });
   });
 
   const server: Server = await new Promise((resolve, reject) => {

@@ -167,3 +167,40 @@ it('input limits: RFC 5321 email lengths, seat counts in plain digits only, and 
   const fine = await t.command(ADMIN.id, `invite-license ${'a'.repeat(64)}@uni.edu`);
   expect(textOf(fine.reply?.args)).toContain('1 of 1 invited');
 });
+
+it('error answers are short, with a request id and no stack or path; a cross-site post to an invitation page is refused', async () => {
+  const t = await bot();
+  await t.command(ADMIN.id, 'license add "Campus" 5 assigned');
+  await t.command(ADMIN.id, `invite-license <@${ALICE.id}|alice>`);
+  await t.drained();
+  const token = /\/invite\/([A-Za-z0-9_-]{43})/.exec(textOf(t.slack.callsTo('chat.postMessage').find((c) => c.args.channel === `D${ALICE.id}`)!.args))![1]!;
+  const answers = [
+    await fetch(`${t.bot.url}/invite/%E0%A4%A`),
+    await fetch(`${t.bot.url}/slack/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ x: 'a'.repeat(2_000_000) }) }),
+    await fetch(`${t.bot.url}/nowhere`),
+  ];
+  for (const r of answers) {
+    const body = await r.text();
+    expect(r.status).toBeGreaterThanOrEqual(400);
+    expect(r.headers.get('content-type')).toContain('application/json');
+    expect(body).not.toMatch(/node_modules|\bat \S+:\d+|<html|Error:/);
+    expect(r.headers.get('x-request-id')).toMatch(/^[0-9a-f]{8}$/);
+  }
+  const badUri = await fetch(`${t.bot.url}/invite/%E0%A4%A`);
+  expect(await badUri.json()).toEqual({ ok: false, error: 'bad_request', message: 'The address is not valid.', requestId: badUri.headers.get('x-request-id') });
+
+  // another site's form, posting to Alice's page: refused, and Alice gets nothing
+  const before = t.slack.callsTo('chat.postMessage').length;
+  const crossSite: Record<string, string>[] = [{ origin: 'https://evil.example' }, { 'sec-fetch-site': 'cross-site' }, { origin: 'null' }, { 'sec-fetch-site': 'same-site', origin: 'https://x.bot.example.edu' }];
+  for (const headers of crossSite) {
+    const r = await fetch(`${t.bot.url}/invite/${token}/accept`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: '' });
+    expect(r.status, JSON.stringify(headers)).toBe(403);
+  }
+  await t.drained();
+  expect(t.slack.callsTo('chat.postMessage').length).toBe(before);
+  // the page itself may (same origin as the bot's public address)
+  const own = await fetch(`${t.bot.url}/invite/${token}/accept`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://bot.example.edu', 'sec-fetch-site': 'same-origin' }, body: '' });
+  expect(own.status).toBe(200);
+  await t.drained();
+  expect(t.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === `D${ALICE.id}` && /was just opened/.test(textOf(c.args)))).toHaveLength(1);
+});

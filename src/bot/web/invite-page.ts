@@ -113,6 +113,27 @@ function confirmationNotice(o: Exclude<ConfirmationOutcome, { outcome: 'not_foun
   }
 }
 
+/**
+ * Whether a POST came from another site: the browser says so (`Sec-Fetch-Site: cross-site`), or
+ * its `Origin` is neither the bot's public address nor the address it was reached at.
+ */
+function crossSite(req: Request, publicBaseUrl: string): boolean {
+  // a browser that says where the post came from is believed: only the page itself (or the address bar) may
+  const site = req.get('sec-fetch-site');
+  if (site) return site !== 'same-origin' && site !== 'none';
+  const origin = req.get('origin');
+  if (!origin) return false;
+  if (origin === 'null') return true;
+  const allowed = new Set<string>();
+  try {
+    allowed.add(new URL(publicBaseUrl).origin);
+  } catch {
+    // a base URL that does not parse allows only the address the request came to
+  }
+  if (req.get('host')) allowed.add(`${req.protocol}://${req.get('host')}`);
+  return !allowed.has(origin);
+}
+
 export function invitePageRouter(o: InvitePageOptions): Router {
   const router = express.Router();
   router.get('/invite/:token', (req: Request<{ token: string }>, res) => {
@@ -122,6 +143,10 @@ export function invitePageRouter(o: InvitePageOptions): Router {
   });
   router.post('/invite/:token/accept', async (req: Request<{ token: string }>, res) => {
     const token = req.params.token;
+    // only the invitation page itself may ask: a form posted from another site is refused
+    if (crossSite(req, o.deps.settings.publicBaseUrl)) {
+      return send(res, 403, page('Not from this page', '<h1>Not from this page</h1><p>Open your invitation link itself and press the button there. Nothing was changed.</p>'));
+    }
     try {
       const before = openInvitationLink(o.deps, token);
       if (!before) return send(res, 404, notFound());
