@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   try {
     bot = await startBot(config, { logger });
   } catch (e) {
-    const known = e instanceof SlackStartError || (e instanceof Error && /EADDRINUSE|SQLITE|EACCES/.test(`${e.message} ${(e as { code?: string }).code ?? ''}`));
+    const known = e instanceof SlackStartError || (e instanceof Error && /EADDRINUSE|SQLITE|EACCES|DatabaseUnavailable/.test(`${e.name} ${e.message} ${(e as { code?: string }).code ?? ''}`));
     process.stderr.write(`Could not start: ${e instanceof Error ? e.message : String(e)}\n`);
     if (!known) logger.debug('start failure', e);
     process.exit(1);

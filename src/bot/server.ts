@@ -8,7 +8,7 @@ import express from 'express';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { claimEmailInvitations, inviteeOfLink, provisioningAcknowledged, reportUndeliverable, type DomainDeps } from '../domain/index.js';
-import { openDatabase, type Database$ } from '../db/connection.js';
+import { DatabaseUnavailable, openDatabase, type Database$ } from '../db/connection.js';
 import { outboxQueue } from '../db/outbox-queue.js';
 import { sqliteStore } from '../db/repositories.js';
 import type { Config } from './config.js';
@@ -51,6 +51,11 @@ export interface StartOptions {
 export async function startBot(config: Config, o: StartOptions): Promise<RunningBot> {
   const { logger } = o;
   const database = openDatabase(config.databaseUrl);
+  // a database that cannot be written is refused at the start, not found out by the first person
+  if (database.health() === 'unwritable') {
+    database.close();
+    throw new DatabaseUnavailable(`the database ${config.databaseUrl} cannot be written (read-only, a full disk, or no permission)`);
+  }
   const secrets = createSecretBox(secretKeyFor({ configured: config.secretKey, databaseUrl: config.databaseUrl }));
   const store = sqliteStore(database, { secrets });
   const deps: DomainDeps = {
@@ -79,13 +84,11 @@ export async function startBot(config: Config, o: StartOptions): Promise<Running
     res.setHeader('X-Request-Id', id);
     next();
   });
+  // healthy only while the database file is the one open and takes a write (not deleted, not full, not read-only)
   http.get('/healthz', (_req, res) => {
-    try {
-      database.sqlite.prepare('SELECT 1').get();
-      res.json({ ok: true });
-    } catch {
-      res.status(503).json({ ok: false });
-    }
+    const db = database.health();
+    if (db === 'unwritable') res.status(503).json({ ok: false, error: 'database_unwritable' });
+    else res.json({ ok: true, ...(db === 'busy' ? { database: 'busy' } : {}) });
   });
 
   let slack: SlackRuntime | undefined;

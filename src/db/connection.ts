@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
-import { mkdirSync } from 'node:fs';
+import { accessSync, chmodSync, closeSync, constants as fsConstants, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as schema from './schema/index.js';
@@ -12,7 +12,25 @@ export interface Database$ {
   sqlite: Database.Database;
   db: Db;
   close(): void;
+  /**
+   * Throws DatabaseUnavailable when what is open is no longer the file on disk (its folder was
+   * deleted or the file replaced): a write then would be reported as made and lost.
+   */
+  check(): void;
+  /**
+   * Whether a write can be made (the health check): `ok`, `busy` (another process holds the lock
+   * for now: nothing is wrong here), or `unwritable` (the file is gone or replaced, read-only, full).
+   */
+  health(): 'ok' | 'busy' | 'unwritable';
 }
+
+/** The database cannot take what is asked of it: a write is never reported as made. */
+export class DatabaseUnavailable extends Error {
+  override name = 'DatabaseUnavailable';
+}
+
+/** How long a write waits for another process's lock, at most: the whole process waits with it. */
+export const BUSY_TIMEOUT_MS = 200;
 
 export const MIGRATIONS_FOLDER = resolve(dirname(fileURLToPath(import.meta.url)), '../../migrations');
 
@@ -29,10 +47,22 @@ export function sqlitePathOf(databaseUrl: string): string {
  */
 export function openDatabase(databaseUrl: string): Database$ {
   const path = sqlitePathOf(databaseUrl);
-  if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
+  const onDisk = path !== ':memory:';
+  if (onDisk) {
+    // a folder the bot makes is its own (0700); the database files are readable by the bot's user only (0600)
+    const dir = dirname(resolve(path));
+    if (mkdirSync(dir, { recursive: true, mode: 0o700 }) !== undefined) chmodSync(dir, 0o700);
+    for (const suffix of ['', '-wal', '-shm']) {
+      const file = `${path}${suffix}`;
+      if (existsSync(file)) chmodSync(file, 0o600);
+      else if (suffix === '') closeSync(openSync(file, 'a', 0o600));
+    }
+  }
   const sqlite = new Database(path);
   sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('busy_timeout = 5000');
+  // a lock held elsewhere stops this whole process while it waits: the wait is kept short, and a
+  // write that cannot get the lock is answered "try again" (see sqliteStore)
+  sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('synchronous = NORMAL');
   // deleted or overwritten bytes (a delivered link scrubbed from the outbox) are zeroed on disk
@@ -40,7 +70,40 @@ export function openDatabase(databaseUrl: string): Database$ {
   const db = drizzle(sqlite, { schema });
   migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
   cacheStatements(sqlite);
-  return { sqlite, db, close: () => sqlite.close() };
+  // the file that was opened, to notice when the one on disk is no longer it
+  const opened = onDisk ? statSync(path) : undefined;
+  const check = () => {
+    if (!opened) return;
+    let now;
+    try {
+      now = statSync(path);
+    } catch {
+      throw new DatabaseUnavailable(`the database file ${path} is gone`);
+    }
+    if (now.ino !== opened.ino || now.dev !== opened.dev) throw new DatabaseUnavailable(`the database file ${path} was replaced`);
+  };
+  return {
+    sqlite,
+    db,
+    close: () => sqlite.close(),
+    check,
+    health: () => {
+      try {
+        check();
+        if (onDisk) accessSync(path, fsConstants.W_OK);
+        // a real write, rolled back: a full disk or a read-only file says so here
+        sqlite.exec('BEGIN IMMEDIATE');
+        try {
+          sqlite.exec('CREATE TABLE IF NOT EXISTS health_probe (id INTEGER PRIMARY KEY); INSERT OR REPLACE INTO health_probe (id) VALUES (1)');
+        } finally {
+          sqlite.exec('ROLLBACK');
+        }
+        return 'ok';
+      } catch (e) {
+        return String((e as { code?: unknown }).code).startsWith('SQLITE_BUSY') ? 'busy' : 'unwritable';
+      }
+    },
+  };
 }
 
 /**

@@ -26,9 +26,9 @@ import type {
   SubjectState,
   SecretBox,
 } from '../domain/index.js';
-import { SEALED_LINK, carriesLink, isSealedLink, subjectsOf } from '../domain/index.js';
+import { DomainError, SEALED_LINK, carriesLink, isSealedLink, subjectsOf } from '../domain/index.js';
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
-import type { Database$, Db } from './connection.js';
+import { DatabaseUnavailable, type Database$, type Db } from './connection.js';
 import { admins, auditLog, bulkRuns, inviteRequests, invitations, licenses, outbox, outboxSubjects, people, projectAccess, projects, returnedCopies, seatRequests, seats, subjectStates } from './schema/index.js';
 
 /** A placeholder, filled in when a query built once is run (`.get({ id })`). */
@@ -437,6 +437,17 @@ function outboxRepository(db: Db, secrets: SecretBox | undefined): OutboxReposit
   };
 }
 
+/** A lock held elsewhere past the busy timeout, a database gone, a full disk: a polite answer, nothing changed. */
+function unavailable(e: unknown): DomainError | undefined {
+  const code = (e as { code?: unknown }).code;
+  const gone = e instanceof DatabaseUnavailable || code === 'SQLITE_FULL' || code === 'SQLITE_READONLY' || code === 'SQLITE_IOERR' || String(code).startsWith('SQLITE_IOERR') || String(code).startsWith('SQLITE_READONLY');
+  if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED' || String(code).startsWith('SQLITE_BUSY')) {
+    return new DomainError('UNAVAILABLE', 'The database is busy for a moment, so nothing was changed. Please try again in a minute.', { cause: 'busy' });
+  }
+  if (gone) return new DomainError('UNAVAILABLE', 'I could not save that: my database cannot be written right now, so nothing was changed. Please tell whoever runs this bot.', { cause: 'unwritable' });
+  return undefined;
+}
+
 function repositoriesFor(db: Db, secrets?: SecretBox): Repositories {
   return {
     people: peopleRepository(db),
@@ -479,7 +490,14 @@ export function sqliteStore(database: Database$, o: { secrets?: SecretBox } = {}
     transaction<T>(fn: (r: Repositories) => T): T {
       const outermost = !database.sqlite.inTransaction;
       if (outermost) queued = false;
-      const result = database.sqlite.transaction(() => fn(repos)).immediate();
+      let result: T;
+      try {
+        // a write to a file that is no longer the one on disk would be reported as made, and lost
+        if (outermost) database.check();
+        result = database.sqlite.transaction(() => fn(repos)).immediate();
+      } catch (e) {
+        throw unavailable(e) ?? e;
+      }
       if (outermost && queued) {
         queued = false;
         for (const l of listeners) l();

@@ -13,7 +13,9 @@ export type DomainErrorCode =
   | 'LICENSE_REQUIRED'
   | 'NOT_PENDING'
   | 'EXPIRED'
-  | 'NOT_INVITEE';
+  | 'NOT_INVITEE'
+  /** the store could not take the change just now (a lock held elsewhere, a database gone): nothing was changed */
+  | 'UNAVAILABLE';
 
 export class DomainError extends Error {
   /** words for a person: polite, and saying what to do next (marked: a command to type, an email) */

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -20,9 +20,12 @@ afterEach(() => {
 const person = (email: string | null, slackUserId: string | null) => ({ email, slackTeamId: slackUserId ? 'T1' : null, slackUserId, slackDmChannel: null, displayName: null, tz: null });
 
 describe('the SQLite database', () => {
-  it('is created with its folder, in WAL mode with a busy timeout, and fully migrated', () => {
+  it('is created with its folder (0700) and files (0600), in WAL mode with a short busy timeout, and fully migrated', () => {
     expect(database.sqlite.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(database.sqlite.pragma('busy_timeout', { simple: true })).toBe(5000);
+    // a lock held elsewhere stops the whole process while it waits: the wait is short
+    expect(database.sqlite.pragma('busy_timeout', { simple: true })).toBe(200);
+    expect(statSync(join(dir, 'nested')).mode & 0o777).toBe(0o700);
+    for (const f of ['bot.sqlite', 'bot.sqlite-wal', 'bot.sqlite-shm']) expect(statSync(join(dir, 'nested', f)).mode & 0o777, f).toBe(0o600);
     const tables = (database.sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((t) => t.name);
     expect(tables).toEqual(expect.arrayContaining(['people', 'admins', 'licenses', 'invitations', 'seats', 'audit_log', 'outbox', '__drizzle_migrations']));
   });

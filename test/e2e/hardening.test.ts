@@ -3,6 +3,7 @@
  * a replayed request does nothing, a timestamp out of the window either way is refused, and a
  * request acknowledged just before the process was killed is handled after the restart.
  */
+import Database from 'better-sqlite3';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -203,4 +204,58 @@ it('error answers are short, with a request id and no stack or path; a cross-sit
   expect(own.status).toBe(200);
   await t.drained();
   expect(t.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === `D${ALICE.id}` && /was just opened/.test(textOf(c.args)))).toHaveLength(1);
+});
+
+it('a database locked by another process for seconds: acks stay fast, /healthz answers, a write is refused politely and nothing is lost', async () => {
+  const t = await bot();
+  await t.command(ADMIN.id, 'license add "Campus" 5 assigned');
+  await t.drained();
+  // another process takes the write lock and keeps it for 2.5 s
+  const other = new Database(join(t.dir, 'bot.sqlite'));
+  other.pragma('busy_timeout = 0');
+  other.exec('BEGIN EXCLUSIVE');
+  const released = new Promise<void>((r) =>
+    setTimeout(() => {
+      other.exec('COMMIT');
+      other.close();
+      r();
+    }, 2500),
+  );
+  try {
+    const url = `${t.bot.url}/slack/events`;
+    let started = Date.now();
+    const help = await postSigned(url, SECRET, signedCommand(t, ADMIN.id, 'help'));
+    expect(help.status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(1500);
+    started = Date.now();
+    const health = await fetch(`${t.bot.url}/healthz`);
+    expect(Date.now() - started).toBeLessThan(1500);
+    expect(await health.json()).toEqual({ ok: true, database: 'busy' });
+    started = Date.now();
+    const write = await postSigned(url, SECRET, signedCommand(t, ADMIN.id, 'license add "Lab" 5'));
+    expect(Date.now() - started).toBeLessThan(1500);
+    expect(write.status).toBe(200);
+    expect(write.json?.text).toContain('I could not take that just now: nothing was done. Please try again in a minute.');
+  } finally {
+    await released;
+  }
+  // once the lock is gone, the same command goes through
+  const again = await t.command(ADMIN.id, 'license add "Lab" 5');
+  expect(textOf(again.reply?.args)).toContain('Created');
+  expect(count(t, 'SELECT COUNT(*) AS n FROM licenses')).toBe(2);
+});
+
+it('a deleted database folder is noticed: no write is reported as made, and /healthz says 503', async () => {
+  const t = await bot();
+  await t.command(ADMIN.id, 'license add "Campus" 5 assigned');
+  expect((await fetch(`${t.bot.url}/healthz`)).status).toBe(200);
+  rmSync(t.dir, { recursive: true, force: true });
+  const r = await t.command(ADMIN.id, 'license add "Lost" 5');
+  expect(r.status).toBe(200);
+  const said = r.reply ? textOf(r.reply.args) : '';
+  expect(said).not.toContain('Created');
+  expect(said).toMatch(/could not take that just now|could not save that/);
+  const health = await fetch(`${t.bot.url}/healthz`);
+  expect(health.status).toBe(503);
+  expect(await health.json()).toEqual({ ok: false, error: 'database_unwritable' });
 });

@@ -97,6 +97,8 @@ export function slackInbox$(o: { database: Database$; secrets: SecretBox; signin
     const key = body.type === 'event_callback' && typeof body.event_id === 'string' ? `event:${body.event_id}` : signature;
     let id: number | undefined;
     try {
+      // a file that is no longer the one on disk would take the record and lose it
+      o.database.check();
       prune(at);
       id = db
         .insert(slackInbox)
