@@ -99,6 +99,10 @@ const configSchema = z
     SLACK_CHANNEL_INTERVAL_MS: z.coerce.number().int().min(0).default(1000),
     /** Slack's workspace-wide allowance for chat.postMessage (several hundred a minute): the deliverer stays under it */
     SLACK_POSTS_PER_MINUTE: z.coerce.number().int().min(1).default(300),
+    /** how long the deliverer waits for Slack to answer one call */
+    SLACK_DELIVERY_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
+    /** after a post Slack never answered, how long it may still apply it: until then a retry only looks for it, and posts nothing */
+    SLACK_IN_FLIGHT_MS: z.coerce.number().int().min(100).default(180_000),
     /** how often a bulk run's progress message is updated */
     BULK_PROGRESS_EVERY_MS: z.coerce.number().int().min(100).default(3000),
   })
@@ -163,6 +167,8 @@ const configSchema = z
             channelIntervalMs: c.SLACK_CHANNEL_INTERVAL_MS,
             progressEveryMs: c.BULK_PROGRESS_EVERY_MS,
             postsPerMinute: c.SLACK_POSTS_PER_MINUTE,
+            deliveryTimeoutMs: c.SLACK_DELIVERY_TIMEOUT_MS,
+            inFlightMs: c.SLACK_IN_FLIGHT_MS,
           }
         : undefined,
       teams: c.TEAMS_APP_ID ? { appId: c.TEAMS_APP_ID, appPassword: c.TEAMS_APP_PASSWORD, tenantId: c.TEAMS_TENANT_ID } : undefined,

@@ -107,7 +107,7 @@ export async function startBot(config: Config, o: StartOptions): Promise<Running
       const queue = outboxQueue(database);
       const teamsSender = teams ? new TeamsSender({ adapter: teams.adapter, botAppId: teams.botAppId, queue, database, adminChannel: config.adminChannel, supportChannel: config.supportChannel }) : undefined;
       const slackSender = slack
-        ? new SlackSender({ client: slack.deliveryClient, queue, store, adminChannel: config.adminChannel, supportChannel: config.supportChannel, channelIntervalMs: config.slack!.channelIntervalMs, postsPerMinute: config.slack!.postsPerMinute })
+        ? new SlackSender({ client: slack.deliveryClient, queue, store, adminChannel: config.adminChannel, supportChannel: config.supportChannel, channelIntervalMs: config.slack!.channelIntervalMs, postsPerMinute: config.slack!.postsPerMinute, inFlightMs: config.slack!.inFlightMs })
         : undefined;
       deliverer = new OutboxDeliverer({
         queue,

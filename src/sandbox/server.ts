@@ -108,6 +108,8 @@ export async function startSandbox(config: Config, o: { logger: Logger; sandboxD
         apiUrl: standIn.apiUrl,
         channelIntervalMs: 1000,
         progressEveryMs: 2000,
+        deliveryTimeoutMs: 15_000,
+        inFlightMs: 180_000,
         postsPerMinute: 300,
       },
       teams: undefined,

@@ -259,3 +259,22 @@ it('a deleted database folder is noticed: no write is reported as made, and /hea
   expect(health.status).toBe(503);
   expect(await health.json()).toEqual({ ok: false, error: 'database_unwritable' });
 });
+
+it('a post Slack answers only after the client gave up is looked for, not posted again, for as long as Slack may still apply it', async () => {
+  const t = await bot({ env: { SLACK_DELIVERY_TIMEOUT_MS: '300', SLACK_IN_FLIGHT_MS: '4000' } });
+  await t.command(ADMIN.id, 'license add "Campus" 5 assigned');
+  await t.drained();
+  // Slack takes 2 s to apply the DM: the bot's call times out at 0.3 s, and its first look (about 1.3 s later) finds nothing yet
+  t.slack.failNext('chat.postMessage', { hangMs: 2000 });
+  const start = Date.now();
+  await t.command(ADMIN.id, `invite-license <@${ALICE.id}|alice>`);
+  const settled = () => count(t, "SELECT COUNT(*) AS n FROM outbox WHERE status = 'pending'") === 0;
+  await expect.poll(settled, { timeout: 15_000, interval: 100 }).toBe(true);
+  // and until the slow post has surely landed
+  await new Promise((r) => setTimeout(r, Math.max(0, start + 3000 - Date.now())));
+  const dms = t.slack.messagesIn(`D${ALICE.id}`).filter((m) => /invited you to an ATLAS\.ti license seat/.test(textOf(m)));
+  expect(dms).toHaveLength(1);
+  // it was looked for, more than once, before it was found
+  expect(t.slack.callsTo('conversations.history').filter((c) => c.args.channel === `D${ALICE.id}`).length).toBeGreaterThanOrEqual(2);
+  expect(count(t, "SELECT COUNT(*) AS n FROM outbox WHERE status = 'sent' AND json_extract(payload, '$.type') = 'license_invitation'")).toBe(1);
+}, 30_000);

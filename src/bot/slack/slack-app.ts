@@ -141,7 +141,7 @@ export async function createSlack(cfg: SlackConfig, o: { deps: DomainDeps; logge
     logger: boltLogger(o.logger, 'slack outbox'),
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
-    timeout: 15_000,
+    timeout: cfg.deliveryTimeoutMs,
   });
   let resuming: Promise<void> | undefined;
   return {

@@ -27,10 +27,16 @@ export interface SlackSenderOptions {
   channelIntervalMs?: number;
   /** posts a minute across the workspace (Slack allows several hundred for chat.postMessage) */
   postsPerMinute?: number;
+  /** after a post Slack never answered, how long it may still apply it (default 3 minutes) */
+  inFlightMs?: number;
 }
 
-/** How long a retry waits after a request whose answer never came, before checking and posting again. */
-const IN_FLIGHT_WAIT_MS = 30_000;
+/** `ambiguous: [since 1796…] …`: when the first attempt whose outcome is unknown was made */
+const sinceOf = (lastError: string | null): number | undefined => {
+  const m = /^ambiguous: \[since (\d+)\] /.exec(lastError ?? '');
+  return m ? Number(m[1]) : undefined;
+};
+const withSince = (error: string, since: number): string => (error.startsWith(AMBIGUOUS) ? `${AMBIGUOUS}[since ${since}] ${error.slice(AMBIGUOUS.length).replace(/^\[since \d+\] /, '')}` : error);
 
 export class SlackSender implements OutboxSender, MessageUpdater {
   private readonly lastPost = new Map<string, number>();
@@ -64,6 +70,8 @@ export class SlackSender implements OutboxSender, MessageUpdater {
       await this.pace(channel);
       // Exactly once: after an attempt whose outcome is unknown (a crash between Slack's answer and
       // the database, a timeout, a 5xx), look for the message itself before posting it again.
+      // an earlier post that Slack never answered (a timeout, a dropped connection): since when
+      const since = sinceOf(row.lastError);
       if (row.attempts > 1 && (row.lastError === null || row.lastError.startsWith(AMBIGUOUS))) {
         const found = await this.alreadyPosted(channel, row.id);
         if (found.kind === 'posted') {
@@ -71,7 +79,15 @@ export class SlackSender implements OutboxSender, MessageUpdater {
           return { kind: 'sent', at: { platform: 'slack', channel, messageId: found.ts } };
         }
         // not known either way (the check itself failed for now): posting could double it, so wait
-        if (found.kind === 'unknown') return { kind: 'retry', afterMs: backoffMs(row.attempts), error: `${AMBIGUOUS}could not check the channel: ${found.error}` };
+        if (found.kind === 'unknown') {
+          const error = `${AMBIGUOUS}could not check the channel: ${found.error}`;
+          return { kind: 'retry', afterMs: backoffMs(row.attempts), error: since === undefined ? error : withSince(error, since) };
+        }
+        // not there yet, but Slack may still apply the post it never answered: look again, post nothing
+        const left = since === undefined ? 0 : since + this.inFlightMs - Date.now();
+        if (since !== undefined && left > 0) {
+          return { kind: 'retry', afterMs: Math.min(left, this.checkEveryMs), error: withSince(`${AMBIGUOUS}not in the channel yet; looking again before posting`, since) };
+        }
       }
       const res = await this.o.client.chat.postMessage({
         channel,
@@ -84,8 +100,20 @@ export class SlackSender implements OutboxSender, MessageUpdater {
       if (res.channel && res.ts) this.rememberDm(row, res.channel, res.ts);
       return res.channel && res.ts ? { kind: 'sent', at: { platform: 'slack', channel: res.channel, messageId: res.ts } } : { kind: 'sent' };
     } catch (e) {
-      return this.outcomeOf(e, row.attempts);
+      const o = this.outcomeOf(e, row.attempts);
+      // a post that may still be in flight at Slack keeps the moment it was first sent
+      const f = classifySlackError(e);
+      return o.kind === 'retry' && 'requestMayBeInFlight' in f && f.requestMayBeInFlight ? { ...o, error: withSince(o.error, sinceOf(row.lastError) ?? Date.now()) } : o;
     }
+  }
+
+  private get inFlightMs(): number {
+    return this.o.inFlightMs ?? 180_000;
+  }
+
+  /** how often an unanswered post is looked for while Slack may still apply it */
+  private get checkEveryMs(): number {
+    return Math.min(30_000, Math.max(100, Math.round(this.inFlightMs / 3)));
   }
 
   /** Replaces a message the bot posted (chat.update) with what is true now. */
@@ -109,7 +137,7 @@ export class SlackSender implements OutboxSender, MessageUpdater {
     // A timeout or a dropped connection: the request may still be in flight at Slack. The retry
     // looks in the channel before posting again, so it waits long enough for Slack to have
     // finished with the first one.
-    if (f.requestMayBeInFlight) return { kind: 'retry', afterMs: Math.max(IN_FLIGHT_WAIT_MS, backoffMs(attempts)), error: f.error };
+    if (f.requestMayBeInFlight) return { kind: 'retry', afterMs: Math.max(this.checkEveryMs, backoffMs(attempts)), error: f.error };
     return { kind: 'retry', afterMs: backoffMs(attempts), error: f.error };
   }
 
