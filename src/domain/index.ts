@@ -48,4 +48,4 @@ export { requestSupport, supportProblems, SUPPORT_TOPICS, SUPPORT_DESCRIPTION_MA
 export { home, type Home } from './home.js';
 export { bulkProgress, finishBulkRun, type BulkProgress } from './bulk-progress.js';
 export { restate, subjectsOf, expiredItems, type SubjectState } from './restate.js';
-export { checkEmails, emailQuestions, type EmailQuestion } from './email-check.js';
+export { checkEmails, emailQuestions, mixesScripts, type EmailQuestion } from './email-check.js';

@@ -69,6 +69,14 @@ export const ICONS = {
 
 export type Icon = keyof typeof ICONS;
 
+/**
+ * Invisible characters that make text lie: bidi controls (an "Eve\u202Egnp.exe" that reads
+ * "Eveexe.png"), zero-width characters and the byte-order mark. Every renderer removes them from
+ * every piece of text it draws.
+ */
+const DECEPTIVE = /[\u061C\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/g;
+export const cleanText = (text: string): string => text.replace(DECEPTIVE, '');
+
 export interface Button {
   kind: 'button';
   label: string;

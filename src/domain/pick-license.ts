@@ -1,5 +1,5 @@
 import type { License } from './model.js';
-import { cmd, t } from './message.js';
+import { cmd, code, t } from './message.js';
 import type { Repositories } from './ports.js';
 import { DomainError } from './errors.js';
 
@@ -24,7 +24,7 @@ export function pickLicense(repos: Repositories, name: string | undefined | null
   }
   throw new DomainError(
     'LICENSE_REQUIRED',
-    `There are ${all.length} licenses; say which one with \`to "<license>"\`: ${all.map((l) => `"${l.name}"`).join(', ')}.`,
+    t`There are ${all.length} licenses; say which one with ${code('to "<license>"')}: ${all.map((l) => `"${l.name}"`).join(', ')}.`,
     { licenses: all.map((l) => l.name) },
   );
 }

@@ -1,4 +1,4 @@
-import { CHAT, DomainError, WORKSPACE, joined, parseEmail, t, words, type Inline, type Person } from '../domain/index.js';
+import { CHAT, DomainError, WORKSPACE, joined, mixesScripts, parseEmail, t, words, type Inline, type Person } from '../domain/index.js';
 import type { UserLookup } from './slack/context.js';
 import type { Token } from './parse.js';
 
@@ -60,7 +60,15 @@ export async function resolvePeople(lookup: PeopleLookup, tokens: Token[]): Prom
       else problems.push(t`I could not find ${r.label} in ${WORKSPACE}.`);
     } else if (tok.kind === 'email') {
       const email = parseEmail(tok.email);
-      if (!email) problems.push(words(`"${tok.email}" is not a valid email address; check it for typos.`));
+      if (!email) {
+        problems.push(
+          words(
+            mixesScripts(tok.email)
+              ? `"${tok.email}" has letters from another alphabet that look like Latin ones, so it is not the address it seems: type it again in plain letters.`
+              : `"${tok.email}" is not a valid email address; check it for typos.`,
+          ),
+        );
+      }
       else people.push({ person: byEmail.get(email) ?? (await lookup.email(email)), email });
     } else if (tok.kind === 'usergroup' || tok.kind === 'channel') {
       const list = tok.kind === 'usergroup' ? lookup.groupMembers : lookup.channelMembers;

@@ -278,3 +278,30 @@ it('a post Slack answers only after the client gave up is looked for, not posted
   expect(t.slack.callsTo('conversations.history').filter((c) => c.args.channel === `D${ALICE.id}`).length).toBeGreaterThanOrEqual(2);
   expect(count(t, "SELECT COUNT(*) AS n FROM outbox WHERE status = 'sent' AND json_extract(payload, '$.type') = 'license_invitation'")).toBe(1);
 }, 30_000);
+
+it('deceptive text: bidi controls and zero-width characters never reach a message or the page, formatting characters show as written, and a look-alike email is flagged', async () => {
+  const t = await bot();
+  const eve = { id: 'UEVE', name: 'eve', real_name: 'Eve\u202Egnp.exe *Boss* \u200Bx', email: '\u0430lice.smith@uni.edu' };
+  t.slack.addUser(eve);
+  await t.command(ADMIN.id, 'license add "Campus" 5 assigned');
+  await t.command(ALICE.id, 'status'); // Alice is known, with her real email
+  await t.command(ADMIN.id, `invite-license <@${eve.id}|eve>`);
+  await t.drained();
+  const post = t.slack.callsTo('chat.postMessage').find((c) => c.args.channel === ADMIN_CHANNEL && /^created/.test(textOf(c.args)))!;
+  const words = textOf(post.args);
+  expect(words).not.toMatch(/[\u202A-\u202E\u2066-\u2069\uFEFF]/);
+  expect(words).toContain('Evegnp.exe');
+  // the name's asterisks are text, not bold: an invisible break keeps mrkdwn from opening bold there
+  expect(words).toContain('\u200B*Boss*');
+  expect(words).not.toMatch(/ \*Boss\*/);
+  // the look-alike email is flagged to the admins
+  expect(words).toContain('has letters from another alphabet that look like Latin ones');
+  // the invitation page shows no bidi control either
+  const dm = t.slack.callsTo('chat.postMessage').find((c) => c.args.channel === `D${eve.id}`)!;
+  const token = /\/invite\/([A-Za-z0-9_-]{43})/.exec(textOf(dm.args))![1]!;
+  expect(await (await fetch(`${t.bot.url}/invite/${token}`)).text()).not.toMatch(/[\u202A-\u202E\u200B-\u200F]/);
+  // typed, the same look-alike is a question before anything is sent
+  const typed = await t.command(ADMIN.id, 'invite-license \u0430lice.smith@uni.edu');
+  expect(textOf(typed.reply?.args)).toContain('has letters from another alphabet that look like Latin ones, so it is not the address it seems');
+  expect(count(t, 'SELECT COUNT(*) AS n FROM invitations')).toBe(1);
+});

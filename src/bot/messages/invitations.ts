@@ -8,6 +8,7 @@ import {
   actions,
   b,
   button,
+  mixesScripts,
   code,
   columns,
   em,
@@ -288,6 +289,10 @@ const EVENT_STATUS: Record<AdminEvent['event'], InvitationStatus> = {
 export function adminInvitationEvent(m: AdminEvent): Message {
   const i = m.invitation;
   const blocks: Block[] = [ADMIN_EVENT[m.event](i, m.actorName)];
+  // an address with letters of another alphabet can pass for someone else's
+  if (m.event === 'created' && i.inviteeEmail && mixesScripts(i.inviteeEmail)) {
+    blocks.push(note(t`${code(i.inviteeEmail)} has letters from another alphabet that look like Latin ones. Check it is really the person you mean before they accept.`, 'warning'));
+  }
   if (i.status !== EVENT_STATUS[m.event]) blocks.push(nowLine(i));
   if (m.event === 'accepted' && i.status === 'accepted' && i.handoff === 'handed_over') {
     blocks.push(note(i.handoffBy === 'link' ? 'Handed over: the license link went to them.' : i.handoffBy === 'webhook' ? 'Handed over: the provisioning webhook added them.' : 'Done: added in the portal.', 'white_check_mark'));

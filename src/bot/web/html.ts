@@ -1,8 +1,9 @@
 import { ICONS, type Inline } from '../../domain/index.js';
+import { cleanText } from '../../domain/message.js';
 
 /** HTML escaping and the page frame shared by the bot's web pages. */
 export const html = (s: string | number | null | undefined): string =>
-  String(s ?? '')
+  cleanText(String(s ?? ''))
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')

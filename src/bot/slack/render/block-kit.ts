@@ -5,7 +5,7 @@
  */
 import type { Button as SlackButton, KnownBlock } from '@slack/types';
 import { plain, type Block, type Button, type Inline, type Message, type Span } from '../../../domain/message.js';
-import { actions, button, context, divider, esc, fields, header, message, section, type SlackMessage } from './blocks.js';
+import { actions, button, context, divider, esc, fields, header, literal, message, section, type SlackMessage } from './blocks.js';
 
 /** A link target inside `<…|…>`: the characters that would end it early are percent-encoded. */
 const target = (url: string) => url.replace(/[<>| ]/g, (c) => encodeURIComponent(c));
@@ -13,11 +13,11 @@ const target = (url: string) => url.replace(/[<>| ]/g, (c) => encodeURIComponent
 function span(s: Span): string {
   switch (s.kind) {
     case 'text':
-      return esc(s.text);
+      return literal(esc(s.text));
     case 'strong':
-      return s.text ? `*${esc(s.text)}*` : '';
+      return s.text ? `*${literal(esc(s.text))}*` : '';
     case 'em':
-      return s.text ? `_${esc(s.text)}_` : '';
+      return s.text ? `_${literal(esc(s.text))}_` : '';
     case 'code':
       return s.text ? `\`${esc(s.text).replace(/`/g, "'")}\`` : '';
     case 'command':

@@ -1,12 +1,20 @@
 /** Small typed builders for Block Kit, and the escaping every piece of user text goes through. */
 import type { ActionsBlock, Button, ContextBlock, DividerBlock, HeaderBlock, KnownBlock, SectionBlock } from '@slack/types';
+import { cleanText } from '../../../domain/message.js';
 
 /**
  * Slack's control characters in mrkdwn are &, < and >. Escaping them means user text can never
  * become `<!channel>`, a mention or a disguised link.
  */
 export const esc = (text: string | null | undefined): string =>
-  (text ?? '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  cleanText(text ?? '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/**
+ * Plain words shown as written: a `*`, `_`, `~` or backtick where mrkdwn would open bold, italics,
+ * strike or code gets an invisible break before it, so a name like "*Admin*" is not drawn bold.
+ * (Inside a word, as in an email's `_`, nothing opens, and nothing is added.)
+ */
+export const literal = (escaped: string): string => escaped.replace(/(^|[\s([{"'.,;:!?-])([*_~`])/g, '$1\u200B$2');
 
 /** Slack's limits: a section's text is at most 3000 characters, a header 150, a button's text 75. */
 const clip = (text: string, max: number): string => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
@@ -57,7 +65,7 @@ export interface SlackMessage {
  * Block Kit's 50 blocks; what does not fit is summarised in the last one.
  */
 export function message(plainText: string, blocks: KnownBlock[]): SlackMessage {
-  const text = clip(esc(plainText), 3000);
+  const text = clip(literal(esc(plainText)), 3000);
   if (blocks.length <= 50) return { text, blocks };
   const kept = blocks.slice(0, 49);
   return { text, blocks: [...kept, context(`…and ${blocks.length - 49} more not shown here.`)] };

@@ -6,7 +6,7 @@
  * (bold, italic, monospace, a link's own action), a command is the words typed to the bot, and
  * buttons are Action.Execute with an Action.Submit fallback for older clients.
  */
-import { ICONS, type Block, type Button, type Form, type FormField, type Icon, type Inline, type Message, type Span } from '../../../domain/index.js';
+import { ICONS, cleanText, type Block, type Button, type Form, type FormField, type Icon, type Inline, type Message, type Span } from '../../../domain/index.js';
 
 export interface AdaptiveCard {
   type: 'AdaptiveCard';
@@ -21,7 +21,9 @@ const SCHEMA = 'http://adaptivecards.io/schemas/adaptive-card.json';
 
 type RunStyle = { size?: 'Small' | 'Large'; isSubtle?: boolean; weight?: 'Bolder'; fontType?: 'Monospace' };
 
-function run(s: Span, style: RunStyle): Record<string, unknown> | null {
+function run(span: Span, style: RunStyle): Record<string, unknown> | null {
+  // no bidi control or zero-width character reaches the card
+  const s: Span = 'text' in span && typeof span.text === 'string' ? { ...span, text: cleanText(span.text) } : span;
   switch (s.kind) {
     case 'text':
       return s.text ? { type: 'TextRun', text: s.text, ...style } : null;
