@@ -5,7 +5,7 @@
  */
 import Database from 'better-sqlite3';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -249,6 +249,8 @@ it('a deleted database folder is noticed: no write is reported as made, and /hea
   const t = await bot();
   await t.command(ADMIN.id, 'license add "Campus" 5 assigned');
   expect((await fetch(`${t.bot.url}/healthz`)).status).toBe(200);
+  // the database files are the bot's user's only
+  for (const f of ['bot.sqlite', 'bot.sqlite-wal']) expect(statSync(join(t.dir, f)).mode & 0o777, f).toBe(0o600);
   rmSync(t.dir, { recursive: true, force: true });
   const r = await t.command(ADMIN.id, 'license add "Lost" 5');
   expect(r.status).toBe(200);
