@@ -52,7 +52,7 @@ export async function startBot(config: Config, o: StartOptions): Promise<Running
   const { logger } = o;
   const database = openDatabase(config.databaseUrl);
   // a database that cannot be written is refused at the start, not found out by the first person
-  if (database.health() === 'unwritable') {
+  if (database.health({ fresh: true }) === 'unwritable') {
     database.close();
     throw new DatabaseUnavailable(`the database ${config.databaseUrl} cannot be written (read-only, a full disk, or no permission)`);
   }
@@ -236,10 +236,13 @@ export async function startBot(config: Config, o: StartOptions): Promise<Running
         server.close(() => resolve());
         server.closeIdleConnections();
       });
-      await slack?.stop();
-      server.closeAllConnections();
-      await closed;
-      database.close();
+      try {
+        await slack?.stop();
+      } finally {
+        server.closeAllConnections();
+        await closed;
+        database.close();
+      }
     },
   };
 }

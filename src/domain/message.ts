@@ -74,7 +74,8 @@ export type Icon = keyof typeof ICONS;
  * "Eveexe.png"), zero-width characters and the byte-order mark. Every renderer removes them from
  * every piece of text it draws.
  */
-const DECEPTIVE = /[\u061C\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/g;
+// (U+200C and U+200D stay: emoji sequences and scripts such as Persian need them)
+const DECEPTIVE = /[\u061C\u200B\u200E\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/g;
 export const cleanText = (text: string): string => text.replace(DECEPTIVE, '');
 
 export interface Button {

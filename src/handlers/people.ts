@@ -39,7 +39,7 @@ export async function resolvePeople(lookup: PeopleLookup, tokens: Token[]): Prom
   // the emails named are looked up together first (one directory read for a long list); the
   // people still come out in the order they were named
   // `alice smith@uni.edu`: an address with a space in it is one mistake, not a name and another address
-  const split = new Set(tokens.flatMap((tok, i) => (tok.kind === 'word' && tokens[i + 1]?.kind === 'email' && !tokens[i + 1]!.raw.startsWith('<') ? [i + 1] : [])));
+  const split = new Set(tokens.flatMap((tok, i) => (tok.kind === 'word' && tokens[i + 1]?.kind === 'email' ? [i + 1] : [])));
   const emails = tokens.filter((_, i) => !split.has(i)).flatMap((tok) => (tok.kind === 'email' && parseEmail(tok.email) ? [parseEmail(tok.email)!] : []));
   const byEmail = new Map<string, Person>();
   if (lookup.emails && emails.length > 1) {
@@ -49,7 +49,8 @@ export async function resolvePeople(lookup: PeopleLookup, tokens: Token[]): Prom
   for (const [i, tok] of tokens.entries()) {
     if (split.has(i)) continue;
     if (split.has(i + 1)) {
-      problems.push(words(`"${tok.raw} ${tokens[i + 1]!.raw}" has a space in it, and an email address has none: check it and type it again.`));
+      const next = tokens[i + 1]!;
+      problems.push(words(`"${tok.raw} ${next.kind === 'email' ? next.email : next.raw}" has a space in it, and an email address has none: check it and type it again.`));
       continue;
     }
     if (tok.kind === 'user') {

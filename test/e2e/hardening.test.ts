@@ -307,3 +307,21 @@ it('deceptive text: bidi controls and zero-width characters never reach a messag
   expect(textOf(typed.reply?.args)).toContain('has letters from another alphabet that look like Latin ones, so it is not the address it seems');
   expect(count(t, 'SELECT COUNT(*) AS n FROM invitations')).toBe(1);
 });
+
+it('an event delivered again with another Content-Type (which is not signed), or retried by Slack under a new signature, does nothing', async () => {
+  const t = await bot();
+  const url = `${t.bot.url}/slack/events`;
+  const event = JSON.stringify({
+    token: 'x', team_id: STANDIN_TEAM_ID, api_app_id: 'A0STANDIN', type: 'event_callback', event_id: 'EvREPLAY1', event_time: Math.floor(Date.now() / 1000),
+    event: { type: 'app_home_opened', user: ALICE.id, channel: `D${ALICE.id}`, tab: 'home', event_ts: '1.2' },
+  });
+  const ts = Math.floor(Date.now() / 1000);
+  expect((await postSigned(url, SECRET, event, { timestamp: ts })).status).toBe(200);
+  await t.slack.waitFor((c) => c.method === 'views.publish' && c.args.user_id === ALICE.id);
+  // the same bytes and signature, labelled text/plain: still the same request
+  expect((await postSigned(url, SECRET, event, { timestamp: ts, contentType: 'text/plain' })).body).toBe('');
+  // Slack's own retry of the event: signed anew, the same event id
+  expect((await postSigned(url, SECRET, event, { timestamp: ts + 1 })).body).toBe('');
+  await new Promise((r) => setTimeout(r, 300));
+  expect(t.slack.callsTo('views.publish').filter((c) => c.args.user_id === ALICE.id)).toHaveLength(1);
+});

@@ -30,7 +30,12 @@ export class RestatingSender implements OutboxSender {
     const outcome = await this.o.inner.send(now ? { ...row, payload: now } : row);
     // the invitation's DM went out (in whatever state it shows): a bulk run counts it as delivered
     if (outcome.kind === 'sent' && outcome.at && (row.payload.type === 'license_invitation' || row.payload.type === 'project_invitation')) {
-      this.o.queue.setInvitationDm(row.payload.invitation.invitationId, outcome.at.channel, outcome.at.messageId);
+      // best effort: it was sent, whatever happens to this note of it (a failure here must not post it again)
+      try {
+        this.o.queue.setInvitationDm(row.payload.invitation.invitationId, outcome.at.channel, outcome.at.messageId);
+      } catch (e) {
+        this.o.logger.warn(`outbox: could not note where message #${row.id} went: ${e instanceof Error ? e.message : String(e)}`);
+      }
     }
     return outcome;
   }

@@ -50,11 +50,17 @@ function signatureMatches(secret: string, timestamp: string, raw: Buffer, signat
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-/** The body as Bolt reads it: JSON, or a form whose `payload` field holds JSON. */
+/**
+ * The body exactly as Bolt reads it: a form (its `payload` field holding JSON) only for exactly
+ * `application/x-www-form-urlencoded`, JSON for anything else. Reading it any other way would let
+ * a replay with another Content-Type (which is not signed) be keyed differently from what Bolt runs.
+ */
 function parseSlackBody(raw: string, contentType: string): Record<string, unknown> {
-  if (contentType.startsWith('application/json')) return JSON.parse(raw) as Record<string, unknown>;
-  const form = Object.fromEntries(new URLSearchParams(raw));
-  return typeof form.payload === 'string' ? (JSON.parse(form.payload) as Record<string, unknown>) : form;
+  if (contentType === 'application/x-www-form-urlencoded') {
+    const form = Object.fromEntries(new URLSearchParams(raw));
+    return typeof form.payload === 'string' ? (JSON.parse(form.payload) as Record<string, unknown>) : form;
+  }
+  return JSON.parse(raw) as Record<string, unknown>;
 }
 
 export function slackInbox$(o: { database: Database$; secrets: SecretBox; signingSecret: string; logger: Logger; now?: () => number }): SlackInbox {
@@ -65,7 +71,12 @@ export function slackInbox$(o: { database: Database$; secrets: SecretBox; signin
   const prune = (at: number) => {
     if (at - prunedAt < 60_000) return;
     prunedAt = at;
-    db.delete(slackInbox).where(and(lt(slackInbox.receivedAt, at - KEEP_MS), sql`${slackInbox.status} <> 'received'`)).run();
+    db.delete(slackInbox).where(and(lt(slackInbox.receivedAt, at - KEEP_MS), sql`${slackInbox.status} IN ('done', 'abandoned')`)).run();
+    // what Bolt never ran to the end (nothing listened, or it failed) and is too old to handle: given up
+    db.update(slackInbox)
+      .set({ status: 'abandoned', doneAt: at, sealedBody: null })
+      .where(and(lt(slackInbox.receivedAt, at - RESUME_WITHIN_MS), sql`${slackInbox.status} IN ('received', 'acked')`))
+      .run();
   };
 
   const record: RequestHandler = (req, res, next) => {
@@ -94,7 +105,8 @@ export function slackInbox$(o: { database: Database$; secrets: SecretBox; signin
       next();
       return;
     }
-    const key = body.type === 'event_callback' && typeof body.event_id === 'string' ? `event:${body.event_id}` : signature;
+    // by its signature (the same bytes again), and an Events API delivery also by its event id
+    const eventId = body.type === 'event_callback' && typeof body.event_id === 'string' ? body.event_id : null;
     let id: number | undefined;
     try {
       // a file that is no longer the one on disk would take the record and lose it
@@ -102,7 +114,7 @@ export function slackInbox$(o: { database: Database$; secrets: SecretBox; signin
       prune(at);
       id = db
         .insert(slackInbox)
-        .values({ key, receivedAt: at, status: 'received', contentType, sealedBody: o.secrets.seal(raw.toString('utf8')) })
+        .values({ key: signature, eventId, receivedAt: at, status: 'received', contentType, sealedBody: o.secrets.seal(raw.toString('utf8')) })
         .onConflictDoNothing()
         .returning({ id: slackInbox.id })
         .get()?.id;
@@ -120,6 +132,20 @@ export function slackInbox$(o: { database: Database$; secrets: SecretBox; signin
       return;
     }
     (req as { atlasInboxId?: number }).atlasInboxId = id;
+    // only a request whose ok went out is handled again after a restart (one never answered, the
+    // person sees fail and retries): noted just before the answer's bytes leave, so it holds after a kill
+    const recorded = id;
+    const end = res.end.bind(res) as (...args: unknown[]) => typeof res;
+    res.end = ((...args: unknown[]) => {
+      if (res.statusCode >= 200 && res.statusCode < 300) {
+        try {
+          db.update(slackInbox).set({ status: 'acked' }).where(and(eq(slackInbox.id, recorded), eq(slackInbox.status, 'received'))).run();
+        } catch (e) {
+          o.logger.warn(`slack: could not note that request #${recorded} was acknowledged: ${e instanceof Error ? e.message : String(e)}`);
+        }
+      }
+      return end(...args);
+    }) as typeof res.end;
     next();
   };
 
@@ -135,11 +161,23 @@ export function slackInbox$(o: { database: Database$; secrets: SecretBox; signin
       });
     },
     done: (inboxId) => {
-      db.update(slackInbox).set({ status: 'done', doneAt: now(), sealedBody: null }).where(eq(slackInbox.id, inboxId)).run();
+      // a lock held elsewhere for a moment must not leave it to be handled a second time: tried again
+      // a few times, later (a synchronous retry would stop the whole process meanwhile)
+      const attempt = (n: number) => {
+        try {
+          db.update(slackInbox).set({ status: 'done', doneAt: now(), sealedBody: null }).where(eq(slackInbox.id, inboxId)).run();
+        } catch (e) {
+          if (n >= 5) o.logger.error(`slack: could not mark request #${inboxId} done; it may be handled again after a restart`, e);
+          else setTimeout(() => attempt(n + 1), 500 * n).unref();
+        }
+      };
+      attempt(1);
     },
     unfinished: () => {
       const at = now();
-      const rows = db.select().from(slackInbox).where(eq(slackInbox.status, 'received')).orderBy(slackInbox.id).all();
+      // never acknowledged (the process died before its ok went out): the person saw it fail and may retry, so it is not run
+      db.update(slackInbox).set({ status: 'abandoned', doneAt: at, sealedBody: null }).where(eq(slackInbox.status, 'received')).run();
+      const rows = db.select().from(slackInbox).where(eq(slackInbox.status, 'acked')).orderBy(slackInbox.id).all();
       const out: ResumedRequest[] = [];
       for (const r of rows) {
         let body: Record<string, unknown> | undefined;

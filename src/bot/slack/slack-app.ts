@@ -162,9 +162,8 @@ export async function createSlack(cfg: SlackConfig, o: { deps: DomainDeps; logge
       })();
     },
     stop: async () => {
-      await resuming;
-      // what was acknowledged is finished before the database closes (at most 10 s)
-      await Promise.race([Promise.all([...inflight]), new Promise((r) => setTimeout(r, 10_000).unref())]);
+      // what was acknowledged (and what is being handled again) is finished before the database closes, at most 10 s
+      await Promise.race([Promise.all([resuming, ...inflight]), new Promise((r) => setTimeout(r, 10_000).unref())]);
       if (cfg.socketMode) await app.stop();
     },
   };

@@ -45,9 +45,13 @@ export function classifySlackError(e: unknown): SlackFailure {
       // ratelimited / internal_error / fatal_error / service_unavailable and the like: try again later
       return { kind: 'transient', error: code };
     }
-    default:
+    default: {
+      // the connection never opened (refused, no such host): the request did not leave, a plain retry
+      const cause = `${(err as { original?: { code?: string } }).original?.code ?? ''} ${err.message ?? ''}`;
+      if (/ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH/.test(cause)) return { kind: 'transient', error: err.message ?? String(e) };
       // a timeout or a dropped connection: the request may or may not have reached Slack
       return { kind: 'transient', error: `${AMBIGUOUS}${err.message ?? String(e)}`, requestMayBeInFlight: true };
+    }
   }
 }
 

@@ -101,9 +101,9 @@ export class SlackSender implements OutboxSender, MessageUpdater {
       return res.channel && res.ts ? { kind: 'sent', at: { platform: 'slack', channel: res.channel, messageId: res.ts } } : { kind: 'sent' };
     } catch (e) {
       const o = this.outcomeOf(e, row.attempts);
-      // a post that may still be in flight at Slack keeps the moment it was first sent
+      // a post that may still be in flight at Slack: from now, Slack may apply it for SLACK_IN_FLIGHT_MS
       const f = classifySlackError(e);
-      return o.kind === 'retry' && 'requestMayBeInFlight' in f && f.requestMayBeInFlight ? { ...o, error: withSince(o.error, sinceOf(row.lastError) ?? Date.now()) } : o;
+      return o.kind === 'retry' && 'requestMayBeInFlight' in f && f.requestMayBeInFlight ? { ...o, error: withSince(o.error, Date.now()) } : o;
     }
   }
 

@@ -15,4 +15,4 @@ export { teamsWelcomes } from './teams-welcomes.js';
 export { inviteRequests } from './invite-requests.js';
 export { bulkRuns } from './bulk-runs.js';
 export { outboxSubjects, subjectStates, postedMessages } from './posted-messages.js';
-export { slackInbox } from './slack-inbox.js';
+export { slackInbox, healthProbe } from './slack-inbox.js';

@@ -12,11 +12,19 @@ export const slackInbox = sqliteTable(
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
     key: text('key').notNull().unique(),
+    // an Events API delivery, also by its event id: Slack signs its own retries anew
+    eventId: text('event_id').unique(),
     receivedAt: integer('received_at').notNull(),
-    status: text('status', { enum: ['received', 'done', 'abandoned'] }).notNull(),
+    // received → acked (its 2xx answer went out) → done; only acked ones are handled again after a restart
+    status: text('status', { enum: ['received', 'acked', 'done', 'abandoned'] }).notNull(),
     contentType: text('content_type').notNull(),
     sealedBody: text('sealed_body'),
     doneAt: integer('done_at'),
   },
   (t) => [index('slack_inbox_status').on(t.status, t.receivedAt)],
 );
+
+/** One row the health check writes (and rolls back): it proves the file takes a write. */
+export const healthProbe = sqliteTable('health_probe', {
+  id: integer('id').primaryKey(),
+});

@@ -14,7 +14,8 @@ export const esc = (text: string | null | undefined): string =>
  * strike or code gets an invisible break before it, so a name like "*Admin*" is not drawn bold.
  * (Inside a word, as in an email's `_`, nothing opens, and nothing is added.)
  */
-export const literal = (escaped: string): string => escaped.replace(/(^|[\s([{"'.,;:!?-])([*_~`])/g, '$1\u200B$2');
+export const literal = (escaped: string): string =>
+  escaped.replace(/\S+/g, (word) => (/^(https?:\/\/|www\.|mailto:)/i.test(word) ? word : word.replace(/(^|[^\p{L}\p{N}\u200B])([*_~`])/gu, '$1\u200B$2')));
 
 /** Slack's limits: a section's text is at most 3000 characters, a header 150, a button's text 75. */
 const clip = (text: string, max: number): string => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
