@@ -169,6 +169,9 @@ function licenseRepository(db: Db): LicenseRepository {
     setLink: (licenseId, sealed, at) => {
       db.update(licenses).set({ linkSealed: sealed, linkSetAt: at }).where(eq(licenses.id, licenseId)).run();
     },
+    update: (licenseId, patch) => {
+      db.update(licenses).set(patch).where(eq(licenses.id, licenseId)).run();
+    },
     usage,
     listUsage: () =>
       db

@@ -56,6 +56,8 @@ export interface LicenseRepository {
   /** the license's own invitation link, sealed (see SecretBox); null when it has none */
   sealedLink(licenseId: number): string | null;
   setLink(licenseId: number, sealed: string, at: number): void;
+  /** a new size or name (a name may not clash with another pool's, whatever its letter case) */
+  update(licenseId: number, patch: Partial<Pick<License, 'name' | 'seats'>>): void;
 }
 
 type NewInvitation = Omit<

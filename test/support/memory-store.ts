@@ -302,6 +302,13 @@ function repositoriesOver(state: () => MemoryState): Repositories {
       const row = state().licenses.find((l) => l.id === licenseId);
       if (row) Object.assign(row, { linkSealed: sealed, linkSetAt: at });
     },
+    update: (licenseId, patch) => {
+      if (patch.name !== undefined && state().licenses.some((o) => o.id !== licenseId && nocase(o.name) === nocase(patch.name!))) {
+        throw new ConstraintError('UNIQUE constraint failed: licenses_name_nocase');
+      }
+      const row = state().licenses.find((l) => l.id === licenseId);
+      if (row) Object.assign(row, copy(patch));
+    },
     usage,
     listUsage: () => [...state().licenses].sort(byNameOrder).map((l) => ({ license: toLicense(l), ...usage(l.id) })),
   };

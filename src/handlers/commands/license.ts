@@ -1,4 +1,4 @@
-import { addLicense, cmd, code, DomainError, setLicenseLink, t, type SeatModel } from '../../domain/index.js';
+import { addLicense, cmd, code, DomainError, renameLicense, resizeLicense, setLicenseLink, t, type SeatModel } from '../../domain/index.js';
 import { textOf, type Token } from '../parse.js';
 import type { SubCommand } from './types.js';
 
@@ -32,9 +32,12 @@ const LINK_USAGE = t`Use ${cmd('license link "<license>" <link>')}, with the inv
 /** Slack sends a typed link as `<https://…>` or `<https://…|label>`. */
 const unwrap = (raw: string): string => raw.replace(/^<([^|>]+)(\|[^>]*)?>$/, '$1');
 
+const RESIZE_USAGE = t`Use ${cmd('license resize "<license>" <seats>')}, for example ${cmd('license resize "Campus 2026" 60')}.`;
+const RENAME_USAGE = t`Use ${cmd('license rename "<license>" "<new name>"')}, with both names in quotes.`;
+
 export const licenseCommand: SubCommand = {
   name: 'license',
-  usage: 'license add "<name>" <seats> [concurrent|assigned] [max <members>] · license link "<license>" <link>',
+  usage: 'license add "<name>" <seats> [concurrent|assigned] [max <members>] · license resize "<license>" <seats> · license rename "<license>" "<new name>" · license link "<license>" <link>',
   summary: 'create a license pool: concurrent (the default: seats count while the software is in use, any number of members) or assigned (one seat per member)',
   adminOnly: true,
   run: async ({ deps, views, tokens, actor, reply }) => {
@@ -52,6 +55,22 @@ export const licenseCommand: SubCommand = {
           'key',
         ),
       );
+      return;
+    }
+    if (verb && textOf(verb).toLowerCase() === 'resize') {
+      const seats = rest.at(-1);
+      const name = rest.slice(0, -1).map(textOf).join(' ');
+      if (!seats || !name) throw new DomainError('INVALID_INPUT', RESIZE_USAGE);
+      const r = await resizeLicense({ deps, actor: await actor(), input: { licenseName: name, seats: textOf(seats) } });
+      const l = r.usage.license;
+      const how = l.seatModel === 'concurrent' ? `${l.seats} can use it at a time` : `${l.seats} seats, one per member`;
+      await reply(views.text(`Resized ${l.name} from ${r.from} to ${l.seats}: ${how}. Nobody holding a seat loses it.`, 'white_check_mark'));
+      return;
+    }
+    if (verb && textOf(verb).toLowerCase() === 'rename') {
+      if (rest.length !== 2 || rest.some((x) => x.kind !== 'quoted')) throw new DomainError('INVALID_INPUT', RENAME_USAGE);
+      const r = await renameLicense({ deps, actor: await actor(), input: { licenseName: textOf(rest[0]!), newName: textOf(rest[1]!) } });
+      await reply(views.text(`Renamed ${r.from} to ${r.to}. Its seats, invitations and history stay with it.`, 'white_check_mark'));
       return;
     }
     if (!verb || textOf(verb).toLowerCase() !== 'add') throw new DomainError('INVALID_INPUT', USAGE);

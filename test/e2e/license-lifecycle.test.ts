@@ -1,0 +1,48 @@
+/** A pool's life after it was made (issue 17): resized when the license is renewed, renamed. */
+import { afterEach, expect, it } from 'vitest';
+import { ADMIN, ALICE, BOB, CAROL, MALLORY, startTestBot, textOf, type TestBot } from '../support/harness.js';
+
+let t: TestBot | undefined;
+afterEach(async () => {
+  await t?.close();
+  t = undefined;
+});
+
+const count = (sql: string) => (t!.bot.database.sqlite.prepare(sql).get() as { n: number }).n;
+
+it('resize: grows or shrinks a pool, never an assigned one below what it gave and holds; only admins; audited', async () => {
+  t = await startTestBot();
+  await t.command(ADMIN.id, 'license add "Lab" 3 assigned');
+  await t.command(ADMIN.id, `invite-license <@${ALICE.id}|alice> <@${BOB.id}|bob> to "Lab"`);
+  await t.drained();
+  await t.click(ALICE.id, 'invitation_accept', 'inv:1');
+  // one taken, one held for Bob's pending invitation: 2 is the floor
+  const tooSmall = await t.command(ADMIN.id, 'license resize "Lab" 1');
+  expect(textOf(tooSmall.reply?.args)).toContain('"Lab" has 1 seat taken and 1 held for pending invitations, so it cannot shrink to 1. Release seats or withdraw invitations first, or give at least 2.');
+  expect(textOf((await t.command(ADMIN.id, 'license resize "Lab" 1e2')).reply?.args)).toContain('written in digits');
+  expect(textOf((await t.command(MALLORY.id, 'license resize "Lab" 10')).reply?.args)).toMatch(/Only license admins/);
+  const ok = await t.command(ADMIN.id, 'license resize "Lab" 2');
+  expect(textOf(ok.reply?.args)).toContain('Resized Lab from 3 to 2: 2 seats, one per member.');
+  expect(textOf((await t.command(ADMIN.id, 'licenses')).reply?.args)).toContain('*Lab*');
+  // a full pool now: the next person is not invited
+  const full = await t.command(ADMIN.id, `invite-license <@${CAROL.id}|carol> to "Lab"`);
+  expect(textOf(full.reply?.args)).toMatch(/full|no free seat/i);
+  expect(t.bot.database.sqlite.prepare("SELECT details FROM audit_log WHERE action = 'license.resized'").all()).toEqual([{ details: JSON.stringify({ from: 3, to: 2 }) }]);
+  // a concurrent pool cannot have more seats at a time than members it takes
+  await t.command(ADMIN.id, 'license add "Campus" 10 max 40');
+  expect(textOf((await t.command(ADMIN.id, 'license resize "Campus" 50')).reply?.args)).toContain('"Campus" takes at most 40 members, so it cannot have 50 seats at a time.');
+  expect(textOf((await t.command(ADMIN.id, 'license resize "Campus" 40')).reply?.args)).toContain('Resized Campus from 10 to 40: 40 can use it at a time.');
+});
+
+it('rename: the pool keeps its seats and invitations under the new name; a clash is refused', async () => {
+  t = await startTestBot();
+  await t.command(ADMIN.id, 'license add "Campus 2026" 5 assigned');
+  await t.command(ADMIN.id, 'license add "Lab" 5 assigned');
+  await t.command(ADMIN.id, `invite-license <@${ALICE.id}|alice> to "Campus 2026"`);
+  expect(textOf((await t.command(ADMIN.id, 'license rename "Campus 2026" "lab"')).reply?.args)).toContain('A license named "Lab" already exists; pick another name.');
+  expect(textOf((await t.command(ADMIN.id, 'license rename "Campus 2026" Campus')).reply?.args)).toContain('license rename "<license>" "<new name>"');
+  const renamed = await t.command(ADMIN.id, 'license rename "Campus 2026" "Campus 2027"');
+  expect(textOf(renamed.reply?.args)).toContain('Renamed Campus 2026 to Campus 2027. Its seats, invitations and history stay with it.');
+  expect(count("SELECT COUNT(*) AS n FROM invitations i JOIN licenses l ON l.id = i.license_id WHERE l.name = 'Campus 2027'")).toBe(1);
+  expect(textOf((await t.command(ADMIN.id, 'status <@UALICE|alice>')).reply?.args)).toContain('Campus 2027');
+});
