@@ -1,5 +1,5 @@
 /** The SQLite (drizzle) implementations of the domain's ports. */
-import { and, asc, count, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type {
   AdminRepository,
   AuditRepository,
@@ -76,7 +76,15 @@ const toPerson = (r: typeof people.$inferSelect): Person => ({
   tz: r.tz,
 });
 
-const toLicense = (r: typeof licenses.$inferSelect): License => ({ id: r.id, name: r.name, seats: r.seats, seatModel: r.seatModel, memberCap: r.memberCap, createdAt: r.createdAt });
+const toLicense = (r: typeof licenses.$inferSelect): License => ({
+  id: r.id,
+  name: r.name,
+  seats: r.seats,
+  seatModel: r.seatModel,
+  memberCap: r.memberCap,
+  createdAt: r.createdAt,
+  ...(r.retiredAt !== null ? { retiredAt: r.retiredAt } : {}),
+});
 
 /**
  * The reminder sweep's list: only columns of the covering index invitations_reminder_due_covering,
@@ -164,7 +172,7 @@ function licenseRepository(db: Db): LicenseRepository {
       const r = db.select().from(licenses).where(sql`${licenses.name} = ${name} COLLATE NOCASE`).get();
       return r && toLicense(r);
     },
-    list: () => db.select().from(licenses).orderBy(asc(licenses.name)).all().map(toLicense),
+    list: () => db.select().from(licenses).where(isNull(licenses.retiredAt)).orderBy(asc(licenses.name)).all().map(toLicense),
     sealedLink: (licenseId) => db.select({ sealed: licenses.linkSealed }).from(licenses).where(eq(licenses.id, licenseId)).get()?.sealed ?? null,
     setLink: (licenseId, sealed, at) => {
       db.update(licenses).set({ linkSealed: sealed, linkSetAt: at }).where(eq(licenses.id, licenseId)).run();
@@ -177,6 +185,7 @@ function licenseRepository(db: Db): LicenseRepository {
       db
         .select()
         .from(licenses)
+        .where(isNull(licenses.retiredAt))
         .orderBy(asc(licenses.name))
         .all()
         .map((r) => ({ license: toLicense(r), ...usage(r.id) })),

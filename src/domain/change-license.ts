@@ -7,6 +7,13 @@ import { pickLicense } from './pick-license.js';
 import { expireOverdue } from './expire-overdue.js';
 import { licenseNameSchema, seatCountSchema } from './validation.js';
 import { SYSTEM_ACTOR } from './model.js';
+import type { Repositories } from './ports.js';
+import { announceInvitation } from './restate.js';
+import { snapshotOf } from './snapshot.js';
+import { tellPerson } from './notify.js';
+import { provision } from './provisioning.js';
+import { b, t } from './message.js';
+import { PRODUCT } from './words.js';
 
 /**
  * A pool grows or shrinks (the license was renewed with more or fewer seats). An assigned pool
@@ -51,5 +58,62 @@ export async function renameLicense({ deps, actor, input }: VerbArgs<{ licenseNa
     repos.licenses.update(license.id, { name: name.data });
     audit(repos, actor, deps.clock.now(), 'license.renamed', { type: 'license', id: license.id }, { from: license.name, to: name.data });
     return { from: license.name, to: name.data };
+  });
+}
+
+export interface LicenseRetirement {
+  licenseId: number;
+  name: string;
+  members: number;
+  pending: number;
+}
+
+const retirementOf = (repos: Repositories, licenseId: number, name: string): LicenseRetirement => ({
+  licenseId,
+  name,
+  members: repos.seats.holders(licenseId).length,
+  pending: repos.invitations.pendingInvitees(licenseId).length,
+});
+
+/** What retiring a pool would do, asked before it is done (it cannot be undone): whose seats end, which invitations are withdrawn. */
+export async function previewRetireLicense({ deps, actor, input }: VerbArgs<{ licenseName: string }>): Promise<LicenseRetirement> {
+  return deps.store.transaction((repos) => {
+    requireAdmin(repos, deps.settings, actor, 'retire license pools');
+    const license = pickLicense(repos, input.licenseName);
+    return retirementOf(repos, license.id, license.name);
+  });
+}
+
+/**
+ * Retires a pool (the license ended): its pending invitations are withdrawn (each invitee told),
+ * its seats end (each member told what it means for their projects), and it takes no invitation
+ * again. It is kept, with its history, for the audit and the exports.
+ */
+export async function retireLicense({ deps, actor, input }: VerbArgs<{ licenseId: number }>): Promise<LicenseRetirement> {
+  return deps.store.transaction((repos) => {
+    requireAdmin(repos, deps.settings, actor, 'retire license pools');
+    const now = deps.clock.now();
+    const license = repos.licenses.byId(input.licenseId);
+    if (!license) throw new DomainError('NOT_FOUND', 'That license no longer exists.');
+    if (license.retiredAt !== undefined) throw new DomainError('NOT_PENDING', `"${license.name}" was retired already.`);
+    const done = retirementOf(repos, license.id, license.name);
+    for (const inv of repos.invitations.listPending().filter((i) => i.kind === 'license' && i.licenseId === license.id)) {
+      if (!repos.invitations.transition(inv.id, 'pending', { status: 'revoked', decidedAt: now, decidedBy: actor.personId || null })) continue;
+      audit(repos, actor, now, 'invitation.revoked', { type: 'invitation', id: inv.id }, { reason: 'license retired' });
+      announceInvitation(repos, snapshotOf(repos, { ...inv, status: 'revoked' }, { usage: false }), now);
+      tellPerson(repos, inv.inviteeId, { type: 'notice', text: t`The license ${b(license.name)} has ended, so your invitation to a seat in it was withdrawn. If you still need ${PRODUCT}, ask a license admin.` }, now);
+    }
+    for (const personId of repos.seats.holders(license.id)) {
+      for (const seat of repos.seats.occupiedBy(personId).filter((s) => s.licenseId === license.id)) {
+        if (!repos.seats.release(seat.id, now)) continue;
+        audit(repos, actor, now, 'seat.released', { type: 'seat', id: seat.id }, { licenseId: license.id, personId, reason: 'license retired' });
+        if (deps.settings.hasProvisioningWebhook) provision(repos, { type: 'seat.released', email: seat.email, license: { id: license.id, name: license.name }, seatId: seat.id }, now);
+      }
+      const projectNames = repos.projectAccess.forPerson(personId).map((a) => repos.projects.byId(a.projectId)?.name ?? 'a project');
+      tellPerson(repos, personId, { type: 'seat_released', licenseName: license.name, projectNames }, now);
+    }
+    repos.licenses.update(license.id, { retiredAt: now });
+    audit(repos, actor, now, 'license.retired', { type: 'license', id: license.id }, { members: done.members, pending: done.pending });
+    return done;
   });
 }

@@ -49,4 +49,4 @@ export { home, type Home } from './home.js';
 export { bulkProgress, finishBulkRun, type BulkProgress } from './bulk-progress.js';
 export { restate, subjectsOf, expiredItems, type SubjectState } from './restate.js';
 export { checkEmails, emailQuestions, mixesScripts, type EmailQuestion } from './email-check.js';
-export { resizeLicense, renameLicense } from './change-license.js';
+export { resizeLicense, renameLicense, previewRetireLicense, retireLicense, type LicenseRetirement } from './change-license.js';

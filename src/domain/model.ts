@@ -46,6 +46,8 @@ export interface License {
   /** concurrent only: the most members (accepted and invited) the pool takes; null for no limit */
   memberCap: number | null;
   createdAt: number;
+  /** set once the pool was retired (it is then left out of every list, and takes no invitation) */
+  retiredAt?: number;
 }
 
 export interface LicenseUsage {

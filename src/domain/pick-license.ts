@@ -8,6 +8,9 @@ export function pickLicense(repos: Repositories, name: string | undefined | null
   const all = repos.licenses.list();
   if (name && name.trim()) {
     const found = repos.licenses.byName(name.trim());
+    if (found?.retiredAt !== undefined) {
+      throw new DomainError('NOT_PENDING', `"${found.name}" was retired: it takes no invitations and holds no seats any more.${all.length ? ` The licenses in use: ${all.map((l) => `"${l.name}"`).join(', ')}.` : ''}`);
+    }
     if (found) return found;
     const names = all.map((l) => `"${l.name}"`).join(', ');
     throw new DomainError(

@@ -48,8 +48,9 @@ export interface AdminRepository {
 export interface LicenseRepository {
   insert(l: { name: string; seats: number; seatModel: SeatModel; memberCap: number | null; createdBy: number; createdAt: number }): License;
   byId(id: number): License | undefined;
-  /** case-insensitive */
+  /** case-insensitive; a retired pool too (to say so) */
   byName(name: string): License | undefined;
+  /** the pools in use (not retired), and below their usage */
   list(): License[];
   usage(licenseId: number): { occupied: number; reserved: number };
   listUsage(): LicenseUsage[];
@@ -57,7 +58,7 @@ export interface LicenseRepository {
   sealedLink(licenseId: number): string | null;
   setLink(licenseId: number, sealed: string, at: number): void;
   /** a new size or name (a name may not clash with another pool's, whatever its letter case) */
-  update(licenseId: number, patch: Partial<Pick<License, 'name' | 'seats'>>): void;
+  update(licenseId: number, patch: Partial<Pick<License, 'name' | 'seats' | 'retiredAt'>>): void;
 }
 
 type NewInvitation = Omit<

@@ -19,6 +19,7 @@ import {
   nameOf,
   reinvite,
   releaseSeat,
+  retireLicense,
   requestSeat,
   resendInvitation,
   revokeInvitation,
@@ -28,7 +29,7 @@ import {
   type Message,
   type DomainDeps,
 } from '../domain/index.js';
-import { ACTIONS, PROJECT_ACTIONS, parseInvitationValue, parseProjectValue, parseRequestValue, parseSeatValue, parseSeatsValue, parseAccessValue } from './slack/action-ids.js';
+import { ACTIONS, PROJECT_ACTIONS, parseInvitationValue, parseProjectValue, parseRequestValue, parseSeatValue, parseSeatsValue, parseAccessValue, parseLicenseValue } from './slack/action-ids.js';
 import type { Views } from './views.js';
 
 type ButtonForm = { form: 'approve_seat'; requestId: number } | { form: 'return_project'; projectId?: number } | { form: 'share_project' };
@@ -164,6 +165,10 @@ export const BUTTONS: Record<string, (a: ButtonArgs) => Promise<ButtonAnswer>> =
   [PROJECT_ACTIONS.releaseSeat]: withId(parseSeatValue, async (seatId, { deps, views, actor }) => ({
     // the question becomes its answer, so its button is gone once it is done
     message: views.seatReleased(await releaseSeat({ deps, actor, input: { seatId } })),
+    replace: true,
+  })),
+  [PROJECT_ACTIONS.retireLicense]: withId(parseLicenseValue, async (licenseId, { deps, views, actor }) => ({
+    message: views.licenseRetired(await retireLicense({ deps, actor, input: { licenseId } })),
     replace: true,
   })),
   [PROJECT_ACTIONS.retryCommand]: async ({ value, views, runCommand }) => {

@@ -15,6 +15,7 @@ import type {
   Icon,
   Inline,
   InviteResult,
+  LicenseRetirement,
   LicenseUsage,
   Message,
   Project,
@@ -60,6 +61,9 @@ export interface Views {
   /** "Release Alice's seat in Campus?": what follows, and one button to do it */
   seatReleaseQuestion(release: SeatRelease): Message;
   seatReleased(release: SeatRelease): Message;
+  /** "Retire Campus?": whose seats end, which invitations are withdrawn, and one button to do it */
+  retireQuestion(r: LicenseRetirement): Message;
+  licenseRetired(r: LicenseRetirement): Message;
   diagnosis(d: Diagnosis): Message;
   /** the person's overview (Slack's App Home, the Teams welcome) */
   home(h: Home): Message;

@@ -1,6 +1,6 @@
 /** A pool's life after it was made (issue 17): resized when the license is renewed, renamed. */
 import { afterEach, expect, it } from 'vitest';
-import { ADMIN, ALICE, BOB, CAROL, MALLORY, startTestBot, textOf, type TestBot } from '../support/harness.js';
+import { ADMIN, ALICE, BOB, CAROL, MALLORY, buttonsOf, startTestBot, textOf, type TestBot } from '../support/harness.js';
 
 let t: TestBot | undefined;
 afterEach(async () => {
@@ -45,4 +45,35 @@ it('rename: the pool keeps its seats and invitations under the new name; a clash
   expect(textOf(renamed.reply?.args)).toContain('Renamed Campus 2026 to Campus 2027. Its seats, invitations and history stay with it.');
   expect(count("SELECT COUNT(*) AS n FROM invitations i JOIN licenses l ON l.id = i.license_id WHERE l.name = 'Campus 2027'")).toBe(1);
   expect(textOf((await t.command(ADMIN.id, 'status <@UALICE|alice>')).reply?.args)).toContain('Campus 2027');
+});
+
+it('retire: asks once; then pending invitations are withdrawn and members told, and the pool takes no invitation again', async () => {
+  t = await startTestBot();
+  await t.command(ADMIN.id, 'license add "Old Lab" 5 assigned');
+  await t.command(ADMIN.id, 'license add "Campus" 5 assigned');
+  await t.command(ADMIN.id, `invite-license <@${ALICE.id}|alice> <@${BOB.id}|bob> to "Old Lab"`);
+  await t.drained();
+  await t.click(ALICE.id, 'invitation_accept', 'inv:1');
+  await t.drained();
+  const asked = await t.command(ADMIN.id, 'license retire "Old Lab"');
+  expect(textOf(asked.reply?.args)).toContain("*Retire Old Lab?* 1 member's seat ends");
+  expect(textOf(asked.reply?.args)).toContain('1 pending invitation is withdrawn');
+  expect(count("SELECT COUNT(*) AS n FROM licenses WHERE retired_at IS NOT NULL")).toBe(0);
+  const button = buttonsOf(asked.reply?.args).find((b) => b.action_id === 'license_retire')!;
+  expect((await t.click(MALLORY.id, button.action_id, button.value)).reply?.args.replace_original).not.toBe(true);
+  const done = await t.click(ADMIN.id, button.action_id, button.value);
+  expect(done.reply?.args.replace_original).toBe(true);
+  expect(textOf(done.reply?.args)).toContain('Retired Old Lab: 1 seat ended, 1 invitation withdrawn');
+  await t.drained();
+  // Bob hears his invitation was withdrawn, and his DM says so in place; Alice hears her seat ended
+  expect(t.slack.callsTo('chat.postMessage').some((c) => c.args.channel === `D${BOB.id}` && /has ended, so your invitation to a seat in it was withdrawn/.test(textOf(c.args)))).toBe(true);
+  expect(t.slack.callsTo('chat.update').some((c) => c.args.channel === `D${BOB.id}` && /withdrawn/.test(textOf(c.args)))).toBe(true);
+  expect(t.slack.callsTo('chat.postMessage').some((c) => c.args.channel === `D${ALICE.id}` && /seat in \*Old Lab\* was released/.test(textOf(c.args)))).toBe(true);
+  expect(count("SELECT COUNT(*) AS n FROM seats WHERE status = 'occupied'")).toBe(0);
+  // no longer listed, and no invitation to it
+  expect(textOf((await t.command(ADMIN.id, 'licenses')).reply?.args)).not.toContain('Old Lab');
+  expect(textOf((await t.command(ADMIN.id, `invite-license <@${CAROL.id}|carol> to "Old Lab"`)).reply?.args)).toContain('"Old Lab" was retired: it takes no invitations and holds no seats any more. The licenses in use: "Campus".');
+  // with one pool left, it is the one invitations go to
+  expect(textOf((await t.command(ADMIN.id, `invite-license <@${CAROL.id}|carol>`)).reply?.args)).toContain('Campus');
+  expect(count("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'license.retired'")).toBe(1);
 });

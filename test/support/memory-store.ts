@@ -296,7 +296,7 @@ function repositoriesOver(state: () => MemoryState): Repositories {
       const r = state().licenses.find((l) => nocase(l.name) === nocase(name));
       return r && toLicense(r);
     },
-    list: () => [...state().licenses].sort(byNameOrder).map(toLicense),
+    list: () => [...state().licenses].filter((l) => l.retiredAt === undefined).sort(byNameOrder).map(toLicense),
     sealedLink: (licenseId) => state().licenses.find((l) => l.id === licenseId)?.linkSealed ?? null,
     setLink: (licenseId, sealed, at) => {
       const row = state().licenses.find((l) => l.id === licenseId);
@@ -310,7 +310,7 @@ function repositoriesOver(state: () => MemoryState): Repositories {
       if (row) Object.assign(row, copy(patch));
     },
     usage,
-    listUsage: () => [...state().licenses].sort(byNameOrder).map((l) => ({ license: toLicense(l), ...usage(l.id) })),
+    listUsage: () => [...state().licenses].filter((l) => l.retiredAt === undefined).sort(byNameOrder).map((l) => ({ license: toLicense(l), ...usage(l.id) })),
   };
 
   // partial unique indexes: a row takes part only when it matches the WHERE; NULLs never collide

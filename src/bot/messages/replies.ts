@@ -45,8 +45,9 @@ import {
   type Message,
   type ProjectHandoffResult,
   type SeatRelease,
+  type LicenseRetirement,
 } from '../../domain/index.js';
-import { ACTIONS, PROJECT_ACTIONS, invitationValue, requestValue, seatValue } from '../../handlers/slack/action-ids.js';
+import { ACTIONS, PROJECT_ACTIONS, invitationValue, licenseValue, requestValue, seatValue } from '../../handlers/slack/action-ids.js';
 import type { CommandHelp, Views } from '../../handlers/views.js';
 import { invitationStateDm, nameAndEmail } from './invitations.js';
 import { projectStateDm } from './projects.js';
@@ -150,6 +151,24 @@ function seatReleaseQuestion(r: SeatRelease): Message {
   return message(`Release ${who}'s seat in ${r.licenseName}?`, [
     paragraph(t`${b(`Release ${who}'s seat in ${r.licenseName}?`)} They can no longer use ${PRODUCT} under it, and they are told.${projectsKept(r.projectNames)} This cannot be undone; you can invite them again later.`, 'warning'),
     actions(`release:${r.seatId}`, button(`Release ${who}'s seat`, PROJECT_ACTIONS.releaseSeat, seatValue(r.seatId), 'danger')),
+  ]);
+}
+
+const people = (n: number, one: string, many: string) => (n === 1 ? `1 ${one}` : `${n} ${many}`);
+
+function retireQuestion(r: LicenseRetirement): Message {
+  return message(`Retire ${r.name}?`, [
+    paragraph(
+      t`${b(`Retire ${r.name}?`)} ${people(r.members, "member's seat ends", "members' seats end")} (each is told, and their projects are kept, unusable until they hold a seat again), and ${people(r.pending, 'pending invitation is', 'pending invitations are')} withdrawn (each invitee is told). The pool takes no invitation again; it is kept for the history. This cannot be undone.`,
+      'warning',
+    ),
+    actions(`retire:${r.licenseId}`, button(`Retire ${r.name}`, PROJECT_ACTIONS.retireLicense, licenseValue(r.licenseId), 'danger')),
+  ]);
+}
+
+function licenseRetired(r: LicenseRetirement): Message {
+  return message(`Retired ${r.name}.`, [
+    paragraph(`Retired ${r.name}: ${people(r.members, 'seat ended', 'seats ended')}, ${people(r.pending, 'invitation', 'invitations')} withdrawn; everyone concerned was told.`, 'white_check_mark'),
   ]);
 }
 
@@ -284,6 +303,8 @@ export const views: Views = {
   emailQuestions,
   seatReleaseQuestion,
   seatReleased,
+  retireQuestion,
+  licenseRetired,
   digestPage,
   acceptResult,
   invitationState,

@@ -21,6 +21,8 @@ export const licenses = sqliteTable(
     linkSetAt: integer('link_set_at'),
     createdBy: integer('created_by').references(() => people.id),
     createdAt: integer('created_at').notNull(),
+    // a retired pool takes no invitations and holds no seats; it is kept for the audit and exports
+    retiredAt: integer('retired_at'),
   },
   // names are picked by people typing them, so two pools may not differ only in letter case
   (t) => [uniqueIndex('licenses_name_nocase').on(sql`${t.name} COLLATE NOCASE`)],

@@ -1,4 +1,4 @@
-import { addLicense, cmd, code, DomainError, renameLicense, resizeLicense, setLicenseLink, t, type SeatModel } from '../../domain/index.js';
+import { addLicense, cmd, code, DomainError, previewRetireLicense, renameLicense, resizeLicense, setLicenseLink, t, type SeatModel } from '../../domain/index.js';
 import { textOf, type Token } from '../parse.js';
 import type { SubCommand } from './types.js';
 
@@ -37,7 +37,7 @@ const RENAME_USAGE = t`Use ${cmd('license rename "<license>" "<new name>"')}, wi
 
 export const licenseCommand: SubCommand = {
   name: 'license',
-  usage: 'license add "<name>" <seats> [concurrent|assigned] [max <members>] · license resize "<license>" <seats> · license rename "<license>" "<new name>" · license link "<license>" <link>',
+  usage: 'license add "<name>" <seats> [concurrent|assigned] [max <members>] · license resize "<license>" <seats> · license rename "<license>" "<new name>" · license retire "<license>" · license link "<license>" <link>',
   summary: 'create a license pool: concurrent (the default: seats count while the software is in use, any number of members) or assigned (one seat per member)',
   adminOnly: true,
   run: async ({ deps, views, tokens, actor, reply }) => {
@@ -65,6 +65,13 @@ export const licenseCommand: SubCommand = {
       const l = r.usage.license;
       const how = l.seatModel === 'concurrent' ? `${l.seats} can use it at a time` : `${l.seats} seats, one per member`;
       await reply(views.text(`Resized ${l.name} from ${r.from} to ${l.seats}: ${how}. Nobody holding a seat loses it.`, 'white_check_mark'));
+      return;
+    }
+    if (verb && textOf(verb).toLowerCase() === 'retire') {
+      const name = rest.map(textOf).join(' ');
+      if (!name) throw new DomainError('INVALID_INPUT', t`Use ${cmd('license retire "<license>"')}.`);
+      // it cannot be undone: asked once, with what follows; the button retires it
+      await reply(views.retireQuestion(await previewRetireLicense({ deps, actor: await actor(), input: { licenseName: name } })));
       return;
     }
     if (verb && textOf(verb).toLowerCase() === 'rename') {

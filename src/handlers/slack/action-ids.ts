@@ -35,6 +35,8 @@ export const PROJECT_ACTIONS = {
   memberAdded: 'project_member_added',
   /** an admin confirmed releasing a seat (its value names the seat) */
   releaseSeat: 'seat_release',
+  /** an admin confirmed retiring a license pool (its value names the pool) */
+  retireLicense: 'license_retire',
   /** run a command again, corrected (its value is the command text): "Use the email on record" */
   retryCommand: 'command_retry',
 } as const;
@@ -90,6 +92,12 @@ export const requestValue = (id: number): string => `req:${id}`;
 export const projectValue = (id: number): string => `prj:${id}`;
 export const seatValue = (id: number): string => `seat:${id}`;
 export const accessValue = (id: number): string => `acc:${id}`;
+export const licenseValue = (id: number): string => `lic:${id}`;
+
+export function parseLicenseValue(value: unknown): number | null {
+  const r = prefixed('lic').safeParse(value);
+  return r.success ? r.data : null;
+}
 
 export function parseAccessValue(value: unknown): number | null {
   const r = prefixed('acc').safeParse(value);
