@@ -1,7 +1,8 @@
 /** The SQLite (drizzle) implementations of the domain's ports. */
-import { and, asc, count, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import type {
   AdminRepository,
+  AuditEntry,
   AuditRepository,
   Invitation,
   InvitationRepository,
@@ -384,6 +385,25 @@ function auditRepository(db: Db): AuditRepository {
   return {
     record: (e) => {
       insert.run({ ...e, details: e.details ?? null });
+    },
+    about: (subjects) => {
+      if (subjects.length === 0) return [];
+      return db
+        .select()
+        .from(auditLog)
+        .where(or(...subjects.map((s) => and(eq(auditLog.subjectType, s.type), eq(auditLog.subjectId, s.id)))))
+        .orderBy(asc(auditLog.at), asc(auditLog.id))
+        .all()
+        .map((r) => ({
+          at: r.at,
+          platform: r.platform as AuditEntry['platform'],
+          actorUserId: r.actorUserId,
+          actorPersonId: r.actorPersonId,
+          action: r.action,
+          subjectType: r.subjectType as AuditEntry['subjectType'],
+          subjectId: r.subjectId,
+          ...(r.details ? { details: r.details as Record<string, unknown> } : {}),
+        }));
     },
   };
 }

@@ -50,3 +50,4 @@ export { bulkProgress, finishBulkRun, type BulkProgress } from './bulk-progress.
 export { restate, subjectsOf, expiredItems, type SubjectState } from './restate.js';
 export { checkEmails, emailQuestions, mixesScripts, type EmailQuestion } from './email-check.js';
 export { resizeLicense, renameLicense, previewRetireLicense, retireLicense, type LicenseRetirement } from './change-license.js';
+export { historyOf, type History } from './history.js';

@@ -157,6 +157,8 @@ export interface SeatRequestRepository {
 
 export interface AuditRepository {
   record(e: AuditEntry): void;
+  /** what happened to these subjects, oldest first */
+  about(subjects: readonly { type: AuditEntry['subjectType']; id: number }[]): AuditEntry[];
 }
 
 export interface OutboxRepository {

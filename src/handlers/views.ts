@@ -11,6 +11,7 @@ import type {
   EmailQuestion,
   Form,
   HandoffResult,
+  History,
   Home,
   Icon,
   Inline,
@@ -64,6 +65,8 @@ export interface Views {
   /** "Retire Campus?": whose seats end, which invitations are withdrawn, and one button to do it */
   retireQuestion(r: LicenseRetirement): Message;
   licenseRetired(r: LicenseRetirement): Message;
+  /** the audit trail of a person or an invitation, in plain words */
+  history(h: History): Message;
   diagnosis(d: Diagnosis): Message;
   /** the person's overview (Slack's App Home, the Teams welcome) */
   home(h: Home): Message;

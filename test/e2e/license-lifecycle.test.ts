@@ -77,3 +77,26 @@ it('retire: asks once; then pending invitations are withdrawn and members told, 
   expect(textOf((await t.command(ADMIN.id, `invite-license <@${CAROL.id}|carol>`)).reply?.args)).toContain('Campus');
   expect(count("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'license.retired'")).toBe(1);
 });
+
+it('history: a person sees their own invitations and seats in order, in plain words; an admin anyone\'s or one invitation\'s; others nothing', async () => {
+  t = await startTestBot();
+  await t.command(ADMIN.id, 'license add "Campus" 5 assigned');
+  await t.command(ADMIN.id, `invite-license <@${ALICE.id}|alice>`);
+  await t.drained();
+  await t.click(ALICE.id, 'invitation_accept', 'inv:1');
+  const mine = textOf((await t.command(ALICE.id, 'history')).reply?.args);
+  expect(mine).toContain('History of Alice Smith');
+  const order = ['Ada Admin invited Alice Smith to a seat in Campus (invitation #1) (in Slack)', 'Alice Smith accepted invitation #1 (a seat in Campus) (in Slack)', 'Alice Smith took a seat'];
+  for (const line of order) expect(mine).toContain(line);
+  expect(order.map((l) => mine.indexOf(l))).toEqual([...order.map((l) => mine.indexOf(l))].sort((a, b) => a - b));
+  expect(mine).toMatch(/\*\d{1,2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2} UTC\*/);
+  expect(textOf((await t.command(ADMIN.id, `history <@${ALICE.id}|alice>`)).reply?.args)).toContain('Alice Smith accepted invitation #1');
+  expect(textOf((await t.command(ADMIN.id, 'history #1')).reply?.args)).toContain('History of invitation #1');
+  expect(textOf((await t.command(MALLORY.id, `history <@${ALICE.id}|alice>`)).reply?.args)).toContain('Only license admins can see the history of someone else.');
+  expect(textOf((await t.command(MALLORY.id, 'history #1')).reply?.args)).toContain("Only license admins can see the history of someone else's invitation.");
+  // one line per audit row about the invitation and its seat
+  const rows = (t.bot.database.sqlite.prepare("SELECT COUNT(*) AS n FROM audit_log WHERE (subject_type = 'invitation' AND subject_id = 1) OR subject_type = 'seat'").get() as { n: number }).n;
+  const lines = textOf((await t.command(ADMIN.id, 'history #1')).reply?.args).match(/ UTC\*/g) ?? [];
+  expect(rows).toBeGreaterThanOrEqual(3);
+  expect(lines).toHaveLength(rows);
+});

@@ -653,6 +653,7 @@ function repositoriesOver(state: () => MemoryState): Repositories {
     record: (e) => {
       state().audit.push(copy(e));
     },
+    about: (subjects) => copy(state().audit.filter((e) => subjects.some((s) => s.type === e.subjectType && s.id === e.subjectId))).sort((a, b) => a.at - b.at),
   };
 
   const inviteRequests: InviteRequestRepository = {

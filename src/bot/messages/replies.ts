@@ -46,6 +46,7 @@ import {
   type ProjectHandoffResult,
   type SeatRelease,
   type LicenseRetirement,
+  type History,
 } from '../../domain/index.js';
 import { ACTIONS, PROJECT_ACTIONS, invitationValue, licenseValue, requestValue, seatValue } from '../../handlers/slack/action-ids.js';
 import type { CommandHelp, Views } from '../../handlers/views.js';
@@ -164,6 +165,19 @@ function retireQuestion(r: LicenseRetirement): Message {
     ),
     actions(`retire:${r.licenseId}`, button(`Retire ${r.name}`, PROJECT_ACTIONS.retireLicense, licenseValue(r.licenseId), 'danger')),
   ]);
+}
+
+/** the most lines a history shows (the newest): a chat message holds 50 blocks, one block takes 10 lines here */
+const HISTORY_LINES = 60;
+
+function history(h: History): Message {
+  if (h.lines.length === 0) return message(`Nothing is recorded about ${h.about} yet.`, [paragraph(`Nothing is recorded about ${h.about} yet.`, 'information_source')]);
+  const shown = h.lines.slice(-HISTORY_LINES);
+  const at = (ms: number) => `${formatDate(ms)} ${new Date(ms).toISOString().slice(11, 16)} UTC`;
+  const blocks: Block[] = [heading(`History of ${h.about}`)];
+  if (h.lines.length > shown.length) blocks.push(note(`${h.lines.length - shown.length} earlier entries are not shown.`));
+  for (let i = 0; i < shown.length; i += 10) blocks.push(lines(shown.slice(i, i + 10).map((l) => t`${b(at(l.at))} ${l.text}`)));
+  return message(`History of ${h.about}: ${h.lines.length} ${h.lines.length === 1 ? 'entry' : 'entries'}.`, blocks);
 }
 
 function licenseRetired(r: LicenseRetirement): Message {
@@ -305,6 +319,7 @@ export const views: Views = {
   seatReleased,
   retireQuestion,
   licenseRetired,
+  history,
   digestPage,
   acceptResult,
   invitationState,

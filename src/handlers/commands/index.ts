@@ -20,6 +20,7 @@ import { returnProjectCommand } from './return-project.js';
 import { seatCommand } from './seat.js';
 import { supportCommand } from './support.js';
 import { reconcileCommand } from './reconcile.js';
+import { historyCommand } from './history.js';
 
 
 export const COMMANDS: SubCommand[] = [
@@ -27,6 +28,7 @@ export const COMMANDS: SubCommand[] = [
   shareProjectCommand,
   returnProjectCommand,
   statusCommand,
+  historyCommand,
   licensesCommand,
   supportCommand,
   inviteLicenseCommand,
