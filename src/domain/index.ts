@@ -51,3 +51,4 @@ export { restate, subjectsOf, expiredItems, type SubjectState } from './restate.
 export { checkEmails, emailQuestions, mixesScripts, type EmailQuestion } from './email-check.js';
 export { resizeLicense, renameLicense, previewRetireLicense, retireLicense, type LicenseRetirement } from './change-license.js';
 export { historyOf, type History } from './history.js';
+export { membersOf, type MembersPage } from './members.js';

@@ -20,6 +20,7 @@ import {
   reinvite,
   releaseSeat,
   retireLicense,
+  membersOf,
   requestSeat,
   resendInvitation,
   revokeInvitation,
@@ -29,7 +30,7 @@ import {
   type Message,
   type DomainDeps,
 } from '../domain/index.js';
-import { ACTIONS, PROJECT_ACTIONS, parseInvitationValue, parseProjectValue, parseRequestValue, parseSeatValue, parseSeatsValue, parseAccessValue, parseLicenseValue } from './slack/action-ids.js';
+import { ACTIONS, PROJECT_ACTIONS, parseInvitationValue, parseProjectValue, parseRequestValue, parseSeatValue, parseSeatsValue, parseAccessValue, parseLicenseValue, parseMembersValue } from './slack/action-ids.js';
 import type { Views } from './views.js';
 
 type ButtonForm = { form: 'approve_seat'; requestId: number } | { form: 'return_project'; projectId?: number } | { form: 'share_project' };
@@ -167,6 +168,11 @@ export const BUTTONS: Record<string, (a: ButtonArgs) => Promise<ButtonAnswer>> =
     message: views.seatReleased(await releaseSeat({ deps, actor, input: { seatId } })),
     replace: true,
   })),
+  [PROJECT_ACTIONS.membersPage]: async ({ deps, views, actor, value }) => {
+    const v = parseMembersValue(value);
+    if (!v) return { message: views.text(STALE, 'thinking_face'), replace: false };
+    return { message: views.members(await membersOf({ deps, actor, input: { licenseId: v.licenseId, page: v.page, filter: v.filter } })), replace: true };
+  },
   [PROJECT_ACTIONS.retireLicense]: withId(parseLicenseValue, async (licenseId, { deps, views, actor }) => ({
     message: views.licenseRetired(await retireLicense({ deps, actor, input: { licenseId } })),
     replace: true,

@@ -18,6 +18,7 @@ import type {
   InviteResult,
   LicenseRetirement,
   LicenseUsage,
+  MembersPage,
   Message,
   Project,
   ProjectHandoffResult,
@@ -67,6 +68,8 @@ export interface Views {
   licenseRetired(r: LicenseRetirement): Message;
   /** the audit trail of a person or an invitation, in plain words */
   history(h: History): Message;
+  /** one page of a pool's members and invitees, with Previous / Next */
+  members(p: MembersPage): Message;
   diagnosis(d: Diagnosis): Message;
   /** the person's overview (Slack's App Home, the Teams welcome) */
   home(h: Home): Message;

@@ -100,3 +100,30 @@ it('history: a person sees their own invitations and seats in order, in plain wo
   expect(rows).toBeGreaterThanOrEqual(3);
   expect(lines).toHaveLength(rows);
 });
+
+it('seats: a 120-member pool is listed a page at a time (Next / Previous) and searched by name or email; admins only', async () => {
+  t = await startTestBot();
+  await t.command(ADMIN.id, 'license add "Campus" 200');
+  const crowd = Array.from({ length: 120 }, (_, i) => ({ id: `UM${i}`, name: `m${i}`, real_name: `Member ${i}`, email: `member${i}@uni.edu` }));
+  for (const p of crowd) t.slack.addUser(p);
+  await t.command(ADMIN.id, `invite-license ${crowd.map((p) => `<@${p.id}|${p.name}>`).join(' ')}`);
+  await t.drained();
+  await t.click('UM7', 'invitation_accept', 'inv:8');
+  const first = await t.command(ADMIN.id, 'seats "Campus"');
+  const words = textOf(first.reply?.args);
+  expect(words).toContain('Campus: 120 people');
+  expect(words).toContain('Page 1 of 5.');
+  expect((words.match(/ · \*(invited|accepted)\* since /g) ?? []).length).toBe(25);
+  expect(words).toContain('*Member 7* (`member7@uni.edu`) · *accepted* since');
+  expect(buttonsOf(first.reply?.args).map((b) => b.text)).toEqual(['Next']);
+  const next = buttonsOf(first.reply?.args)[0]!;
+  const second = await t.click(ADMIN.id, next.action_id, next.value);
+  expect(second.reply?.args.replace_original).toBe(true);
+  expect(textOf(second.reply?.args)).toContain('Page 2 of 5.');
+  expect(buttonsOf(second.reply?.args).map((b) => b.text)).toEqual(['Previous', 'Next']);
+  // searched: "Member 10" matches Member 10 and Member 100–109
+  const found = textOf((await t.command(ADMIN.id, 'seats "Campus" Member 10')).reply?.args);
+  expect(found).toContain('Campus: 11 people matching "Member 10"');
+  expect(textOf((await t.command(ADMIN.id, 'seats member119@uni')).reply?.args)).toContain('Campus: 1 person matching "member119@uni"');
+  expect(textOf((await t.command(MALLORY.id, 'seats "Campus"')).reply?.args)).toMatch(/Only license admins/);
+});

@@ -47,8 +47,9 @@ import {
   type SeatRelease,
   type LicenseRetirement,
   type History,
+  type MembersPage,
 } from '../../domain/index.js';
-import { ACTIONS, PROJECT_ACTIONS, invitationValue, licenseValue, requestValue, seatValue } from '../../handlers/slack/action-ids.js';
+import { ACTIONS, PROJECT_ACTIONS, invitationValue, licenseValue, membersValue, requestValue, seatValue } from '../../handlers/slack/action-ids.js';
 import type { CommandHelp, Views } from '../../handlers/views.js';
 import { invitationStateDm, nameAndEmail } from './invitations.js';
 import { projectStateDm } from './projects.js';
@@ -178,6 +179,24 @@ function history(h: History): Message {
   if (h.lines.length > shown.length) blocks.push(note(`${h.lines.length - shown.length} earlier entries are not shown.`));
   for (let i = 0; i < shown.length; i += 10) blocks.push(lines(shown.slice(i, i + 10).map((l) => t`${b(at(l.at))} ${l.text}`)));
   return message(`History of ${h.about}: ${h.lines.length} ${h.lines.length === 1 ? 'entry' : 'entries'}.`, blocks);
+}
+
+function members(p: MembersPage): Message {
+  const of = p.filter ? ` matching "${p.filter}"` : '';
+  const blocks: Block[] = [heading(`${p.licenseName}: ${p.total} ${p.total === 1 ? 'person' : 'people'}${of}`)];
+  if (p.total === 0) blocks.push(paragraph(p.filter ? `Nobody in ${p.licenseName} matches "${p.filter}".` : `Nobody holds or is invited to a seat in ${p.licenseName} yet.`, 'information_source'));
+  for (let i = 0; i < p.lines.length; i += 10) {
+    blocks.push(lines(p.lines.slice(i, i + 10).map((m) => t`${nameAndEmail(m.name, m.email)} · ${b(m.state)} since ${formatDate(m.since)} · invited by ${m.by}`), { style: 'bullets' }));
+  }
+  if (p.pages > 1) {
+    blocks.push(note(`Page ${p.page} of ${p.pages}.`));
+    const nav = [
+      ...(p.page > 1 ? [button('Previous', PROJECT_ACTIONS.membersPage, membersValue(p.licenseId, p.page - 1, p.filter))] : []),
+      ...(p.page < p.pages ? [button('Next', PROJECT_ACTIONS.membersPage, membersValue(p.licenseId, p.page + 1, p.filter))] : []),
+    ];
+    blocks.push(actions(`members:${p.licenseId}:${p.page}`, ...nav));
+  }
+  return message(`${p.licenseName}: ${p.total} people${of}, page ${p.page} of ${p.pages}.`, blocks);
 }
 
 function licenseRetired(r: LicenseRetirement): Message {
@@ -320,6 +339,7 @@ export const views: Views = {
   retireQuestion,
   licenseRetired,
   history,
+  members,
   digestPage,
   acceptResult,
   invitationState,

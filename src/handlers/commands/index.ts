@@ -21,6 +21,7 @@ import { seatCommand } from './seat.js';
 import { supportCommand } from './support.js';
 import { reconcileCommand } from './reconcile.js';
 import { historyCommand } from './history.js';
+import { seatsCommand } from './seats.js';
 
 
 export const COMMANDS: SubCommand[] = [
@@ -38,6 +39,7 @@ export const COMMANDS: SubCommand[] = [
   resendCommand,
   revokeCommand,
   seatCommand,
+  seatsCommand,
   adminCommand,
 ];
 

@@ -35,6 +35,8 @@ export const PROJECT_ACTIONS = {
   memberAdded: 'project_member_added',
   /** an admin confirmed releasing a seat (its value names the seat) */
   releaseSeat: 'seat_release',
+  /** another page of a pool's members: `mem:<license id>:<page>:<filter>` */
+  membersPage: 'members_page',
   /** an admin confirmed retiring a license pool (its value names the pool) */
   retireLicense: 'license_retire',
   /** run a command again, corrected (its value is the command text): "Use the email on record" */
@@ -93,6 +95,13 @@ export const projectValue = (id: number): string => `prj:${id}`;
 export const seatValue = (id: number): string => `seat:${id}`;
 export const accessValue = (id: number): string => `acc:${id}`;
 export const licenseValue = (id: number): string => `lic:${id}`;
+
+export const membersValue = (licenseId: number, page: number, filter: string): string => `mem:${licenseId}:${page}:${filter}`.slice(0, 1900);
+
+export function parseMembersValue(value: unknown): { licenseId: number; page: number; filter: string } | null {
+  const m = typeof value === 'string' ? /^mem:(\d{1,9}):(\d{1,6}):(.*)$/s.exec(value) : null;
+  return m ? { licenseId: Number(m[1]), page: Number(m[2]), filter: m[3]! } : null;
+}
 
 export function parseLicenseValue(value: unknown): number | null {
   const r = prefixed('lic').safeParse(value);
