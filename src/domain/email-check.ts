@@ -13,20 +13,14 @@ export interface EmailQuestion {
   typed: string;
   /** the exact email on record (or, for a domain one edit away, the typed name at the known domain) */
   suggestion: string;
-  why: 'case' | 'near' | 'domain' | 'script';
+  why: 'case' | 'near' | 'domain';
 }
 
-/** Letters of other alphabets that look like Latin ones (after Unicode's confusables list, the common ones). */
-const LOOKALIKE: Record<string, string> = {
-  а: 'a', в: 'b', е: 'e', ё: 'e', к: 'k', м: 'm', н: 'h', о: 'o', р: 'p', с: 'c', т: 't', у: 'y', х: 'x', і: 'i', ї: 'i', ј: 'j', ѕ: 's', ԁ: 'd', ԛ: 'q', ԝ: 'w', һ: 'h', ӏ: 'l',
-  α: 'a', ε: 'e', ι: 'i', κ: 'k', ν: 'v', ο: 'o', ρ: 'p', τ: 't', υ: 'u', χ: 'x', ɡ: 'g', ɑ: 'a', ı: 'i',
-};
-
-/** Whether an email has letters outside ASCII (another alphabet, or a look-alike of a Latin letter). */
+/**
+ * Whether an email has letters outside ASCII (another alphabet, or a look-alike of a Latin letter).
+ * Such an address is never accepted as typed (see emailSchema); one a chat platform reports is flagged.
+ */
 export const mixesScripts = (email: string): boolean => [...email].some((c) => c.charCodeAt(0) > 0x7f);
-
-/** The email as it reads: each look-alike replaced by the Latin letter it imitates. */
-const skeleton = (email: string): string => [...email.normalize('NFKC')].map((c) => LOOKALIKE[c.toLowerCase()] ?? c).join('');
 
 /** Beyond this many comparisons (typed × known) only letter case and domains are checked: a list of thousands stays fast. */
 const NEAR_MISS_BUDGET = 2_000_000;
@@ -43,12 +37,6 @@ export function emailQuestions(repos: Repositories, typed: readonly string[]): E
   const questions: EmailQuestion[] = [];
   for (const email of new Set(typed)) {
     if (exact.has(email)) continue;
-    // letters of another alphabet: it imitates someone on record, or at least is not what it looks like
-    if (mixesScripts(email)) {
-      const looks = skeleton(email);
-      questions.push({ typed: email, suggestion: byLower.get(looks.toLowerCase()) ?? looks, why: 'script' });
-      continue;
-    }
     const lower = email.toLowerCase();
     const sameLetters = byLower.get(lower);
     if (sameLetters) {

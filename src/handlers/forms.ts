@@ -90,11 +90,7 @@ function typoError(deps: DomainDeps | undefined, emails: string[]): string | und
   const questions = deps.store.transaction((repos) => emailQuestions(repos, emails.filter((e) => !e.startsWith('!'))));
   if (questions.length === 0) return undefined;
   const said = questions.slice(0, 3).map((q) =>
-    q.why === 'case'
-      ? `${q.typed}: the email on record is ${q.suggestion} (account emails are case sensitive)`
-      : q.why === 'script'
-        ? `${q.typed} has letters from another alphabet: it looks like ${q.suggestion} but is a different address`
-        : `${q.typed}: did you mean ${q.suggestion}?`,
+    q.why === 'case' ? `${q.typed}: the email on record is ${q.suggestion} (account emails are case sensitive)` : `${q.typed}: did you mean ${q.suggestion}?`,
   );
   const nearOnly = questions.every((q) => q.why !== 'case');
   return `Nothing sent yet. ${said.join('; ')}${questions.length > 3 ? '; …' : ''}. Use the email on record${nearOnly ? ', or write it with a leading ! (like !' + questions[0]!.typed + ') if it is someone new' : ''}.`;

@@ -2,14 +2,12 @@
  * Messages from before messages named their subjects are brought into it by the migration: an
  * invitation's DM already posted is updated in place when the invitation changes afterwards.
  */
-import Database from 'better-sqlite3';
-import { drizzle } from 'drizzle-orm/better-sqlite3';
-import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { MIGRATIONS_FOLDER, openDatabase } from '../../src/db/connection.js';
+import { openDatabase } from '../../src/db/connection.js';
+import { databaseBefore } from '../support/migrations.js';
 import { outboxQueue } from '../../src/db/outbox-queue.js';
 
 let dir: string;
@@ -19,16 +17,7 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 it('an invitation DM posted before 0016, and a seat request post, are found as messages about their subjects', () => {
-  const before = join(dir, 'migrations');
-  cpSync(MIGRATIONS_FOLDER, before, { recursive: true });
-  const journalPath = join(before, 'meta', '_journal.json');
-  const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: { tag: string }[] };
-  const cut = journal.entries.findIndex((e) => e.tag === '0016_posted_messages');
-  expect(cut).toBeGreaterThan(0);
-  writeFileSync(journalPath, JSON.stringify({ ...journal, entries: journal.entries.slice(0, cut) }));
-  const file = join(dir, 'bot.sqlite');
-  const old = new Database(file);
-  migrate(drizzle(old), { migrationsFolder: before });
+  const { file, old } = databaseBefore(dir, '0016_posted_messages');
   old.exec(`
     INSERT INTO people (id, email, slack_team_id, slack_user_id, display_name, created_at, updated_at) VALUES (1, 'ada@uni.edu', 'T1', 'UADA', 'Ada', 1, 1), (2, 'bob@uni.edu', 'T1', 'UBOB', 'Bob', 1, 1);
     INSERT INTO licenses (id, name, seats, created_at) VALUES (1, 'Campus', 5, 1);

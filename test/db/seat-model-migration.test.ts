@@ -1,12 +1,10 @@
 /** Pools that existed before seat models keep counting as they did: the migration makes them assigned. */
-import Database from 'better-sqlite3';
-import { drizzle } from 'drizzle-orm/better-sqlite3';
-import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { MIGRATIONS_FOLDER, openDatabase } from '../../src/db/connection.js';
+import { openDatabase } from '../../src/db/connection.js';
+import { databaseBefore } from '../support/migrations.js';
 import { sqliteStore } from '../../src/db/repositories.js';
 
 let dir: string;
@@ -16,17 +14,7 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 it('a pool created before the seat models stays assigned; a new one is stored with its own model and cap', () => {
-  // the migrations as they were before 0010: the same files, with the journal cut there
-  const before = join(dir, 'migrations');
-  cpSync(MIGRATIONS_FOLDER, before, { recursive: true });
-  const journalPath = join(before, 'meta', '_journal.json');
-  const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: { tag: string }[] };
-  const cut = journal.entries.findIndex((e) => e.tag === '0010_license_seat_model');
-  expect(cut).toBeGreaterThan(0);
-  writeFileSync(journalPath, JSON.stringify({ ...journal, entries: journal.entries.slice(0, cut) }));
-  const file = join(dir, 'bot.sqlite');
-  const old = new Database(file);
-  migrate(drizzle(old), { migrationsFolder: before });
+  const { file, old } = databaseBefore(dir, '0010_license_seat_model');
   old.prepare("INSERT INTO licenses (name, seats, created_at) VALUES ('Old Lab', 10, 1)").run();
   old.close();
 

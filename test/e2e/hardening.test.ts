@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, expect, it } from 'vitest';
-import { ADMIN, ADMIN_CHANNEL, ALICE, BOB, SECRET, startTestBot, textOf, type TestBot } from '../support/harness.js';
+import { ADMIN, ADMIN_CHANNEL, ALICE, BOB, SECRET, startTestBot, testBotEnv, textOf, type TestBot } from '../support/harness.js';
 import { fakeTriggerId, postSigned, slashCommandBody } from '../support/slack-requests.js';
 import { STANDIN_TEAM_ID, startSlackStandIn, type SlackStandIn } from '../support/slack-standin.js';
 
@@ -87,20 +87,7 @@ it('a request whose timestamp is more than 5 minutes away, in either direction, 
 async function startProcess(slack: SlackStandIn, dir: string): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/bot/main.ts'], {
     cwd: root,
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
-      PORT: '0',
-      DATABASE_URL: `file:${join(dir, 'bot.sqlite')}`,
-      PUBLIC_BASE_URL: 'https://bot.example.edu',
-      SLACK_BOT_TOKEN: 'xoxb-test-token',
-      SLACK_SIGNING_SECRET: SECRET,
-      SLACK_API_URL: slack.apiUrl,
-      ATLAS_ADMINS: ADMIN.id,
-      ATLAS_ADMIN_CHANNEL: ADMIN_CHANNEL,
-      REMINDER_CRON: '0 0 1 1 *',
-      DIGEST_CRON: '0 0 1 1 *',
-    },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...testBotEnv(slack, dir) },
   });
   const url = await new Promise<string>((res, rej) => {
     let out = '';

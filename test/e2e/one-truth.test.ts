@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ADMIN, ADMIN_CHANNEL, ALICE, BOB, CAROL, buttonsOf, startTestBot, textOf, type TestBot } from '../support/harness.js';
+import { ADMIN, ADMIN_CHANNEL, ALICE, BOB, CAROL, buttonsOf, startTestBotAt, textOf, type TestBot } from '../support/harness.js';
 import type { RecordedCall } from '../support/slack-standin.js';
 
 const HOUR = 3_600_000;
@@ -20,11 +20,10 @@ afterEach(async () => {
   bots = [];
 });
 
-async function botAt(start: number) {
-  const clock = { now: start };
-  const t = await startTestBot({ now: () => clock.now });
-  bots.push(t);
-  return { t, clock };
+async function botAt(start: number, env: Record<string, string> = {}) {
+  const running = await startTestBotAt(start, env);
+  bots.push(running.t);
+  return running;
 }
 
 const tsOf = (c: RecordedCall): string => (c.result as { ts: string }).ts;

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ADMIN, ADMIN_CHANNEL, ALICE, BOB, MALLORY, buttonsOf, startTestBot, textOf, type TestBot } from '../support/harness.js';
+import { ADMIN, ADMIN_CHANNEL, ALICE, BOB, MALLORY, buttonsOf, startTestBot, startTestBotAt, textOf, type TestBot } from '../support/harness.js';
 import type { RecordedCall } from '../support/slack-standin.js';
 
 const HOUR = 3_600_000;
@@ -14,10 +14,9 @@ afterEach(async () => {
 });
 
 async function botAt(start: number, env: Record<string, string> = {}) {
-  const clock = { now: start };
-  const t = await startTestBot({ now: () => clock.now, env });
-  bots.push(t);
-  return { t, clock };
+  const running = await startTestBotAt(start, env);
+  bots.push(running.t);
+  return running;
 }
 
 const reminders = (t: TestBot, userId: string) =>

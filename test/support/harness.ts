@@ -39,27 +39,36 @@ export interface TestBot {
   close(): Promise<void>;
 }
 
+/** The environment a test bot runs with: this Slack stand-in, a database in `dir`, and no scheduled jobs. */
+export const testBotEnv = (slack: SlackStandIn, dir: string): Record<string, string> => ({
+  PORT: '0',
+  DATABASE_URL: `file:${join(dir, 'bot.sqlite')}`,
+  PUBLIC_BASE_URL: 'https://bot.example.edu',
+  SLACK_BOT_TOKEN: 'xoxb-test-token',
+  SLACK_SIGNING_SECRET: SECRET,
+  SLACK_API_URL: slack.apiUrl,
+  ATLAS_ADMINS: ADMIN.id,
+  ATLAS_ADMIN_CHANNEL: ADMIN_CHANNEL,
+  OUTBOX_POLL_MS: '50',
+  SLACK_CHANNEL_INTERVAL_MS: '0',
+  SLACK_POSTS_PER_MINUTE: '60000',
+  REMINDER_CRON: '0 0 1 1 *',
+  DIGEST_CRON: '0 0 1 1 *',
+  LOG_LEVEL: 'info',
+});
+
+/** A test bot on a clock of its own, starting at `start` (move `clock.now` to go forward in time). */
+export async function startTestBotAt(start: number, env: Record<string, string> = {}): Promise<{ t: TestBot; clock: { now: number } }> {
+  const clock = { now: start };
+  const t = await startTestBot({ now: () => clock.now, env });
+  return { t, clock };
+}
+
 export async function startTestBot(opts: { env?: Record<string, string>; slack?: SlackStandIn; dir?: string; now?: () => number } = {}): Promise<TestBot> {
   const slack = opts.slack ?? (await startSlackStandIn());
   for (const u of [ADMIN, ALICE, BOB, MALLORY, CAROL]) slack.addUser(u);
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'atlas-bot-'));
-  const env: Record<string, string> = {
-    PORT: '0',
-    DATABASE_URL: `file:${join(dir, 'bot.sqlite')}`,
-    PUBLIC_BASE_URL: 'https://bot.example.edu',
-    SLACK_BOT_TOKEN: 'xoxb-test-token',
-    SLACK_SIGNING_SECRET: SECRET,
-    SLACK_API_URL: slack.apiUrl,
-    ATLAS_ADMINS: ADMIN.id,
-    ATLAS_ADMIN_CHANNEL: ADMIN_CHANNEL,
-    OUTBOX_POLL_MS: '50',
-    SLACK_CHANNEL_INTERVAL_MS: '0',
-    SLACK_POSTS_PER_MINUTE: '60000',
-    REMINDER_CRON: '0 0 1 1 *',
-    DIGEST_CRON: '0 0 1 1 *',
-    LOG_LEVEL: 'info',
-    ...opts.env,
-  };
+  const env: Record<string, string> = { ...testBotEnv(slack, dir), ...opts.env };
   const logs: string[] = [];
   const start = () => startBot(loadConfig(env), { logger: createLogger('debug', (l) => logs.push(l)), ...(opts.now ? { now: opts.now } : {}) });
   let bot = await start();

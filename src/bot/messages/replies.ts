@@ -120,7 +120,6 @@ const WHY: Record<EmailQuestion['why'], (q: EmailQuestion) => Inline> = {
   case: (q) => t`You typed ${code(q.typed)}; the email on record is ${code(q.suggestion)}. Account emails are case sensitive, so only the exact spelling opens ${PRODUCT}.`,
   near: (q) => t`You typed ${code(q.typed)}. Did you mean ${code(q.suggestion)}? That is the email on record for someone here.`,
   domain: (q) => t`You typed ${code(q.typed)}. Did you mean ${code(q.suggestion)}? Nobody here has an email at ${code(q.typed.slice(q.typed.lastIndexOf('@') + 1))}.`,
-  script: (q) => t`${code(q.typed)} has letters from another alphabet that look like Latin ones: it reads ${code(q.suggestion)}, but it is a different address. Check it is really the one you mean.`,
 };
 
 /** The Slack and Teams limit on a button's value is about 2,000 characters: a longer command is retyped, not pressed. */

@@ -75,7 +75,7 @@ export class SlackSender implements OutboxSender, MessageUpdater {
       if (row.attempts > 1 && (row.lastError === null || row.lastError.startsWith(AMBIGUOUS))) {
         const found = await this.alreadyPosted(channel, row.id);
         if (found.kind === 'posted') {
-          this.rememberDm(row, channel, found.ts);
+          this.rememberRunMessage(row, channel, found.ts);
           return { kind: 'sent', at: { platform: 'slack', channel, messageId: found.ts } };
         }
         // not known either way (the check itself failed for now): posting could double it, so wait
@@ -97,7 +97,7 @@ export class SlackSender implements OutboxSender, MessageUpdater {
         unfurl_media: false,
         metadata: { event_type: 'atlas_outbox', event_payload: { outbox_id: row.id } },
       });
-      if (res.channel && res.ts) this.rememberDm(row, res.channel, res.ts);
+      if (res.channel && res.ts) this.rememberRunMessage(row, res.channel, res.ts);
       return res.channel && res.ts ? { kind: 'sent', at: { platform: 'slack', channel: res.channel, messageId: res.ts } } : { kind: 'sent' };
     } catch (e) {
       const o = this.outcomeOf(e, row.attempts);
@@ -142,7 +142,7 @@ export class SlackSender implements OutboxSender, MessageUpdater {
   }
 
   /** A bulk run's progress message is remembered, to be updated in place (an invitation's DM: see RestatingSender). */
-  private rememberDm(row: OutboxRow, channel: string, ts: string): void {
+  private rememberRunMessage(row: OutboxRow, channel: string, ts: string): void {
     if (row.payload.type === 'bulk_progress') this.o.queue.setRunMessage(row.payload.progress.runId, { platform: 'slack', channel, ts });
   }
 
