@@ -92,6 +92,18 @@ const configSchema = z
     LINK_ALLOWED_HOSTS: list.transform((v) => (v.length ? v : ['atlasti.com', '*.atlasti.com'])),
     /** a concurrent pool warns when it has more members than this many per seat (people may find every seat busy) */
     CONCURRENT_WARN_MEMBERS_PER_SEAT: z.coerce.number().positive().max(1000).default(4),
+    /** self-service seat requests: an admin answers each (manual), or the bot approves what the policy allows (auto) */
+    SEAT_REQUEST_APPROVAL: z.enum(['manual', 'auto'], { message: 'must be manual or auto' }).default('manual'),
+    /** email domains that may ask for a seat (auto: that are approved at once); empty: any */
+    SEAT_REQUEST_DOMAINS: list.transform((v, ctx) => {
+      const domains = v.map((d) => d.trim().toLowerCase().replace(/^@/, ''));
+      const bad = domains.find((d) => !/^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(d));
+      if (bad !== undefined) {
+        ctx.addIssue({ code: 'custom', message: `"${bad}" is not an email domain (like uni.edu)` });
+        return z.NEVER;
+      }
+      return domains;
+    }),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
     /** outbox polling interval; a commit also wakes the deliverer at once */
     OUTBOX_POLL_MS: z.coerce.number().int().min(10).default(1000),
@@ -186,6 +198,7 @@ const configSchema = z
       digestCron: c.DIGEST_CRON,
       linkAllowedHosts: c.LINK_ALLOWED_HOSTS,
       crowdRatio: c.CONCURRENT_WARN_MEMBERS_PER_SEAT,
+      seatRequests: { approval: c.SEAT_REQUEST_APPROVAL, domains: c.SEAT_REQUEST_DOMAINS },
       logLevel: c.LOG_LEVEL,
       outboxPollMs: c.OUTBOX_POLL_MS,
     };

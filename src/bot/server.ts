@@ -70,6 +70,7 @@ export async function startBot(config: Config, o: StartOptions): Promise<Running
       linkAllowedHosts: config.linkAllowedHosts,
       crowdRatio: config.crowdRatio,
       hasProvisioningWebhook: config.provisioning !== undefined,
+      seatRequests: config.seatRequests,
       reminders: { afterMs: config.reminderAfterMs, max: config.reminderMax, window: config.reminderWindow },
     },
     secrets,

@@ -376,6 +376,13 @@ function seatRequestRepository(db: Db): SeatRequestRepository {
     byId: (id) => db.select().from(seatRequests).where(eq(seatRequests.id, id)).get(),
     pendingForInvitation: (id) =>
       db.select().from(seatRequests).where(and(eq(seatRequests.projectInvitationId, id), eq(seatRequests.status, 'pending'))).get(),
+    openOwn: (personId, licenseId) =>
+      db
+        .select()
+        .from(seatRequests)
+        .where(and(eq(seatRequests.personId, personId), eq(seatRequests.status, 'pending'), isNull(seatRequests.projectInvitationId), eq(seatRequests.licenseId, licenseId)))
+        .get(),
+    listPending: () => db.select().from(seatRequests).where(eq(seatRequests.status, 'pending')).orderBy(asc(seatRequests.id)).all(),
     decide: (id, patch) => db.update(seatRequests).set(patch).where(and(eq(seatRequests.id, id), eq(seatRequests.status, 'pending'))).run().changes === 1,
   };
 }

@@ -21,6 +21,11 @@ export interface DomainSettings {
   crowdRatio?: number;
   /** PROVISIONING_WEBHOOK_URL is set: seats and Web members are handed over by the organisation's own system */
   hasProvisioningWebhook?: boolean;
+  /**
+   * SEAT_REQUEST_APPROVAL and SEAT_REQUEST_DOMAINS (lower case): who may ask for a seat themselves,
+   * and whether the bot approves such a request at once (auto) when the pool has room. Absent: manual, any domain.
+   */
+  seatRequests?: { approval: 'manual' | 'auto'; domains: readonly string[] };
 }
 
 export interface DomainDeps {

@@ -20,11 +20,13 @@ type FixAction =
   | { kind: 'resend'; invitationId: number }
   | { kind: 'reinvite'; invitationId: number }
   | { kind: 'request_seat'; invitationId: number }
+  /** the person asks for a seat themselves (request-seat) */
+  | { kind: 'ask_seat' }
   | { kind: 'return_copy'; projectId: number };
 
 export interface Finding {
   /** the confusion this answers */
-  topic: 'seat_without_project' | 'seats_in_use' | 'desktop_does_not_sync' | 'web_syncs' | 'cannot_accept' | 'no_seat_for_project' | 'email_case';
+  topic: 'no_seat' | 'seat_without_project' | 'seats_in_use' | 'desktop_does_not_sync' | 'web_syncs' | 'cannot_accept' | 'no_seat_for_project' | 'email_case';
   text: string | Inline;
   action?: FixAction;
 }
@@ -66,12 +68,16 @@ function cannotAccept(repos: Repositories, inv: Invitation, v: Viewer, you: stri
     return {
       topic: 'cannot_accept',
       text: `The invitation to ${what} is waiting: ${you} hold${v.self ? '' : 's'} no ${PRODUCT} seat under ${inv.inviteeEmail}, and a project invitation does not give one.${manage ? ' Ask an admin for a seat; the project invitation then goes out by itself.' : ' A license admin can give the seat; the project invitation then goes out by itself.'}`,
-      ...act({ kind: 'request_seat', invitationId: inv.id }),
+      ...(manage ? { action: { kind: 'request_seat' as const, invitationId: inv.id } } : v.self ? { action: { kind: 'ask_seat' as const } } : {}),
     };
   }
   if (inv.status !== 'pending') return undefined;
   if (inv.kind === 'project' && !holdsSeatFor(repos, inv.inviteeId, inv.inviteeEmail)) {
-    return { topic: 'no_seat_for_project', text: `The invitation to ${what} cannot be accepted yet: it needs a seat under ${inv.inviteeEmail}, and there is none now. A license admin can give one; the invitation stays open.` };
+    return {
+      topic: 'no_seat_for_project',
+      text: `The invitation to ${what} cannot be accepted yet: it needs a seat under ${inv.inviteeEmail}, and there is none now. A license admin can give one; the invitation stays open.`,
+      ...(v.self ? { action: { kind: 'ask_seat' as const } } : {}),
+    };
   }
   if (inv.deliveryProblem) {
     return { topic: 'cannot_accept', text: `The invitation to ${what} could not be delivered in chat (${inv.deliveryProblem}): they may have left or been deactivated.${manage ? ' Resend makes a fresh link to forward another way.' : ''}`, ...act({ kind: 'resend', invitationId: inv.id }) };
@@ -119,6 +125,7 @@ export async function diagnose({ deps, actor, input }: VerbArgs<{ personId?: num
 
     const findings: Finding[] = [];
     const you = v.self ? 'you' : nameOf(target);
+
     const openProject = current.filter((i) => i.kind === 'project' && open(i));
     if (status.seats.length > 0 && access.length === 0 && openProject.length === 0) {
       findings.push({
@@ -161,7 +168,11 @@ export async function diagnose({ deps, actor, input }: VerbArgs<{ personId?: num
         findings.push({ topic: 'web_syncs', text: `"${project.name}" is a Web project: changes are saved and synced in real time for its owner and members (${members.join(', ')}).` });
       }
       if (!status.projects.find((p) => p.projectId === project.id)?.usable) {
-        findings.push({ topic: 'no_seat_for_project', text: `"${project.name}" cannot be opened right now: it needs a seat under ${a.email ?? 'the same email'}, and there is none. A license admin can give one.` });
+        findings.push({
+          topic: 'no_seat_for_project',
+          text: `"${project.name}" cannot be opened right now: it needs a seat under ${a.email ?? 'the same email'}, and there is none. A license admin can give one.`,
+          ...(v.self ? { action: { kind: 'ask_seat' as const } } : {}),
+        });
       }
     }
     // only the latest invitation per pool or project tells where things stand
@@ -170,6 +181,10 @@ export async function diagnose({ deps, actor, input }: VerbArgs<{ personId?: num
     for (const inv of latest.values()) {
       const f = cannotAccept(repos, inv, v, you);
       if (f) findings.push(f);
+    }
+    // no seat and none on its way: the one thing to do is to ask for one (once, whatever else needs it)
+    if (v.self && status.seats.length === 0 && status.pending.length === 0 && !findings.some((f) => f.action?.kind === 'ask_seat')) {
+      findings.push({ topic: 'no_seat', text: `You hold no ${PRODUCT} seat, so you cannot use the software under one of these licenses yet. Ask the license admins for one; a seat shares no project.`, action: { kind: 'ask_seat' } });
     }
     return { status, findings };
   });

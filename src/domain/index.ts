@@ -28,7 +28,8 @@ export {
   type ConfirmationOutcome,
 } from './invitation-link.js';
 export { shareProject, shareOptions, shareFormProblems, type ShareOutcome, type ShareResult, type ShareProjectInput, type ShareField } from './share-project.js';
-export { requestSeat, decideSeatRequest, type SeatDecision } from './seat-requests.js';
+export { requestSeat, decideSeatRequest, openSeatRequest, DENY_NOTE_MAX, type SeatDecision } from './seat-requests.js';
+export { askForSeat, seatRequestOptions, SEAT_REASON_MAX, type SeatAsk } from './ask-for-seat.js';
 export { returnProjectCopy, returnOptions } from './return-project-copy.js';
 export { releaseSeat, previewSeatRelease, type SeatRelease } from './release-seat.js';
 export { setLicenseLink } from './license-link.js';

@@ -2,7 +2,7 @@ import type { VerbArgs } from './context.js';
 import { cmd, t } from './message.js';
 import type { Repositories } from './ports.js';
 import { SYSTEM_ACTOR, type LicenseUsage, type Person } from './model.js';
-import { requireAdmin } from './authz.js';
+import { actorPerson, requireAdmin } from './authz.js';
 import { audit } from './audit.js';
 import { DomainError } from './errors.js';
 import { isReachable, nameOf } from './people.js';
@@ -69,17 +69,33 @@ function standingIn(repos: Repositories, licenseId: number, people: number): { h
  * member limit, if it has one: see capacity.ts). A full pool or a duplicate is an outcome for that person, not an error, so it
  * never undoes the others.
  */
-export async function inviteToLicense({
-  deps,
-  actor,
-  input,
-}: VerbArgs<{ licenseName?: string | null; invitees: InviteeInput[]; confirmed?: boolean }>): Promise<InviteResult> {
+export function inviteToLicense(args: VerbArgs<{ licenseName?: string | null; invitees: InviteeInput[]; confirmed?: boolean }>): Promise<InviteResult> {
+  return sendLicenseInvitations(args);
+}
+
+/**
+ * A seat request answered yes: the invitation says so ("Ada approved your seat request"). `auto`:
+ * approved by the policy (SEAT_REQUEST_APPROVAL=auto), not by an admin: the person who asked is the
+ * inviter of record and no admin rights are needed. Only the seat request verbs pass one.
+ */
+export interface SeatGrant {
+  requestId: number;
+  /** the admin's name; null when approved automatically */
+  decidedBy: string | null;
+  auto: boolean;
+}
+
+export async function sendLicenseInvitations(
+  { deps, actor, input }: VerbArgs<{ licenseName?: string | null; invitees: InviteeInput[]; confirmed?: boolean }>,
+  grant?: SeatGrant,
+): Promise<InviteResult> {
   const { store, clock, settings } = deps;
+  const authorize = (repos: Repositories): Person => (grant?.auto ? actorPerson(repos, actor) : requireAdmin(repos, settings, actor, 'invite people to a license'));
   if (input.invitees.length === 0) {
     throw new DomainError('INVALID_INPUT', 'Tell me who to invite: mention people (@alice) or give their account emails.');
   }
   const license = store.transaction((repos) => {
-    requireAdmin(repos, settings, actor, 'invite people to a license');
+    authorize(repos);
     // everyone named must be known before anything is written, so a bad id cannot leave half a batch
     if (input.invitees.some(({ personId }) => !repos.people.byId(personId))) {
       throw new DomainError('NOT_FOUND', 'I could not find one of the people you named; nobody was invited. Please try again.');
@@ -127,7 +143,7 @@ export async function inviteToLicense({
     outcomes.push(
       ...store.transaction((repos): InviteOutcome[] => {
         const now = clock.now();
-        const inviter = requireAdmin(repos, settings, actor, 'invite people to a license');
+        const inviter = authorize(repos);
         expireOverdue(repos, SYSTEM_ACTOR, now, { licenseId: license.id });
         // seats are counted once per transaction and the count kept as each invitation reserves
         // one: inside this write transaction nobody else can change it, so it is the figure a
@@ -181,10 +197,12 @@ export async function inviteToLicense({
           const snapshot = snapshotOf(repos, inv, { usage });
           const link = invitationLink(settings.publicBaseUrl, token);
           const reachable = isReachable(invitee);
-          if (reachable) tellPerson(repos, invitee.id, { type: 'license_invitation', invitation: snapshot, link, resent: false }, now, priority);
+          const granted = grant ? { grant: { requestId: grant.requestId, decidedBy: grant.decidedBy } } : {};
+          if (reachable) tellPerson(repos, invitee.id, { type: 'license_invitation', invitation: snapshot, link, resent: false, ...granted }, now, priority);
           else tellPerson(repos, inviter.id, { type: 'forward_link', invitation: snapshot, link }, now, priority);
           // a bulk run is told to the admins once, at its end, not once per person
-          if (!runId) notifyAdmins(repos, settings, inv, { type: 'admin_invitation_event', event: 'created', invitation: snapshot, actorName: nameOf(inviter) }, now);
+          const actorName = grant?.auto ? `Automatic approval (seat request #${grant.requestId})` : nameOf(inviter);
+          if (!runId) notifyAdmins(repos, settings, inv, { type: 'admin_invitation_event', event: 'created', invitation: snapshot, actorName }, now);
           return { status: 'invited', invitee, invitationId: inv.id, reachable };
         });
       }),

@@ -156,12 +156,17 @@ export interface SeatRequest {
   id: number;
   personId: number;
   email: string;
-  projectInvitationId: number;
+  /** the project invitation that waits on this seat; null: the person asked for themselves */
+  projectInvitationId: number | null;
   requestedBy: number;
   status: 'pending' | 'approved' | 'denied';
   decidedBy: number | null;
   licenseId: number | null;
   licenseInvitationId: number | null;
+  /** why they ask (a self-service request) */
+  reason: string | null;
+  /** the admin's reason, on deny */
+  decisionNote: string | null;
   createdAt: number;
   decidedAt: number | null;
 }

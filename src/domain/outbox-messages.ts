@@ -74,7 +74,14 @@ export type AnyInvitationSnapshot = InvitationSnapshot | ProjectInvitationSnapsh
 
 export type OutboxMessage =
   /** the invitee's DM: what they got, what they did not get, their link, Accept / Decline */
-  | { type: 'license_invitation'; invitation: InvitationSnapshot; link: string; resent: boolean }
+  | {
+      type: 'license_invitation';
+      invitation: InvitationSnapshot;
+      link: string;
+      resent: boolean;
+      /** it answers the person's own seat request: who approved it (null: approved automatically) */
+      grant?: { requestId: number; decidedBy: string | null };
+    }
   /** re-render the invitee's DM about this invitation in its new state (updated in place) */
   | { type: 'invitation_update'; invitation: InvitationSnapshot; superseded?: boolean }
   /** a post to the admins about something that happened to an invitation */
@@ -92,20 +99,33 @@ export type OutboxMessage =
   | { type: 'project_invitation_update'; invitation: ProjectInvitationSnapshot; superseded?: boolean }
   /** to the project's owner: what happened to one of their invitations */
   | { type: 'project_owner_event'; event: 'accepted' | 'declined' | 'sent_after_seat' | 'case_mismatch_after_seat' | 'seat_request_denied' | 'seat_request_approved'; invitation: ProjectInvitationSnapshot; detail?: string }
-  /** to the admins: an owner asks for a seat for someone their project invitation waits on */
+  /**
+   * to the admins: an owner asks for a seat for someone their project invitation waits on
+   * (`projectName`, `ownerName`), or a person asks for themselves (`why`: their reason;
+   * `outsideDomains`: the email's domain is not in SEAT_REQUEST_DOMAINS)
+   */
   | {
       type: 'seat_request';
       requestId: number;
       personName: string;
       email: string;
-      projectName: string;
-      ownerName: string;
-      /** updated in place: approved or denied by an admin, or closed when no longer needed (`reason`) */
+      projectName?: string;
+      ownerName?: string;
+      why?: string;
+      outsideDomains?: true;
+      /** updated in place: approved (no `decidedBy`: automatically) or denied (`note`: the admin's reason), or closed when no longer needed (`reason`) */
       status: 'pending' | 'approved' | 'denied' | 'closed';
       decidedBy?: string;
       licenseName?: string;
+      note?: string;
       reason?: string;
     }
+  /**
+   * to a person who asked for a seat themselves: denied (with the admin's `note`), or approved
+   * while they already hold a seat or an invitation (`already`); an approval that sends the
+   * invitation says so in the invitation itself
+   */
+  | { type: 'seat_request_answer'; requestId: number; status: 'approved' | 'denied'; licenseName: string; decidedBy: string; note?: string; already?: 'holds' | 'pending' }
   /** to a project's owner: an updated Desktop copy came back, with the steps to merge it */
   | { type: 'copy_returned'; projectName: string; fromName: string; link: string; note: string | null }
   /** to whoever shared a project: invitees who hold no seat (Ask an admin), and emails that differ only in case */

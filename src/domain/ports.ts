@@ -148,11 +148,15 @@ export interface ReturnedCopyRepository {
 }
 
 export interface SeatRequestRepository {
-  insert(r: Omit<SeatRequest, 'id' | 'decidedBy' | 'licenseId' | 'licenseInvitationId' | 'decidedAt' | 'status'>): SeatRequest;
+  insert(r: Pick<SeatRequest, 'personId' | 'email' | 'projectInvitationId' | 'requestedBy' | 'createdAt'> & Partial<Pick<SeatRequest, 'licenseId' | 'reason'>>): SeatRequest;
   byId(id: number): SeatRequest | undefined;
   pendingForInvitation(projectInvitationId: number): SeatRequest | undefined;
+  /** a person's own open request for a seat in this pool (there is at most one) */
+  openOwn(personId: number, licenseId: number): SeatRequest | undefined;
+  /** every open request, oldest first */
+  listPending(): SeatRequest[];
   /** conditional, like invitations: false when it was already decided */
-  decide(id: number, patch: Pick<SeatRequest, 'status' | 'decidedBy' | 'decidedAt'> & Partial<Pick<SeatRequest, 'licenseId' | 'licenseInvitationId'>>): boolean;
+  decide(id: number, patch: Pick<SeatRequest, 'status' | 'decidedBy' | 'decidedAt'> & Partial<Pick<SeatRequest, 'licenseId' | 'licenseInvitationId' | 'decisionNote'>>): boolean;
 }
 
 export interface AuditRepository {

@@ -21,7 +21,7 @@ export type SubjectState =
       seatRequestId?: number;
     }
   /** `closed`: no longer needed (its project invitation expired or was withdrawn), `reason` says why */
-  | { kind: 'seat_request'; requestId: number; status: 'pending' | 'approved' | 'denied' | 'closed'; decidedBy?: string; licenseName?: string; reason?: string };
+  | { kind: 'seat_request'; requestId: number; status: 'pending' | 'approved' | 'denied' | 'closed'; decidedBy?: string; licenseName?: string; note?: string; reason?: string };
 
 const invitationSubject = (invitationId: number): string => `invitation:${invitationId}`;
 const seatRequestSubject = (requestId: number): string => `seat_request:${requestId}`;
@@ -143,7 +143,7 @@ export function restate(m: OutboxMessage, states: Lookup, ownId: number): Outbox
     case 'seat_request': {
       const s = states(seatRequestSubject(m.requestId));
       if (s?.kind !== 'seat_request' || s.status === m.status) return undefined;
-      return { ...m, status: s.status, ...(s.decidedBy ? { decidedBy: s.decidedBy } : {}), ...(s.licenseName ? { licenseName: s.licenseName } : {}), ...(s.reason ? { reason: s.reason } : {}) };
+      return { ...m, status: s.status, ...(s.decidedBy ? { decidedBy: s.decidedBy } : {}), ...(s.licenseName ? { licenseName: s.licenseName } : {}), ...(s.note ? { note: s.note } : {}), ...(s.reason ? { reason: s.reason } : {}) };
     }
     case 'digest_page': {
       let changed = false;

@@ -8,7 +8,8 @@ import { nameOf } from './people.js';
 import { projectSnapshotOf } from './snapshot.js';
 import { tellPerson } from './notify.js';
 import { announce, announceInvitation } from './restate.js';
-import { inviteToLicense, type InviteOutcome } from './invite-to-license.js';
+import { sendLicenseInvitations, type InviteOutcome } from './invite-to-license.js';
+import { formatDate } from './words.js';
 import { releaseWaitingProjectInvitations } from './release-waiting-projects.js';
 
 /**
@@ -50,37 +51,69 @@ export type SeatDecision =
   /** nothing changed: say why (the pool is full, a pool must be picked …) */
   | { outcome: 'not_approved'; request: SeatRequest; invite: InviteOutcome; licenseName: string };
 
-/**
- * An admin answers a seat request. Approving sends the license invitation (the ordinary verb, with
- * all its rules); when that seat is accepted, the waiting project invitation goes out by itself.
- */
-export async function decideSeatRequest({ deps, actor, input }: VerbArgs<{ requestId: number; approve: boolean; licenseName?: string | null }>): Promise<SeatDecision> {
-  const request = deps.store.transaction((repos) => {
+/** An open seat request, for an admin about to answer it (the deny form asks only then). */
+export async function openSeatRequest({ deps, actor, input }: VerbArgs<{ requestId: number }>): Promise<SeatRequest> {
+  return deps.store.transaction((repos) => {
     requireAdmin(repos, deps.settings, actor, 'answer seat requests');
     const r = repos.seatRequests.byId(input.requestId);
     if (!r) throw new DomainError('NOT_FOUND', `There is no seat request #${input.requestId}.`);
-    if (r.status !== 'pending') throw new DomainError('NOT_PENDING', `Seat request #${r.id} was already ${r.status}.`);
-    if (repos.invitations.byId(r.projectInvitationId)?.status !== 'waiting_for_seat') {
-      throw new DomainError('NOT_PENDING', `The project invitation behind seat request #${r.id} is no longer waiting for a seat, so there is nothing to approve.`);
-    }
+    if (r.status !== 'pending') throw new DomainError('NOT_PENDING', `Seat request #${r.id} was already ${r.status}${r.decidedAt ? ` on ${formatDate(r.decidedAt)}` : ''}.`);
     return r;
   });
+}
 
-  const finish = (status: 'approved' | 'denied', extra: { licenseId?: number; licenseInvitationId?: number; licenseName?: string }) =>
+/** An admin's reason on deny is kept to this many characters. */
+export const DENY_NOTE_MAX = 500;
+
+/**
+ * An admin answers a seat request. Approving sends the license invitation (the ordinary verb, with
+ * all its rules): for a person's own request it says that it answers their request and who
+ * approved it; for a project owner's, the waiting project invitation goes out by itself once that
+ * seat is accepted. Denying (with a reason, if the admin gives one) tells whoever asked.
+ */
+export async function decideSeatRequest({
+  deps,
+  actor,
+  input,
+}: VerbArgs<{ requestId: number; approve: boolean; licenseName?: string | null; note?: string | null }>): Promise<SeatDecision> {
+  const { request, decider, ownPool } = deps.store.transaction((repos) => {
+    const admin = requireAdmin(repos, deps.settings, actor, 'answer seat requests');
+    const r = repos.seatRequests.byId(input.requestId);
+    if (!r) throw new DomainError('NOT_FOUND', `There is no seat request #${input.requestId}.`);
+    if (r.status !== 'pending') throw new DomainError('NOT_PENDING', `Seat request #${r.id} was already ${r.status}${r.decidedAt ? ` on ${formatDate(r.decidedAt)}` : ''}.`);
+    if (r.projectInvitationId !== null && repos.invitations.byId(r.projectInvitationId)?.status !== 'waiting_for_seat') {
+      throw new DomainError('NOT_PENDING', `The project invitation behind seat request #${r.id} is no longer waiting for a seat, so there is nothing to approve.`);
+    }
+    // a person's own request names its pool (the admin may pick another in the approve form)
+    const pool = r.projectInvitationId === null && r.licenseId !== null ? repos.licenses.byId(r.licenseId) : undefined;
+    return { request: r, decider: nameOf(admin), ownPool: pool?.retiredAt === undefined ? pool?.name : undefined };
+  });
+  const self = request.projectInvitationId === null;
+  const note = input.note?.trim() ? input.note.trim().slice(0, DENY_NOTE_MAX) : null;
+
+  const finish = (status: 'approved' | 'denied', extra: { licenseId?: number; licenseInvitationId?: number; licenseName?: string; already?: 'holds' | 'pending' }) =>
     deps.store.transaction((repos) => {
       const now = deps.clock.now();
-      if (!repos.seatRequests.decide(request.id, { status, decidedBy: actor.personId, decidedAt: now, ...(extra.licenseId ? { licenseId: extra.licenseId } : {}), ...(extra.licenseInvitationId ? { licenseInvitationId: extra.licenseInvitationId } : {}) })) {
+      const patch = { status, decidedBy: actor.personId, decidedAt: now, ...(extra.licenseId ? { licenseId: extra.licenseId } : {}), ...(extra.licenseInvitationId ? { licenseInvitationId: extra.licenseInvitationId } : {}), ...(note && status === 'denied' ? { decisionNote: note } : {}) };
+      if (!repos.seatRequests.decide(request.id, patch)) {
         throw new DomainError('NOT_PENDING', `Seat request #${request.id} was answered a moment ago by another admin.`);
       }
-      audit(repos, actor, now, `seat_request.${status}`, { type: 'seat_request', id: request.id });
-      const inv = repos.invitations.byId(request.projectInvitationId)!;
-      const decider = nameOf(actorPerson(repos, actor));
-      const snap = projectSnapshotOf(repos, inv);
+      audit(repos, actor, now, `seat_request.${status}`, { type: 'seat_request', id: request.id }, note && status === 'denied' ? { note } : undefined);
       // the request's post in the admin channel says how it was answered, in place: no second post
-      announce(repos, { kind: 'seat_request', requestId: request.id, status, decidedBy: decider, ...(extra.licenseName ? { licenseName: extra.licenseName } : {}) }, now);
+      announce(repos, { kind: 'seat_request', requestId: request.id, status, decidedBy: decider, ...(extra.licenseName ? { licenseName: extra.licenseName } : {}), ...(note && status === 'denied' ? { note } : {}) }, now);
+      if (self) {
+        // the person who asked hears the answer; an approval that sent an invitation says so in it
+        const licenseName = extra.licenseName ?? ownPool ?? repos.licenses.byId(request.licenseId ?? 0)?.name ?? 'the license';
+        if (status === 'denied' || extra.already) {
+          tellPerson(repos, request.personId, { type: 'seat_request_answer', requestId: request.id, status, licenseName, decidedBy: decider, ...(status === 'denied' && note ? { note } : {}), ...(extra.already ? { already: extra.already } : {}) }, now);
+        }
+        return repos.seatRequests.byId(request.id)!;
+      }
+      const inv = repos.invitations.byId(request.projectInvitationId!)!;
+      const snap = projectSnapshotOf(repos, inv);
       // denied: the sharer's waiting list offers to ask again
       if (status === 'denied') announceInvitation(repos, snap, now, { seatRequestId: undefined });
-      const event = { type: 'project_owner_event', event: status === 'approved' ? 'seat_request_approved' : 'seat_request_denied', invitation: snap, detail: decider } as const;
+      const event = { type: 'project_owner_event', event: status === 'approved' ? 'seat_request_approved' : 'seat_request_denied', invitation: snap, detail: note && status === 'denied' ? `${decider} (“${note}”)` : decider } as const;
       const ownerId = repos.projects.byId(inv.projectId ?? 0)?.ownerId ?? request.requestedBy;
       tellPerson(repos, ownerId, event, now);
       if (request.requestedBy !== ownerId) tellPerson(repos, request.requestedBy, event, now);
@@ -89,21 +122,28 @@ export async function decideSeatRequest({ deps, actor, input }: VerbArgs<{ reque
 
   if (!input.approve) return { outcome: 'denied', request: finish('denied', {}) };
 
-  const result = await inviteToLicense({ deps, actor, input: { licenseName: input.licenseName ?? null, invitees: [{ personId: request.personId, email: request.email }] } });
+  const licenseName = input.licenseName ?? ownPool ?? null;
+  const grant = self ? { requestId: request.id, decidedBy: decider, auto: false } : undefined;
+  const result = await sendLicenseInvitations({ deps, actor, input: { licenseName, invitees: [{ personId: request.personId, email: request.email }] } }, grant);
   const invite = result.outcomes[0]!;
-  const licenseName = result.license.license.name;
-  if (invite.status === 'invited' || invite.status === 'already_pending') {
-    return { outcome: 'approved', request: finish('approved', { licenseId: result.license.license.id, licenseInvitationId: invite.invitationId, licenseName }), invite, licenseName };
+  const pool = result.license.license;
+  if (invite.status === 'invited') {
+    return { outcome: 'approved', request: finish('approved', { licenseId: pool.id, licenseInvitationId: invite.invitationId, licenseName: pool.name }), invite, licenseName: pool.name };
+  }
+  if (invite.status === 'already_pending') {
+    return { outcome: 'approved', request: finish('approved', { licenseId: pool.id, licenseInvitationId: invite.invitationId, licenseName: pool.name, already: 'pending' }), invite, licenseName: pool.name };
   }
   if (invite.status === 'already_holds_seat') {
-    // they hold a seat after all: the waiting invitation goes out if that seat's email is the
-    // invited one exactly (otherwise the owner is told about the case difference)
-    const decided = finish('approved', { licenseId: result.license.license.id, licenseName });
-    deps.store.transaction((repos) => {
-      const seat = repos.seats.occupiedBy(request.personId).find((s) => s.licenseId === result.license.license.id);
-      releaseWaitingProjectInvitations(repos, deps.settings, actor, request.personId, seat?.email ?? null, deps.clock.now());
-    });
-    return { outcome: 'approved', request: decided, invite, licenseName };
+    const decided = finish('approved', { licenseId: pool.id, licenseName: pool.name, already: 'holds' });
+    if (!self) {
+      // they hold a seat after all: the waiting invitation goes out if that seat's email is the
+      // invited one exactly (otherwise the owner is told about the case difference)
+      deps.store.transaction((repos) => {
+        const seat = repos.seats.occupiedBy(request.personId).find((s) => s.licenseId === pool.id);
+        releaseWaitingProjectInvitations(repos, deps.settings, actor, request.personId, seat?.email ?? null, deps.clock.now());
+      });
+    }
+    return { outcome: 'approved', request: decided, invite, licenseName: pool.name };
   }
-  return { outcome: 'not_approved', request, invite, licenseName };
+  return { outcome: 'not_approved', request, invite, licenseName: pool.name };
 }

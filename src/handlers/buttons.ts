@@ -12,10 +12,11 @@ import {
   confirmInviteRequest,
   declineInvitation,
   decideSeatRequest,
+  openSeatRequest,
   dropExpired,
   extendInvitation,
   formatDate,
-  licenseInviteOptions,
+  isDomainError,
   nameOf,
   reinvite,
   releaseSeat,
@@ -33,7 +34,12 @@ import {
 import { ACTIONS, PROJECT_ACTIONS, parseInvitationValue, parseProjectValue, parseRequestValue, parseSeatValue, parseSeatsValue, parseAccessValue, parseLicenseValue, parseMembersValue } from './slack/action-ids.js';
 import type { Views } from './views.js';
 
-type ButtonForm = { form: 'approve_seat'; requestId: number } | { form: 'return_project'; projectId?: number } | { form: 'share_project' };
+type ButtonForm =
+  | { form: 'approve_seat'; requestId: number }
+  | { form: 'deny_seat'; requestId: number }
+  | { form: 'request_seat' }
+  | { form: 'return_project'; projectId?: number }
+  | { form: 'share_project' };
 
 export interface ButtonArgs {
   deps: DomainDeps;
@@ -117,18 +123,26 @@ export const BUTTONS: Record<string, (a: ButtonArgs) => Promise<ButtonAnswer>> =
     };
   }),
   [PROJECT_ACTIONS.approveSeat]: withId(parseRequestValue, async (requestId, { deps, views, actor, openForm }) => {
-    // with several pools the admin picks one in a form; with one, approving is one click
-    const usages = await licenseInviteOptions({ deps, actor, input: undefined });
-    if (usages.length > 1) {
+    // one click when the pool is known (a person's own request names it, or there is one pool);
+    // otherwise the admin picks one in a form (nothing was written before that question)
+    try {
+      return { message: views.seatDecision(await decideSeatRequest({ deps, actor, input: { requestId, approve: true } })), replace: false };
+    } catch (e) {
+      if (!isDomainError(e) || e.code !== 'LICENSE_REQUIRED') throw e;
       await openForm({ form: 'approve_seat', requestId });
       return { opened: true };
     }
-    return { message: views.seatDecision(await decideSeatRequest({ deps, actor, input: { requestId, approve: true } })), replace: false };
   }),
-  [PROJECT_ACTIONS.denySeat]: withId(parseRequestValue, async (requestId, { deps, views, actor }) => ({
-    message: views.seatDecision(await decideSeatRequest({ deps, actor, input: { requestId, approve: false } })),
-    replace: false,
-  })),
+  [PROJECT_ACTIONS.denySeat]: withId(parseRequestValue, async (requestId, { deps, actor, openForm }) => {
+    // a reason first (optional), for whoever asked; a stranger or a late click is told at once
+    await openSeatRequest({ deps, actor, input: { requestId } });
+    await openForm({ form: 'deny_seat', requestId });
+    return { opened: true };
+  }),
+  [PROJECT_ACTIONS.askSeat]: async ({ openForm }) => {
+    await openForm({ form: 'request_seat' });
+    return { opened: true };
+  },
   [PROJECT_ACTIONS.confirmBulk]: withId(parseRequestValue, async (requestId, { deps, views, actor }) => {
     const r = await confirmInviteRequest({ deps, actor, input: { requestId, confirm: true } });
     return { message: 'outcomes' in r ? views.inviteResult(r) : views.text('Cancelled.', 'x'), replace: true };

@@ -22,7 +22,7 @@ import {
   type ShareField,
   type SupportField,
 } from '../domain/index.js';
-import { APPROVE_MODAL, INVITE_MODAL, RECONCILE_MODAL, RETURN_MODAL, SHARE_MODAL, SUPPORT_MODAL } from './slack/action-ids.js';
+import { APPROVE_MODAL, DENY_SEAT_MODAL, REQUEST_SEAT_MODAL, INVITE_MODAL, RECONCILE_MODAL, RETURN_MODAL, SHARE_MODAL, SUPPORT_MODAL } from './slack/action-ids.js';
 
 const slackFile = z.object({ url_private_download: z.string().optional(), url_private: z.string().optional(), permalink: z.string().optional(), name: z.string().optional(), title: z.string().optional() });
 const slackElement = z.object({
@@ -197,6 +197,33 @@ export const RETURN_FIELD_BLOCK: Record<string, string> = { link: RETURN_MODAL.l
 export function readApproveForm(values: FormValues): Read<{ licenseName: string }> {
   const licenseName = choiceOf(values, APPROVE_MODAL.license);
   return licenseName ? { form: { licenseName } } : { errors: { [APPROVE_MODAL.license.block]: 'Pick the license to invite them to.' } };
+}
+
+export interface SeatRequestForm {
+  licenseName: string;
+  email: string;
+  reason: string | null;
+}
+
+/** The request-seat form: a pool, an email that parses (and is not a likely typo of one on record), a reason. */
+export function readSeatRequestForm(values: FormValues, deps?: DomainDeps): Read<SeatRequestForm> {
+  const licenseName = choiceOf(values, REQUEST_SEAT_MODAL.license);
+  const marked = textOf(values, REQUEST_SEAT_MODAL.email);
+  const email = unmarked(marked);
+  const errors: Record<string, string> = {};
+  if (!licenseName) errors[REQUEST_SEAT_MODAL.license.block] = 'Pick the license you need a seat in.';
+  if (!email) errors[REQUEST_SEAT_MODAL.email.block] = 'Give the email of your account, exactly as it is spelled.';
+  else if (!parseEmail(email)) errors[REQUEST_SEAT_MODAL.email.block] = `Not an email address: ${email.slice(0, 80)}. Give the exact email of your account.`;
+  else {
+    const typo = typoError(deps, [marked]);
+    if (typo) errors[REQUEST_SEAT_MODAL.email.block] = typo.replace('Nothing sent yet.', 'Nothing asked yet.');
+  }
+  if (Object.keys(errors).length) return { errors };
+  return { form: { licenseName: licenseName!, email, reason: textOf(values, REQUEST_SEAT_MODAL.reason) || null } };
+}
+
+export function readDenyForm(values: FormValues): { note: string | null } {
+  return { note: textOf(values, DENY_SEAT_MODAL.note) || null };
 }
 
 export function readReconcileForm(values: FormValues): Read<{ licenseName: string; csv: string }> {

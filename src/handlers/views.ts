@@ -24,6 +24,7 @@ import type {
   ProjectHandoffResult,
   ReconcileReport,
   SeatDecision,
+  SeatAsk,
   SeatRelease,
   ShareResult,
 } from '../domain/index.js';
@@ -60,6 +61,8 @@ export interface Views {
   error(e: unknown): Message;
   shareResult(result: ShareResult): Message;
   seatDecision(decision: SeatDecision): Message;
+  /** the answer to a person's own `request-seat` */
+  seatAsk(result: SeatAsk): Message;
   /** "Release Alice's seat in Campus?": what follows, and one button to do it */
   seatReleaseQuestion(release: SeatRelease): Message;
   seatReleased(release: SeatRelease): Message;
@@ -77,6 +80,8 @@ export interface Views {
   shareForm(mine: Project[], allowedHosts: readonly string[]): Form;
   returnForm(copies: Project[], allowedHosts: readonly string[], preselect?: number): Form;
   approveSeatForm(requestId: number, usages: LicenseUsage[]): Form;
+  denySeatForm(requestId: number): Form;
+  requestSeatForm(usages: LicenseUsage[], email: string | null, prefill?: { licenseName?: string; reason?: string }): Form;
   supportForm(email: string | null): Form;
   reconcileForm(usages: LicenseUsage[]): Form;
 }

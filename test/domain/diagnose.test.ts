@@ -68,10 +68,18 @@ describe('diagnose: a seat, and no project', () => {
     expect(plain(f.text)).toContain('Bob holds a seat');
   });
 
-  it('no seat at all: nothing to say about a seat', async () => {
+  it('no seat at all: the person is offered to ask for one; an admin looking is told nothing', async () => {
     const { deps, ada, bob } = world();
-    expect((await look(deps, bob)).findings).toEqual([]);
+    const own = await look(deps, bob);
+    expect(topics(own)).toEqual(['no_seat']);
+    expect(own.findings[0]!.action).toEqual({ kind: 'ask_seat' });
     expect((await look(deps, ada, bob)).findings).toEqual([]);
+  });
+
+  it('no seat, but an invitation to one is open: nothing to ask', async () => {
+    const { deps, ada, bob } = world();
+    await invited(deps, ada, bob, { licenseName: 'Campus' });
+    expect(topics(await look(deps, bob))).not.toContain('no_seat');
   });
 
   it('an open project invitation is on its way: not "no project"', async () => {
@@ -88,7 +96,7 @@ describe('diagnose: a seat, and no project', () => {
     const { deps, bob, campus } = world();
     const seat = aSeat(deps.store, { license: campus, person: bob });
     deps.store.transaction((r) => r.seats.release(seat.id, deps.clock.now()));
-    expect((await look(deps, bob)).findings).toEqual([]);
+    expect(topics(await look(deps, bob))).toEqual(['no_seat']);
   });
 });
 
@@ -246,7 +254,9 @@ describe('diagnose: access without a seat under the same email', () => {
     const d = await look(deps, bob);
     expect(topics(d)).toEqual(['web_syncs', 'no_seat_for_project']);
     const f = only(d, 'no_seat_for_project');
-    expect(f).not.toHaveProperty('action');
+    // the person can ask for the seat themselves; the general "no seat" is not said twice
+    expect(f.action).toEqual({ kind: 'ask_seat' });
+    expect((await look(deps, olga, bob)).findings.find((x) => x.topic === 'no_seat_for_project')).not.toHaveProperty('action');
     expect(plain(f.text)).toContain('"Survey" cannot be opened');
     expect(plain(f.text)).toContain('bob@uni.example');
   });
@@ -409,7 +419,8 @@ describe('diagnose: the fix is offered only to whoever may take it', () => {
     const { invitation: waiting } = aProjectInvitation(deps.store, { project: thesis, invitee: bob, status: 'waiting_for_seat' });
     const own = await look(deps, bob);
     expect(topics(own)).toEqual(['cannot_accept', 'cannot_accept']);
-    for (const f of own.findings) expect(f).not.toHaveProperty('action');
+    // not the inviter's buttons: only asking for a seat themselves
+    expect(own.findings.map((f) => f.action)).toEqual([undefined, { kind: 'ask_seat' }]);
     expect(own.findings[0]!.text).toContain('Ask Ada Admin');
     // the admin and the project's owner get the buttons
     expect((await look(deps, ada, bob)).findings.map((f) => f.action)).toEqual([

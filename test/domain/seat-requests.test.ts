@@ -58,6 +58,8 @@ describe('requestSeat', () => {
       decidedBy: null,
       licenseId: null,
       licenseInvitationId: null,
+      reason: null,
+      decisionNote: null,
       createdAt: T0 + 1000,
       decidedAt: null,
     });

@@ -619,8 +619,10 @@ function repositoriesOver(state: () => MemoryState): Repositories {
         requestedBy: r.requestedBy,
         status: 'pending',
         decidedBy: null,
-        licenseId: null,
+        licenseId: r.licenseId ?? null,
         licenseInvitationId: null,
+        reason: r.reason ?? null,
+        decisionNote: null,
         createdAt: r.createdAt,
         decidedAt: null,
       };
@@ -637,6 +639,11 @@ function repositoriesOver(state: () => MemoryState): Repositories {
       const r = state().seatRequests.find((q) => q.projectInvitationId === projectInvitationId && q.status === 'pending');
       return r && copy(r);
     },
+    openOwn: (personId, licenseId) => {
+      const r = state().seatRequests.find((q) => q.personId === personId && q.licenseId === licenseId && q.projectInvitationId === null && q.status === 'pending');
+      return r && copy(r);
+    },
+    listPending: () => state().seatRequests.filter((q) => q.status === 'pending').sort(byId).map((q) => copy(q)),
     // `… WHERE status = 'pending'`: false when someone decided it first
     decide: (id, patch) => {
       const row = state().seatRequests.find((q) => q.id === id && q.status === 'pending');

@@ -9,6 +9,8 @@ import {
   PROJECT_NEEDS_SEAT,
   SUPPORT_DESCRIPTION_MAX,
   SUPPORT_TOPICS,
+  SEAT_REASON_MAX,
+  DENY_NOTE_MAX,
   b,
   figuresOf,
   paragraph,
@@ -19,7 +21,7 @@ import {
   type LicenseUsage,
   type Project,
 } from '../../domain/index.js';
-import { APPROVE_MODAL, INVITE_MODAL, RECONCILE_MODAL, RETURN_MODAL, SHARE_MODAL, SUPPORT_MODAL, VIEWS } from '../../handlers/slack/action-ids.js';
+import { APPROVE_MODAL, DENY_SEAT_MODAL, INVITE_MODAL, RECONCILE_MODAL, REQUEST_SEAT_MODAL, RETURN_MODAL, SHARE_MODAL, SUPPORT_MODAL, VIEWS } from '../../handlers/slack/action-ids.js';
 
 /** The license pools as choices (at most 100, as Slack allows), each with its usage in its own terms. */
 function licenseChoices(usages: LicenseUsage[]): Choice[] {
@@ -145,6 +147,40 @@ export function approveSeatForm(requestId: number, usages: LicenseUsage[]): Form
     metadata: String(requestId),
     intro: [paragraph(PROJECT_NEEDS_SEAT)],
     fields: [{ key: APPROVE_MODAL.license, label: 'License', input: { type: 'choice', options: licenseChoices(usages) } }],
+  };
+}
+
+/** A person asks for a seat for themselves: which pool (when there are several), their exact account email, why. */
+export function requestSeatForm(usages: LicenseUsage[], email: string | null, prefill: { licenseName?: string; reason?: string } = {}): Form {
+  const options = licenseChoices(usages);
+  const initial = prefill.licenseName ? options.find((o) => o.value.toLowerCase() === prefill.licenseName!.toLowerCase())?.value : usages.length === 1 ? options[0]?.value : undefined;
+  return {
+    id: VIEWS.requestSeat,
+    title: 'Request a seat',
+    submit: 'Ask the admins',
+    intro: [paragraph(t`Ask the license admins for an ${b(`${PRODUCT} license seat`)}. A seat lets you use the software; it shares ${b('no project')}: a project's owner shares that with you.`)],
+    fields: [
+      { key: REQUEST_SEAT_MODAL.license, label: 'License', input: { type: 'choice', options, placeholder: 'Pick a license', ...(initial ? { initial } : {}) } },
+      {
+        key: REQUEST_SEAT_MODAL.email,
+        label: `Your ${PRODUCT} account email`,
+        hint: 'Exactly as spelled in your account (or the one you will create): it is case sensitive.',
+        input: { type: 'text', format: 'email', ...(email ? { initial: email } : {}) },
+      },
+      { key: REQUEST_SEAT_MODAL.reason, label: 'Why do you need it?', optional: true, hint: 'For the admins: a course, a project, a thesis…', input: { type: 'text', multiline: true, maxLength: SEAT_REASON_MAX, ...(prefill.reason ? { initial: prefill.reason.slice(0, SEAT_REASON_MAX) } : {}) } },
+    ],
+  };
+}
+
+/** An admin denies a seat request: an optional reason, passed on to whoever asked. */
+export function denySeatForm(requestId: number): Form {
+  return {
+    id: VIEWS.denySeat,
+    title: 'Deny a seat request',
+    submit: 'Deny',
+    metadata: String(requestId),
+    intro: [paragraph(t`Deny seat request #${requestId}. Whoever asked is told, with your reason if you give one.`)],
+    fields: [{ key: DENY_SEAT_MODAL.note, label: 'Reason', optional: true, hint: 'Shown to the person who asked.', input: { type: 'text', multiline: true, maxLength: DENY_NOTE_MAX } }],
   };
 }
 

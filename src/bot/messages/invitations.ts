@@ -134,11 +134,18 @@ const answerButtons = (i: AnyInvitationSnapshot): Block =>
 
 const FRESH_COPY = em('This is a fresh copy of your invitation: the link in any earlier message no longer works.');
 
-export function licenseInvitationDm(i: InvitationSnapshot, personalLink: string, resent: boolean): Message {
-  const summary = `${i.inviterName} invited you to an ${PRODUCT} license seat in ${i.licenseName}. It gives you the software, not a project.`;
+export function licenseInvitationDm(i: InvitationSnapshot, personalLink: string, resent: boolean, grant?: { requestId: number; decidedBy: string | null }): Message {
+  // an answer to the person's own seat request says so first: who approved it (or that the policy did)
+  const by = grant ? (grant.decidedBy ?? 'The bot') : i.inviterName;
+  const first = grant
+    ? t`${b(by)} approved your seat request #${grant.requestId}${grant.decidedBy ? '' : ' automatically'}: here is your invitation to a seat in the license ${b(i.licenseName)}.`
+    : t`${b(i.inviterName)} invited you to a seat in the license ${b(i.licenseName)}.`;
+  const summary = grant
+    ? `Your seat request was approved${grant.decidedBy ? ` by ${grant.decidedBy}` : ''}: accept your ${PRODUCT} seat in ${i.licenseName}. It gives you the software, not a project.`
+    : `${i.inviterName} invited you to an ${PRODUCT} license seat in ${i.licenseName}. It gives you the software, not a project.`;
   return message(summary, [
     heading(`You're invited to an ${PRODUCT} license seat`),
-    lines([t`${b(i.inviterName)} invited you to a seat in the license ${b(i.licenseName)}.`, ...(resent ? [[FRESH_COPY]] : [])]),
+    lines([first, ...(resent ? [[FRESH_COPY]] : [])]),
     whatYouGet(i),
     paragraph(HOW_TO_GET_PROJECT, 'bulb'),
     answerButtons(i),

@@ -13,12 +13,13 @@ import {
 import { bulkProgressMessage, digestPage, expiredNotice, reminderDm } from './review.js';
 import { supportRequestPost, supportSent } from './support-home.js';
 import { reconcileReport } from './reconcile.js';
-import { copyReturned, projectInvitationDm, projectOwnerEvent, projectStateDm, seatReleased, seatRequestPost, shareAttention } from './projects.js';
+import { copyReturned, projectInvitationDm, projectOwnerEvent, projectStateDm, seatReleased, shareAttention } from './projects.js';
+import { seatRequestAnswer, seatRequestPost } from './seat-requests.js';
 
 export function renderOutbox(m: OutboxMessage): Message {
   switch (m.type) {
     case 'license_invitation':
-      return licenseInvitationDm(m.invitation, m.link, m.resent);
+      return licenseInvitationDm(m.invitation, m.link, m.resent, m.grant);
     case 'invitation_update':
       return invitationStateDm(m.invitation, m.superseded);
     case 'admin_invitation_event':
@@ -49,6 +50,8 @@ export function renderOutbox(m: OutboxMessage): Message {
       return projectOwnerEvent(m);
     case 'seat_request':
       return seatRequestPost(m);
+    case 'seat_request_answer':
+      return seatRequestAnswer(m);
     case 'copy_returned':
       return copyReturned(m);
     case 'seat_released':

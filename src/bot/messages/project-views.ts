@@ -36,16 +36,23 @@ export function shareResult(r: ShareResult): Message {
 }
 
 export function seatDecision(d: SeatDecision): Message {
+  // a person's own request: they are told; a project owner's: the owner is
+  const own = d.request.projectInvitationId === null;
+  const told = own ? 'They have been told in their messages with me.' : 'The owner has been told.';
   switch (d.outcome) {
-    case 'approved':
-      return message('Approved.', [
-        paragraph(
-          t`Approved seat request #${d.request.id}: ${d.invite.status === 'already_holds_seat' ? 'they already hold a seat, so the project invitation went out' : t`invited to ${b(d.licenseName)}`}. The owner has been told.`,
-          'white_check_mark',
-        ),
-      ]);
+    case 'approved': {
+      const what =
+        d.invite.status === 'already_holds_seat'
+          ? own
+            ? 'they already hold a seat there, so nothing was sent'
+            : 'they already hold a seat, so the project invitation went out'
+          : d.invite.status === 'already_pending'
+            ? t`they already had an open invitation to ${b(d.licenseName)}`
+            : t`invited to ${b(d.licenseName)}`;
+      return message('Approved.', [paragraph(t`Approved seat request #${d.request.id}: ${what}. ${told}`, 'white_check_mark')]);
+    }
     case 'denied':
-      return message('Denied.', [paragraph(`Denied seat request #${d.request.id}. The owner has been told.`, 'no_entry')]);
+      return message('Denied.', [paragraph(`Denied seat request #${d.request.id}${d.request.decisionNote ? `: “${d.request.decisionNote}”` : ''}. ${told}`, 'no_entry')]);
     case 'not_approved':
       return message('Not approved.', [
         d.invite.status === 'no_free_seat'

@@ -25,7 +25,7 @@ import {
   type OutboxMessage,
   type ProjectInvitationSnapshot,
 } from '../../domain/index.js';
-import { ACTIONS, PROJECT_ACTIONS, accessValue, invitationValue, projectValue, requestValue } from '../../handlers/slack/action-ids.js';
+import { ACTIONS, PROJECT_ACTIONS, accessValue, invitationValue, projectValue } from '../../handlers/slack/action-ids.js';
 import { STATUS_ICON, emailCode, nameAndEmail, nowLine, revokeButton, supersededDm } from './invitations.js';
 
 const editionName = (p: ProjectInvitationSnapshot) => (p.edition === 'web' ? 'Web' : 'Desktop');
@@ -169,31 +169,6 @@ export function projectOwnerEvent(m: OwnerEvent): Message {
   }
   const done = m.event === 'accepted' && i.edition === 'web' && i.handoff === 'handed_over' ? [note('Done: added in ATLAS.ti Web.', 'white_check_mark')] : [];
   return message(`${i.projectName}: ${m.event.replace(/_/g, ' ')} (${i.inviteeName})`, [OWNER_EVENT[m.event](i, m.detail ?? ''), ...later, ...done, ...todo, note(`Invitation #${i.invitationId}.`)]);
-}
-
-export function seatRequestPost(m: Extract<OutboxMessage, { type: 'seat_request' }>): Message {
-  const blocks: Block[] = [
-    paragraph(t`${b(m.ownerName)} wants to share ${b(m.projectName)} with ${nameAndEmail(m.personName, m.email)}, who holds no seat. ${PROJECT_NEEDS_SEAT}`, 'raising_hand'),
-  ];
-  if (m.status === 'pending') {
-    blocks.push(
-      actions(
-        `seat_request:${m.requestId}`,
-        button('Approve: invite to a seat', PROJECT_ACTIONS.approveSeat, requestValue(m.requestId), 'primary'),
-        button('Deny', PROJECT_ACTIONS.denySeat, requestValue(m.requestId), 'danger'),
-      ),
-    );
-  } else {
-    blocks.push(
-      m.status === 'approved'
-        ? note(t`Approved by ${m.decidedBy ?? ''}${m.licenseName ? t`: invited to ${b(m.licenseName)}` : ''}.`, 'white_check_mark')
-        : m.status === 'closed'
-          ? note(`No longer needed: ${m.reason ?? 'its project invitation is closed'}.`, 'heavy_minus_sign')
-          : note(t`Denied by ${m.decidedBy ?? ''}.`, 'no_entry'),
-    );
-  }
-  blocks.push(note(`Seat request #${m.requestId}.`));
-  return message(`Seat request for ${m.personName} (${m.email}) to open ${m.projectName}`, blocks);
 }
 
 export function copyReturned(m: Extract<OutboxMessage, { type: 'copy_returned' }>): Message {

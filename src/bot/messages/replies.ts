@@ -57,7 +57,8 @@ import { digestPage } from './review.js';
 import { diagnosis, home } from './support-home.js';
 import { reconcileReport } from './reconcile.js';
 import { seatDecision, shareResult } from './project-views.js';
-import { approveSeatForm, inviteForm, reconcileForm, returnForm, shareForm, supportForm } from './forms.js';
+import { approveSeatForm, denySeatForm, inviteForm, reconcileForm, requestSeatForm, returnForm, shareForm, supportForm } from './forms.js';
+import { seatAskResult } from './seat-requests.js';
 import { LEVEL_ICON } from './words.js';
 
 const usageOf = (u: LicenseUsage) => usageLine(figuresOf(u));
@@ -268,6 +269,7 @@ function acceptResult(r: AcceptResult): Message {
           t`To open ${b(r.invitation.projectName)} you need an ATLAS.ti license seat under ${code(r.invitation.inviteeEmail ?? '')}, and you hold none right now. ${PROJECT_NEEDS_SEAT} Ask a license admin for a seat; your project invitation stays open.`,
           'warning',
         ),
+        actions(`ask_seat:${r.invitation.invitationId}`, button('Request a seat', PROJECT_ACTIONS.askSeat, 'ask', 'primary')),
       ]);
     case 'accepted':
     case 'already_accepted':
@@ -349,12 +351,15 @@ export const views: Views = {
   error,
   shareResult,
   seatDecision,
+  seatAsk: seatAskResult,
   diagnosis,
   home,
   inviteForm,
   shareForm,
   returnForm,
   approveSeatForm,
+  denySeatForm,
+  requestSeatForm,
   supportForm,
   reconcileForm,
 };

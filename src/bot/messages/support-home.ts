@@ -44,6 +44,8 @@ function fixButton(a: FixAction): Button {
       return button('Re-invite', PROJECT_ACTIONS.reinvite, invitationValue(a.invitationId));
     case 'request_seat':
       return button('Ask an admin for a seat', PROJECT_ACTIONS.requestSeat, invitationValue(a.invitationId));
+    case 'ask_seat':
+      return button('Request a seat', PROJECT_ACTIONS.askSeat, 'ask', 'primary');
     case 'return_copy':
       return button('Send my updated copy back', PROJECT_ACTIONS.returnCopy, projectValue(a.projectId));
   }

@@ -22,6 +22,7 @@ import { supportCommand } from './support.js';
 import { reconcileCommand } from './reconcile.js';
 import { historyCommand } from './history.js';
 import { seatsCommand } from './seats.js';
+import { requestSeatCommand } from './request-seat.js';
 
 
 export const COMMANDS: SubCommand[] = [
@@ -31,6 +32,7 @@ export const COMMANDS: SubCommand[] = [
   statusCommand,
   historyCommand,
   licensesCommand,
+  requestSeatCommand,
   supportCommand,
   inviteLicenseCommand,
   pendingCommand,

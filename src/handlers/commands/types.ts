@@ -4,7 +4,13 @@ import type { PeopleLookup } from '../people.js';
 import type { Token } from '../parse.js';
 
 /** The forms a command can open: a Slack modal, or a Teams dialog. */
-export type FormName = 'invite_license' | 'share_project' | 'return_project' | 'support' | 'reconcile';
+export type FormName = 'invite_license' | 'share_project' | 'return_project' | 'support' | 'reconcile' | 'request_seat';
+
+/** What a command already knows, filled into the form it opens (request-seat: the pool and the reason typed). */
+export interface FormPrefill {
+  licenseName?: string;
+  reason?: string;
+}
 
 /**
  * What a command gets, the same on every platform: the words after it, the person typing, a way
@@ -17,7 +23,7 @@ export interface CommandArgs {
   actor(): Promise<Actor>;
   reply(message: Message): Promise<void>;
   people: PeopleLookup;
-  openForm(form: FormName, actor: Actor): Promise<void>;
+  openForm(form: FormName, actor: Actor, prefill?: FormPrefill): Promise<void>;
 }
 
 /** A subcommand of `/atlas` (in Teams, the same words typed to the bot). One file each; the table is in index.ts. */

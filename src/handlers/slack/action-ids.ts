@@ -15,7 +15,10 @@ export const ACTIONS = {
 export const PROJECT_ACTIONS = {
   requestSeat: 'seat_request_ask',
   approveSeat: 'seat_request_approve',
+  /** opens the deny form (a reason for the person who asked) */
   denySeat: 'seat_request_deny',
+  /** "Request a seat": opens the request-seat form for the clicker themselves */
+  askSeat: 'seat_request_open',
   returnCopy: 'project_return_copy',
   extend: 'invitation_extend',
   reinvite: 'invitation_reinvite',
@@ -54,6 +57,18 @@ export const VIEWS = {
   approveSeat: 'approve_seat_form',
   support: 'support_form',
   reconcile: 'reconcile_form',
+  requestSeat: 'request_seat_form',
+  denySeat: 'deny_seat_form',
+} as const;
+
+export const REQUEST_SEAT_MODAL = {
+  license: { block: 'license', action: 'license_select' },
+  email: { block: 'email', action: 'email_input' },
+  reason: { block: 'reason', action: 'reason_input' },
+} as const;
+
+export const DENY_SEAT_MODAL = {
+  note: { block: 'note', action: 'note_input' },
 } as const;
 
 export const RECONCILE_MODAL = {

@@ -11,6 +11,7 @@ import { registerShareProjectShortcut } from './shortcuts/share-project.js';
 import { registerSupportModal } from './views/support-modal.js';
 import { registerReconcileModal } from './views/reconcile-modal.js';
 import { registerAppHome } from './events/app-home.js';
+import { registerSeatRequestModals } from './views/seat-request-modals.js';
 
 export function registerSlackHandlers(app: App, ctx: SlackHandlerContext): void {
   registerSlashCommand(app, ctx);
@@ -22,6 +23,7 @@ export function registerSlackHandlers(app: App, ctx: SlackHandlerContext): void 
   registerShareProjectShortcut(app, ctx);
   registerSupportModal(app, ctx);
   registerReconcileModal(app, ctx);
+  registerSeatRequestModals(app, ctx);
   registerAppHome(app, ctx);
 }
 

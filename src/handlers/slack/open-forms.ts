@@ -1,7 +1,7 @@
 /** Opening the project forms, from a command, a shortcut or a button: one place for each form. */
 import type { WebClient } from '@slack/web-api';
-import { DomainError, licenseInviteOptions, returnOptions, shareOptions, type Actor } from '../../domain/index.js';
-import type { FormName } from '../commands/types.js';
+import { DomainError, licenseInviteOptions, returnOptions, seatRequestOptions, shareOptions, type Actor } from '../../domain/index.js';
+import type { FormName, FormPrefill } from '../commands/types.js';
 import type { SlackHandlerContext } from './context.js';
 
 export async function openShareForm(ctx: SlackHandlerContext, client: WebClient, actor: Actor, triggerId: string): Promise<void> {
@@ -23,8 +23,15 @@ async function openInviteForm(ctx: SlackHandlerContext, client: WebClient, actor
   await client.views.open({ trigger_id: triggerId, view: ctx.render.modal(ctx.views.inviteForm(licenses)) });
 }
 
-export function openSlackForm(ctx: SlackHandlerContext, client: WebClient, actor: Actor, triggerId: string, form: FormName): Promise<void> {
+export async function openRequestSeatForm(ctx: SlackHandlerContext, client: WebClient, actor: Actor, triggerId: string, prefill: FormPrefill = {}): Promise<void> {
+  const { licenses, email } = await seatRequestOptions({ deps: ctx.deps, actor, input: undefined });
+  await client.views.open({ trigger_id: triggerId, view: ctx.render.modal(ctx.views.requestSeatForm(licenses, email, prefill)) });
+}
+
+export function openSlackForm(ctx: SlackHandlerContext, client: WebClient, actor: Actor, triggerId: string, form: FormName, prefill?: FormPrefill): Promise<void> {
   switch (form) {
+    case 'request_seat':
+      return openRequestSeatForm(ctx, client, actor, triggerId, prefill);
     case 'invite_license':
       return openInviteForm(ctx, client, actor, triggerId);
     case 'share_project':

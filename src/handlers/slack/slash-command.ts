@@ -76,6 +76,6 @@ export async function runSlackCommand(
       channelMembers: (id) => ctx.directory.channelMembers(id),
       users: (ids) => ctx.directory.users(who.teamId, ids),
     },
-    openForm: (form, actor) => openSlackForm(ctx, client, actor, who.triggerId, form),
+    openForm: (form, actor, prefill) => openSlackForm(ctx, client, actor, who.triggerId, form, prefill),
   });
 }

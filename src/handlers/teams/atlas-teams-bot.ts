@@ -113,7 +113,7 @@ export class AtlasTeamsBot extends TeamsActivityHandler {
         email: (email) => this.ctx.directory.email(context, email),
         emails: (emails) => this.ctx.directory.emails(context, emails),
       },
-      openForm: (form) => this.dialogs.offer(context, form),
+      openForm: (form, _actor, prefill) => this.dialogs.offer(context, form, { ...prefill }),
     });
   }
 

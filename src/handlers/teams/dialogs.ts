@@ -6,7 +6,10 @@
  */
 import type { TaskModuleRequest, TaskModuleResponse, TurnContext } from 'botbuilder';
 import {
+  askForSeat,
   decideSeatRequest,
+  openSeatRequest,
+  seatRequestOptions,
   inviteToLicense,
   isDomainError,
   licenseInviteOptions,
@@ -19,17 +22,19 @@ import {
   type Form,
   type Message,
 } from '../../domain/index.js';
-import { RETURN_FIELD_BLOCK, dialogFormValues, readApproveForm, readInviteForm, readReconcileForm, readReturnForm, readShareForm, readSupportForm } from '../forms.js';
-import { RECONCILE_MODAL, RETURN_MODAL } from '../slack/action-ids.js';
+import { RETURN_FIELD_BLOCK, dialogFormValues, readApproveForm, readDenyForm, readSeatRequestForm, readInviteForm, readReconcileForm, readReturnForm, readShareForm, readSupportForm } from '../forms.js';
+import { RECONCILE_MODAL, REQUEST_SEAT_MODAL, RETURN_MODAL } from '../slack/action-ids.js';
 import type { TeamsHandlerContext } from './context.js';
 
-export type DialogName = 'invite_license' | 'share_project' | 'return_project' | 'approve_seat' | 'support' | 'reconcile';
+export type DialogName = 'invite_license' | 'share_project' | 'return_project' | 'approve_seat' | 'deny_seat' | 'request_seat' | 'support' | 'reconcile';
 
 const TITLES: Record<DialogName, string> = {
   invite_license: 'Invite to a license',
   share_project: 'Share a project',
   return_project: 'Send a copy back',
   approve_seat: 'Approve a seat',
+  deny_seat: 'Deny a seat request',
+  request_seat: 'Request a seat',
   support: 'Ask for support',
   reconcile: 'Reconcile a license',
 };
@@ -75,6 +80,13 @@ export class TeamsDialogs {
         return this.ctx.views.returnForm(await returnOptions({ deps, actor, input: undefined }), hosts, Number(data.projectId) || undefined);
       case 'approve_seat':
         return this.ctx.views.approveSeatForm(Number(data.requestId), await licenseInviteOptions({ deps, actor, input: undefined }));
+      case 'deny_seat':
+        return this.ctx.views.denySeatForm((await openSeatRequest({ deps, actor, input: { requestId: Number(data.requestId) } })).id);
+      case 'request_seat': {
+        const { licenses, email } = await seatRequestOptions({ deps, actor, input: undefined });
+        const prefill = { ...(typeof data.licenseName === 'string' ? { licenseName: data.licenseName } : {}), ...(typeof data.reason === 'string' ? { reason: data.reason } : {}) };
+        return this.ctx.views.requestSeatForm(licenses, email, prefill);
+      }
       case 'support': {
         const me = deps.store.transaction((r) => r.people.byId(actor.personId));
         return this.ctx.views.supportForm(me?.email ?? null);
@@ -150,6 +162,21 @@ export class TeamsDialogs {
           const read = readApproveForm(values);
           if ('errors' in read) return again(read.errors);
           result = this.ctx.views.seatDecision(await decideSeatRequest({ deps, actor, input: { requestId: Number(data.requestId), approve: true, licenseName: read.form.licenseName } }));
+          break;
+        }
+        case 'deny_seat': {
+          result = this.ctx.views.seatDecision(await decideSeatRequest({ deps, actor, input: { requestId: Number(data.requestId), approve: false, note: readDenyForm(values).note } }));
+          break;
+        }
+        case 'request_seat': {
+          const read = readSeatRequestForm(values, deps);
+          if ('errors' in read) return again(read.errors);
+          try {
+            result = this.ctx.views.seatAsk(await askForSeat({ deps, actor, input: read.form }));
+          } catch (e) {
+            if (isDomainError(e) && e.details.field === 'email') return again({ [REQUEST_SEAT_MODAL.email.block]: e.userMessage });
+            throw e;
+          }
           break;
         }
         case 'support': {

@@ -4,7 +4,7 @@ import { isDomainError, licenseInviteOptions } from '../../../domain/index.js';
 import { BUTTONS } from '../../buttons.js';
 import { answerClicker } from '../answer.js';
 import type { SlackHandlerContext } from '../context.js';
-import { openReturnForm, openShareForm } from '../open-forms.js';
+import { openRequestSeatForm, openReturnForm, openShareForm } from '../open-forms.js';
 import { runSlackCommand } from '../slash-command.js';
 
 export function registerButtons(app: App, ctx: SlackHandlerContext): void {
@@ -23,6 +23,8 @@ export function registerButtons(app: App, ctx: SlackHandlerContext): void {
           openForm: async (f) => {
             if (f.form === 'return_project') await openReturnForm(ctx, client, actor, body.trigger_id, f.projectId);
             else if (f.form === 'share_project') await openShareForm(ctx, client, actor, body.trigger_id);
+            else if (f.form === 'request_seat') await openRequestSeatForm(ctx, client, actor, body.trigger_id);
+            else if (f.form === 'deny_seat') await client.views.open({ trigger_id: body.trigger_id, view: ctx.render.modal(ctx.views.denySeatForm(f.requestId)) });
             else await client.views.open({ trigger_id: body.trigger_id, view: ctx.render.modal(ctx.views.approveSeatForm(f.requestId, await licenseInviteOptions({ deps: ctx.deps, actor, input: undefined }))) });
           },
           // the answer replaces the message with the question: its buttons are done with

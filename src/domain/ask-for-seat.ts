@@ -1,0 +1,113 @@
+import type { VerbArgs } from './context.js';
+import type { DomainSettings } from './context.js';
+import { SYSTEM_ACTOR, type License, type LicenseUsage, type SeatRequest } from './model.js';
+import type { Repositories } from './ports.js';
+import { actorPerson } from './authz.js';
+import { audit } from './audit.js';
+import { DomainError } from './errors.js';
+import { isFull } from './capacity.js';
+import { expireOverdue } from './expire-overdue.js';
+import { nameOf } from './people.js';
+import { pickLicense } from './pick-license.js';
+import { announce } from './restate.js';
+import { parseEmail } from './validation.js';
+import { sendLicenseInvitations } from './invite-to-license.js';
+
+/** What a person typed as their reason is kept to this many characters. */
+export const SEAT_REASON_MAX = 500;
+
+export type SeatAsk =
+  /** with the admins now: `because` says why it was not approved at once */
+  | { outcome: 'asked'; request: SeatRequest; licenseName: string; because: 'manual' | 'domain' | 'full'; toChannel: boolean }
+  | { outcome: 'already_asked'; request: SeatRequest; licenseName: string }
+  /** approved by the policy (SEAT_REQUEST_APPROVAL=auto): the invitation is on its way to their DM */
+  | { outcome: 'approved'; request: SeatRequest; licenseName: string; invitationId: number }
+  | { outcome: 'already_holds_seat'; licenseName: string }
+  | { outcome: 'already_invited'; licenseName: string; invitationId: number; expiresAt: number };
+
+const domainOf = (email: string): string => email.slice(email.lastIndexOf('@') + 1).toLowerCase();
+
+/** Whether SEAT_REQUEST_DOMAINS lists this email's domain (an empty list lists every domain). */
+export function domainListed(settings: DomainSettings, email: string): boolean {
+  const domains = settings.seatRequests?.domains ?? [];
+  return domains.length === 0 || domains.includes(domainOf(email));
+}
+
+function seatRequestPost(repos: Repositories, request: SeatRequest, license: License, flagged: boolean) {
+  const person = repos.people.byId(request.personId);
+  return {
+    type: 'seat_request' as const,
+    requestId: request.id,
+    personName: nameOf(person),
+    email: request.email,
+    licenseName: license.name,
+    ...(request.reason ? { why: request.reason } : {}),
+    ...(flagged ? { outsideDomains: true as const } : {}),
+    status: 'pending' as const,
+  };
+}
+
+/**
+ * `request-seat`: a person asks for a seat for themselves. One open request per person and pool;
+ * someone who holds a seat or has an invitation to one is told so instead. With
+ * SEAT_REQUEST_APPROVAL=auto a request from a listed domain is approved at once when the pool has
+ * room (the license invitation goes out as an admin's would, saying it answers their request);
+ * anything else goes to the admins, who approve or deny it.
+ */
+export async function askForSeat({ deps, actor, input }: VerbArgs<{ licenseName?: string | null; email: string; reason?: string | null }>): Promise<SeatAsk> {
+  const email = parseEmail(input.email.trim());
+  if (!email) throw new DomainError('INVALID_INPUT', `"${input.email.trim().slice(0, 80)}" is not an email address. Give the exact email of your account.`, { field: 'email' });
+  const reason = input.reason?.trim() ? input.reason.trim().slice(0, SEAT_REASON_MAX) : null;
+  const policy = deps.settings.seatRequests?.approval ?? 'manual';
+
+  const asked = deps.store.transaction((repos) => {
+    const now = deps.clock.now();
+    const me = actorPerson(repos, actor);
+    const license = pickLicense(repos, input.licenseName);
+    expireOverdue(repos, SYSTEM_ACTOR, now, { licenseId: license.id });
+    if (repos.seats.holds(license.id, me.id)) return { outcome: 'already_holds_seat', licenseName: license.name } as const;
+    const invited = repos.invitations.pendingFor(license.id, me.id);
+    if (invited) return { outcome: 'already_invited', licenseName: license.name, invitationId: invited.id, expiresAt: invited.expiresAt } as const;
+    const open = repos.seatRequests.openOwn(me.id, license.id);
+    if (open) return { outcome: 'already_asked', request: open, licenseName: license.name } as const;
+
+    const listed = domainListed(deps.settings, email);
+    const full = isFull({ ...license, ...repos.licenses.usage(license.id) });
+    const because = policy === 'manual' ? 'manual' : !listed ? 'domain' : full ? 'full' : null;
+    const request = repos.seatRequests.insert({ personId: me.id, email, projectInvitationId: null, requestedBy: me.id, licenseId: license.id, reason, createdAt: now });
+    audit(repos, actor, now, 'seat_request.created', { type: 'seat_request', id: request.id }, { licenseId: license.id, self: true });
+    if (because === null) return { outcome: 'auto', request, license } as const;
+    if (deps.settings.hasAdminChannel) repos.outbox.enqueue({ type: 'admin_channel' }, seatRequestPost(repos, request, license, !listed), now);
+    return { outcome: 'asked', request, licenseName: license.name, because, toChannel: deps.settings.hasAdminChannel } as const;
+  });
+  if (asked.outcome !== 'auto') return asked;
+
+  // approved by the policy: the ordinary invitation, with every rule of inviting (a pool filled a
+  // moment ago leaves the request with the admins instead)
+  const { request, license } = asked;
+  const result = await sendLicenseInvitations({ deps, actor, input: { licenseName: license.name, invitees: [{ personId: request.personId, email: request.email }] } }, { requestId: request.id, decidedBy: null, auto: true });
+  const invite = result.outcomes[0];
+  return deps.store.transaction((repos): SeatAsk => {
+    const now = deps.clock.now();
+    if (invite?.status === 'invited') {
+      repos.seatRequests.decide(request.id, { status: 'approved', decidedBy: null, decidedAt: now, licenseInvitationId: invite.invitationId });
+      audit(repos, SYSTEM_ACTOR, now, 'seat_request.approved', { type: 'seat_request', id: request.id }, { auto: true, invitationId: invite.invitationId });
+      // the admins see what the policy did, without a button to press
+      if (deps.settings.hasAdminChannel) repos.outbox.enqueue({ type: 'admin_channel' }, { ...seatRequestPost(repos, request, license, false), status: 'approved' }, now);
+      announce(repos, { kind: 'seat_request', requestId: request.id, status: 'approved', licenseName: license.name }, now);
+      return { outcome: 'approved', request: repos.seatRequests.byId(request.id)!, licenseName: license.name, invitationId: invite.invitationId };
+    }
+    if (deps.settings.hasAdminChannel) repos.outbox.enqueue({ type: 'admin_channel' }, seatRequestPost(repos, request, license, false), now);
+    return { outcome: 'asked', request, licenseName: license.name, because: 'full', toChannel: deps.settings.hasAdminChannel };
+  });
+}
+
+/** What the request-seat form offers: the pools in use, and the person's email as chat reports it. */
+export async function seatRequestOptions({ deps, actor }: VerbArgs<void>): Promise<{ licenses: LicenseUsage[]; email: string | null }> {
+  return deps.store.transaction((repos) => {
+    const me = actorPerson(repos, actor);
+    const licenses = repos.licenses.listUsage();
+    if (licenses.length === 0) throw new DomainError('NO_LICENSE', 'There is no license pool yet, so there is no seat to ask for. Ask one of your license admins.');
+    return { licenses, email: me.email };
+  });
+}
