@@ -28,7 +28,7 @@ export type SeatAsk =
 const domainOf = (email: string): string => email.slice(email.lastIndexOf('@') + 1).toLowerCase();
 
 /** Whether SEAT_REQUEST_DOMAINS lists this email's domain (an empty list lists every domain). */
-export function domainListed(settings: DomainSettings, email: string): boolean {
+function domainListed(settings: DomainSettings, email: string): boolean {
   const domains = settings.seatRequests?.domains ?? [];
   return domains.length === 0 || domains.includes(domainOf(email));
 }
