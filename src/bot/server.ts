@@ -27,6 +27,7 @@ import { WebhookSender } from './outbox/webhook-sender.js';
 import type { TeamsRuntime } from './teams/teams-app.js';
 import { TeamsSender } from './teams/teams-sender.js';
 import { invitePageRouter } from './web/invite-page.js';
+import { downloadsRouter } from './web/downloads.js';
 import { startJobs, type Jobs } from './jobs/index.js';
 
 export interface RunningBot {
@@ -177,6 +178,7 @@ export async function startBot(config: Config, o: StartOptions): Promise<Running
         : {}),
     }),
   );
+  http.use(downloadsRouter(deps));
   http.use((_req, res) => {
     res.status(404).json({ ok: false, error: 'not_found' });
   });

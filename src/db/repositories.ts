@@ -1,9 +1,10 @@
 /** The SQLite (drizzle) implementations of the domain's ports. */
-import { and, asc, count, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, inArray, isNull, lte, or, sql } from 'drizzle-orm';
 import type {
   AdminRepository,
   AuditEntry,
   AuditRepository,
+  DownloadRepository,
   Invitation,
   InvitationRepository,
   License,
@@ -30,7 +31,7 @@ import type {
 import { DomainError, SEALED_LINK, carriesLink, isSealedLink, subjectsOf } from '../domain/index.js';
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { DatabaseUnavailable, type Database$, type Db } from './connection.js';
-import { admins, auditLog, bulkRuns, inviteRequests, invitations, licenses, outbox, outboxSubjects, people, projectAccess, projects, returnedCopies, seatRequests, seats, subjectStates } from './schema/index.js';
+import { admins, auditLog, bulkRuns, downloads, inviteRequests, invitations, licenses, outbox, outboxSubjects, people, projectAccess, projects, returnedCopies, seatRequests, seats, subjectStates } from './schema/index.js';
 
 /** A placeholder, filled in when a query built once is run (`.get({ id })`). */
 const $ = (name: string) => sql.placeholder(name);
@@ -259,6 +260,14 @@ function invitationRepository(db: Db): InvitationRepository {
     dueForReminder: (cutoff, max, limit) => dueForReminder.all({ cutoff, max, limit }),
     overdue: (now, limit) => overdue.all({ now, limit }).map(toInvitation),
     listPending: () => db.select().from(invitations).where(eq(invitations.status, 'pending')).orderBy(asc(invitations.sentAt)).all().map(toInvitation),
+    all: (licenseId) =>
+      db
+        .select()
+        .from(invitations)
+        .where(licenseId === undefined ? undefined : eq(invitations.licenseId, licenseId))
+        .orderBy(asc(invitations.id))
+        .all()
+        .map(toInvitation),
     listForInvitee: (personId) =>
       db.select().from(invitations).where(eq(invitations.inviteeId, personId)).orderBy(asc(invitations.id)).all().map(toInvitation),
   };
@@ -387,6 +396,32 @@ function seatRequestRepository(db: Db): SeatRequestRepository {
   };
 }
 
+const toAuditEntry = (r: typeof auditLog.$inferSelect): AuditEntry => ({
+  at: r.at,
+  platform: r.platform as AuditEntry['platform'],
+  actorUserId: r.actorUserId,
+  actorPersonId: r.actorPersonId,
+  action: r.action,
+  subjectType: r.subjectType as AuditEntry['subjectType'],
+  subjectId: r.subjectId,
+  ...(r.details ? { details: r.details as Record<string, unknown> } : {}),
+});
+
+function downloadRepository(db: Db): DownloadRepository {
+  return {
+    insert: (d) => {
+      db.insert(downloads).values(d).run();
+    },
+    byTokenHash: (hash, now) =>
+      db
+        .select({ personId: downloads.personId, filename: downloads.filename, sealedContent: downloads.sealedContent, expiresAt: downloads.expiresAt })
+        .from(downloads)
+        .where(and(eq(downloads.tokenHash, hash), gt(downloads.expiresAt, now)))
+        .get(),
+    purgeExpired: (now) => db.delete(downloads).where(lte(downloads.expiresAt, now)).run().changes,
+  };
+}
+
 function auditRepository(db: Db): AuditRepository {
   const insert = insertOnce(db, auditLog);
   return {
@@ -401,17 +436,15 @@ function auditRepository(db: Db): AuditRepository {
         .where(or(...subjects.map((s) => and(eq(auditLog.subjectType, s.type), eq(auditLog.subjectId, s.id)))))
         .orderBy(asc(auditLog.at), asc(auditLog.id))
         .all()
-        .map((r) => ({
-          at: r.at,
-          platform: r.platform as AuditEntry['platform'],
-          actorUserId: r.actorUserId,
-          actorPersonId: r.actorPersonId,
-          action: r.action,
-          subjectType: r.subjectType as AuditEntry['subjectType'],
-          subjectId: r.subjectId,
-          ...(r.details ? { details: r.details as Record<string, unknown> } : {}),
-        }));
+        .map(toAuditEntry);
     },
+    all: () =>
+      db
+        .select()
+        .from(auditLog)
+        .orderBy(asc(auditLog.id))
+        .all()
+        .map((r) => ({ id: r.id, ...toAuditEntry(r) })),
   };
 }
 
@@ -498,6 +531,7 @@ function repositoriesFor(db: Db, secrets?: SecretBox): Repositories {
     projectAccess: projectAccessRepository(db),
     returnedCopies: returnedCopyRepository(db),
     seatRequests: seatRequestRepository(db),
+    downloads: downloadRepository(db),
     inviteRequests: inviteRequestRepository(db),
     bulkRuns: bulkRunRepository(db),
     audit: auditRepository(db),

@@ -53,3 +53,5 @@ export { checkEmails, emailQuestions, mixesScripts, type EmailQuestion } from '.
 export { resizeLicense, renameLicense, previewRetireLicense, retireLicense, type LicenseRetirement } from './change-license.js';
 export { historyOf, type History } from './history.js';
 export { membersOf, type MembersPage } from './members.js';
+export { exportTable, EXPORT_KINDS, type ExportKind, type ExportTable } from './export.js';
+export { offerDownload, openDownload } from './download.js';

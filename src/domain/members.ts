@@ -3,18 +3,46 @@
  * when and by whom, filtered by name or email, a page at a time (a chat message holds 50 blocks).
  */
 import type { VerbArgs } from './context.js';
+import type { License } from './model.js';
+import type { Repositories } from './ports.js';
 import { requireAdmin } from './authz.js';
 import { nameOf } from './people.js';
 import { pickLicense } from './pick-license.js';
 
 const MEMBERS_PER_PAGE = 25;
 
-interface MemberLine {
+export interface MemberLine {
   name: string;
   email: string | null;
   state: 'invited' | 'accepted' | 'handed over' | 'joined';
   since: number;
   by: string;
+  invitationId: number | null;
+  seatId: number | null;
+}
+
+/** Everyone holding a seat of the pool, then everyone invited to one, unsorted. */
+export function memberLines(repos: Repositories, license: License): MemberLine[] {
+  const all: MemberLine[] = [];
+  for (const personId of repos.seats.holders(license.id)) {
+    const person = repos.people.byId(personId);
+    for (const seat of repos.seats.occupiedBy(personId).filter((s) => s.licenseId === license.id)) {
+      const inv = seat.invitationId === null ? undefined : repos.invitations.byId(seat.invitationId);
+      all.push({
+        name: nameOf(person),
+        email: seat.email,
+        state: seat.joinedAt !== null ? 'joined' : seat.handoff === 'handed_over' ? 'handed over' : 'accepted',
+        since: seat.occupiedAt,
+        by: inv ? nameOf(repos.people.byId(inv.inviterId)) : 'an admin',
+        invitationId: seat.invitationId,
+        seatId: seat.id,
+      });
+    }
+  }
+  for (const inv of repos.invitations.listPending().filter((i) => i.kind === 'license' && i.licenseId === license.id)) {
+    all.push({ name: nameOf(repos.people.byId(inv.inviteeId)), email: inv.inviteeEmail, state: 'invited', since: inv.sentAt, by: nameOf(repos.people.byId(inv.inviterId)), invitationId: inv.id, seatId: null });
+  }
+  return all;
 }
 
 export interface MembersPage {
@@ -31,23 +59,7 @@ export async function membersOf({ deps, actor, input }: VerbArgs<{ licenseName?:
   return deps.store.transaction((repos) => {
     requireAdmin(repos, deps.settings, actor, 'see the members of a license');
     const license = input.licenseId !== undefined ? (repos.licenses.byId(input.licenseId) ?? pickLicense(repos, null)) : pickLicense(repos, input.licenseName ?? null);
-    const all: MemberLine[] = [];
-    for (const personId of repos.seats.holders(license.id)) {
-      const person = repos.people.byId(personId);
-      for (const seat of repos.seats.occupiedBy(personId).filter((s) => s.licenseId === license.id)) {
-        const inv = seat.invitationId === null ? undefined : repos.invitations.byId(seat.invitationId);
-        all.push({
-          name: nameOf(person),
-          email: seat.email,
-          state: seat.joinedAt !== null ? 'joined' : seat.handoff === 'handed_over' ? 'handed over' : 'accepted',
-          since: seat.occupiedAt,
-          by: inv ? nameOf(repos.people.byId(inv.inviterId)) : 'an admin',
-        });
-      }
-    }
-    for (const inv of repos.invitations.listPending().filter((i) => i.kind === 'license' && i.licenseId === license.id)) {
-      all.push({ name: nameOf(repos.people.byId(inv.inviteeId)), email: inv.inviteeEmail, state: 'invited', since: inv.sentAt, by: nameOf(repos.people.byId(inv.inviterId)) });
-    }
+    const all = memberLines(repos, license);
     const filter = (input.filter ?? '').trim();
     const needle = filter.toLowerCase();
     const found = all

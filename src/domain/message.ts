@@ -50,6 +50,7 @@ export const ICONS = {
   bell: '🔔',
   file_folder: '📁',
   inbox_tray: '📥',
+  page_facing_up: '📄',
   outbox_tray: '📤',
   raising_hand: '🙋',
   arrows_counterclockwise: '🔄',

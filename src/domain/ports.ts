@@ -94,6 +94,8 @@ export interface InvitationRepository {
   /** pending invitations whose expiry is at or before `now`, soonest first */
   overdue(now: number, limit: number): Invitation[];
   listForInvitee(personId: number): Invitation[];
+  /** every invitation (of one pool, when given), oldest first: an export */
+  all(licenseId?: number): Invitation[];
 }
 
 export interface SeatRepository {
@@ -159,10 +161,21 @@ export interface SeatRequestRepository {
   decide(id: number, patch: Pick<SeatRequest, 'status' | 'decidedBy' | 'decidedAt'> & Partial<Pick<SeatRequest, 'licenseId' | 'licenseInvitationId' | 'decisionNote'>>): boolean;
 }
 
+/** Files offered by link for a short while (an export in Teams): the token's hash and the sealed content. */
+export interface DownloadRepository {
+  insert(d: { personId: number; tokenHash: string; filename: string; sealedContent: string; createdAt: number; expiresAt: number }): void;
+  /** an unexpired download (expired ones are never returned) */
+  byTokenHash(hash: string, now: number): { personId: number; filename: string; sealedContent: string; expiresAt: number } | undefined;
+  /** forgets every download expired by `now`; how many */
+  purgeExpired(now: number): number;
+}
+
 export interface AuditRepository {
   record(e: AuditEntry): void;
   /** what happened to these subjects, oldest first */
   about(subjects: readonly { type: AuditEntry['subjectType']; id: number }[]): AuditEntry[];
+  /** every entry, in the order written, with its row id (an export) */
+  all(): (AuditEntry & { id: number })[];
 }
 
 export interface OutboxRepository {
@@ -218,6 +231,7 @@ export interface Repositories {
   inviteRequests: InviteRequestRepository;
   bulkRuns: BulkRunRepository;
   audit: AuditRepository;
+  downloads: DownloadRepository;
   outbox: OutboxRepository;
 }
 

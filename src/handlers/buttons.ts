@@ -12,6 +12,8 @@ import {
   confirmInviteRequest,
   declineInvitation,
   decideSeatRequest,
+  exportTable,
+  home,
   openSeatRequest,
   dropExpired,
   extendInvitation,
@@ -33,6 +35,8 @@ import {
 } from '../domain/index.js';
 import { ACTIONS, PROJECT_ACTIONS, parseInvitationValue, parseProjectValue, parseRequestValue, parseSeatValue, parseSeatsValue, parseAccessValue, parseLicenseValue, parseMembersValue } from './slack/action-ids.js';
 import type { Views } from './views.js';
+import type { FileDelivered, FileToSend } from './commands/types.js';
+import { csvOf } from './export-file.js';
 
 type ButtonForm =
   | { form: 'approve_seat'; requestId: number }
@@ -49,6 +53,8 @@ export interface ButtonArgs {
   openForm(form: ButtonForm): Promise<void>;
   /** runs a command as the clicker, answered the way the platform answers commands */
   runCommand(text: string): Promise<void>;
+  /** delivers a file to the clicker (an export) */
+  sendFile(file: FileToSend): Promise<FileDelivered>;
 }
 
 /** replace: the clicked message becomes this (the invitee's own card); otherwise only the clicker is answered; `opened`: a form (or a command) answers instead */
@@ -191,6 +197,15 @@ export const BUTTONS: Record<string, (a: ButtonArgs) => Promise<ButtonAnswer>> =
     message: views.licenseRetired(await retireLicense({ deps, actor, input: { licenseId } })),
     replace: true,
   })),
+  [PROJECT_ACTIONS.homeRefresh]: async ({ deps, views, actor }) => ({ message: views.home(await home({ deps, actor, input: undefined })), replace: true }),
+  [PROJECT_ACTIONS.homePending]: async ({ runCommand }) => {
+    await runCommand('pending');
+    return { opened: true };
+  },
+  [PROJECT_ACTIONS.exportMembers]: withId(parseLicenseValue, async (licenseId, { deps, views, actor, sendFile }) => {
+    const table = await exportTable({ deps, actor, input: { kind: 'members', licenseId } });
+    return { message: views.exported(table, await sendFile({ filename: table.filename, content: csvOf(table), comment: views.exportComment(table) })), replace: false };
+  }),
   [PROJECT_ACTIONS.retryCommand]: async ({ value, views, runCommand }) => {
     // only what the bot offers to run again: an invitation with the emails corrected
     if (!value || !/^invite-license\s/.test(value)) return { message: views.text(STALE, 'thinking_face'), replace: false };

@@ -9,6 +9,7 @@ import type {
   DigestPage,
   Diagnosis,
   EmailQuestion,
+  ExportTable,
   Form,
   HandoffResult,
   History,
@@ -28,6 +29,8 @@ import type {
   SeatRelease,
   ShareResult,
 } from '../domain/index.js';
+
+import type { FileDelivered } from './commands/types.js';
 
 /** One `/atlas` subcommand as the help text shows it. */
 export interface CommandHelp {
@@ -74,6 +77,10 @@ export interface Views {
   /** one page of a pool's members and invitees, with Previous / Next */
   members(p: MembersPage): Message;
   diagnosis(d: Diagnosis): Message;
+  /** the line a delivered export comes with */
+  exportComment(table: ExportTable): string;
+  /** the answer to an export: where the file went (a link, in Teams) */
+  exported(table: ExportTable, delivered: FileDelivered): Message;
   /** the person's overview (Slack's App Home, the Teams welcome) */
   home(h: Home): Message;
   inviteForm(licenses: LicenseUsage[]): Form;

@@ -109,6 +109,12 @@ export interface SlackStandIn {
   putView(view: Record<string, any>, id?: string): Record<string, any>;
   /** A file someone uploaded; its `url_private_download` answers only with a bot token. */
   addFile(userId: string, name: string, content: string): StandInFile;
+  /**
+   * Files the app uploaded (files.getUploadURLExternal → POST to the upload URL →
+   * files.completeUploadExternal), with their bytes as text, the conversation each was shared in
+   * (null: completed without a channel, so private to the app) and the comment it came with.
+   */
+  uploadedFiles(): { id: string; filename: string; title: string; channel: string | null; comment: string | null; content: string }[];
   /** Forget recorded calls and pending injected failures (keeps users, messages and views). */
   reset(): void;
   close(): Promise<void>;
@@ -142,6 +148,8 @@ interface StoredMessage {
   metadata?: { event_type: string; event_payload: Record<string, unknown> };
   thread_ts?: string;
   edited?: { user: string; ts: string };
+  /** files shared with the message (files.completeUploadExternal) */
+  files?: StandInFile[];
 }
 
 // Identifiers the stand-in reports for "its" app; exported so payload helpers can use the same values.
@@ -161,7 +169,7 @@ type MethodHandler = (args: Record<string, any>, token: string) => SlackResult;
 const err = (error: string, extra: Record<string, unknown> = {}): SlackResult => ({ ok: false, error, ...extra });
 
 /** Fields that clients (web-api's serializeBody) send as JSON strings inside a form body. */
-const JSON_FIELDS = ['blocks', 'view', 'attachments', 'metadata'] as const;
+const JSON_FIELDS = ['files', 'blocks', 'view', 'attachments', 'metadata'] as const;
 
 /** Slack form fields are strings; booleans arrive as "true"/"1". */
 const flag = (v: unknown): boolean => v === true || v === 1 || v === 'true' || v === '1';
@@ -438,6 +446,8 @@ export async function startSlackStandIn(
   const openedIms = new Set<string>();
   const tickets = new Set<string>(); // apps.connections.open tickets, single use
   const files = new Map<string, { file: StandInFile; content: string }>();
+  // the app's own uploads, by file id: asked for (a URL), then its bytes, then completed into a conversation
+  const uploads = new Map<string, { id: string; filename: string; length: number; urlKey: string; bytes?: Buffer; completed?: { title: string; channel: string | null; comment: string | null } }>();
   let responseUrlCounter = 0;
   let lastTsMicros = 0;
 
@@ -745,6 +755,65 @@ export async function startSlackStandIn(
       };
     },
 
+    // the current upload API, step 1: a URL to send the bytes to (files.upload is retired)
+    'files.getUploadURLExternal': (args) => {
+      const filename = typeof args.filename === 'string' ? args.filename : '';
+      const length = Number(args.length);
+      if (filename === '' || args.length === undefined || !Number.isInteger(length) || length < 1) {
+        return err('invalid_arguments', { response_metadata: { messages: ['[ERROR] filename and a positive integer length are required'] } });
+      }
+      if (length > 1024 * 1024 * 1024) return err('file_too_large');
+      const id = randomId('F');
+      const urlKey = randomBytes(12).toString('hex');
+      uploads.set(id, { id, filename, length, urlKey });
+      return { ok: true, upload_url: `${baseUrl}/upload/v1/${urlKey}`, file_id: id };
+    },
+
+    // step 3: the uploaded files are completed, and shared into one conversation (or kept private)
+    'files.completeUploadExternal': (args) => {
+      const list: unknown = args.files;
+      if (!Array.isArray(list) || list.length === 0 || list.length > 10) return err('invalid_arguments', { response_metadata: { messages: ['[ERROR] files must be a JSON array of 1 to 10 {id, title}'] } });
+      const picked: { upload: NonNullable<ReturnType<typeof uploads.get>>; title: string }[] = [];
+      for (const f of list) {
+        const upload = isObject(f) && typeof f.id === 'string' ? uploads.get(f.id) : undefined;
+        // never asked for, never uploaded, or completed already
+        if (!upload || !upload.bytes || upload.completed) return err('file_not_found');
+        picked.push({ upload, title: isObject(f) && typeof f.title === 'string' && f.title !== '' ? f.title : upload.filename });
+      }
+      let channel: string | null = null;
+      if (typeof args.channel_id === 'string' && args.channel_id !== '') {
+        // a conversation id: a channel, or a DM the app opened (conversations.open); never a user id
+        const id = args.channel_id;
+        if (!/^[CGD][A-Z0-9]+$/.test(id) || (id.startsWith('D') && !openedIms.has(id))) return err('channel_not_found');
+        channel = id;
+      } else if (args.channels !== undefined) {
+        return err('invalid_arguments', { response_metadata: { messages: ['[ERROR] use channel_id (one conversation id)'] } });
+      }
+      const comment = typeof args.initial_comment === 'string' && args.initial_comment !== '' ? args.initial_comment : null;
+      const shared = picked.map(({ upload, title }) => {
+        upload.completed = { title, channel, comment };
+        const file: StandInFile = {
+          id: upload.id,
+          name: upload.filename,
+          title,
+          filetype: /\.([A-Za-z0-9]+)$/.exec(upload.filename)?.[1]?.toLowerCase() ?? 'text',
+          mimetype: upload.filename.endsWith('.csv') ? 'text/csv' : 'text/plain',
+          size: upload.length,
+          user: botUserId,
+          url_private: `${baseUrl}/files-pri/${teamId}-${upload.id}/${encodeURIComponent(upload.filename)}`,
+          url_private_download: `${baseUrl}/files-pri/${teamId}-${upload.id}/download/${encodeURIComponent(upload.filename)}`,
+        };
+        files.set(upload.id, { file, content: upload.bytes!.toString('utf8') });
+        return file;
+      });
+      if (channel) {
+        const list = messages.get(channel) ?? [];
+        list.push({ type: 'message', ts: nextTs(), text: comment ?? '', user: botUserId, bot_id: STANDIN_BOT_ID, app_id: STANDIN_APP_ID, team: teamId, files: copy(shared) });
+        messages.set(channel, list);
+      }
+      return { ok: true, files: shared.map((f) => ({ id: f.id, title: f.title })) };
+    },
+
     'apps.connections.open': () => {
       const ticket = randomBytes(16).toString('hex');
       tickets.add(ticket);
@@ -863,6 +932,32 @@ export async function startSlackStandIn(
     return valid ? reply(200, 'ok') : reply(400, 'invalid_payload');
   }
 
+  // step 2: the bytes, raw or as multipart/form-data (what web-api sends), exactly the length asked for, once
+  async function handleUpload(req: IncomingMessage, res: ServerResponse, key: string): Promise<void> {
+    const raw = await readBody(req);
+    const upload = [...uploads.values()].find((u) => u.urlKey === key);
+    const reply = (status: number, body: string) => {
+      res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end(body);
+      record({ method: 'file_upload', args: { file_id: upload?.id ?? null, bytes: raw.length }, status, url: `${baseUrl}/upload/v1/${key}`, result: body });
+    };
+    if (!upload || upload.bytes) return reply(404, 'upload_url_not_found');
+    let bytes = raw;
+    if ((req.headers['content-type'] ?? '').toLowerCase().startsWith('multipart/form-data')) {
+      try {
+        const form = await new Response(new Uint8Array(raw), { headers: { 'content-type': req.headers['content-type'] ?? '' } }).formData();
+        const file = [...form.values()].find((v): v is File => typeof v !== 'string');
+        if (!file) return reply(400, 'no_file_data');
+        bytes = Buffer.from(await file.arrayBuffer());
+      } catch {
+        return reply(400, 'invalid_form_data');
+      }
+    }
+    if (bytes.length !== upload.length) return reply(400, `length_mismatch: expected ${upload.length} bytes, got ${bytes.length}`);
+    upload.bytes = bytes;
+    return reply(200, `OK - ${bytes.length}`);
+  }
+
   server.on('request', (req, res) => {
     const url = new URL(req.url ?? '/', baseUrl);
     const apiMatch = /^\/api\/([A-Za-z0-9_.]+)$/.exec(url.pathname);
@@ -871,6 +966,8 @@ export async function startSlackStandIn(
       work = handleApi(req, res, apiMatch[1]!, url.searchParams);
     } else if (url.pathname.startsWith('/response/') && req.method === 'POST') {
       work = handleResponseUrl(req, res, `${baseUrl}${url.pathname}`);
+    } else if (url.pathname.startsWith('/upload/v1/') && req.method === 'POST') {
+      work = handleUpload(req, res, url.pathname.slice('/upload/v1/'.length));
     } else if (url.pathname.startsWith('/files-pri/') && req.method === 'GET') {
       // Slack serves private files only to a token of the workspace (Authorization: Bearer xoxb-…)
       const id = url.pathname.split('/')[2]?.split('-').pop() ?? '';
@@ -1133,6 +1230,11 @@ export async function startSlackStandIn(
       };
       files.set(id, { file, content });
       return { ...file };
+    },
+    uploadedFiles() {
+      return [...uploads.values()]
+        .filter((u) => u.completed && u.bytes)
+        .map((u) => ({ id: u.id, filename: u.filename, title: u.completed!.title, channel: u.completed!.channel, comment: u.completed!.comment, content: u.bytes!.toString('utf8') }));
     },
     reset() {
       calls.length = 0; // keep the array identity: tests may hold `standIn.calls`

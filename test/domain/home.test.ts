@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { home, listLicenses, reviewPending } from '../../src/domain/index.js';
+import { askForSeat, home, listLicenses, reviewPending } from '../../src/domain/index.js';
 import {
   aLicense,
   anAdmin,
@@ -48,8 +48,11 @@ describe('home', () => {
   it('a member sees their own status, and nothing of the admins', async () => {
     const { deps, bob, bobLab, bobNotes } = await world();
     const h = await homeOf(deps, bob);
-    expect(Object.keys(h)).toEqual(['status']);
+    expect(Object.keys(h)).toEqual(['status', 'canAskSeat', 'ownRequests', 'projects']);
     expect(h.admin).toBeUndefined();
+    // he holds a seat: nothing to ask; he owns no project
+    expect(h.canAskSeat).toBe(false);
+    expect(h.projects).toEqual([]);
     const s = h.status;
     expect(s.self).toBe(true);
     expect(s.isAdmin).toBe(false);
@@ -85,7 +88,32 @@ describe('home', () => {
       ],
       // Carol's and Dan's and Bob's seat invitations, and Bob's project invitation
       pendingCount: 4,
+      seatRequests: [],
+      // the seats made here were handed over already
+      handoffs: [],
     });
+  });
+
+  it("an owner's desk lists each project's members and open invitations", async () => {
+    const { deps, olga, bobNotes } = await world();
+    const h = await homeOf(deps, olga);
+    expect(h.projects).toHaveLength(2);
+    expect(h.projects).toEqual(expect.arrayContaining([
+      { projectId: expect.any(Number), name: 'Thesis', edition: 'web', members: ['Bob'], open: [{ invitationId: expect.any(Number), name: 'Dan', waiting: true }] },
+      { projectId: expect.any(Number), name: 'Fieldnotes', edition: 'desktop', members: [], open: [{ invitationId: bobNotes.id, name: 'Bob', waiting: false }] },
+    ]));
+  });
+
+  it('someone with no seat and nothing on its way may ask; not after asking, and an admin never', async () => {
+    const { deps, ada } = await world();
+    const eve = aPerson(deps.store, { displayName: 'Eve', email: 'eve@uni.example' });
+    expect((await homeOf(deps, eve)).canAskSeat).toBe(true);
+    expect((await homeOf(deps, ada)).canAskSeat).toBe(false);
+    await askForSeat({ deps, actor: eve.actor, input: { licenseName: 'Campus', email: 'eve@uni.example', reason: 'thesis' } });
+    const after = await homeOf(deps, eve);
+    expect(after.canAskSeat).toBe(false);
+    expect(after.ownRequests).toEqual([{ requestId: 1, licenseName: 'Campus', since: T0 }]);
+    expect((await homeOf(deps, ada)).admin?.seatRequests).toEqual([{ requestId: 1, personName: 'Eve', email: 'eve@uni.example', since: T0, licenseName: 'Campus', why: 'thesis' }]);
   });
 
   it('an admin named in ATLAS_ADMINS gets the admin view too', async () => {
@@ -124,7 +152,7 @@ describe('home', () => {
     const title = pending[0]?.entries[0];
     expect(title).toMatchObject({ kind: 'title', pendingCount: 0 });
     expect(licenses.map((l) => l.reserved)).toEqual([0, 0, 0]);
-    expect(h.admin).toEqual({ licenses, pendingCount: 0 });
+    expect(h.admin).toEqual({ licenses, pendingCount: 0, seatRequests: [], handoffs: [] });
   });
 
   it('writes nothing when nothing is overdue', async () => {

@@ -113,7 +113,7 @@ describe('App Home', () => {
     const carol = await t.slack.waitFor((c) => c.method === 'views.publish' && c.args.user_id === CAROL.id);
     expect(carol.args.view.type).toBe('home');
     expect(textOf(carol.args.view)).toContain('Invitation #3: a seat in *Campus 2026*');
-    expect(buttonsOf(carol.args.view).map((b) => b.action_id)).toEqual(['invitation_accept', 'invitation_decline']);
+    expect(buttonsOf(carol.args.view).map((b) => b.action_id)).toEqual(['invitation_accept', 'invitation_decline', 'home_refresh']);
     expect(textOf(carol.args.view)).not.toContain('For license admins');
 
     await openHome(ADMIN.id);

@@ -18,6 +18,7 @@ import type {
   AdminRepository,
   AuditEntry,
   AuditRepository,
+  DownloadRepository,
   Clock,
   DomainDeps,
   DomainSettings,
@@ -403,6 +404,7 @@ function repositoriesOver(state: () => MemoryState): Repositories {
       const row = state().invitations.find((i) => i.id === id);
       if (row) patchInvitation(row, patch);
     },
+    all: (licenseId) => state().invitations.filter((i) => licenseId === undefined || i.licenseId === licenseId).sort(byId).map((i) => copy(i)),
     listPending: () =>
       state()
         .invitations.filter((i) => i.status === 'pending')
@@ -661,6 +663,7 @@ function repositoriesOver(state: () => MemoryState): Repositories {
       state().audit.push(copy(e));
     },
     about: (subjects) => copy(state().audit.filter((e) => subjects.some((s) => s.type === e.subjectType && s.id === e.subjectId))).sort((a, b) => a.at - b.at),
+    all: () => state().audit.map((e, i) => ({ id: i + 1, ...copy(e) })),
   };
 
   const inviteRequests: InviteRequestRepository = {
@@ -715,7 +718,16 @@ function repositoriesOver(state: () => MemoryState): Repositories {
     stateOf: (subject) => (Object.hasOwn(state().subjects, subject) ? copy(state().subjects[subject]) : undefined),
   };
 
-  return { people, admins, licenses, invitations, seats, projects, projectAccess, returnedCopies, seatRequests, inviteRequests, bulkRuns, audit, outbox };
+  // downloads live only in the real store's tables: no domain test offers one
+  const downloads: DownloadRepository = {
+    insert: () => {
+      throw new Error('memory store: downloads are not kept here');
+    },
+    byTokenHash: () => undefined,
+    purgeExpired: () => 0,
+  };
+
+  return { people, admins, licenses, invitations, seats, projects, projectAccess, returnedCopies, seatRequests, inviteRequests, bulkRuns, audit, downloads, outbox };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ import {
   divider,
   figuresOf,
   formatDate,
+  link,
   fullReason,
   heading,
   isDomainError,
@@ -42,6 +43,7 @@ import {
   type InviteOutcome,
   type InviteResult,
   type LicenseUsage,
+  type ExportTable,
   type Message,
   type ProjectHandoffResult,
   type SeatRelease,
@@ -51,6 +53,7 @@ import {
 } from '../../domain/index.js';
 import { ACTIONS, PROJECT_ACTIONS, invitationValue, licenseValue, membersValue, requestValue, seatValue } from '../../handlers/slack/action-ids.js';
 import type { CommandHelp, Views } from '../../handlers/views.js';
+import type { FileDelivered } from '../../handlers/commands/types.js';
 import { invitationStateDm, nameAndEmail } from './invitations.js';
 import { projectStateDm } from './projects.js';
 import { digestPage } from './review.js';
@@ -329,7 +332,28 @@ function projectHandoffResult(r: ProjectHandoffResult): Message {
   ]);
 }
 
+const EXPORT_WHAT: Record<ExportTable['kind'], string> = {
+  members: 'members and invitees',
+  invitations: 'invitations',
+  audit: 'audit log entries',
+};
+
+function exportComment(x: ExportTable): string {
+  const n = x.rows.length;
+  return `${n} ${EXPORT_WHAT[x.kind]} ${x.licenseName ? `of ${x.licenseName}` : 'of every license'}, as of ${formatDate(Date.now())}. Columns are explained in the README ("Exports").`;
+}
+
+function exported(x: ExportTable, delivered: FileDelivered): Message {
+  const what = `${x.filename} (${x.rows.length} ${x.rows.length === 1 ? 'row' : 'rows'})`;
+  if (delivered.how === 'file') return message(`Sent ${what} to your messages with me.`, [paragraph(t`Sent ${b(x.filename)} (${x.rows.length} ${x.rows.length === 1 ? 'row' : 'rows'}) to your messages with me.`, 'page_facing_up')]);
+  return message(`Your export ${what} is ready to download for 15 minutes.`, [
+    paragraph(t`${link(`Download ${x.filename}`, delivered.link)} (${x.rows.length} ${x.rows.length === 1 ? 'row' : 'rows'}): the link is for you only and works for 15 minutes. Do not forward it: whoever has it can download the file until then.`, 'page_facing_up'),
+  ]);
+}
+
 export const views: Views = {
+  exportComment,
+  exported,
   help,
   licenses,
   licenseAdded,

@@ -27,7 +27,9 @@ import {
   type OutboxMessage,
   type SupportRequest,
 } from '../../domain/index.js';
-import { ACTIONS, PROJECT_ACTIONS, invitationValue, projectValue } from '../../handlers/slack/action-ids.js';
+import { ACTIONS, PROJECT_ACTIONS, invitationValue, licenseValue, membersValue, projectValue, seatValue } from '../../handlers/slack/action-ids.js';
+import { nameAndEmail } from './invitations.js';
+import { seatRequestButtons } from './seat-requests.js';
 import { quote } from './projects.js';
 import { statusBlocks } from './status.js';
 import { LEVEL_ICON } from './words.js';
@@ -86,9 +88,15 @@ export function supportSent(m: Extract<OutboxMessage, { type: 'support_sent' }>)
   return message('Your support request was sent.', [paragraph('I sent this to support. They will answer you here or by email:', 'white_check_mark'), ...requestBlocks(m.request)]);
 }
 
-/** The person's overview: the App Home in Slack, the welcome in a Teams 1:1 chat. */
+/** The person's desk: the App Home in Slack, the welcome (refreshed on demand) in a Teams 1:1 chat. */
 export function home(h: Home): Message {
   const blocks: Block[] = [heading(`${PRODUCT}: your seats and projects`), ...statusBlocks(h.status)];
+  if (h.canAskSeat) {
+    blocks.push(paragraph(t`You hold no ${PRODUCT} seat. A seat lets you use the software (it shares no project): ask the license admins for one.`, 'raising_hand', button('Request a seat', PROJECT_ACTIONS.askSeat, 'ask', 'primary')));
+  }
+  for (const r of h.ownRequests.slice(0, 5)) {
+    blocks.push(paragraph(t`You asked for a seat in ${b(r.licenseName)} on ${formatDate(r.since)} (request #${r.requestId}): the admins have it, and you will hear their answer in your messages.`, 'hourglass_flowing_sand'));
+  }
   for (const i of h.status.pending.slice(0, 10)) {
     blocks.push(
       paragraph(t`Invitation #${i.invitationId}: a seat in ${b(i.licenseName)} from ${i.inviterName}, open until ${formatDate(i.expiresAt)}`, 'envelope_with_arrow'),
@@ -101,14 +109,55 @@ export function home(h: Home): Message {
       actions(`home:${i.invitationId}`, button('Accept', ACTIONS.accept, invitationValue(i.invitationId), 'primary'), button('Decline', ACTIONS.decline, invitationValue(i.invitationId))),
     );
   }
-  if (h.admin) {
-    const n = h.admin.pendingCount;
-    blocks.push(divider(), paragraph(t`${b('For license admins')} · ${n} invitation${n === 1 ? '' : 's'} pending: ${cmd('pending')} lists them with Resend / Revoke / Extend.`));
-    const shown = h.admin.licenses.slice(0, 20);
-    for (const u of shown) blocks.push(paragraph(t`${b(u.license.name)} · ${usageLine(figuresOf(u))}`, LEVEL_ICON[levelOf(u)]));
-    if (h.admin.licenses.length > shown.length) blocks.push(note(t`…and ${h.admin.licenses.length - shown.length} more licenses: ${cmd('licenses')} lists them all.`));
+  if (h.projects.length) {
+    blocks.push(divider(), paragraph([b('Your projects')], undefined, button('Share a project', PROJECT_ACTIONS.shareProject, 'share')));
+    for (const p of h.projects.slice(0, 10)) {
+      const members = p.members.length ? `members: ${p.members.slice(0, 8).join(', ')}${p.members.length > 8 ? ` and ${p.members.length - 8} more` : ''}` : 'no members yet';
+      const open = p.open.length ? `; open invitations: ${p.open.slice(0, 8).map((o) => `${o.name}${o.waiting ? ' (waiting for a seat)' : ''}`).join(', ')}${p.open.length > 8 ? ` and ${p.open.length - 8} more` : ''}` : '';
+      blocks.push(paragraph(t`${b(p.name)} (${p.edition === 'web' ? 'Web' : 'Desktop'}) · ${members}${open}`, 'file_folder'));
+    }
   }
+  if (h.admin) blocks.push(...adminDesk(h.admin));
   // a Home view holds at most 100 blocks; the rest is summarised
-  const kept = blocks.length > 90 ? [...blocks.slice(0, 89), note(t`More than fits here: ${cmd('status')} and ${cmd('pending')} show everything.`)] : blocks;
-  return message('Your seats and projects', kept);
+  const kept = blocks.length > 95 ? [...blocks.slice(0, 94), note(t`More than fits here: ${cmd('status')} and ${cmd('pending')} show everything.`)] : blocks;
+  return message('Your seats and projects', [...kept, actions('home_refresh', button('Refresh', PROJECT_ACTIONS.homeRefresh, 'home'))]);
+}
+
+function adminDesk(a: NonNullable<Home['admin']>): Block[] {
+  const n = a.pendingCount;
+  const blocks: Block[] = [
+    divider(),
+    heading('For license admins'),
+    paragraph(t`${n} invitation${n === 1 ? '' : 's'} pending.`, 'envelope_with_arrow', n ? button('Show pending', PROJECT_ACTIONS.homePending, 'pending') : undefined),
+  ];
+  if (a.seatRequests.length) {
+    blocks.push(paragraph([b(`Seat requests (${a.seatRequests.length})`)]));
+    for (const r of a.seatRequests.slice(0, 10)) {
+      const what =
+        r.projectName !== undefined
+          ? t`${b(r.ownerName ?? 'An owner')} asks a seat for ${nameAndEmail(r.personName, r.email)}, to share ${b(r.projectName)}`
+          : t`${nameAndEmail(r.personName, r.email)} asks for a seat in ${b(r.licenseName ?? 'a license')}${r.why ? `: “${r.why.length > 140 ? `${r.why.slice(0, 140)}…` : r.why}”` : ''}`;
+      blocks.push(paragraph(t`${what} (#${r.requestId}, ${formatDate(r.since)})`, 'raising_hand'), seatRequestButtons(r.requestId));
+    }
+    if (a.seatRequests.length > 10) blocks.push(note(`…and ${a.seatRequests.length - 10} more, each posted in the admin channel.`));
+  }
+  if (a.handoffs.length) {
+    blocks.push(paragraph([b(`To do in the account portal (${a.handoffs.length})`)]));
+    for (const h of a.handoffs.slice(0, 10)) {
+      blocks.push(
+        paragraph(t`Add ${h.email ? code(h.email) : h.name} (${h.name}) to ${b(h.licenseName)}, then press Done: they hear their seat is ready only then.`, 'clipboard', button('Done: added', PROJECT_ACTIONS.handoffDone, seatValue(h.seatId), 'primary')),
+      );
+    }
+    if (a.handoffs.length > 10) blocks.push(note(t`…and ${a.handoffs.length - 10} more: ${cmd('pending')} lists them all.`));
+  }
+  const shown = a.licenses.slice(0, 15);
+  if (shown.length) blocks.push(paragraph([b('Licenses')]));
+  for (const u of shown) {
+    blocks.push(
+      paragraph(t`${b(u.license.name)} · ${usageLine(figuresOf(u))}`, LEVEL_ICON[levelOf(u)]),
+      actions(`pool:${u.license.id}`, button('Members', PROJECT_ACTIONS.membersPage, membersValue(u.license.id, 0, '')), button('Export members (CSV)', PROJECT_ACTIONS.exportMembers, licenseValue(u.license.id))),
+    );
+  }
+  if (a.licenses.length > shown.length) blocks.push(note(t`…and ${a.licenses.length - shown.length} more licenses: ${cmd('licenses')} lists them all.`));
+  return blocks;
 }

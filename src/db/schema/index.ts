@@ -16,3 +16,4 @@ export { inviteRequests } from './invite-requests.js';
 export { bulkRuns } from './bulk-runs.js';
 export { outboxSubjects, subjectStates, postedMessages } from './posted-messages.js';
 export { slackInbox, healthProbe } from './slack-inbox.js';
+export { downloads } from './downloads.js';

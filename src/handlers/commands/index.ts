@@ -23,6 +23,7 @@ import { reconcileCommand } from './reconcile.js';
 import { historyCommand } from './history.js';
 import { seatsCommand } from './seats.js';
 import { requestSeatCommand } from './request-seat.js';
+import { exportCommand } from './export.js';
 
 
 export const COMMANDS: SubCommand[] = [
@@ -42,6 +43,7 @@ export const COMMANDS: SubCommand[] = [
   revokeCommand,
   seatCommand,
   seatsCommand,
+  exportCommand,
   adminCommand,
 ];
 

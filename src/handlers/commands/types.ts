@@ -12,6 +12,16 @@ export interface FormPrefill {
   reason?: string;
 }
 
+/** A file for the person (an export): Slack attaches it in their DM; Teams offers a download link that lasts 15 minutes. */
+export interface FileToSend {
+  filename: string;
+  content: string;
+  /** a line shown with it */
+  comment: string;
+}
+
+export type FileDelivered = { how: 'file' } | { how: 'link'; link: string; expiresAt: number };
+
 /**
  * What a command gets, the same on every platform: the words after it, the person typing, a way
  * to answer them, to look people up, and to open a form. Each platform binds these to its own API.
@@ -24,6 +34,8 @@ export interface CommandArgs {
   reply(message: Message): Promise<void>;
   people: PeopleLookup;
   openForm(form: FormName, actor: Actor, prefill?: FormPrefill): Promise<void>;
+  /** delivers a file to the person giving the command */
+  sendFile(file: FileToSend): Promise<FileDelivered>;
 }
 
 /** A subcommand of `/atlas` (in Teams, the same words typed to the bot). One file each; the table is in index.ts. */

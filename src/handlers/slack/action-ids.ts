@@ -42,6 +42,12 @@ export const PROJECT_ACTIONS = {
   membersPage: 'members_page',
   /** an admin confirmed retiring a license pool (its value names the pool) */
   retireLicense: 'license_retire',
+  /** the home (Slack's Home tab, the Teams welcome card) drawn again, as things stand now */
+  homeRefresh: 'home_refresh',
+  /** the home's "Show pending": the pending-invitations review, in the admin's messages */
+  homePending: 'home_pending',
+  /** a CSV of a pool's members in the admin's messages (its value names the pool) */
+  exportMembers: 'export_members',
   /** run a command again, corrected (its value is the command text): "Use the email on record" */
   retryCommand: 'command_retry',
 } as const;

@@ -4,6 +4,7 @@ import type { WebClient } from '@slack/web-api';
 import { runCommand } from '../commands/index.js';
 import type { SlackHandlerContext, SlackMessage } from './context.js';
 import { openSlackForm } from './open-forms.js';
+import { sendSlackFile } from './send-file.js';
 
 const SLASH_COMMAND = '/atlas';
 
@@ -77,5 +78,6 @@ export async function runSlackCommand(
       users: (ids) => ctx.directory.users(who.teamId, ids),
     },
     openForm: (form, actor, prefill) => openSlackForm(ctx, client, actor, who.triggerId, form, prefill),
+    sendFile: (file) => sendSlackFile(client, who.userId, file),
   });
 }

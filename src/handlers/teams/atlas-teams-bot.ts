@@ -12,7 +12,7 @@ import {
   type TaskModuleRequest,
   type TaskModuleResponse,
 } from 'botbuilder';
-import { cmd, home, isDomainError, t, type Actor, type Message } from '../../domain/index.js';
+import { cmd, home, isDomainError, offerDownload, t, type Actor, type Message } from '../../domain/index.js';
 import { buttonFor, type ButtonAnswer } from '../buttons.js';
 import { COMMANDS, runCommand } from '../commands/index.js';
 import { PROJECT_ACTIONS } from '../slack/action-ids.js';
@@ -114,6 +114,8 @@ export class AtlasTeamsBot extends TeamsActivityHandler {
         emails: (emails) => this.ctx.directory.emails(context, emails),
       },
       openForm: (form, _actor, prefill) => this.dialogs.offer(context, form, { ...prefill }),
+      // a bot cannot attach a file to a Teams chat without a consent round trip: a short-lived link instead
+      sendFile: async (file) => ({ how: 'link', ...(await offerDownload({ deps: this.ctx.deps, actor: actor ?? (await this.ctx.directory.actor(context)), input: file })) }),
     });
   }
 
@@ -131,6 +133,7 @@ export class AtlasTeamsBot extends TeamsActivityHandler {
           await this.dialogs.offer(context, f.form, f);
         },
         runCommand: (text) => this.runText(context, text),
+        sendFile: async (file) => ({ how: 'link', ...(await offerDownload({ deps: this.ctx.deps, actor, input: file })) }),
       });
     } catch (e) {
       if (!isDomainError(e)) this.ctx.logger.error(`Teams button ${actionId} failed`, e);

@@ -6,12 +6,16 @@ import { answerClicker } from '../answer.js';
 import type { SlackHandlerContext } from '../context.js';
 import { openRequestSeatForm, openReturnForm, openShareForm } from '../open-forms.js';
 import { runSlackCommand } from '../slash-command.js';
+import { sendSlackFile } from '../send-file.js';
+import { publishHome } from '../events/app-home.js';
+import { PROJECT_ACTIONS } from '../action-ids.js';
 
 export function registerButtons(app: App, ctx: SlackHandlerContext): void {
   for (const [actionId, press] of Object.entries(BUTTONS)) {
     app.action<BlockButtonAction>(actionId, async ({ ack, body, action, respond, client }) => {
       await ack();
       const answer = answerClicker(body.response_url ? respond : undefined, client, body.user.id);
+      const fromHome = (body.view as { type?: string } | undefined)?.type === 'home';
       try {
         const teamId = body.user.team_id ?? body.team?.id ?? '';
         const actor = await ctx.directory.actor(teamId, body.user.id);
@@ -27,6 +31,7 @@ export function registerButtons(app: App, ctx: SlackHandlerContext): void {
             else if (f.form === 'deny_seat') await client.views.open({ trigger_id: body.trigger_id, view: ctx.render.modal(ctx.views.denySeatForm(f.requestId)) });
             else await client.views.open({ trigger_id: body.trigger_id, view: ctx.render.modal(ctx.views.approveSeatForm(f.requestId, await licenseInviteOptions({ deps: ctx.deps, actor, input: undefined }))) });
           },
+          sendFile: (file) => sendSlackFile(client, body.user.id, file),
           // the answer replaces the message with the question: its buttons are done with
           runCommand: (text) => {
             let first = true;
@@ -37,12 +42,14 @@ export function registerButtons(app: App, ctx: SlackHandlerContext): void {
             });
           },
         });
-        if ('message' in result) await answer(ctx.render.message(result.message), result.replace);
+        // on the Home tab the home is the message: it is drawn again; any other answer goes to the DM
+        if ('message' in result && !(fromHome && actionId === PROJECT_ACTIONS.homeRefresh)) await answer(ctx.render.message(result.message), result.replace && !fromHome);
       } catch (e) {
         // a stranger, a second click, an expired invitation: the clicker is told, nothing changes
         if (!isDomainError(e)) ctx.logger.error(`button ${actionId} failed`, e);
         await answer(ctx.render.message(ctx.views.error(e))).catch((err: unknown) => ctx.logger.error('could not answer the click', err));
       }
+      if (fromHome) await publishHome(ctx, client, body.user.team_id ?? body.team?.id ?? '', body.user.id);
     });
   }
 }

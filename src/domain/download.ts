@@ -1,0 +1,35 @@
+/**
+ * A file offered by link for a short while, to one person (a Teams admin's export: a bot cannot
+ * attach a file to a Teams chat without a consent round trip). The link's token is stored only as
+ * a hash, the content only sealed, and both are gone after DOWNLOAD_TTL_MS.
+ */
+import type { VerbArgs } from './context.js';
+import { DomainError } from './errors.js';
+import { hashToken, mintToken, TOKEN_PATTERN } from './tokens.js';
+
+const DOWNLOAD_TTL_MS = 15 * 60 * 1000;
+
+const downloadLink = (publicBaseUrl: string, token: string): string => `${publicBaseUrl.replace(/\/+$/, '')}/downloads/${token}`;
+
+export async function offerDownload({ deps, actor, input }: VerbArgs<{ filename: string; content: string }>): Promise<{ link: string; expiresAt: number }> {
+  const secrets = deps.secrets;
+  if (!secrets) throw new DomainError('UNAVAILABLE', 'I cannot keep a file for you to download: the bot has no secret key to seal it with (ATLAS_SECRET_KEY).');
+  const { token, hash } = mintToken();
+  const now = deps.clock.now();
+  const expiresAt = now + DOWNLOAD_TTL_MS;
+  deps.store.transaction((repos) => {
+    repos.downloads.purgeExpired(now);
+    repos.downloads.insert({ personId: actor.personId, tokenHash: hash, filename: input.filename, sealedContent: secrets.seal(input.content), createdAt: now, expiresAt });
+  });
+  return { link: downloadLink(deps.settings.publicBaseUrl, token), expiresAt };
+}
+
+/** The file behind a download link, while it lasts; anything else is one polite "not found". */
+export function openDownload(deps: VerbArgs<unknown>['deps'], token: string): { filename: string; content: string } {
+  const gone = new DomainError('NOT_FOUND', 'This download link has expired (links last 15 minutes) or was never valid. Run the export again in your chat with the bot.');
+  if (!TOKEN_PATTERN.test(token) || !deps.secrets) throw gone;
+  const now = deps.clock.now();
+  const found = deps.store.transaction((repos) => repos.downloads.byTokenHash(hashToken(token), now));
+  if (!found) throw gone;
+  return { filename: found.filename, content: deps.secrets.open(found.sealedContent) };
+}

@@ -1,0 +1,118 @@
+/**
+ * `export members|invitations|audit ["<license>"]`: a table for an access review, as plain values
+ * (the bot writes it as CSV). Columns are named here once; the README lists them.
+ */
+import type { VerbArgs } from './context.js';
+import type { AuditEntry, License } from './model.js';
+import type { Repositories } from './ports.js';
+import { requireAdmin } from './authz.js';
+import { DomainError } from './errors.js';
+import { memberLines } from './members.js';
+import { nameOf } from './people.js';
+
+export const EXPORT_KINDS = ['members', 'invitations', 'audit'] as const;
+export type ExportKind = (typeof EXPORT_KINDS)[number];
+
+type Cell = string | number | null;
+
+export interface ExportTable {
+  kind: ExportKind;
+  /** the pool it is limited to; null: every pool (retired ones too) */
+  licenseName: string | null;
+  /** `atlas-members-campus-2026-12-02.csv` */
+  filename: string;
+  columns: readonly string[];
+  rows: Cell[][];
+}
+
+const EXPORT_COLUMNS: Record<ExportKind, readonly string[]> = {
+  members: ['license', 'name', 'email', 'state', 'since', 'invited_by', 'invitation_id', 'seat_id'],
+  invitations: ['invitation_id', 'kind', 'license', 'project', 'invitee', 'invitee_email', 'invited_by', 'status', 'platform', 'sent_at', 'expires_at', 'decided_at', 'reminders_sent'],
+  audit: ['id', 'at', 'platform', 'actor', 'actor_user_id', 'action', 'subject_type', 'subject_id', 'details'],
+};
+
+const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+const slug = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'license';
+
+/** Whether an audit entry is about this pool: the pool itself, or one of its invitations, seats or seat requests. */
+function auditAbout(repos: Repositories, license: License): (e: AuditEntry) => boolean {
+  const invitations = new Set(repos.invitations.all(license.id).map((i) => i.id));
+  return (e) => {
+    if (e.details?.licenseId === license.id) return true;
+    if (e.subjectId === null) return false;
+    switch (e.subjectType) {
+      case 'license':
+        return e.subjectId === license.id;
+      case 'invitation':
+        return invitations.has(e.subjectId);
+      case 'seat':
+        return repos.seats.byId(e.subjectId)?.licenseId === license.id;
+      case 'seat_request':
+        return repos.seatRequests.byId(e.subjectId)?.licenseId === license.id;
+      default:
+        return false;
+    }
+  };
+}
+
+export async function exportTable({ deps, actor, input }: VerbArgs<{ kind: ExportKind; licenseName?: string | null; licenseId?: number }>): Promise<ExportTable> {
+  return deps.store.transaction((repos): ExportTable => {
+    requireAdmin(repos, deps.settings, actor, 'export license data');
+    // a retired pool is exported by name too: it is kept for exactly this
+    const license =
+      input.licenseId !== undefined ? repos.licenses.byId(input.licenseId) : input.licenseName?.trim() ? repos.licenses.byName(input.licenseName.trim()) : undefined;
+    if ((input.licenseId !== undefined || input.licenseName?.trim()) && !license) {
+      throw new DomainError('NOT_FOUND', `There is no license called "${input.licenseName?.trim() ?? input.licenseId}". ${repos.licenses.list().length ? `The licenses are: ${repos.licenses.list().map((l) => `"${l.name}"`).join(', ')}.` : ''}`.trim());
+    }
+    const day = new Date(deps.clock.now()).toISOString().slice(0, 10);
+    const filename = `atlas-${input.kind}${license ? `-${slug(license.name)}` : ''}-${day}.csv`;
+    const people = new Map<number, string>();
+    const name = (id: number | null): string | null => {
+      if (id === null || id === 0) return null;
+      if (!people.has(id)) people.set(id, nameOf(repos.people.byId(id)));
+      return people.get(id)!;
+    };
+    const base = { kind: input.kind, licenseName: license?.name ?? null, filename, columns: EXPORT_COLUMNS[input.kind] };
+
+    switch (input.kind) {
+      case 'members': {
+        // every pool in use (or the one named), each member and invitee, by pool and name
+        const pools = license ? [license] : repos.licenses.list();
+        const rows = pools.flatMap((l) =>
+          memberLines(repos, l)
+            .sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true, sensitivity: 'base' }) || a.since - b.since)
+            .map((m): Cell[] => [l.name, m.name, m.email, m.state, iso(m.since), m.by, m.invitationId, m.seatId]),
+        );
+        return { ...base, rows };
+      }
+      case 'invitations': {
+        const licenseNames = new Map<number, string>();
+        const licenseOf = (id: number | null) => (id === null ? null : (licenseNames.get(id) ?? licenseNames.set(id, repos.licenses.byId(id)?.name ?? '').get(id)!));
+        const rows = repos.invitations.all(license?.id).map((i): Cell[] => [
+          i.id,
+          i.kind,
+          licenseOf(i.licenseId),
+          i.projectId === null ? null : (repos.projects.byId(i.projectId)?.name ?? null),
+          name(i.inviteeId),
+          i.inviteeEmail,
+          name(i.inviterId),
+          i.status,
+          i.platform,
+          iso(i.sentAt),
+          iso(i.expiresAt),
+          iso(i.decidedAt),
+          i.remindersSent,
+        ]);
+        return { ...base, rows };
+      }
+      case 'audit': {
+        const about = license ? auditAbout(repos, license) : () => true;
+        const rows = repos.audit
+          .all()
+          .filter(about)
+          .map((e): Cell[] => [e.id, iso(e.at), e.platform, name(e.actorPersonId) ?? (e.platform === 'system' ? 'the bot' : null), e.actorUserId, e.action, e.subjectType, e.subjectId, e.details ? JSON.stringify(e.details) : null]);
+        return { ...base, rows };
+      }
+    }
+  });
+}

@@ -1,0 +1,16 @@
+/**
+ * A file into the person's DM with the app, with Slack's current upload API (files.upload is
+ * retired): files.getUploadURLExternal, the bytes to the URL it returns, then
+ * files.completeUploadExternal into the DM, which takes a conversation id, not a user id.
+ */
+import type { WebClient } from '@slack/web-api';
+import type { FileDelivered, FileToSend } from '../commands/types.js';
+
+export async function sendSlackFile(client: WebClient, userId: string, file: FileToSend): Promise<FileDelivered> {
+  const opened = await client.conversations.open({ users: userId });
+  const channel = opened.channel?.id;
+  if (!channel) throw new Error('conversations.open returned no channel');
+  // web-api's filesUploadV2 runs the three steps (and throws when one fails)
+  await client.filesUploadV2({ channel_id: channel, file: Buffer.from(file.content, 'utf8'), filename: file.filename, title: file.filename, initial_comment: file.comment });
+  return { how: 'file' };
+}
