@@ -12,7 +12,7 @@ const manifestPath = resolve(appDir, 'manifest.json');
 const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Record<string, any>;
 
 const PLACEHOLDER_ID = '00000000-0000-0000-0000-000000000000';
-const COMMANDS = ['help', 'invite-license', 'share-project', 'status', 'licenses', 'pending', 'return-project', 'resend', 'revoke', 'support'];
+const COMMANDS = ['help', 'status', 'request-seat', 'share-project', 'return-project', 'licenses', 'support', 'invite-license', 'pending', 'export'];
 const SCHEMA_URL = /^https:\/\/developer\.microsoft\.com\/json-schemas\/teams\/v(\d+\.\d+)\/MicrosoftTeams\.schema\.json$/;
 
 // AppManifestUtils.fetchSchema(url) reads https://developer.microsoft.com/json-schemas/teams/v1.x/…

@@ -276,6 +276,9 @@ describe('Teams', () => {
     await start(clock);
     await say(ADA, 'license add "Campus" 10 assigned');
     await say(TALICE, 'request-seat for the survey');
+    // typed, it comes as a card of its own
+    const typed = await say(ADA, 'home');
+    expect(cardText(typed[0])).toContain('For license admins');
     const refreshed = await click(ADA, 'home_refresh', 'home');
     expect(refreshed.body.type).toBe('application/vnd.microsoft.card.adaptive');
     const card = cardText({ attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: refreshed.body.value }] });

@@ -100,6 +100,11 @@ export class AtlasTeamsBot extends TeamsActivityHandler {
       await this.reply(context)(this.ctx.views.text(`"${word}" answers with private details (people, emails, seats), so ask me in our 1:1 chat: open a chat with me and type it there.`, 'lock'));
       return;
     }
+    // the Teams home is the welcome card: `home` draws it again (Slack has its Home tab for this)
+    if (word === 'home') {
+      await this.reply(context)(this.ctx.views.home(await home({ deps: this.ctx.deps, actor: await this.ctx.directory.actor(context), input: undefined })));
+      return;
+    }
     let actor: Actor | undefined;
     await runCommand({
       deps: this.ctx.deps,
