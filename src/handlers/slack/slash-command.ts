@@ -78,6 +78,6 @@ export async function runSlackCommand(
       users: (ids) => ctx.directory.users(who.teamId, ids),
     },
     openForm: (form, actor, prefill) => openSlackForm(ctx, client, actor, who.triggerId, form, prefill),
-    sendFile: (file) => sendSlackFile(client, who.userId, file),
+    sendFile: (file) => sendSlackFile(client, who.userId, file, ctx.logger),
   });
 }

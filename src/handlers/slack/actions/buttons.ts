@@ -31,7 +31,7 @@ export function registerButtons(app: App, ctx: SlackHandlerContext): void {
             else if (f.form === 'deny_seat') await client.views.open({ trigger_id: body.trigger_id, view: ctx.render.modal(ctx.views.denySeatForm(f.requestId)) });
             else await client.views.open({ trigger_id: body.trigger_id, view: ctx.render.modal(ctx.views.approveSeatForm(f.requestId, await licenseInviteOptions({ deps: ctx.deps, actor, input: undefined }))) });
           },
-          sendFile: (file) => sendSlackFile(client, body.user.id, file),
+          sendFile: (file) => sendSlackFile(client, body.user.id, file, ctx.logger),
           // the answer replaces the message with the question: its buttons are done with
           runCommand: (text) => {
             let first = true;
