@@ -94,7 +94,7 @@ const configSchema = z
     CONCURRENT_WARN_MEMBERS_PER_SEAT: z.coerce.number().positive().max(1000).default(4),
     /** self-service seat requests: an admin answers each (manual), or the bot approves what the policy allows (auto) */
     SEAT_REQUEST_APPROVAL: z.enum(['manual', 'auto'], { message: 'must be manual or auto' }).default('manual'),
-    /** email domains that may ask for a seat (auto: that are approved at once); empty: any */
+    /** email domains that auto approves at once (when the pool has room); a request from another is left to an admin, and flagged. Empty: any */
     SEAT_REQUEST_DOMAINS: list.transform((v, ctx) => {
       const domains = v.map((d) => d.trim().toLowerCase().replace(/^@/, ''));
       const bad = domains.find((d) => !/^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(d));

@@ -412,11 +412,11 @@ function downloadRepository(db: Db): DownloadRepository {
     insert: (d) => {
       db.insert(downloads).values(d).run();
     },
-    byTokenHash: (hash, now) =>
+    take: (hash, now) =>
       db
-        .select({ personId: downloads.personId, filename: downloads.filename, sealedContent: downloads.sealedContent, expiresAt: downloads.expiresAt })
-        .from(downloads)
+        .delete(downloads)
         .where(and(eq(downloads.tokenHash, hash), gt(downloads.expiresAt, now)))
+        .returning({ personId: downloads.personId, filename: downloads.filename, sealedContent: downloads.sealedContent, expiresAt: downloads.expiresAt })
         .get(),
     purgeExpired: (now) => db.delete(downloads).where(lte(downloads.expiresAt, now)).run().changes,
   };

@@ -1,3 +1,4 @@
+import { closeOwnSeatRequests } from './ask-for-seat.js';
 import type { VerbArgs } from './context.js';
 import type { Invitation } from './model.js';
 import type { Repositories } from './ports.js';
@@ -80,6 +81,8 @@ function acceptLicense(repos: Repositories, settings: DomainSettings, actor: Act
   const sealedLink = repos.licenses.sealedLink(licenseId);
   const via = sealedLink !== null ? 'link' : settings.hasProvisioningWebhook ? 'webhook' : 'admin';
   const seat = repos.seats.occupy({ licenseId, personId: inv.inviteeId, email: inv.inviteeEmail, invitationId: inv.id, at: now, handoffVia: via });
+  // a seat asked for in this pool is no longer needed
+  closeOwnSeatRequests(repos, { licenseId, personId: inv.inviteeId }, now, `${nameOf(repos.people.byId(inv.inviteeId))} holds a seat there now`, false);
   if (sealedLink !== null) repos.seats.handOver(seat.id, 0, now, 'link');
   if (via === 'webhook') provision(repos, { type: 'seat.granted', email: seat.email, license: { id: license.id, name: license.name }, seatId: seat.id }, now);
   audit(repos, actor, now, 'invitation.accepted', { type: 'invitation', id: inv.id });

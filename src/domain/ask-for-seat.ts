@@ -18,7 +18,7 @@ export const SEAT_REASON_MAX = 500;
 
 export type SeatAsk =
   /** with the admins now: `because` says why it was not approved at once */
-  | { outcome: 'asked'; request: SeatRequest; licenseName: string; because: 'manual' | 'domain' | 'full'; toChannel: boolean }
+  | { outcome: 'asked'; request: SeatRequest; licenseName: string; because: 'manual' | 'domain' | 'full' | 'other_email'; toChannel: boolean }
   | { outcome: 'already_asked'; request: SeatRequest; licenseName: string }
   /** approved by the policy (SEAT_REQUEST_APPROVAL=auto): the invitation is on its way to their DM */
   | { outcome: 'approved'; request: SeatRequest; licenseName: string; invitationId: number }
@@ -33,7 +33,8 @@ function domainListed(settings: DomainSettings, email: string): boolean {
   return domains.length === 0 || domains.includes(domainOf(email));
 }
 
-function seatRequestPost(repos: Repositories, request: SeatRequest, license: License, flagged: boolean) {
+/** The admins' post; `flags`: what they should check before approving. */
+function seatRequestPost(repos: Repositories, request: SeatRequest, license: License, flags: { outsideDomains?: boolean; chatEmail?: string | null } = {}) {
   const person = repos.people.byId(request.personId);
   return {
     type: 'seat_request' as const,
@@ -42,9 +43,26 @@ function seatRequestPost(repos: Repositories, request: SeatRequest, license: Lic
     email: request.email,
     licenseName: license.name,
     ...(request.reason ? { why: request.reason } : {}),
-    ...(flagged ? { outsideDomains: true as const } : {}),
+    ...(flags.outsideDomains ? { outsideDomains: true as const } : {}),
+    ...(flags.chatEmail !== undefined ? { chatEmail: flags.chatEmail ?? 'none' } : {}),
     status: 'pending' as const,
   };
+}
+
+/**
+ * A person's own open request for this pool is no longer needed (they hold a seat there now, or
+ * the pool was retired): it is closed, its post says why and offers nothing to press, and the
+ * person is told when it did not end by their own doing.
+ */
+export function closeOwnSeatRequests(repos: Repositories, scope: { licenseId: number; personId?: number }, now: number, reason: string, tell: boolean): void {
+  const open = repos.seatRequests.listPending().filter((r) => r.projectInvitationId === null && r.licenseId === scope.licenseId && (scope.personId === undefined || r.personId === scope.personId));
+  const licenseName = repos.licenses.byId(scope.licenseId)?.name ?? 'the license';
+  for (const r of open) {
+    if (!repos.seatRequests.decide(r.id, { status: 'denied', decidedBy: null, decidedAt: now })) continue;
+    audit(repos, SYSTEM_ACTOR, now, 'seat_request.closed', { type: 'seat_request', id: r.id }, { reason });
+    announce(repos, { kind: 'seat_request', requestId: r.id, status: 'closed', reason }, now);
+    if (tell) repos.outbox.enqueue({ type: 'person', personId: r.personId }, { type: 'seat_request_answer', requestId: r.id, status: 'closed', licenseName, decidedBy: 'the bot', note: reason }, now);
+  }
 }
 
 /**
@@ -71,13 +89,17 @@ export async function askForSeat({ deps, actor, input }: VerbArgs<{ licenseName?
     const open = repos.seatRequests.openOwn(me.id, license.id);
     if (open) return { outcome: 'already_asked', request: open, licenseName: license.name } as const;
 
-    const listed = domainListed(deps.settings, email);
+    // the policy trusts the email chat reports, never a typed one: someone else's address, or one
+    // of a listed domain typed by a person from outside it, is for an admin to judge
+    const own = me.email !== null && me.email.toLowerCase() === email.toLowerCase();
+    const listed = domainListed(deps.settings, email) && (me.email === null || domainListed(deps.settings, me.email));
     const full = isFull({ ...license, ...repos.licenses.usage(license.id) });
-    const because = policy === 'manual' ? 'manual' : !listed ? 'domain' : full ? 'full' : null;
+    const because = policy === 'manual' ? 'manual' : !listed ? 'domain' : !own ? 'other_email' : full ? 'full' : null;
+    const flags = { outsideDomains: !listed && (deps.settings.seatRequests?.domains.length ?? 0) > 0, ...(own ? {} : { chatEmail: me.email }) };
     const request = repos.seatRequests.insert({ personId: me.id, email, projectInvitationId: null, requestedBy: me.id, licenseId: license.id, reason, createdAt: now });
     audit(repos, actor, now, 'seat_request.created', { type: 'seat_request', id: request.id }, { licenseId: license.id, self: true });
     if (because === null) return { outcome: 'auto', request, license } as const;
-    if (deps.settings.hasAdminChannel) repos.outbox.enqueue({ type: 'admin_channel' }, seatRequestPost(repos, request, license, !listed), now);
+    if (deps.settings.hasAdminChannel) repos.outbox.enqueue({ type: 'admin_channel' }, seatRequestPost(repos, request, license, flags), now);
     return { outcome: 'asked', request, licenseName: license.name, because, toChannel: deps.settings.hasAdminChannel } as const;
   });
   if (asked.outcome !== 'auto') return asked;
@@ -89,15 +111,17 @@ export async function askForSeat({ deps, actor, input }: VerbArgs<{ licenseName?
   const invite = result.outcomes[0];
   return deps.store.transaction((repos): SeatAsk => {
     const now = deps.clock.now();
-    if (invite?.status === 'invited') {
-      repos.seatRequests.decide(request.id, { status: 'approved', decidedBy: null, decidedAt: now, licenseInvitationId: invite.invitationId });
+    if (invite?.status === 'invited' && repos.seatRequests.decide(request.id, { status: 'approved', decidedBy: null, decidedAt: now, licenseInvitationId: invite.invitationId })) {
       audit(repos, SYSTEM_ACTOR, now, 'seat_request.approved', { type: 'seat_request', id: request.id }, { auto: true, invitationId: invite.invitationId });
       // the admins see what the policy did, without a button to press
-      if (deps.settings.hasAdminChannel) repos.outbox.enqueue({ type: 'admin_channel' }, { ...seatRequestPost(repos, request, license, false), status: 'approved' }, now);
+      if (deps.settings.hasAdminChannel) repos.outbox.enqueue({ type: 'admin_channel' }, { ...seatRequestPost(repos, request, license), status: 'approved' }, now);
       announce(repos, { kind: 'seat_request', requestId: request.id, status: 'approved', licenseName: license.name }, now);
       return { outcome: 'approved', request: repos.seatRequests.byId(request.id)!, licenseName: license.name, invitationId: invite.invitationId };
     }
-    if (deps.settings.hasAdminChannel) repos.outbox.enqueue({ type: 'admin_channel' }, seatRequestPost(repos, request, license, false), now);
+    // not invited after all (the pool filled a moment ago): the request waits for an admin
+    const still = repos.seatRequests.byId(request.id)!;
+    if (still.status !== 'pending') return { outcome: 'already_asked', request: still, licenseName: license.name };
+    if (deps.settings.hasAdminChannel) repos.outbox.enqueue({ type: 'admin_channel' }, seatRequestPost(repos, request, license), now);
     return { outcome: 'asked', request, licenseName: license.name, because: 'full', toChannel: deps.settings.hasAdminChannel };
   });
 }

@@ -1,3 +1,4 @@
+import { closeOwnSeatRequests } from './ask-for-seat.js';
 import type { VerbArgs } from './context.js';
 import type { LicenseUsage } from './model.js';
 import { requireAdmin } from './authz.js';
@@ -113,6 +114,8 @@ export async function retireLicense({ deps, actor, input }: VerbArgs<{ licenseId
       tellPerson(repos, personId, { type: 'seat_released', licenseName: license.name, projectNames }, now);
     }
     repos.licenses.update(license.id, { retiredAt: now });
+    // nobody waits for a seat in a pool that ended
+    closeOwnSeatRequests(repos, { licenseId: license.id }, now, `${license.name} was retired`, true);
     audit(repos, actor, now, 'license.retired', { type: 'license', id: license.id }, { members: done.members, pending: done.pending });
     return done;
   });

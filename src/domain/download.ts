@@ -5,6 +5,7 @@
  */
 import type { VerbArgs } from './context.js';
 import { DomainError } from './errors.js';
+import { isAdmin } from './authz.js';
 import { hashToken, mintToken, TOKEN_PATTERN } from './tokens.js';
 
 const DOWNLOAD_TTL_MS = 15 * 60 * 1000;
@@ -24,12 +25,27 @@ export async function offerDownload({ deps, actor, input }: VerbArgs<{ filename:
   return { link: downloadLink(deps.settings.publicBaseUrl, token), expiresAt };
 }
 
-/** The file behind a download link, while it lasts; anything else is one polite "not found". */
+/**
+ * The file behind a download link, once, while it lasts, and only while the person it was made for
+ * is still an admin; anything else is one polite "not found" (and the file is gone either way).
+ */
 export function openDownload(deps: VerbArgs<unknown>['deps'], token: string): { filename: string; content: string } {
-  const gone = new DomainError('NOT_FOUND', 'This download link has expired (links last 15 minutes) or was never valid. Run the export again in your chat with the bot.');
-  if (!TOKEN_PATTERN.test(token) || !deps.secrets) throw gone;
+  const gone = new DomainError('NOT_FOUND', 'This download link was used already, has expired (links last 15 minutes and work once) or was never valid. Run the export again in your chat with the bot.');
+  const secrets = deps.secrets;
+  if (!TOKEN_PATTERN.test(token) || !secrets) throw gone;
   const now = deps.clock.now();
-  const found = deps.store.transaction((repos) => repos.downloads.byTokenHash(hashToken(token), now));
+  // taken (deleted) in the transaction, whatever follows: a refused link is spent too
+  const found = deps.store.transaction((repos) => {
+    repos.downloads.purgeExpired(now);
+    const taken = repos.downloads.take(hashToken(token), now);
+    const person = taken ? repos.people.byId(taken.personId) : undefined;
+    return taken && person && isAdmin(repos, deps.settings, person) ? taken : undefined;
+  });
   if (!found) throw gone;
-  return { filename: found.filename, content: deps.secrets.open(found.sealedContent) };
+  return { filename: found.filename, content: secrets.open(found.sealedContent) };
+}
+
+/** Forgets every download past its time (the scheduled sweep; offering and opening one do it too). */
+export function purgeDownloads(deps: VerbArgs<unknown>['deps'], now: number): number {
+  return deps.store.transaction((repos) => repos.downloads.purgeExpired(now));
 }

@@ -17,10 +17,12 @@ type Cell = string | number | null;
 
 export interface ExportTable {
   kind: ExportKind;
-  /** the pool it is limited to; null: every pool (retired ones too) */
+  /** the pool it is limited to (a retired one too, by name); null: every pool (members: those in use) */
   licenseName: string | null;
   /** `atlas-members-campus-2026-12-02.csv` */
   filename: string;
+  /** when it was taken */
+  at: number;
   columns: readonly string[];
   rows: Cell[][];
 }
@@ -72,7 +74,7 @@ export async function exportTable({ deps, actor, input }: VerbArgs<{ kind: Expor
       if (!people.has(id)) people.set(id, nameOf(repos.people.byId(id)));
       return people.get(id)!;
     };
-    const base = { kind: input.kind, licenseName: license?.name ?? null, filename, columns: EXPORT_COLUMNS[input.kind] };
+    const base = { kind: input.kind, licenseName: license?.name ?? null, filename, at: deps.clock.now(), columns: EXPORT_COLUMNS[input.kind] };
 
     switch (input.kind) {
       case 'members': {

@@ -54,4 +54,4 @@ export { resizeLicense, renameLicense, previewRetireLicense, retireLicense, type
 export { historyOf, type History } from './history.js';
 export { membersOf, type MembersPage } from './members.js';
 export { exportTable, EXPORT_KINDS, type ExportKind, type ExportTable } from './export.js';
-export { offerDownload, openDownload } from './download.js';
+export { offerDownload, openDownload, purgeDownloads } from './download.js';

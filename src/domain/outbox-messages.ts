@@ -113,6 +113,8 @@ export type OutboxMessage =
       ownerName?: string;
       why?: string;
       outsideDomains?: true;
+      /** the email asked for is not the one chat reports for the person (that one, or 'none') */
+      chatEmail?: string;
       /** updated in place: approved (no `decidedBy`: automatically) or denied (`note`: the admin's reason), or closed when no longer needed (`reason`) */
       status: 'pending' | 'approved' | 'denied' | 'closed';
       decidedBy?: string;
@@ -125,7 +127,7 @@ export type OutboxMessage =
    * while they already hold a seat or an invitation (`already`); an approval that sends the
    * invitation says so in the invitation itself
    */
-  | { type: 'seat_request_answer'; requestId: number; status: 'approved' | 'denied'; licenseName: string; decidedBy: string; note?: string; already?: 'holds' | 'pending' }
+  | { type: 'seat_request_answer'; requestId: number; status: 'approved' | 'denied' | 'closed'; licenseName: string; decidedBy: string; note?: string; already?: 'holds' | 'pending' }
   /** to a project's owner: an updated Desktop copy came back, with the steps to merge it */
   | { type: 'copy_returned'; projectName: string; fromName: string; link: string; note: string | null }
   /** to whoever shared a project: invitees who hold no seat (Ask an admin), and emails that differ only in case */

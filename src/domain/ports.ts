@@ -164,8 +164,8 @@ export interface SeatRequestRepository {
 /** Files offered by link for a short while (an export in Teams): the token's hash and the sealed content. */
 export interface DownloadRepository {
   insert(d: { personId: number; tokenHash: string; filename: string; sealedContent: string; createdAt: number; expiresAt: number }): void;
-  /** an unexpired download (expired ones are never returned) */
-  byTokenHash(hash: string, now: number): { personId: number; filename: string; sealedContent: string; expiresAt: number } | undefined;
+  /** an unexpired download, removed as it is taken: a link works once (expired ones are never returned) */
+  take(hash: string, now: number): { personId: number; filename: string; sealedContent: string; expiresAt: number } | undefined;
   /** forgets every download expired by `now`; how many */
   purgeExpired(now: number): number;
 }

@@ -86,6 +86,9 @@ export async function decideSeatRequest({
     }
     // a person's own request names its pool (the admin may pick another in the approve form)
     const pool = r.projectInvitationId === null && r.licenseId !== null ? repos.licenses.byId(r.licenseId) : undefined;
+    if (pool?.retiredAt !== undefined && input.approve && !input.licenseName) {
+      throw new DomainError('NOT_PENDING', `Seat request #${r.id} asks for a seat in "${pool.name}", which was retired. Deny it, or approve it into another pool from the form.`);
+    }
     return { request: r, decider: nameOf(admin), ownPool: pool?.retiredAt === undefined ? pool?.name : undefined };
   });
   const self = request.projectInvitationId === null;

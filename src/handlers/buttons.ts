@@ -57,8 +57,11 @@ export interface ButtonArgs {
   sendFile(file: FileToSend): Promise<FileDelivered>;
 }
 
-/** replace: the clicked message becomes this (the invitee's own card); otherwise only the clicker is answered; `opened`: a form (or a command) answers instead */
-export type ButtonAnswer = { message: Message; replace: boolean } | { opened: true };
+/**
+ * replace: the clicked message becomes this (the invitee's own card); otherwise only the clicker is
+ * answered (`post`: with the whole message, a link in it, not a toast); `opened`: a form (or a command) answers instead
+ */
+export type ButtonAnswer = { message: Message; replace: boolean; post?: true } | { opened: true };
 
 const STALE = t`That button is from an older version of this message. Please use ${cmd('status')} to see where things stand.`;
 
@@ -204,7 +207,7 @@ export const BUTTONS: Record<string, (a: ButtonArgs) => Promise<ButtonAnswer>> =
   },
   [PROJECT_ACTIONS.exportMembers]: withId(parseLicenseValue, async (licenseId, { deps, views, actor, sendFile }) => {
     const table = await exportTable({ deps, actor, input: { kind: 'members', licenseId } });
-    return { message: views.exported(table, await sendFile({ filename: table.filename, content: csvOf(table), comment: views.exportComment(table) })), replace: false };
+    return { message: views.exported(table, await sendFile({ filename: table.filename, content: csvOf(table), comment: views.exportComment(table) })), replace: false, post: true };
   }),
   [PROJECT_ACTIONS.retryCommand]: async ({ value, views, runCommand }) => {
     // only what the bot offers to run again: an invitation with the emails corrected

@@ -124,7 +124,9 @@ describe('export in Slack', () => {
     t.slack.failNext('files.completeUploadExternal', { error: 'channel_not_found' });
     const r = await t.command(ADMIN.id, 'export members');
     expect(textOf(r.reply?.args)).toContain('Slack did not take the file atlas-members-');
-    expect(t.slack.uploadedFiles()).toHaveLength(0);
+    // the bytes went up, but the file was never shared: no message with a file in the DM
+    expect(t.slack.callsTo('file_upload')).toHaveLength(1);
+    expect(t.slack.messagesIn(`D${ADMIN.id}`).some((m) => m.files !== undefined)).toBe(false);
   });
 });
 
@@ -250,7 +252,7 @@ describe('Teams', () => {
     await t!.drained();
     expect((await say(TALICE, 'export members')).map(cardText).join('\n')).toContain('Only license admins can export');
     const [answer] = await say(ADA, 'export members');
-    expect(cardText(answer)).toContain('the link is for you only and works for 15 minutes');
+    expect(cardText(answer)).toContain('the link works once, for 15 minutes, and only while you are an admin');
     const link = /(https:\/\/bot\.example\.edu\/downloads\/[A-Za-z0-9_-]{43})/.exec(JSON.stringify(answer))![1]!;
     const local = link.replace('https://bot.example.edu', t!.bot.url);
     const got = await fetch(local);
@@ -258,17 +260,38 @@ describe('Teams', () => {
     expect(got.headers.get('content-disposition')).toMatch(/^attachment; filename="atlas-members-2026-12-02\.csv"$/);
     expect(got.headers.get('cache-control')).toBe('no-store');
     expect(parseCsv(await got.text())[1]!.slice(1, 4)).toEqual(['Alice Smith', 'Alice.Smith@uni.edu', 'invited']);
+    // it works once
+    expect((await fetch(local)).status).toBe(404);
+    expect(t!.bot.database.sqlite.prepare('SELECT COUNT(*) AS n FROM downloads').get()).toEqual({ n: 0 });
     // nothing readable at rest: not the email in the downloads row, not the token
+    // the next export: nothing readable at rest, not the email in the row, not the token in any file
+    const [again] = await say(ADA, 'export members');
+    const link2 = /(https:\/\/bot\.example\.edu\/downloads\/[A-Za-z0-9_-]{43})/.exec(JSON.stringify(again))![1]!.replace('https://bot.example.edu', t!.bot.url);
     const row = t!.bot.database.sqlite.prepare('SELECT token_hash AS h, sealed_content AS c FROM downloads').get() as { h: string; c: string };
     expect(row.c).not.toContain('Alice.Smith@uni.edu');
-    const token = link.split('/').pop()!;
+    const token = link2.split('/').pop()!;
     for (const f of readdirSync(t!.dir).filter((n) => n.startsWith('bot.sqlite'))) expect(readFileSync(join(t!.dir, f)).includes(token)).toBe(false);
-    // a made-up token, and the real one after 15 minutes: gone
-    expect((await fetch(local.replace(/.{4}$/, 'AAAA'))).status).toBe(404);
+    // a made-up token, and the real one after 15 minutes: gone, and the sweep forgets it
+    expect((await fetch(link2.replace(/.{4}$/, 'AAAA'))).status).toBe(404);
     clock.now += 15 * 60 * 1000 + 1;
-    const late = await fetch(local);
+    const late = await fetch(link2);
     expect(late.status).toBe(404);
-    expect(await late.text()).toContain('This download link has expired');
+    expect(await late.text()).toContain('has expired (links last 15 minutes and work once)');
+    expect(t!.bot.database.sqlite.prepare('SELECT COUNT(*) AS n FROM downloads').get()).toEqual({ n: 0 });
+  });
+
+  it('an admin removed since the export cannot download it; the Export button on the desk card posts its link', async () => {
+    const clock = { now: Date.parse('2026-12-02T10:00:00Z') };
+    await start(clock);
+    await say(ADA, 'license add "Campus" 10 assigned');
+    await say(ADA, `admin add Alice.Smith@uni.edu`);
+    // from the desk card: the answer comes as a message with the link in it
+    const pressed = await click(TALICE, 'export_members', 'lic:1');
+    expect(pressed.status).toBe(200);
+    const posted = connector!.sent(`a:1on1-${TALICE.id}`).at(-1);
+    const link = /(https:\/\/bot\.example\.edu\/downloads\/[A-Za-z0-9_-]{43})/.exec(JSON.stringify(posted))![1]!.replace('https://bot.example.edu', t!.bot.url);
+    await say(ADA, 'admin remove Alice.Smith@uni.edu');
+    expect((await fetch(link)).status).toBe(404);
   });
 
   it('the welcome card is the home: Refresh draws it again as things stand', async () => {

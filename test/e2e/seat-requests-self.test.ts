@@ -148,6 +148,49 @@ it('auto: a listed domain with room is approved at once; another domain, or a fu
   expect(count("SELECT COUNT(*) AS n FROM seat_requests WHERE status = 'pending'")).toBe(2);
 });
 
+it('auto trusts only the email chat reports: another address, or someone from outside typing a listed one, goes to the admins, flagged', async () => {
+  t = await startTestBot({ env: { SEAT_REQUEST_APPROVAL: 'auto', SEAT_REQUEST_DOMAINS: 'uni.edu' } });
+  t.slack.addUser({ id: 'UOUT', name: 'out', real_name: 'Otto Outside', email: 'otto@gmail.com' });
+  await t.command(ADMIN.id, 'license add "Lab" 5 assigned');
+  await t.command('UOUT', 'request-seat', { noReply: true });
+  await t.slack.waitFor((c) => c.method === 'views.open' && c.args.view.callback_id === 'request_seat_form');
+  const outsider = await t.submitView('UOUT', 'request_seat_form', requestForm('Lab', 'someone@uni.edu', 'let me in'));
+  expect(textOf(outsider.json.view)).toContain("Your email's domain is not one the bot approves by itself, so a license admin decides");
+  const other = await t.submitView(CAROL.id, 'request_seat_form', requestForm('Lab', 'carol.diaz@uni.edu'));
+  expect(textOf(other.json.view)).toContain('That is not the email chat has for you, so a license admin decides');
+  expect(count('SELECT COUNT(*) AS n FROM invitations')).toBe(0);
+  await t.drained();
+  const [first, second] = adminPosts(/asks for a seat/);
+  expect(textOf(first!.args)).toContain('Chat reports `otto@gmail.com` for Otto Outside, not `someone@uni.edu`');
+  expect(textOf(second!.args)).toContain('Chat reports `carol@uni.edu` for Carol Diaz, not `carol.diaz@uni.edu`');
+});
+
+it("a person's own request closes when they get a seat another way, or the pool is retired: its buttons go, and they hear why", async () => {
+  t = await startTestBot();
+  await t.command(ADMIN.id, 'license add "Campus" 10 assigned');
+  await t.command(ADMIN.id, 'license add "Old Lab" 10 assigned');
+  await t.command(CAROL.id, 'request-seat to "Campus" methods course');
+  await t.command(BOB.id, 'request-seat to "Old Lab" survey');
+  await t.drained();
+  const [carolPost, bobPost] = adminPosts(/asks for a seat/);
+  // an admin invites Carol directly; once she accepts, her request is closed
+  await t.command(ADMIN.id, `invite-license <@${CAROL.id}|carol> to "Campus"`);
+  await t.drained();
+  await t.click(CAROL.id, 'invitation_accept', 'inv:1');
+  await t.drained();
+  const carolNow = t.slack.getMessage(ADMIN_CHANNEL, (carolPost!.result as { ts: string }).ts);
+  expect(textOf(carolNow)).toContain('No longer needed: Carol Diaz holds a seat there now');
+  expect(buttonsOf(carolNow ?? {})).toEqual([]);
+  // the pool ends: Bob's request closes and he is told
+  const asked = await t.command(ADMIN.id, 'license retire "Old Lab"');
+  await t.clickIn(ADMIN.id, asked.reply!, 'license_retire');
+  await t.drained();
+  expect(buttonsOf(t.slack.getMessage(ADMIN_CHANNEL, (bobPost!.result as { ts: string }).ts) ?? {})).toEqual([]);
+  expect(textOf(dmsTo(BOB.id, /was closed/)[0]?.args)).toContain('Your request for a seat in *Old Lab* was closed: Old Lab was retired');
+  expect(count("SELECT COUNT(*) AS n FROM seat_requests WHERE status = 'pending'")).toBe(0);
+  expect(textOf((await t.click(ADMIN.id, 'seat_request_approve', 'req:2')).reply?.args)).toContain('Seat request #2 was already');
+});
+
 it('a bad policy value stops the start, naming the variable', async () => {
   await expect(startTestBot({ env: { SEAT_REQUEST_APPROVAL: 'sometimes' } })).rejects.toThrow(/SEAT_REQUEST_APPROVAL/);
   await expect(startTestBot({ env: { SEAT_REQUEST_DOMAINS: 'uni.edu, not a domain' } })).rejects.toThrow(/SEAT_REQUEST_DOMAINS.*"not a domain" is not an email domain/);

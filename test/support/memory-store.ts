@@ -723,7 +723,7 @@ function repositoriesOver(state: () => MemoryState): Repositories {
     insert: () => {
       throw new Error('memory store: downloads are not kept here');
     },
-    byTokenHash: () => undefined,
+    take: () => undefined,
     purgeExpired: () => 0,
   };
 

@@ -136,6 +136,15 @@ interface Route {
   memberId?: string;
 }
 
+/**
+ * Teams takes a message of at most about 28 KB (text, cards and attachments together); a bigger
+ * one is refused with 413 "Message size too large".
+ */
+export const TEAMS_MESSAGE_LIMIT_BYTES = 28 * 1024;
+function rejectTooLarge(body: unknown): void {
+  if (Buffer.byteLength(JSON.stringify(body)) > TEAMS_MESSAGE_LIMIT_BYTES) throw new HttpError(413, 'MessageSizeTooBig', 'Message size too large.');
+}
+
 /** As Microsoft's connector (and the Agents Playground) do: `conversation.conversationType: ""` is 400 BadArgument "Invalid input". */
 function rejectEmptyConversationType(activity: Record<string, unknown>): void {
   const conversation = activity.conversation;
@@ -314,6 +323,7 @@ export async function startConnectorStandIn(opts: { tenantId?: string } = {}): P
       case 'replyToActivity': {
         if (!isRecord(body)) throw new HttpError(400, 'BadArgument', 'Request body must be an Activity.');
         rejectEmptyConversationType(body);
+        rejectTooLarge(body);
         const id = newMessageId();
         const activity = { ...body, id };
         store(convId, activity);
@@ -324,6 +334,7 @@ export async function startConnectorStandIn(opts: { tenantId?: string } = {}): P
       case 'updateActivity': {
         if (!isRecord(body)) throw new HttpError(400, 'BadArgument', 'Request body must be an Activity.');
         rejectEmptyConversationType(body);
+        rejectTooLarge(body);
         const activityId = r.activityId ?? '';
         const conv = stored.get(convId);
         const previous = conv?.get(activityId);

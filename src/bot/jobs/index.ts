@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import cron, { type ScheduledTask } from 'node-cron';
-import { expireDue, postDigest, remindDue, type DomainDeps } from '../../domain/index.js';
+import { expireDue, postDigest, purgeDownloads, remindDue, type DomainDeps } from '../../domain/index.js';
 import type { Database$ } from '../../db/connection.js';
 import { sqliteRunCoordinator } from '../../db/run-coordinator.js';
 import type { Config } from '../config.js';
@@ -23,7 +23,7 @@ export function startJobs(o: { config: Config; deps: DomainDeps; database: Datab
   const { deps, logger } = o;
   const jobs: Record<JobName, () => unknown> = {
     // expiry first, so an invitation is never reminded in the same sweep that expires it
-    sweep: () => ({ ...expireDue(deps, deps.clock.now()), ...remindDue(deps, deps.clock.now()) }),
+    sweep: () => ({ ...expireDue(deps, deps.clock.now()), ...remindDue(deps, deps.clock.now()), downloadsPurged: purgeDownloads(deps, deps.clock.now()) }),
     digest: () => postDigest(deps, deps.clock.now()),
   };
   const run = async (name: JobName) => {

@@ -38,7 +38,7 @@ export function shareResult(r: ShareResult): Message {
 export function seatDecision(d: SeatDecision): Message {
   // a person's own request: they are told; a project owner's: the owner is
   const own = d.request.projectInvitationId === null;
-  const told = own ? 'They have been told in their messages with me.' : 'The owner has been told.';
+  const told = own ? 'They have been told.' : 'The owner has been told.';
   switch (d.outcome) {
     case 'approved': {
       const what =

@@ -340,14 +340,14 @@ const EXPORT_WHAT: Record<ExportTable['kind'], string> = {
 
 function exportComment(x: ExportTable): string {
   const n = x.rows.length;
-  return `${n} ${EXPORT_WHAT[x.kind]} ${x.licenseName ? `of ${x.licenseName}` : 'of every license'}, as of ${formatDate(Date.now())}. Columns are explained in the README ("Exports").`;
+  return `${n} ${EXPORT_WHAT[x.kind]} ${x.licenseName ? `of ${x.licenseName}` : 'of every license'}, as of ${formatDate(x.at)}. Columns are explained in the README ("Exports").`;
 }
 
 function exported(x: ExportTable, delivered: FileDelivered): Message {
   const what = `${x.filename} (${x.rows.length} ${x.rows.length === 1 ? 'row' : 'rows'})`;
   if (delivered.how === 'file') return message(`Sent ${what} to your messages with me.`, [paragraph(t`Sent ${b(x.filename)} (${x.rows.length} ${x.rows.length === 1 ? 'row' : 'rows'}) to your messages with me.`, 'page_facing_up')]);
   return message(`Your export ${what} is ready to download for 15 minutes.`, [
-    paragraph(t`${link(`Download ${x.filename}`, delivered.link)} (${x.rows.length} ${x.rows.length === 1 ? 'row' : 'rows'}): the link is for you only and works for 15 minutes. Do not forward it: whoever has it can download the file until then.`, 'page_facing_up'),
+    paragraph(t`${link(`Download ${x.filename}`, delivered.link)} (${x.rows.length} ${x.rows.length === 1 ? 'row' : 'rows'}): the link works once, for 15 minutes, and only while you are an admin. Do not forward it: whoever opens it first gets the file.`, 'page_facing_up'),
   ]);
 }
 

@@ -7,6 +7,7 @@ import {
   b,
   button,
   cmd,
+  code,
   formatDate,
   message,
   note,
@@ -54,6 +55,9 @@ export function seatRequestPost(m: SeatRequestPost): Message {
     blocks.push(paragraph(t`${nameAndEmail(m.personName, m.email)} asks for a seat in ${b(m.licenseName ?? 'a license')}. A seat lets them use ${PRODUCT}; it shares no project.`, 'raising_hand'));
     if (m.why) blocks.push(quote(m.why));
     if (m.outsideDomains) blocks.push(note(t`The email's domain is not one of SEAT_REQUEST_DOMAINS: check that this is someone of yours before approving.`, 'warning'));
+    if (m.chatEmail !== undefined) {
+      blocks.push(note(m.chatEmail === 'none' ? t`Chat reports no email for ${m.personName}: check that ${m.email} is theirs before approving.` : t`Chat reports ${code(m.chatEmail)} for ${m.personName}, not ${code(m.email)}: check that the address asked for is theirs before approving.`, 'warning'));
+    }
   }
   blocks.push(decision(m), note(`Seat request #${m.requestId}.`));
   const about = m.projectName !== undefined ? `to open ${m.projectName}` : `in ${m.licenseName ?? 'a license'}`;
@@ -62,6 +66,12 @@ export function seatRequestPost(m: SeatRequestPost): Message {
 
 /** To the person who asked: a no (with the admin's reason), or a yes they did not need. */
 export function seatRequestAnswer(m: Extract<OutboxMessage, { type: 'seat_request_answer' }>): Message {
+  if (m.status === 'closed') {
+    return message(`Your request for a seat in ${m.licenseName} was closed: ${m.note ?? 'it is no longer needed'}.`, [
+      paragraph(t`Your request for a seat in ${b(m.licenseName)} was closed: ${m.note ?? 'it is no longer needed'}. You hold no seat in it; ${cmd('request-seat')} asks for one in another license.`, 'heavy_minus_sign'),
+      note(`Seat request #${m.requestId}.`),
+    ]);
+  }
   if (m.status === 'denied') {
     return message(`Your request for a seat in ${m.licenseName} was declined by ${m.decidedBy}.`, [
       paragraph(t`${b(m.decidedBy)} declined your request for a seat in ${b(m.licenseName)}${m.note ? ':' : '.'}`, 'no_entry'),
@@ -81,8 +91,13 @@ export function seatRequestAnswer(m: Extract<OutboxMessage, { type: 'seat_reques
 export function seatAskResult(r: SeatAsk): Message {
   switch (r.outcome) {
     case 'asked': {
-      const why = { manual: 'A license admin decides', domain: "Your email's domain is not one the bot approves by itself, so a license admin decides", full: `${r.licenseName} has no free seat right now, so a license admin decides` }[r.because];
-      const where = r.toChannel ? 'They have it in their channel' : 'They see it on their Home tab in this app';
+      const why = {
+        manual: 'A license admin decides',
+        domain: "Your email's domain is not one the bot approves by itself, so a license admin decides",
+        other_email: 'That is not the email chat has for you, so a license admin decides',
+        full: `${r.licenseName} has no free seat right now, so a license admin decides`,
+      }[r.because];
+      const where = r.toChannel ? 'They have it in their channel' : 'They see it on their desk in this app';
       return message(`Asked for a seat in ${r.licenseName} (request #${r.request.id}).`, [
         paragraph(t`Asked the license admins for a seat in ${b(r.licenseName)} for ${b(r.request.email)} (request #${r.request.id}).`, 'raising_hand'),
         paragraph(t`${why}. ${where}; you will hear their answer here. Until then you hold no seat.`),

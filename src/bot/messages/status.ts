@@ -26,14 +26,19 @@ const HANDOFF_NOTE: Record<HandoffState, string> = {
   joined: `: added in the ${PRODUCT} account portal, and confirmed working`,
 };
 
-export function statusBlocks(s: PersonStatus): Block[] {
+/** Each list shows at most this many lines (a Teams message holds about 28 KB), then how many more. */
+const LINES_SHOWN = 10;
+
+/** `shown`: lines per list (the home, with more on it, shows fewer). */
+export function statusBlocks(s: PersonStatus, shown = LINES_SHOWN): Block[] {
+  const capped = (all: Inline[]): Inline[] => [...all.slice(0, shown), ...(all.length > shown ? [words(`…and ${all.length - shown} more`)] : [])];
   const who = s.self ? 'You' : nameOf(s.person);
   const hold = s.self ? 'hold' : 'holds';
   const blocks: Block[] = [heading(s.self ? 'Your status' : `Status of ${nameOf(s.person)}`)];
   blocks.push(
     s.seats.length
       ? lines(
-          s.seats.map((x) => t`${b(x.licenseName)} for ${code(x.email ?? '?')} since ${formatDate(x.since)}${HANDOFF_NOTE[x.handoff]}`),
+          capped(s.seats.map((x) => t`${b(x.licenseName)} for ${code(x.email ?? '?')} since ${formatDate(x.since)}${HANDOFF_NOTE[x.handoff]}`)),
           { icon: 'white_check_mark', title: t`${b('Seats')}: ${who} ${hold} ${s.seats.length === 1 ? 'a seat' : `${s.seats.length} seats`}:`, style: 'bullets' },
         )
       : lines([], { icon: 'heavy_minus_sign', title: t`${b('Seats')}: ${who} ${hold} no ${PRODUCT} seat yet${s.self ? '. A license admin can invite you.' : '.'}` }),
@@ -41,7 +46,7 @@ export function statusBlocks(s: PersonStatus): Block[] {
   blocks.push(
     s.pending.length
       ? lines(
-          s.pending.map((i) => t`#${i.invitationId} to ${b(i.licenseName)} from ${i.inviterName}, expires ${formatDate(i.expiresAt)}`),
+          capped(s.pending.map((i) => t`#${i.invitationId} to ${b(i.licenseName)} from ${i.inviterName}, expires ${formatDate(i.expiresAt)}`)),
           { icon: 'hourglass', title: t`${b('Open license invitations')}:`, style: 'bullets' },
         )
       : lines([], { icon: 'heavy_minus_sign', title: t`${b('Open license invitations')}: none.` }),
@@ -63,7 +68,7 @@ export function statusBlocks(s: PersonStatus): Block[] {
   ];
   blocks.push(
     projectLines.length
-      ? lines([...projectLines.slice(0, 30), ...(projectLines.length > 30 ? [words(`…and ${projectLines.length - 30} more`)] : [])], {
+      ? lines(capped(projectLines), {
           icon: 'file_folder',
           title: t`${b('Projects')}:`,
           style: 'bullets',

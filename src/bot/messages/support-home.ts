@@ -23,6 +23,7 @@ import {
   type Button,
   type Diagnosis,
   type Home,
+  type Inline,
   type Message,
   type OutboxMessage,
   type SupportRequest,
@@ -88,39 +89,49 @@ export function supportSent(m: Extract<OutboxMessage, { type: 'support_sent' }>)
   return message('Your support request was sent.', [paragraph('I sent this to support. They will answer you here or by email:', 'white_check_mark'), ...requestBlocks(m.request)]);
 }
 
+/**
+ * How much of each list the desk shows: a Slack Home view holds 100 blocks, and a Teams card about
+ * 28 KB, so each list shows its first few and says where the rest is.
+ */
+const DESK = { status: 5, ownRequests: 3, invitations: 3, projects: 3, seatRequests: 3, handoffs: 3, pools: 5, names: 5 } as const;
+const more = (n: number, shown: number, where: Inline | string): Block[] => (n > shown ? [note(t`…and ${n - shown} more: ${where}.`)] : []);
+
 /** The person's desk: the App Home in Slack, the welcome (refreshed on demand) in a Teams 1:1 chat. */
 export function home(h: Home): Message {
-  const blocks: Block[] = [heading(`${PRODUCT}: your seats and projects`), ...statusBlocks(h.status)];
+  const blocks: Block[] = [heading(`${PRODUCT}: your seats and projects`), ...statusBlocks(h.status, DESK.status)];
   if (h.canAskSeat) {
     blocks.push(paragraph(t`You hold no ${PRODUCT} seat. A seat lets you use the software (it shares no project): ask the license admins for one.`, 'raising_hand', button('Request a seat', PROJECT_ACTIONS.askSeat, 'ask', 'primary')));
   }
-  for (const r of h.ownRequests.slice(0, 5)) {
+  for (const r of h.ownRequests.slice(0, DESK.ownRequests)) {
     blocks.push(paragraph(t`You asked for a seat in ${b(r.licenseName)} on ${formatDate(r.since)} (request #${r.requestId}): the admins have it, and you will hear their answer in your messages.`, 'hourglass_flowing_sand'));
   }
-  for (const i of h.status.pending.slice(0, 10)) {
+  const seatInvitations = h.status.pending;
+  for (const i of seatInvitations.slice(0, DESK.invitations)) {
     blocks.push(
       paragraph(t`Invitation #${i.invitationId}: a seat in ${b(i.licenseName)} from ${i.inviterName}, open until ${formatDate(i.expiresAt)}`, 'envelope_with_arrow'),
       actions(`home:${i.invitationId}`, button('Accept the seat', ACTIONS.accept, invitationValue(i.invitationId), 'primary'), button('Decline', ACTIONS.decline, invitationValue(i.invitationId))),
     );
   }
-  for (const i of h.status.projectInvitations.filter((p) => p.status === 'pending').slice(0, 10)) {
+  blocks.push(...more(seatInvitations.length, DESK.invitations, t`${cmd('status')} lists them`));
+  const projectInvitations = h.status.projectInvitations.filter((p) => p.status === 'pending');
+  for (const i of projectInvitations.slice(0, DESK.invitations)) {
     blocks.push(
       paragraph(t`Invitation #${i.invitationId}: the ${i.edition === 'web' ? 'Web' : 'Desktop'} project ${b(i.projectName)} from ${i.ownerName}`, 'file_folder'),
       actions(`home:${i.invitationId}`, button('Accept', ACTIONS.accept, invitationValue(i.invitationId), 'primary'), button('Decline', ACTIONS.decline, invitationValue(i.invitationId))),
     );
   }
+  blocks.push(...more(projectInvitations.length, DESK.invitations, t`${cmd('status')} lists them`));
   if (h.projects.length) {
     blocks.push(divider(), paragraph([b('Your projects')], undefined, button('Share a project', PROJECT_ACTIONS.shareProject, 'share')));
-    for (const p of h.projects.slice(0, 10)) {
-      const members = p.members.length ? `members: ${p.members.slice(0, 8).join(', ')}${p.members.length > 8 ? ` and ${p.members.length - 8} more` : ''}` : 'no members yet';
-      const open = p.open.length ? `; open invitations: ${p.open.slice(0, 8).map((o) => `${o.name}${o.waiting ? ' (waiting for a seat)' : ''}`).join(', ')}${p.open.length > 8 ? ` and ${p.open.length - 8} more` : ''}` : '';
+    for (const p of h.projects.slice(0, DESK.projects)) {
+      const members = p.members.length ? `members: ${p.members.slice(0, DESK.names).join(', ')}${p.members.length > DESK.names ? ` and ${p.members.length - DESK.names} more` : ''}` : 'no members yet';
+      const open = p.open.length ? `; open invitations: ${p.open.slice(0, DESK.names).map((o) => `${o.name}${o.waiting ? ' (waiting for a seat)' : ''}`).join(', ')}${p.open.length > DESK.names ? ` and ${p.open.length - DESK.names} more` : ''}` : '';
       blocks.push(paragraph(t`${b(p.name)} (${p.edition === 'web' ? 'Web' : 'Desktop'}) · ${members}${open}`, 'file_folder'));
     }
+    blocks.push(...more(h.projects.length, DESK.projects, t`${cmd('status')} lists them all`));
   }
   if (h.admin) blocks.push(...adminDesk(h.admin));
-  // a Home view holds at most 100 blocks; the rest is summarised
-  const kept = blocks.length > 95 ? [...blocks.slice(0, 94), note(t`More than fits here: ${cmd('status')} and ${cmd('pending')} show everything.`)] : blocks;
-  return message('Your seats and projects', [...kept, actions('home_refresh', button('Refresh', PROJECT_ACTIONS.homeRefresh, 'home'))]);
+  return message('Your seats and projects', [...blocks, actions('home_refresh', button('Refresh', PROJECT_ACTIONS.homeRefresh, 'home'))]);
 }
 
 function adminDesk(a: NonNullable<Home['admin']>): Block[] {
@@ -132,25 +143,25 @@ function adminDesk(a: NonNullable<Home['admin']>): Block[] {
   ];
   if (a.seatRequests.length) {
     blocks.push(paragraph([b(`Seat requests (${a.seatRequests.length})`)]));
-    for (const r of a.seatRequests.slice(0, 10)) {
+    for (const r of a.seatRequests.slice(0, DESK.seatRequests)) {
       const what =
         r.projectName !== undefined
           ? t`${b(r.ownerName ?? 'An owner')} asks a seat for ${nameAndEmail(r.personName, r.email)}, to share ${b(r.projectName)}`
-          : t`${nameAndEmail(r.personName, r.email)} asks for a seat in ${b(r.licenseName ?? 'a license')}${r.why ? `: “${r.why.length > 140 ? `${r.why.slice(0, 140)}…` : r.why}”` : ''}`;
+          : t`${nameAndEmail(r.personName, r.email)} asks for a seat in ${b(r.licenseName ?? 'a license')}${r.why ? `: “${r.why.length > 100 ? `${r.why.slice(0, 100)}…` : r.why}”` : ''}`;
       blocks.push(paragraph(t`${what} (#${r.requestId}, ${formatDate(r.since)})`, 'raising_hand'), seatRequestButtons(r.requestId));
     }
-    if (a.seatRequests.length > 10) blocks.push(note(`…and ${a.seatRequests.length - 10} more, each posted in the admin channel.`));
+    blocks.push(...more(a.seatRequests.length, DESK.seatRequests, 'each is posted in the admin channel with the same buttons'));
   }
   if (a.handoffs.length) {
     blocks.push(paragraph([b(`To do in the account portal (${a.handoffs.length})`)]));
-    for (const h of a.handoffs.slice(0, 10)) {
+    for (const h of a.handoffs.slice(0, DESK.handoffs)) {
       blocks.push(
         paragraph(t`Add ${h.email ? code(h.email) : h.name} (${h.name}) to ${b(h.licenseName)}, then press Done: they hear their seat is ready only then.`, 'clipboard', button('Done: added', PROJECT_ACTIONS.handoffDone, seatValue(h.seatId), 'primary')),
       );
     }
-    if (a.handoffs.length > 10) blocks.push(note(t`…and ${a.handoffs.length - 10} more: ${cmd('pending')} lists them all.`));
+    blocks.push(...more(a.handoffs.length, DESK.handoffs, t`${cmd('pending')} lists them all, with Done`));
   }
-  const shown = a.licenses.slice(0, 15);
+  const shown = a.licenses.slice(0, DESK.pools);
   if (shown.length) blocks.push(paragraph([b('Licenses')]));
   for (const u of shown) {
     blocks.push(
@@ -158,6 +169,6 @@ function adminDesk(a: NonNullable<Home['admin']>): Block[] {
       actions(`pool:${u.license.id}`, button('Members', PROJECT_ACTIONS.membersPage, membersValue(u.license.id, 0, '')), button('Export members (CSV)', PROJECT_ACTIONS.exportMembers, licenseValue(u.license.id))),
     );
   }
-  if (a.licenses.length > shown.length) blocks.push(note(t`…and ${a.licenses.length - shown.length} more licenses: ${cmd('licenses')} lists them all.`));
+  blocks.push(...more(a.licenses.length, shown.length, t`${cmd('licenses')} lists them all; ${cmd('seats "<license>"')} and ${cmd('export members "<license>"')} work for any`));
   return blocks;
 }

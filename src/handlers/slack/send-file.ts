@@ -17,6 +17,10 @@ export async function sendSlackFile(client: WebClient, userId: string, file: Fil
     return { how: 'file' };
   } catch (e) {
     logger?.warn(`could not upload ${file.filename}`, e instanceof Error ? e.message : e);
+    const code = (e as { data?: { error?: string } }).data?.error;
+    if (code === 'missing_scope' || code === 'not_allowed_token_type') {
+      throw new DomainError('UNAVAILABLE', `I may not upload files in this workspace yet (the app lacks the files:write scope), so ${file.filename} is not in your messages. Ask whoever manages the Slack app to reinstall it from the current manifest.`);
+    }
     throw new DomainError('UNAVAILABLE', `Slack did not take the file ${file.filename}, so it is not in your messages. Nothing else changed: please run the export again in a minute.`);
   }
 }

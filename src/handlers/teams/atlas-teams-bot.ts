@@ -155,6 +155,8 @@ export class AtlasTeamsBot extends TeamsActivityHandler {
     const answer = await this.press(context, verb, typeof data.value === 'string' ? data.value : undefined);
     if (!('message' in answer)) return { statusCode: 200, type: MESSAGE_RESPONSE, value: verb === PROJECT_ACTIONS.retryCommand ? 'On it: the answer follows in this chat.' : 'Opening the form…' } as unknown as AdaptiveCardInvokeResponse;
     if (answer.replace) return { statusCode: 200, type: CARD_RESPONSE, value: this.ctx.toCard(answer.message) } as unknown as AdaptiveCardInvokeResponse;
+    // an answer that carries something (an export's link) comes as a message in the chat, not only a toast
+    if (answer.post) await context.sendActivity(this.ctx.toActivity(answer.message));
     return { statusCode: 200, type: MESSAGE_RESPONSE, value: answer.message.summary } as unknown as AdaptiveCardInvokeResponse;
   }
 
