@@ -65,6 +65,9 @@ it('seats pages with Next, history tells one person\'s story, resize refuses bel
   expect(cardText((await say(MALLORY, 'history Alice.Smith@uni.edu'))[0])).toMatch(/only|admins/i);
 
   expect(cardText((await say(ADA, 'license resize "Campus" 10'))[0])).toContain('cannot shrink to 10');
+  expect(cardText((await say(ADA, 'license resize "Campus" 50'))[0])).toContain('Resized Campus from 40 to 50');
+  expect(cardText((await say(ADA, 'license rename "Campus" "Campus 2027"'))[0])).toContain('Renamed Campus to Campus 2027');
+  expect(cardText((await say(ADA, 'license rename "Campus 2027" "Campus"'))[0])).toContain('Renamed Campus 2027 to Campus');
   const [question] = await say(ADA, 'license retire "Campus"');
   expect(cardText(question)).toContain('31 pending invitations are withdrawn');
   expect(t!.bot.database.sqlite.prepare('SELECT COUNT(*) AS n FROM licenses WHERE retired_at IS NOT NULL').get()).toEqual({ n: 0 });
