@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { acceptInvitation, declineInvitation, type DomainSettings } from '../../src/domain/index.js';
-import { actorOf, aLicense, anAdmin, aPerson, DAY_MS, domainDeps, domainErrorOf, invited, T0 } from '../support/memory-store.js';
+import { actorOf, aLicense, anAdmin, aPerson, DAY_MS, domainDeps, domainErrorOf, invited, T0 } from '../support/test-store.js';
 
 const world = async (opts: { seats?: number; settings?: Partial<DomainSettings> } = {}) => {
   const deps = domainDeps({ settings: opts.settings ?? {} });
@@ -116,9 +116,7 @@ describe('acceptInvitation', () => {
     const b = await invited(deps, ada, bob);
     await acceptInvitation({ deps, actor: bob.actor, input: { invitationId: b.invitationId } });
     // an operator cut the pool to one seat, which Bob holds
-    deps.store.tamper((s) => {
-      s.licenses.find((l) => l.id === license.id)!.seats = 1;
-    });
+    deps.store.sql('UPDATE licenses SET seats = 1 WHERE id = ?', license.id);
     const res = await acceptInvitation({ deps, actor: alice.actor, input: { invitationId } });
     expect(res.outcome).toBe('no_free_seat');
     expect(deps.store.invitation(invitationId).status).toBe('pending');

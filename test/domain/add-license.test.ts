@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { addLicense, listLicenses } from '../../src/domain/index.js';
-import { anAdmin, aPerson, domainDeps, domainErrorOf, T0 } from '../support/memory-store.js';
+import { anAdmin, aPerson, domainDeps, domainErrorOf, T0 } from '../support/test-store.js';
 
 const world = () => {
   const deps = domainDeps();

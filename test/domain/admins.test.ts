@@ -1,7 +1,7 @@
 /** Who is a license admin, and what a non-admin is refused (with nothing written). */
 import { describe, expect, it } from 'vitest';
 import { addAdmin, addLicense, inviteToLicense, licenseInviteOptions, removeAdmin, reviewPending } from '../../src/domain/index.js';
-import { aLicense, anAdmin, aPerson, domainDeps, domainErrorOf, invited, type TestDeps, type Someone } from '../support/memory-store.js';
+import { aLicense, anAdmin, aPerson, domainDeps, domainErrorOf, invited, type TestDeps, type Someone } from '../support/test-store.js';
 
 const canAddLicense = async (deps: TestDeps, who: Someone, name = 'Pool') => {
   const result = await addLicense({ deps, actor: who.actor, input: { name, seats: 3 } });

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   acceptInvitation, addAdmin, addLicense, declineInvitation, inviteToLicense, removeAdmin, requestAcceptConfirmation, resendInvitation, revokeInvitation,
 } from '../../src/domain/index.js';
-import { anAdmin, aPerson, DAY_MS, domainDeps, latestLink, type MemoryState, type TestDeps } from '../support/memory-store.js';
+import { anAdmin, aPerson, DAY_MS, domainDeps, latestLink, type StoreDump as MemoryState, type TestDeps } from '../support/test-store.js';
 
 /** The subjects whose stored rows differ between two dumps, as `type:id`. */
 function changedSubjects(before: MemoryState, after: MemoryState): string[] {

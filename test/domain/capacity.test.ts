@@ -19,7 +19,7 @@ import {
   type DomainSettings,
   type PoolFigures,
 } from '../../src/domain/index.js';
-import { anAdmin, aPerson, domainDeps, domainErrorOf, type Someone, type TestDeps } from '../support/memory-store.js';
+import { anAdmin, aPerson, domainDeps, domainErrorOf, type Someone, type TestDeps } from '../support/test-store.js';
 
 const world = (settings: Partial<DomainSettings> = {}) => {
   const deps = domainDeps({ settings });

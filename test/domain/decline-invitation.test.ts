@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { declineInvitation } from '../../src/domain/index.js';
-import { aLicense, anAdmin, aPerson, domainDeps, domainErrorOf, invited } from '../support/memory-store.js';
+import { aLicense, anAdmin, aPerson, domainDeps, domainErrorOf, invited } from '../support/test-store.js';
 
 const world = async (hasAdminChannel = true) => {
   const deps = domainDeps({ settings: { hasAdminChannel } });

@@ -15,7 +15,7 @@ import {
   invited,
   type Someone,
   type TestDeps,
-} from '../support/memory-store.js';
+} from '../support/test-store.js';
 
 const world = () => {
   const deps = domainDeps();

@@ -30,22 +30,22 @@ import {
   domainErrorOf,
   invited,
   T0,
-  type MemoryStore,
+  type TestStore,
   type Someone,
   type TestDeps,
-} from '../support/memory-store.js';
+} from '../support/test-store.js';
 
 const NOW = T0 + 2 * DAY_MS;
 
-const digestOf = (store: MemoryStore, now = NOW): DigestPage[] => store.transaction((r) => buildDigest(r, now));
+const digestOf = (store: TestStore, now = NOW): DigestPage[] => store.transaction((r) => buildDigest(r, now));
 const entriesOf = (pages: DigestPage[]): DigestEntry[] => pages.flatMap((p) => p.entries);
 const itemsOf = (entries: DigestEntry[]): DigestItem[] => entries.flatMap((e) => (e.kind === 'item' ? [e.item] : []));
 
-const patchInvitation = (store: MemoryStore, invitationId: number, patch: { remindersSent?: number; deliveryProblem?: string }) =>
-  store.tamper((s) => Object.assign(s.invitations.find((i) => i.id === invitationId)!, patch));
+const patchInvitation = (store: TestStore, invitationId: number, patch: { remindersSent?: number; deliveryProblem?: string }) =>
+  store.transaction((r) => r.invitations.update(invitationId, patch));
 
 /** fills a pool with `n` occupied seats held by new people */
-const seatsTaken = (store: MemoryStore, license: License, n: number) => {
+const seatsTaken = (store: TestStore, license: License, n: number) => {
   for (let k = 0; k < n; k++) aSeat(store, { license, person: aPerson(store) });
 };
 
@@ -384,9 +384,7 @@ describe('reportUndeliverable: what chat refused for good is recorded, not retri
   it('an invitation DM about an invitation no longer pending changes nothing', async () => {
     const { deps, alice, inv } = await remindWorld();
     const [sent] = deps.store.messages('license_invitation');
-    deps.store.tamper((s) => {
-      s.invitations.find((i) => i.id === inv.invitationId)!.status = 'revoked';
-    });
+    deps.store.sql("UPDATE invitations SET status = 'revoked' WHERE id = ?", inv.invitationId);
     const before = deps.store.dump();
     reportUndeliverable(deps, sent!.message, 'account_inactive');
     expect(deps.store.dump()).toEqual(before);

@@ -17,8 +17,8 @@ import {
   domainDeps,
   invited,
   T0,
-  type MemoryStore,
-} from '../support/memory-store.js';
+  type TestStore,
+} from '../support/test-store.js';
 
 const TTL = 14 * DAY_MS;
 
@@ -39,7 +39,7 @@ const world = async () => {
   return { deps, ada, olive, alice, bob, carol, license, project, licenseInv, projectInv, waiting };
 };
 
-const usage = (store: MemoryStore, licenseId: number) => store.transaction((r) => r.licenses.usage(licenseId));
+const usage = (store: TestStore, licenseId: number) => store.transaction((r) => r.licenses.usage(licenseId));
 
 describe('expireDue', () => {
   it('expires nothing before expiresAt', async () => {

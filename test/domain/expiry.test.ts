@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { inviteToLicense, resendInvitation } from '../../src/domain/index.js';
-import { aLicense, anAdmin, aPerson, domainDeps, domainErrorOf, invited } from '../support/memory-store.js';
+import { aLicense, anAdmin, aPerson, domainDeps, domainErrorOf, invited } from '../support/test-store.js';
 
 const world = async (seats: number) => {
   const deps = domainDeps();

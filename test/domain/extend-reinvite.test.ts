@@ -30,7 +30,7 @@ import {
   T0,
   type Someone,
   type TestDeps,
-} from '../support/memory-store.js';
+} from '../support/test-store.js';
 
 const TTL = 14 * DAY_MS;
 const DESKTOP_LINK = 'https://cloud.atlasti.com/share/diaries.atlasti';

@@ -1,7 +1,7 @@
 /** The hand-off to ATLAS.ti: nobody hears "your seat is ready" until an admin added them in the portal. */
 import { describe, expect, it } from 'vitest';
 import { acceptInvitation, confirmHandoff, confirmJoined, releaseSeat } from '../../src/domain/index.js';
-import { aLicense, anAdmin, aPerson, domainDeps, domainErrorOf, invited, type Someone, type TestDeps } from '../support/memory-store.js';
+import { aLicense, anAdmin, aPerson, domainDeps, domainErrorOf, invited, type Someone, type TestDeps } from '../support/test-store.js';
 
 const world = async () => {
   const deps = domainDeps();

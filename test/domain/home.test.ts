@@ -14,7 +14,7 @@ import {
   T0,
   type Someone,
   type TestDeps,
-} from '../support/memory-store.js';
+} from '../support/test-store.js';
 
 const world = async () => {
   const deps = domainDeps();

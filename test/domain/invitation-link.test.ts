@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   CONFIRMATION_COOLDOWN_MS, declineInvitation, inviteeOfLink, mintToken, openInvitationLink, requestAcceptConfirmation,
 } from '../../src/domain/index.js';
-import { aLicense, anAdmin, anEmailOnlyPerson, aPerson, domainDeps, invited, T0 } from '../support/memory-store.js';
+import { aLicense, anAdmin, anEmailOnlyPerson, aPerson, domainDeps, invited, T0 } from '../support/test-store.js';
 
 const world = async () => {
   const deps = domainDeps();

@@ -5,7 +5,7 @@ import {
   aSeat,
   aLicense, anAdmin, anEmailOnlyPerson, aPerson, DAY_MS, domainDeps, domainErrorOf, invited, latestLink, T0,
   type Someone, type TestDeps,
-} from '../support/memory-store.js';
+} from '../support/test-store.js';
 
 const world = (settings: Partial<DomainSettings> = {}) => {
   const deps = domainDeps({ settings });

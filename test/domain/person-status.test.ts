@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { acceptInvitation } from '../../src/domain/index.js';
-import { aLicense, anAdmin, aPerson, domainDeps, domainErrorOf, invited, T0 } from '../support/memory-store.js';
+import { aLicense, anAdmin, aPerson, domainDeps, domainErrorOf, invited, T0 } from '../support/test-store.js';
 import { statusSeenBy } from '../support/status.js';
 
 const world = async () => {

@@ -26,7 +26,7 @@ import {
   tokenOf,
   type Someone,
   type TestDeps,
-} from '../support/memory-store.js';
+} from '../support/test-store.js';
 
 const DESKTOP_LINK = 'https://cloud.atlasti.com/share/diaries.atlasti';
 
@@ -173,9 +173,7 @@ describe('acceptInvitation (project)', () => {
   it('an invitee who no longer holds a seat: project_needs_seat, nothing changes; with a seat again, it works', async () => {
     const { deps, olive, alice, license, web } = world();
     const id = await shareOne(deps, olive, web, alice);
-    deps.store.tamper((s) => {
-      for (const seat of s.seats) if (seat.personId === alice.person.id) seat.status = 'released';
-    });
+    deps.store.sql("UPDATE seats SET status = 'released' WHERE person_id = ?", alice.person.id);
     const before = deps.store.dump();
     const res = await accept(deps, alice, id);
     expect(res).toMatchObject({ outcome: 'project_needs_seat', invitation: { invitationId: id, status: 'pending' } });
@@ -340,10 +338,7 @@ describe('project invitations waiting for a seat', () => {
     const id = await shareOne(deps, olive, web, bob);
     const waiting = deps.store.invitation(id);
     // a seat recorded under another spelling (typed for someone chat does not report an email for)
-    deps.store.tamper((s) => {
-      const row = s.people.find((p) => p.id === bob.person.id)!;
-      row.email = null;
-    });
+    deps.store.sql('UPDATE people SET email = NULL WHERE id = ?', bob.person.id);
     const seat = await invited(deps, ada, bob, { email: 'bob@uni.example' });
     const n = deps.store.outbox().length;
     expect((await accept(deps, bob, seat.invitationId)).outcome).toBe('accepted');

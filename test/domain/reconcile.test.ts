@@ -1,7 +1,7 @@
 /** Reconciling a pool with the ATLAS.ti portal's exported user list. */
 import { describe, expect, it } from 'vitest';
 import { acceptInvitation, reconcileLicense, resendHandoff, confirmHandoff } from '../../src/domain/index.js';
-import { aLicense, anAdmin, aPerson, domainDeps, domainErrorOf, invited, type Someone, type TestDeps } from '../support/memory-store.js';
+import { aLicense, anAdmin, aPerson, domainDeps, domainErrorOf, invited, type Someone, type TestDeps } from '../support/test-store.js';
 
 const world = async () => {
   const deps = domainDeps();

@@ -14,7 +14,7 @@ import {
   domainErrorOf,
   invited,
   T0,
-} from '../support/memory-store.js';
+} from '../support/test-store.js';
 import { statusSeenBy } from '../support/status.js';
 
 const world = () => {

@@ -27,7 +27,7 @@ import {
   invited,
   T0,
   type TestDeps,
-} from '../support/memory-store.js';
+} from '../support/test-store.js';
 
 const ALWAYS = parseReminderWindow('always');
 const OFFICE = parseReminderWindow('Mon-Fri 09:00-18:00');
@@ -102,9 +102,7 @@ describe('remindDue: when a reminder is due', () => {
     const { deps, ada, alice, bob } = world({}, { inviteTtlMs: AFTER });
     const late = await invited(deps, ada, alice); // expires exactly when it becomes due
     const fresh = await invited(deps, ada, bob);
-    deps.store.tamper((s) => {
-      s.invitations.find((i) => i.id === fresh.invitationId)!.expiresAt = T0 + 10 * DAY_MS;
-    });
+    deps.store.sql('UPDATE invitations SET expires_at = ? WHERE id = ?', T0 + 10 * DAY_MS, fresh.invitationId);
     const before = deps.store.outbox().length;
 
     expect(remindDue(deps, T0 + AFTER)).toEqual({ reminded: 1, outsideWindow: 0 });

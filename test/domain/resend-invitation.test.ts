@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RESEND_COOLDOWN_MS, openInvitationLink, resendInvitation } from '../../src/domain/index.js';
-import { aLicense, anAdmin, anEmailOnlyPerson, aPerson, DAY_MS, domainDeps, domainErrorOf, invited, latestLink, T0 } from '../support/memory-store.js';
+import { aLicense, anAdmin, anEmailOnlyPerson, aPerson, DAY_MS, domainDeps, domainErrorOf, invited, latestLink, T0 } from '../support/test-store.js';
 
 const world = async () => {
   const deps = domainDeps();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { acceptInvitation, MESSAGE_MAX, returnOptions, returnProjectCopy, shareProject } from '../../src/domain/index.js';
-import { aLicense, aPerson, aProject, aProjectAccess, aSeat, audited, domainDeps, domainErrorOf, T0, type Someone, type TestDeps } from '../support/memory-store.js';
+import { aLicense, aPerson, aProject, aProjectAccess, aSeat, audited, domainDeps, domainErrorOf, T0, type Someone, type TestDeps } from '../support/test-store.js';
 import { statusSeenBy } from '../support/status.js';
 
 const COPY_LINK = 'https://cloud.atlasti.com/returns/diaries-alice.atlasti';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { acceptInvitation, openInvitationLink, removeAdmin, revokeInvitation } from '../../src/domain/index.js';
-import { aLicense, anAdmin, aPerson, domainDeps, domainErrorOf, invited } from '../support/memory-store.js';
+import { aLicense, anAdmin, aPerson, domainDeps, domainErrorOf, invited } from '../support/test-store.js';
 
 const world = async () => {
   const deps = domainDeps({ settings: { configuredAdmins: ['UROOT'] } });

@@ -15,7 +15,7 @@ import {
   T0,
   type Someone,
   type TestDeps,
-} from '../support/memory-store.js';
+} from '../support/test-store.js';
 
 const world = async (opts: { seats?: number; settings?: Partial<DomainSettings> } = {}) => {
   const deps = domainDeps({ settings: opts.settings ?? {} });
@@ -239,9 +239,7 @@ describe('decideSeatRequest', () => {
     expect(deps.store.messagesTo(olive.person.id).filter((e) => e.message.type === 'project_owner_event')).toEqual([]);
     expect(deps.store.messages('seat_request').filter((e) => e.message.status !== 'pending')).toEqual([]);
     // once a seat is free, it can still be approved
-    deps.store.tamper((s) => {
-      s.licenses[0]!.seats = 2;
-    });
+    deps.store.sql('UPDATE licenses SET seats = 2 WHERE id = (SELECT MIN(id) FROM licenses)');
     expect((await decide(deps, ada, request.id, true)).outcome).toBe('approved');
   });
 
@@ -284,9 +282,7 @@ describe('decideSeatRequest', () => {
     const { deps, ada, olive, bob, waiting } = await asked();
     // Bob takes a seat as bob@… (lower case) while the project invitation is for Bob@…: it keeps
     // waiting (chat reports no email for him, so the seat keeps the spelling typed)
-    deps.store.tamper((s) => {
-      s.people.find((p) => p.id === bob.person.id)!.email = null;
-    });
+    deps.store.sql('UPDATE people SET email = NULL WHERE id = ?', bob.person.id);
     const seat = await invited(deps, ada, bob, { email: 'bob@uni.example' });
     await acceptInvitation({ deps, actor: bob.actor, input: { invitationId: seat.invitationId } });
     expect(deps.store.invitation(waiting).status).toBe('waiting_for_seat');

@@ -30,7 +30,7 @@ import {
   tokenOf,
   type Someone,
   type TestDeps,
-} from '../support/memory-store.js';
+} from '../support/test-store.js';
 
 const DESKTOP_LINK = 'https://cloud.atlasti.com/share/diaries.atlasti';
 
@@ -413,9 +413,7 @@ describe('shareProject: the seat check, by exact account email', () => {
 
   it('a released seat does not count', async () => {
     const { deps, olive, alice, web } = world();
-    deps.store.tamper((s) => {
-      for (const seat of s.seats) if (seat.personId === alice.person.id) seat.status = 'released';
-    });
+    deps.store.sql("UPDATE seats SET status = 'released' WHERE person_id = ?", alice.person.id);
     const res = await share(deps, olive, { project: { id: web.id }, invitees: [{ personId: alice.person.id }] });
     expect(res.outcomes[0]).toMatchObject({ status: 'waiting_for_seat' });
   });

@@ -13,7 +13,7 @@ import {
   domainErrorOf,
   invited,
   T0,
-} from '../support/memory-store.js';
+} from '../support/test-store.js';
 
 const SHOT = { name: 'accept-button.png', url: 'https://files.slack.com/files-pri/T0TEAM-F01/accept-button.png' };
 const valid = { email: 'bob@uni.example', topic: 'other', description: 'It does not work.' };
