@@ -175,19 +175,19 @@ function seeded(stored: number): { deps: DomainDeps; close(): void; dir: string 
   return { deps, dir, close: () => database.close() };
 }
 
-function sweeps(rows: string[][]) {
+async function sweeps(rows: string[][]) {
   for (const stored of [10_000, 100_000, 1_000_000]) {
     const { deps, close, dir } = seeded(stored);
     const now = deps.clock.now();
     const t0 = performance.now();
-    const due = deps.store.transaction((r) => r.invitations.dueForReminder(now - deps.settings.reminders.afterMs, 3, 1_000_000));
+    const due = await deps.store.transaction((r) => r.invitations.dueForReminder(now - deps.settings.reminders.afterMs, 3, 1_000_000));
     const query = performance.now() - t0;
     const rssBefore = process.memoryUsage().rss;
     const t1 = performance.now();
-    const swept = remindDue(deps, now);
+    const swept = await remindDue(deps, now);
     const sweep = performance.now() - t1;
     const t2 = performance.now();
-    const pages = deps.store.transaction((r) => buildDigest(r, now));
+    const pages = await deps.store.transaction((r) => buildDigest(r, now));
     const digest = performance.now() - t2;
     const mem = Math.max(0, process.memoryUsage().rss - rssBefore) / 1_048_576;
     rows.push([
@@ -276,7 +276,7 @@ const rows: string[][] = [];
 const which = new Set(process.argv.slice(2));
 const all = which.size === 0;
 if (all || which.has('acks')) await acks(rows);
-if (all || which.has('sweep')) sweeps(rows);
+if (all || which.has('sweep')) await sweeps(rows);
 if (all || which.has('bulk')) await bulk(rows);
 // maxRSS: the operating system's own high-water mark for a process, in kilobytes
 const benchRss = process.resourceUsage().maxRSS * 1024;

@@ -168,10 +168,10 @@ export async function startBot(config: Config, o: StartOptions): Promise<Running
       ...(runtime
         ? {
             linkInvitee: async (token: string) => {
-              const invitee = inviteeOfLink(deps, token);
+              const invitee = await inviteeOfLink(deps, token);
               if (invitee?.email && !invitee.slackUserId) {
                 const inSlack = await runtime.directory.email(runtime.teamId, invitee.email);
-                claimEmailInvitations(deps, { emailPersonId: invitee.id, chatPersonId: inSlack.id });
+                await claimEmailInvitations(deps, { emailPersonId: invitee.id, chatPersonId: inSlack.id });
               }
             },
           }

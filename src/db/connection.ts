@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { accessSync, chmodSync, closeSync, constants as fsConstants, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
@@ -22,6 +23,17 @@ export interface Database$ {
    * for now: nothing is wrong here), or `unwritable` (the file is gone or replaced, read-only, full).
    */
   health(o?: { fresh?: boolean }): 'ok' | 'busy' | 'unwritable';
+  /**
+   * Runs `work` when every earlier piece of work on this connection is done: a transaction that
+   * awaits between its statements, and every other user of the connection (the outbox queue, the
+   * Slack inbox, the job leases), take turns, so no statement lands inside someone else's
+   * transaction. Work started inside `work` runs at once, as part of it.
+   */
+  serialized<T>(work: () => Promise<T> | T): Promise<T>;
+  /** whether the caller runs inside `serialized` work */
+  inSerialized(): boolean;
+  /** runs `fn` outside any turn: what it starts (a wake-up after a commit) queues for a turn of its own */
+  outside<T>(fn: () => T): T;
 }
 
 /** The database cannot take what is asked of it: a write is never reported as made. */
@@ -103,9 +115,19 @@ export function openDatabase(databaseUrl: string): Database$ {
       return String((e as { code?: unknown }).code).startsWith('SQLITE_BUSY') ? 'busy' : 'unwritable';
     }
   };
+  const turn = new AsyncLocalStorage<true>();
+  let tail: Promise<unknown> = Promise.resolve();
   return {
     sqlite,
     db,
+    serialized: <T>(work: () => Promise<T> | T): Promise<T> => {
+      if (turn.getStore()) return Promise.resolve().then(work);
+      const run = tail.then(() => turn.run(true, work));
+      tail = run.catch(() => undefined);
+      return run;
+    },
+    inSerialized: () => turn.getStore() === true,
+    outside: <T>(fn: () => T): T => turn.exit(fn),
     close: () => sqlite.close(),
     check,
     health: (o = {}) => {

@@ -42,7 +42,7 @@ export interface PostedMessage extends PostedAt {
   renderedHash: string | null;
 }
 
-export interface OutboxQueue {
+interface OutboxQueueSync {
   /** Due rows, at most one per recipient (the oldest), so one person's messages keep their order. */
   claim(owner: string, now: number, leaseMs: number, limit: number): OutboxRow[];
   /** `at`: where the chat message now is, so it can be updated when its subjects change */
@@ -66,7 +66,18 @@ export interface OutboxQueue {
   activeRuns(): ({ id: number; requestedBy: number } & RunMessage)[];
 }
 
+type Promised<T> = { [K in keyof T]: T[K] extends (...args: infer A) => infer R ? (...args: A) => Promise<R> : T[K] };
+/** The outbox as the deliverer works it; each call takes its turn on the connection (see Database$.serialized). */
+export type OutboxQueue = Promised<OutboxQueueSync>;
+
 export function outboxQueue(database: Database$): OutboxQueue {
+  const sync = outboxQueueSync(database);
+  return Object.fromEntries(
+    Object.entries(sync).map(([name, method]) => [name, (...args: unknown[]) => database.serialized(() => (method as (...a: unknown[]) => unknown)(...args))]),
+  ) as unknown as OutboxQueue;
+}
+
+function outboxQueueSync(database: Database$): OutboxQueueSync {
   const { db, sqlite } = database;
   const claimTx = sqlite.transaction((owner: string, now: number, leaseMs: number, limit: number): OutboxRow[] => {
     const rows = db.all<{ id: number }>(sql`

@@ -20,6 +20,7 @@ import type {
   ProjectAccessRepository,
   ProjectRepository,
   Repositories,
+  RepositoriesSync,
   ReturnedCopyRepository,
   SeatRepository,
   SeatRequestRepository,
@@ -520,7 +521,7 @@ function unavailable(e: unknown): DomainError | undefined {
   return undefined;
 }
 
-function repositoriesFor(db: Db, secrets?: SecretBox): Repositories {
+function repositoriesFor(db: Db, secrets?: SecretBox): RepositoriesSync {
   return {
     people: peopleRepository(db),
     admins: adminRepository(db),
@@ -539,17 +540,32 @@ function repositoriesFor(db: Db, secrets?: SecretBox): Repositories {
   };
 }
 
+/** Each repository of `sync` with every method answering with a promise (the port every engine offers). */
+function promised(sync: RepositoriesSync): Repositories {
+  const wrap = <R extends object>(repo: R) =>
+    Object.fromEntries(
+      Object.entries(repo).map(([name, method]) => [name, typeof method === 'function' ? (...args: unknown[]) => Promise.resolve().then(() => (method as (...a: unknown[]) => unknown).apply(repo, args)) : method]),
+    );
+  return Object.fromEntries(Object.entries(sync).map(([name, repo]) => [name, wrap(repo as object)])) as unknown as Repositories;
+}
+
 /**
  * Each transaction is BEGIN IMMEDIATE: it takes SQLite's write lock before its first read, so a
  * capacity check and the insert that relies on it are one atomic step even across processes.
+ * The transactions of one process run one after another (a queue): SQLite has one connection
+ * here, and an await inside one transaction must never let another one's statements in. A
+ * transaction started inside another (a verb calling a verb) is part of it.
  * `afterCommit` listeners hear of a commit that queued messages (the deliverer is woken by them):
  * a transaction that only read, or changed nothing to deliver, wakes nobody.
  */
-export function sqliteStore(database: Database$, o: { secrets?: SecretBox } = {}): Store & { afterCommit(listener: () => void): void } {
+export function sqliteStore(
+  database: Database$,
+  o: { secrets?: SecretBox } = {},
+): Store & { afterCommit(listener: () => void): void; sync<T>(fn: (r: RepositoriesSync) => T): T } {
   const base = repositoriesFor(database.db, o.secrets);
   const listeners: (() => void)[] = [];
   let queued = false;
-  const repos: Repositories = {
+  const syncRepos: RepositoriesSync = {
     ...base,
     outbox: {
       ...base.outbox,
@@ -559,23 +575,44 @@ export function sqliteStore(database: Database$, o: { secrets?: SecretBox } = {}
       },
     },
   };
-  return {
-    transaction<T>(fn: (r: Repositories) => T): T {
-      const outermost = !database.sqlite.inTransaction;
-      if (outermost) queued = false;
-      let result: T;
-      try {
-        // a write to a file that is no longer the one on disk would be reported as made, and lost
-        if (outermost) database.check();
-        result = database.sqlite.transaction(() => fn(repos)).immediate();
-      } catch (e) {
-        throw unavailable(e) ?? e;
-      }
-      if (outermost && queued) {
-        queued = false;
+  const repos = promised(syncRepos);
+  const sqlite = database.sqlite;
+  const run = async <T>(fn: (r: Repositories) => Promise<T>): Promise<T> => {
+    queued = false;
+    try {
+      // a write to a file that is no longer the one on disk would be reported as made, and lost
+      database.check();
+      sqlite.exec('BEGIN IMMEDIATE');
+    } catch (e) {
+      throw unavailable(e) ?? e;
+    }
+    let result: T;
+    try {
+      result = await fn(repos);
+      sqlite.exec('COMMIT');
+    } catch (e) {
+      if (sqlite.inTransaction) sqlite.exec('ROLLBACK');
+      throw unavailable(e) ?? e;
+    }
+    if (queued) {
+      queued = false;
+      // the deliverer woken here takes turns of its own, after this one
+      database.outside(() => {
         for (const l of listeners) l();
-      }
-      return result;
+      });
+    }
+    return result;
+  };
+  return {
+    transaction<T>(fn: (r: Repositories) => Promise<T>): Promise<T> {
+      // a transaction begun inside another is part of it
+      if (database.inSerialized() && sqlite.inTransaction) return fn(repos);
+      return database.serialized(() => run(fn));
+    },
+    /** a synchronous transaction, for code that has no await in it (test fixtures); refused while another is open */
+    sync: <T>(fn: (r: RepositoriesSync) => T): T => {
+      if (sqlite.inTransaction) throw new Error('a synchronous transaction while another is open');
+      return sqlite.transaction(() => fn(syncRepos)).immediate();
     },
     afterCommit: (listener) => {
       listeners.push(listener);

@@ -16,10 +16,11 @@ export function sqliteRunCoordinator(database: Database$, owner: string, now: ()
   );
   const prune = database.sqlite.prepare('DELETE FROM job_leases WHERE until < ?');
   return {
-    shouldRun: (key, ttlMs) => {
-      const t = now();
-      prune.run(t - DAY_MS);
-      return claim.run({ key, owner, until: t + ttlMs, now: t }).changes === 1;
-    },
+    shouldRun: (key, ttlMs) =>
+      database.serialized(() => {
+        const t = now();
+        prune.run(t - DAY_MS);
+        return claim.run({ key, owner, until: t + ttlMs, now: t }).changes === 1;
+      }),
   };
 }

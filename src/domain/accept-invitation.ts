@@ -31,11 +31,11 @@ export type AcceptResult =
 
 /** Accepts either invitation; only its invitee may, and only while it is pending and not expired. */
 export async function acceptInvitation({ deps, actor, input }: VerbArgs<{ invitationId: number }>): Promise<AcceptResult> {
-  return deps.store.transaction((repos): AcceptResult => {
+  return deps.store.transaction(async (repos): Promise<AcceptResult> => {
     const now = deps.clock.now();
-    const inv = loadInvitation(repos, input.invitationId);
+    const inv = await loadInvitation(repos, input.invitationId);
     requireInvitee(inv, actor);
-    return inv.kind === 'project' ? acceptProject(repos, deps.settings, actor, inv, now) : acceptLicense(repos, deps.settings, actor, inv, now);
+    return inv.kind === 'project' ? await acceptProject(repos, deps.settings, actor, inv, now) : await acceptLicense(repos, deps.settings, actor, inv, now);
   });
 }
 
@@ -45,77 +45,77 @@ function requireAnswerable(inv: Invitation): void {
   }
 }
 
-function expire(repos: Repositories, actor: Actor, inv: Invitation, now: number): void {
+async function expire(repos: Repositories, actor: Actor, inv: Invitation, now: number): Promise<void> {
   // the link and the buttons stop working at expiry; a reserved seat goes back to the pool
-  repos.invitations.transition(inv.id, 'pending', { status: 'expired', decidedAt: now });
-  audit(repos, actor, now, 'invitation.expired', { type: 'invitation', id: inv.id }, { on: 'accept' });
+  await repos.invitations.transition(inv.id, 'pending', { status: 'expired', decidedAt: now });
+  await audit(repos, actor, now, 'invitation.expired', { type: 'invitation', id: inv.id }, { on: 'accept' });
 }
 
-function acceptLicense(repos: Repositories, settings: DomainSettings, actor: Actor, inv: Invitation, now: number): AcceptResult {
+async function acceptLicense(repos: Repositories, settings: DomainSettings, actor: Actor, inv: Invitation, now: number): Promise<AcceptResult> {
   // a double click lands here: the first click won, the second is told so, nothing else happens
-  if (inv.status === 'accepted') return { outcome: 'already_accepted', invitation: snapshotOf(repos, inv) };
+  if (inv.status === 'accepted') return { outcome: 'already_accepted', invitation: await snapshotOf(repos, inv) };
   requireAnswerable(inv);
   if (isExpired(inv, now)) {
-    expire(repos, actor, inv, now);
-    const expired = snapshotOf(repos, { ...inv, status: 'expired' });
-    announceInvitation(repos, expired, now);
+    await expire(repos, actor, inv, now);
+    const expired = await snapshotOf(repos, { ...inv, status: 'expired' });
+    await announceInvitation(repos, expired, now);
     return { outcome: 'expired', invitation: expired };
   }
   const licenseId = inv.licenseId ?? 0;
-  const license = repos.licenses.byId(licenseId);
-  const usage = repos.licenses.usage(licenseId);
+  const license = await repos.licenses.byId(licenseId);
+  const usage = await repos.licenses.usage(licenseId);
   // The pending invitation already reserves its place, but a pool can shrink under it: accepted
   // members are checked against the pool's limit here, inside the write transaction, so concurrent
   // accepts (in this process or another one on the same database) can never overfill it.
   if (!license || !canAccept({ ...license, ...usage })) {
-    const snap = snapshotOf(repos, inv);
-    audit(repos, actor, now, 'invitation.accept_refused_no_seat', { type: 'invitation', id: inv.id });
-    notifyAdmins(repos, settings, inv, { type: 'admin_invitation_event', event: 'no_free_seat', invitation: snap, actorName: nameOf(repos.people.byId(actor.personId)) }, now);
+    const snap = await snapshotOf(repos, inv);
+    await audit(repos, actor, now, 'invitation.accept_refused_no_seat', { type: 'invitation', id: inv.id });
+    await notifyAdmins(repos, settings, inv, { type: 'admin_invitation_event', event: 'no_free_seat', invitation: snap, actorName: nameOf(await repos.people.byId(actor.personId)) }, now);
     return { outcome: 'no_free_seat', invitation: snap };
   }
-  if (!repos.invitations.transition(inv.id, 'pending', { status: 'accepted', decidedAt: now, decidedBy: actor.personId || null })) {
+  if (!await repos.invitations.transition(inv.id, 'pending', { status: 'accepted', decidedAt: now, decidedBy: actor.personId || null })) {
     throw new DomainError('NOT_PENDING', 'This invitation changed a moment ago. Please look at your latest message about it.');
   }
   // how ATLAS.ti learns of it: the pool's own link (sent to this person only, which hands it over),
   // the organisation's provisioning webhook, or else an admin in the account portal
-  const sealedLink = repos.licenses.sealedLink(licenseId);
+  const sealedLink = await repos.licenses.sealedLink(licenseId);
   const via = sealedLink !== null ? 'link' : settings.hasProvisioningWebhook ? 'webhook' : 'admin';
-  const seat = repos.seats.occupy({ licenseId, personId: inv.inviteeId, email: inv.inviteeEmail, invitationId: inv.id, at: now, handoffVia: via });
+  const seat = await repos.seats.occupy({ licenseId, personId: inv.inviteeId, email: inv.inviteeEmail, invitationId: inv.id, at: now, handoffVia: via });
   // a seat asked for in this pool is no longer needed
-  closeOwnSeatRequests(repos, { licenseId, personId: inv.inviteeId }, now, `${nameOf(repos.people.byId(inv.inviteeId))} holds a seat there now`, false);
-  if (sealedLink !== null) repos.seats.handOver(seat.id, 0, now, 'link');
-  if (via === 'webhook') provision(repos, { type: 'seat.granted', email: seat.email, license: { id: license.id, name: license.name }, seatId: seat.id }, now);
-  audit(repos, actor, now, 'invitation.accepted', { type: 'invitation', id: inv.id });
-  audit(repos, actor, now, 'seat.occupied', { type: 'seat', id: seat.id }, { licenseId, invitationId: inv.id });
-  const snap = snapshotOf(repos, { ...inv, status: 'accepted' });
+  await closeOwnSeatRequests(repos, { licenseId, personId: inv.inviteeId }, now, `${nameOf(await repos.people.byId(inv.inviteeId))} holds a seat there now`, false);
+  if (sealedLink !== null) await repos.seats.handOver(seat.id, 0, now, 'link');
+  if (via === 'webhook') await provision(repos, { type: 'seat.granted', email: seat.email, license: { id: license.id, name: license.name }, seatId: seat.id }, now);
+  await audit(repos, actor, now, 'invitation.accepted', { type: 'invitation', id: inv.id });
+  await audit(repos, actor, now, 'seat.occupied', { type: 'seat', id: seat.id }, { licenseId, invitationId: inv.id });
+  const snap = await snapshotOf(repos, { ...inv, status: 'accepted' });
   // the DM, every reminder, the admins' post and the digest line now say it was accepted, in place
-  announceInvitation(repos, snap, now);
+  await announceInvitation(repos, snap, now);
   // the link itself comes right after, as a message of its own in the invitee's DM
-  if (sealedLink !== null) sendLicenseLink(repos, seat, sealedLink, license.name, now, false);
-  notifyAdmins(repos, settings, inv, { type: 'admin_invitation_event', event: 'accepted', invitation: snap, actorName: snap.inviteeName }, now);
+  if (sealedLink !== null) await sendLicenseLink(repos, seat, sealedLink, license.name, now, false);
+  await notifyAdmins(repos, settings, inv, { type: 'admin_invitation_event', event: 'accepted', invitation: snap, actorName: snap.inviteeName }, now);
   // project invitations that waited for this seat go out now, in the same transaction
-  releaseWaitingProjectInvitations(repos, settings, actor, inv.inviteeId, inv.inviteeEmail, now);
+  await releaseWaitingProjectInvitations(repos, settings, actor, inv.inviteeId, inv.inviteeEmail, now);
   return { outcome: 'accepted', invitation: snap };
 }
 
-function acceptProject(repos: Repositories, settings: DomainSettings, actor: Actor, inv: Invitation, now: number): AcceptResult {
-  const project = repos.projects.byId(inv.projectId ?? 0);
+async function acceptProject(repos: Repositories, settings: DomainSettings, actor: Actor, inv: Invitation, now: number): Promise<AcceptResult> {
+  const project = await repos.projects.byId(inv.projectId ?? 0);
   if (!project) throw new DomainError('NOT_FOUND', 'This project no longer exists. Ask its owner about it.');
   // only the invitee ever sees the Desktop link: in their own answer and their own DM
-  if (inv.status === 'accepted') return { outcome: 'project_already_accepted', invitation: projectSnapshotOf(repos, inv, true) };
+  if (inv.status === 'accepted') return { outcome: 'project_already_accepted', invitation: await projectSnapshotOf(repos, inv, true) };
   requireAnswerable(inv);
   if (isExpired(inv, now)) {
-    expire(repos, actor, inv, now);
-    const expired = projectSnapshotOf(repos, { ...inv, status: 'expired' });
-    announceInvitation(repos, expired, now);
+    await expire(repos, actor, inv, now);
+    const expired = await projectSnapshotOf(repos, { ...inv, status: 'expired' });
+    await announceInvitation(repos, expired, now);
     return { outcome: 'project_expired', invitation: expired };
   }
   // a project needs a seat under the same account email; it may have been released since sharing
-  if (!holdsSeatFor(repos, inv.inviteeId, inv.inviteeEmail)) return { outcome: 'project_needs_seat', invitation: projectSnapshotOf(repos, inv) };
-  if (!repos.invitations.transition(inv.id, 'pending', { status: 'accepted', decidedAt: now, decidedBy: actor.personId || null })) {
+  if (!await holdsSeatFor(repos, inv.inviteeId, inv.inviteeEmail)) return { outcome: 'project_needs_seat', invitation: await projectSnapshotOf(repos, inv) };
+  if (!await repos.invitations.transition(inv.id, 'pending', { status: 'accepted', decidedAt: now, decidedBy: actor.personId || null })) {
     throw new DomainError('NOT_PENDING', 'This invitation changed a moment ago. Please look at your latest message about it.');
   }
-  const access = repos.projectAccess.grant({
+  const access = await repos.projectAccess.grant({
     projectId: project.id,
     personId: inv.inviteeId,
     email: inv.inviteeEmail,
@@ -125,13 +125,13 @@ function acceptProject(repos: Repositories, settings: DomainSettings, actor: Act
     // a Web member is real only once the owner adds them in ATLAS.ti Web; a Desktop link is theirs now
     handoff: project.edition === 'web' ? 'awaiting' : 'handed_over',
   });
-  audit(repos, actor, now, 'invitation.accepted', { type: 'invitation', id: inv.id }, { projectId: project.id, access: project.edition === 'web' ? 'member' : 'copy' });
+  await audit(repos, actor, now, 'invitation.accepted', { type: 'invitation', id: inv.id }, { projectId: project.id, access: project.edition === 'web' ? 'member' : 'copy' });
   // the organisation's system may add the member itself; the owner's Done counts as well, whichever comes first
   if (project.edition === 'web' && settings.hasProvisioningWebhook) {
-    provision(repos, { type: 'project.member_added', email: access.email, project: { id: project.id, name: project.name, edition: project.edition }, accessId: access.id }, now);
+    await provision(repos, { type: 'project.member_added', email: access.email, project: { id: project.id, name: project.name, edition: project.edition }, accessId: access.id }, now);
   }
   const accepted = { ...inv, status: 'accepted' as const };
-  announceInvitation(repos, projectSnapshotOf(repos, accepted, true), now);
-  tellPerson(repos, project.ownerId, { type: 'project_owner_event', event: 'accepted', invitation: projectSnapshotOf(repos, accepted) }, now);
-  return { outcome: 'project_accepted', invitation: projectSnapshotOf(repos, accepted, true) };
+  await announceInvitation(repos, await projectSnapshotOf(repos, accepted, true), now);
+  await tellPerson(repos, project.ownerId, { type: 'project_owner_event', event: 'accepted', invitation: await projectSnapshotOf(repos, accepted) }, now);
+  return { outcome: 'project_accepted', invitation: await projectSnapshotOf(repos, accepted, true) };
 }

@@ -16,9 +16,9 @@ export interface AddLicenseInput {
 
 export async function addLicense({ deps, actor, input }: VerbArgs<AddLicenseInput>): Promise<LicenseUsage> {
   const now = deps.clock.now();
-  return deps.store.transaction((repos) => {
+  return deps.store.transaction(async (repos) => {
     // who may comes before what was typed: a non-admin hears that first
-    const admin = requireAdmin(repos, deps.settings, actor, 'create license pools');
+    const admin = await requireAdmin(repos, deps.settings, actor, 'create license pools');
     const name = licenseNameSchema.safeParse(input.name);
     if (!name.success) throw new DomainError('INVALID_INPUT', name.error.issues[0]?.message ?? 'Give the license a name.');
     const seats = seatCountSchema.safeParse(input.seats);
@@ -36,12 +36,12 @@ export async function addLicense({ deps, actor, input }: VerbArgs<AddLicenseInpu
       }
       memberCap = cap.data;
     }
-    const existing = repos.licenses.byName(name.data);
+    const existing = await repos.licenses.byName(name.data);
     if (existing) {
       throw new DomainError('CONFLICT', `A license named "${existing.name}" already exists (${existing.seats} seats).`);
     }
-    const license = repos.licenses.insert({ name: name.data, seats: seats.data, seatModel, memberCap, createdBy: admin.id, createdAt: now });
-    audit(repos, actor, now, 'license.created', { type: 'license', id: license.id }, { name: license.name, seats: license.seats, seatModel, memberCap });
+    const license = await repos.licenses.insert({ name: name.data, seats: seats.data, seatModel, memberCap, createdBy: admin.id, createdAt: now });
+    await audit(repos, actor, now, 'license.created', { type: 'license', id: license.id }, { name: license.name, seats: license.seats, seatModel, memberCap });
     return { license, occupied: 0, reserved: 0 };
   });
 }

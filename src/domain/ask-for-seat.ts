@@ -34,8 +34,8 @@ function domainListed(settings: DomainSettings, email: string): boolean {
 }
 
 /** The admins' post; `flags`: what they should check before approving. */
-function seatRequestPost(repos: Repositories, request: SeatRequest, license: License, flags: { outsideDomains?: boolean; chatEmail?: string | null } = {}) {
-  const person = repos.people.byId(request.personId);
+async function seatRequestPost(repos: Repositories, request: SeatRequest, license: License, flags: { outsideDomains?: boolean; chatEmail?: string | null } = {}) {
+  const person = await repos.people.byId(request.personId);
   return {
     type: 'seat_request' as const,
     requestId: request.id,
@@ -54,14 +54,14 @@ function seatRequestPost(repos: Repositories, request: SeatRequest, license: Lic
  * the pool was retired): it is closed, its post says why and offers nothing to press, and the
  * person is told when it did not end by their own doing.
  */
-export function closeOwnSeatRequests(repos: Repositories, scope: { licenseId: number; personId?: number }, now: number, reason: string, tell: boolean): void {
-  const open = repos.seatRequests.listPending().filter((r) => r.projectInvitationId === null && r.licenseId === scope.licenseId && (scope.personId === undefined || r.personId === scope.personId));
-  const licenseName = repos.licenses.byId(scope.licenseId)?.name ?? 'the license';
+export async function closeOwnSeatRequests(repos: Repositories, scope: { licenseId: number; personId?: number }, now: number, reason: string, tell: boolean): Promise<void> {
+  const open = (await repos.seatRequests.listPending()).filter((r) => r.projectInvitationId === null && r.licenseId === scope.licenseId && (scope.personId === undefined || r.personId === scope.personId));
+  const licenseName = (await repos.licenses.byId(scope.licenseId))?.name ?? 'the license';
   for (const r of open) {
-    if (!repos.seatRequests.decide(r.id, { status: 'denied', decidedBy: null, decidedAt: now })) continue;
-    audit(repos, SYSTEM_ACTOR, now, 'seat_request.closed', { type: 'seat_request', id: r.id }, { reason });
-    announce(repos, { kind: 'seat_request', requestId: r.id, status: 'closed', reason }, now);
-    if (tell) repos.outbox.enqueue({ type: 'person', personId: r.personId }, { type: 'seat_request_answer', requestId: r.id, status: 'closed', licenseName, decidedBy: 'the bot', note: reason }, now);
+    if (!await repos.seatRequests.decide(r.id, { status: 'denied', decidedBy: null, decidedAt: now })) continue;
+    await audit(repos, SYSTEM_ACTOR, now, 'seat_request.closed', { type: 'seat_request', id: r.id }, { reason });
+    await announce(repos, { kind: 'seat_request', requestId: r.id, status: 'closed', reason }, now);
+    if (tell) await repos.outbox.enqueue({ type: 'person', personId: r.personId }, { type: 'seat_request_answer', requestId: r.id, status: 'closed', licenseName, decidedBy: 'the bot', note: reason }, now);
   }
 }
 
@@ -78,28 +78,28 @@ export async function askForSeat({ deps, actor, input }: VerbArgs<{ licenseName?
   const reason = input.reason?.trim() ? input.reason.trim().slice(0, SEAT_REASON_MAX) : null;
   const policy = deps.settings.seatRequests?.approval ?? 'manual';
 
-  const asked = deps.store.transaction((repos) => {
+  const asked = await deps.store.transaction(async (repos) => {
     const now = deps.clock.now();
-    const me = actorPerson(repos, actor);
-    const license = pickLicense(repos, input.licenseName);
-    expireOverdue(repos, SYSTEM_ACTOR, now, { licenseId: license.id });
-    if (repos.seats.holds(license.id, me.id)) return { outcome: 'already_holds_seat', licenseName: license.name } as const;
-    const invited = repos.invitations.pendingFor(license.id, me.id);
+    const me = await actorPerson(repos, actor);
+    const license = await pickLicense(repos, input.licenseName);
+    await expireOverdue(repos, SYSTEM_ACTOR, now, { licenseId: license.id });
+    if (await repos.seats.holds(license.id, me.id)) return { outcome: 'already_holds_seat', licenseName: license.name } as const;
+    const invited = await repos.invitations.pendingFor(license.id, me.id);
     if (invited) return { outcome: 'already_invited', licenseName: license.name, invitationId: invited.id, expiresAt: invited.expiresAt } as const;
-    const open = repos.seatRequests.openOwn(me.id, license.id);
+    const open = await repos.seatRequests.openOwn(me.id, license.id);
     if (open) return { outcome: 'already_asked', request: open, licenseName: license.name } as const;
 
     // the policy trusts the email chat reports, never a typed one: someone else's address, or one
     // of a listed domain typed by a person from outside it, is for an admin to judge
     const own = me.email !== null && me.email.toLowerCase() === email.toLowerCase();
     const listed = domainListed(deps.settings, email) && (me.email === null || domainListed(deps.settings, me.email));
-    const full = isFull({ ...license, ...repos.licenses.usage(license.id) });
+    const full = isFull({ ...license, ...await repos.licenses.usage(license.id) });
     const because = policy === 'manual' ? 'manual' : !listed ? 'domain' : !own ? 'other_email' : full ? 'full' : null;
     const flags = { outsideDomains: !listed && (deps.settings.seatRequests?.domains.length ?? 0) > 0, ...(own ? {} : { chatEmail: me.email }) };
-    const request = repos.seatRequests.insert({ personId: me.id, email, projectInvitationId: null, requestedBy: me.id, licenseId: license.id, reason, createdAt: now });
-    audit(repos, actor, now, 'seat_request.created', { type: 'seat_request', id: request.id }, { licenseId: license.id, self: true });
+    const request = await repos.seatRequests.insert({ personId: me.id, email, projectInvitationId: null, requestedBy: me.id, licenseId: license.id, reason, createdAt: now });
+    await audit(repos, actor, now, 'seat_request.created', { type: 'seat_request', id: request.id }, { licenseId: license.id, self: true });
     if (because === null) return { outcome: 'auto', request, license } as const;
-    if (deps.settings.hasAdminChannel) repos.outbox.enqueue({ type: 'admin_channel' }, seatRequestPost(repos, request, license, flags), now);
+    if (deps.settings.hasAdminChannel) await repos.outbox.enqueue({ type: 'admin_channel' }, await seatRequestPost(repos, request, license, flags), now);
     return { outcome: 'asked', request, licenseName: license.name, because, toChannel: deps.settings.hasAdminChannel } as const;
   });
   if (asked.outcome !== 'auto') return asked;
@@ -109,28 +109,28 @@ export async function askForSeat({ deps, actor, input }: VerbArgs<{ licenseName?
   const { request, license } = asked;
   const result = await sendLicenseInvitations({ deps, actor, input: { licenseName: license.name, invitees: [{ personId: request.personId, email: request.email }] } }, { requestId: request.id, decidedBy: null, auto: true });
   const invite = result.outcomes[0];
-  return deps.store.transaction((repos): SeatAsk => {
+  return deps.store.transaction(async (repos): Promise<SeatAsk> => {
     const now = deps.clock.now();
-    if (invite?.status === 'invited' && repos.seatRequests.decide(request.id, { status: 'approved', decidedBy: null, decidedAt: now, licenseInvitationId: invite.invitationId })) {
-      audit(repos, SYSTEM_ACTOR, now, 'seat_request.approved', { type: 'seat_request', id: request.id }, { auto: true, invitationId: invite.invitationId });
+    if (invite?.status === 'invited' && await repos.seatRequests.decide(request.id, { status: 'approved', decidedBy: null, decidedAt: now, licenseInvitationId: invite.invitationId })) {
+      await audit(repos, SYSTEM_ACTOR, now, 'seat_request.approved', { type: 'seat_request', id: request.id }, { auto: true, invitationId: invite.invitationId });
       // the admins see what the policy did, without a button to press
-      if (deps.settings.hasAdminChannel) repos.outbox.enqueue({ type: 'admin_channel' }, { ...seatRequestPost(repos, request, license), status: 'approved' }, now);
-      announce(repos, { kind: 'seat_request', requestId: request.id, status: 'approved', licenseName: license.name }, now);
-      return { outcome: 'approved', request: repos.seatRequests.byId(request.id)!, licenseName: license.name, invitationId: invite.invitationId };
+      if (deps.settings.hasAdminChannel) await repos.outbox.enqueue({ type: 'admin_channel' }, { ...await seatRequestPost(repos, request, license), status: 'approved' }, now);
+      await announce(repos, { kind: 'seat_request', requestId: request.id, status: 'approved', licenseName: license.name }, now);
+      return { outcome: 'approved', request: (await repos.seatRequests.byId(request.id))!, licenseName: license.name, invitationId: invite.invitationId };
     }
     // not invited after all (the pool filled a moment ago): the request waits for an admin
-    const still = repos.seatRequests.byId(request.id)!;
+    const still = (await repos.seatRequests.byId(request.id))!;
     if (still.status !== 'pending') return { outcome: 'already_asked', request: still, licenseName: license.name };
-    if (deps.settings.hasAdminChannel) repos.outbox.enqueue({ type: 'admin_channel' }, seatRequestPost(repos, request, license), now);
+    if (deps.settings.hasAdminChannel) await repos.outbox.enqueue({ type: 'admin_channel' }, await seatRequestPost(repos, request, license), now);
     return { outcome: 'asked', request, licenseName: license.name, because: 'full', toChannel: deps.settings.hasAdminChannel };
   });
 }
 
 /** What the request-seat form offers: the pools in use, and the person's email as chat reports it. */
 export async function seatRequestOptions({ deps, actor }: VerbArgs<void>): Promise<{ licenses: LicenseUsage[]; email: string | null }> {
-  return deps.store.transaction((repos) => {
-    const me = actorPerson(repos, actor);
-    const licenses = repos.licenses.listUsage();
+  return deps.store.transaction(async (repos) => {
+    const me = await actorPerson(repos, actor);
+    const licenses = await repos.licenses.listUsage();
     if (licenses.length === 0) throw new DomainError('NO_LICENSE', 'There is no license pool yet, so there is no seat to ask for. Ask one of your license admins.');
     return { licenses, email: me.email };
   });

@@ -17,13 +17,13 @@ export interface BulkProgress {
   etaMs: number | undefined;
 }
 
-export function progressOf(repos: Repositories, runId: number, now: number): BulkProgress | undefined {
-  const run = repos.bulkRuns.byId(runId);
+export async function progressOf(repos: Repositories, runId: number, now: number): Promise<BulkProgress | undefined> {
+  const run = await repos.bulkRuns.byId(runId);
   if (!run) return undefined;
   let sent = 0;
   const unreachable: BulkProgress['unreachable'] = [];
-  for (const inv of repos.invitations.listForRun(runId)) {
-    const invitee = repos.people.byId(inv.inviteeId);
+  for (const inv of await repos.invitations.listForRun(runId)) {
+    const invitee = await repos.people.byId(inv.inviteeId);
     if (inv.deliveryProblem) unreachable.push({ name: nameOf(invitee), email: inv.inviteeEmail, reason: inv.deliveryProblem });
     else if (inv.dmTs || (invitee && !isReachable(invitee))) sent++; // delivered, or its link went to the inviter
   }
@@ -31,7 +31,7 @@ export function progressOf(repos: Repositories, runId: number, now: number): Bul
   const rate = finished > 0 ? finished / Math.max(1, now - run.startedAt) : 0;
   return {
     runId,
-    licenseName: repos.licenses.byId(run.licenseId)?.name ?? 'a license',
+    licenseName: (await repos.licenses.byId(run.licenseId))?.name ?? 'a license',
     total: run.total,
     sent,
     unreachable,
@@ -40,14 +40,14 @@ export function progressOf(repos: Repositories, runId: number, now: number): Bul
   };
 }
 
-export function bulkProgress(deps: DomainDeps, runId: number, now: number): BulkProgress | undefined {
-  return deps.store.transaction((repos) => progressOf(repos, runId, now));
+export async function bulkProgress(deps: DomainDeps, runId: number, now: number): Promise<BulkProgress | undefined> {
+  return await deps.store.transaction((repos) => progressOf(repos, runId, now));
 }
 
 /**
  * The run's summary has reached the admin: it is over, and its message is not updated again. Only
  * called once the summary is shown, so a summary lost to an outage is shown on the next try.
  */
-export function finishBulkRun(deps: DomainDeps, runId: number, now: number): void {
-  deps.store.transaction((repos) => repos.bulkRuns.finish(runId, now));
+export async function finishBulkRun(deps: DomainDeps, runId: number, now: number): Promise<void> {
+  await deps.store.transaction((repos) => repos.bulkRuns.finish(runId, now));
 }

@@ -3,5 +3,5 @@ import { requireAdmin } from './authz.js';
 
 /** For an edge that must know before it starts resolving what was typed. */
 export async function checkAdmin({ deps, actor, input }: VerbArgs<{ doing: string }>): Promise<void> {
-  deps.store.transaction((repos) => requireAdmin(repos, deps.settings, actor, input.doing));
+  await deps.store.transaction((repos) => requireAdmin(repos, deps.settings, actor, input.doing));
 }

@@ -11,26 +11,26 @@ import { projectSnapshotOf, snapshotOf } from './snapshot.js';
 /** The invitee says no. A license seat is freed for someone else; a project's owner is told. */
 export async function declineInvitation({ deps, actor, input }: VerbArgs<{ invitationId: number }>): Promise<{ invitation: AnyInvitationSnapshot }> {
   const { store, clock, settings } = deps;
-  expireIfOverdue(deps, input.invitationId);
-  return store.transaction((repos) => {
+  await expireIfOverdue(deps, input.invitationId);
+  return store.transaction(async (repos) => {
     const now = clock.now();
-    const inv = loadInvitation(repos, input.invitationId);
+    const inv = await loadInvitation(repos, input.invitationId);
     requireInvitee(inv, actor);
     requirePending(inv);
-    if (!repos.invitations.transition(inv.id, 'pending', { status: 'declined', decidedAt: now, decidedBy: actor.personId || null })) {
+    if (!await repos.invitations.transition(inv.id, 'pending', { status: 'declined', decidedAt: now, decidedBy: actor.personId || null })) {
       throw new DomainError('NOT_PENDING', 'This invitation changed a moment ago. Please look at your latest message about it.');
     }
-    audit(repos, actor, now, 'invitation.declined', { type: 'invitation', id: inv.id });
+    await audit(repos, actor, now, 'invitation.declined', { type: 'invitation', id: inv.id });
     const declined = { ...inv, status: 'declined' as const };
     if (inv.kind === 'project') {
-      const snap = projectSnapshotOf(repos, declined);
-      announceInvitation(repos, snap, now);
-      tellPerson(repos, repos.projects.byId(inv.projectId ?? 0)?.ownerId ?? inv.inviterId, { type: 'project_owner_event', event: 'declined', invitation: snap }, now);
+      const snap = await projectSnapshotOf(repos, declined);
+      await announceInvitation(repos, snap, now);
+      await tellPerson(repos, (await repos.projects.byId(inv.projectId ?? 0))?.ownerId ?? inv.inviterId, { type: 'project_owner_event', event: 'declined', invitation: snap }, now);
       return { invitation: snap };
     }
-    const snap = snapshotOf(repos, declined);
-    announceInvitation(repos, snap, now);
-    notifyAdmins(repos, settings, inv, { type: 'admin_invitation_event', event: 'declined', invitation: snap, actorName: snap.inviteeName }, now);
+    const snap = await snapshotOf(repos, declined);
+    await announceInvitation(repos, snap, now);
+    await notifyAdmins(repos, settings, inv, { type: 'admin_invitation_event', event: 'declined', invitation: snap, actorName: snap.inviteeName }, now);
     return { invitation: snap };
   });
 }

@@ -51,17 +51,17 @@ interface Viewer {
 /** Whether the viewer may act on this invitation: an admin, whoever sent it, or its project's owner. */
 const mayManage = (v: Viewer, inv: Invitation) => v.admin || inv.inviterId === v.me.id || (inv.projectId !== null && v.owned.has(inv.projectId));
 
-function cannotAccept(repos: Repositories, inv: Invitation, v: Viewer, you: string): Finding | undefined {
-  const what = inv.kind === 'license' ? `the seat in "${repos.licenses.byId(inv.licenseId ?? 0)?.name ?? 'a license'}"` : `the project "${repos.projects.byId(inv.projectId ?? 0)?.name ?? 'a project'}"`;
-  const inviter = nameOf(repos.people.byId(inv.inviterId));
+async function cannotAccept(repos: Repositories, inv: Invitation, v: Viewer, you: string): Promise<Finding | undefined> {
+  const what = inv.kind === 'license' ? `the seat in "${(await repos.licenses.byId(inv.licenseId ?? 0))?.name ?? 'a license'}"` : `the project "${(await repos.projects.byId(inv.projectId ?? 0))?.name ?? 'a project'}"`;
+  const inviter = nameOf(await repos.people.byId(inv.inviterId));
   const manage = mayManage(v, inv);
-  const invitee = repos.people.byId(inv.inviteeId);
+  const invitee = await repos.people.byId(inv.inviteeId);
   const act = (action: FixAction) => (manage ? { action } : {});
   const ask = manage ? '' : ` Ask ${inviter} for a new one.`;
   if (inv.status === 'expired') return { topic: 'cannot_accept', text: `The invitation to ${what} expired, so its link and buttons no longer work.${manage ? ' Re-invite to send a new one.' : ask}`, ...act({ kind: 'reinvite', invitationId: inv.id }) };
   if (inv.status === 'revoked') return { topic: 'cannot_accept', text: `The invitation to ${what} was withdrawn; only a new invitation can be accepted.${ask}`, ...act({ kind: 'reinvite', invitationId: inv.id }) };
   if (inv.status === 'waiting_for_seat') {
-    const nearly = repos.seats.occupiedBy(inv.inviteeId).find((s) => s.email && inv.inviteeEmail && s.email !== inv.inviteeEmail && s.email.toLowerCase() === inv.inviteeEmail.toLowerCase());
+    const nearly = (await repos.seats.occupiedBy(inv.inviteeId)).find((s) => s.email && inv.inviteeEmail && s.email !== inv.inviteeEmail && s.email.toLowerCase() === inv.inviteeEmail.toLowerCase());
     if (nearly) {
       return { topic: 'email_case', text: `The invitation to ${what} is for ${inv.inviteeEmail}, but the seat is under ${nearly.email}: account emails are case sensitive, so they are different accounts. Share again with ${nearly.email}.` };
     }
@@ -72,7 +72,7 @@ function cannotAccept(repos: Repositories, inv: Invitation, v: Viewer, you: stri
     };
   }
   if (inv.status !== 'pending') return undefined;
-  if (inv.kind === 'project' && !holdsSeatFor(repos, inv.inviteeId, inv.inviteeEmail)) {
+  if (inv.kind === 'project' && !await holdsSeatFor(repos, inv.inviteeId, inv.inviteeEmail)) {
     return {
       topic: 'no_seat_for_project',
       text: `The invitation to ${what} cannot be accepted yet: it needs a seat under ${inv.inviteeEmail}, and there is none now. A license admin can give one; the invitation stays open.`,
@@ -89,19 +89,19 @@ function cannotAccept(repos: Repositories, inv: Invitation, v: Viewer, you: stri
 }
 
 export async function diagnose({ deps, actor, input }: VerbArgs<{ personId?: number }>): Promise<Diagnosis> {
-  return deps.store.transaction((repos) => {
-    const me = actorPerson(repos, actor);
-    const target = input.personId === undefined ? me : repos.people.byId(input.personId);
+  return deps.store.transaction(async (repos) => {
+    const me = await actorPerson(repos, actor);
+    const target = input.personId === undefined ? me : await repos.people.byId(input.personId);
     if (!target) {
       // only an admin learns whether the bot knows someone; anyone else gets the same answer either way
-      if (!isAdmin(repos, deps.settings, me)) throw new DomainError('FORBIDDEN', LOOK_UP_FORBIDDEN);
+      if (!await isAdmin(repos, deps.settings, me)) throw new DomainError('FORBIDDEN', LOOK_UP_FORBIDDEN);
       throw new DomainError('NOT_FOUND', 'I do not know that person yet.');
     }
     // what is past its expiry is expired before anything is decided, whether or not the sweep ran
-    expireOverdue(repos, SYSTEM_ACTOR, deps.clock.now(), { inviteeId: target.id });
-    const v: Viewer = { me, admin: isAdmin(repos, deps.settings, me), self: me.id === target.id, owned: new Set(repos.projects.listByOwner(me.id).map((p) => p.id)) };
-    const invitations = repos.invitations.listForInvitee(target.id);
-    const access = repos.projectAccess.forPerson(target.id);
+    await expireOverdue(repos, SYSTEM_ACTOR, deps.clock.now(), { inviteeId: target.id });
+    const v: Viewer = { me, admin: await isAdmin(repos, deps.settings, me), self: me.id === target.id, owned: new Set((await repos.projects.listByOwner(me.id)).map((p) => p.id)) };
+    const invitations = await repos.invitations.listForInvitee(target.id);
+    const access = await repos.projectAccess.forPerson(target.id);
     // owners may look up people their projects are open to or held by, and see only that part
     const ownerView = !v.self && !v.admin;
     if (ownerView && !invitations.some((i) => open(i) && i.projectId !== null && v.owned.has(i.projectId)) && !access.some((a) => v.owned.has(a.projectId))) {
@@ -109,8 +109,8 @@ export async function diagnose({ deps, actor, input }: VerbArgs<{ personId?: num
     }
     const concerns = (projectId: number | null) => !ownerView || (projectId !== null && v.owned.has(projectId));
     // the status first: it marks what has expired, so what follows reads the current states
-    const full = statusOf(repos, deps.settings, deps.clock.now(), target.id, v.self);
-    const current = repos.invitations.listForInvitee(target.id);
+    const full = await statusOf(repos, deps.settings, deps.clock.now(), target.id, v.self);
+    const current = await repos.invitations.listForInvitee(target.id);
     const status: PersonStatus = ownerView
       ? {
           ...full,
@@ -142,8 +142,8 @@ export async function diagnose({ deps, actor, input }: VerbArgs<{ personId?: num
     }
     // a concurrent seat is taken only while the software is open: "I have a license but cannot
     // use it" is most often every seat busy right now, or the person's own session elsewhere
-    for (const seat of ownerView ? [] : repos.seats.occupiedBy(target.id)) {
-      const license = repos.licenses.byId(seat.licenseId);
+    for (const seat of ownerView ? [] : await repos.seats.occupiedBy(target.id)) {
+      const license = await repos.licenses.byId(seat.licenseId);
       if (license?.seatModel !== 'concurrent') continue;
       const your = v.self ? 'your' : 'their';
       findings.push({
@@ -155,7 +155,7 @@ export async function diagnose({ deps, actor, input }: VerbArgs<{ personId?: num
       });
     }
     for (const a of access.filter((x) => concerns(x.projectId))) {
-      const project = repos.projects.byId(a.projectId);
+      const project = await repos.projects.byId(a.projectId);
       if (!project) continue;
       if (project.edition === 'desktop') {
         findings.push({
@@ -164,7 +164,7 @@ export async function diagnose({ deps, actor, input }: VerbArgs<{ personId?: num
           ...(v.self ? { action: { kind: 'return_copy' as const, projectId: project.id } } : {}),
         });
       } else {
-        const members = repos.projectAccess.forProject(project.id).map((m) => nameOf(repos.people.byId(m.personId)));
+        const members = (await Promise.all((await repos.projectAccess.forProject(project.id)).map(async (m) => nameOf(await repos.people.byId(m.personId)))));
         findings.push({ topic: 'web_syncs', text: `"${project.name}" is a Web project: changes are saved and synced in real time for its owner and members (${members.join(', ')}).` });
       }
       if (!status.projects.find((p) => p.projectId === project.id)?.usable) {
@@ -179,7 +179,7 @@ export async function diagnose({ deps, actor, input }: VerbArgs<{ personId?: num
     const latest = new Map<string, Invitation>();
     for (const i of current) if (i.kind === 'license' ? !ownerView : concerns(i.projectId)) latest.set(`${i.kind}:${i.licenseId ?? i.projectId}`, i);
     for (const inv of latest.values()) {
-      const f = cannotAccept(repos, inv, v, you);
+      const f = await cannotAccept(repos, inv, v, you);
       if (f) findings.push(f);
     }
     // no seat and none on its way: the one thing to do is to ask for one (once, whatever else needs it)

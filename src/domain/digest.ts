@@ -52,12 +52,12 @@ export const ENTRIES_PER_PAGE = 20;
 /** Items listed per group before the rest is counted. */
 const ITEMS_PER_GROUP = 40;
 
-function item(repos: Repositories, inv: Invitation, actionable: boolean): DigestItem {
+async function item(repos: Repositories, inv: Invitation, actionable: boolean): Promise<DigestItem> {
   return {
     invitationId: inv.id,
-    inviteeName: nameOf(repos.people.byId(inv.inviteeId)),
+    inviteeName: nameOf(await repos.people.byId(inv.inviteeId)),
     inviteeEmail: inv.inviteeEmail,
-    inviterName: nameOf(repos.people.byId(inv.inviterId)),
+    inviterName: nameOf(await repos.people.byId(inv.inviterId)),
     sentAt: inv.sentAt,
     expiresAt: inv.expiresAt,
     remindersSent: inv.remindersSent,
@@ -68,33 +68,33 @@ function item(repos: Repositories, inv: Invitation, actionable: boolean): Digest
 }
 
 /** A group's heading, its first items (only those are looked up), and how many more there are. */
-function group(entries: DigestEntry[], head: DigestEntry, invitations: Invitation[], toItem: (i: Invitation) => DigestItem, of: string): void {
+async function group(entries: DigestEntry[], head: DigestEntry, invitations: Invitation[], toItem: (i: Invitation) => Promise<DigestItem>, of: string): Promise<void> {
   entries.push(head);
-  for (const i of invitations.slice(0, ITEMS_PER_GROUP)) entries.push({ kind: 'item', item: toItem(i) });
+  for (const i of invitations.slice(0, ITEMS_PER_GROUP)) entries.push({ kind: 'item', item: await toItem(i) });
   if (invitations.length > ITEMS_PER_GROUP) entries.push({ kind: 'more', count: invitations.length - ITEMS_PER_GROUP, of });
 }
 
 /** people in one grouped hand-off to-do (its Done button carries their seat ids) */
 const HANDOFFS_PER_TODO = 50;
 
-export function buildDigest(repos: Repositories, now: number, crowdRatio?: number): DigestPage[] {
-  const pending = repos.invitations.listPending();
-  const waiting = repos.invitations.listForProjectWaiting();
+export async function buildDigest(repos: Repositories, now: number, crowdRatio?: number): Promise<DigestPage[]> {
+  const pending = await repos.invitations.listPending();
+  const waiting = await repos.invitations.listForProjectWaiting();
   const entries: DigestEntry[] = [];
   const undeliverable = pending.filter((i) => i.deliveryProblem);
   entries.push({ kind: 'title', pendingCount: pending.length, waitingCount: waiting.length, undeliverableCount: undeliverable.length, now });
-  for (const usage of repos.licenses.listUsage()) {
+  for (const usage of await repos.licenses.listUsage()) {
     const level = poolLevel({ ...usage.license, ...usage }, crowdRatio);
     const invs = pending.filter((i) => i.kind === 'license' && i.licenseId === usage.license.id);
-    group(entries, { kind: 'license', name: usage.license.name, seats: usage.license.seats, seatModel: usage.license.seatModel, memberCap: usage.license.memberCap, occupied: usage.occupied, reserved: usage.reserved, level }, invs, (i) => item(repos, i, true), usage.license.name);
+    await group(entries, { kind: 'license', name: usage.license.name, seats: usage.license.seats, seatModel: usage.license.seatModel, memberCap: usage.license.memberCap, occupied: usage.occupied, reserved: usage.reserved, level }, invs, (i) => item(repos, i, true), usage.license.name);
   }
   const byProject = new Map<number, Invitation[]>();
   for (const i of pending.filter((p) => p.kind === 'project')) byProject.set(i.projectId ?? 0, [...(byProject.get(i.projectId ?? 0) ?? []), i]);
   for (const [projectId, invs] of byProject) {
-    const project = repos.projects.byId(projectId);
-    group(
+    const project = await repos.projects.byId(projectId);
+    await group(
       entries,
-      { kind: 'project', name: project?.name ?? 'a project', ownerName: nameOf(repos.people.byId(project?.ownerId ?? 0)), edition: project?.edition ?? 'web' },
+      { kind: 'project', name: project?.name ?? 'a project', ownerName: nameOf(await repos.people.byId(project?.ownerId ?? 0)), edition: project?.edition ?? 'web' },
       invs,
       (i) => item(repos, i, true),
       project?.name ?? 'a project',
@@ -102,39 +102,39 @@ export function buildDigest(repos: Repositories, now: number, crowdRatio?: numbe
   }
   // to-dos left undone: grouped per pool, with the exact emails to copy into the portal at once
   const byPool = new Map<number, Seat[]>();
-  for (const s of repos.seats.awaitingAdmin()) byPool.set(s.licenseId, [...(byPool.get(s.licenseId) ?? []), s]);
+  for (const s of await repos.seats.awaitingAdmin()) byPool.set(s.licenseId, [...(byPool.get(s.licenseId) ?? []), s]);
   for (const [licenseId, awaiting] of byPool) {
     entries.push({
       kind: 'handoffs',
-      licenseName: repos.licenses.byId(licenseId)?.name ?? 'a license',
-      people: awaiting.slice(0, HANDOFFS_PER_TODO).map((s) => ({ name: nameOf(repos.people.byId(s.personId)), email: s.email, seatId: s.id })),
+      licenseName: (await repos.licenses.byId(licenseId))?.name ?? 'a license',
+      people: (await Promise.all(awaiting.slice(0, HANDOFFS_PER_TODO).map(async (s) => ({ name: nameOf(await repos.people.byId(s.personId)), email: s.email, seatId: s.id })))),
       more: Math.max(0, awaiting.length - HANDOFFS_PER_TODO),
     });
   }
-  if (waiting.length) group(entries, { kind: 'heading', text: 'waiting_for_seat' }, waiting, (i) => item(repos, i, true), 'waiting for a seat');
-  if (undeliverable.length) group(entries, { kind: 'heading', text: 'undeliverable' }, undeliverable, (i) => item(repos, i, false), 'unreachable');
+  if (waiting.length) await group(entries, { kind: 'heading', text: 'waiting_for_seat' }, waiting, (i) => item(repos, i, true), 'waiting for a seat');
+  if (undeliverable.length) await group(entries, { kind: 'heading', text: 'undeliverable' }, undeliverable, (i) => item(repos, i, false), 'unreachable');
   const pages: DigestEntry[][] = [];
   for (let i = 0; i < entries.length; i += ENTRIES_PER_PAGE) pages.push(entries.slice(i, i + ENTRIES_PER_PAGE));
   return pages.map((p, i) => ({ page: i + 1, pages: pages.length, now, entries: p }));
 }
 
 /** The scheduled digest, a job: `(deps, now)`. Posts every page to the admin channel. */
-export function postDigest(deps: DomainDeps, now: number): { pages: number } {
+export async function postDigest(deps: DomainDeps, now: number): Promise<{ pages: number }> {
   if (!deps.settings.hasAdminChannel) return { pages: 0 };
-  return deps.store.transaction((repos) => {
-    expireOverdue(repos, SYSTEM_ACTOR, now);
-    const pages = buildDigest(repos, now, deps.settings.crowdRatio);
-    for (const page of pages) repos.outbox.enqueue({ type: 'admin_channel' }, { type: 'digest_page', page }, now);
+  return await deps.store.transaction(async (repos) => {
+    await expireOverdue(repos, SYSTEM_ACTOR, now);
+    const pages = await buildDigest(repos, now, deps.settings.crowdRatio);
+    for (const page of pages) await repos.outbox.enqueue({ type: 'admin_channel' }, { type: 'digest_page', page }, now);
     return { pages: pages.length };
   });
 }
 
 /** `/atlas pending`: the same review, on demand, for the asking admin only. */
 export async function reviewPending({ deps, actor }: VerbArgs<void>): Promise<DigestPage[]> {
-  return deps.store.transaction((repos) => {
-    requireAdmin(repos, deps.settings, actor, 'review pending invitations');
+  return deps.store.transaction(async (repos) => {
+    await requireAdmin(repos, deps.settings, actor, 'review pending invitations');
     const now = deps.clock.now();
-    expireOverdue(repos, SYSTEM_ACTOR, now);
+    await expireOverdue(repos, SYSTEM_ACTOR, now);
     return buildDigest(repos, now, deps.settings.crowdRatio);
   });
 }

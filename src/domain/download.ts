@@ -18,9 +18,9 @@ export async function offerDownload({ deps, actor, input }: VerbArgs<{ filename:
   const { token, hash } = mintToken();
   const now = deps.clock.now();
   const expiresAt = now + DOWNLOAD_TTL_MS;
-  deps.store.transaction((repos) => {
-    repos.downloads.purgeExpired(now);
-    repos.downloads.insert({ personId: actor.personId, tokenHash: hash, filename: input.filename, sealedContent: secrets.seal(input.content), createdAt: now, expiresAt });
+  await deps.store.transaction(async (repos) => {
+    await repos.downloads.purgeExpired(now);
+    await repos.downloads.insert({ personId: actor.personId, tokenHash: hash, filename: input.filename, sealedContent: secrets.seal(input.content), createdAt: now, expiresAt });
   });
   return { link: downloadLink(deps.settings.publicBaseUrl, token), expiresAt };
 }
@@ -29,23 +29,23 @@ export async function offerDownload({ deps, actor, input }: VerbArgs<{ filename:
  * The file behind a download link, once, while it lasts, and only while the person it was made for
  * is still an admin; anything else is one polite "not found" (and the file is gone either way).
  */
-export function openDownload(deps: VerbArgs<unknown>['deps'], token: string): { filename: string; content: string } {
+export async function openDownload(deps: VerbArgs<unknown>['deps'], token: string): Promise<{ filename: string; content: string }> {
   const gone = new DomainError('NOT_FOUND', 'This download link was used already, has expired (links last 15 minutes and work once) or was never valid. Run the export again in your chat with the bot.');
   const secrets = deps.secrets;
   if (!TOKEN_PATTERN.test(token) || !secrets) throw gone;
   const now = deps.clock.now();
   // taken (deleted) in the transaction, whatever follows: a refused link is spent too
-  const found = deps.store.transaction((repos) => {
-    repos.downloads.purgeExpired(now);
-    const taken = repos.downloads.take(hashToken(token), now);
-    const person = taken ? repos.people.byId(taken.personId) : undefined;
-    return taken && person && isAdmin(repos, deps.settings, person) ? taken : undefined;
+  const found = await deps.store.transaction(async (repos) => {
+    await repos.downloads.purgeExpired(now);
+    const taken = await repos.downloads.take(hashToken(token), now);
+    const person = taken ? await repos.people.byId(taken.personId) : undefined;
+    return taken && person && await isAdmin(repos, deps.settings, person) ? taken : undefined;
   });
   if (!found) throw gone;
   return { filename: found.filename, content: secrets.open(found.sealedContent) };
 }
 
 /** Forgets every download past its time (the scheduled sweep; offering and opening one do it too). */
-export function purgeDownloads(deps: VerbArgs<unknown>['deps'], now: number): number {
-  return deps.store.transaction((repos) => repos.downloads.purgeExpired(now));
+export async function purgeDownloads(deps: VerbArgs<unknown>['deps'], now: number): Promise<number> {
+  return await deps.store.transaction((repos) => repos.downloads.purgeExpired(now));
 }

@@ -27,9 +27,9 @@ const NEAR_MISS_BUDGET = 2_000_000;
 
 const domainOf = (email: string): string => email.slice(email.lastIndexOf('@') + 1).toLowerCase();
 
-export function emailQuestions(repos: Repositories, typed: readonly string[]): EmailQuestion[] {
+export async function emailQuestions(repos: Repositories, typed: readonly string[]): Promise<EmailQuestion[]> {
   if (typed.length === 0) return [];
-  const known = repos.people.knownEmails();
+  const known = await repos.people.knownEmails();
   const exact = new Set(known);
   const byLower = new Map(known.map((e) => [e.toLowerCase(), e]));
   const domains = [...new Set(known.map(domainOf))];

@@ -14,51 +14,51 @@ import { tellPerson } from './notify.js';
  * Verbs that count seats call it first, so an invitation nobody answered in time can never hold a
  * seat or block a new invitation, whether or not a scheduled sweep has run.
  */
-export function expireOverdue(
+export async function expireOverdue(
   repos: Repositories,
   actor: Actor,
   now: number,
   scope: { licenseId?: number; inviteeId?: number; invitationId?: number } = {},
   limit = 10_000,
-): number {
+): Promise<number> {
   let expired = 0;
   const byInviter = new Map<number, AnyInvitationSnapshot[]>();
   const candidates =
-    scope.invitationId !== undefined ? [repos.invitations.byId(scope.invitationId)].filter((i) => i !== undefined) : repos.invitations.overdue(now, limit);
+    scope.invitationId !== undefined ? [await repos.invitations.byId(scope.invitationId)].filter((i) => i !== undefined) : await repos.invitations.overdue(now, limit);
   for (const inv of candidates) {
     if ((inv.status !== 'pending' && inv.status !== 'waiting_for_seat') || now < inv.expiresAt) continue;
     if (scope.licenseId !== undefined && inv.licenseId !== scope.licenseId) continue;
     if (scope.inviteeId !== undefined && inv.inviteeId !== scope.inviteeId) continue;
     if (scope.invitationId !== undefined && inv.id !== scope.invitationId) continue;
-    if (!repos.invitations.transition(inv.id, inv.status, { status: 'expired', decidedAt: now })) continue;
-    audit(repos, actor, now, 'invitation.expired', { type: 'invitation', id: inv.id }, inv.status === 'waiting_for_seat' ? { was: 'waiting_for_seat' } : undefined);
+    if (!await repos.invitations.transition(inv.id, inv.status, { status: 'expired', decidedAt: now })) continue;
+    await audit(repos, actor, now, 'invitation.expired', { type: 'invitation', id: inv.id }, inv.status === 'waiting_for_seat' ? { was: 'waiting_for_seat' } : undefined);
     const done = { ...inv, status: 'expired' as const };
-    const snap = snapshotOfAny(repos, done, { usage: false });
-    announceInvitation(repos, snap, now);
+    const snap = await snapshotOfAny(repos, done, { usage: false });
+    await announceInvitation(repos, snap, now);
     // a seat asked for it is no longer needed: the request's post says so, and offers nothing to press
-    const request = inv.kind === 'project' ? repos.seatRequests.pendingForInvitation(inv.id) : undefined;
-    if (request && repos.seatRequests.decide(request.id, { status: 'denied', decidedBy: null, decidedAt: now })) {
-      announce(repos, { kind: 'seat_request', requestId: request.id, status: 'closed', reason: 'the project invitation expired' }, now);
+    const request = inv.kind === 'project' ? await repos.seatRequests.pendingForInvitation(inv.id) : undefined;
+    if (request && await repos.seatRequests.decide(request.id, { status: 'denied', decidedBy: null, decidedAt: now })) {
+      await announce(repos, { kind: 'seat_request', requestId: request.id, status: 'closed', reason: 'the project invitation expired' }, now);
     }
     byInviter.set(inv.inviterId, [...(byInviter.get(inv.inviterId) ?? []), snap]);
     expired++;
   }
   // whoever sent them decides what next, in one message: Re-invite or Drop for each
-  for (const [inviterId, snaps] of byInviter) tellPerson(repos, inviterId, { type: 'expired_notice', items: snaps.map((invitation) => ({ invitation })) }, now);
+  for (const [inviterId, snaps] of byInviter) await tellPerson(repos, inviterId, { type: 'expired_notice', items: snaps.map((invitation) => ({ invitation })) }, now);
   return expired;
 }
 
 /** For verbs about one invitation: expire it first (committed on its own), then act on what is left. */
-export function expireIfOverdue(deps: DomainDeps, invitationId: number): void {
+export async function expireIfOverdue(deps: DomainDeps, invitationId: number): Promise<void> {
   // time expired it, not whoever happened to touch it: the audit row says "system"
-  deps.store.transaction((repos) => expireOverdue(repos, SYSTEM_ACTOR, deps.clock.now(), { invitationId }));
+  await deps.store.transaction((repos) => expireOverdue(repos, SYSTEM_ACTOR, deps.clock.now(), { invitationId }));
 }
 
 /** The expiry sweep, a job: `(deps, now)`. Expires what is overdue, a batch per transaction. */
-export function expireDue(deps: DomainDeps, now: number): { expired: number } {
+export async function expireDue(deps: DomainDeps, now: number): Promise<{ expired: number }> {
   let expired = 0;
   for (;;) {
-    const n = deps.store.transaction((repos) => expireOverdue(repos, SYSTEM_ACTOR, now, {}, 500));
+    const n = await deps.store.transaction((repos) => expireOverdue(repos, SYSTEM_ACTOR, now, {}, 500));
     expired += n;
     if (n < 500) return { expired };
   }

@@ -1,3 +1,4 @@
+import { filterAsync } from './each.js';
 /**
  * `export members|invitations|audit ["<license>"]`: a table for an access review, as plain values
  * (the bot writes it as CSV). Columns are named here once; the README lists them.
@@ -37,9 +38,9 @@ const iso = (ms: number | null): string | null => (ms === null ? null : new Date
 const slug = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'license';
 
 /** Whether an audit entry is about this pool: the pool itself, or one of its invitations, seats or seat requests. */
-function auditAbout(repos: Repositories, license: License): (e: AuditEntry) => boolean {
-  const invitations = new Set(repos.invitations.all(license.id).map((i) => i.id));
-  return (e) => {
+async function auditAbout(repos: Repositories, license: License): Promise<(e: AuditEntry) => Promise<boolean>> {
+  const invitations = new Set((await repos.invitations.all(license.id)).map((i) => i.id));
+  return async (e) => {
     if (e.details?.licenseId === license.id) return true;
     if (e.subjectId === null) return false;
     switch (e.subjectType) {
@@ -48,9 +49,9 @@ function auditAbout(repos: Repositories, license: License): (e: AuditEntry) => b
       case 'invitation':
         return invitations.has(e.subjectId);
       case 'seat':
-        return repos.seats.byId(e.subjectId)?.licenseId === license.id;
+        return (await repos.seats.byId(e.subjectId))?.licenseId === license.id;
       case 'seat_request':
-        return repos.seatRequests.byId(e.subjectId)?.licenseId === license.id;
+        return (await repos.seatRequests.byId(e.subjectId))?.licenseId === license.id;
       default:
         return false;
     }
@@ -58,20 +59,20 @@ function auditAbout(repos: Repositories, license: License): (e: AuditEntry) => b
 }
 
 export async function exportTable({ deps, actor, input }: VerbArgs<{ kind: ExportKind; licenseName?: string | null; licenseId?: number }>): Promise<ExportTable> {
-  return deps.store.transaction((repos): ExportTable => {
-    requireAdmin(repos, deps.settings, actor, 'export license data');
+  return deps.store.transaction(async (repos): Promise<ExportTable> => {
+    await requireAdmin(repos, deps.settings, actor, 'export license data');
     // a retired pool is exported by name too: it is kept for exactly this
     const license =
-      input.licenseId !== undefined ? repos.licenses.byId(input.licenseId) : input.licenseName?.trim() ? repos.licenses.byName(input.licenseName.trim()) : undefined;
+      input.licenseId !== undefined ? await repos.licenses.byId(input.licenseId) : input.licenseName?.trim() ? await repos.licenses.byName(input.licenseName.trim()) : undefined;
     if ((input.licenseId !== undefined || input.licenseName?.trim()) && !license) {
-      throw new DomainError('NOT_FOUND', `There is no license called "${input.licenseName?.trim() ?? input.licenseId}". ${repos.licenses.list().length ? `The licenses are: ${repos.licenses.list().map((l) => `"${l.name}"`).join(', ')}.` : ''}`.trim());
+      throw new DomainError('NOT_FOUND', `There is no license called "${input.licenseName?.trim() ?? input.licenseId}". ${(await repos.licenses.list()).length ? `The licenses are: ${(await repos.licenses.list()).map((l) => `"${l.name}"`).join(', ')}.` : ''}`.trim());
     }
     const day = new Date(deps.clock.now()).toISOString().slice(0, 10);
     const filename = `atlas-${input.kind}${license ? `-${slug(license.name)}` : ''}-${day}.csv`;
     const people = new Map<number, string>();
-    const name = (id: number | null): string | null => {
+    const name = async (id: number | null): Promise<string | null> => {
       if (id === null || id === 0) return null;
-      if (!people.has(id)) people.set(id, nameOf(repos.people.byId(id)));
+      if (!people.has(id)) people.set(id, nameOf(await repos.people.byId(id)));
       return people.get(id)!;
     };
     const base = { kind: input.kind, licenseName: license?.name ?? null, filename, at: deps.clock.now(), columns: EXPORT_COLUMNS[input.kind] };
@@ -79,9 +80,10 @@ export async function exportTable({ deps, actor, input }: VerbArgs<{ kind: Expor
     switch (input.kind) {
       case 'members': {
         // every pool in use (or the one named), each member and invitee, by pool and name
-        const pools = license ? [license] : repos.licenses.list();
-        const rows = pools.flatMap((l) =>
-          memberLines(repos, l)
+        const pools = license ? [license] : await repos.licenses.list();
+        const rows: Cell[][] = [];
+        for (const l of pools) rows.push(...
+          (await memberLines(repos, l))
             .sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true, sensitivity: 'base' }) || a.since - b.since)
             .map((m): Cell[] => [l.name, m.name, m.email, m.state, iso(m.since), m.by, m.invitationId, m.seatId]),
         );
@@ -89,30 +91,28 @@ export async function exportTable({ deps, actor, input }: VerbArgs<{ kind: Expor
       }
       case 'invitations': {
         const licenseNames = new Map<number, string>();
-        const licenseOf = (id: number | null) => (id === null ? null : (licenseNames.get(id) ?? licenseNames.set(id, repos.licenses.byId(id)?.name ?? '').get(id)!));
-        const rows = repos.invitations.all(license?.id).map((i): Cell[] => [
+        const licenseOf = async (id: number | null) => (id === null ? null : (licenseNames.get(id) ?? licenseNames.set(id, (await repos.licenses.byId(id))?.name ?? '').get(id)!));
+        const rows = (await Promise.all((await repos.invitations.all(license?.id)).map(async (i): Promise<Cell[]> => [
           i.id,
           i.kind,
-          licenseOf(i.licenseId),
-          i.projectId === null ? null : (repos.projects.byId(i.projectId)?.name ?? null),
-          name(i.inviteeId),
+          await licenseOf(i.licenseId),
+          i.projectId === null ? null : ((await repos.projects.byId(i.projectId))?.name ?? null),
+          await name(i.inviteeId),
           i.inviteeEmail,
-          name(i.inviterId),
+          await name(i.inviterId),
           i.status,
           i.platform,
           iso(i.sentAt),
           iso(i.expiresAt),
           iso(i.decidedAt),
           i.remindersSent,
-        ]);
+        ])));
         return { ...base, rows };
       }
       case 'audit': {
-        const about = license ? auditAbout(repos, license) : () => true;
-        const rows = repos.audit
-          .all()
-          .filter(about)
-          .map((e): Cell[] => [e.id, iso(e.at), e.platform, name(e.actorPersonId) ?? (e.platform === 'system' ? 'the bot' : null), e.actorUserId, e.action, e.subjectType, e.subjectId, e.details ? JSON.stringify(e.details) : null]);
+        const about = license ? await auditAbout(repos, license) : () => Promise.resolve(true);
+        const rows = (await Promise.all((await filterAsync(await repos.audit.all(), about))
+          .map(async (e): Promise<Cell[]> => [e.id, iso(e.at), e.platform, await name(e.actorPersonId) ?? (e.platform === 'system' ? 'the bot' : null), e.actorUserId, e.action, e.subjectType, e.subjectId, e.details ? JSON.stringify(e.details) : null])));
         return { ...base, rows };
       }
     }

@@ -14,11 +14,11 @@ import { stateSentence } from './words.js';
  */
 export async function extendInvitation({ deps, actor, input }: VerbArgs<{ invitationId: number }>): Promise<{ invitation: AnyInvitationSnapshot; expiresAt: number }> {
   // past its expiry it is over, even if no sweep has marked it yet: extending cannot revive it
-  expireIfOverdue(deps, input.invitationId);
-  return deps.store.transaction((repos) => {
+  await expireIfOverdue(deps, input.invitationId);
+  return deps.store.transaction(async (repos) => {
     const now = deps.clock.now();
-    const inv = loadInvitation(repos, input.invitationId);
-    requireAdminOrInviter(repos, deps.settings, inv, actor, 'extend');
+    const inv = await loadInvitation(repos, input.invitationId);
+    await requireAdminOrInviter(repos, deps.settings, inv, actor, 'extend');
     if (inv.status === 'expired') {
       throw new DomainError('NOT_PENDING', `Invitation #${inv.id} has already expired, so there is nothing to extend; Re-invite sends a new one.`, { status: inv.status });
     }
@@ -26,11 +26,11 @@ export async function extendInvitation({ deps, actor, input }: VerbArgs<{ invita
       throw new DomainError('NOT_PENDING', `Invitation #${inv.id} ${stateSentence(inv.status)}, so there is nothing to extend.`, { status: inv.status });
     }
     const expiresAt = Math.max(inv.expiresAt, now + deps.settings.inviteTtlMs);
-    repos.invitations.update(inv.id, { expiresAt });
-    audit(repos, actor, now, 'invitation.extended', { type: 'invitation', id: inv.id }, { from: inv.expiresAt, to: expiresAt });
-    const snap = snapshotOfAny(repos, { ...inv, expiresAt });
+    await repos.invitations.update(inv.id, { expiresAt });
+    await audit(repos, actor, now, 'invitation.extended', { type: 'invitation', id: inv.id }, { from: inv.expiresAt, to: expiresAt });
+    const snap = await snapshotOfAny(repos, { ...inv, expiresAt });
     // nobody is disturbed, but every message about it shows the new date (the DM, reminders, the digest)
-    announceInvitation(repos, snap, now);
+    await announceInvitation(repos, snap, now);
     return { invitation: snap, expiresAt };
   });
 }

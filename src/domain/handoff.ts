@@ -25,41 +25,41 @@ export type HandoffResult =
 
 /** An admin says the person was added in the ATLAS.ti portal; the person hears their seat is ready. */
 export async function confirmHandoff({ deps, actor, input }: VerbArgs<{ seatId: number }>): Promise<HandoffResult> {
-  return deps.store.transaction((repos): HandoffResult => {
-    const admin = requireAdmin(repos, deps.settings, actor, 'mark people as added in the ATLAS.ti account portal');
+  return deps.store.transaction(async (repos): Promise<HandoffResult> => {
+    const admin = await requireAdmin(repos, deps.settings, actor, 'mark people as added in the ATLAS.ti account portal');
     const now = deps.clock.now();
-    const seat = repos.seats.byId(input.seatId);
+    const seat = await repos.seats.byId(input.seatId);
     if (!seat) throw new DomainError('NOT_FOUND', t`That seat no longer exists. ${cmd('pending')} shows what is still to do.`);
-    const personName = nameOf(repos.people.byId(seat.personId));
-    const licenseName = repos.licenses.byId(seat.licenseId)?.name ?? 'a license';
+    const personName = nameOf(await repos.people.byId(seat.personId));
+    const licenseName = (await repos.licenses.byId(seat.licenseId))?.name ?? 'a license';
     if (seat.status !== 'occupied') return { outcome: 'released', personName, licenseName };
-    if (!repos.seats.handOver(seat.id, admin.id, now, 'admin')) {
-      const by = seat.handedOverBy === null ? null : nameOf(repos.people.byId(seat.handedOverBy));
+    if (!await repos.seats.handOver(seat.id, admin.id, now, 'admin')) {
+      const by = seat.handedOverBy === null ? null : nameOf(await repos.people.byId(seat.handedOverBy));
       return { outcome: 'already_handed_over', personName, email: seat.email, licenseName, byName: by };
     }
-    audit(repos, actor, now, 'seat.handed_over', { type: 'seat', id: seat.id }, { licenseId: seat.licenseId, how: 'admin' });
-    const inv = seat.invitationId === null ? undefined : repos.invitations.byId(seat.invitationId);
+    await audit(repos, actor, now, 'seat.handed_over', { type: 'seat', id: seat.id }, { licenseId: seat.licenseId, how: 'admin' });
+    const inv = seat.invitationId === null ? undefined : await repos.invitations.byId(seat.invitationId);
     // news for the invitee: one new message says the seat is ready; the older ones point to it
-    if (inv) tellNews(repos, snapshotOf(repos, inv), now, inv.inviteeId);
+    if (inv) await tellNews(repos, await snapshotOf(repos, inv), now, inv.inviteeId);
     return { outcome: 'handed_over', personName, email: seat.email, licenseName, byName: nameOf(admin) };
   });
 }
 
 /** The person says ATLAS.ti works for them ("I'm in"): only they can say so, about their own seat. */
 export async function confirmJoined({ deps, actor, input }: VerbArgs<{ seatId: number }>): Promise<InvitationSnapshot> {
-  return deps.store.transaction((repos) => {
-    const me = actorPerson(repos, actor);
+  return deps.store.transaction(async (repos) => {
+    const me = await actorPerson(repos, actor);
     const now = deps.clock.now();
-    const seat = repos.seats.byId(input.seatId);
+    const seat = await repos.seats.byId(input.seatId);
     if (!seat || seat.personId !== me.id) {
       throw new DomainError('FORBIDDEN', t`Only the person who holds this seat can say they are in. ${cmd('status')} shows your own seats.`);
     }
     if (seat.status !== 'occupied') throw new DomainError('NOT_PENDING', t`This seat was released, so there is nothing to confirm. ${cmd('status')} shows where you stand.`);
-    if (repos.seats.markJoined(seat.id, now)) audit(repos, actor, now, 'seat.joined', { type: 'seat', id: seat.id }, { licenseId: seat.licenseId });
-    const inv = seat.invitationId === null ? undefined : repos.invitations.byId(seat.invitationId);
+    if (await repos.seats.markJoined(seat.id, now)) await audit(repos, actor, now, 'seat.joined', { type: 'seat', id: seat.id }, { licenseId: seat.licenseId });
+    const inv = seat.invitationId === null ? undefined : await repos.invitations.byId(seat.invitationId);
     if (!inv) throw new DomainError('NOT_FOUND', t`I could not find the invitation behind this seat. ${cmd('status')} shows where you stand.`);
-    const snap = snapshotOf(repos, inv);
-    announceInvitation(repos, snap, now);
+    const snap = await snapshotOf(repos, inv);
+    await announceInvitation(repos, snap, now);
     return snap;
   });
 }
@@ -73,23 +73,23 @@ export type ProjectHandoffResult =
  * calls them a member, and tells them to confirm ATLAS.ti Web's own invitation email.
  */
 export async function confirmProjectHandoff({ deps, actor, input }: VerbArgs<{ accessId: number }>): Promise<ProjectHandoffResult> {
-  return deps.store.transaction((repos): ProjectHandoffResult => {
-    const me = actorPerson(repos, actor);
+  return deps.store.transaction(async (repos): Promise<ProjectHandoffResult> => {
+    const me = await actorPerson(repos, actor);
     const now = deps.clock.now();
-    const access = repos.projectAccess.byId(input.accessId);
-    const project = access ? repos.projects.byId(access.projectId) : undefined;
+    const access = await repos.projectAccess.byId(input.accessId);
+    const project = access ? await repos.projects.byId(access.projectId) : undefined;
     if (!access || !project) throw new DomainError('NOT_FOUND', t`That project member no longer exists. ${cmd('status')} shows where things stand.`);
-    if (project.ownerId !== me.id && !isAdmin(repos, deps.settings, me)) {
+    if (project.ownerId !== me.id && !await isAdmin(repos, deps.settings, me)) {
       throw new DomainError('FORBIDDEN', `Only the owner of "${project.name}" (or a license admin) adds members in ATLAS.ti Web.`);
     }
-    const personName = nameOf(repos.people.byId(access.personId));
-    if (!repos.projectAccess.handOver(access.id, me.id, now)) {
-      const by = access.handedOverBy === null ? null : nameOf(repos.people.byId(access.handedOverBy));
+    const personName = nameOf(await repos.people.byId(access.personId));
+    if (!await repos.projectAccess.handOver(access.id, me.id, now)) {
+      const by = access.handedOverBy === null ? null : nameOf(await repos.people.byId(access.handedOverBy));
       return { outcome: 'already_handed_over', personName, email: access.email, projectName: project.name, byName: by };
     }
-    audit(repos, actor, now, 'project.member_added', { type: 'project', id: project.id }, { personId: access.personId, how: 'owner' });
-    const inv = access.invitationId === null ? undefined : repos.invitations.byId(access.invitationId);
-    if (inv) tellNews(repos, projectSnapshotOf(repos, inv, true), now, inv.inviteeId);
+    await audit(repos, actor, now, 'project.member_added', { type: 'project', id: project.id }, { personId: access.personId, how: 'owner' });
+    const inv = access.invitationId === null ? undefined : await repos.invitations.byId(access.invitationId);
+    if (inv) await tellNews(repos, await projectSnapshotOf(repos, inv, true), now, inv.inviteeId);
     return { outcome: 'handed_over', personName, email: access.email, projectName: project.name, byName: nameOf(me) };
   });
 }
@@ -100,27 +100,27 @@ export async function confirmProjectHandoff({ deps, actor, input }: VerbArgs<{ a
  * admin to-do.
  */
 export async function resendHandoff({ deps, actor, input }: VerbArgs<{ seatId: number }>): Promise<{ personName: string; licenseName: string; how: 'link' | 'webhook' | 'admin' }> {
-  return deps.store.transaction((repos) => {
-    requireAdmin(repos, deps.settings, actor, 'hand seats over again');
+  return deps.store.transaction(async (repos) => {
+    await requireAdmin(repos, deps.settings, actor, 'hand seats over again');
     const now = deps.clock.now();
-    const seat = repos.seats.byId(input.seatId);
+    const seat = await repos.seats.byId(input.seatId);
     if (!seat || seat.status !== 'occupied') throw new DomainError('NOT_PENDING', 'That seat was released since, so there is nothing to hand over.');
-    const license = repos.licenses.byId(seat.licenseId);
+    const license = await repos.licenses.byId(seat.licenseId);
     const licenseName = license?.name ?? 'a license';
-    const personName = nameOf(repos.people.byId(seat.personId));
-    const sealed = repos.licenses.sealedLink(seat.licenseId);
-    audit(repos, actor, now, 'seat.handoff_resent', { type: 'seat', id: seat.id }, { licenseId: seat.licenseId });
+    const personName = nameOf(await repos.people.byId(seat.personId));
+    const sealed = await repos.licenses.sealedLink(seat.licenseId);
+    await audit(repos, actor, now, 'seat.handoff_resent', { type: 'seat', id: seat.id }, { licenseId: seat.licenseId });
     if (sealed !== null) {
-      sendLicenseLink(repos, seat, sealed, licenseName, now, false);
+      await sendLicenseLink(repos, seat, sealed, licenseName, now, false);
       return { personName, licenseName, how: 'link' };
     }
-    repos.seats.reopenHandoff(seat.id);
+    await repos.seats.reopenHandoff(seat.id);
     if (deps.settings.hasProvisioningWebhook) {
-      provision(repos, { type: 'seat.granted', email: seat.email, license: { id: seat.licenseId, name: licenseName }, seatId: seat.id }, now);
+      await provision(repos, { type: 'seat.granted', email: seat.email, license: { id: seat.licenseId, name: licenseName }, seatId: seat.id }, now);
       return { personName, licenseName, how: 'webhook' };
     }
-    const inv = seat.invitationId === null ? undefined : repos.invitations.byId(seat.invitationId);
-    if (inv) notifyAdmins(repos, deps.settings, inv, { type: 'admin_invitation_event', event: 'accepted', invitation: snapshotOf(repos, inv), actorName: personName }, now);
+    const inv = seat.invitationId === null ? undefined : await repos.invitations.byId(seat.invitationId);
+    if (inv) await notifyAdmins(repos, deps.settings, inv, { type: 'admin_invitation_event', event: 'accepted', invitation: await snapshotOf(repos, inv), actorName: personName }, now);
     return { personName, licenseName, how: 'admin' };
   });
 }

@@ -22,12 +22,12 @@ export interface History {
 
 const PLATFORM: Record<string, string> = { slack: ' (in Slack)', teams: ' (in Teams)', system: '' };
 
-function said(repos: Repositories, e: AuditEntry): string {
-  const who = e.actorPersonId ? nameOf(repos.people.byId(e.actorPersonId)) : 'the bot';
+async function said(repos: Repositories, e: AuditEntry): Promise<string> {
+  const who = e.actorPersonId ? nameOf(await repos.people.byId(e.actorPersonId)) : 'the bot';
   const n = e.subjectId ?? 0;
-  const inv = e.subjectType === 'invitation' ? repos.invitations.byId(n) : undefined;
-  const what = inv ? (inv.kind === 'license' ? `a seat in ${repos.licenses.byId(inv.licenseId ?? 0)?.name ?? 'a license'}` : `the project ${repos.projects.byId(inv.projectId ?? 0)?.name ?? 'a project'}`) : '';
-  const invitee = inv ? nameOf(repos.people.byId(inv.inviteeId)) : '';
+  const inv = e.subjectType === 'invitation' ? await repos.invitations.byId(n) : undefined;
+  const what = inv ? (inv.kind === 'license' ? `a seat in ${(await repos.licenses.byId(inv.licenseId ?? 0))?.name ?? 'a license'}` : `the project ${(await repos.projects.byId(inv.projectId ?? 0))?.name ?? 'a project'}`) : '';
+  const invitee = inv ? nameOf(await repos.people.byId(inv.inviteeId)) : '';
   const phrase: Record<string, string> = {
     'invitation.created': `${who} invited ${invitee} to ${what} (invitation #${n})`,
     'invitation.reminded': `a reminder of invitation #${n} went to ${invitee}`,
@@ -52,29 +52,32 @@ function said(repos: Repositories, e: AuditEntry): string {
 
 /** A person's own history, or anyone's for an admin; one invitation's, for an admin or its invitee. */
 export async function historyOf({ deps, actor, input }: VerbArgs<{ personId: number } | { invitationId: number }>): Promise<History> {
-  return deps.store.transaction((repos) => {
-    const me = actorPerson(repos, actor);
-    const admin = isAdmin(repos, deps.settings, me);
+  return deps.store.transaction(async (repos) => {
+    const me = await actorPerson(repos, actor);
+    const admin = await isAdmin(repos, deps.settings, me);
     let invitations;
     let about: string;
     if ('invitationId' in input) {
-      const inv = repos.invitations.byId(input.invitationId);
+      const inv = await repos.invitations.byId(input.invitationId);
       if (!inv) throw new DomainError('NOT_FOUND', `There is no invitation #${input.invitationId}.`);
       if (!admin && inv.inviteeId !== me.id) throw new DomainError('FORBIDDEN', 'Only license admins can see the history of someone else\'s invitation.');
       invitations = [inv];
       about = `invitation #${inv.id}`;
     } else {
       if (!admin && input.personId !== me.id) throw new DomainError('FORBIDDEN', 'Only license admins can see the history of someone else.');
-      const person = repos.people.byId(input.personId);
+      const person = await repos.people.byId(input.personId);
       if (!person) throw new DomainError('NOT_FOUND', 'I do not know that person yet.');
-      invitations = repos.invitations.listForInvitee(person.id);
+      invitations = await repos.invitations.listForInvitee(person.id);
       about = nameOf(person);
     }
-    const seats = invitations.flatMap((i) => {
-      const seat = repos.seats.byInvitation(i.id);
-      return seat ? [{ type: 'seat' as const, id: seat.id }] : [];
-    });
-    const entries = repos.audit.about([...invitations.map((i) => ({ type: 'invitation' as const, id: i.id })), ...seats]);
-    return { about, lines: entries.map((e) => ({ at: e.at, text: said(repos, e) })) };
+    const seats: { type: 'seat'; id: number }[] = [];
+    for (const i of invitations) {
+      const seat = await repos.seats.byInvitation(i.id);
+      if (seat) seats.push({ type: 'seat', id: seat.id });
+    }
+    const entries = await repos.audit.about([...invitations.map((i) => ({ type: 'invitation' as const, id: i.id })), ...seats]);
+    const lines = [];
+    for (const e of entries) lines.push({ at: e.at, text: await said(repos, e) });
+    return { about, lines };
   });
 }

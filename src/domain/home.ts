@@ -39,55 +39,55 @@ export interface Home {
   };
 }
 
-function openSeatRequests(repos: Repositories): OpenSeatRequest[] {
-  return repos.seatRequests.listPending().map((r) => {
-    const inv = r.projectInvitationId === null ? undefined : repos.invitations.byId(r.projectInvitationId);
-    const project = inv?.projectId ? repos.projects.byId(inv.projectId) : undefined;
-    const license = r.licenseId === null ? undefined : repos.licenses.byId(r.licenseId);
+async function openSeatRequests(repos: Repositories): Promise<OpenSeatRequest[]> {
+  return (await Promise.all((await repos.seatRequests.listPending()).map(async (r) => {
+    const inv = r.projectInvitationId === null ? undefined : await repos.invitations.byId(r.projectInvitationId);
+    const project = inv?.projectId ? await repos.projects.byId(inv.projectId) : undefined;
+    const license = r.licenseId === null ? undefined : await repos.licenses.byId(r.licenseId);
     return {
       requestId: r.id,
-      personName: nameOf(repos.people.byId(r.personId)),
+      personName: nameOf(await repos.people.byId(r.personId)),
       email: r.email,
       since: r.createdAt,
       ...(r.projectInvitationId === null ? { licenseName: license?.name ?? 'a license', ...(r.reason ? { why: r.reason } : {}) } : {}),
-      ...(project ? { projectName: project.name, ownerName: nameOf(repos.people.byId(project.ownerId)) } : {}),
+      ...(project ? { projectName: project.name, ownerName: nameOf(await repos.people.byId(project.ownerId)) } : {}),
     };
-  });
+  })));
 }
 
 /** What a person sees on the bot's home (Slack App Home, Teams welcome card): their own desk. */
 export async function home({ deps, actor }: VerbArgs<void>): Promise<Home> {
-  return deps.store.transaction((repos) => {
+  return deps.store.transaction(async (repos) => {
     const now = deps.clock.now();
-    const me = actorPerson(repos, actor);
-    const admin = isAdmin(repos, deps.settings, me);
+    const me = await actorPerson(repos, actor);
+    const admin = await isAdmin(repos, deps.settings, me);
     // counted like `licenses` and `pending`: what is past its expiry no longer holds a seat
-    if (admin) expireOverdue(repos, SYSTEM_ACTOR, now);
-    const status = statusOf(repos, deps.settings, now, me.id, true);
-    const mine = repos.seatRequests.listPending().filter((r) => r.personId === me.id && r.projectInvitationId === null);
-    const ownRequests = mine.map((r) => ({ requestId: r.id, licenseName: repos.licenses.byId(r.licenseId ?? 0)?.name ?? 'a license', since: r.createdAt }));
-    const owned = repos.projects.listByOwner(me.id);
-    const open = owned.length ? [...repos.invitations.listPending(), ...repos.invitations.listForProjectWaiting()] : [];
-    const projects = owned.map((p) => ({
+    if (admin) await expireOverdue(repos, SYSTEM_ACTOR, now);
+    const status = await statusOf(repos, deps.settings, now, me.id, true);
+    const mine = (await repos.seatRequests.listPending()).filter((r) => r.personId === me.id && r.projectInvitationId === null);
+    const ownRequests = (await Promise.all(mine.map(async (r) => ({ requestId: r.id, licenseName: (await repos.licenses.byId(r.licenseId ?? 0))?.name ?? 'a license', since: r.createdAt }))));
+    const owned = await repos.projects.listByOwner(me.id);
+    const open = owned.length ? [...await repos.invitations.listPending(), ...await repos.invitations.listForProjectWaiting()] : [];
+    const projects = (await Promise.all(owned.map(async (p) => ({
       projectId: p.id,
       name: p.name,
       edition: p.edition,
-      members: repos.projectAccess
-        .forProject(p.id)
+      members: (await Promise.all((await repos.projectAccess
+        .forProject(p.id))
         .filter((a) => a.personId !== me.id)
-        .map((a) => nameOf(repos.people.byId(a.personId))),
-      open: open.filter((i) => i.projectId === p.id).map((i) => ({ invitationId: i.id, name: nameOf(repos.people.byId(i.inviteeId)), waiting: i.status === 'waiting_for_seat' })),
-    }));
+        .map(async (a) => nameOf(await repos.people.byId(a.personId))))),
+      open: (await Promise.all(open.filter((i) => i.projectId === p.id).map(async (i) => ({ invitationId: i.id, name: nameOf(await repos.people.byId(i.inviteeId)), waiting: i.status === 'waiting_for_seat' })))),
+    }))));
     // an admin gives themselves a seat rather than asking
     const base = { status, canAskSeat: !admin && status.seats.length === 0 && status.pending.length === 0 && ownRequests.length === 0, ownRequests, projects };
     if (!admin) return base;
-    const handoffs = repos.seats.awaitingAdmin().map((s) => ({ seatId: s.id, name: nameOf(repos.people.byId(s.personId)), email: s.email, licenseName: repos.licenses.byId(s.licenseId)?.name ?? 'a license' }));
+    const handoffs = (await Promise.all((await repos.seats.awaitingAdmin()).map(async (s) => ({ seatId: s.id, name: nameOf(await repos.people.byId(s.personId)), email: s.email, licenseName: (await repos.licenses.byId(s.licenseId))?.name ?? 'a license' }))));
     return {
       ...base,
       admin: {
-        licenses: withLevels(repos.licenses.listUsage(), deps.settings.crowdRatio),
-        pendingCount: repos.invitations.listPending().length,
-        seatRequests: openSeatRequests(repos),
+        licenses: withLevels(await repos.licenses.listUsage(), deps.settings.crowdRatio),
+        pendingCount: (await repos.invitations.listPending()).length,
+        seatRequests: await openSeatRequests(repos),
         handoffs,
       },
     };

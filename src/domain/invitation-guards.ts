@@ -6,8 +6,8 @@ import { DomainError } from './errors.js';
 import { isAdmin, actorPerson } from './authz.js';
 import { stateSentence } from './words.js';
 
-export function loadInvitation(repos: Repositories, id: number): Invitation {
-  const inv = repos.invitations.byId(id);
+export async function loadInvitation(repos: Repositories, id: number): Promise<Invitation> {
+  const inv = await repos.invitations.byId(id);
   if (!inv) throw new DomainError('NOT_FOUND', t`There is no invitation #${id}. ${cmd('pending')} lists the open ones.`);
   return inv;
 }
@@ -26,10 +26,10 @@ export function requireInvitee(inv: Invitation, actor: Actor): void {
 }
 
 /** Revoking and resending: an admin, whoever sent the invitation, or (a project) its owner. */
-export function requireAdminOrInviter(repos: Repositories, settings: DomainSettings, inv: Invitation, actor: Actor, doing: string): void {
+export async function requireAdminOrInviter(repos: Repositories, settings: DomainSettings, inv: Invitation, actor: Actor, doing: string): Promise<void> {
   if (actor.platform === 'system' || inv.inviterId === actor.personId) return;
-  if (inv.kind === 'project' && repos.projects.byId(inv.projectId ?? 0)?.ownerId === actor.personId) return;
-  if (isAdmin(repos, settings, actorPerson(repos, actor))) return;
+  if (inv.kind === 'project' && (await repos.projects.byId(inv.projectId ?? 0))?.ownerId === actor.personId) return;
+  if (await isAdmin(repos, settings, await actorPerson(repos, actor))) return;
   throw new DomainError('FORBIDDEN', `Only a license admin or the person who sent invitation #${inv.id} can ${doing} it.`);
 }
 

@@ -25,35 +25,35 @@ export interface InvitationPage {
   inviteeEmail: string | null;
 }
 
-function byToken(repos: Repositories, token: string): Invitation | undefined {
+async function byToken(repos: Repositories, token: string): Promise<Invitation | undefined> {
   if (!TOKEN_PATTERN.test(token)) return undefined;
-  const inv = repos.invitations.byTokenHash(hashToken(token));
+  const inv = await repos.invitations.byTokenHash(hashToken(token));
   // the lookup is by hash; the final comparison is constant-time all the same
   return inv && tokenMatches(token, inv.tokenHash) ? inv : undefined;
 }
 
-function pageOf(repos: Repositories, inv: Invitation, now: number): InvitationPage {
-  const invitee = repos.people.byId(inv.inviteeId);
+async function pageOf(repos: Repositories, inv: Invitation, now: number): Promise<InvitationPage> {
+  const invitee = await repos.people.byId(inv.inviteeId);
   return {
-    invitation: snapshotOfAny(repos, inv),
+    invitation: await snapshotOfAny(repos, inv),
     status: isExpired(inv, now) ? 'expired' : inv.status,
     inviteeReachable: invitee ? isReachable(invitee) : false,
     inviteeEmail: inv.inviteeEmail,
   };
 }
 
-export function openInvitationLink(deps: DomainDeps, token: string): InvitationPage | undefined {
-  return deps.store.transaction((repos) => {
-    const inv = byToken(repos, token);
-    return inv ? pageOf(repos, inv, deps.clock.now()) : undefined;
+export async function openInvitationLink(deps: DomainDeps, token: string): Promise<InvitationPage | undefined> {
+  return await deps.store.transaction(async (repos) => {
+    const inv = await byToken(repos, token);
+    return inv ? await pageOf(repos, inv, deps.clock.now()) : undefined;
   });
 }
 
 /** Who the link's invitee is, so the edge can look them up in chat when they were invited by email. */
-export function inviteeOfLink(deps: DomainDeps, token: string): Person | undefined {
-  return deps.store.transaction((repos) => {
-    const inv = byToken(repos, token);
-    return inv ? repos.people.byId(inv.inviteeId) : undefined;
+export async function inviteeOfLink(deps: DomainDeps, token: string): Promise<Person | undefined> {
+  return await deps.store.transaction(async (repos) => {
+    const inv = await byToken(repos, token);
+    return inv ? await repos.people.byId(inv.inviteeId) : undefined;
   });
 }
 
@@ -64,20 +64,20 @@ export type ConfirmationOutcome =
   | { outcome: 'not_reachable'; page: InvitationPage }
   | { outcome: 'not_found' };
 
-export function requestAcceptConfirmation(deps: DomainDeps, token: string): ConfirmationOutcome {
-  return deps.store.transaction((repos): ConfirmationOutcome => {
+export async function requestAcceptConfirmation(deps: DomainDeps, token: string): Promise<ConfirmationOutcome> {
+  return await deps.store.transaction(async (repos): Promise<ConfirmationOutcome> => {
     const now = deps.clock.now();
-    const inv = byToken(repos, token);
+    const inv = await byToken(repos, token);
     if (!inv) return { outcome: 'not_found' };
-    const page = pageOf(repos, inv, now);
+    const page = await pageOf(repos, inv, now);
     if (page.status !== 'pending') return { outcome: 'not_pending', page };
     if (!page.inviteeReachable) return { outcome: 'not_reachable', page };
     if (inv.confirmRequestedAt !== null && now - inv.confirmRequestedAt < CONFIRMATION_COOLDOWN_MS) {
       return { outcome: 'recently_sent', page };
     }
-    repos.invitations.update(inv.id, { confirmRequestedAt: now });
-    audit(repos, { platform: 'system', userId: 'link-page', personId: 0 }, now, 'invitation.confirmation_requested', { type: 'invitation', id: inv.id });
-    tellPerson(repos, inv.inviteeId, { type: 'accept_confirmation', invitation: page.invitation }, now);
+    await repos.invitations.update(inv.id, { confirmRequestedAt: now });
+    await audit(repos, { platform: 'system', userId: 'link-page', personId: 0 }, now, 'invitation.confirmation_requested', { type: 'invitation', id: inv.id });
+    await tellPerson(repos, inv.inviteeId, { type: 'accept_confirmation', invitation: page.invitation }, now);
     return { outcome: 'sent', page };
   });
 }

@@ -26,8 +26,8 @@ function linkProblem(raw: string): string | undefined {
 }
 
 /** Sends the sealed link to one seat's holder, in their own DM. */
-export function sendLicenseLink(repos: Repositories, seat: Seat, sealedLink: string, licenseName: string, now: number, rotated: boolean): void {
-  tellPerson(repos, seat.personId, { type: 'license_link', licenseName, email: seat.email, seatId: seat.id, sealedLink, rotated }, now);
+export async function sendLicenseLink(repos: Repositories, seat: Seat, sealedLink: string, licenseName: string, now: number, rotated: boolean): Promise<void> {
+  await tellPerson(repos, seat.personId, { type: 'license_link', licenseName, email: seat.email, seatId: seat.id, sealedLink, rotated }, now);
 }
 
 export async function setLicenseLink({ deps, actor, input }: VerbArgs<{ licenseName?: string | null; link: string }>): Promise<{ licenseName: string; sentTo: number; rotated: boolean }> {
@@ -35,20 +35,20 @@ export async function setLicenseLink({ deps, actor, input }: VerbArgs<{ licenseN
   if (problem) throw new DomainError('INVALID_INPUT', problem);
   const secrets = deps.secrets;
   if (!secrets) throw new DomainError('INVALID_INPUT', 'This bot has no secret key, so it cannot keep a license link safely. Ask whoever runs it to set ATLAS_SECRET_KEY.');
-  return deps.store.transaction((repos) => {
-    requireAdmin(repos, deps.settings, actor, 'set a license\'s invitation link');
-    const license = pickLicense(repos, input.licenseName);
+  return deps.store.transaction(async (repos) => {
+    await requireAdmin(repos, deps.settings, actor, 'set a license\'s invitation link');
+    const license = await pickLicense(repos, input.licenseName);
     const now = deps.clock.now();
-    const rotated = repos.licenses.sealedLink(license.id) !== null;
+    const rotated = await repos.licenses.sealedLink(license.id) !== null;
     const sealed = secrets.seal(input.link.trim());
-    repos.licenses.setLink(license.id, sealed, now);
+    await repos.licenses.setLink(license.id, sealed, now);
     // the audit row says that it changed, never what it is
-    audit(repos, actor, now, rotated ? 'license.link_replaced' : 'license.link_set', { type: 'license', id: license.id });
-    const members = repos.seats.notJoined(license.id);
+    await audit(repos, actor, now, rotated ? 'license.link_replaced' : 'license.link_set', { type: 'license', id: license.id });
+    const members = await repos.seats.notJoined(license.id);
     for (const seat of members) {
       // the link is what hands the seat over: those still waiting for an admin's Done have it now
-      repos.seats.handOver(seat.id, 0, now, 'link');
-      sendLicenseLink(repos, seat, sealed, license.name, now, rotated);
+      await repos.seats.handOver(seat.id, 0, now, 'link');
+      await sendLicenseLink(repos, seat, sealed, license.name, now, rotated);
     }
     return { licenseName: license.name, sentTo: members.length, rotated };
   });

@@ -6,8 +6,8 @@ import { withLevels } from './capacity.js';
 
 /** Every pool with its usage; anyone may look. */
 export async function listLicenses({ deps }: VerbArgs<void>): Promise<LicenseUsage[]> {
-  return deps.store.transaction((repos) => {
-    expireOverdue(repos, SYSTEM_ACTOR, deps.clock.now());
-    return withLevels(repos.licenses.listUsage(), deps.settings.crowdRatio);
+  return deps.store.transaction(async (repos) => {
+    await expireOverdue(repos, SYSTEM_ACTOR, deps.clock.now());
+    return withLevels(await repos.licenses.listUsage(), deps.settings.crowdRatio);
   });
 }

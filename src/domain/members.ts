@@ -22,25 +22,25 @@ export interface MemberLine {
 }
 
 /** Everyone holding a seat of the pool, then everyone invited to one, unsorted. */
-export function memberLines(repos: Repositories, license: License): MemberLine[] {
+export async function memberLines(repos: Repositories, license: License): Promise<MemberLine[]> {
   const all: MemberLine[] = [];
-  for (const personId of repos.seats.holders(license.id)) {
-    const person = repos.people.byId(personId);
-    for (const seat of repos.seats.occupiedBy(personId).filter((s) => s.licenseId === license.id)) {
-      const inv = seat.invitationId === null ? undefined : repos.invitations.byId(seat.invitationId);
+  for (const personId of await repos.seats.holders(license.id)) {
+    const person = await repos.people.byId(personId);
+    for (const seat of (await repos.seats.occupiedBy(personId)).filter((s) => s.licenseId === license.id)) {
+      const inv = seat.invitationId === null ? undefined : await repos.invitations.byId(seat.invitationId);
       all.push({
         name: nameOf(person),
         email: seat.email,
         state: seat.joinedAt !== null ? 'joined' : seat.handoff === 'handed_over' ? 'handed over' : 'accepted',
         since: seat.occupiedAt,
-        by: inv ? nameOf(repos.people.byId(inv.inviterId)) : 'an admin',
+        by: inv ? nameOf(await repos.people.byId(inv.inviterId)) : 'an admin',
         invitationId: seat.invitationId,
         seatId: seat.id,
       });
     }
   }
-  for (const inv of repos.invitations.listPending().filter((i) => i.kind === 'license' && i.licenseId === license.id)) {
-    all.push({ name: nameOf(repos.people.byId(inv.inviteeId)), email: inv.inviteeEmail, state: 'invited', since: inv.sentAt, by: nameOf(repos.people.byId(inv.inviterId)), invitationId: inv.id, seatId: null });
+  for (const inv of (await repos.invitations.listPending()).filter((i) => i.kind === 'license' && i.licenseId === license.id)) {
+    all.push({ name: nameOf(await repos.people.byId(inv.inviteeId)), email: inv.inviteeEmail, state: 'invited', since: inv.sentAt, by: nameOf(await repos.people.byId(inv.inviterId)), invitationId: inv.id, seatId: null });
   }
   return all;
 }
@@ -56,10 +56,10 @@ export interface MembersPage {
 }
 
 export async function membersOf({ deps, actor, input }: VerbArgs<{ licenseName?: string | null; licenseId?: number; filter?: string; page?: number }>): Promise<MembersPage> {
-  return deps.store.transaction((repos) => {
-    requireAdmin(repos, deps.settings, actor, 'see the members of a license');
-    const license = input.licenseId !== undefined ? (repos.licenses.byId(input.licenseId) ?? pickLicense(repos, null)) : pickLicense(repos, input.licenseName ?? null);
-    const all = memberLines(repos, license);
+  return deps.store.transaction(async (repos) => {
+    await requireAdmin(repos, deps.settings, actor, 'see the members of a license');
+    const license = input.licenseId !== undefined ? (await repos.licenses.byId(input.licenseId) ?? await pickLicense(repos, null)) : await pickLicense(repos, input.licenseName ?? null);
+    const all = await memberLines(repos, license);
     const filter = (input.filter ?? '').trim();
     const needle = filter.toLowerCase();
     const found = all

@@ -7,17 +7,17 @@ import type { DomainSettings } from './context.js';
  * Admin notices go to the admin channel when there is one; without it, the inviter hears directly,
  * so nothing an admin should know is ever dropped.
  */
-export function notifyAdmins(
+export async function notifyAdmins(
   repos: Repositories,
   settings: DomainSettings,
   inv: Pick<Invitation, 'inviterId'>,
   message: OutboxMessage,
   at: number,
   priority: 0 | 1 = 0,
-): void {
-  if (settings.hasAdminChannel) repos.outbox.enqueue({ type: 'admin_channel' }, message, at, priority);
-  else repos.outbox.enqueue({ type: 'person', personId: inv.inviterId }, message, at, priority);
+): Promise<void> {
+  if (settings.hasAdminChannel) await repos.outbox.enqueue({ type: 'admin_channel' }, message, at, priority);
+  else await repos.outbox.enqueue({ type: 'person', personId: inv.inviterId }, message, at, priority);
 }
 
-export const tellPerson = (repos: Repositories, personId: number, message: OutboxMessage, at: number, priority: 0 | 1 = 0): number =>
-  repos.outbox.enqueue({ type: 'person', personId }, message, at, priority);
+export const tellPerson = async (repos: Repositories, personId: number, message: OutboxMessage, at: number, priority: 0 | 1 = 0): Promise<number> =>
+  await repos.outbox.enqueue({ type: 'person', personId }, message, at, priority);

@@ -17,8 +17,8 @@ export interface SlackIdentity {
   tz?: string | null;
 }
 
-function rememberSlackUser(repos: Repositories, clock: Clock, who: SlackIdentity): Person {
-  const known = repos.people.bySlackId(who.teamId, who.userId);
+async function rememberSlackUser(repos: Repositories, clock: Clock, who: SlackIdentity): Promise<Person> {
+  const known = await repos.people.bySlackId(who.teamId, who.userId);
   const patch = {
     ...(who.email ? { email: who.email } : {}),
     ...(who.displayName ? { displayName: who.displayName } : {}),
@@ -26,11 +26,11 @@ function rememberSlackUser(repos: Repositories, clock: Clock, who: SlackIdentity
   };
   if (known) {
     const changed = Object.entries(patch).some(([k, v]) => known[k as keyof Person] !== v);
-    return changed ? repos.people.update(known.id, patch, clock.now()) : known;
+    return changed ? await repos.people.update(known.id, patch, clock.now()) : known;
   }
   if (who.email) {
     // exact case only: the account email is case sensitive, so a near match is someone else
-    const emailOnly = repos.people.byEmail(who.email).find((p) => !p.slackUserId);
+    const emailOnly = (await repos.people.byEmail(who.email)).find((p) => !p.slackUserId);
     if (emailOnly) {
       return repos.people.update(
         emailOnly.id,
@@ -53,8 +53,8 @@ function rememberSlackUser(repos: Repositories, clock: Clock, who: SlackIdentity
 }
 
 /** A person known only by an account email (not found in chat). */
-function rememberEmail(repos: Repositories, clock: Clock, email: string): Person {
-  const exact = repos.people.byEmail(email);
+async function rememberEmail(repos: Repositories, clock: Clock, email: string): Promise<Person> {
+  const exact = await repos.people.byEmail(email);
   const found = exact[0];
   if (found) return found;
   return repos.people.insert(
@@ -64,19 +64,23 @@ function rememberEmail(repos: Repositories, clock: Clock, email: string): Person
 }
 
 /** Many chat users at once (a group, a channel), in one transaction; by user id. */
-export function rememberSlackUsers(deps: DomainDeps, who: SlackIdentity[]): Map<string, Person> {
-  return deps.store.transaction((repos) => new Map(who.map((w) => [w.userId, rememberSlackUser(repos, deps.clock, w)])));
+export async function rememberSlackUsers(deps: DomainDeps, who: SlackIdentity[]): Promise<Map<string, Person>> {
+  return await deps.store.transaction(async (repos) => {
+    const known = new Map<string, Person>();
+    for (const w of who) known.set(w.userId, await rememberSlackUser(repos, deps.clock, w));
+    return known;
+  });
 }
 
 /** The verb the edges call to map a chat user to a person before acting. */
-export function identifySlackUser(deps: DomainDeps, who: SlackIdentity): Person {
-  return deps.store.transaction((repos) => rememberSlackUser(repos, deps.clock, who));
+export async function identifySlackUser(deps: DomainDeps, who: SlackIdentity): Promise<Person> {
+  return await deps.store.transaction((repos) => rememberSlackUser(repos, deps.clock, who));
 }
 
-export function identifyEmail(deps: DomainDeps, rawEmail: string): Person {
+export async function identifyEmail(deps: DomainDeps, rawEmail: string): Promise<Person> {
   const email = parseEmail(rawEmail);
   if (!email) throw new DomainError('INVALID_INPUT', `"${rawEmail}" does not look like an email address.`);
-  return deps.store.transaction((repos) => rememberEmail(repos, deps.clock, email));
+  return await deps.store.transaction((repos) => rememberEmail(repos, deps.clock, email));
 }
 
 export const nameOf = (p: Person | undefined): string =>
@@ -106,10 +110,10 @@ export interface TeamsIdentity {
  * A Teams user. One person, two platforms: someone already known (in Slack, or invited by email)
  * under exactly the same account email is the same person, with one set of seats and invitations.
  */
-function rememberTeamsUser(repos: Repositories, clock: Clock, whoRaw: TeamsIdentity): Person {
+async function rememberTeamsUser(repos: Repositories, clock: Clock, whoRaw: TeamsIdentity): Promise<Person> {
   const who = whoRaw.emailTrusted ? whoRaw : { ...whoRaw, email: null };
   const all = (email: string) => repos.people.byEmail(email);
-  const known = repos.people.byTeamsId(who.tenantId, who.aadObjectId);
+  const known = await repos.people.byTeamsId(who.tenantId, who.aadObjectId);
   const patch = {
     teamsUserId: who.teamsUserId,
     ...(who.email ? { email: who.email } : {}),
@@ -119,10 +123,10 @@ function rememberTeamsUser(repos: Repositories, clock: Clock, whoRaw: TeamsIdent
   };
   if (known) {
     const changed = JSON.stringify({ ...known, ...patch }) !== JSON.stringify(known);
-    return changed ? repos.people.update(known.id, patch, clock.now()) : known;
+    return changed ? await repos.people.update(known.id, patch, clock.now()) : known;
   }
   if (who.email) {
-    const sameEmail = all(who.email).find((p) => !p.teamsAadId);
+    const sameEmail = (await all(who.email)).find((p) => !p.teamsAadId);
     if (sameEmail) {
       // keep the Slack profile's email when there is one; the Teams identity joins it
       const { email: _email, ...rest } = patch;
@@ -146,8 +150,8 @@ function rememberTeamsUser(repos: Repositories, clock: Clock, whoRaw: TeamsIdent
   );
 }
 
-export function identifyTeamsUser(deps: DomainDeps, who: TeamsIdentity): Person {
-  return deps.store.transaction((repos) => rememberTeamsUser(repos, deps.clock, who));
+export async function identifyTeamsUser(deps: DomainDeps, who: TeamsIdentity): Promise<Person> {
+  return await deps.store.transaction((repos) => rememberTeamsUser(repos, deps.clock, who));
 }
 
 /**
@@ -155,20 +159,20 @@ export function identifyTeamsUser(deps: DomainDeps, who: TeamsIdentity): Person 
  * emails without letter case, and they verify them). Their open invitations move to the chat
  * identity, keeping the exact account email they were made for, so they can confirm them there.
  */
-export function claimEmailInvitations(deps: DomainDeps, input: { emailPersonId: number; chatPersonId: number }): number {
-  return deps.store.transaction((repos) => {
-    const from = repos.people.byId(input.emailPersonId);
-    const to = repos.people.byId(input.chatPersonId);
+export async function claimEmailInvitations(deps: DomainDeps, input: { emailPersonId: number; chatPersonId: number }): Promise<number> {
+  return await deps.store.transaction(async (repos) => {
+    const from = await repos.people.byId(input.emailPersonId);
+    const to = await repos.people.byId(input.chatPersonId);
     if (!from || !to || from.id === to.id || isReachable(from) || !isReachable(to)) return 0;
     let moved = 0;
-    for (const inv of repos.invitations.listForInvitee(from.id)) {
+    for (const inv of await repos.invitations.listForInvitee(from.id)) {
       if (inv.status !== 'pending' && inv.status !== 'waiting_for_seat') continue;
       // one open invitation per person and pool/project: an existing one of theirs wins
       const clash =
-        inv.kind === 'license' ? repos.invitations.pendingFor(inv.licenseId ?? 0, to.id) : repos.invitations.openForProject(inv.projectId ?? 0, to.id);
+        inv.kind === 'license' ? await repos.invitations.pendingFor(inv.licenseId ?? 0, to.id) : await repos.invitations.openForProject(inv.projectId ?? 0, to.id);
       if (clash) continue;
-      repos.invitations.update(inv.id, { inviteeId: to.id });
-      audit(repos, SYSTEM_ACTOR, deps.clock.now(), 'invitation.invitee_linked', { type: 'invitation', id: inv.id }, { from: from.id, to: to.id });
+      await repos.invitations.update(inv.id, { inviteeId: to.id });
+      await audit(repos, SYSTEM_ACTOR, deps.clock.now(), 'invitation.invitee_linked', { type: 'invitation', id: inv.id }, { from: from.id, to: to.id });
       moved++;
     }
     return moved;
@@ -179,6 +183,6 @@ export function claimEmailInvitations(deps: DomainDeps, input: { emailPersonId: 
  * Whether a person holds a seat under exactly this account email: what opening a shared project
  * needs (account emails are case sensitive).
  */
-export function holdsSeatFor(repos: Repositories, personId: number, email: string | null): boolean {
-  return email !== null && repos.seats.occupiedBy(personId).some((s) => s.email === email);
+export async function holdsSeatFor(repos: Repositories, personId: number, email: string | null): Promise<boolean> {
+  return email !== null && (await repos.seats.occupiedBy(personId)).some((s) => s.email === email);
 }

@@ -27,44 +27,44 @@ export interface PersonStatus {
 }
 
 /** A person's seats, invitations and projects, for the verbs that have checked who may see it (diagnose, home). */
-export function statusOf(repos: Repositories, settings: DomainSettings, now: number, targetId: number, self: boolean): PersonStatus {
+export async function statusOf(repos: Repositories, settings: DomainSettings, now: number, targetId: number, self: boolean): Promise<PersonStatus> {
   {
-    const person = repos.people.byId(targetId);
+    const person = await repos.people.byId(targetId);
     if (!person) throw new DomainError('NOT_FOUND', 'I do not know that person yet.');
-    expireOverdue(repos, SYSTEM_ACTOR, now, { inviteeId: person.id });
+    await expireOverdue(repos, SYSTEM_ACTOR, now, { inviteeId: person.id });
     return {
       person,
       self,
-      isAdmin: isAdmin(repos, settings, person),
-      seats: repos.seats.occupiedBy(person.id).map((s) => ({
-        licenseName: repos.licenses.byId(s.licenseId)?.name ?? 'a license',
+      isAdmin: await isAdmin(repos, settings, person),
+      seats: (await Promise.all((await repos.seats.occupiedBy(person.id)).map(async (s) => ({
+        licenseName: (await repos.licenses.byId(s.licenseId))?.name ?? 'a license',
         email: s.email,
         since: s.occupiedAt,
         handoff: s.handoff,
-      })),
-      pending: repos.invitations
-        .listForInvitee(person.id)
+      })))),
+      pending: (await Promise.all((await repos.invitations
+        .listForInvitee(person.id))
         .filter((i) => i.status === 'pending' && i.kind === 'license')
-        .map((i) => snapshotOf(repos, i)),
-      owns: repos.projects.listByOwner(person.id).map((p) => ({ projectName: p.name, edition: p.edition })),
-      projects: repos.projectAccess.forPerson(person.id).map((a) => {
-        const project = repos.projects.byId(a.projectId);
+        .map((i) => snapshotOf(repos, i)))),
+      owns: (await repos.projects.listByOwner(person.id)).map((p) => ({ projectName: p.name, edition: p.edition })),
+      projects: (await Promise.all((await repos.projectAccess.forPerson(person.id)).map(async (a) => {
+        const project = await repos.projects.byId(a.projectId);
         return {
           projectId: a.projectId,
           projectName: project?.name ?? 'a project',
           edition: project?.edition ?? 'web',
           kind: a.kind,
           handoff: a.handoff,
-          ownerName: nameOf(repos.people.byId(project?.ownerId ?? 0)),
+          ownerName: nameOf(await repos.people.byId(project?.ownerId ?? 0)),
           // a project opens only with a seat under the same account email: without one the access is kept but unusable
-          usable: holdsSeatFor(repos, person.id, a.email),
+          usable: await holdsSeatFor(repos, person.id, a.email),
         };
-      }),
-      projectInvitations: repos.invitations
-        .listForInvitee(person.id)
+      }))),
+      projectInvitations: (await Promise.all((await repos.invitations
+        .listForInvitee(person.id))
         .filter((i) => i.kind === 'project' && (i.status === 'pending' || i.status === 'waiting_for_seat'))
-        .map((i) => projectSnapshotOf(repos, i)),
-      returnedCopies: repos.returnedCopies.fromPerson(person.id).map((c) => ({ projectId: c.projectId, projectName: repos.projects.byId(c.projectId)?.name ?? 'a project', at: c.createdAt })),
+        .map((i) => projectSnapshotOf(repos, i)))),
+      returnedCopies: (await Promise.all((await repos.returnedCopies.fromPerson(person.id)).map(async (c) => ({ projectId: c.projectId, projectName: (await repos.projects.byId(c.projectId))?.name ?? 'a project', at: c.createdAt })))),
     };
   }
 }

@@ -4,10 +4,10 @@ import type { Repositories } from './ports.js';
 import { DomainError } from './errors.js';
 
 /** The pool a command means: the one named, or the only one there is. */
-export function pickLicense(repos: Repositories, name: string | undefined | null): License {
-  const all = repos.licenses.list();
+export async function pickLicense(repos: Repositories, name: string | undefined | null): Promise<License> {
+  const all = await repos.licenses.list();
   if (name && name.trim()) {
-    const found = repos.licenses.byName(name.trim());
+    const found = await repos.licenses.byName(name.trim());
     if (found?.retiredAt !== undefined) {
       throw new DomainError('NOT_PENDING', `"${found.name}" was retired: it takes no invitations and holds no seats any more.${all.length ? ` The licenses in use: ${all.map((l) => `"${l.name}"`).join(', ')}.` : ''}`);
     }

@@ -218,7 +218,8 @@ export interface InviteRequestRepository {
   decide(id: number, status: 'confirmed' | 'cancelled'): boolean;
 }
 
-export interface Repositories {
+/** The repositories as one engine writes them synchronously (better-sqlite3); the domain sees them through `Repositories`. */
+export interface RepositoriesSync {
   people: PeopleRepository;
   admins: AdminRepository;
   licenses: LicenseRepository;
@@ -241,9 +242,18 @@ export interface SecretBox {
   open(sealed: string): string;
 }
 
+/** Every method of a repository, answering with a promise (an engine behind a network answers later). */
+type Promised<T> = { [K in keyof T]: T[K] extends (...args: infer A) => infer R ? (...args: A) => Promise<R> : T[K] };
+
+/** What a verb reads and writes, on any engine: every call answers with a promise. */
+export type Repositories = { [K in keyof RepositoriesSync]: Promised<RepositoriesSync[K]> };
+
 export interface Store {
-  /** Runs `fn` atomically; a throw rolls everything back (invitation, seat, audit and outbox rows alike). */
-  transaction<T>(fn: (repos: Repositories) => T): T;
+  /**
+   * Runs `fn` atomically; a throw rolls everything back (invitation, seat, audit and outbox rows
+   * alike). Transactions of one store never interleave.
+   */
+  transaction<T>(fn: (repos: Repositories) => Promise<T>): Promise<T>;
 }
 
 /** A line of the reminder sweep's list, read from its covering index alone. */

@@ -14,30 +14,30 @@ import { audit } from './audit.js';
 import { tellNews } from './restate.js';
 import { projectSnapshotOf, snapshotOf } from './snapshot.js';
 
-export function provision(repos: Repositories, event: Omit<ProvisioningEvent, 'deliveryId' | 'occurredAt'>, now: number): void {
-  repos.outbox.enqueue({ type: 'webhook' }, { type: 'provisioning_event', event: { ...event, deliveryId: randomUUID(), occurredAt: new Date(now).toISOString() } }, now);
+export async function provision(repos: Repositories, event: Omit<ProvisioningEvent, 'deliveryId' | 'occurredAt'>, now: number): Promise<void> {
+  await repos.outbox.enqueue({ type: 'webhook' }, { type: 'provisioning_event', event: { ...event, deliveryId: randomUUID(), occurredAt: new Date(now).toISOString() } }, now);
 }
 
 /**
  * The receiver answered 2xx: a granted seat or an added member is now real in ATLAS.ti, and the
  * person hears so (once: the hand-off is a conditional update).
  */
-export function provisioningAcknowledged(deps: DomainDeps, event: ProvisioningEvent): void {
-  deps.store.transaction((repos) => {
+export async function provisioningAcknowledged(deps: DomainDeps, event: ProvisioningEvent): Promise<void> {
+  await deps.store.transaction(async (repos) => {
     const now = deps.clock.now();
     if (event.type === 'seat.granted' && event.seatId !== undefined) {
-      const seat = repos.seats.byId(event.seatId);
-      if (!seat || !repos.seats.handOver(seat.id, 0, now, 'webhook')) return;
-      audit(repos, SYSTEM_ACTOR, now, 'seat.handed_over', { type: 'seat', id: seat.id }, { licenseId: seat.licenseId, how: 'webhook', deliveryId: event.deliveryId });
-      const inv = seat.invitationId === null ? undefined : repos.invitations.byId(seat.invitationId);
-      if (inv) tellNews(repos, snapshotOf(repos, inv), now, inv.inviteeId);
+      const seat = await repos.seats.byId(event.seatId);
+      if (!seat || !await repos.seats.handOver(seat.id, 0, now, 'webhook')) return;
+      await audit(repos, SYSTEM_ACTOR, now, 'seat.handed_over', { type: 'seat', id: seat.id }, { licenseId: seat.licenseId, how: 'webhook', deliveryId: event.deliveryId });
+      const inv = seat.invitationId === null ? undefined : await repos.invitations.byId(seat.invitationId);
+      if (inv) await tellNews(repos, await snapshotOf(repos, inv), now, inv.inviteeId);
     }
     if (event.type === 'project.member_added' && event.accessId !== undefined) {
-      const access = repos.projectAccess.byId(event.accessId);
-      if (!access || !repos.projectAccess.handOver(access.id, 0, now)) return;
-      audit(repos, SYSTEM_ACTOR, now, 'project.member_added', { type: 'project', id: access.projectId }, { personId: access.personId, how: 'webhook', deliveryId: event.deliveryId });
-      const inv = access.invitationId === null ? undefined : repos.invitations.byId(access.invitationId);
-      if (inv) tellNews(repos, projectSnapshotOf(repos, inv, true), now, inv.inviteeId);
+      const access = await repos.projectAccess.byId(event.accessId);
+      if (!access || !await repos.projectAccess.handOver(access.id, 0, now)) return;
+      await audit(repos, SYSTEM_ACTOR, now, 'project.member_added', { type: 'project', id: access.projectId }, { personId: access.personId, how: 'webhook', deliveryId: event.deliveryId });
+      const inv = access.invitationId === null ? undefined : await repos.invitations.byId(access.invitationId);
+      if (inv) await tellNews(repos, await projectSnapshotOf(repos, inv, true), now, inv.inviteeId);
     }
   });
 }

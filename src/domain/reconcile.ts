@@ -73,34 +73,34 @@ function portalEmails(csv: string): { emails: string[]; unreadable: number } {
 export async function reconcileLicense({ deps, actor, input }: VerbArgs<{ licenseName?: string | null; csv: string }>): Promise<ReconcileReport> {
   if (input.csv.length > RECONCILE_CSV_MAX) throw new DomainError('INVALID_INPUT', 'That list is larger than 2 MB: export one license at a time.', { field: 'csv' });
   const portal = portalEmails(input.csv);
-  return deps.store.transaction((repos) => {
-    requireAdmin(repos, deps.settings, actor, 'reconcile a license with the ATLAS.ti portal');
-    const license = pickLicense(repos, input.licenseName);
+  return deps.store.transaction(async (repos) => {
+    await requireAdmin(repos, deps.settings, actor, 'reconcile a license with the ATLAS.ti portal');
+    const license = await pickLicense(repos, input.licenseName);
     const now = deps.clock.now();
     const exact = new Set(portal.emails);
     const byLower = new Map(portal.emails.map((e) => [e.toLowerCase(), e]));
     const seen = new Set<string>();
-    const report: ReconcileReport = { licenseName: license.name, hasLink: repos.licenses.sealedLink(license.id) !== null, confirmed: [], caseOnly: [], missing: [], unknown: [], unreadable: portal.unreadable };
-    for (const seat of repos.seats.occupiedIn(license.id)) {
-      const name = nameOf(repos.people.byId(seat.personId));
+    const report: ReconcileReport = { licenseName: license.name, hasLink: await repos.licenses.sealedLink(license.id) !== null, confirmed: [], caseOnly: [], missing: [], unknown: [], unreadable: portal.unreadable };
+    for (const seat of await repos.seats.occupiedIn(license.id)) {
+      const name = nameOf(await repos.people.byId(seat.personId));
       const email = seat.email ?? '';
       const near = byLower.get(email.toLowerCase());
       if (email && exact.has(email)) {
         seen.add(email.toLowerCase());
         report.confirmed.push({ name, email });
-        if (repos.seats.markJoined(seat.id, now)) audit(repos, actor, now, 'seat.joined', { type: 'seat', id: seat.id }, { licenseId: license.id, how: 'reconcile' });
+        if (await repos.seats.markJoined(seat.id, now)) await audit(repos, actor, now, 'seat.joined', { type: 'seat', id: seat.id }, { licenseId: license.id, how: 'reconcile' });
       } else if (email && near !== undefined) {
         seen.add(email.toLowerCase());
         report.caseOnly.push({ name, here: email, portal: near });
       } else report.missing.push({ name, email, seatId: seat.id });
     }
     // someone invited and not yet answered is not "never invited"
-    const invited = new Set(repos.invitations.listPending().filter((i) => i.licenseId === license.id && i.inviteeEmail).map((i) => i.inviteeEmail!.toLowerCase()));
+    const invited = new Set((await repos.invitations.listPending()).filter((i) => i.licenseId === license.id && i.inviteeEmail).map((i) => i.inviteeEmail!.toLowerCase()));
     report.unknown = portal.emails.filter((e) => !seen.has(e.toLowerCase()) && !invited.has(e.toLowerCase()));
-    audit(repos, actor, now, 'license.reconciled', { type: 'license', id: license.id }, {
+    await audit(repos, actor, now, 'license.reconciled', { type: 'license', id: license.id }, {
       confirmed: report.confirmed.length, caseOnly: report.caseOnly.length, missing: report.missing.length, unknown: report.unknown.length,
     });
-    tellPerson(repos, actor.personId, { type: 'reconcile_report', report }, now);
+    await tellPerson(repos, actor.personId, { type: 'reconcile_report', report }, now);
     return report;
   });
 }

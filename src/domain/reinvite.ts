@@ -14,13 +14,13 @@ import { shareProject, type ShareOutcome } from './share-project.js';
  * pool or project, through the ordinary verbs and all their rules, with a new link.
  */
 export async function reinvite({ deps, actor, input }: VerbArgs<{ invitationId: number }>): Promise<{ outcome: InviteOutcome | ShareOutcome }> {
-  const inv = deps.store.transaction((repos) => {
-    const found = loadInvitation(repos, input.invitationId);
-    requireAdminOrInviter(repos, deps.settings, found, actor, 're-invite');
+  const inv = await deps.store.transaction(async (repos) => {
+    const found = await loadInvitation(repos, input.invitationId);
+    await requireAdminOrInviter(repos, deps.settings, found, actor, 're-invite');
     if (found.status === 'pending' || found.status === 'waiting_for_seat' || found.status === 'accepted') {
       throw new DomainError('NOT_PENDING', `Invitation #${found.id} is still open or was accepted; there is nothing to re-invite.`);
     }
-    return { ...found, licenseName: found.licenseId ? repos.licenses.byId(found.licenseId)?.name : undefined };
+    return { ...found, licenseName: found.licenseId ? (await repos.licenses.byId(found.licenseId))?.name : undefined };
   });
   let outcome: InviteOutcome | ShareOutcome;
   if (inv.kind === 'license') {
@@ -37,25 +37,25 @@ export async function reinvite({ deps, actor, input }: VerbArgs<{ invitationId: 
   // the expiry notice says it was re-invited, and no longer offers Re-invite / Drop for it
   if (outcome.status === 'invited' || outcome.status === 'waiting_for_seat') {
     const newId = 'invitationId' in outcome ? outcome.invitationId : undefined;
-    followUp(deps, actor, input.invitationId, { action: 'reinvited', ...(newId !== undefined ? { invitationId: newId } : {}) });
+    await followUp(deps, actor, input.invitationId, { action: 'reinvited', ...(newId !== undefined ? { invitationId: newId } : {}) });
   }
   return { outcome };
 }
 
-function followUp(deps: VerbArgs<unknown>['deps'], actor: VerbArgs<unknown>['actor'], invitationId: number, what: { action: 'reinvited' | 'dropped'; invitationId?: number }): void {
-  deps.store.transaction((repos) => {
-    const inv = repos.invitations.byId(invitationId);
+async function followUp(deps: VerbArgs<unknown>['deps'], actor: VerbArgs<unknown>['actor'], invitationId: number, what: { action: 'reinvited' | 'dropped'; invitationId?: number }): Promise<void> {
+  await deps.store.transaction(async (repos) => {
+    const inv = await repos.invitations.byId(invitationId);
     if (!inv) return;
-    announceInvitation(repos, snapshotOfAny(repos, inv, { usage: false }), deps.clock.now(), { followUp: { ...what, by: nameOf(actorPerson(repos, actor)) } });
+    await announceInvitation(repos, await snapshotOfAny(repos, inv, { usage: false }), deps.clock.now(), { followUp: { ...what, by: nameOf(await actorPerson(repos, actor)) } });
   });
 }
 
 /** "Drop" on an expiry notice: only whoever may re-invite may close it; the invitation stays as it is. */
 export async function dropExpired({ deps, actor, input }: VerbArgs<{ invitationId: number }>): Promise<void> {
-  deps.store.transaction((repos) => {
-    const inv = loadInvitation(repos, input.invitationId);
-    requireAdminOrInviter(repos, deps.settings, inv, actor, 'drop');
-    audit(repos, actor, deps.clock.now(), 'invitation.dropped', { type: 'invitation', id: inv.id });
+  await deps.store.transaction(async (repos) => {
+    const inv = await loadInvitation(repos, input.invitationId);
+    await requireAdminOrInviter(repos, deps.settings, inv, actor, 'drop');
+    await audit(repos, actor, deps.clock.now(), 'invitation.dropped', { type: 'invitation', id: inv.id });
   });
-  followUp(deps, actor, input.invitationId, { action: 'dropped' });
+  await followUp(deps, actor, input.invitationId, { action: 'dropped' });
 }

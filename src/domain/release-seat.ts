@@ -10,18 +10,18 @@ import { pickLicense } from './pick-license.js';
 import { tellPerson } from './notify.js';
 import { provision } from './provisioning.js';
 
-function seatOf(repos: Repositories, input: { personId: number; licenseName?: string | null }): { person: Person; seat: Seat } {
-  const person = repos.people.byId(input.personId);
+async function seatOf(repos: Repositories, input: { personId: number; licenseName?: string | null }): Promise<{ person: Person; seat: Seat }> {
+  const person = await repos.people.byId(input.personId);
   if (!person) throw new DomainError('NOT_FOUND', 'I do not know that person yet.');
-  const seats = repos.seats.occupiedBy(person.id);
-  const license = input.licenseName ? pickLicense(repos, input.licenseName) : undefined;
+  const seats = await repos.seats.occupiedBy(person.id);
+  const license = input.licenseName ? await pickLicense(repos, input.licenseName) : undefined;
   const mine = license ? seats.filter((s) => s.licenseId === license.id) : seats;
   if (mine.length === 0) throw new DomainError('NOT_FOUND', `${person.displayName ?? person.email ?? 'That person'} holds no seat${license ? ` in "${license.name}"` : ''}.`);
   if (mine.length > 1) throw new DomainError('LICENSE_REQUIRED', t`They hold seats in several licenses; say which: ${cmd('seat release @person from "<license>"')}.`);
   return { person, seat: mine[0]! };
 }
 
-const projectsOf = (repos: Repositories, personId: number): string[] => repos.projectAccess.forPerson(personId).map((a) => repos.projects.byId(a.projectId)?.name ?? 'a project');
+const projectsOf = async (repos: Repositories, personId: number): Promise<string[]> => (await Promise.all((await repos.projectAccess.forPerson(personId)).map(async (a) => (await repos.projects.byId(a.projectId))?.name ?? 'a project')));
 
 export interface SeatRelease {
   seatId: number;
@@ -32,10 +32,10 @@ export interface SeatRelease {
 
 /** What releasing would do, asked before it is done (it cannot be undone): whose seat, in which pool, which projects go unusable. */
 export async function previewSeatRelease({ deps, actor, input }: VerbArgs<{ personId: number; licenseName?: string | null }>): Promise<SeatRelease> {
-  return deps.store.transaction((repos) => {
-    requireAdmin(repos, deps.settings, actor, 'release seats');
-    const { person, seat } = seatOf(repos, input);
-    return { seatId: seat.id, person, licenseName: repos.licenses.byId(seat.licenseId)?.name ?? 'a license', projectNames: projectsOf(repos, person.id) };
+  return deps.store.transaction(async (repos) => {
+    await requireAdmin(repos, deps.settings, actor, 'release seats');
+    const { person, seat } = await seatOf(repos, input);
+    return { seatId: seat.id, person, licenseName: (await repos.licenses.byId(seat.licenseId))?.name ?? 'a license', projectNames: await projectsOf(repos, person.id) };
   });
 }
 
@@ -45,26 +45,26 @@ export async function previewSeatRelease({ deps, actor, input }: VerbArgs<{ pers
  * until the person holds a seat again, and they are told so.
  */
 export async function releaseSeat({ deps, actor, input }: VerbArgs<{ personId: number; licenseName?: string | null } | { seatId: number }>): Promise<SeatRelease> {
-  return deps.store.transaction((repos) => {
-    requireAdmin(repos, deps.settings, actor, 'release seats');
+  return deps.store.transaction(async (repos) => {
+    await requireAdmin(repos, deps.settings, actor, 'release seats');
     const now = deps.clock.now();
     let person: Person;
     let seat: Seat;
     if ('seatId' in input) {
-      const found = repos.seats.byId(input.seatId);
-      const holder = found ? repos.people.byId(found.personId) : undefined;
+      const found = await repos.seats.byId(input.seatId);
+      const holder = found ? await repos.people.byId(found.personId) : undefined;
       if (!found || !holder) throw new DomainError('NOT_FOUND', t`That seat no longer exists. ${cmd('licenses')} shows the pools.`);
       if (found.status !== 'occupied') throw new DomainError('NOT_PENDING', `${nameOf(holder)}'s seat was already released.`);
       person = holder;
       seat = found;
-    } else ({ person, seat } = seatOf(repos, input));
-    if (!repos.seats.release(seat.id, now)) throw new DomainError('NOT_PENDING', 'That seat was released a moment ago.');
-    audit(repos, actor, now, 'seat.released', { type: 'seat', id: seat.id }, { licenseId: seat.licenseId, personId: person.id });
-    const licenseName = repos.licenses.byId(seat.licenseId)?.name ?? 'a license';
-    const projectNames = projectsOf(repos, person.id);
-    tellPerson(repos, person.id, { type: 'seat_released', licenseName, projectNames }, now);
+    } else ({ person, seat } = await seatOf(repos, input));
+    if (!await repos.seats.release(seat.id, now)) throw new DomainError('NOT_PENDING', 'That seat was released a moment ago.');
+    await audit(repos, actor, now, 'seat.released', { type: 'seat', id: seat.id }, { licenseId: seat.licenseId, personId: person.id });
+    const licenseName = (await repos.licenses.byId(seat.licenseId))?.name ?? 'a license';
+    const projectNames = await projectsOf(repos, person.id);
+    await tellPerson(repos, person.id, { type: 'seat_released', licenseName, projectNames }, now);
     // a seat the organisation's system was told of is taken back there too
-    if (deps.settings.hasProvisioningWebhook) provision(repos, { type: 'seat.released', email: seat.email, license: { id: seat.licenseId, name: licenseName }, seatId: seat.id }, now);
+    if (deps.settings.hasProvisioningWebhook) await provision(repos, { type: 'seat.released', email: seat.email, license: { id: seat.licenseId, name: licenseName }, seatId: seat.id }, now);
     return { seatId: seat.id, person, licenseName, projectNames };
   });
 }

@@ -14,33 +14,33 @@ import { announce, announceInvitation } from './restate.js';
  * fresh link and a fresh expiry, and their owners hear so. Only an exact email match counts, as at
  * sharing time; a near match is put to the owner instead of being guessed at.
  */
-export function releaseWaitingProjectInvitations(repos: Repositories, settings: DomainSettings, actor: Actor, personId: number, seatEmail: string | null, now: number): number {
+export async function releaseWaitingProjectInvitations(repos: Repositories, settings: DomainSettings, actor: Actor, personId: number, seatEmail: string | null, now: number): Promise<number> {
   let sent = 0;
-  const person = repos.people.byId(personId);
-  for (const inv of repos.invitations.waitingForSeat(personId)) {
+  const person = await repos.people.byId(personId);
+  for (const inv of await repos.invitations.waitingForSeat(personId)) {
     if (inv.inviteeEmail !== seatEmail) {
       // a seat under a different address altogether is another account: nothing to say about it
       if (!seatEmail || inv.inviteeEmail?.toLowerCase() !== seatEmail.toLowerCase()) continue;
-      tellPerson(
+      await tellPerson(
         repos,
-        repos.projects.byId(inv.projectId ?? 0)?.ownerId ?? inv.inviterId,
-        { type: 'project_owner_event', event: 'case_mismatch_after_seat', invitation: projectSnapshotOf(repos, inv), detail: seatEmail ?? '' },
+        (await repos.projects.byId(inv.projectId ?? 0))?.ownerId ?? inv.inviterId,
+        { type: 'project_owner_event', event: 'case_mismatch_after_seat', invitation: await projectSnapshotOf(repos, inv), detail: seatEmail ?? '' },
         now,
       );
       continue;
     }
     const { token, hash } = mintToken();
-    if (!repos.invitations.transition(inv.id, 'waiting_for_seat', { status: 'pending', tokenHash: hash, sentAt: now, expiresAt: now + settings.inviteTtlMs })) continue;
-    audit(repos, actor, now, 'invitation.sent_after_seat', { type: 'invitation', id: inv.id });
-    sendProjectInvitation(repos, inv.id, invitationLink(settings.publicBaseUrl, token), person ? isReachable(person) : false, inv.inviterId, now, false);
-    const snap = projectSnapshotOf(repos, { ...inv, status: 'pending', expiresAt: now + settings.inviteTtlMs });
-    announceInvitation(repos, snap, now);
+    if (!await repos.invitations.transition(inv.id, 'waiting_for_seat', { status: 'pending', tokenHash: hash, sentAt: now, expiresAt: now + settings.inviteTtlMs })) continue;
+    await audit(repos, actor, now, 'invitation.sent_after_seat', { type: 'invitation', id: inv.id });
+    await sendProjectInvitation(repos, inv.id, invitationLink(settings.publicBaseUrl, token), person ? isReachable(person) : false, inv.inviterId, now, false);
+    const snap = await projectSnapshotOf(repos, { ...inv, status: 'pending', expiresAt: now + settings.inviteTtlMs });
+    await announceInvitation(repos, snap, now);
     // a seat asked for it is no longer needed: its post says so, with nothing left to press
-    const request = repos.seatRequests.pendingForInvitation(inv.id);
-    if (request && repos.seatRequests.decide(request.id, { status: 'approved', decidedBy: null, decidedAt: now })) {
-      announce(repos, { kind: 'seat_request', requestId: request.id, status: 'closed', reason: `${snap.inviteeName} holds a seat now, and the project invitation went out` }, now);
+    const request = await repos.seatRequests.pendingForInvitation(inv.id);
+    if (request && await repos.seatRequests.decide(request.id, { status: 'approved', decidedBy: null, decidedAt: now })) {
+      await announce(repos, { kind: 'seat_request', requestId: request.id, status: 'closed', reason: `${snap.inviteeName} holds a seat now, and the project invitation went out` }, now);
     }
-    tellPerson(repos, repos.projects.byId(inv.projectId ?? 0)?.ownerId ?? inv.inviterId, { type: 'project_owner_event', event: 'sent_after_seat', invitation: snap }, now);
+    await tellPerson(repos, (await repos.projects.byId(inv.projectId ?? 0))?.ownerId ?? inv.inviterId, { type: 'project_owner_event', event: 'sent_after_seat', invitation: snap }, now);
     sent++;
   }
   return sent;

@@ -16,14 +16,14 @@ const BATCH = 500;
  * window). Each reminder is one conditional update plus its outbox row in one transaction: a crash
  * or a second bot process running the same sweep can never send one twice.
  */
-export function remindDue(deps: DomainDeps, now: number): { reminded: number; outsideWindow: number } {
+export async function remindDue(deps: DomainDeps, now: number): Promise<{ reminded: number; outsideWindow: number }> {
   const { afterMs, max, window } = deps.settings.reminders;
   let reminded = 0;
   let outsideWindow = 0;
   if (max <= 0) return { reminded, outsideWindow };
   const skipped = new Set<number>();
   for (;;) {
-    const due = deps.store.transaction((repos) => repos.invitations.dueForReminder(now - afterMs, max, BATCH + skipped.size));
+    const due = await deps.store.transaction((repos) => repos.invitations.dueForReminder(now - afterMs, max, BATCH + skipped.size));
     const fresh = due.filter((i) => !skipped.has(i.id));
     if (fresh.length === 0) break;
     for (const candidate of fresh) {
@@ -31,22 +31,22 @@ export function remindDue(deps: DomainDeps, now: number): { reminded: number; ou
         skipped.add(candidate.id); // the expiry sweep's business, not a reminder's
         continue;
       }
-      const sent = deps.store.transaction((repos) => {
-        const invitee = repos.people.byId(candidate.inviteeId);
+      const sent = await deps.store.transaction(async (repos) => {
+        const invitee = await repos.people.byId(candidate.inviteeId);
         // someone the bot cannot message (invited by email, not in chat) cannot be reminded by it
         if (!invitee || !isReachable(invitee)) return 'gone';
         if (!inReminderWindow(window, now, invitee.tz)) return 'outside';
         // Re-read inside the write transaction (BEGIN IMMEDIATE): if another sweep reminded it since
         // it was listed, it is no longer due, and this one sends nothing.
-        const still = repos.invitations.byId(candidate.id);
+        const still = await repos.invitations.byId(candidate.id);
         if (!still || still.status !== 'pending' || still.remindersSent !== candidate.remindersSent || (still.lastRemindedAt ?? still.sentAt) > now - afterMs) {
           return 'gone';
         }
         const number = still.remindersSent + 1;
-        repos.invitations.update(still.id, { remindersSent: number, lastRemindedAt: now });
-        const holdsSeat = still.kind === 'project' ? holdsSeatFor(repos, still.inviteeId, still.inviteeEmail) : null;
-        audit(repos, SYSTEM_ACTOR, now, 'invitation.reminded', { type: 'invitation', id: still.id }, { number });
-        tellPerson(repos, still.inviteeId, { type: 'reminder', invitation: snapshotOfAny(repos, still, { usage: false }), number, max, holdsSeat }, now);
+        await repos.invitations.update(still.id, { remindersSent: number, lastRemindedAt: now });
+        const holdsSeat = still.kind === 'project' ? await holdsSeatFor(repos, still.inviteeId, still.inviteeEmail) : null;
+        await audit(repos, SYSTEM_ACTOR, now, 'invitation.reminded', { type: 'invitation', id: still.id }, { number });
+        await tellPerson(repos, still.inviteeId, { type: 'reminder', invitation: await snapshotOfAny(repos, still, { usage: false }), number, max, holdsSeat }, now);
         return 'sent';
       });
       if (sent === 'sent') reminded++;

@@ -20,11 +20,11 @@ export const RESEND_COOLDOWN_MS = 60_000;
  */
 export async function resendInvitation({ deps, actor, input }: VerbArgs<{ invitationId: number }>): Promise<{ invitation: AnyInvitationSnapshot; reachable: boolean }> {
   const { store, clock, settings } = deps;
-  expireIfOverdue(deps, input.invitationId);
-  return store.transaction((repos) => {
+  await expireIfOverdue(deps, input.invitationId);
+  return store.transaction(async (repos) => {
     const now = clock.now();
-    const inv = loadInvitation(repos, input.invitationId);
-    requireAdminOrInviter(repos, settings, inv, actor, 'resend');
+    const inv = await loadInvitation(repos, input.invitationId);
+    await requireAdminOrInviter(repos, settings, inv, actor, 'resend');
     requirePending(inv);
     // a double click on Resend sends one fresh invitation, not two (the first link would be dead)
     if (now - inv.sentAt < RESEND_COOLDOWN_MS) {
@@ -32,23 +32,23 @@ export async function resendInvitation({ deps, actor, input }: VerbArgs<{ invita
     }
     const { token, hash } = mintToken();
     // a resend restarts the reminder clock: the next reminder comes REMINDER_AFTER from now
-    repos.invitations.update(inv.id, { tokenHash: hash, sentAt: now, deliveryProblem: null, ...(inv.lastRemindedAt !== null ? { lastRemindedAt: now } : {}) });
-    audit(repos, actor, now, 'invitation.resent', { type: 'invitation', id: inv.id });
+    await repos.invitations.update(inv.id, { tokenHash: hash, sentAt: now, deliveryProblem: null, ...(inv.lastRemindedAt !== null ? { lastRemindedAt: now } : {}) });
+    await audit(repos, actor, now, 'invitation.resent', { type: 'invitation', id: inv.id });
     const link = invitationLink(settings.publicBaseUrl, token);
-    const invitee = repos.people.byId(inv.inviteeId);
+    const invitee = await repos.people.byId(inv.inviteeId);
     const reachable = invitee ? isReachable(invitee) : false;
     const forwarder = actor.personId || inv.inviterId;
     // the fresh copy carries the invitation from now on; the older ones say their link is dead and point to it
     if (inv.kind === 'project') {
-      const copy = sendProjectInvitation(repos, inv.id, link, reachable, forwarder, now, true);
-      const snap = projectSnapshotOf(repos, inv);
-      announceInvitation(repos, snap, now, reachable ? { current: copy } : {});
+      const copy = await sendProjectInvitation(repos, inv.id, link, reachable, forwarder, now, true);
+      const snap = await projectSnapshotOf(repos, inv);
+      await announceInvitation(repos, snap, now, reachable ? { current: copy } : {});
       return { invitation: snap, reachable };
     }
-    const snap = snapshotOf(repos, inv);
-    if (reachable) announceInvitation(repos, snap, now, { current: tellPerson(repos, inv.inviteeId, { type: 'license_invitation', invitation: snap, link, resent: true }, now) });
-    else tellPerson(repos, forwarder, { type: 'forward_link', invitation: snap, link }, now);
-    notifyAdmins(repos, settings, inv, { type: 'admin_invitation_event', event: 'resent', invitation: snap, actorName: nameOf(actorPerson(repos, actor)) }, now);
+    const snap = await snapshotOf(repos, inv);
+    if (reachable) await announceInvitation(repos, snap, now, { current: await tellPerson(repos, inv.inviteeId, { type: 'license_invitation', invitation: snap, link, resent: true }, now) });
+    else await tellPerson(repos, forwarder, { type: 'forward_link', invitation: snap, link }, now);
+    await notifyAdmins(repos, settings, inv, { type: 'admin_invitation_event', event: 'resent', invitation: snap, actorName: nameOf(await actorPerson(repos, actor)) }, now);
     return { invitation: snap, reachable };
   });
 }

@@ -168,8 +168,8 @@ export function restate(m: OutboxMessage, states: Lookup, ownId: number): Outbox
  * Records a subject's new state and asks for every message about it to be brought up to date.
  * Call it in the transaction that made the change; the updates happen after it commits.
  */
-export function announce(repos: Repositories, state: SubjectState, at: number): void {
-  repos.outbox.announce(subjectOf(state), state, at);
+export async function announce(repos: Repositories, state: SubjectState, at: number): Promise<void> {
+  await repos.outbox.announce(subjectOf(state), state, at);
 }
 
 type InvitationState = Extract<SubjectState, { kind: 'invitation' }>;
@@ -179,21 +179,21 @@ type InvitationState = Extract<SubjectState, { kind: 'invitation' }>;
  * one new message tells them, and carries the live state from now on; their older messages about
  * it are brought up to date and point to it.
  */
-export function tellNews(repos: Repositories, invitation: AnyInvitationSnapshot, at: number, inviteeId: number): void {
-  const id = repos.outbox.enqueue(
+export async function tellNews(repos: Repositories, invitation: AnyInvitationSnapshot, at: number, inviteeId: number): Promise<void> {
+  const id = await repos.outbox.enqueue(
     { type: 'person', personId: inviteeId },
     invitation.kind === 'license' ? { type: 'invitation_update', invitation } : { type: 'project_invitation_update', invitation },
     at,
   );
-  announceInvitation(repos, invitation, at, { current: id });
+  await announceInvitation(repos, invitation, at, { current: id });
 }
 
 /**
  * An invitation changed: every message about it is brought up to `invitation`. What was recorded
  * before (which message carries the live state, a seat request) is kept unless `extra` replaces it.
  */
-export function announceInvitation(repos: Repositories, invitation: AnyInvitationSnapshot, at: number, extra: Partial<Omit<InvitationState, 'kind' | 'invitation'>> = {}): void {
-  const before = repos.outbox.stateOf(invitationSubject(invitation.invitationId));
+export async function announceInvitation(repos: Repositories, invitation: AnyInvitationSnapshot, at: number, extra: Partial<Omit<InvitationState, 'kind' | 'invitation'>> = {}): Promise<void> {
+  const before = await repos.outbox.stateOf(invitationSubject(invitation.invitationId));
   const kept = before?.kind === 'invitation' ? before : undefined;
-  announce(repos, { ...kept, ...extra, kind: 'invitation', invitation }, at);
+  await announce(repos, { ...kept, ...extra, kind: 'invitation', invitation }, at);
 }

@@ -19,34 +19,34 @@ import { stateSentence } from './words.js';
  */
 export async function revokeInvitation({ deps, actor, input }: VerbArgs<{ invitationId: number }>): Promise<{ invitation: AnyInvitationSnapshot }> {
   const { store, clock, settings } = deps;
-  expireIfOverdue(deps, input.invitationId);
-  return store.transaction((repos) => {
+  await expireIfOverdue(deps, input.invitationId);
+  return store.transaction(async (repos) => {
     const now = clock.now();
-    const inv = loadInvitation(repos, input.invitationId);
-    requireAdminOrInviter(repos, settings, inv, actor, 'revoke');
+    const inv = await loadInvitation(repos, input.invitationId);
+    await requireAdminOrInviter(repos, settings, inv, actor, 'revoke');
     const from = inv.status === 'waiting_for_seat' && inv.kind === 'project' ? 'waiting_for_seat' : 'pending';
     if (inv.status !== from) {
       throw new DomainError('NOT_PENDING', `Invitation #${inv.id} ${stateSentence(inv.status)}, so there is nothing to withdraw.`, { status: inv.status });
     }
-    if (!repos.invitations.transition(inv.id, from, { status: 'revoked', decidedAt: now, decidedBy: actor.personId || null })) {
+    if (!await repos.invitations.transition(inv.id, from, { status: 'revoked', decidedAt: now, decidedBy: actor.personId || null })) {
       throw new DomainError('NOT_PENDING', t`Invitation #${inv.id} changed a moment ago; ${cmd('status')} shows where it stands.`);
     }
-    audit(repos, actor, now, 'invitation.revoked', { type: 'invitation', id: inv.id });
+    await audit(repos, actor, now, 'invitation.revoked', { type: 'invitation', id: inv.id });
     const revoked = { ...inv, status: 'revoked' as const };
     if (inv.kind === 'project') {
       // a seat asked for this invitation is no longer needed for it
-      const request = repos.seatRequests.pendingForInvitation(inv.id);
-      if (request && repos.seatRequests.decide(request.id, { status: 'denied', decidedBy: actor.personId || null, decidedAt: now })) {
-        announce(repos, { kind: 'seat_request', requestId: request.id, status: 'closed', reason: 'the project invitation was withdrawn' }, now);
+      const request = await repos.seatRequests.pendingForInvitation(inv.id);
+      if (request && await repos.seatRequests.decide(request.id, { status: 'denied', decidedBy: actor.personId || null, decidedAt: now })) {
+        await announce(repos, { kind: 'seat_request', requestId: request.id, status: 'closed', reason: 'the project invitation was withdrawn' }, now);
       }
-      const snap = projectSnapshotOf(repos, revoked);
+      const snap = await projectSnapshotOf(repos, revoked);
       // every message about it says it was withdrawn (one still waiting for a seat was never sent to the invitee)
-      announceInvitation(repos, snap, now);
+      await announceInvitation(repos, snap, now);
       return { invitation: snap };
     }
-    const snap = snapshotOf(repos, revoked);
-    announceInvitation(repos, snap, now);
-    notifyAdmins(repos, settings, inv, { type: 'admin_invitation_event', event: 'revoked', invitation: snap, actorName: nameOf(actorPerson(repos, actor)) }, now);
+    const snap = await snapshotOf(repos, revoked);
+    await announceInvitation(repos, snap, now);
+    await notifyAdmins(repos, settings, inv, { type: 'admin_invitation_event', event: 'revoked', invitation: snap, actorName: nameOf(await actorPerson(repos, actor)) }, now);
     return { invitation: snap };
   });
 }

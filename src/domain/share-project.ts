@@ -1,3 +1,4 @@
+import { someAsync } from './each.js';
 import type { VerbArgs } from './context.js';
 import type { Edition, Person, Project } from './model.js';
 import type { Repositories } from './ports.js';
@@ -39,11 +40,11 @@ export type ShareField = 'project' | 'edition' | 'invitees' | 'desktopLink' | 'm
 const invalid = (field: ShareField, words: string) => new DomainError('INVALID_INPUT', words, { field });
 
 /** The owner of a project, or an admin, may share it and manage its invitations. */
-export function requireOwnerOrAdmin(repos: Repositories, settings: VerbArgs<unknown>['deps']['settings'], project: Project, actorId: number, doing: string): void {
+export async function requireOwnerOrAdmin(repos: Repositories, settings: VerbArgs<unknown>['deps']['settings'], project: Project, actorId: number, doing: string): Promise<void> {
   if (project.ownerId === actorId) return;
-  const me = repos.people.byId(actorId);
-  if (me && isAdmin(repos, settings, me)) return;
-  throw new DomainError('FORBIDDEN', `Only the owner of "${project.name}" (${nameOf(repos.people.byId(project.ownerId))}) or a license admin can ${doing}.`);
+  const me = await repos.people.byId(actorId);
+  if (me && await isAdmin(repos, settings, me)) return;
+  throw new DomainError('FORBIDDEN', `Only the owner of "${project.name}" (${nameOf(await repos.people.byId(project.ownerId))}) or a license admin can ${doing}.`);
 }
 
 /**
@@ -65,21 +66,21 @@ export interface ShareForm {
  * Everything wrong with a share form, by field, without touching chat: the form is answered with
  * these inside Slack's 3 seconds, and shareProject refuses the same things.
  */
-export function shareFormProblems({ deps, actor, input }: VerbArgs<ShareForm>): Partial<Record<ShareField, string>> {
-  return deps.store.transaction((repos) => {
+export async function shareFormProblems({ deps, actor, input }: VerbArgs<ShareForm>): Promise<Partial<Record<ShareField, string>>> {
+  return await deps.store.transaction(async (repos) => {
     const problems: Partial<Record<ShareField, string>> = {};
-    const me = actorPerson(repos, actor);
+    const me = await actorPerson(repos, actor);
     let edition = input.edition ?? null;
     if (!input.project) problems.project = 'Pick one of your projects, or name a new one.';
     else if ('id' in input.project) {
-      const existing = repos.projects.byId(input.project.id);
+      const existing = await repos.projects.byId(input.project.id);
       if (!existing) problems.project = 'That project no longer exists. Pick another or name a new one.';
-      else if (existing.ownerId !== me.id && !isAdmin(repos, deps.settings, me)) problems.project = `Only the owner of "${existing.name}" or a license admin can share it.`;
+      else if (existing.ownerId !== me.id && !await isAdmin(repos, deps.settings, me)) problems.project = `Only the owner of "${existing.name}" or a license admin can share it.`;
       else edition = existing.edition;
     } else {
       const name = projectNameSchema.safeParse(input.project.name);
       if (!name.success) problems.project = name.error.issues[0]?.message ?? 'Give the project a name.';
-      else edition = repos.projects.byOwnerAndName(me.id, name.data)?.edition ?? edition;
+      else edition = (await repos.projects.byOwnerAndName(me.id, name.data))?.edition ?? edition;
       if (!edition) problems.edition = 'Is it a Desktop or a Web project?';
     }
     if (input.inviteeCount === 0) problems.invitees = 'Pick at least one person, or type an account email.';
@@ -102,12 +103,12 @@ export async function shareProject({ deps, actor, input }: VerbArgs<ShareProject
   // who may comes before what was typed: someone else's project is refused as such
   if ('id' in input.project) {
     const projectId = input.project.id;
-    store.transaction((repos) => {
-      const existing = repos.projects.byId(projectId);
-      if (existing) requireOwnerOrAdmin(repos, settings, existing, actorPerson(repos, actor).id, 'share it');
+    await store.transaction(async (repos) => {
+      const existing = await repos.projects.byId(projectId);
+      if (existing) await requireOwnerOrAdmin(repos, settings, existing, (await actorPerson(repos, actor)).id, 'share it');
     });
   }
-  const problems = shareFormProblems({
+  const problems = await shareFormProblems({
     deps,
     actor,
     input: { project: input.project, edition: input.edition ?? null, inviteeCount: input.invitees.length, desktopLink: input.desktopLink ?? null, message: input.message ?? null },
@@ -116,22 +117,22 @@ export async function shareProject({ deps, actor, input }: VerbArgs<ShareProject
   if (first) throw invalid(first[0], first[1]);
   const message = input.message?.trim() || null;
 
-  const project = store.transaction((repos): Project => {
-    const me = actorPerson(repos, actor);
-    if (input.invitees.some(({ personId }) => !repos.people.byId(personId))) {
+  const project = await store.transaction(async (repos): Promise<Project> => {
+    const me = await actorPerson(repos, actor);
+    if (await someAsync(input.invitees, async ({ personId }) => !(await repos.people.byId(personId)))) {
       throw new DomainError('NOT_FOUND', 'I could not find one of the people you named; nobody was invited. Please try again.');
     }
     if ('id' in input.project) {
-      const existing = repos.projects.byId(input.project.id)!;
-      requireOwnerOrAdmin(repos, settings, existing, me.id, 'share it');
+      const existing = (await repos.projects.byId(input.project.id))!;
+      await requireOwnerOrAdmin(repos, settings, existing, me.id, 'share it');
       return existing;
     }
     const name = input.project.name.trim();
-    const mine = repos.projects.byOwnerAndName(me.id, name);
+    const mine = await repos.projects.byOwnerAndName(me.id, name);
     if (mine) return mine;
     const now = clock.now();
-    const created = repos.projects.insert({ name, ownerId: me.id, edition: input.edition!, createdAt: now });
-    audit(repos, actor, now, 'project.created', { type: 'project', id: created.id }, { name: created.name, edition: created.edition });
+    const created = await repos.projects.insert({ name, ownerId: me.id, edition: input.edition!, createdAt: now });
+    await audit(repos, actor, now, 'project.created', { type: 'project', id: created.id }, { name: created.name, edition: created.edition });
     return created;
   });
 
@@ -144,26 +145,26 @@ export async function shareProject({ deps, actor, input }: VerbArgs<ShareProject
     if (seen.has(personId)) continue;
     seen.add(personId);
     outcomes.push(
-      store.transaction((repos): ShareOutcome => {
+      await store.transaction(async (repos): Promise<ShareOutcome> => {
         const now = clock.now();
-        const inviter = actorPerson(repos, actor);
-        requireOwnerOrAdmin(repos, settings, project, inviter.id, 'share it');
-        const invitee = repos.people.byId(personId)!;
+        const inviter = await actorPerson(repos, actor);
+        await requireOwnerOrAdmin(repos, settings, project, inviter.id, 'share it');
+        const invitee = (await repos.people.byId(personId))!;
         const accountEmail = email ?? invitee.email;
         if (!accountEmail) return { status: 'no_email', invitee };
         if (invitee.id === project.ownerId) return { status: 'is_owner', invitee };
-        if (repos.projectAccess.has(project.id, invitee.id)) return { status: 'already_has_access', invitee };
-        const open = repos.invitations.openForProject(project.id, invitee.id);
+        if (await repos.projectAccess.has(project.id, invitee.id)) return { status: 'already_has_access', invitee };
+        const open = await repos.invitations.openForProject(project.id, invitee.id);
         if (open) return { status: 'already_pending', invitee, invitationId: open.id, since: open.sentAt };
 
-        const seats = repos.seats.occupiedByEmailAnyCase(accountEmail);
+        const seats = await repos.seats.occupiedByEmailAnyCase(accountEmail);
         const exact = seats.some((s) => s.email === accountEmail);
         if (!exact && seats[0]?.email) {
           // account emails are case sensitive: an invitation to the wrong spelling would never open
           return { status: 'email_case_mismatch', invitee, typed: accountEmail, onRecord: seats[0].email };
         }
         const { token, hash } = mintToken();
-        const inv = repos.invitations.insert({
+        const inv = await repos.invitations.insert({
           kind: 'project',
           licenseId: null,
           projectId: project.id,
@@ -179,10 +180,10 @@ export async function shareProject({ deps, actor, input }: VerbArgs<ShareProject
           sentAt: now,
           expiresAt: now + settings.inviteTtlMs,
         });
-        audit(repos, actor, now, exact ? 'invitation.created' : 'invitation.waiting_for_seat', { type: 'invitation', id: inv.id }, { projectId: project.id, inviteeId: invitee.id });
+        await audit(repos, actor, now, exact ? 'invitation.created' : 'invitation.waiting_for_seat', { type: 'invitation', id: inv.id }, { projectId: project.id, inviteeId: invitee.id });
         if (!exact) return { status: 'waiting_for_seat', invitee, invitationId: inv.id, email: accountEmail };
         const reachable = isReachable(invitee);
-        sendProjectInvitation(repos, inv.id, invitationLink(settings.publicBaseUrl, token), reachable, inviter.id, now, false);
+        await sendProjectInvitation(repos, inv.id, invitationLink(settings.publicBaseUrl, token), reachable, inviter.id, now, false);
         return { status: 'invited', invitee, invitationId: inv.id, reachable };
       }),
     );
@@ -191,7 +192,7 @@ export async function shareProject({ deps, actor, input }: VerbArgs<ShareProject
   const waiting = outcomes.flatMap((o) => (o.status === 'waiting_for_seat' ? [{ invitationId: o.invitationId, name: nameOf(o.invitee), email: o.email }] : []));
   const mismatches = outcomes.flatMap((o) => (o.status === 'email_case_mismatch' ? [{ name: nameOf(o.invitee), typed: o.typed, onRecord: o.onRecord }] : []));
   if (waiting.length || mismatches.length) {
-    store.transaction((repos) =>
+    await store.transaction((repos) =>
       tellPerson(repos, actor.personId, { type: 'share_attention', projectName: project.name, edition: project.edition, waiting, mismatches }, clock.now()),
     );
   }
@@ -200,14 +201,14 @@ export async function shareProject({ deps, actor, input }: VerbArgs<ShareProject
 
 /** The DM to the invitee, or (not in chat) the link to forward to whoever shared it. */
 /** Sends the invitee their invitation (or their inviter the link to forward); returns the message's outbox id. */
-export function sendProjectInvitation(repos: Repositories, invitationId: number, link: string, reachable: boolean, forwarderId: number, now: number, resent: boolean): number {
-  const inv = repos.invitations.byId(invitationId)!;
-  const snap = projectSnapshotOf(repos, inv);
+export async function sendProjectInvitation(repos: Repositories, invitationId: number, link: string, reachable: boolean, forwarderId: number, now: number, resent: boolean): Promise<number> {
+  const inv = (await repos.invitations.byId(invitationId))!;
+  const snap = await projectSnapshotOf(repos, inv);
   if (reachable) return tellPerson(repos, inv.inviteeId, { type: 'project_invitation', invitation: snap, link, resent }, now);
   return tellPerson(repos, forwarderId, { type: 'forward_link', invitation: snap, link }, now);
 }
 
 /** What the share form offers: the actor's own projects. */
 export async function shareOptions({ deps, actor }: VerbArgs<void>): Promise<Project[]> {
-  return deps.store.transaction((repos) => repos.projects.listByOwner(actorPerson(repos, actor).id));
+  return deps.store.transaction(async (repos) => repos.projects.listByOwner((await actorPerson(repos, actor)).id));
 }

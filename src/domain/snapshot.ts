@@ -9,20 +9,20 @@ import { nameOf } from './people.js';
  * whose sweeps must cost what is due, not what is stored), and only once per transaction when the
  * verb already knows it (a bulk run passes its running count).
  */
-export function snapshotOf(repos: Repositories, inv: Invitation, opts: { usage?: false | { occupied: number; reserved: number } } = {}): InvitationSnapshot {
+export async function snapshotOf(repos: Repositories, inv: Invitation, opts: { usage?: false | { occupied: number; reserved: number } } = {}): Promise<InvitationSnapshot> {
   const licenseId = inv.licenseId ?? 0;
-  const license = repos.licenses.byId(licenseId);
+  const license = await repos.licenses.byId(licenseId);
   // a verb that already counted the seats in this transaction passes its figure instead of counting again
-  const usage = opts.usage === false ? { occupied: 0, reserved: 0 } : (opts.usage ?? repos.licenses.usage(licenseId));
-  const invitee = repos.people.byId(inv.inviteeId);
+  const usage = opts.usage === false ? { occupied: 0, reserved: 0 } : (opts.usage ?? await repos.licenses.usage(licenseId));
+  const invitee = await repos.people.byId(inv.inviteeId);
   // an accepted invitation says only what was handed over to ATLAS.ti, read from its seat
-  const seat = inv.status === 'accepted' ? repos.seats.byInvitation(inv.id) : undefined;
+  const seat = inv.status === 'accepted' ? await repos.seats.byInvitation(inv.id) : undefined;
   return {
     kind: 'license',
     invitationId: inv.id,
     status: inv.status,
     licenseName: license?.name ?? 'a license',
-    inviterName: nameOf(repos.people.byId(inv.inviterId)),
+    inviterName: nameOf(await repos.people.byId(inv.inviterId)),
     inviteeName: nameOf(invitee),
     inviteeEmail: inv.inviteeEmail,
     expiresAt: inv.expiresAt,
@@ -37,9 +37,9 @@ export function snapshotOf(repos: Repositories, inv: Invitation, opts: { usage?:
 }
 
 /** The same for a project invitation. The Desktop link is included only when `revealLink` is set. */
-export function projectSnapshotOf(repos: Repositories, inv: Invitation, revealLink = false): ProjectInvitationSnapshot {
-  const project = inv.projectId === null ? undefined : repos.projects.byId(inv.projectId);
-  const access = inv.status === 'accepted' && project ? repos.projectAccess.forPerson(inv.inviteeId).find((a) => a.projectId === project.id) : undefined;
+export async function projectSnapshotOf(repos: Repositories, inv: Invitation, revealLink = false): Promise<ProjectInvitationSnapshot> {
+  const project = inv.projectId === null ? undefined : await repos.projects.byId(inv.projectId);
+  const access = inv.status === 'accepted' && project ? (await repos.projectAccess.forPerson(inv.inviteeId)).find((a) => a.projectId === project.id) : undefined;
   return {
     kind: 'project',
     invitationId: inv.id,
@@ -47,9 +47,9 @@ export function projectSnapshotOf(repos: Repositories, inv: Invitation, revealLi
     projectId: project?.id ?? 0,
     projectName: project?.name ?? 'a project',
     edition: project?.edition ?? 'web',
-    ownerName: nameOf(repos.people.byId(project?.ownerId ?? inv.inviterId)),
-    inviterName: nameOf(repos.people.byId(inv.inviterId)),
-    inviteeName: nameOf(repos.people.byId(inv.inviteeId)),
+    ownerName: nameOf(await repos.people.byId(project?.ownerId ?? inv.inviterId)),
+    inviterName: nameOf(await repos.people.byId(inv.inviterId)),
+    inviteeName: nameOf(await repos.people.byId(inv.inviteeId)),
     inviteeEmail: inv.inviteeEmail,
     message: inv.message,
     expiresAt: inv.expiresAt,
@@ -58,5 +58,5 @@ export function projectSnapshotOf(repos: Repositories, inv: Invitation, revealLi
   };
 }
 
-export const snapshotOfAny = (repos: Repositories, inv: Invitation, opts: Parameters<typeof snapshotOf>[2] = {}): InvitationSnapshot | ProjectInvitationSnapshot =>
-  inv.kind === 'project' ? projectSnapshotOf(repos, inv) : snapshotOf(repos, inv, opts);
+export const snapshotOfAny = async (repos: Repositories, inv: Invitation, opts: Parameters<typeof snapshotOf>[2] = {}): Promise<InvitationSnapshot | ProjectInvitationSnapshot> =>
+  inv.kind === 'project' ? await projectSnapshotOf(repos, inv) : await snapshotOf(repos, inv, opts);

@@ -71,11 +71,11 @@ export async function requestSupport({ deps, actor, input }: VerbArgs<{ email: s
   const problems = Object.entries(supportProblems(input));
   if (problems.length) throw new DomainError('INVALID_INPUT', problems[0]![1], { field: problems[0]![0] });
   const data = supportSchema.parse({ ...input, files: input.files ?? [] });
-  return deps.store.transaction((repos) => {
+  return deps.store.transaction(async (repos) => {
     const now = deps.clock.now();
-    const me = actorPerson(repos, actor);
+    const me = await actorPerson(repos, actor);
     // the request carries what support will ask first: which seats and invitations this person has
-    const status = statusOf(repos, deps.settings, now, me.id, true);
+    const status = await statusOf(repos, deps.settings, now, me.id, true);
     const request: SupportRequest = {
       email: data.email,
       topic: data.topic,
@@ -85,19 +85,19 @@ export async function requestSupport({ deps, actor, input }: VerbArgs<{ email: s
       fromName: nameOf(me),
       platform: actor.platform,
       // how each pool counts decides the first question ("all seats busy?" for a concurrent one)
-      seats: repos.seats.occupiedBy(me.id).map((s) => {
-        const l = repos.licenses.byId(s.licenseId);
+      seats: (await Promise.all((await repos.seats.occupiedBy(me.id)).map(async (s) => {
+        const l = await repos.licenses.byId(s.licenseId);
         const how = l?.seatModel === 'concurrent' ? `, concurrent: ${l.seats} at a time` : '';
         return `${l?.name ?? 'a license'} (${s.email ?? '?'}${how})`;
-      }),
+      }))),
       openInvitations: [
         ...status.pending.map((i) => `#${i.invitationId} seat in ${i.licenseName}`),
         ...status.projectInvitations.map((i) => `#${i.invitationId} project ${i.projectName} (${i.status === 'waiting_for_seat' ? 'waiting for a seat' : 'waiting for an answer'})`),
       ],
     };
-    repos.outbox.enqueue({ type: 'support_channel' }, { type: 'support_request', request }, now);
-    tellPerson(repos, me.id, { type: 'support_sent', request }, now);
-    audit(repos, actor, now, 'support.requested', { type: 'person', id: me.id }, { topic: data.topic });
+    await repos.outbox.enqueue({ type: 'support_channel' }, { type: 'support_request', request }, now);
+    await tellPerson(repos, me.id, { type: 'support_sent', request }, now);
+    await audit(repos, actor, now, 'support.requested', { type: 'person', id: me.id }, { topic: data.topic });
     return request;
   });
 }

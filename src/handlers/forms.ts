@@ -85,9 +85,9 @@ const unmarked = (e: string): string => (e.startsWith('!') ? e.slice(1) : e);
  * or are a letter or two off one (or off a known domain). Nothing is sent until they are fixed
  * (or, for a near miss that is someone new, written with a leading `!`).
  */
-function typoError(deps: DomainDeps | undefined, emails: string[]): string | undefined {
+async function typoError(deps: DomainDeps | undefined, emails: string[]): Promise<string | undefined> {
   if (!deps) return undefined;
-  const questions = deps.store.transaction((repos) => emailQuestions(repos, emails.filter((e) => !e.startsWith('!'))));
+  const questions = await deps.store.transaction((repos) => emailQuestions(repos, emails.filter((e) => !e.startsWith('!'))));
   if (questions.length === 0) return undefined;
   const said = questions.slice(0, 3).map((q) =>
     q.why === 'case' ? `${q.typed}: the email on record is ${q.suggestion} (account emails are case sensitive)` : `${q.typed}: did you mean ${q.suggestion}?`,
@@ -106,7 +106,7 @@ export interface InviteForm {
 }
 
 /** The invite form. `pickable`: whether the platform shows a people picker (what to say when nobody is named). */
-export function readInviteForm(values: FormValues, pickable: boolean, deps?: DomainDeps): Read<InviteForm> {
+export async function readInviteForm(values: FormValues, pickable: boolean, deps?: DomainDeps): Promise<Read<InviteForm>> {
   const licenseName = choiceOf(values, INVITE_MODAL.license);
   const userIds = [...(values.get(INVITE_MODAL.users.block)?.people ?? [])];
   const marked = splitEmails(textOf(values, INVITE_MODAL.emails));
@@ -115,7 +115,7 @@ export function readInviteForm(values: FormValues, pickable: boolean, deps?: Dom
   const bad = rawEmails.filter((e) => !parseEmail(e));
   if (bad.length) errors[INVITE_MODAL.emails.block] = `Not an email address: ${bad.slice(0, 3).join(', ')}${bad.length > 3 ? '…' : ''}. Fix or remove it.`;
   else {
-    const typo = typoError(deps, marked);
+    const typo = await typoError(deps, marked);
     if (typo) errors[INVITE_MODAL.emails.block] = typo;
   }
   const csv = values.get(INVITE_MODAL.csv.block);
@@ -128,7 +128,7 @@ export function readInviteForm(values: FormValues, pickable: boolean, deps?: Dom
   } else if (unusable.length) {
     errors[INVITE_MODAL.csv.block] = `${unusableWords(unusable)} Fix or remove ${unusable.length === 1 ? 'that line' : 'those lines'}; nothing was sent.`;
   } else {
-    const typo = typoError(deps, pasted);
+    const typo = await typoError(deps, pasted);
     if (typo) errors[INVITE_MODAL.csv.block] = typo;
   }
   if (!userIds.length && !rawEmails.length && !csvUrls.length && !csvText) {
@@ -150,7 +150,7 @@ export interface ShareForm {
 }
 
 /** The share form, checked by the domain's own rules (`shareFormProblems`); a problem is keyed by the field it is about. */
-export function readShareForm(values: FormValues, check: { deps: DomainDeps; actor: Actor }): Read<ShareForm> {
+export async function readShareForm(values: FormValues, check: { deps: DomainDeps; actor: Actor }): Promise<Read<ShareForm>> {
   const existing = choiceOf(values, SHARE_MODAL.existing);
   const newName = textOf(values, SHARE_MODAL.newName);
   const edition = choiceOf(values, SHARE_MODAL.edition);
@@ -166,7 +166,7 @@ export function readShareForm(values: FormValues, check: { deps: DomainDeps; act
     message: values.get(SHARE_MODAL.message.block)?.text ?? null,
   };
   const badEmails = rawEmails.filter((e) => !parseEmail(e));
-  const problems = shareFormProblems({
+  const problems = await shareFormProblems({
     ...check,
     input: { project: form.project, edition: form.edition, inviteeCount: form.userIds.length + form.emails.length + badEmails.length, desktopLink: form.desktopLink, message: form.message },
   });
@@ -181,7 +181,7 @@ export function readShareForm(values: FormValues, check: { deps: DomainDeps; act
   for (const [field, words] of Object.entries(problems)) errors[FIELD[field as ShareField]] = String(words);
   if (badEmails.length) errors[SHARE_MODAL.emails.block] = `Not an email address: ${badEmails.slice(0, 3).join(', ')}. Fix or remove it.`;
   else {
-    const typo = typoError(check.deps, marked);
+    const typo = await typoError(check.deps, marked);
     if (typo) errors[SHARE_MODAL.emails.block] = typo;
   }
   return Object.keys(errors).length ? { errors } : { form };
@@ -206,7 +206,7 @@ export interface SeatRequestForm {
 }
 
 /** The request-seat form: a pool, an email that parses (and is not a likely typo of one on record), a reason. */
-export function readSeatRequestForm(values: FormValues, deps?: DomainDeps): Read<SeatRequestForm> {
+export async function readSeatRequestForm(values: FormValues, deps?: DomainDeps): Promise<Read<SeatRequestForm>> {
   const licenseName = choiceOf(values, REQUEST_SEAT_MODAL.license);
   const marked = textOf(values, REQUEST_SEAT_MODAL.email);
   const email = unmarked(marked);
@@ -215,7 +215,7 @@ export function readSeatRequestForm(values: FormValues, deps?: DomainDeps): Read
   if (!email) errors[REQUEST_SEAT_MODAL.email.block] = 'Give the email of your account, exactly as it is spelled.';
   else if (!parseEmail(email)) errors[REQUEST_SEAT_MODAL.email.block] = `Not an email address: ${email.slice(0, 80)}. Give the exact email of your account.`;
   else {
-    const typo = typoError(deps, [marked]);
+    const typo = await typoError(deps, [marked]);
     if (typo) errors[REQUEST_SEAT_MODAL.email.block] = typo.replace('Nothing sent yet.', 'Nothing asked yet.');
   }
   if (Object.keys(errors).length) return { errors };

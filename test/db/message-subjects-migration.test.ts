@@ -16,7 +16,7 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-it('an invitation DM posted before 0016, and a seat request post, are found as messages about their subjects', () => {
+it('an invitation DM posted before 0016, and a seat request post, are found as messages about their subjects', async () => {
   const { file, old } = databaseBefore(dir, '0016_posted_messages');
   old.exec(`
     INSERT INTO people (id, email, slack_team_id, slack_user_id, display_name, created_at, updated_at) VALUES (1, 'ada@uni.edu', 'T1', 'UADA', 'Ada', 1, 1), (2, 'bob@uni.edu', 'T1', 'UBOB', 'Bob', 1, 1);
@@ -33,7 +33,7 @@ it('an invitation DM posted before 0016, and a seat request post, are found as m
   const database = openDatabase(`file:${file}`);
   try {
     const queue = outboxQueue(database);
-    expect(queue.postedAbout('invitation:7')).toMatchObject([{ outboxId: 1, platform: 'slack', channel: 'DUBOB', messageId: '1700000000.000100', recipientType: 'person', recipientId: 2 }]);
+    expect(await queue.postedAbout('invitation:7')).toMatchObject([{ outboxId: 1, platform: 'slack', channel: 'DUBOB', messageId: '1700000000.000100', recipientType: 'person', recipientId: 2 }]);
     const subjects = database.sqlite.prepare('SELECT outbox_id AS id, subject FROM outbox_subjects ORDER BY outbox_id, subject').all();
     expect(subjects).toEqual([
       { id: 1, subject: 'invitation:7' },

@@ -30,25 +30,25 @@ describe('the SQLite database', () => {
     expect(tables).toEqual(expect.arrayContaining(['people', 'admins', 'licenses', 'invitations', 'seats', 'audit_log', 'outbox', '__drizzle_migrations']));
   });
 
-  it("answers the reminder sweep's list from its covering index alone, oldest first, only what is due", () => {
+  it("answers the reminder sweep's list from its covering index alone, oldest first, only what is due", async () => {
     const { sql } = dueForReminderQuery(database.db).toSQL();
     const plan = (database.sqlite.prepare(`EXPLAIN QUERY PLAN ${sql}`).all('pending', 0, 3, 10) as { detail: string }[]).map((r) => r.detail).join(' | ');
     expect(plan).toMatch(/USING COVERING INDEX invitations_reminder_due_covering/);
     expect(plan).not.toMatch(/TEMP B-TREE/); // no sort: the index is already in reminder order
 
     const store = sqliteStore(database);
-    const ids = store.transaction((r) => {
-      const admin = r.people.insert(person('ada@uni.edu', 'UADMIN'), 1);
-      const license = r.licenses.insert({ name: 'L', seats: 10, seatModel: 'assigned', memberCap: null, createdBy: admin.id, createdAt: 0 });
-      const mk = (n: number, sentAt: number, patch: Record<string, unknown> = {}) => {
-        const p = r.people.insert(person(`p${n}@x.edu`, `U${n}`), 1);
-        const inv = r.invitations.insert({ kind: 'license', licenseId: license.id, inviteeId: p.id, inviteeEmail: p.email, inviterId: admin.id, status: 'pending', tokenHash: `h${n}`, platform: 'slack', createdAt: sentAt, sentAt, expiresAt: sentAt + 1000 });
-        if (Object.keys(patch).length) r.invitations.update(inv.id, patch);
+    const ids = await store.transaction(async (r) => {
+      const admin = await r.people.insert(person('ada@uni.edu', 'UADMIN'), 1);
+      const license = await r.licenses.insert({ name: 'L', seats: 10, seatModel: 'assigned', memberCap: null, createdBy: admin.id, createdAt: 0 });
+      const mk = async (n: number, sentAt: number, patch: Record<string, unknown> = {}) => {
+        const p = await r.people.insert(person(`p${n}@x.edu`, `U${n}`), 1);
+        const inv = await r.invitations.insert({ kind: 'license', licenseId: license.id, inviteeId: p.id, inviteeEmail: p.email, inviterId: admin.id, status: 'pending', tokenHash: `h${n}`, platform: 'slack', createdAt: sentAt, sentAt, expiresAt: sentAt + 1000 });
+        if (Object.keys(patch).length) await r.invitations.update(inv.id, patch);
         return inv.id;
       };
-      return { late: mk(1, 300), early: mk(2, 100), remindedRecently: mk(3, 50, { lastRemindedAt: 900 }), maxedOut: mk(4, 60, { remindersSent: 3 }), answered: mk(5, 70, { status: 'accepted' }) };
+      return { late: await mk(1, 300), early: await mk(2, 100), remindedRecently: await mk(3, 50, { lastRemindedAt: 900 }), maxedOut: await mk(4, 60, { remindersSent: 3 }), answered: await mk(5, 70, { status: 'accepted' }) };
     });
-    const due = store.transaction((r) => r.invitations.dueForReminder(500, 3, 10));
+    const due = await store.transaction((r) => r.invitations.dueForReminder(500, 3, 10));
     expect(due.map((d) => d.id)).toEqual([ids.early, ids.late]);
     expect(Object.keys(due[0]!).sort()).toEqual(['expiresAt', 'id', 'inviteeId', 'remindersSent']);
   });
@@ -65,102 +65,102 @@ describe('the SQLite database', () => {
 });
 
 describe('repositories', () => {
-  it('people: emails match exactly (account emails are case sensitive)', () => {
+  it('people: emails match exactly (account emails are case sensitive)', async () => {
     const store = sqliteStore(database);
-    store.transaction((r) => r.people.insert(person('Alice.Smith@uni.edu', null), 1));
-    expect(store.transaction((r) => r.people.byEmail('Alice.Smith@uni.edu'))).toHaveLength(1);
-    expect(store.transaction((r) => r.people.byEmail('alice.smith@uni.edu'))).toHaveLength(0);
+    await store.transaction((r) => r.people.insert(person('Alice.Smith@uni.edu', null), 1));
+    expect(await store.transaction((r) => r.people.byEmail('Alice.Smith@uni.edu'))).toHaveLength(1);
+    expect(await store.transaction((r) => r.people.byEmail('alice.smith@uni.edu'))).toHaveLength(0);
   });
 
-  it('licenses: names are unique without regard to letter case, and found the same way', () => {
+  it('licenses: names are unique without regard to letter case, and found the same way', async () => {
     const store = sqliteStore(database);
-    const admin = store.transaction((r) => r.people.insert(person('ada@uni.edu', 'UADMIN'), 1));
-    store.transaction((r) => r.licenses.insert({ name: 'Campus 2026', seats: 5, seatModel: 'assigned', memberCap: null, createdBy: admin.id, createdAt: 1 }));
-    expect(store.transaction((r) => r.licenses.byName('campus 2026'))?.name).toBe('Campus 2026');
-    expect(() => store.transaction((r) => r.licenses.insert({ name: 'CAMPUS 2026', seats: 5, seatModel: 'assigned', memberCap: null, createdBy: admin.id, createdAt: 1 }))).toThrow(/UNIQUE/);
+    const admin = await store.transaction((r) => r.people.insert(person('ada@uni.edu', 'UADMIN'), 1));
+    await store.transaction((r) => r.licenses.insert({ name: 'Campus 2026', seats: 5, seatModel: 'assigned', memberCap: null, createdBy: admin.id, createdAt: 1 }));
+    expect((await store.transaction((r) => r.licenses.byName('campus 2026')))?.name).toBe('Campus 2026');
+    await expect(store.transaction((r) => r.licenses.insert({ name: 'CAMPUS 2026', seats: 5, seatModel: 'assigned', memberCap: null, createdBy: admin.id, createdAt: 1 }))).rejects.toThrow(/UNIQUE/);
   });
 
-  it('invitations: the database itself refuses a second pending invitation for the same person and pool', () => {
+  it('invitations: the database itself refuses a second pending invitation for the same person and pool', async () => {
     const store = sqliteStore(database);
-    const admin = store.transaction((r) => r.people.insert(person('ada@uni.edu', 'UADMIN'), 1));
-    const { lic, p } = store.transaction((r) => ({
-      lic: r.licenses.insert({ name: 'L', seats: 5, seatModel: 'assigned', memberCap: null, createdBy: admin.id, createdAt: 1 }),
-      p: r.people.insert(person('a@uni.edu', 'UA'), 1),
+    const admin = await store.transaction((r) => r.people.insert(person('ada@uni.edu', 'UADMIN'), 1));
+    const { lic, p } = await store.transaction(async (r) => ({
+      lic: await r.licenses.insert({ name: 'L', seats: 5, seatModel: 'assigned', memberCap: null, createdBy: admin.id, createdAt: 1 }),
+      p: await r.people.insert(person('a@uni.edu', 'UA'), 1),
     }));
     const base = { kind: 'license' as const, licenseId: lic.id, inviteeId: p.id, inviteeEmail: 'a@uni.edu', inviterId: admin.id, status: 'pending' as const, platform: 'slack' as const, createdAt: 1, sentAt: 1, expiresAt: 100 };
-    const first = store.transaction((r) => r.invitations.insert({ ...base, tokenHash: 'h1' }));
-    expect(() => store.transaction((r) => r.invitations.insert({ ...base, tokenHash: 'h2' }))).toThrow(/UNIQUE/);
+    const first = await store.transaction((r) => r.invitations.insert({ ...base, tokenHash: 'h1' }));
+    await expect(store.transaction((r) => r.invitations.insert({ ...base, tokenHash: 'h2' }))).rejects.toThrow(/UNIQUE/);
     // once it is answered, a new one may be made
-    expect(store.transaction((r) => r.invitations.transition(first.id, 'pending', { status: 'declined' }))).toBe(true);
-    expect(store.transaction((r) => r.invitations.transition(first.id, 'pending', { status: 'accepted' }))).toBe(false);
-    expect(store.transaction((r) => r.invitations.insert({ ...base, tokenHash: 'h3' })).id).toBeGreaterThan(first.id);
-    expect(store.transaction((r) => r.licenses.usage(lic.id))).toEqual({ occupied: 0, reserved: 1 });
+    expect(await store.transaction((r) => r.invitations.transition(first.id, 'pending', { status: 'declined' }))).toBe(true);
+    expect(await store.transaction((r) => r.invitations.transition(first.id, 'pending', { status: 'accepted' }))).toBe(false);
+    expect((await store.transaction((r) => r.invitations.insert({ ...base, tokenHash: 'h3' }))).id).toBeGreaterThan(first.id);
+    expect(await store.transaction((r) => r.licenses.usage(lic.id))).toEqual({ occupied: 0, reserved: 1 });
   });
 
-  it('a throw inside a transaction rolls back everything it wrote', () => {
+  it('a throw inside a transaction rolls back everything it wrote', async () => {
     const store = sqliteStore(database);
-    const admin = store.transaction((r) => r.people.insert(person('ada@uni.edu', 'UADMIN'), 1));
-    expect(() =>
-      store.transaction((r) => {
-        r.licenses.insert({ name: 'Ghost', seats: 5, seatModel: 'assigned', memberCap: null, createdBy: admin.id, createdAt: 1 });
-        r.outbox.enqueue({ type: 'admin_channel' }, { type: 'notice', text: 'hi' }, 1);
+    const admin = await store.transaction((r) => r.people.insert(person('ada@uni.edu', 'UADMIN'), 1));
+    await expect(
+      store.transaction(async (r) => {
+        await r.licenses.insert({ name: 'Ghost', seats: 5, seatModel: 'assigned', memberCap: null, createdBy: admin.id, createdAt: 1 });
+        await r.outbox.enqueue({ type: 'admin_channel' }, { type: 'notice', text: 'hi' }, 1);
         throw new Error('boom');
       }),
-    ).toThrow('boom');
-    expect(store.transaction((r) => r.licenses.list())).toEqual([]);
-    expect(outboxQueue(database).counts()).toEqual({});
+    ).rejects.toThrow('boom');
+    expect(await store.transaction((r) => r.licenses.list())).toEqual([]);
+    expect(await outboxQueue(database).counts()).toEqual({});
   });
 });
 
 describe('the outbox queue', () => {
-  it('claims due rows under a lease: a second deliverer gets nothing until the lease runs out', () => {
+  it('claims due rows under a lease: a second deliverer gets nothing until the lease runs out', async () => {
     const store = sqliteStore(database);
     const queue = outboxQueue(database);
-    store.transaction((r) => {
-      r.outbox.enqueue({ type: 'admin_channel' }, { type: 'notice', text: 'one' }, 1000);
-      r.outbox.enqueue({ type: 'person', personId: 7 }, { type: 'notice', text: 'two' }, 1000);
+    await store.transaction(async (r) => {
+      await r.outbox.enqueue({ type: 'admin_channel' }, { type: 'notice', text: 'one' }, 1000);
+      await r.outbox.enqueue({ type: 'person', personId: 7 }, { type: 'notice', text: 'two' }, 1000);
     });
-    const a = queue.claim('a', 1000, 30_000, 10);
+    const a = await queue.claim('a', 1000, 30_000, 10);
     expect(a.map((r) => r.id)).toEqual([1, 2]);
-    expect(queue.claim('b', 2000, 30_000, 10)).toEqual([]);
+    expect(await queue.claim('b', 2000, 30_000, 10)).toEqual([]);
     // owner "a" crashed without marking anything: after its lease, "b" picks the rows up again
-    const b = queue.claim('b', 1000 + 30_001, 30_000, 10);
+    const b = await queue.claim('b', 1000 + 30_001, 30_000, 10);
     expect(b.map((r) => [r.id, r.attempts])).toEqual([
       [1, 2],
       [2, 2],
     ]);
-    queue.markSent(1, 40_000);
-    queue.retryLater(2, 100_000, 'HTTP 500');
-    expect(queue.claim('c', 50_000, 30_000, 10)).toEqual([]);
-    expect(queue.claim('c', 100_000, 30_000, 10).map((r) => r.id)).toEqual([2]);
-    expect(queue.counts()).toEqual({ sent: 1, pending: 1 });
+    await queue.markSent(1, 40_000);
+    await queue.retryLater(2, 100_000, 'HTTP 500');
+    expect(await queue.claim('c', 50_000, 30_000, 10)).toEqual([]);
+    expect((await queue.claim('c', 100_000, 30_000, 10)).map((r) => r.id)).toEqual([2]);
+    expect(await queue.counts()).toEqual({ sent: 1, pending: 1 });
   });
 
-  it("keeps one recipient's messages in order: a later one waits while an earlier one is retried", () => {
+  it("keeps one recipient's messages in order: a later one waits while an earlier one is retried", async () => {
     const store = sqliteStore(database);
     const queue = outboxQueue(database);
-    store.transaction((r) => {
-      r.outbox.enqueue({ type: 'person', personId: 7 }, { type: 'notice', text: 'first' }, 0);
-      r.outbox.enqueue({ type: 'person', personId: 7 }, { type: 'notice', text: 'second' }, 0);
-      r.outbox.enqueue({ type: 'person', personId: 8 }, { type: 'notice', text: 'other' }, 0);
+    await store.transaction(async (r) => {
+      await r.outbox.enqueue({ type: 'person', personId: 7 }, { type: 'notice', text: 'first' }, 0);
+      await r.outbox.enqueue({ type: 'person', personId: 7 }, { type: 'notice', text: 'second' }, 0);
+      await r.outbox.enqueue({ type: 'person', personId: 8 }, { type: 'notice', text: 'other' }, 0);
     });
-    expect(queue.claim('a', 0, 1000, 10).map((r) => r.id)).toEqual([1, 3]);
-    queue.retryLater(1, 5000, 'rate limited');
-    queue.markSent(3, 10);
-    expect(queue.claim('a', 100, 1000, 10)).toEqual([]);
-    expect(queue.claim('a', 5000, 1000, 10).map((r) => r.id)).toEqual([1]);
-    queue.markSent(1, 5001);
-    expect(queue.claim('a', 5002, 1000, 10).map((r) => r.id)).toEqual([2]);
+    expect((await queue.claim('a', 0, 1000, 10)).map((r) => r.id)).toEqual([1, 3]);
+    await queue.retryLater(1, 5000, 'rate limited');
+    await queue.markSent(3, 10);
+    expect(await queue.claim('a', 100, 1000, 10)).toEqual([]);
+    expect((await queue.claim('a', 5000, 1000, 10)).map((r) => r.id)).toEqual([1]);
+    await queue.markSent(1, 5001);
+    expect((await queue.claim('a', 5002, 1000, 10)).map((r) => r.id)).toEqual([2]);
   });
 
-  it('serves what someone is waiting for before a bulk run', () => {
+  it('serves what someone is waiting for before a bulk run', async () => {
     const store = sqliteStore(database);
     const queue = outboxQueue(database);
-    store.transaction((r) => {
-      for (let p = 1; p <= 5; p++) r.outbox.enqueue({ type: 'person', personId: p }, { type: 'notice', text: `bulk ${p}` }, 0, 1);
-      r.outbox.enqueue({ type: 'person', personId: 99 }, { type: 'notice', text: 'single' }, 0, 0);
+    await store.transaction(async (r) => {
+      for (let p = 1; p <= 5; p++) await r.outbox.enqueue({ type: 'person', personId: p }, { type: 'notice', text: `bulk ${p}` }, 0, 1);
+      await r.outbox.enqueue({ type: 'person', personId: 99 }, { type: 'notice', text: 'single' }, 0, 0);
     });
-    expect(queue.claim('a', 0, 1000, 3).map((r) => r.id)).toEqual([6, 1, 2]);
+    expect((await queue.claim('a', 0, 1000, 3)).map((r) => r.id)).toEqual([6, 1, 2]);
   });
 });
 
@@ -169,8 +169,8 @@ describe('the deliverer', () => {
     const { OutboxDeliverer } = await import('../../src/bot/outbox/deliverer.js');
     const store = sqliteStore(database);
     const queue = outboxQueue(database);
-    store.transaction((r) => {
-      for (let p = 1; p <= 30; p++) r.outbox.enqueue({ type: 'person', personId: p }, { type: 'notice', text: `n${p}` }, 0);
+    await store.transaction(async (r) => {
+      for (let p = 1; p <= 30; p++) await r.outbox.enqueue({ type: 'person', personId: p }, { type: 'notice', text: `n${p}` }, 0);
     });
     let inFlight = 0;
     let most = 0;
@@ -194,9 +194,9 @@ describe('the deliverer', () => {
       },
     });
     deliverer.start();
-    for (let i = 0; i < 200 && queue.counts().sent !== 30; i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 200 && (await queue.counts()).sent !== 30; i++) await new Promise((r) => setTimeout(r, 10));
     await deliverer.stop();
-    expect(queue.counts()).toEqual({ sent: 30 });
+    expect(await queue.counts()).toEqual({ sent: 30 });
     expect(new Set(sends).size).toBe(30);
     expect(sends).toHaveLength(30);
     expect(most).toBeLessThanOrEqual(5);
@@ -214,23 +214,23 @@ describe('compiled statements are reused', () => {
 });
 
 describe('after a commit', () => {
-  it('the deliverer is woken by a commit that queued a message, not by one that only read or wrote something else', () => {
+  it('the deliverer is woken by a commit that queued a message, not by one that only read or wrote something else', async () => {
     const store = sqliteStore(database);
     let woken = 0;
     store.afterCommit(() => woken++);
-    const ada = store.transaction((r) => r.people.insert(person('ada@uni.edu', 'UADA'), 1));
-    store.transaction((r) => r.people.byId(ada.id));
+    const ada = await store.transaction((r) => r.people.insert(person('ada@uni.edu', 'UADA'), 1));
+    await store.transaction((r) => r.people.byId(ada.id));
     expect(woken).toBe(0);
-    store.transaction((r) => {
-      r.outbox.enqueue({ type: 'person', personId: ada.id }, { type: 'notice', text: 'hello' }, 2);
-      r.outbox.enqueue({ type: 'admin_channel' }, { type: 'notice', text: 'hello admins' }, 2);
+    await store.transaction(async (r) => {
+      await r.outbox.enqueue({ type: 'person', personId: ada.id }, { type: 'notice', text: 'hello' }, 2);
+      await r.outbox.enqueue({ type: 'admin_channel' }, { type: 'notice', text: 'hello admins' }, 2);
     });
     expect(woken).toBe(1);
-    expect(() => store.transaction((r) => {
-      r.outbox.enqueue({ type: 'person', personId: ada.id }, { type: 'notice', text: 'rolled back' }, 3);
+    await expect(store.transaction(async (r) => {
+      await r.outbox.enqueue({ type: 'person', personId: ada.id }, { type: 'notice', text: 'rolled back' }, 3);
       throw new Error('changed my mind');
-    })).toThrow('changed my mind');
-    store.transaction((r) => r.people.byId(ada.id));
+    })).rejects.toThrow('changed my mind');
+    await store.transaction((r) => r.people.byId(ada.id));
     expect(woken).toBe(1);
   });
 });

@@ -42,11 +42,11 @@ describe('seats under concurrency (real SQLite, several processes)', () => {
       clock: { now: Date.now },
       settings: { inviteTtlMs: 86_400_000, publicBaseUrl: 'https://bot.example.edu', configuredAdmins: ['UADMIN'], hasAdminChannel: true, hasSupportChannel: true, linkAllowedHosts: ['atlasti.com'], reminders: { afterMs: 86_400_000, max: 3, window: { always: true } } },
     };
-    const admin = deps.store.transaction((r) => r.people.insert({ email: 'ada@uni.edu', slackTeamId: 'T1', slackUserId: 'UADMIN', slackDmChannel: null, displayName: 'Ada', tz: null }, 0));
+    const admin = await deps.store.transaction((r) => r.people.insert({ email: 'ada@uni.edu', slackTeamId: 'T1', slackUserId: 'UADMIN', slackDmChannel: null, displayName: 'Ada', tz: null }, 0));
     const actor = { platform: 'slack' as const, userId: 'UADMIN', personId: admin.id };
     await addLicense({ deps, actor, input: { name: 'Campus', seats: 40, seatModel: 'assigned' } });
-    const people = deps.store.transaction((r) =>
-      Array.from({ length: 40 }, (_, i) => r.people.insert({ email: `p${i}@uni.edu`, slackTeamId: 'T1', slackUserId: `UP${i}`, slackDmChannel: null, displayName: `P${i}`, tz: null }, 0)),
+    const people = await deps.store.transaction(async (r) =>
+      Promise.all(Array.from({ length: 40 }, (_, i) => r.people.insert({ email: `p${i}@uni.edu`, slackTeamId: 'T1', slackUserId: `UP${i}`, slackDmChannel: null, displayName: `P${i}`, tz: null }, 0))),
     );
     const invited = await inviteToLicense({ deps, actor, input: { invitees: people.map((p) => ({ personId: p.id })) } });
     expect(invited.outcomes.filter((o) => o.status === 'invited')).toHaveLength(40);

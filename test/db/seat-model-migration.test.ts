@@ -13,7 +13,7 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-it('a pool created before the seat models stays assigned; a new one is stored with its own model and cap', () => {
+it('a pool created before the seat models stays assigned; a new one is stored with its own model and cap', async () => {
   const { file, old } = databaseBefore(dir, '0010_license_seat_model');
   old.prepare("INSERT INTO licenses (name, seats, created_at) VALUES ('Old Lab', 10, 1)").run();
   old.close();
@@ -21,12 +21,12 @@ it('a pool created before the seat models stays assigned; a new one is stored wi
   const database = openDatabase(`file:${file}`);
   try {
     const store = sqliteStore(database);
-    expect(store.transaction((r) => r.licenses.byName('Old Lab'))).toMatchObject({ seats: 10, seatModel: 'assigned', memberCap: null });
-    const made = store.transaction((r) => {
-      const admin = r.people.insert({ email: 'ada@uni.edu', slackTeamId: null, slackUserId: null, slackDmChannel: null, displayName: 'Ada', tz: null }, 2);
+    expect(await store.transaction((r) => r.licenses.byName('Old Lab'))).toMatchObject({ seats: 10, seatModel: 'assigned', memberCap: null });
+    const made = await store.transaction(async (r) => {
+      const admin = await r.people.insert({ email: 'ada@uni.edu', slackTeamId: null, slackUserId: null, slackDmChannel: null, displayName: 'Ada', tz: null }, 2);
       return r.licenses.insert({ name: 'Campus', seats: 50, seatModel: 'concurrent', memberCap: 400, createdBy: admin.id, createdAt: 2 });
     });
-    expect(store.transaction((r) => r.licenses.byId(made.id))).toMatchObject({ seatModel: 'concurrent', memberCap: 400 });
+    expect(await store.transaction((r) => r.licenses.byId(made.id))).toMatchObject({ seatModel: 'concurrent', memberCap: 400 });
   } finally {
     database.close();
   }

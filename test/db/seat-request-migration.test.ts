@@ -13,7 +13,7 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-it('keeps the rows, adds empty reason and decision note, allows a request without a project invitation, and keeps the id sequence', () => {
+it('keeps the rows, adds empty reason and decision note, allows a request without a project invitation, and keeps the id sequence', async () => {
   const { file, old } = databaseBefore(dir, '0021_self_service_seat_requests');
   old.prepare("INSERT INTO people (email, display_name, created_at, updated_at) VALUES ('olga@uni.edu', 'Olga', 1, 1), ('bob@uni.edu', 'Bob', 1, 1)").run();
   old.prepare("INSERT INTO projects (name, edition, owner_id, created_at) VALUES ('Thesis', 'web', 1, 1)").run();
@@ -31,7 +31,7 @@ it('keeps the rows, adds empty reason and decision note, allows a request withou
       { id: 2, inv: 1, reason: null, note: null, status: 'denied' },
     ]);
     const store = sqliteStore(database);
-    const own = store.transaction((r) => r.seatRequests.insert({ personId: 2, email: 'bob@uni.edu', projectInvitationId: null, requestedBy: 2, licenseId: null, reason: 'thesis', createdAt: 5 }));
+    const own = await store.transaction((r) => r.seatRequests.insert({ personId: 2, email: 'bob@uni.edu', projectInvitationId: null, requestedBy: 2, licenseId: null, reason: 'thesis', createdAt: 5 }));
     expect(own).toMatchObject({ id: 4, projectInvitationId: null, reason: 'thesis', decisionNote: null, status: 'pending' });
     expect(database.sqlite.prepare('PRAGMA foreign_key_check').all()).toEqual([]);
     expect(database.sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'seat_requests' ORDER BY name").all()).toEqual([{ name: 'seat_requests_person' }, { name: 'seat_requests_status' }]);

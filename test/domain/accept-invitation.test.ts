@@ -36,7 +36,7 @@ describe('acceptInvitation', () => {
     expect(deps.store.seats()).toEqual([
       { id: 1, licenseId: license.id, personId: alice.person.id, email: 'Alice.Smith@uni.example', invitationId, status: 'occupied', occupiedAt: now, handoff: 'awaiting', handedOverAt: null, handedOverBy: null, joinedAt: null, handoffVia: 'admin' },
     ]);
-    expect(usage()).toEqual({ occupied: 1, reserved: 0 });
+    expect(await usage()).toEqual({ occupied: 1, reserved: 0 });
 
     const rows = deps.store.auditLog().filter((e) => e.at === now);
     expect(rows).toEqual([
@@ -69,7 +69,7 @@ describe('acceptInvitation', () => {
     const again = await acceptInvitation({ deps, actor: alice.actor, input: { invitationId } });
     expect(again.outcome).toBe('already_accepted');
     expect(again.invitation.status).toBe('accepted');
-    expect(usage()).toEqual({ occupied: 1, reserved: 0 });
+    expect(await usage()).toEqual({ occupied: 1, reserved: 0 });
     expect(deps.store.dump()).toEqual(before);
   });
 
@@ -89,7 +89,7 @@ describe('acceptInvitation', () => {
     expect(res.invitation.status).toBe('expired');
     expect(deps.store.invitation(invitationId)).toMatchObject({ status: 'expired', decidedAt: expiresAt });
     expect(deps.store.seats()).toEqual([]);
-    expect(usage()).toEqual({ occupied: 0, reserved: 0 });
+    expect(await usage()).toEqual({ occupied: 0, reserved: 0 });
     expect(deps.store.auditLog().at(-1)).toMatchObject({ action: 'invitation.expired', subjectType: 'invitation', subjectId: invitationId, at: expiresAt });
     expect(deps.store.announced(invitationId)).toMatchObject({ invitation: { status: 'expired' } });
     // and it stays expired
@@ -120,7 +120,7 @@ describe('acceptInvitation', () => {
     const res = await acceptInvitation({ deps, actor: alice.actor, input: { invitationId } });
     expect(res.outcome).toBe('no_free_seat');
     expect(deps.store.invitation(invitationId).status).toBe('pending');
-    expect(usage().occupied).toBe(1);
+    expect((await usage()).occupied).toBe(1);
     expect(deps.store.seats().map((s) => s.personId)).toEqual([bob.person.id]);
     expect(deps.store.auditLog().at(-1)).toMatchObject({ action: 'invitation.accept_refused_no_seat', subjectId: invitationId, actorPersonId: alice.person.id });
     expect(deps.store.messagesToAdminChannel().at(-1)?.message).toMatchObject({ type: 'admin_invitation_event', event: 'no_free_seat', actorName: 'Alice' });
@@ -130,19 +130,19 @@ describe('acceptInvitation', () => {
     const { deps, ada, alice, license, invitationId, usage } = await world({ seats: 2 });
     // two seats occupied by rows written straight through the repositories
     for (const who of [aPerson(deps.store), aPerson(deps.store)]) {
-      deps.store.transaction((r) => {
-        const inv = r.invitations.insert({
+      await deps.store.transaction(async (r) => {
+        const inv = await r.invitations.insert({
           kind: 'license', licenseId: license.id, inviteeId: who.person.id, inviteeEmail: who.person.email, inviterId: ada.person.id,
           status: 'accepted', tokenHash: `imported-${who.person.id}`, platform: 'system', createdAt: T0, sentAt: T0, expiresAt: T0 + DAY_MS,
         });
-        r.seats.occupy({ licenseId: license.id, personId: who.person.id, email: who.person.email, invitationId: inv.id, at: T0 });
+        await r.seats.occupy({ licenseId: license.id, personId: who.person.id, email: who.person.email, invitationId: inv.id, at: T0 });
       });
     }
-    expect(usage()).toEqual({ occupied: 2, reserved: 1 });
+    expect(await usage()).toEqual({ occupied: 2, reserved: 1 });
     const res = await acceptInvitation({ deps, actor: alice.actor, input: { invitationId } });
     expect(res.outcome).toBe('no_free_seat');
-    expect(usage()).toEqual({ occupied: 2, reserved: 1 });
-    expect(deps.store.transaction((r) => r.seats.holds(license.id, alice.person.id))).toBe(false);
+    expect(await usage()).toEqual({ occupied: 2, reserved: 1 });
+    expect(await deps.store.transaction((r) => r.seats.holds(license.id, alice.person.id))).toBe(false);
   });
 
   it('sends the admin notice to the inviter when there is no admin channel', async () => {

@@ -124,7 +124,7 @@ describe('capacity', () => {
       const who = people.find((p) => p.person.id === o.invitee.id)!;
       await acceptInvitation({ deps, actor: who.actor, input: { invitationId: o.invitationId } });
     }
-    expect(deps.store.transaction((r) => r.licenses.usage(1))).toEqual({ occupied: 3, reserved: 0 });
+    expect(await deps.store.transaction((r) => r.licenses.usage(1))).toEqual({ occupied: 3, reserved: 0 });
     // the next one is refused, as the pool is full of occupied seats now
     const late = aPerson(deps.store);
     const again = await inviteToLicense({ deps, actor: ada.actor, input: { invitees: [{ personId: late.person.id }] } });

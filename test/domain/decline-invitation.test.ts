@@ -16,12 +16,12 @@ const world = async (hasAdminChannel = true) => {
 describe('declineInvitation', () => {
   it('frees the reserved seat, records who declined, and tells the invitee and the admins', async () => {
     const { deps, alice, invitationId, usage } = await world();
-    expect(usage()).toEqual({ occupied: 0, reserved: 1 });
+    expect(await usage()).toEqual({ occupied: 0, reserved: 1 });
     deps.clock.advance(5000);
     const n = deps.store.outbox().length;
     const res = await declineInvitation({ deps, actor: alice.actor, input: { invitationId } });
     expect(res.invitation).toMatchObject({ status: 'declined', reserved: 0 });
-    expect(usage()).toEqual({ occupied: 0, reserved: 0 });
+    expect(await usage()).toEqual({ occupied: 0, reserved: 0 });
     expect(deps.store.invitation(invitationId)).toMatchObject({ status: 'declined', decidedBy: alice.person.id, decidedAt: deps.clock.now() });
     expect(deps.store.auditLog().at(-1)).toMatchObject({ action: 'invitation.declined', subjectId: invitationId, actorPersonId: alice.person.id, at: deps.clock.now() });
     const fresh = deps.store.outbox().slice(n);
@@ -39,7 +39,7 @@ describe('declineInvitation', () => {
     const err = await domainErrorOf(declineInvitation({ deps, actor: alice.actor, input: { invitationId } }));
     expect(err.code).toBe('EXPIRED');
     expect(deps.store.invitation(invitationId).status).toBe('expired');
-    expect(usage()).toEqual({ occupied: 0, reserved: 0 });
+    expect(await usage()).toEqual({ occupied: 0, reserved: 0 });
     expect(deps.store.messages('admin_invitation_event').filter((e) => (e.message as { event: string }).event === 'declined')).toHaveLength(0);
   });
 

@@ -95,7 +95,7 @@ describe('diagnose: a seat, and no project', () => {
   it('a released seat is no seat', async () => {
     const { deps, bob, campus } = world();
     const seat = aSeat(deps.store, { license: campus, person: bob });
-    deps.store.transaction((r) => r.seats.release(seat.id, deps.clock.now()));
+    await deps.store.transaction((r) => r.seats.release(seat.id, deps.clock.now()));
     expect(topics(await look(deps, bob))).toEqual(['no_seat']);
   });
 });
@@ -337,7 +337,7 @@ describe('diagnose: they cannot accept (the latest invitation per pool or projec
     const thesis = aProject(deps.store, { owner: olga, name: 'Thesis' });
     const { invitation } = aProjectInvitation(deps.store, { project: thesis, invitee: bob });
     expect(topics(await look(deps, olga, bob))).toEqual([]); // reachable, seated and delivered: nothing wrong
-    deps.store.transaction((r) => r.invitations.update(invitation.id, { deliveryProblem: 'user_not_found' }));
+    await deps.store.transaction((r) => r.invitations.update(invitation.id, { deliveryProblem: 'user_not_found' }));
     const d = await look(deps, ada, bob);
     const f = only(d, 'cannot_accept');
     expect(f.action).toEqual({ kind: 'resend', invitationId: invitation.id });
@@ -480,7 +480,7 @@ describe('diagnose: who may look up whom', () => {
       const thesis = aProject(deps.store, { owner: olga, name: 'Thesis' });
       aProjectInvitation(deps.store, { project: thesis, invitee: bob });
       deps.clock.advance(15 * DAY_MS); // the invitation is past its expiry
-      if (swept) expireDue(deps, deps.clock.now());
+      if (swept) await expireDue(deps, deps.clock.now());
       try {
         await look(deps, olga, bob);
         return 'allowed';

@@ -37,7 +37,7 @@ import {
 
 const NOW = T0 + 2 * DAY_MS;
 
-const digestOf = (store: TestStore, now = NOW): DigestPage[] => store.transaction((r) => buildDigest(r, now));
+const digestOf = async (store: TestStore, now = NOW): Promise<DigestPage[]> => await store.transaction((r) => buildDigest(r, now));
 const entriesOf = (pages: DigestPage[]): DigestEntry[] => pages.flatMap((p) => p.entries);
 const itemsOf = (entries: DigestEntry[]): DigestItem[] => entries.flatMap((e) => (e.kind === 'item' ? [e.item] : []));
 
@@ -94,15 +94,15 @@ const fullWorld = async () => {
   const w1 = aProjectInvitation(deps.store, { project: panel, invitee: finn, at: T0 + 6000, status: 'waiting_for_seat' }).invitation;
   // an answered one is not listed
   aProjectInvitation(deps.store, { project: diaries, invitee: gus, status: 'declined' });
-  patchInvitation(deps.store, a.invitationId, { remindersSent: 2 });
-  patchInvitation(deps.store, p2.id, { deliveryProblem: 'account_inactive' });
+  await patchInvitation(deps.store, a.invitationId, { remindersSent: 2 });
+  await patchInvitation(deps.store, p2.id, { deliveryProblem: 'account_inactive' });
   return { ...w, alice, bob, carol, dan, erin, finn, a, b, c, p1, d1, p2, w1, panel, diaries };
 };
 
 describe('buildDigest', () => {
   it('lists everything pending by license and by project, those waiting for a seat, and the unreachable', async () => {
     const f = await fullWorld();
-    const pages = digestOf(f.deps.store);
+    const pages = await digestOf(f.deps.store);
     expect(pages).toHaveLength(1);
     expect(pages[0]).toMatchObject({ page: 1, pages: 1, now: NOW });
 
@@ -132,7 +132,7 @@ describe('buildDigest', () => {
   it('an item carries its dates, reminders sent and email as stored', async () => {
     const f = await fullWorld();
     const inv = f.deps.store.invitation(f.a.invitationId);
-    const found = itemsOf(entriesOf(digestOf(f.deps.store))).find((i) => i.invitationId === f.a.invitationId);
+    const found = itemsOf(entriesOf(await digestOf(f.deps.store))).find((i) => i.invitationId === f.a.invitationId);
     expect(found).toEqual({
       invitationId: inv.id,
       inviteeName: 'Alice',
@@ -162,14 +162,14 @@ describe('buildDigest', () => {
     const license = aLicense(deps.store, { name: 'Pool', seats });
     seatsTaken(deps.store, license, taken);
     for (let k = 0; k < pending; k++) await invited(deps, ada, aPerson(deps.store));
-    const [entry] = entriesOf(digestOf(deps.store)).filter((e) => e.kind === 'license');
+    const [entry] = entriesOf(await digestOf(deps.store)).filter((e) => e.kind === 'license');
     expect(entry).toEqual({ kind: 'license', seatModel: 'assigned', memberCap: null, name: 'Pool', seats, occupied: taken, reserved: pending, level });
   });
 
   it('an empty review is one page with the title and the pools', async () => {
     const { deps } = await world();
     aLicense(deps.store, { name: 'Campus', seats: 5 });
-    expect(digestOf(deps.store)).toEqual([
+    expect(await digestOf(deps.store)).toEqual([
       {
         page: 1,
         pages: 1,
@@ -193,7 +193,7 @@ describe('buildDigest', () => {
     const project = aProject(deps.store, { owner: olive, name: 'Panel' });
     for (let k = 0; k < 12; k++) ids.push(aProjectInvitation(deps.store, { project, invitee: aPerson(deps.store), at: T0 + 100 + k }).invitation.id);
 
-    const pages = digestOf(deps.store);
+    const pages = await digestOf(deps.store);
     const total = 1 + 1 + 30 + 1 + 12; // title, license, its items, project, its items
     expect(pages).toHaveLength(Math.ceil(total / ENTRIES_PER_PAGE));
     pages.forEach((p, i) => {
@@ -221,7 +221,7 @@ describe('buildDigest', () => {
     const project = aProject(deps.store, { owner: olive, name: 'Panel' });
     for (let k = 0; k < 41; k++) aProjectInvitation(deps.store, { project, invitee: aPerson(deps.store), at: T0 + 100 + k });
 
-    const pages = digestOf(deps.store);
+    const pages = await digestOf(deps.store);
     const all = entriesOf(pages);
     expect(all.filter((e) => e.kind === 'more')).toEqual([
       { kind: 'more', count: 5, of: 'Campus' },
@@ -241,7 +241,7 @@ describe('buildDigest', () => {
     const { deps, olive } = await world();
     const project = aProject(deps.store, { owner: olive, name: 'Panel' });
     for (let k = 0; k < 43; k++) aProjectInvitation(deps.store, { project, invitee: aPerson(deps.store), status: 'waiting_for_seat', at: T0 + k });
-    const all = entriesOf(digestOf(deps.store));
+    const all = entriesOf(await digestOf(deps.store));
     expect(all[0]).toMatchObject({ kind: 'title', pendingCount: 0, waitingCount: 43 });
     expect(all.filter((e) => e.kind === 'more')).toEqual([{ kind: 'more', count: 3, of: 'waiting for a seat' }]);
     // a waiting one can be extended or withdrawn (never resent: it was never sent)
@@ -255,7 +255,7 @@ describe('postDigest', () => {
     const f = await fullWorld();
     const deps: TestDeps = { ...f.deps, settings: { ...f.deps.settings, hasAdminChannel: false } };
     const before = deps.store.dump();
-    expect(postDigest(deps, NOW)).toEqual({ pages: 0 });
+    expect(await postDigest(deps, NOW)).toEqual({ pages: 0 });
     expect(deps.store.dump()).toEqual(before);
   });
 
@@ -263,11 +263,11 @@ describe('postDigest', () => {
     const { deps, ada } = await world();
     aLicense(deps.store, { name: 'Campus', seats: 100 });
     for (let k = 0; k < 50; k++) await invited(deps, ada, aPerson(deps.store));
-    const expected = digestOf(deps.store);
+    const expected = await digestOf(deps.store);
     expect(expected.length).toBeGreaterThan(1);
     const before = deps.store.outbox().length;
 
-    expect(postDigest(deps, NOW)).toEqual({ pages: expected.length });
+    expect(await postDigest(deps, NOW)).toEqual({ pages: expected.length });
     const posted = deps.store.outbox().slice(before);
     expect(posted).toHaveLength(expected.length);
     expect(posted.every((e) => e.to.type === 'admin_channel' && e.at === NOW)).toBe(true);
@@ -282,7 +282,7 @@ describe('postDigest', () => {
     const { invitationId } = await invited(deps, ada, alice);
     const later = deps.store.invitation(invitationId).expiresAt;
 
-    postDigest(deps, later);
+    await postDigest(deps, later);
     expect(deps.store.invitation(invitationId).status).toBe('expired');
     const [page] = deps.store.messages('digest_page').map((e) => e.message.page);
     expect(page!.entries[0]).toMatchObject({ kind: 'title', pendingCount: 0 });
@@ -297,7 +297,7 @@ describe('reviewPending', () => {
     f.deps.clock.set(NOW);
     const before = f.deps.store.outbox().length;
     const pages = await reviewPending({ deps: f.deps, actor: f.ada.actor, input: undefined });
-    expect(pages).toEqual(digestOf(f.deps.store, NOW));
+    expect(pages).toEqual(await digestOf(f.deps.store, NOW));
     expect(f.deps.store.outbox().length).toBe(before);
   });
 
@@ -333,19 +333,19 @@ describe('reportUndeliverable: what chat refused for good is recorded, not retri
 
   it('a reminder that cannot be delivered sets deliveryProblem on its invitation, and the digest shows it', async () => {
     const { deps, inv } = await remindWorld();
-    remindDue(deps, T0 + 3 * DAY_MS);
+    await remindDue(deps, T0 + 3 * DAY_MS);
     const [reminder] = deps.store.messages('reminder');
     deps.clock.set(T0 + 3 * DAY_MS + 5);
     const outbox = deps.store.outbox().length;
 
-    reportUndeliverable(deps, reminder!.message, 'account_inactive');
+    await reportUndeliverable(deps, reminder!.message, 'account_inactive');
     expect(deps.store.invitation(inv.invitationId)).toMatchObject({ status: 'pending', deliveryProblem: 'account_inactive', remindersSent: 1 });
     expect(deps.store.outbox()).toHaveLength(outbox); // nobody is told again
     expect(audited(deps.store, 'invitation.undeliverable')).toEqual([
       expect.objectContaining({ platform: 'system', subjectId: inv.invitationId, at: T0 + 3 * DAY_MS + 5, details: { reason: 'account_inactive', message: 'reminder' } }),
     ]);
 
-    const all = entriesOf(digestOf(deps.store));
+    const all = entriesOf(await digestOf(deps.store));
     expect(all[0]).toMatchObject({ kind: 'title', pendingCount: 1, undeliverableCount: 1 });
     const heading = all.findIndex((e) => e.kind === 'heading' && e.text === 'undeliverable');
     expect(heading).toBeGreaterThan(0);
@@ -357,7 +357,7 @@ describe('reportUndeliverable: what chat refused for good is recorded, not retri
     const [sent] = deps.store.messages('license_invitation');
     deps.clock.set(T0 + 60_000);
 
-    reportUndeliverable(deps, sent!.message, 'user_not_found');
+    await reportUndeliverable(deps, sent!.message, 'user_not_found');
     expect(deps.store.invitation(inv.invitationId).deliveryProblem).toBe('user_not_found');
     const forwards = deps.store.messages('forward_link');
     expect(forwards).toHaveLength(1);
@@ -376,7 +376,7 @@ describe('reportUndeliverable: what chat refused for good is recorded, not retri
     const snapshot = { kind: 'project', invitationId: invitation.id, status: 'pending', projectId: project.id, projectName: 'Panel', edition: 'web', ownerName: 'Olive Owner', inviterName: 'Olive Owner', inviteeName: 'Bob', inviteeEmail: bob.person.email, message: null, expiresAt: invitation.expiresAt, desktopLink: null } as const;
     const link = `https://bot.example.edu/invite/${token}`;
 
-    reportUndeliverable(deps, { type: 'project_invitation', invitation: snapshot, link, resent: false }, 'account_inactive');
+    await reportUndeliverable(deps, { type: 'project_invitation', invitation: snapshot, link, resent: false }, 'account_inactive');
     expect(deps.store.invitation(invitation.id).deliveryProblem).toBe('account_inactive');
     expect(deps.store.messages('forward_link').map((e) => [e.to, e.message.link, e.message.reason])).toEqual([[{ type: 'person', personId: olive.person.id }, link, 'account_inactive']]);
   });
@@ -386,7 +386,7 @@ describe('reportUndeliverable: what chat refused for good is recorded, not retri
     const [sent] = deps.store.messages('license_invitation');
     deps.store.sql("UPDATE invitations SET status = 'revoked' WHERE id = ?", inv.invitationId);
     const before = deps.store.dump();
-    reportUndeliverable(deps, sent!.message, 'account_inactive');
+    await reportUndeliverable(deps, sent!.message, 'account_inactive');
     expect(deps.store.dump()).toEqual(before);
     expect(deps.store.messagesTo(alice.person.id).map((e) => e.message.type)).toEqual(['license_invitation']);
   });
@@ -397,11 +397,11 @@ describe('reportUndeliverable: what chat refused for good is recorded, not retri
     const [sent] = deps.store.messages('license_invitation');
     expect(admin).toBeDefined();
     const before = deps.store.dump();
-    reportUndeliverable(deps, { type: 'notice', text: 'hello' }, 'user_not_found');
-    reportUndeliverable(deps, { type: 'seat_released', licenseName: 'Campus', projectNames: [] }, 'account_inactive');
-    reportUndeliverable(deps, admin!.message, 'channel_not_found');
-    reportUndeliverable(deps, { type: 'invitation_update', invitation: sent!.message.invitation }, 'account_inactive');
-    reportUndeliverable(deps, { type: 'expired_notice', invitation: sent!.message.invitation }, 'account_inactive');
+    await reportUndeliverable(deps, { type: 'notice', text: 'hello' }, 'user_not_found');
+    await reportUndeliverable(deps, { type: 'seat_released', licenseName: 'Campus', projectNames: [] }, 'account_inactive');
+    await reportUndeliverable(deps, admin!.message, 'channel_not_found');
+    await reportUndeliverable(deps, { type: 'invitation_update', invitation: sent!.message.invitation }, 'account_inactive');
+    await reportUndeliverable(deps, { type: 'expired_notice', invitation: sent!.message.invitation }, 'account_inactive');
     expect(deps.store.dump()).toEqual(before);
   });
 });

@@ -88,9 +88,9 @@ describe('extendInvitation', () => {
     const { invitationId } = await invited(deps, ada, alice);
     deps.clock.set(T0 + 10 * DAY_MS);
     await extend(deps, ada, invitationId);
-    expect(expireDue(deps, T0 + TTL)).toEqual({ expired: 0 });
+    expect(await expireDue(deps, T0 + TTL)).toEqual({ expired: 0 });
     expect(deps.store.invitation(invitationId).status).toBe('pending');
-    expect(expireDue(deps, T0 + 10 * DAY_MS + TTL)).toEqual({ expired: 1 });
+    expect(await expireDue(deps, T0 + 10 * DAY_MS + TTL)).toEqual({ expired: 1 });
   });
 
   it('never shortens an invitation', async () => {
@@ -107,7 +107,7 @@ describe('extendInvitation', () => {
 
   it('the inviter may extend even when not an admin; so may any admin', async () => {
     const { deps, ash, olive, alice, web } = world();
-    aSeat(deps.store, { license: deps.store.transaction((r) => r.licenses.byName('Campus')!), person: alice });
+    aSeat(deps.store, { license: deps.store.sync((r) => r.licenses.byName('Campus')!), person: alice });
     const { invitation } = aProjectInvitation(deps.store, { project: web, invitee: alice });
     deps.clock.set(T0 + DAY_MS);
     expect((await extend(deps, olive, invitation.id)).expiresAt).toBe(T0 + DAY_MS + TTL);
@@ -179,7 +179,7 @@ describe('reinvite', () => {
   it('after an expiry: a new pending invitation to the same pool for the same person and the same exact email', async () => {
     const { deps, ada, alice, license } = world();
     const first = await invited(deps, ada, alice, { email: 'Alice.Work@Uni.Example' });
-    expireDue(deps, T0 + TTL);
+    await expireDue(deps, T0 + TTL);
     deps.clock.set(T0 + TTL + DAY_MS);
 
     const { outcome } = await again(deps, ada, first.invitationId);
@@ -241,7 +241,7 @@ describe('reinvite', () => {
   it('a Desktop project: through shareProject, with the same link and the same message', async () => {
     const { deps, olive, bob, desktop } = world();
     const { invitation } = aProjectInvitation(deps.store, { project: desktop, invitee: bob, desktopLink: DESKTOP_LINK, message: 'Round two of coding' });
-    expireDue(deps, T0 + TTL);
+    await expireDue(deps, T0 + TTL);
     deps.clock.set(T0 + TTL + 1000);
 
     const { outcome } = await again(deps, olive, invitation.id);
@@ -268,8 +268,8 @@ describe('reinvite', () => {
     const dora = aPerson(deps.store, { email: 'dora@uni.example' });
     const seat = aSeat(deps.store, { license, person: dora });
     const { invitation } = aProjectInvitation(deps.store, { project: web, invitee: dora });
-    expireDue(deps, T0 + TTL);
-    deps.store.transaction((r) => r.seats.release(seat.id, T0 + TTL));
+    await expireDue(deps, T0 + TTL);
+    await deps.store.transaction((r) => r.seats.release(seat.id, T0 + TTL));
 
     const { outcome } = await again(deps, olive, invitation.id);
     expect(outcome).toMatchObject({ status: 'waiting_for_seat', email: 'dora@uni.example' });
@@ -279,7 +279,7 @@ describe('reinvite', () => {
     const { deps, ada, olive, alice, bob, mallory, web } = world();
     const lic = await invited(deps, ada, alice);
     const proj = aProjectInvitation(deps.store, { project: web, invitee: bob }).invitation;
-    expireDue(deps, T0 + TTL);
+    await expireDue(deps, T0 + TTL);
     const before = deps.store.dump();
     for (const [who, id] of [
       [mallory, lic.invitationId],
@@ -299,7 +299,7 @@ describe('dropExpired', () => {
     const { deps, ada, ash, olive, alice, bob, web } = world();
     const lic = await invited(deps, ada, alice);
     const proj = aProjectInvitation(deps.store, { project: web, invitee: bob }).invitation;
-    expireDue(deps, T0 + TTL);
+    await expireDue(deps, T0 + TTL);
     deps.clock.set(T0 + TTL + 10);
     const before = deps.store.dump();
 
@@ -319,13 +319,13 @@ describe('dropExpired', () => {
     expect(after.invitations).toEqual(before.invitations);
     expect(after.audit).toEqual([...before.audit, ...rows]);
     expect(after.outbox.slice(before.outbox.length).every((e) => e.message.type === 'refresh')).toBe(true);
-    expect(deps.store.announced(proj.id)?.followUp).toEqual({ action: 'dropped', by: nameOf(deps.store.transaction((r) => r.people.byId(ash.person.id))) });
+    expect(deps.store.announced(proj.id)?.followUp).toEqual({ action: 'dropped', by: nameOf(await deps.store.transaction((r) => r.people.byId(ash.person.id))) });
   });
 
   it('refuses anyone else, and changes nothing', async () => {
     const { deps, ada, alice, mallory } = world();
     const lic = await invited(deps, ada, alice);
-    expireDue(deps, T0 + TTL);
+    await expireDue(deps, T0 + TTL);
     const before = deps.store.dump();
     for (const who of [mallory, alice]) expect((await domainErrorOf(drop(deps, who, lic.invitationId))).code).toBe('FORBIDDEN');
     expect((await domainErrorOf(drop(deps, ada, 4242))).code).toBe('NOT_FOUND');

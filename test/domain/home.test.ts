@@ -127,7 +127,7 @@ describe('home', () => {
 
   it('the counts follow what happens: an answered invitation is no longer pending', async () => {
     const { deps, ada, carolCampus } = await world();
-    deps.store.transaction((r) => r.invitations.transition(carolCampus.invitationId, 'pending', { status: 'declined', decidedAt: T0 }));
+    await deps.store.transaction((r) => r.invitations.transition(carolCampus.invitationId, 'pending', { status: 'declined', decidedAt: T0 }));
     const h = await homeOf(deps, ada);
     expect(h.admin?.pendingCount).toBe(3);
     expect(h.admin?.licenses[0]).toMatchObject({ license: { name: 'Campus' }, occupied: 2, reserved: 0 });

@@ -17,7 +17,7 @@ describe('openInvitationLink', () => {
   it('shows the invitation for its token, and writes nothing', async () => {
     const { deps, alice, invitationId, token } = await world();
     const before = deps.store.dump();
-    const page = openInvitationLink(deps, token);
+    const page = await openInvitationLink(deps, token);
     expect(page).toMatchObject({
       status: 'pending',
       inviteeReachable: true,
@@ -25,7 +25,7 @@ describe('openInvitationLink', () => {
       inviteeEmail: 'alice@uni.example',
       invitation: { invitationId, licenseName: 'Campus', inviterName: 'Ada Admin', inviteeName: 'Alice', status: 'pending', seats: 5, reserved: 1 },
     });
-    expect(inviteeOfLink(deps, token)?.id).toBe(alice.person.id);
+    expect((await inviteeOfLink(deps, token))?.id).toBe(alice.person.id);
     expect(deps.store.dump()).toEqual(before);
   });
 
@@ -40,27 +40,27 @@ describe('openInvitationLink', () => {
     ['a path', '../../etc/passwd'],
   ])('a malformed token (%s) shows nothing', async (_label, bad) => {
     const { deps } = await world();
-    expect(openInvitationLink(deps, bad)).toBeUndefined();
-    expect(inviteeOfLink(deps, bad)).toBeUndefined();
+    expect(await openInvitationLink(deps, bad)).toBeUndefined();
+    expect(await inviteeOfLink(deps, bad)).toBeUndefined();
   });
 
   it('a well-formed but unknown token shows nothing', async () => {
     const { deps } = await world();
-    expect(openInvitationLink(deps, mintToken().token)).toBeUndefined();
+    expect(await openInvitationLink(deps, mintToken().token)).toBeUndefined();
   });
 
   it('the stored hash is not a token: presenting it shows nothing', async () => {
     const { deps, invitationId } = await world();
-    expect(openInvitationLink(deps, deps.store.invitation(invitationId).tokenHash)).toBeUndefined();
+    expect(await openInvitationLink(deps, deps.store.invitation(invitationId).tokenHash)).toBeUndefined();
   });
 
   it('a pending invitation past its expiry shows as expired', async () => {
     const { deps, invitationId, token } = await world();
     const { expiresAt } = deps.store.invitation(invitationId);
     deps.clock.set(expiresAt - 1);
-    expect(openInvitationLink(deps, token)?.status).toBe('pending');
+    expect((await openInvitationLink(deps, token))?.status).toBe('pending');
     deps.clock.set(expiresAt);
-    const page = openInvitationLink(deps, token);
+    const page = await openInvitationLink(deps, token);
     expect(page?.status).toBe('expired');
     // opening it does not change the stored status; only an action does
     expect(deps.store.invitation(invitationId).status).toBe('pending');
@@ -70,7 +70,7 @@ describe('openInvitationLink', () => {
     const { deps, ada } = await world();
     const erin = anEmailOnlyPerson(deps.store, 'erin@partner.example');
     const { token } = await invited(deps, ada, erin);
-    expect(openInvitationLink(deps, token)).toMatchObject({ inviteeReachable: false, inviteeEmail: 'erin@partner.example' });
+    expect(await openInvitationLink(deps, token)).toMatchObject({ inviteeReachable: false, inviteeEmail: 'erin@partner.example' });
   });
 });
 
@@ -79,7 +79,7 @@ describe('requestAcceptConfirmation', () => {
     const { deps, alice, invitationId, token } = await world();
     deps.clock.advance(60_000);
     const n = deps.store.outbox().length;
-    const res = requestAcceptConfirmation(deps, token);
+    const res = await requestAcceptConfirmation(deps, token);
     expect(res.outcome).toBe('sent');
     const fresh = deps.store.outbox().slice(n);
     expect(fresh).toHaveLength(1);
@@ -94,13 +94,13 @@ describe('requestAcceptConfirmation', () => {
 
   it('a second request within the cooldown is recently_sent and sends nothing; after it, another is sent', async () => {
     const { deps, token } = await world();
-    expect(requestAcceptConfirmation(deps, token).outcome).toBe('sent');
+    expect((await requestAcceptConfirmation(deps, token)).outcome).toBe('sent');
     deps.clock.advance(CONFIRMATION_COOLDOWN_MS - 1);
     const before = deps.store.dump();
-    expect(requestAcceptConfirmation(deps, token).outcome).toBe('recently_sent');
+    expect((await requestAcceptConfirmation(deps, token)).outcome).toBe('recently_sent');
     expect(deps.store.dump()).toEqual(before);
     deps.clock.advance(1);
-    expect(requestAcceptConfirmation(deps, token).outcome).toBe('sent');
+    expect((await requestAcceptConfirmation(deps, token)).outcome).toBe('sent');
     expect(deps.store.messages('accept_confirmation')).toHaveLength(2);
   });
 
@@ -109,7 +109,7 @@ describe('requestAcceptConfirmation', () => {
     const erin = anEmailOnlyPerson(deps.store, 'erin@partner.example');
     const { token } = await invited(deps, ada, erin);
     const before = deps.store.dump();
-    expect(requestAcceptConfirmation(deps, token).outcome).toBe('not_reachable');
+    expect((await requestAcceptConfirmation(deps, token)).outcome).toBe('not_reachable');
     expect(deps.store.dump()).toEqual(before);
   });
 
@@ -117,7 +117,7 @@ describe('requestAcceptConfirmation', () => {
     const { deps, alice, invitationId, token } = await world();
     await declineInvitation({ deps, actor: alice.actor, input: { invitationId } });
     const before = deps.store.dump();
-    const res = requestAcceptConfirmation(deps, token);
+    const res = await requestAcceptConfirmation(deps, token);
     expect(res.outcome).toBe('not_pending');
     if (res.outcome === 'not_pending') expect(res.page.status).toBe('declined');
     expect(deps.store.dump()).toEqual(before);
@@ -127,15 +127,15 @@ describe('requestAcceptConfirmation', () => {
     const { deps, invitationId, token } = await world();
     deps.clock.set(deps.store.invitation(invitationId).expiresAt);
     const before = deps.store.dump();
-    expect(requestAcceptConfirmation(deps, token).outcome).toBe('not_pending');
+    expect((await requestAcceptConfirmation(deps, token)).outcome).toBe('not_pending');
     expect(deps.store.dump()).toEqual(before);
   });
 
   it('an unknown or malformed token is not_found', async () => {
     const { deps } = await world();
     const before = deps.store.dump();
-    expect(requestAcceptConfirmation(deps, mintToken().token)).toEqual({ outcome: 'not_found' });
-    expect(requestAcceptConfirmation(deps, 'nope')).toEqual({ outcome: 'not_found' });
+    expect(await requestAcceptConfirmation(deps, mintToken().token)).toEqual({ outcome: 'not_found' });
+    expect(await requestAcceptConfirmation(deps, 'nope')).toEqual({ outcome: 'not_found' });
     expect(deps.store.dump()).toEqual(before);
   });
 });

@@ -51,7 +51,7 @@ describe('status as diagnose shows it', () => {
 
   it('answered invitations are not listed as pending', async () => {
     const { deps, alice, lab } = await world();
-    deps.store.transaction((r) => r.invitations.transition(lab.invitationId, 'pending', { status: 'revoked' }));
+    await deps.store.transaction((r) => r.invitations.transition(lab.invitationId, 'pending', { status: 'revoked' }));
     expect((await statusSeenBy({ deps, actor: alice.actor, input: {} })).pending).toEqual([]);
   });
 

@@ -215,11 +215,11 @@ describe('acceptInvitation (project)', () => {
 });
 
 describe('projectSnapshotOf', () => {
-  it('carries the Desktop link only when asked to reveal it', () => {
+  it('carries the Desktop link only when asked to reveal it', async () => {
     const { deps, olive, alice, desktop } = world();
     const { invitation } = aProjectInvitation(deps.store, { project: desktop, invitee: alice, desktopLink: DESKTOP_LINK, message: 'hi' });
-    const hidden = deps.store.transaction((r) => projectSnapshotOf(r, invitation));
-    const shown = deps.store.transaction((r) => projectSnapshotOf(r, invitation, true));
+    const hidden = await deps.store.transaction((r) => projectSnapshotOf(r, invitation));
+    const shown = await deps.store.transaction((r) => projectSnapshotOf(r, invitation, true));
     expect(hidden).toEqual({
       kind: 'project',
       invitationId: invitation.id,
@@ -325,7 +325,7 @@ describe('project invitations waiting for a seat', () => {
     expect(fresh[4]!.message).toMatchObject({ event: 'sent_after_seat', invitation: { invitationId: id, status: 'pending', desktopLink: null } });
     const [token] = tokensFor(deps, id);
     expect(hashToken(token!)).toBe(after.tokenHash);
-    expect(openInvitationLink(deps, token!)?.status).toBe('pending');
+    expect((await openInvitationLink(deps, token!))?.status).toBe('pending');
     expect(audited(deps.store, 'invitation.sent_after_seat')).toMatchObject([{ subjectId: id, actorPersonId: bob.person.id, at: now }]);
 
     // and now it can be accepted

@@ -46,12 +46,12 @@ describe('releaseSeat', () => {
   it('releases the seat, keeps the project access, tells the person which projects it affects', async () => {
     const { deps, ada, alice, seat, license, usage } = world();
     const accessBefore = deps.store.projectAccess();
-    expect(usage()).toEqual({ occupied: 1, reserved: 0 });
+    expect(await usage()).toEqual({ occupied: 1, reserved: 0 });
     deps.clock.advance(DAY_MS);
     const n = deps.store.outbox().length;
     const res = await releaseSeat({ deps, actor: ada.actor, input: { personId: alice.person.id } });
     expect(res).toEqual({ seatId: expect.any(Number), person: alice.person, licenseName: 'Campus', projectNames: ['Panel', 'Diaries'] });
-    expect(usage()).toEqual({ occupied: 0, reserved: 0 });
+    expect(await usage()).toEqual({ occupied: 0, reserved: 0 });
     expect(deps.store.seats().find((s) => s.id === seat.id)?.status).toBe('released');
     expect(deps.store.dump().seats.find((s) => s.id === seat.id)?.releasedAt).toBe(T0 + DAY_MS);
     expect(deps.store.projectAccess()).toEqual(accessBefore);
@@ -135,9 +135,9 @@ describe('releaseSeat', () => {
     const full = await inviteToLicense({ deps, actor: ada.actor, input: { invitees: [{ personId: carl.person.id }] } });
     expect(full.outcomes.map((o) => o.status)).toEqual(['no_free_seat']);
     await releaseSeat({ deps, actor: ada.actor, input: { personId: alice.person.id } });
-    expect(usage()).toEqual({ occupied: 1, reserved: 0 });
+    expect(await usage()).toEqual({ occupied: 1, reserved: 0 });
     await invited(deps, ada, carl);
-    expect(usage()).toEqual({ occupied: 1, reserved: 1 });
+    expect(await usage()).toEqual({ occupied: 1, reserved: 1 });
   });
 
   it('unknown person, or no seat: NOT_FOUND; releasing twice: NOT_FOUND the second time', async () => {

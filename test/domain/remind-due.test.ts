@@ -51,11 +51,11 @@ describe('remindDue: when a reminder is due', () => {
     const { deps, ada, alice } = world();
     const { invitationId } = await invited(deps, ada, alice);
 
-    expect(remindDue(deps, T0 + AFTER - 1)).toEqual({ reminded: 0, outsideWindow: 0 });
+    expect(await remindDue(deps, T0 + AFTER - 1)).toEqual({ reminded: 0, outsideWindow: 0 });
     expect(reminders(deps)).toHaveLength(0);
     expect(deps.store.invitation(invitationId)).toMatchObject({ remindersSent: 0, lastRemindedAt: null });
 
-    expect(remindDue(deps, T0 + AFTER)).toEqual({ reminded: 1, outsideWindow: 0 });
+    expect(await remindDue(deps, T0 + AFTER)).toEqual({ reminded: 1, outsideWindow: 0 });
     expect(reminders(deps)).toHaveLength(1);
     expect(deps.store.invitation(invitationId)).toMatchObject({ status: 'pending', remindersSent: 1, lastRemindedAt: T0 + AFTER });
   });
@@ -64,14 +64,14 @@ describe('remindDue: when a reminder is due', () => {
     const { deps, ada, alice } = world();
     const { invitationId } = await invited(deps, ada, alice);
     const first = T0 + AFTER + DAY_MS; // a day late: the sweep was not running
-    expect(remindDue(deps, first).reminded).toBe(1);
+    expect((await remindDue(deps, first)).reminded).toBe(1);
 
     // twice REMINDER_AFTER since sending, but not yet REMINDER_AFTER since the reminder
-    expect(remindDue(deps, T0 + 2 * AFTER).reminded).toBe(0);
-    expect(remindDue(deps, first + AFTER - 1).reminded).toBe(0);
+    expect((await remindDue(deps, T0 + 2 * AFTER)).reminded).toBe(0);
+    expect((await remindDue(deps, first + AFTER - 1)).reminded).toBe(0);
     expect(reminders(deps)).toHaveLength(1);
 
-    expect(remindDue(deps, first + AFTER).reminded).toBe(1);
+    expect((await remindDue(deps, first + AFTER)).reminded).toBe(1);
     expect(reminders(deps).map((e) => e.message.number)).toEqual([1, 2]);
     expect(deps.store.invitation(invitationId)).toMatchObject({ remindersSent: 2, lastRemindedAt: first + AFTER });
   });
@@ -79,7 +79,8 @@ describe('remindDue: when a reminder is due', () => {
   it('sends at most REMINDER_MAX reminders, each saying which one of how many it is', async () => {
     const { deps, ada, alice } = world({ max: 2 });
     const { invitationId } = await invited(deps, ada, alice);
-    const results = [1, 2, 3, 4, 5].map((k) => remindDue(deps, T0 + k * AFTER).reminded);
+    const results: number[] = [];
+    for (const k of [1, 2, 3, 4, 5]) results.push((await remindDue(deps, T0 + k * AFTER)).reminded);
 
     expect(results).toEqual([1, 1, 0, 0, 0]);
     expect(reminders(deps).map((e) => [e.message.number, e.message.max])).toEqual([
@@ -94,7 +95,7 @@ describe('remindDue: when a reminder is due', () => {
     await invited(deps, ada, alice);
     const before = deps.store.dump();
 
-    for (let k = 1; k <= 5; k++) expect(remindDue(deps, T0 + k * AFTER)).toEqual({ reminded: 0, outsideWindow: 0 });
+    for (let k = 1; k <= 5; k++) expect(await remindDue(deps, T0 + k * AFTER)).toEqual({ reminded: 0, outsideWindow: 0 });
     expect(deps.store.dump()).toEqual(before);
   });
 
@@ -105,8 +106,8 @@ describe('remindDue: when a reminder is due', () => {
     deps.store.sql('UPDATE invitations SET expires_at = ? WHERE id = ?', T0 + 10 * DAY_MS, fresh.invitationId);
     const before = deps.store.outbox().length;
 
-    expect(remindDue(deps, T0 + AFTER)).toEqual({ reminded: 1, outsideWindow: 0 });
-    expect(remindDue(deps, T0 + 2 * AFTER)).toEqual({ reminded: 1, outsideWindow: 0 });
+    expect(await remindDue(deps, T0 + AFTER)).toEqual({ reminded: 1, outsideWindow: 0 });
+    expect(await remindDue(deps, T0 + 2 * AFTER)).toEqual({ reminded: 1, outsideWindow: 0 });
 
     const sent = reminders(deps);
     expect(sent.map((e) => e.message.invitation.invitationId)).toEqual([fresh.invitationId, fresh.invitationId]);
@@ -135,8 +136,8 @@ describe('remindDue: when a reminder is due', () => {
     aProjectInvitation(deps.store, { project, invitee: dan, status: 'waiting_for_seat' });
     const before = deps.store.dump();
 
-    expect(remindDue(deps, T0 + AFTER)).toEqual({ reminded: 0, outsideWindow: 0 });
-    expect(remindDue(deps, T0 + 2 * AFTER)).toEqual({ reminded: 0, outsideWindow: 0 });
+    expect(await remindDue(deps, T0 + AFTER)).toEqual({ reminded: 0, outsideWindow: 0 });
+    expect(await remindDue(deps, T0 + 2 * AFTER)).toEqual({ reminded: 0, outsideWindow: 0 });
     expect(deps.store.dump()).toEqual(before);
   });
 });
@@ -151,12 +152,12 @@ describe('remindDue: only inside REMINDER_WINDOW, in the invitee’s time zone',
     const mondayEarly = utc(2025, 3, 17, 8, 59);
     const mondayOpen = utc(2025, 3, 17, 9, 0);
     const before = deps.store.dump();
-    expect(remindDue(deps, saturday)).toEqual({ reminded: 0, outsideWindow: 1 });
-    expect(remindDue(deps, sunday)).toEqual({ reminded: 0, outsideWindow: 1 });
-    expect(remindDue(deps, mondayEarly)).toEqual({ reminded: 0, outsideWindow: 1 });
+    expect(await remindDue(deps, saturday)).toEqual({ reminded: 0, outsideWindow: 1 });
+    expect(await remindDue(deps, sunday)).toEqual({ reminded: 0, outsideWindow: 1 });
+    expect(await remindDue(deps, mondayEarly)).toEqual({ reminded: 0, outsideWindow: 1 });
     expect(deps.store.dump()).toEqual(before);
 
-    expect(remindDue(deps, mondayOpen)).toEqual({ reminded: 1, outsideWindow: 0 });
+    expect(await remindDue(deps, mondayOpen)).toEqual({ reminded: 1, outsideWindow: 0 });
     expect(deps.store.invitation(invitationId)).toMatchObject({ remindersSent: 1, lastRemindedAt: mondayOpen });
     expect(reminders(deps)).toHaveLength(1);
     expect(reminders(deps)[0]!.at).toBe(mondayOpen);
@@ -173,13 +174,13 @@ describe('remindDue: only inside REMINDER_WINDOW, in the invitee’s time zone',
     const remindedIds = () => reminders(deps).map((e) => e.message.invitation.invitationId);
 
     // all due since Thursday 09:00 UTC. Friday 07:00 UTC: 16:00 in Tokyo, 03:00 in New York, 07:00 UTC (no zone)
-    expect(remindDue(deps, utc(2025, 3, 14, 7))).toEqual({ reminded: 1, outsideWindow: 2 });
+    expect(await remindDue(deps, utc(2025, 3, 14, 7))).toEqual({ reminded: 1, outsideWindow: 2 });
     expect(remindedIds()).toEqual([k.invitationId]);
     // Friday 10:00 UTC: 19:00 in Tokyo, 06:00 in New York, 10:00 UTC
-    expect(remindDue(deps, utc(2025, 3, 14, 10))).toEqual({ reminded: 1, outsideWindow: 1 });
+    expect(await remindDue(deps, utc(2025, 3, 14, 10))).toEqual({ reminded: 1, outsideWindow: 1 });
     expect(remindedIds()).toEqual([k.invitationId, u.invitationId]);
     // Friday 14:00 UTC: 10:00 in New York
-    expect(remindDue(deps, utc(2025, 3, 14, 14))).toEqual({ reminded: 1, outsideWindow: 0 });
+    expect(await remindDue(deps, utc(2025, 3, 14, 14))).toEqual({ reminded: 1, outsideWindow: 0 });
     expect(remindedIds()).toEqual([k.invitationId, u.invitationId, n.invitationId]);
   });
 
@@ -188,9 +189,9 @@ describe('remindDue: only inside REMINDER_WINDOW, in the invitee’s time zone',
     const zed = aPerson(deps.store, { tz: 'Nowhere/Special' });
     await invited(deps, ada, zed);
     // due since Thursday 09:00 UTC
-    expect(remindDue(deps, utc(2025, 3, 13, 18, 0))).toEqual({ reminded: 0, outsideWindow: 1 }); // 18:00 UTC: end exclusive
-    expect(remindDue(deps, utc(2025, 3, 14, 8, 59))).toEqual({ reminded: 0, outsideWindow: 1 }); // Friday, before 09:00 UTC
-    expect(remindDue(deps, utc(2025, 3, 14, 17, 59))).toEqual({ reminded: 1, outsideWindow: 0 });
+    expect(await remindDue(deps, utc(2025, 3, 13, 18, 0))).toEqual({ reminded: 0, outsideWindow: 1 }); // 18:00 UTC: end exclusive
+    expect(await remindDue(deps, utc(2025, 3, 14, 8, 59))).toEqual({ reminded: 0, outsideWindow: 1 }); // Friday, before 09:00 UTC
+    expect(await remindDue(deps, utc(2025, 3, 14, 17, 59))).toEqual({ reminded: 1, outsideWindow: 0 });
   });
 });
 
@@ -198,37 +199,37 @@ describe('remindDue: never twice', () => {
   it('the same sweep twice at the same moment sends once', async () => {
     const { deps, ada, alice } = world();
     await invited(deps, ada, alice);
-    expect(remindDue(deps, T0 + AFTER).reminded).toBe(1);
+    expect((await remindDue(deps, T0 + AFTER)).reminded).toBe(1);
     const after = deps.store.dump();
-    expect(remindDue(deps, T0 + AFTER)).toEqual({ reminded: 0, outsideWindow: 0 });
+    expect(await remindDue(deps, T0 + AFTER)).toEqual({ reminded: 0, outsideWindow: 0 });
     expect(deps.store.dump()).toEqual(after);
     expect(reminders(deps)).toHaveLength(1);
     expect(audited(deps.store, 'invitation.reminded')).toHaveLength(1);
   });
 
-  it('reminds every one of more due invitations than one batch holds, each once', () => {
+  it('reminds every one of more due invitations than one batch holds, each once', async () => {
     const { deps, ada, license } = world();
     const ids = bulkPending(deps.store, 1200, { licenseId: license.id, inviterId: ada.person.id });
 
-    expect(remindDue(deps, T0 + AFTER)).toEqual({ reminded: 1200, outsideWindow: 0 });
+    expect(await remindDue(deps, T0 + AFTER)).toEqual({ reminded: 1200, outsideWindow: 0 });
     const sent = reminders(deps);
     expect(sent).toHaveLength(1200);
     expect(new Set(sent.map((e) => e.message.invitation.invitationId))).toEqual(new Set(ids));
     expect(sent.every((e) => e.message.number === 1)).toBe(true);
     expect(deps.store.invitations().filter((i) => ids.includes(i.id) && i.remindersSent !== 1)).toEqual([]);
 
-    expect(remindDue(deps, T0 + AFTER)).toEqual({ reminded: 0, outsideWindow: 0 });
+    expect(await remindDue(deps, T0 + AFTER)).toEqual({ reminded: 0, outsideWindow: 0 });
     expect(reminders(deps)).toHaveLength(1200);
   }, 60_000);
 
-  it('keeps going past a batch of invitations outside the window', () => {
+  it('keeps going past a batch of invitations outside the window', async () => {
     const { deps, ada, license } = world({ window: OFFICE });
     // listed first (sent earlier), all outside the window at the sweep: 19:00 in Tokyo
     const tokyo = bulkPending(deps.store, 510, { licenseId: license.id, inviterId: ada.person.id, at: T0 - DAY_MS, tz: 'Asia/Tokyo' });
     const london = bulkPending(deps.store, 20, { licenseId: license.id, inviterId: ada.person.id, at: T0, tz: 'Europe/London' });
     const thursday10 = utc(2025, 3, 13, 10);
 
-    expect(remindDue(deps, thursday10)).toEqual({ reminded: 20, outsideWindow: 510 });
+    expect(await remindDue(deps, thursday10)).toEqual({ reminded: 20, outsideWindow: 510 });
     expect(new Set(reminders(deps).map((e) => e.message.invitation.invitationId))).toEqual(new Set(london));
     expect(deps.store.invitations().filter((i) => tokyo.includes(i.id) && i.remindersSent !== 0)).toEqual([]);
   }, 60_000);
@@ -238,7 +239,7 @@ describe('remindDue: the reminder is written for its case', () => {
   it('a license reminder: the pool, which one of how many, no seat question', async () => {
     const { deps, ada, alice } = world();
     const { invitationId } = await invited(deps, ada, alice);
-    remindDue(deps, T0 + AFTER);
+    await remindDue(deps, T0 + AFTER);
 
     const [entry] = reminders(deps);
     expect(entry!.to).toEqual({ type: 'person', personId: alice.person.id });
@@ -255,12 +256,12 @@ describe('remindDue: the reminder is written for its case', () => {
     });
   });
 
-  it('a Web project reminder says the invitee holds a seat under the invited email', () => {
+  it('a Web project reminder says the invitee holds a seat under the invited email', async () => {
     const { deps, olive, alice, license } = world();
     aSeat(deps.store, { license, person: alice });
     const project = aProject(deps.store, { owner: olive, name: 'Panel', edition: 'web' });
     const { invitation } = aProjectInvitation(deps.store, { project, invitee: alice });
-    remindDue(deps, T0 + AFTER);
+    await remindDue(deps, T0 + AFTER);
 
     const [entry] = reminders(deps);
     expect(entry!.to).toEqual({ type: 'person', personId: alice.person.id });
@@ -275,39 +276,39 @@ describe('remindDue: the reminder is written for its case', () => {
     });
   });
 
-  it('a project reminder says when the invitee holds no seat', () => {
+  it('a project reminder says when the invitee holds no seat', async () => {
     const { deps, olive, bob } = world();
     const project = aProject(deps.store, { owner: olive, name: 'Panel' });
     aProjectInvitation(deps.store, { project, invitee: bob });
-    remindDue(deps, T0 + AFTER);
+    await remindDue(deps, T0 + AFTER);
     expect(reminders(deps).map((e) => e.message.holdsSeat)).toEqual([false]);
   });
 
-  it('a seat under the same email in another letter case does not count (account emails are case sensitive)', () => {
+  it('a seat under the same email in another letter case does not count (account emails are case sensitive)', async () => {
     const { deps, olive, alice, license } = world();
     aSeat(deps.store, { license, person: alice, email: 'alice.smith@uni.example' });
     const project = aProject(deps.store, { owner: olive, name: 'Panel' });
     aProjectInvitation(deps.store, { project, invitee: alice, email: 'Alice.Smith@uni.example' });
-    remindDue(deps, T0 + AFTER);
+    await remindDue(deps, T0 + AFTER);
     expect(reminders(deps).map((e) => e.message.holdsSeat)).toEqual([false]);
   });
 
-  it('a seat released since sharing does not count: the reminder reflects the seat right now', () => {
+  it('a seat released since sharing does not count: the reminder reflects the seat right now', async () => {
     const { deps, olive, alice, license } = world();
     const seat = aSeat(deps.store, { license, person: alice });
     const project = aProject(deps.store, { owner: olive, name: 'Panel' });
     aProjectInvitation(deps.store, { project, invitee: alice });
-    deps.store.transaction((r) => r.seats.release(seat.id, T0 + DAY_MS));
-    remindDue(deps, T0 + AFTER);
+    await deps.store.transaction((r) => r.seats.release(seat.id, T0 + DAY_MS));
+    await remindDue(deps, T0 + AFTER);
     expect(reminders(deps).map((e) => e.message.holdsSeat)).toEqual([false]);
   });
 
-  it('a Desktop project reminder says it is Desktop and does not reveal the owner’s link', () => {
+  it('a Desktop project reminder says it is Desktop and does not reveal the owner’s link', async () => {
     const { deps, olive, alice, license } = world();
     aSeat(deps.store, { license, person: alice });
     const project = aProject(deps.store, { owner: olive, name: 'Diaries', edition: 'desktop' });
     aProjectInvitation(deps.store, { project, invitee: alice, desktopLink: 'https://cloud.atlasti.com/share/diaries.atlasti', message: 'Please merge by Friday' });
-    remindDue(deps, T0 + AFTER);
+    await remindDue(deps, T0 + AFTER);
 
     const [entry] = reminders(deps);
     expect(entry!.message.holdsSeat).toBe(true);
@@ -317,8 +318,8 @@ describe('remindDue: the reminder is written for its case', () => {
   it('writes an audit row per reminder, by the system, with its number', async () => {
     const { deps, ada, alice } = world();
     const { invitationId } = await invited(deps, ada, alice);
-    remindDue(deps, T0 + AFTER);
-    remindDue(deps, T0 + 2 * AFTER);
+    await remindDue(deps, T0 + AFTER);
+    await remindDue(deps, T0 + 2 * AFTER);
 
     expect(audited(deps.store, 'invitation.reminded')).toEqual([
       { at: T0 + AFTER, platform: 'system', actorUserId: 'system', actorPersonId: null, action: 'invitation.reminded', subjectType: 'invitation', subjectId: invitationId, details: { number: 1 } },
@@ -333,7 +334,7 @@ describe('remindDue: only people the bot can message', () => {
     const erin = anEmailOnlyPerson(deps.store, 'erin@partner.example');
     await invited(deps, ada, erin);
     deps.clock.advance(AFTER + 1);
-    expect(remindDue(deps, deps.clock.now()).reminded).toBe(0);
+    expect((await remindDue(deps, deps.clock.now())).reminded).toBe(0);
     expect(reminders(deps)).toEqual([]);
   });
 
@@ -341,12 +342,12 @@ describe('remindDue: only people the bot can message', () => {
     const { deps, ada, alice } = world();
     const { invitationId } = await invited(deps, ada, alice);
     deps.clock.advance(AFTER + 1);
-    expect(remindDue(deps, deps.clock.now()).reminded).toBe(1);
+    expect((await remindDue(deps, deps.clock.now())).reminded).toBe(1);
     deps.clock.advance(AFTER - 1000);
     await resendInvitation({ deps, actor: ada.actor, input: { invitationId } });
     deps.clock.advance(2000); // the first reminder was AFTER ago, but the resend was just now
-    expect(remindDue(deps, deps.clock.now()).reminded).toBe(0);
+    expect((await remindDue(deps, deps.clock.now())).reminded).toBe(0);
     deps.clock.advance(AFTER);
-    expect(remindDue(deps, deps.clock.now()).reminded).toBe(1);
+    expect((await remindDue(deps, deps.clock.now())).reminded).toBe(1);
   });
 });

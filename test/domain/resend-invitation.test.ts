@@ -17,7 +17,7 @@ describe('resendInvitation', () => {
   it('mints a new token: the old link stops working, the new one works', async () => {
     const { deps, ada, alice, invitationId, token: oldToken } = await world();
     const oldHash = deps.store.invitation(invitationId).tokenHash;
-    expect(openInvitationLink(deps, oldToken)?.invitation.invitationId).toBe(invitationId);
+    expect((await openInvitationLink(deps, oldToken))?.invitation.invitationId).toBe(invitationId);
     deps.clock.advance(DAY_MS);
 
     const res = await resendInvitation({ deps, actor: ada.actor, input: { invitationId } });
@@ -28,8 +28,8 @@ describe('resendInvitation', () => {
     expect(entry.to).toEqual({ type: 'person', personId: alice.person.id });
     expect(entry.message).toMatchObject({ type: 'license_invitation', resent: true });
 
-    expect(openInvitationLink(deps, oldToken)).toBeUndefined();
-    expect(openInvitationLink(deps, newToken)?.invitation.invitationId).toBe(invitationId);
+    expect(await openInvitationLink(deps, oldToken)).toBeUndefined();
+    expect((await openInvitationLink(deps, newToken))?.invitation.invitationId).toBe(invitationId);
     const inv = deps.store.invitation(invitationId);
     expect(inv.tokenHash).not.toBe(oldHash);
     expect(inv.sentAt).toBe(T0 + DAY_MS);
@@ -50,7 +50,7 @@ describe('resendInvitation', () => {
     expect(deps.store.auditLog().at(-1)).toMatchObject({ action: 'invitation.expired', subjectId: invitationId });
     expect(deps.store.messages('license_invitation')).toHaveLength(1);
     expect(deps.store.announced(invitationId)).toMatchObject({ invitation: { status: 'expired' } });
-    expect(openInvitationLink(deps, token)?.status).toBe('expired');
+    expect((await openInvitationLink(deps, token))?.status).toBe('expired');
   });
 
   it('a non-admin who did not send it is FORBIDDEN', async () => {
@@ -63,7 +63,7 @@ describe('resendInvitation', () => {
 
   it('an answered invitation is NOT_PENDING', async () => {
     const { deps, ada, invitationId } = await world();
-    deps.store.transaction((r) => r.invitations.transition(invitationId, 'pending', { status: 'declined' }));
+    await deps.store.transaction((r) => r.invitations.transition(invitationId, 'pending', { status: 'declined' }));
     expect((await domainErrorOf(resendInvitation({ deps, actor: ada.actor, input: { invitationId } }))).code).toBe('NOT_PENDING');
   });
 

@@ -31,7 +31,7 @@ describe('revokeInvitation', () => {
     const res = await revokeInvitation({ deps, actor: ben.actor, input: { invitationId } });
     expect(res.invitation.status).toBe('revoked');
     expect(deps.store.invitation(invitationId)).toMatchObject({ status: 'revoked', decidedBy: ben.person.id, decidedAt: deps.clock.now() });
-    expect(usage()).toEqual({ occupied: 0, reserved: 0 });
+    expect(await usage()).toEqual({ occupied: 0, reserved: 0 });
     const fresh = deps.store.outbox().slice(n);
     expect(fresh.map((e) => [e.to, e.message.type])).toEqual([
       [{ type: 'updates' }, 'refresh'],
@@ -40,7 +40,7 @@ describe('revokeInvitation', () => {
     expect(deps.store.announced(invitationId)).toMatchObject({ invitation: { invitationId, status: 'revoked' } });
     expect(fresh[1]!.message).toMatchObject({ event: 'revoked', actorName: 'Ben Admin' });
     expect(deps.store.auditLog().at(-1)).toMatchObject({ action: 'invitation.revoked', subjectId: invitationId, actorPersonId: ben.person.id });
-    expect(openInvitationLink(deps, token)?.status).toBe('revoked');
+    expect((await openInvitationLink(deps, token))?.status).toBe('revoked');
   });
 
   it('a configured admin may revoke too', async () => {
@@ -68,7 +68,7 @@ describe('revokeInvitation', () => {
     const { deps, ada, alice, invitationId, usage } = await world();
     await acceptInvitation({ deps, actor: alice.actor, input: { invitationId } });
     expect((await domainErrorOf(revokeInvitation({ deps, actor: ada.actor, input: { invitationId } }))).code).toBe('NOT_PENDING');
-    expect(usage()).toEqual({ occupied: 1, reserved: 0 });
+    expect(await usage()).toEqual({ occupied: 1, reserved: 0 });
   });
 
   it('a revoked invitation can no longer be accepted', async () => {

@@ -64,66 +64,66 @@ const linksFor = (deps: TestDeps, invitationId: number) =>
 const projectInvitations = (deps: TestDeps) => deps.store.invitations().filter((i) => i.kind === 'project');
 
 describe('shareFormProblems', () => {
-  it('a complete form has no problems, and looking writes nothing', () => {
+  it('a complete form has no problems, and looking writes nothing', async () => {
     const { deps, olive, desktop } = world();
     const before = deps.store.dump();
-    expect(shareFormProblems({ deps, actor: olive.actor, input: { project: { name: 'Interviews' }, edition: 'web', inviteeCount: 1 } })).toEqual({});
-    expect(shareFormProblems({ deps, actor: olive.actor, input: { project: { id: desktop.id }, inviteeCount: 2, desktopLink: DESKTOP_LINK, message: 'hi' } })).toEqual({});
+    expect(await shareFormProblems({ deps, actor: olive.actor, input: { project: { name: 'Interviews' }, edition: 'web', inviteeCount: 1 } })).toEqual({});
+    expect(await shareFormProblems({ deps, actor: olive.actor, input: { project: { id: desktop.id }, inviteeCount: 2, desktopLink: DESKTOP_LINK, message: 'hi' } })).toEqual({});
     expect(deps.store.dump()).toEqual(before);
   });
 
-  it('a new project needs a name and an edition', () => {
+  it('a new project needs a name and an edition', async () => {
     const { deps, olive } = world();
     const problems = (input: Parameters<typeof shareFormProblems>[0]['input']) => shareFormProblems({ deps, actor: olive.actor, input });
-    expect(Object.keys(problems({ project: { name: '   ' }, edition: null, inviteeCount: 1 })).sort()).toEqual(['edition', 'project']);
-    expect(problems({ project: { name: '   ' }, edition: 'web', inviteeCount: 1 })).toEqual({ project: 'Give the project a name.' });
-    expect(Object.keys(problems({ project: { name: 'Interviews' }, inviteeCount: 1 }))).toEqual(['edition']);
-    expect(Object.keys(problems({ project: { name: 'x'.repeat(121) }, edition: 'web', inviteeCount: 1 }))).toEqual(['project']);
-    expect(problems({ project: { name: 'x'.repeat(120) }, edition: 'web', inviteeCount: 1 })).toEqual({});
-    expect(Object.keys(problems({ project: null, edition: 'web', inviteeCount: 1 }))).toEqual(['project']);
+    expect(Object.keys(await problems({ project: { name: '   ' }, edition: null, inviteeCount: 1 })).sort()).toEqual(['edition', 'project']);
+    expect(await problems({ project: { name: '   ' }, edition: 'web', inviteeCount: 1 })).toEqual({ project: 'Give the project a name.' });
+    expect(Object.keys(await problems({ project: { name: 'Interviews' }, inviteeCount: 1 }))).toEqual(['edition']);
+    expect(Object.keys(await problems({ project: { name: 'x'.repeat(121) }, edition: 'web', inviteeCount: 1 }))).toEqual(['project']);
+    expect(await problems({ project: { name: 'x'.repeat(120) }, edition: 'web', inviteeCount: 1 })).toEqual({});
+    expect(Object.keys(await problems({ project: null, edition: 'web', inviteeCount: 1 }))).toEqual(['project']);
   });
 
-  it('a name of one of my projects (any case) is that project: its own edition counts, not the one picked', () => {
+  it('a name of one of my projects (any case) is that project: its own edition counts, not the one picked', async () => {
     const { deps, olive } = world();
     // Diaries is Desktop: no edition needed, but the Desktop link is
-    expect(shareFormProblems({ deps, actor: olive.actor, input: { project: { name: 'DIARIES' }, inviteeCount: 1 } })).toEqual({
+    expect(await shareFormProblems({ deps, actor: olive.actor, input: { project: { name: 'DIARIES' }, inviteeCount: 1 } })).toEqual({
       desktopLink: expect.any(String),
     });
-    expect(shareFormProblems({ deps, actor: olive.actor, input: { project: { name: 'diaries' }, edition: 'web', inviteeCount: 1 } })).toHaveProperty('desktopLink');
+    expect(await shareFormProblems({ deps, actor: olive.actor, input: { project: { name: 'diaries' }, edition: 'web', inviteeCount: 1 } })).toHaveProperty('desktopLink');
     // Panel is Web: no link needed even when Desktop was picked
-    expect(shareFormProblems({ deps, actor: olive.actor, input: { project: { name: 'panel' }, edition: 'desktop', inviteeCount: 1 } })).toEqual({});
+    expect(await shareFormProblems({ deps, actor: olive.actor, input: { project: { name: 'panel' }, edition: 'desktop', inviteeCount: 1 } })).toEqual({});
   });
 
-  it('an existing project of someone else is a problem on "project"; an admin may share it; an unknown id too', () => {
+  it('an existing project of someone else is a problem on "project"; an admin may share it; an unknown id too', async () => {
     const { deps, ada, mallory, web } = world();
     const input = { project: { id: web.id }, inviteeCount: 1 };
-    expect(Object.keys(shareFormProblems({ deps, actor: mallory.actor, input }))).toEqual(['project']);
-    expect(shareFormProblems({ deps, actor: mallory.actor, input }).project).toContain('Panel');
-    expect(shareFormProblems({ deps, actor: ada.actor, input })).toEqual({});
-    expect(Object.keys(shareFormProblems({ deps, actor: ada.actor, input: { project: { id: 999 }, inviteeCount: 1 } }))).toEqual(['project']);
+    expect(Object.keys(await shareFormProblems({ deps, actor: mallory.actor, input }))).toEqual(['project']);
+    expect((await shareFormProblems({ deps, actor: mallory.actor, input })).project).toContain('Panel');
+    expect(await shareFormProblems({ deps, actor: ada.actor, input })).toEqual({});
+    expect(Object.keys(await shareFormProblems({ deps, actor: ada.actor, input: { project: { id: 999 }, inviteeCount: 1 } }))).toEqual(['project']);
   });
 
-  it('no invitees is a problem on "invitees"', () => {
+  it('no invitees is a problem on "invitees"', async () => {
     const { deps, olive, web } = world();
-    expect(Object.keys(shareFormProblems({ deps, actor: olive.actor, input: { project: { id: web.id }, inviteeCount: 0 } }))).toEqual(['invitees']);
+    expect(Object.keys(await shareFormProblems({ deps, actor: olive.actor, input: { project: { id: web.id }, inviteeCount: 0 } }))).toEqual(['invitees']);
   });
 
-  it('a message over MESSAGE_MAX is a problem on "message"; exactly MESSAGE_MAX (after trimming) is fine', () => {
+  it('a message over MESSAGE_MAX is a problem on "message"; exactly MESSAGE_MAX (after trimming) is fine', async () => {
     const { deps, olive, web } = world();
     const problems = (message: string) => shareFormProblems({ deps, actor: olive.actor, input: { project: { id: web.id }, inviteeCount: 1, message } });
-    expect(problems('m'.repeat(MESSAGE_MAX))).toEqual({});
-    expect(problems(`  ${'m'.repeat(MESSAGE_MAX)}\n  `)).toEqual({});
-    const over = problems('m'.repeat(MESSAGE_MAX + 1));
+    expect(await problems('m'.repeat(MESSAGE_MAX))).toEqual({});
+    expect(await problems(`  ${'m'.repeat(MESSAGE_MAX)}\n  `)).toEqual({});
+    const over = await problems('m'.repeat(MESSAGE_MAX + 1));
     expect(Object.keys(over)).toEqual(['message']);
     expect(over.message).toContain(String(MESSAGE_MAX + 1));
   });
 
-  it('a Desktop project needs a link', () => {
+  it('a Desktop project needs a link', async () => {
     const { deps, olive, desktop } = world();
     for (const desktopLink of [undefined, null, '', '   ']) {
-      expect(Object.keys(shareFormProblems({ deps, actor: olive.actor, input: { project: { id: desktop.id }, inviteeCount: 1, desktopLink } }))).toEqual(['desktopLink']);
+      expect(Object.keys(await shareFormProblems({ deps, actor: olive.actor, input: { project: { id: desktop.id }, inviteeCount: 1, desktopLink } }))).toEqual(['desktopLink']);
     }
-    expect(Object.keys(shareFormProblems({ deps, actor: olive.actor, input: { project: { name: 'New desk' }, edition: 'desktop', inviteeCount: 1 } }))).toEqual(['desktopLink']);
+    expect(Object.keys(await shareFormProblems({ deps, actor: olive.actor, input: { project: { name: 'New desk' }, edition: 'desktop', inviteeCount: 1 } }))).toEqual(['desktopLink']);
   });
 
   it.each([
@@ -144,16 +144,16 @@ describe('shareFormProblems', () => {
     ['https://user@atlasti.com/x', false],
     ['atlasti.com/x', false],
     ['not a link', false],
-  ])('Desktop link %s allowed: %s', (desktopLink, ok) => {
+  ])('Desktop link %s allowed: %s', async (desktopLink, ok) => {
     const { deps, olive, desktop } = world();
-    const problems = shareFormProblems({ deps, actor: olive.actor, input: { project: { id: desktop.id }, inviteeCount: 1, desktopLink } });
+    const problems = await shareFormProblems({ deps, actor: olive.actor, input: { project: { id: desktop.id }, inviteeCount: 1, desktopLink } });
     if (ok) expect(problems).toEqual({});
     else expect(Object.keys(problems)).toEqual(['desktopLink']);
   });
 
-  it('a Web project ignores the link field', () => {
+  it('a Web project ignores the link field', async () => {
     const { deps, olive, web } = world();
-    expect(shareFormProblems({ deps, actor: olive.actor, input: { project: { id: web.id }, inviteeCount: 1, desktopLink: 'http://evil.example' } })).toEqual({});
+    expect(await shareFormProblems({ deps, actor: olive.actor, input: { project: { id: web.id }, inviteeCount: 1, desktopLink: 'http://evil.example' } })).toEqual({});
   });
 
   it('LINK_ALLOWED_HOSTS: an exact host matches only itself, a `*.` wildcard only real subdomains', () => {
@@ -167,16 +167,16 @@ describe('shareFormProblems', () => {
     expect(sharedLinkProblem('http://atlasti.com/f', ['atlasti.com'])).toMatch(/https/);
   });
 
-  it('uses the configured hosts', () => {
+  it('uses the configured hosts', async () => {
     const { deps, olive, desktop } = world({ linkAllowedHosts: ['files.uni.example'] });
     const problems = (desktopLink: string) => shareFormProblems({ deps, actor: olive.actor, input: { project: { id: desktop.id }, inviteeCount: 1, desktopLink } });
-    expect(problems('https://files.uni.example/p.atlasti')).toEqual({});
-    expect(Object.keys(problems(DESKTOP_LINK))).toEqual(['desktopLink']);
+    expect(await problems('https://files.uni.example/p.atlasti')).toEqual({});
+    expect(Object.keys(await problems(DESKTOP_LINK))).toEqual(['desktopLink']);
   });
 
-  it('reports every problem at once, each on its own field', () => {
+  it('reports every problem at once, each on its own field', async () => {
     const { deps, olive } = world();
-    const problems = shareFormProblems({
+    const problems = await shareFormProblems({
       deps,
       actor: olive.actor,
       input: { project: { name: 'New desk' }, edition: 'desktop', inviteeCount: 0, desktopLink: 'http://atlasti.com/x', message: 'm'.repeat(MESSAGE_MAX + 5) },
@@ -186,23 +186,23 @@ describe('shareFormProblems', () => {
 });
 
 describe('requireOwnerOrAdmin', () => {
-  it('the owner and admins (added or configured) pass; anyone else is FORBIDDEN, told who the owner is', () => {
+  it('the owner and admins (added or configured) pass; anyone else is FORBIDDEN, told who the owner is', async () => {
     const { deps, ada, olive, mallory, web } = world({ configuredAdmins: ['UROOT'] });
     const root = aPerson(deps.store, { slackUserId: 'UROOT', displayName: 'Root' });
     const check = (personId: number) => deps.store.transaction((r) => requireOwnerOrAdmin(r, deps.settings, web, personId, 'share it'));
-    expect(() => check(olive.person.id)).not.toThrow();
-    expect(() => check(ada.person.id)).not.toThrow();
-    expect(() => check(root.person.id)).not.toThrow();
+    await expect(check(olive.person.id)).resolves.toBeUndefined();
+    await expect(check(ada.person.id)).resolves.toBeUndefined();
+    await expect(check(root.person.id)).resolves.toBeUndefined();
     let err: unknown;
     try {
-      check(mallory.person.id);
+      await check(mallory.person.id);
     } catch (e) {
       err = e;
     }
     expect(err).toMatchObject({ code: 'FORBIDDEN' });
     expect((err as Error).message).toContain('Olive');
     expect((err as Error).message).toContain('Panel');
-    expect(() => check(999)).toThrow(/FORBIDDEN/);
+    await expect(check(999)).rejects.toThrow(/FORBIDDEN/);
   });
 });
 
@@ -343,7 +343,7 @@ describe('shareProject: the seat check, by exact account email', () => {
     expect(sent!.link).toBe(`https://bot.example.edu/invite/${sent!.token}`);
     expect(hashToken(sent!.token)).toBe(inv.tokenHash);
     expect(JSON.stringify(deps.store.dump().invitations)).not.toContain(sent!.token);
-    expect(openInvitationLink(deps, sent!.token)?.invitation).toMatchObject({ kind: 'project', invitationId: inv.id, desktopLink: null });
+    expect((await openInvitationLink(deps, sent!.token))?.invitation).toMatchObject({ kind: 'project', invitationId: inv.id, desktopLink: null });
 
     expect(audited(deps.store, 'invitation.created')).toMatchObject([{ subjectId: inv.id, actorPersonId: olive.person.id, details: { projectId: desktop.id, inviteeId: alice.person.id } }]);
     // nothing needs the owner's attention
@@ -532,7 +532,7 @@ describe('revoking and resending project invitations', () => {
     const fresh = deps.store.outbox().slice(n);
     expect(fresh.map((e) => [e.to, e.message.type])).toEqual([[{ type: 'updates' }, 'refresh']]);
     expect(deps.store.announced(pending)).toMatchObject({ invitation: { invitationId: pending, status: 'revoked', desktopLink: null } });
-    expect(openInvitationLink(deps, token)?.status).toBe('revoked');
+    expect((await openInvitationLink(deps, token))?.status).toBe('revoked');
     expect(audited(deps.store, 'invitation.revoked')).toMatchObject([{ subjectId: pending, actorPersonId: olive.person.id }]);
   });
 
@@ -590,8 +590,8 @@ describe('revoking and resending project invitations', () => {
     expect(after.tokenHash).not.toBe(before.tokenHash);
     expect(after.sentAt).toBe(T0 + DAY_MS);
     expect(after.expiresAt).toBe(before.expiresAt);
-    expect(openInvitationLink(deps, oldToken)).toBeUndefined();
-    expect(openInvitationLink(deps, fresh.token)?.invitation.invitationId).toBe(pending);
+    expect(await openInvitationLink(deps, oldToken)).toBeUndefined();
+    expect((await openInvitationLink(deps, fresh.token))?.invitation.invitationId).toBe(pending);
     expect(audited(deps.store, 'invitation.resent')).toMatchObject([{ subjectId: pending, actorPersonId: olive.person.id }]);
     // the project has no admin notices
     expect(deps.store.messagesToAdminChannel()).toEqual([]);

@@ -35,6 +35,8 @@ describe('the outbox delivers every DM once, whatever Slack answers', () => {
     // the admin channel is not held up by Alice's rate-limited DM
     await t.slack.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === ADMIN_CHANNEL && c.status === 200, 3000);
     expect(dmsTo(t, ALICE.id)).toHaveLength(0);
+    // the two deliveries run side by side: the rate-limited one is recorded when Slack answered it
+    await until(() => outbox(t!).some((r) => r.lastError?.includes('Retry-After 1s') === true));
     const rateLimited = outbox(t).find((r) => r.lastError?.includes('Retry-After 1s'));
     expect(rateLimited?.status).toBe('pending');
     await until(() => dmsTo(t!, ALICE.id).length === 1);

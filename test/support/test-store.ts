@@ -27,6 +27,7 @@ import type {
   Project,
   ProjectAccess,
   Repositories,
+  RepositoriesSync,
   ReturnedCopy,
   Seat,
   SeatModel,
@@ -91,6 +92,8 @@ export interface TestStore extends Store {
   returnedCopies(): ReturnedCopy[];
   /** how many transactions committed or rolled back */
   readonly stats: { committed: number; rolledBack: number };
+  /** a transaction with the synchronous repositories (fixtures: no await needed to set a test up) */
+  sync<T>(fn: (repos: RepositoriesSync) => T): T;
   /** a raw write, for odd situations that no verb would create; use sparingly */
   sql(statement: string, ...params: unknown[]): void;
 }
@@ -114,7 +117,7 @@ function testStore(): TestStore {
   const real = sqliteStore(database);
   const { db, sqlite } = database;
   const stats = { committed: 0, rolledBack: 0 };
-  const read = <T>(fn: (r: Repositories) => T): T => real.transaction(fn);
+  const read = <T>(fn: (r: RepositoriesSync) => T): T => real.sync(fn);
   const outbox = (): OutboxEntry[] =>
     db
       .select()
@@ -135,16 +138,9 @@ function testStore(): TestStore {
 
   const store: TestStore = {
     database,
-    transaction<T>(fn: (repos: Repositories) => T): T {
+    async transaction<T>(fn: (repos: Repositories) => Promise<T>): Promise<T> {
       try {
-        const result = real.transaction((repos) => {
-          const r = fn(repos);
-          if (r !== null && typeof r === 'object' && typeof (r as { then?: unknown }).then === 'function') {
-            // better-sqlite3 would commit before the promise settles; a verb must not do this
-            throw new TypeError('a transaction function returned a promise');
-          }
-          return r;
-        });
+        const result = await real.transaction(fn);
         stats.committed++;
         return result;
       } catch (e) {
@@ -152,6 +148,7 @@ function testStore(): TestStore {
         throw e;
       }
     },
+    sync: (fn) => real.sync(fn),
     dump: () => ({
       lastId: Object.fromEntries(Object.entries(TABLE_IDS).map(([k, table]) => [k, (sqlite.prepare(`SELECT COALESCE(MAX(id), 0) AS n FROM ${table}`).get() as { n: number }).n])),
       people: db.select().from(schema.people).orderBy(asc(schema.people.id)).all(),
@@ -287,7 +284,7 @@ const TEAM = 'T0TEAM';
 /** A person known in Slack, with an account email; `overrides` may set any field (null included). */
 export function aPerson(store: TestStore, overrides: Partial<NewPerson> = {}): Someone {
   const n = nextId(store, 'people');
-  const person = store.transaction((r) =>
+  const person = store.sync((r) =>
     r.people.insert(
       {
         email: `person${n}@uni.example`,
@@ -312,7 +309,7 @@ export function anEmailOnlyPerson(store: TestStore, email: string): Someone {
 /** An admin added at run time (the admins table). */
 export function anAdmin(store: TestStore, overrides: Partial<NewPerson> = {}): Someone {
   const someone = aPerson(store, overrides);
-  store.transaction((r) => r.admins.add(someone.person.id, 0, T0));
+  store.sync((r) => r.admins.add(someone.person.id, 0, T0));
   return someone;
 }
 
@@ -340,7 +337,7 @@ export function aProject(
   { owner, name, edition = 'web', createdAt = T0 }: { owner: PersonLike; name?: string; edition?: Edition; createdAt?: number },
 ): Project {
   const n = nextId(store, 'projects');
-  return store.transaction((r) => r.projects.insert({ name: name ?? `Project ${n}`, ownerId: personOf(owner).id, edition, createdAt }));
+  return store.sync((r) => r.projects.insert({ name: name ?? `Project ${n}`, ownerId: personOf(owner).id, edition, createdAt }));
 }
 
 /**
@@ -354,7 +351,7 @@ export function aSeat(
 ): Seat {
   const p = personOf(person);
   const seatEmail = email === undefined ? p.email : email;
-  return store.transaction((r) => {
+  return store.sync((r) => {
     const inv = r.invitations.insert({
       kind: 'license',
       licenseId: license.id,
@@ -398,7 +395,7 @@ export function aProjectInvitation(
   const invitee = personOf(opts.invitee);
   const at = opts.at ?? T0;
   const { token, hash } = mintToken();
-  const invitation = store.transaction((r) =>
+  const invitation = store.sync((r) =>
     r.invitations.insert({
       kind: 'project',
       projectId: opts.project.id,
@@ -425,7 +422,7 @@ export function aProjectAccess(
 ): ProjectAccess {
   const p = personOf(opts.person);
   const kind = opts.kind ?? (opts.project.edition === 'web' ? 'member' : 'copy');
-  return store.transaction((r) =>
+  return store.sync((r) =>
     r.projectAccess.grant({
       projectId: opts.project.id,
       personId: p.id,
@@ -446,7 +443,7 @@ export function aSeatRequest(
 ): SeatRequest {
   const email = opts.email ?? opts.invitation.inviteeEmail;
   if (email === null) throw new Error(`invitation #${opts.invitation.id} has no email to ask a seat for`);
-  return store.transaction((r) =>
+  return store.sync((r) =>
     r.seatRequests.insert({
       personId: opts.invitation.inviteeId,
       email,

@@ -21,15 +21,15 @@ type JobName = 'sweep' | 'digest';
 
 export function startJobs(o: { config: Config; deps: DomainDeps; database: Database$; logger: Logger }): Jobs {
   const { deps, logger } = o;
-  const jobs: Record<JobName, () => unknown> = {
+  const jobs: Record<JobName, () => Promise<unknown>> = {
     // expiry first, so an invitation is never reminded in the same sweep that expires it
-    sweep: () => ({ ...expireDue(deps, deps.clock.now()), ...remindDue(deps, deps.clock.now()), downloadsPurged: purgeDownloads(deps, deps.clock.now()) }),
+    sweep: async () => ({ ...(await expireDue(deps, deps.clock.now())), ...(await remindDue(deps, deps.clock.now())), downloadsPurged: await purgeDownloads(deps, deps.clock.now()) }),
     digest: () => postDigest(deps, deps.clock.now()),
   };
   const run = async (name: JobName) => {
     const started = Date.now();
     try {
-      const result = jobs[name]();
+      const result = await jobs[name]();
       logger.info(`job ${name}: ${JSON.stringify(result)} in ${Date.now() - started} ms`);
     } catch (e) {
       logger.error(`job ${name} failed; it will run again at its next time`, e);

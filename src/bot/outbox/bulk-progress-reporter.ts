@@ -42,23 +42,23 @@ export class BulkProgressReporter {
     if (this.busy) return;
     this.busy = true;
     try {
-      for (const run of this.o.queue.activeRuns()) {
+      for (const run of await this.o.queue.activeRuns()) {
         const update = this.o.updaters[run.platform];
         // a run whose message is on a platform this process does not serve is left to one that does
         if (!update) continue;
-        const progress = bulkProgress(this.o.deps, run.id, Date.now());
+        const progress = await bulkProgress(this.o.deps, run.id, Date.now());
         if (!progress) continue;
         try {
           await update(run, bulkProgressMessage(progress));
           this.failures.delete(run.id);
-          if (progress.done) finishBulkRun(this.o.deps, run.id, Date.now());
+          if (progress.done) await finishBulkRun(this.o.deps, run.id, Date.now());
         } catch (e) {
           const failed = (this.failures.get(run.id) ?? 0) + 1;
           this.failures.set(run.id, failed);
           // a summary that cannot be shown (the message was deleted, the chat is gone) is not tried forever
           if (progress.done && failed >= GIVE_UP_AFTER) {
             this.failures.delete(run.id);
-            finishBulkRun(this.o.deps, run.id, Date.now());
+            await finishBulkRun(this.o.deps, run.id, Date.now());
             this.o.logger.warn(`bulk progress: run #${run.id} is done but its summary could not be shown after ${failed} tries`, e);
           } else this.o.logger.debug('bulk progress: update failed, retried next tick', e);
         }

@@ -31,7 +31,7 @@ export interface DelivererOptions {
   batchSize?: number;
   maxAttempts?: number;
   /** a row that will never be delivered, before it is marked failed (and its link scrubbed); `permanent` when the platform said so */
-  onUndeliverable?: (row: OutboxRow, error: string, permanent: boolean) => void;
+  onUndeliverable?: (row: OutboxRow, error: string, permanent: boolean) => Promise<void> | void;
 }
 
 const MAX_BACKOFF_MS = 15 * 60_000;
@@ -73,18 +73,18 @@ export class OutboxDeliverer {
       .then(() => this.runOnce())
       .then(() => undefined)
       .catch((e: unknown) => this.o.logger.error('outbox: delivery round failed', e))
-      .finally(() => {
+      .finally(async () => {
         this.running = undefined;
         if (this.stopped) return;
         if (this.again) {
           this.again = false;
           this.nudge();
-        } else this.schedule();
+        } else await this.schedule();
       });
   }
 
-  private schedule(): void {
-    const next = this.o.queue.nextDueAt();
+  private async schedule(): Promise<void> {
+    const next = await this.o.queue.nextDueAt();
     const wait = next === undefined ? this.o.pollMs : Math.max(0, Math.min(this.o.pollMs, next - this.o.clock.now()));
     this.timer = setTimeout(() => this.nudge(), wait);
     this.timer.unref();
@@ -94,7 +94,7 @@ export class OutboxDeliverer {
   async runOnce(): Promise<number> {
     let handled = 0;
     for (;;) {
-      const rows = this.o.queue.claim(this.owner, this.o.clock.now(), this.o.leaseMs ?? 60_000, this.o.batchSize ?? 20);
+      const rows = await this.o.queue.claim(this.owner, this.o.clock.now(), this.o.leaseMs ?? 60_000, this.o.batchSize ?? 20);
       if (rows.length === 0) return handled;
       // one row per recipient per batch, so sending them side by side keeps each person's order;
       // the round waits for every one of them, so stop() never leaves a send running behind it
@@ -117,18 +117,18 @@ export class OutboxDeliverer {
     // once a row is done, a plain personalized link is not kept (a sealed one stays, for updates in place)
     const scrubbed = carriesLink(row.payload) && !isSealedLink(row.payload.link) ? { ...row.payload, link: '[removed]' } : undefined;
     if (outcome.kind === 'sent') {
-      queue.markSent(row.id, now, scrubbed, outcome.at);
+      await queue.markSent(row.id, now, scrubbed, outcome.at);
       logger.debug(`outbox: sent #${row.id} (${row.payload.type})`);
     } else if (outcome.kind === 'failed' || row.attempts >= (this.o.maxAttempts ?? 25)) {
       try {
-        this.o.onUndeliverable?.(row, outcome.error, outcome.kind === 'failed');
+        await this.o.onUndeliverable?.(row, outcome.error, outcome.kind === 'failed');
       } catch (e) {
         logger.error(`outbox: could not report #${row.id} as undeliverable`, e);
       }
-      queue.markFailed(row.id, now, outcome.error, scrubbed);
+      await queue.markFailed(row.id, now, outcome.error, scrubbed);
       logger.warn(`outbox: gave up on #${row.id} (${row.payload.type}): ${outcome.error}`);
     } else {
-      queue.retryLater(row.id, now + outcome.afterMs, outcome.error);
+      await queue.retryLater(row.id, now + outcome.afterMs, outcome.error);
       logger.info(`outbox: #${row.id} (${row.payload.type}) will be retried in ${Math.round(outcome.afterMs / 1000)}s: ${outcome.error}`);
     }
   }

@@ -25,14 +25,14 @@ export class RestatingSender implements OutboxSender {
 
   async send(row: OutboxRow): Promise<SendOutcome> {
     if (row.payload.type === 'refresh') return this.refresh(row, row.payload.subject);
-    const states = this.o.queue.statesFor(row.id);
+    const states = await this.o.queue.statesFor(row.id);
     const now = states.size ? restate(row.payload, (s) => states.get(s), row.id) : undefined;
     const outcome = await this.o.inner.send(now ? { ...row, payload: now } : row);
     // the invitation's DM went out (in whatever state it shows): a bulk run counts it as delivered
     if (outcome.kind === 'sent' && outcome.at && (row.payload.type === 'license_invitation' || row.payload.type === 'project_invitation')) {
       // best effort: it was sent, whatever happens to this note of it (a failure here must not post it again)
       try {
-        this.o.queue.setInvitationDm(row.payload.invitation.invitationId, outcome.at.channel, outcome.at.messageId);
+        await this.o.queue.setInvitationDm(row.payload.invitation.invitationId, outcome.at.channel, outcome.at.messageId);
       } catch (e) {
         this.o.logger.warn(`outbox: could not note where message #${row.id} went: ${e instanceof Error ? e.message : String(e)}`);
       }
@@ -41,14 +41,14 @@ export class RestatingSender implements OutboxSender {
   }
 
   private async refresh(row: OutboxRow, subject: string): Promise<SendOutcome> {
-    const all = this.o.queue.postedAbout(subject);
+    const all = await this.o.queue.postedAbout(subject);
     // of the digests, only the newest is kept up to date: the older ones are what was pending that day
     const newestDigest = Math.max(0, ...all.filter((p) => p.payload.type === 'digest_page').map((p) => p.outboxId));
     for (const posted of all) {
       // posted after this change was recorded: it showed the newest state when it went out
       if (posted.outboxId > row.id) continue;
       if (posted.payload.type === 'digest_page' && posted.outboxId !== newestDigest) continue;
-      const states = this.o.queue.statesFor(posted.outboxId);
+      const states = await this.o.queue.statesFor(posted.outboxId);
       const restated = restate(posted.payload, (s) => states.get(s), posted.outboxId);
       // nothing to change from how it was posted: still true as it is, unless an update changed it since
       if (!restated && posted.renderedHash === null) continue;
@@ -67,7 +67,7 @@ export class RestatingSender implements OutboxSender {
         this.o.logger.info(`outbox: message #${posted.outboxId} could not be updated (${outcome.error}); leaving it`);
         continue;
       }
-      this.o.queue.updatedPosted(posted.outboxId, Date.now(), hash);
+      await this.o.queue.updatedPosted(posted.outboxId, Date.now(), hash);
     }
     return { kind: 'sent' };
   }

@@ -16,15 +16,15 @@ export class RoutingSender implements OutboxSender {
   ) {}
 
   async send(row: OutboxRow): Promise<SendOutcome> {
-    const sender = this.pick(row);
-    return sender ? sender.send(row) : { kind: 'failed', error: 'no chat platform can reach this recipient' };
+    const sender = await this.pick(row);
+    return sender ? await sender.send(row) : { kind: 'failed', error: 'no chat platform can reach this recipient' };
   }
 
-  private pick(row: OutboxRow): OutboxSender | undefined {
+  private async pick(row: OutboxRow): Promise<OutboxSender | undefined> {
     if (row.recipientType === 'webhook') return this.o.webhook;
     if (row.recipientType === 'admin_channel') return isTeamsConversationId(this.o.adminChannel) ? this.o.teams : this.o.slack;
     if (row.recipientType === 'support_channel') return isTeamsConversationId(this.o.supportChannel) ? this.o.teams : this.o.slack;
-    const person = this.o.store.transaction((r: Repositories) => (row.recipientId ? r.people.byId(row.recipientId) : undefined));
+    const person = await this.o.store.transaction(async (r: Repositories) => (row.recipientId ? await r.people.byId(row.recipientId) : undefined));
     if (person?.slackUserId && this.o.slack) return this.o.slack;
     if (person?.teamsConversation && this.o.teams) return this.o.teams;
     return this.o.slack ?? this.o.teams;

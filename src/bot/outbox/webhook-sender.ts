@@ -17,7 +17,7 @@ function signWebhook(secret: string, timestamp: number, body: string): string {
 
 export class WebhookSender implements OutboxSender {
   constructor(
-    private readonly o: { url: string; secret: string; onDelivered: (event: ProvisioningEvent) => void; timeoutMs?: number; now?: () => number },
+    private readonly o: { url: string; secret: string; onDelivered: (event: ProvisioningEvent) => Promise<void> | void; timeoutMs?: number; now?: () => number },
   ) {}
 
   async send(row: OutboxRow): Promise<SendOutcome> {
@@ -45,7 +45,7 @@ export class WebhookSender implements OutboxSender {
       return { kind: 'retry', afterMs: backoffMs(row.attempts + 1), error: `webhook unreachable: ${e instanceof Error ? e.message : String(e)}` };
     }
     if (res.ok) {
-      this.o.onDelivered(m.event);
+      await this.o.onDelivered(m.event);
       return { kind: 'sent' };
     }
     if (res.status === 408 || res.status === 429 || res.status >= 500) {

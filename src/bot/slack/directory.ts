@@ -47,12 +47,12 @@ export class SlackDirectory implements SlackDirectoryPort {
     return text.slice(0, maxBytes);
   }
 
-  private known(teamId: string, userId: string): Person | undefined {
-    return this.deps.store.transaction((r) => r.people.bySlackId(teamId, userId));
+  private async known(teamId: string, userId: string): Promise<Person | undefined> {
+    return await this.deps.store.transaction((r) => r.people.bySlackId(teamId, userId));
   }
 
-  private remember(teamId: string, u: SlackUser & { id: string }): Person {
-    return identifySlackUser(this.deps, {
+  private async remember(teamId: string, u: SlackUser & { id: string }): Promise<Person> {
+    return await identifySlackUser(this.deps, {
       teamId: u.team_id ?? teamId,
       userId: u.id,
       email: u.profile?.email ?? null,
@@ -63,7 +63,7 @@ export class SlackDirectory implements SlackDirectoryPort {
 
   async user(teamId: string, userId: string): Promise<UserLookup> {
     const label = `<@${userId}>`;
-    const known = this.known(teamId, userId);
+    const known = await this.known(teamId, userId);
     if (known?.email) return { ok: true, person: known };
     try {
       const res = await this.client.users.info({ user: userId });
@@ -71,7 +71,7 @@ export class SlackDirectory implements SlackDirectoryPort {
       if (!u?.id) return { ok: false, reason: 'not_found', label };
       if (u.is_bot) return { ok: false, reason: 'bot', label };
       if (u.deleted) return { ok: false, reason: 'deactivated', label };
-      return { ok: true, person: this.remember(teamId, { ...u, id: u.id }) };
+      return { ok: true, person: await this.remember(teamId, { ...u, id: u.id }) };
     } catch (e) {
       if (slackErrorCode(e) === 'user_not_found') return { ok: false, reason: 'not_found', label };
       throw e;
@@ -81,7 +81,7 @@ export class SlackDirectory implements SlackDirectoryPort {
   async actor(teamId: string, userId: string): Promise<Actor> {
     const r = await this.user(teamId, userId);
     // someone Slack will not describe (an edge case of shared channels) still acts as themselves
-    const person = r.ok ? r.person : identifySlackUser(this.deps, { teamId, userId });
+    const person = r.ok ? r.person : await identifySlackUser(this.deps, { teamId, userId });
     return { platform: 'slack', userId, personId: person.id };
   }
 
@@ -91,9 +91,9 @@ export class SlackDirectory implements SlackDirectoryPort {
    */
   async users(teamId: string, userIds: string[]): Promise<UserLookup[]> {
     const known = new Map<string, Person>();
-    this.deps.store.transaction((r) => {
+    await this.deps.store.transaction(async (r) => {
       for (const id of userIds) {
-        const p = r.people.bySlackId(teamId, id);
+        const p = await r.people.bySlackId(teamId, id);
         if (p?.email) known.set(id, p);
       }
     });
@@ -107,7 +107,7 @@ export class SlackDirectory implements SlackDirectoryPort {
         cursor = res.response_metadata?.next_cursor || undefined;
       } while (cursor && profiles.size < wanted.size);
     }
-    const remembered = rememberSlackUsers(
+    const remembered = await rememberSlackUsers(
       this.deps,
       [...profiles.values()].filter((u) => !u.is_bot && !u.deleted).map((u) => ({ teamId: u.team_id ?? teamId, userId: u.id, email: u.profile?.email ?? null, displayName: displayNameOf(u), tz: u.tz ?? null })),
     );
@@ -149,9 +149,9 @@ export class SlackDirectory implements SlackDirectoryPort {
       return found;
     }
     const known = new Map<string, Person>();
-    this.deps.store.transaction((r) => {
+    await this.deps.store.transaction(async (r) => {
       for (const e of emails) {
-        const p = r.people.byEmail(e).find((x) => x.slackUserId);
+        const p = (await r.people.byEmail(e)).find((x) => x.slackUserId);
         if (p) known.set(e, p);
       }
     });
@@ -168,15 +168,17 @@ export class SlackDirectory implements SlackDirectoryPort {
       cursor = res.response_metadata?.next_cursor || undefined;
       if (!cursor) break;
     }
-    const remembered = rememberSlackUsers(
+    const remembered = await rememberSlackUsers(
       this.deps,
       [...profiles.values()].map((u) => ({ teamId: u.team_id ?? teamId, userId: u.id, email: u.profile?.email ?? null, displayName: displayNameOf(u), tz: u.tz ?? null })),
     );
-    return emails.map((e) => {
+    const people: Person[] = [];
+    for (const e of emails) {
       const inSlack = profiles.get(e.toLowerCase());
       // not in this workspace: known by the account email alone, and their inviter forwards the link
-      return known.get(e) ?? (inSlack && remembered.get(inSlack.id)) ?? identifyEmail(this.deps, e);
-    });
+      people.push(known.get(e) ?? (inSlack && remembered.get(inSlack.id)) ?? (await identifyEmail(this.deps, e)));
+    }
+    return people;
   }
 
   async email(teamId: string, email: string): Promise<Person> {

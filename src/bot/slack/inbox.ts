@@ -163,15 +163,15 @@ export function slackInbox$(o: { database: Database$; secrets: SecretBox; signin
     done: (inboxId) => {
       // a lock held elsewhere for a moment must not leave it to be handled a second time: tried again
       // a few times, later (a synchronous retry would stop the whole process meanwhile)
-      const attempt = (n: number) => {
-        try {
-          db.update(slackInbox).set({ status: 'done', doneAt: now(), sealedBody: null }).where(eq(slackInbox.id, inboxId)).run();
-        } catch (e) {
-          if (n >= 5) o.logger.error(`slack: could not mark request #${inboxId} done; it may be handled again after a restart`, e);
-          else setTimeout(() => attempt(n + 1), 500 * n).unref();
-        }
-      };
-      attempt(1);
+      // in a turn of its own on the connection: never inside another's open transaction
+      const attempt = (n: number) =>
+        o.database
+          .serialized(() => db.update(slackInbox).set({ status: 'done', doneAt: now(), sealedBody: null }).where(eq(slackInbox.id, inboxId)).run())
+          .catch((e: unknown) => {
+            if (n >= 5) o.logger.error(`slack: could not mark request #${inboxId} done; it may be handled again after a restart`, e);
+            else setTimeout(() => void attempt(n + 1), 500 * n).unref();
+          });
+      void o.database.outside(() => attempt(1));
     },
     unfinished: () => {
       const at = now();

@@ -75,7 +75,7 @@ export class SlackSender implements OutboxSender, MessageUpdater {
       if (row.attempts > 1 && (row.lastError === null || row.lastError.startsWith(AMBIGUOUS))) {
         const found = await this.alreadyPosted(channel, row.id);
         if (found.kind === 'posted') {
-          this.rememberRunMessage(row, channel, found.ts);
+          await this.rememberRunMessage(row, channel, found.ts);
           return { kind: 'sent', at: { platform: 'slack', channel, messageId: found.ts } };
         }
         // not known either way (the check itself failed for now): posting could double it, so wait
@@ -97,7 +97,7 @@ export class SlackSender implements OutboxSender, MessageUpdater {
         unfurl_media: false,
         metadata: { event_type: 'atlas_outbox', event_payload: { outbox_id: row.id } },
       });
-      if (res.channel && res.ts) this.rememberRunMessage(row, res.channel, res.ts);
+      if (res.channel && res.ts) await this.rememberRunMessage(row, res.channel, res.ts);
       return res.channel && res.ts ? { kind: 'sent', at: { platform: 'slack', channel: res.channel, messageId: res.ts } } : { kind: 'sent' };
     } catch (e) {
       const o = this.outcomeOf(e, row.attempts);
@@ -142,8 +142,8 @@ export class SlackSender implements OutboxSender, MessageUpdater {
   }
 
   /** A bulk run's progress message is remembered, to be updated in place (an invitation's DM: see RestatingSender). */
-  private rememberRunMessage(row: OutboxRow, channel: string, ts: string): void {
-    if (row.payload.type === 'bulk_progress') this.o.queue.setRunMessage(row.payload.progress.runId, { platform: 'slack', channel, ts });
+  private async rememberRunMessage(row: OutboxRow, channel: string, ts: string): Promise<void> {
+    if (row.payload.type === 'bulk_progress') await this.o.queue.setRunMessage(row.payload.progress.runId, { platform: 'slack', channel, ts });
   }
 
   /**
@@ -167,8 +167,8 @@ export class SlackSender implements OutboxSender, MessageUpdater {
   private async channelFor(row: OutboxRow): Promise<string | undefined> {
     if (row.recipientType === 'admin_channel') return this.o.adminChannel;
     if (row.recipientType === 'support_channel') return this.o.supportChannel;
-    const person = this.o.store.transaction((r: Repositories) => (row.recipientId ? r.people.byId(row.recipientId) : undefined));
-    return person ? this.dmChannel(person) : undefined;
+    const person = await this.o.store.transaction(async (r: Repositories) => (row.recipientId ? await r.people.byId(row.recipientId) : undefined));
+    return person ? await this.dmChannel(person) : undefined;
   }
 
   /** The DM with a person: opened once (conversations.open) and remembered. */
@@ -177,7 +177,7 @@ export class SlackSender implements OutboxSender, MessageUpdater {
     if (person.slackDmChannel) return person.slackDmChannel;
     const res = await this.o.client.conversations.open({ users: person.slackUserId });
     const id = res.channel?.id;
-    if (id) this.o.queue.setPersonDmChannel(person.id, id);
+    if (id) await this.o.queue.setPersonDmChannel(person.id, id);
     return id;
   }
 }

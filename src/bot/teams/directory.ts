@@ -50,8 +50,8 @@ export class TeamsDirectory implements TeamsDirectoryPort {
     return !this.tenantId || tenantOf(context) === this.tenantId;
   }
 
-  private remember(context: TurnContext, member: { id: string; aadObjectId?: string; name?: string; email?: string; userPrincipalName?: string }, ref: TeamsConversationRef | null): Person {
-    return identifyTeamsUser(this.deps, {
+  private async remember(context: TurnContext, member: { id: string; aadObjectId?: string; name?: string; email?: string; userPrincipalName?: string }, ref: TeamsConversationRef | null): Promise<Person> {
+    return await identifyTeamsUser(this.deps, {
       tenantId: tenantOf(context),
       emailTrusted: Boolean(this.tenantId) && tenantOf(context) === this.tenantId,
       tz: (context.activity as { localTimezone?: string }).localTimezone ?? null,
@@ -66,11 +66,11 @@ export class TeamsDirectory implements TeamsDirectoryPort {
   async actor(context: TurnContext): Promise<Actor> {
     const from = context.activity.from;
     const ref = refFrom(context);
-    const known = this.deps.store.transaction((r) => r.people.byTeamsId(tenantOf(context), from.aadObjectId ?? from.id));
+    const known = await this.deps.store.transaction((r) => r.people.byTeamsId(tenantOf(context), from.aadObjectId ?? from.id));
     // keep a 1:1 chat once known; a channel message must not replace it with an empty one
     const keepRef = ref.conversationId || !known?.teamsConversation?.conversationId ? ref : known.teamsConversation;
     if (known?.email) {
-      const person = this.remember(context, { id: from.id, aadObjectId: from.aadObjectId ?? from.id, ...(from.name ? { name: from.name } : {}), email: known.email }, keepRef);
+      const person = await this.remember(context, { id: from.id, aadObjectId: from.aadObjectId ?? from.id, ...(from.name ? { name: from.name } : {}), email: known.email }, keepRef);
       return { platform: 'teams', userId: from.aadObjectId ?? from.id, personId: person.id };
     }
     let member: { id: string; aadObjectId?: string; name?: string; email?: string; userPrincipalName?: string } = { id: from.id, ...(from.aadObjectId ? { aadObjectId: from.aadObjectId } : {}), ...(from.name ? { name: from.name } : {}) };
@@ -79,7 +79,7 @@ export class TeamsDirectory implements TeamsDirectoryPort {
     } catch {
       // without the member's email the person still acts as themselves
     }
-    const person = this.remember(context, member, keepRef);
+    const person = await this.remember(context, member, keepRef);
     return { platform: 'teams', userId: from.aadObjectId ?? from.id, personId: person.id };
   }
 
@@ -87,8 +87,8 @@ export class TeamsDirectory implements TeamsDirectoryPort {
     const label = teamsUserId;
     try {
       const m = await TeamsInfo.getMember(context, teamsUserId);
-      const existing = this.deps.store.transaction((r) => r.people.byTeamsId(tenantOf(context), m.aadObjectId ?? m.id));
-      const person = this.remember(context, m, existing?.teamsConversation ?? { ...refFrom(context), conversationId: '' });
+      const existing = await this.deps.store.transaction((r) => r.people.byTeamsId(tenantOf(context), m.aadObjectId ?? m.id));
+      const person = await this.remember(context, m, existing?.teamsConversation ?? { ...refFrom(context), conversationId: '' });
       return { ok: true, person };
     } catch {
       return { ok: false, reason: 'not_found', label };
@@ -103,7 +103,7 @@ export class TeamsDirectory implements TeamsDirectoryPort {
     let roster: Map<string, TeamsChannelAccount> | undefined;
     const out: Person[] = [];
     for (const email of emails) {
-      const exact = this.deps.store.transaction((r) => r.people.byEmail(email));
+      const exact = await this.deps.store.transaction((r) => r.people.byEmail(email));
       const reachable = exact.find((p) => p.slackUserId || p.teamsConversation);
       if (reachable) {
         out.push(reachable);
@@ -114,11 +114,11 @@ export class TeamsDirectory implements TeamsDirectoryPort {
       roster ??= await this.roster(context);
       const m = roster.get(email.toLowerCase());
       if (m) {
-        const person = this.remember(context, m, { ...refFrom(context), conversationId: '' });
-        const emailOnly = identifyEmail(this.deps, email);
-        claimEmailInvitations(this.deps, { emailPersonId: emailOnly.id, chatPersonId: person.id });
+        const person = await this.remember(context, m, { ...refFrom(context), conversationId: '' });
+        const emailOnly = await identifyEmail(this.deps, email);
+        await claimEmailInvitations(this.deps, { emailPersonId: emailOnly.id, chatPersonId: person.id });
         out.push(person);
-      } else out.push(identifyEmail(this.deps, email));
+      } else out.push(await identifyEmail(this.deps, email));
     }
     return out;
   }

@@ -141,7 +141,7 @@ export class TeamsSender implements OutboxSender, MessageUpdater {
       // only the service's own answer counts: an activity id, or it was not sent
       if (!sentId) return { kind: 'retry', afterMs: backoffMs(row.attempts + 1), error: 'the Bot Connector returned no activity id' };
       // a bulk run's progress card is updated in place as delivery proceeds (see updateRunMessage)
-      if (payload.type === 'bulk_progress' && sentId) this.o.queue.setRunMessage(payload.progress.runId, { platform: 'teams', channel: target.conversationId, ts: sentId });
+      if (payload.type === 'bulk_progress' && sentId) await this.o.queue.setRunMessage(payload.progress.runId, { platform: 'teams', channel: target.conversationId, ts: sentId });
       return { kind: 'sent', at: { platform: 'teams', channel: target.conversationId, messageId: sentId } };
     } catch (e) {
       return classify(e, row.attempts);

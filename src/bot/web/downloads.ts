@@ -5,11 +5,11 @@ import { html, page } from './html.js';
 
 export function downloadsRouter(deps: DomainDeps): express.Router {
   const router = express.Router();
-  router.get('/downloads/:token', (req, res) => {
+  router.get('/downloads/:token', async (req, res) => {
     res.setHeader('Cache-Control', 'no-store');
     res.setHeader('Referrer-Policy', 'no-referrer');
     try {
-      const file = openDownload(deps, req.params.token);
+      const file = await openDownload(deps, req.params.token);
       res.setHeader('Content-Type', 'text/csv; charset=utf-8');
       res.setHeader('Content-Disposition', `attachment; filename="${file.filename.replace(/[^A-Za-z0-9._-]/g, '_')}"`);
       res.setHeader('X-Content-Type-Options', 'nosniff');

@@ -136,8 +136,8 @@ function crossSite(req: Request, publicBaseUrl: string): boolean {
 
 export function invitePageRouter(o: InvitePageOptions): Router {
   const router = express.Router();
-  router.get('/invite/:token', (req: Request<{ token: string }>, res) => {
-    const p = openInvitationLink(o.deps, req.params.token);
+  router.get('/invite/:token', async (req: Request<{ token: string }>, res) => {
+    const p = await openInvitationLink(o.deps, req.params.token);
     if (!p) return send(res, 404, notFound());
     send(res, 200, invitationPage(p, req.params.token, o.chatName));
   });
@@ -148,10 +148,10 @@ export function invitePageRouter(o: InvitePageOptions): Router {
       return send(res, 403, page('Not from this page', '<h1>Not from this page</h1><p>Open your invitation link itself and press the button there. Nothing was changed.</p>'));
     }
     try {
-      const before = openInvitationLink(o.deps, token);
+      const before = await openInvitationLink(o.deps, token);
       if (!before) return send(res, 404, notFound());
       if (before.status === 'pending' && !before.inviteeReachable && o.linkInvitee) await o.linkInvitee(token);
-      const r = requestAcceptConfirmation(o.deps, token);
+      const r = await requestAcceptConfirmation(o.deps, token);
       if (r.outcome === 'not_found') return send(res, 404, notFound());
       send(res, 200, invitationPage(r.page, token, o.chatName, confirmationNotice(r, o.chatName)));
     } catch (e) {

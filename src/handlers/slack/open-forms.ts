@@ -52,6 +52,6 @@ async function openReconcileForm(ctx: SlackHandlerContext, client: WebClient, ac
 }
 
 async function openSupportForm(ctx: SlackHandlerContext, client: WebClient, actor: Actor, triggerId: string): Promise<void> {
-  const me = ctx.deps.store.transaction((r) => r.people.byId(actor.personId));
+  const me = await ctx.deps.store.transaction((r) => r.people.byId(actor.personId));
   await client.views.open({ trigger_id: triggerId, view: ctx.render.modal(ctx.views.supportForm(me?.email ?? null)) });
 }

@@ -88,7 +88,7 @@ export class TeamsDialogs {
         return this.ctx.views.requestSeatForm(licenses, email, prefill);
       }
       case 'support': {
-        const me = deps.store.transaction((r) => r.people.byId(actor.personId));
+        const me = await deps.store.transaction((r) => r.people.byId(actor.personId));
         return this.ctx.views.supportForm(me?.email ?? null);
       }
       case 'reconcile':
@@ -129,7 +129,7 @@ export class TeamsDialogs {
       switch (dialog) {
         case 'invite_license': {
           // Teams has no people picker: the emails and the pasted CSV name the people
-          const read = readInviteForm(values, false, deps);
+          const read = await readInviteForm(values, false, deps);
           if ('errors' in read) return again(read.errors);
           const found = await this.ctx.directory.emails(context, read.form.emails);
           const invitees = read.form.emails.map((email, i) => ({ personId: found[i]!.id, email }));
@@ -137,7 +137,7 @@ export class TeamsDialogs {
           break;
         }
         case 'share_project': {
-          const read = readShareForm(values, { deps, actor });
+          const read = await readShareForm(values, { deps, actor });
           if ('errors' in read) return again(read.errors);
           const form = read.form;
           const invitees = [];
@@ -169,7 +169,7 @@ export class TeamsDialogs {
           break;
         }
         case 'request_seat': {
-          const read = readSeatRequestForm(values, deps);
+          const read = await readSeatRequestForm(values, deps);
           if ('errors' in read) return again(read.errors);
           try {
             result = this.ctx.views.seatAsk(await askForSeat({ deps, actor, input: read.form }));

@@ -11,7 +11,7 @@ import type { SlackHandlerContext } from '../context.js';
 export function registerInviteLicenseModal(app: App, ctx: SlackHandlerContext): void {
   app.view(VIEWS.inviteLicense, async ({ ack, body, view, client }) => {
     const values = slackFormValues(view.state.values);
-    const read = values ? readInviteForm(values, true, ctx.deps) : { errors: { [INVITE_MODAL.users.block]: 'The form came back in a shape I did not expect. Please try again.' } };
+    const read = values ? await readInviteForm(values, true, ctx.deps) : { errors: { [INVITE_MODAL.users.block]: 'The form came back in a shape I did not expect. Please try again.' } };
     if ('errors' in read) {
       await ack({ response_action: 'errors', errors: read.errors });
       return;

@@ -8,7 +8,7 @@ import type { SlackHandlerContext } from '../context.js';
 export function registerSeatRequestModals(app: App, ctx: SlackHandlerContext): void {
   app.view(VIEWS.requestSeat, async ({ ack, body, view }) => {
     const values = slackFormValues(view.state.values);
-    const read = values ? readSeatRequestForm(values, ctx.deps) : { errors: { [REQUEST_SEAT_MODAL.license.block]: 'The form came back in a shape I did not expect. Please try again.' } };
+    const read = values ? await readSeatRequestForm(values, ctx.deps) : { errors: { [REQUEST_SEAT_MODAL.license.block]: 'The form came back in a shape I did not expect. Please try again.' } };
     if ('errors' in read) {
       await ack({ response_action: 'errors', errors: read.errors });
       return;

@@ -22,7 +22,7 @@ export function registerShareProjectModal(app: App, ctx: SlackHandlerContext): v
     try {
       // a known person resolves from the database; only a first-time user costs a Slack call
       actor = await ctx.directory.actor(teamId, body.user.id);
-      const read = readShareForm(values, { deps: ctx.deps, actor });
+      const read = await readShareForm(values, { deps: ctx.deps, actor });
       if ('errors' in read) {
         await ack({ response_action: 'errors', errors: read.errors });
         return;
