@@ -540,6 +540,9 @@ function repositoriesFor(db: Db, secrets?: SecretBox): RepositoriesSync {
   };
 }
 
+/** How often a transaction tries to take the write lock another process holds (about a second in all). */
+const BEGIN_ATTEMPTS = 5;
+
 /** Each repository of `sync` with every method answering with a promise (the port every engine offers). */
 function promised(sync: RepositoriesSync): Repositories {
   const wrap = <R extends object>(repo: R) =>
@@ -579,12 +582,19 @@ export function sqliteStore(
   const sqlite = database.sqlite;
   const run = async <T>(fn: (r: Repositories) => Promise<T>): Promise<T> => {
     queued = false;
-    try {
-      // a write to a file that is no longer the one on disk would be reported as made, and lost
-      database.check();
-      sqlite.exec('BEGIN IMMEDIATE');
-    } catch (e) {
-      throw unavailable(e) ?? e;
+    // another process holds the write lock: waited for without stopping this one (each try waits
+    // at most BUSY_TIMEOUT_MS synchronously), for about a second, before saying "busy"
+    for (let attempt = 1; ; attempt++) {
+      try {
+        // a write to a file that is no longer the one on disk would be reported as made, and lost
+        database.check();
+        sqlite.exec('BEGIN IMMEDIATE');
+        break;
+      } catch (e) {
+        const said = unavailable(e) ?? e;
+        if (attempt >= BEGIN_ATTEMPTS || !(said instanceof DomainError && said.details.cause === 'busy')) throw said;
+        await new Promise((r) => setTimeout(r, 40 * attempt));
+      }
     }
     let result: T;
     try {
