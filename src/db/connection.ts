@@ -101,6 +101,8 @@ export function openDatabase(databaseUrl: string): Database$ {
   };
   // a real write, rolled back: a deleted or replaced file, a full disk or a read-only file says so here
   const probe = (): 'ok' | 'busy' | 'unwritable' => {
+    // a transaction of this process is open (between two of its steps): the file took a write a moment ago
+    if (sqlite.inTransaction) return lastHealth?.said ?? 'ok';
     try {
       check();
       if (onDisk) accessSync(path, fsConstants.W_OK);

@@ -601,7 +601,12 @@ export function sqliteStore(
       result = await fn(repos);
       sqlite.exec('COMMIT');
     } catch (e) {
-      if (sqlite.inTransaction) sqlite.exec('ROLLBACK');
+      // a ROLLBACK that fails must not hide why, nor leave the connection inside the transaction
+      try {
+        if (sqlite.inTransaction) sqlite.exec('ROLLBACK');
+      } catch (rollback) {
+        throw unavailable(rollback) ?? rollback;
+      }
       throw unavailable(e) ?? e;
     }
     if (queued) {

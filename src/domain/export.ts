@@ -92,7 +92,9 @@ export async function exportTable({ deps, actor, input }: VerbArgs<{ kind: Expor
       case 'invitations': {
         const licenseNames = new Map<number, string>();
         const licenseOf = async (id: number | null) => (id === null ? null : (licenseNames.get(id) ?? licenseNames.set(id, (await repos.licenses.byId(id))?.name ?? '').get(id)!));
-        const rows = (await Promise.all((await repos.invitations.all(license?.id)).map(async (i): Promise<Cell[]> => [
+        // one row after another, so the name and pool caches are filled before the next row asks
+        const rows: Cell[][] = [];
+        for (const i of await repos.invitations.all(license?.id)) rows.push([
           i.id,
           i.kind,
           await licenseOf(i.licenseId),
@@ -106,13 +108,15 @@ export async function exportTable({ deps, actor, input }: VerbArgs<{ kind: Expor
           iso(i.expiresAt),
           iso(i.decidedAt),
           i.remindersSent,
-        ])));
+        ]);
         return { ...base, rows };
       }
       case 'audit': {
         const about = license ? await auditAbout(repos, license) : () => Promise.resolve(true);
-        const rows = (await Promise.all((await filterAsync(await repos.audit.all(), about))
-          .map(async (e): Promise<Cell[]> => [e.id, iso(e.at), e.platform, await name(e.actorPersonId) ?? (e.platform === 'system' ? 'the bot' : null), e.actorUserId, e.action, e.subjectType, e.subjectId, e.details ? JSON.stringify(e.details) : null])));
+        const rows: Cell[][] = [];
+        for (const e of await filterAsync(await repos.audit.all(), about)) {
+          rows.push([e.id, iso(e.at), e.platform, (await name(e.actorPersonId)) ?? (e.platform === 'system' ? 'the bot' : null), e.actorUserId, e.action, e.subjectType, e.subjectId, e.details ? JSON.stringify(e.details) : null]);
+        }
         return { ...base, rows };
       }
     }
