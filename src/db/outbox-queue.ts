@@ -4,7 +4,8 @@
  * crashed process's rows be picked up again once the lease runs out.
  */
 import { and, eq, sql } from 'drizzle-orm';
-import type { OutboxMessage, SubjectState } from '../domain/index.js';
+import { promisedMethods } from './promised.js';
+import type { OutboxMessage, Promised, SubjectState } from '../domain/index.js';
 import type { Database$ } from './connection.js';
 import { bulkRuns, invitations, outbox, outboxSubjects, people, postedMessages, subjectStates } from './schema/index.js';
 
@@ -66,15 +67,11 @@ interface OutboxQueueSync {
   activeRuns(): ({ id: number; requestedBy: number } & RunMessage)[];
 }
 
-type Promised<T> = { [K in keyof T]: T[K] extends (...args: infer A) => infer R ? (...args: A) => Promise<R> : T[K] };
 /** The outbox as the deliverer works it; each call takes its turn on the connection (see Database$.serialized). */
 export type OutboxQueue = Promised<OutboxQueueSync>;
 
 export function outboxQueue(database: Database$): OutboxQueue {
-  const sync = outboxQueueSync(database);
-  return Object.fromEntries(
-    Object.entries(sync).map(([name, method]) => [name, (...args: unknown[]) => database.serialized(() => (method as (...a: unknown[]) => unknown)(...args))]),
-  ) as unknown as OutboxQueue;
+  return promisedMethods(outboxQueueSync(database), (call) => database.serialized(call));
 }
 
 function outboxQueueSync(database: Database$): OutboxQueueSync {

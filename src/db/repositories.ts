@@ -1,5 +1,6 @@
 /** The SQLite (drizzle) implementations of the domain's ports. */
 import { and, asc, count, desc, eq, gt, inArray, isNull, lte, or, sql } from 'drizzle-orm';
+import { promisedMethods } from './promised.js';
 import type {
   AdminRepository,
   AuditEntry,
@@ -545,11 +546,8 @@ const BEGIN_ATTEMPTS = 5;
 
 /** Each repository of `sync` with every method answering with a promise (the port every engine offers). */
 function promised(sync: RepositoriesSync): Repositories {
-  const wrap = <R extends object>(repo: R) =>
-    Object.fromEntries(
-      Object.entries(repo).map(([name, method]) => [name, typeof method === 'function' ? (...args: unknown[]) => Promise.resolve().then(() => (method as (...a: unknown[]) => unknown).apply(repo, args)) : method]),
-    );
-  return Object.fromEntries(Object.entries(sync).map(([name, repo]) => [name, wrap(repo as object)])) as unknown as Repositories;
+  const now = <R>(call: () => R): Promise<R> => Promise.resolve().then(call);
+  return Object.fromEntries(Object.entries(sync).map(([name, repo]) => [name, promisedMethods(repo as object, now)])) as unknown as Repositories;
 }
 
 /**

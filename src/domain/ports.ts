@@ -243,7 +243,7 @@ export interface SecretBox {
 }
 
 /** Every method of a repository, answering with a promise (an engine behind a network answers later). */
-type Promised<T> = { [K in keyof T]: T[K] extends (...args: infer A) => infer R ? (...args: A) => Promise<R> : T[K] };
+export type Promised<T> = { [K in keyof T]: T[K] extends (...args: infer A) => infer R ? (...args: A) => Promise<R> : T[K] };
 
 /** What a verb reads and writes, on any engine: every call answers with a promise. */
 export type Repositories = { [K in keyof RepositoriesSync]: Promised<RepositoriesSync[K]> };
