@@ -9,8 +9,9 @@ import { ADMIN, ALICE, BOB, CAROL, MALLORY, buttonsOf, startTestBot, textOf, typ
 import { blockActionPayload, interactiveBody, postSigned } from '../support/slack-requests.js';
 import { SECRET } from '../support/harness.js';
 import { STANDIN_TEAM_ID } from '../support/slack-standin.js';
-import { startConnectorStandIn, type ConnectorStandIn } from '../support/teams-standin.js';
-import { DEFAULT_TEAM_ID, TENANT_ID, actionExecuteValue, cardText, conversationUpdateBotAdded, invokeActivity, messageActivity, postActivity, type TeamsUser } from '../support/teams-activities.js';
+import type { ConnectorStandIn } from '../support/teams-standin.js';
+import { DEFAULT_TEAM_ID, cardText, type TeamsUser } from '../support/teams-activities.js';
+import { ADA, ALICE as TALICE, startTeamsBot, type TeamsBot } from '../support/teams-bot.js';
 
 let t: TestBot | undefined;
 let connector: ConnectorStandIn | undefined;
@@ -188,30 +189,17 @@ describe('the Home tab: the admin\'s desk', () => {
   });
 });
 
-const ADA: TeamsUser = { id: '29:ada', aadObjectId: '0a0a0a0a-0000-4000-8000-00000000ada0', name: 'Ada Admin' };
-const TALICE: TeamsUser = { id: '29:alice', aadObjectId: '0a0a0a0a-0000-4000-8000-0000000a11ce', name: 'Alice Smith' };
-
 describe('Teams', () => {
-  async function start(now: { now: number }) {
-    connector = await startConnectorStandIn({ tenantId: TENANT_ID });
-    connector.addMember({ ...ADA, email: 'ada@uni.edu', userPrincipalName: 'ada@uni.edu', tenantId: TENANT_ID }, [DEFAULT_TEAM_ID]);
-    connector.addMember({ ...TALICE, email: 'Alice.Smith@uni.edu', userPrincipalName: 'Alice.Smith@uni.edu', tenantId: TENANT_ID }, [DEFAULT_TEAM_ID]);
-    t = await startTestBot({
-      now: () => now.now,
-      env: { SLACK_BOT_TOKEN: '', SLACK_SIGNING_SECRET: '', TEAMS_APP_ID: 'atlas-test-app', TEAMS_APP_PASSWORD: '', TEAMS_TENANT_ID: TENANT_ID, ATLAS_ADMINS: ADA.aadObjectId, ATLAS_ADMIN_CHANNEL: DEFAULT_TEAM_ID },
-    });
-    // the bot is in the admins' channel, so it can post there
-    await postActivity(t.bot.url, conversationUpdateBotAdded({ serviceUrl: connector.serviceUrl, from: ADA, tenantId: TENANT_ID, conversation: { id: DEFAULT_TEAM_ID, conversationType: 'channel' } }));
+  let teams: TeamsBot | undefined;
+  async function start(clock: { now: number }) {
+    // closed by the afterEach above, like the Slack bots
+    teams = await startTeamsBot({ now: () => clock.now });
+    t = teams.t;
+    connector = teams.connector;
   }
-  const say = async (from: TeamsUser, text: string) => {
-    const before = connector!.sent(`a:1on1-${from.id}`).length;
-    expect((await postActivity(t!.bot.url, messageActivity({ serviceUrl: connector!.serviceUrl, from, text, tenantId: TENANT_ID }))).status).toBe(200);
-    return connector!.sent(`a:1on1-${from.id}`).slice(before);
-  };
-  const dialog = (from: TeamsUser, name: 'task/fetch' | 'task/submit', data: Record<string, unknown>) =>
-    postActivity(t!.bot.url, invokeActivity({ serviceUrl: connector!.serviceUrl, from, tenantId: TENANT_ID, name, value: { data } }));
-  const click = (from: TeamsUser, verb: string, value: string) =>
-    postActivity(t!.bot.url, invokeActivity({ serviceUrl: connector!.serviceUrl, from, tenantId: TENANT_ID, name: 'adaptiveCard/action', value: actionExecuteValue({ verb, data: { actionId: verb, value } }) }));
+  const say = (from: TeamsUser, text: string) => teams!.say(from, text);
+  const dialog = (from: TeamsUser, name: 'task/fetch' | 'task/submit', data: Record<string, unknown>) => teams!.dialog(from, name, data);
+  const click = (from: TeamsUser, verb: string, value: string) => teams!.click(from, verb, value);
 
   it('request-seat through a dialog, Deny with a reason through a dialog, and the answer as a card', async () => {
     const clock = { now: Date.parse('2026-12-02T10:00:00Z') };

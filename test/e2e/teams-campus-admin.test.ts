@@ -4,49 +4,25 @@
  * request-seat with automatic approval.
  */
 import { afterEach, expect, it } from 'vitest';
-import { startTestBot, type TestBot } from '../support/harness.js';
-import { startConnectorStandIn, type ConnectorStandIn } from '../support/teams-standin.js';
-import { DEFAULT_TEAM_ID, TENANT_ID, actionExecuteValue, cardText, cardVerbs, conversationUpdateBotAdded, invokeActivity, messageActivity, postActivity, type TeamsUser } from '../support/teams-activities.js';
+import { TENANT_ID, cardText, cardVerbs } from '../support/teams-activities.js';
+import { ADA, ALICE, MALLORY, startTeamsBot, type TeamsBot } from '../support/teams-bot.js';
 
-const ADA: TeamsUser = { id: '29:ada', aadObjectId: '0a0a0a0a-0000-4000-8000-00000000ada0', name: 'Ada Admin' };
-const ALICE: TeamsUser = { id: '29:alice', aadObjectId: '0a0a0a0a-0000-4000-8000-0000000a11ce', name: 'Alice Smith' };
-const MALLORY: TeamsUser = { id: '29:mallory', aadObjectId: '0a0a0a0a-0000-4000-8000-0000000ba11d', name: 'Mallory' };
-
-let t: TestBot | undefined;
-let connector: ConnectorStandIn | undefined;
+let bot: TeamsBot | undefined;
 afterEach(async () => {
-  await t?.close();
-  await connector?.close();
-  t = undefined;
-  connector = undefined;
+  await bot?.close();
+  bot = undefined;
 });
 
-async function start(env: Record<string, string> = {}) {
-  connector = await startConnectorStandIn({ tenantId: TENANT_ID });
-  connector.addMember({ ...ADA, email: 'ada@uni.edu', userPrincipalName: 'ada@uni.edu', tenantId: TENANT_ID }, [DEFAULT_TEAM_ID]);
-  connector.addMember({ ...ALICE, email: 'Alice.Smith@uni.edu', userPrincipalName: 'Alice.Smith@uni.edu', tenantId: TENANT_ID }, [DEFAULT_TEAM_ID]);
-  connector.addMember({ ...MALLORY, email: 'mallory@uni.edu', tenantId: TENANT_ID }, [DEFAULT_TEAM_ID]);
-  for (let i = 1; i <= 30; i++) connector.addMember({ id: `29:s${i}`, aadObjectId: `0a0a0a0a-0000-4000-8000-${String(i).padStart(12, '0')}`, name: `Student ${i}`, email: `s${i}@uni.edu`, tenantId: TENANT_ID }, [DEFAULT_TEAM_ID]);
-  t = await startTestBot({
-    env: { SLACK_BOT_TOKEN: '', SLACK_SIGNING_SECRET: '', TEAMS_APP_ID: 'atlas-test-app', TEAMS_APP_PASSWORD: '', TEAMS_TENANT_ID: TENANT_ID, ATLAS_ADMINS: ADA.aadObjectId, ATLAS_ADMIN_CHANNEL: DEFAULT_TEAM_ID, ...env },
-  });
-  await postActivity(t.bot.url, conversationUpdateBotAdded({ serviceUrl: connector.serviceUrl, from: ADA, tenantId: TENANT_ID, conversation: { id: DEFAULT_TEAM_ID, conversationType: 'channel' } }));
-}
-const say = async (from: TeamsUser, text: string) => {
-  const before = connector!.sent(`a:1on1-${from.id}`).length;
-  expect((await postActivity(t!.bot.url, messageActivity({ serviceUrl: connector!.serviceUrl, from, text, tenantId: TENANT_ID }))).status).toBe(200);
-  return connector!.sent(`a:1on1-${from.id}`).slice(before);
-};
-const click = (from: TeamsUser, verb: string, value: string) =>
-  postActivity(t!.bot.url, invokeActivity({ serviceUrl: connector!.serviceUrl, from, tenantId: TENANT_ID, name: 'adaptiveCard/action', value: actionExecuteValue({ verb, data: { actionId: verb, value } }) }));
+const STUDENTS = Array.from({ length: 30 }, (_, n) => ({ id: `29:s${n + 1}`, aadObjectId: `0a0a0a0a-0000-4000-8000-${String(n + 1).padStart(12, '0')}`, name: `Student ${n + 1}`, email: `s${n + 1}@uni.edu`, tenantId: TENANT_ID }));
+const start = async (env: Record<string, string> = {}) => (bot = await startTeamsBot({ env, members: STUDENTS }));
 const cardOf = (res: { body: any }) => cardText({ attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: res.body.value }] });
 
 it('seats pages with Next, history tells one person\'s story, resize refuses below what is held, retire asks first', async () => {
-  await start();
+  const { t, say, click } = await start();
   await say(ADA, 'license add "Campus" 40 assigned');
   const emails = Array.from({ length: 30 }, (_, i) => `s${i + 1}@uni.edu`).join(' ');
   await say(ADA, `invite-license ${emails} Alice.Smith@uni.edu to "Campus"`);
-  await t!.drained();
+  await t.drained();
 
   const [page1] = await say(ADA, 'seats "Campus"');
   expect(cardText(page1)).toContain('Page 1 of 2');
@@ -70,29 +46,29 @@ it('seats pages with Next, history tells one person\'s story, resize refuses bel
   expect(cardText((await say(ADA, 'license rename "Campus 2027" "Campus"'))[0])).toContain('Renamed Campus 2027 to Campus');
   const [question] = await say(ADA, 'license retire "Campus"');
   expect(cardText(question)).toContain('31 pending invitations are withdrawn');
-  expect(t!.bot.database.sqlite.prepare('SELECT COUNT(*) AS n FROM licenses WHERE retired_at IS NOT NULL').get()).toEqual({ n: 0 });
+  expect(t.bot.database.sqlite.prepare('SELECT COUNT(*) AS n FROM licenses WHERE retired_at IS NOT NULL').get()).toEqual({ n: 0 });
   const retire = cardVerbs(question).find((v) => v.verb === 'license_retire');
   expect(retire).toBeDefined();
   // a stranger's click is answered, and changes nothing
   const stranger = await click(MALLORY, retire!.verb, retire!.value);
   expect(String(stranger.body.value)).toContain('Only license admins');
-  expect(t!.bot.database.sqlite.prepare('SELECT COUNT(*) AS n FROM licenses WHERE retired_at IS NOT NULL').get()).toEqual({ n: 0 });
+  expect(t.bot.database.sqlite.prepare('SELECT COUNT(*) AS n FROM licenses WHERE retired_at IS NOT NULL').get()).toEqual({ n: 0 });
   const done = await click(ADA, retire!.verb, retire!.value);
   expect(cardOf(done)).toContain('Retired Campus: 0 seats ended, 31 invitations withdrawn');
   expect(cardText((await say(ADA, 'licenses'))[0])).not.toContain('Campus ·');
 });
 
 it('request-seat with automatic approval: the invitation card says the bot approved it', async () => {
-  await start({ SEAT_REQUEST_APPROVAL: 'auto', SEAT_REQUEST_DOMAINS: 'uni.edu' });
+  const { t, connector, say, click } = await start({ SEAT_REQUEST_APPROVAL: 'auto', SEAT_REQUEST_DOMAINS: 'uni.edu' });
   await say(ADA, 'license add "Lab" 3 assigned');
   const [answer] = await say(ALICE, 'request-seat for the survey');
   expect(cardText(answer)).toContain('Approved at once');
-  await t!.drained();
-  const dm = connector!.sent(`a:1on1-${ALICE.id}`).find((a) => /approved your seat request/.test(cardText(a)))!;
+  await t.drained();
+  const dm = connector.sent(`a:1on1-${ALICE.id}`).find((a) => /approved your seat request/.test(cardText(a)))!;
   expect(cardText(dm)).toContain('approved your seat request #1 automatically');
   expect(cardVerbs(dm).map((v) => v.verb)).toEqual(['invitation_accept', 'invitation_decline']);
   const accepted = await click(ALICE, 'invitation_accept', cardVerbs(dm)[0]!.value);
   expect(accepted.status).toBe(200);
-  expect(t!.bot.database.sqlite.prepare("SELECT COUNT(*) AS n FROM seats WHERE status = 'occupied'").get()).toEqual({ n: 1 });
+  expect(t.bot.database.sqlite.prepare("SELECT COUNT(*) AS n FROM seats WHERE status = 'occupied'").get()).toEqual({ n: 1 });
   expect(cardText((await say(ALICE, 'request-seat more please'))[0])).toContain('You hold a seat in Lab already');
 });
