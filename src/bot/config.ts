@@ -51,7 +51,7 @@ const configSchema = z
     DATABASE_URL: z
       .string()
       .default('file:./data/atlas-bot.sqlite')
-      .refine((v) => /^file:.+/.test(v), 'must start with file: (for example file:./data/atlas-bot.sqlite)'),
+      .refine((v) => /^file:.+/.test(v) || /^postgres(ql)?:\/\/[^/]+/.test(v), 'must be a file: URL (for example file:./data/atlas-bot.sqlite) or a postgres:// URL (postgres://user:password@host:5432/db)'),
     /** the sandbox's own database (npm start without credentials, outside production); wiped at each start */
     SANDBOX_DATABASE_URL: z
       .string()
@@ -107,6 +107,8 @@ const configSchema = z
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
     /** outbox polling interval; a commit also wakes the deliverer at once */
     OUTBOX_POLL_MS: z.coerce.number().int().min(10).default(1000),
+    /** how long a message being sent is this process's alone: an instance that died mid-send has its messages taken over after this */
+    OUTBOX_LEASE_MS: z.coerce.number().int().min(1000).default(60_000),
     /** Slack allows about one message per second per channel: the least time between two posts to one channel */
     SLACK_CHANNEL_INTERVAL_MS: z.coerce.number().int().min(0).default(1000),
     /** Slack's workspace-wide allowance for chat.postMessage (several hundred a minute): the deliverer stays under it */
@@ -144,7 +146,10 @@ const configSchema = z
     if (production && c.PROVISIONING_WEBHOOK_URL && !c.PROVISIONING_WEBHOOK_URL.startsWith('https://')) {
       ctx.addIssue({ code: 'custom', path: ['PROVISIONING_WEBHOOK_URL'], message: 'must be https in production' });
     }
-    if (production && !c.ATLAS_SECRET_KEY) {
+    // every instance seals and opens the same rows: they share the key, which no single data folder can keep
+    if (!c.ATLAS_SECRET_KEY && /^postgres/.test(c.DATABASE_URL)) {
+      ctx.addIssue({ code: 'custom', path: ['ATLAS_SECRET_KEY'], message: 'is required with a postgres:// DATABASE_URL (every instance needs the same key; make one with openssl rand -hex 32)' });
+    } else if (production && !c.ATLAS_SECRET_KEY) {
       ctx.addIssue({ code: 'custom', path: ['ATLAS_SECRET_KEY'], message: 'is required in production (it seals license links at rest; make one with openssl rand -hex 32)' });
     }
     // no credentials outside production: the sandbox, a local Slack in the browser; only on this machine
@@ -201,6 +206,7 @@ const configSchema = z
       seatRequests: { approval: c.SEAT_REQUEST_APPROVAL, domains: c.SEAT_REQUEST_DOMAINS },
       logLevel: c.LOG_LEVEL,
       outboxPollMs: c.OUTBOX_POLL_MS,
+      outboxLeaseMs: c.OUTBOX_LEASE_MS,
     };
   });
 

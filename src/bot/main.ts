@@ -6,6 +6,7 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger, type Logger } from './logger.js';
 import { startSandbox } from '../sandbox/server.js';
 import { startBot } from './server.js';
+import { redactedUrl } from '../db/engine.js';
 import { SlackStartError } from './slack/slack-app.js';
 
 async function main(): Promise<void> {
@@ -51,7 +52,7 @@ async function main(): Promise<void> {
   ].filter(Boolean);
   logger.info(`atlas-invite-bot listening on http://localhost:${bot.port}`);
   logger.info(`chat platforms: ${platforms.join(', ')}`);
-  logger.info(`database: ${config.databaseUrl}; invitation links: ${config.publicBaseUrl}/invite/…`);
+  logger.info(`database: ${redactedUrl(config.databaseUrl)}; invitation links: ${config.publicBaseUrl}/invite/…`);
 
 }
 

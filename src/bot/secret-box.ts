@@ -45,6 +45,7 @@ export function parseSecretKey(text: string): Buffer | undefined {
  */
 export function secretKeyFor(o: { configured: Buffer | undefined; databaseUrl: string }): Buffer {
   if (o.configured) return o.configured;
+  if (!o.databaseUrl.startsWith('file:')) throw new Error('a database server needs ATLAS_SECRET_KEY: every instance must seal with the same key');
   const path = o.databaseUrl.replace(/^file:/, '');
   if (path === ':memory:' || path === '') return randomBytes(32);
   const file = join(dirname(resolve(path)), 'secret.key');

@@ -8,9 +8,8 @@ import express from 'express';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { claimEmailInvitations, inviteeOfLink, provisioningAcknowledged, reportUndeliverable, type DomainDeps } from '../domain/index.js';
-import { DatabaseUnavailable, openDatabase, type Database$ } from '../db/connection.js';
-import { outboxQueue } from '../db/outbox-queue.js';
-import { sqliteStore } from '../db/repositories.js';
+import { DatabaseUnavailable } from '../db/connection.js';
+import { openEngine, redactedUrl, type Engine } from '../db/engine.js';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 import { OutboxDeliverer } from './outbox/deliverer.js';
@@ -33,7 +32,8 @@ import { startJobs, type Jobs } from './jobs/index.js';
 export interface RunningBot {
   url: string;
   port: number;
-  database: Database$;
+  /** the database, whichever engine */
+  engine: Engine;
   deps: DomainDeps;
   deliverer: OutboxDeliverer | undefined;
   slack: SlackRuntime | undefined;
@@ -51,14 +51,14 @@ export interface StartOptions {
 
 export async function startBot(config: Config, o: StartOptions): Promise<RunningBot> {
   const { logger } = o;
-  const database = openDatabase(config.databaseUrl);
-  // a database that cannot be written is refused at the start, not found out by the first person
-  if (database.health({ fresh: true }) === 'unwritable') {
-    database.close();
-    throw new DatabaseUnavailable(`the database ${config.databaseUrl} cannot be written (read-only, a full disk, or no permission)`);
-  }
   const secrets = createSecretBox(secretKeyFor({ configured: config.secretKey, databaseUrl: config.databaseUrl }));
-  const store = sqliteStore(database, { secrets });
+  const engine = await openEngine(config.databaseUrl, { secrets });
+  // a database that cannot be written is refused at the start, not found out by the first person
+  if ((await engine.health({ fresh: true })) === 'unwritable') {
+    await engine.close();
+    throw new DatabaseUnavailable(`the database ${redactedUrl(config.databaseUrl)} cannot be written (read-only, a full disk, or no permission)`);
+  }
+  const { store } = engine;
   const deps: DomainDeps = {
     store,
     clock: { now: o.now ?? Date.now },
@@ -87,8 +87,8 @@ export async function startBot(config: Config, o: StartOptions): Promise<Running
     next();
   });
   // healthy only while the database file is the one open and takes a write (not deleted, not full, not read-only)
-  http.get('/healthz', (_req, res) => {
-    const db = database.health();
+  http.get('/healthz', async (_req, res) => {
+    const db = await engine.health();
     if (db === 'unwritable') res.status(503).json({ ok: false, error: 'database_unwritable' });
     else res.json({ ok: true, ...(db === 'busy' ? { database: 'busy' } : {}) });
   });
@@ -99,15 +99,15 @@ export async function startBot(config: Config, o: StartOptions): Promise<Running
   let reporter: BulkProgressReporter | undefined;
   try {
     if (config.slack) {
-      const inbox = config.slack.socketMode ? undefined : slackInbox$({ database, secrets, signingSecret: config.slack.signingSecret!, logger });
+      const inbox = config.slack.socketMode ? undefined : slackInbox$({ engine, secrets, signingSecret: config.slack.signingSecret!, logger });
       slack = await createSlack(config.slack, { deps, logger, http, ...(inbox ? { inbox } : {}) });
     }
     // botbuilder is loaded only when Teams is on: it is the largest library here (about 50 MB of
     // memory), and a Slack-only bot has no use for it
-    if (config.teams) teams = (await import('./teams/teams-app.js')).createTeams(config.teams, { deps, database, logger, http });
+    if (config.teams) teams = (await import('./teams/teams-app.js')).createTeams(config.teams, { deps, tables: engine.teams, logger, http });
     if (slack || teams) {
-      const queue = outboxQueue(database);
-      const teamsSender = teams ? new TeamsSender({ adapter: teams.adapter, botAppId: teams.botAppId, queue, database, adminChannel: config.adminChannel, supportChannel: config.supportChannel }) : undefined;
+      const { queue } = engine;
+      const teamsSender = teams ? new TeamsSender({ adapter: teams.adapter, botAppId: teams.botAppId, queue, store, teams: engine.teams, adminChannel: config.adminChannel, supportChannel: config.supportChannel }) : undefined;
       const slackSender = slack
         ? new SlackSender({ client: slack.deliveryClient, queue, store, adminChannel: config.adminChannel, supportChannel: config.supportChannel, channelIntervalMs: config.slack!.channelIntervalMs, postsPerMinute: config.slack!.postsPerMinute, inFlightMs: config.slack!.inFlightMs })
         : undefined;
@@ -138,6 +138,7 @@ export async function startBot(config: Config, o: StartOptions): Promise<Running
         clock: { now: Date.now },
         logger,
         pollMs: config.outboxPollMs,
+        leaseMs: config.outboxLeaseMs,
         onUndeliverable: (row, error, permanent) => reportUndeliverable(deps, row.payload, error, permanent),
       });
       const d = deliverer;
@@ -155,7 +156,7 @@ export async function startBot(config: Config, o: StartOptions): Promise<Running
       reporter = new BulkProgressReporter({ queue, deps, logger, everyMs: config.bulkProgressEveryMs, updaters });
     }
   } catch (e) {
-    database.close();
+    await engine.close();
     throw e;
   }
 
@@ -212,18 +213,18 @@ export async function startBot(config: Config, o: StartOptions): Promise<Running
     await slack?.start();
   } catch (e) {
     server.close();
-    database.close();
+    await engine.close();
     throw e;
   }
   deliverer?.start();
   reporter?.start();
-  const jobs = startJobs({ config, deps, database, logger });
+  const jobs = startJobs({ config, deps, engine, logger });
 
   let stopped = false;
   return {
     url: `http://127.0.0.1:${port}`,
     port,
-    database,
+    engine,
     deps,
     deliverer,
     slack,
@@ -244,7 +245,7 @@ export async function startBot(config: Config, o: StartOptions): Promise<Running
       } finally {
         server.closeAllConnections();
         await closed;
-        database.close();
+        await engine.close();
       }
     },
   };

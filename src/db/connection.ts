@@ -42,12 +42,14 @@ export class DatabaseUnavailable extends Error {
 }
 
 /** How long a write waits for another process's lock, at most: the whole process waits with it. */
-export const BUSY_TIMEOUT_MS = 200;
+const BUSY_TIMEOUT_MS = 200;
 
 export const MIGRATIONS_FOLDER = resolve(dirname(fileURLToPath(import.meta.url)), '../../migrations');
 
 /** `file:./data/bot.sqlite` → `./data/bot.sqlite`; `file::memory:` → `:memory:`. */
 export function sqlitePathOf(databaseUrl: string): string {
+  // a server's URL (postgres://…) is no file name: never a folder made of it
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(databaseUrl)) throw new Error('DATABASE_URL is not a SQLite file: URL');
   const path = databaseUrl.replace(/^file:/, '');
   if (!path) throw new Error('DATABASE_URL names no file');
   return path;

@@ -62,11 +62,12 @@ async function acceptLicense(repos: Repositories, settings: DomainSettings, acto
     return { outcome: 'expired', invitation: expired };
   }
   const licenseId = inv.licenseId ?? 0;
-  const license = await repos.licenses.byId(licenseId);
-  const usage = await repos.licenses.usage(licenseId);
   // The pending invitation already reserves its place, but a pool can shrink under it: accepted
   // members are checked against the pool's limit here, inside the write transaction, so concurrent
-  // accepts (in this process or another one on the same database) can never overfill it.
+  // accepts (in this process or another one on the same database) can never overfill it. The count
+  // comes first: it locks the pool, so its size is read as it is once no one else can change it.
+  const usage = await repos.licenses.usage(licenseId);
+  const license = await repos.licenses.byId(licenseId);
   if (!license || !canAccept({ ...license, ...usage })) {
     const snap = await snapshotOf(repos, inv);
     await audit(repos, actor, now, 'invitation.accept_refused_no_seat', { type: 'invitation', id: inv.id });

@@ -2,6 +2,7 @@
  * Knowing people: a chat identity, an account email, or both. An email invitee who later turns up
  * in chat with exactly that email becomes the same person, so their invitation follows them.
  */
+import { isDeepStrictEqual } from 'node:util';
 import type { Clock, Repositories } from './ports.js';
 import { SYSTEM_ACTOR, type Person, type TeamsConversationRef } from './model.js';
 import { audit } from './audit.js';
@@ -122,7 +123,8 @@ async function rememberTeamsUser(repos: Repositories, clock: Clock, whoRaw: Team
     ...(who.tz ? { tz: who.tz } : {}),
   };
   if (known) {
-    const changed = JSON.stringify({ ...known, ...patch }) !== JSON.stringify(known);
+    // compared as values: an engine may give a JSON column back with its keys in another order
+    const changed = !isDeepStrictEqual({ ...known, ...patch }, known);
     return changed ? await repos.people.update(known.id, patch, clock.now()) : known;
   }
   if (who.email) {

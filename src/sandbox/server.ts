@@ -167,20 +167,20 @@ export async function startSandbox(config: Config, o: { logger: Logger; sandboxD
   });
   app.use('/sandbox/assets', express.static(PUBLIC_DIR, { index: false, maxAge: 0 }));
 
-  app.get('/sandbox/api/state', (req, res) => {
+  app.get('/sandbox/api/state', async (req, res) => {
     const as = typeof req.query.as === 'string' ? req.query.as : undefined;
     res.set('cache-control', 'no-store').json({
       version: workspace.version * 1000 + generation,
       now: now(),
       offsetMs,
-      busy: pendingDeliveries() > 0,
+      busy: (await pendingDeliveries()) > 0,
       ...workspace.viewFor(as),
     });
   });
 
-  const pendingDeliveries = (): number => {
+  const pendingDeliveries = async (): Promise<number> => {
     try {
-      return (bot.database.sqlite.prepare("SELECT count(*) AS n FROM outbox WHERE status = 'pending'").get() as { n: number }).n;
+      return (await bot.engine.queue.counts()).pending ?? 0;
     } catch {
       return 0;
     }

@@ -12,7 +12,7 @@ afterEach(async () => {
 });
 
 const people = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => ({ id: `U${prefix}${i}`, name: `${prefix.toLowerCase()}${i}`, real_name: `${prefix} ${i}`, email: `${prefix.toLowerCase()}${i}@uni.edu` }));
-const count = (sql: string) => (t.bot.database.sqlite.prepare(sql).get() as { n: number }).n;
+const count = (sql: string) => t.count(sql);
 
 describe('bulk invitations', () => {
   it('a user group and a channel expand to their members; duplicates and people already invited are reported, not re-invited', async () => {
@@ -29,7 +29,7 @@ describe('bulk invitations', () => {
     const text = textOf(r.reply?.args);
     expect(text).toContain('*Campus 2026*: 17 invited of 18.');
     expect(text).toMatch(/STU 3\*: already invited, pending since/);
-    expect(count("SELECT COUNT(*) AS n FROM invitations WHERE status = 'pending'")).toBe(18);
+    expect(await count("SELECT COUNT(*) AS n FROM invitations WHERE status = 'pending'")).toBe(18);
     expect(t.slack.callsTo('conversations.members').length).toBeGreaterThan(0);
     // the 17 newcomers are read from the directory a page at a time, not looked up one by one
     expect(t.slack.callsTo('users.list').length).toBeGreaterThan(0);
@@ -43,19 +43,19 @@ describe('bulk invitations', () => {
     t.slack.setGroup('SCROWD', crowd.map((p) => p.id));
     const r = await t.command(ADMIN.id, 'invite-license <!subteam^SCROWD|@crowd>');
     expect(textOf(r.reply?.args)).toContain('8 people, 5 seats free* in *Lab*. Nothing has been sent yet.');
-    expect(count('SELECT COUNT(*) AS n FROM invitations')).toBe(0);
+    expect(await count('SELECT COUNT(*) AS n FROM invitations')).toBe(0);
     const [confirm, cancel] = buttonsOf(r.reply?.args);
     expect([confirm!.action_id, cancel!.action_id]).toEqual(['bulk_invite_confirm', 'bulk_invite_cancel']);
 
     const done = await t.click(ADMIN.id, confirm!.action_id, confirm!.value);
     expect(done.reply?.args.replace_original).toBe(true);
     expect(textOf(done.reply?.args)).toContain('*Lab*: 5 invited of 8.');
-    const invitees = t.bot.database.sqlite.prepare('SELECT p.slack_user_id AS u FROM invitations i JOIN people p ON p.id = i.invitee_id ORDER BY i.id').all() as { u: string }[];
+    const invitees = await t.query<{ u: string }>('SELECT p.slack_user_id AS u FROM invitations i JOIN people p ON p.id = i.invitee_id ORDER BY i.id');
     expect(invitees.map((x) => x.u)).toEqual(crowd.slice(0, 5).map((p) => p.id));
     // a second click does nothing more
     const again = await t.click(ADMIN.id, confirm!.action_id, confirm!.value);
     expect(textOf(again.reply?.args)).toContain('That invitation request was already answered');
-    expect(count('SELECT COUNT(*) AS n FROM invitations')).toBe(5);
+    expect(await count('SELECT COUNT(*) AS n FROM invitations')).toBe(5);
   });
 
   it("a bulk run's messages are queued as bulk, a single invitation's are not", async () => {
@@ -66,9 +66,7 @@ describe('bulk invitations', () => {
     await t.command(ADMIN.id, 'invite-license <!subteam^SBLK|@bulk>');
     t.slack.addUser({ id: 'USOLO', name: 'solo', real_name: 'Solo', email: 'solo@uni.edu' });
     await t.command(ADMIN.id, 'invite-license <@USOLO|solo>');
-    const byKind = t.bot.database.sqlite
-      .prepare("SELECT priority, COUNT(*) AS n FROM outbox WHERE payload LIKE '%\"license_invitation\"%' GROUP BY priority ORDER BY priority")
-      .all();
+    const byKind = await t.query(`SELECT priority, COUNT(*) AS n FROM outbox WHERE CAST(payload AS TEXT) LIKE '%"license_invitation"%' GROUP BY priority ORDER BY priority`);
     expect(byKind).toEqual([
       { priority: 0, n: 1 },
       { priority: 1, n: 30 },
@@ -102,9 +100,7 @@ describe('a CSV of a whole class', () => {
     expect(t.slack.callsTo('users.lookupByEmail')).toHaveLength(0);
     expect(t.slack.callsTo('users.list').length).toBeGreaterThan(0);
     // the 22 in Slack are the Slack people (DM'd), bound to the account email Slack reports (the file's CSV0@ is csv0@ there)
-    const bound = t.bot.database.sqlite
-      .prepare('SELECT p.slack_user_id AS u, i.invitee_email AS e FROM invitations i JOIN people p ON p.id = i.invitee_id ORDER BY i.id')
-      .all() as { u: string | null; e: string }[];
+    const bound = await t.query<{ u: string | null; e: string }>('SELECT p.slack_user_id AS u, i.invitee_email AS e FROM invitations i JOIN people p ON p.id = i.invitee_id ORDER BY i.id');
     expect(bound.slice(0, 22).map((b) => b.u)).toEqual(inSlack.map((p) => p.id));
     expect(bound[0]!.e).toBe('csv0@uni.edu');
     expect(bound.slice(22)).toEqual([{ u: null, e: 'guest.one@partner.org' }, { u: null, e: 'guest.two@partner.org' }]);
@@ -133,9 +129,9 @@ describe('bulk progress', () => {
     expect(textOf(summary.args)).toContain('*Done*: sent 23 of 25 invitations to *Campus 2026* · 2 could not be reached.');
     expect(textOf(summary.args)).toContain('user_not_found');
     // the run is over once its summary is shown (recorded just after Slack's answer to the update)
-    const run = () => t.bot.database.sqlite.prepare('SELECT finished_at IS NOT NULL AS done, message_platform AS platform FROM bulk_runs').get() as { done: number };
-    for (let i = 0; i < 100 && run().done === 0; i++) await new Promise((r) => setTimeout(r, 20));
-    expect(run()).toEqual({ done: 1, platform: 'slack' });
+    const run = async () => (await t.query<{ done: number; platform: string }>('SELECT finished_at IS NOT NULL AS done, message_platform AS platform FROM bulk_runs'))[0]!;
+    for (let i = 0; i < 100 && (await run()).done === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(await run()).toEqual({ done: 1, platform: 'slack' });
   });
 
   it('a summary that cannot be shown (the message was deleted) is tried a few times, then the run is closed with a warning', async () => {
@@ -148,10 +144,10 @@ describe('bulk progress', () => {
     t.slack.failNext('chat.update', { error: 'message_not_found' }, 10_000);
     await t.command(ADMIN.id, 'invite-license <!subteam^SGON|@gone>');
     await t.drained();
-    const run = () => t.bot.database.sqlite.prepare('SELECT finished_at IS NOT NULL AS done FROM bulk_runs').get() as { done: number };
+    const run = async () => (await t.query<{ done: number }>('SELECT finished_at IS NOT NULL AS done FROM bulk_runs'))[0]!;
     const warned = () => t.logs.some((l) => /run #1 is done but its summary could not be shown after 5 tries/.test(l));
-    for (let i = 0; i < 400 && !(run().done === 1 && warned()); i++) await new Promise((r) => setTimeout(r, 25));
-    expect(run().done).toBe(1);
+    for (let i = 0; i < 400 && !((await run()).done === 1 && warned()); i++) await new Promise((r) => setTimeout(r, 25));
+    expect((await run()).done).toBe(1);
     expect(t.slack.callsTo('chat.update').length).toBeGreaterThanOrEqual(5);
     expect(warned(), t.logs.filter((l) => /bulk progress/.test(l)).join('\n').slice(0, 2000)).toBe(true);
   });

@@ -9,17 +9,17 @@ afterEach(async () => {
 
 const dmsTo = (t: TestBot, userId: string) => t.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === `D${userId}` && c.status === 200);
 const outbox = (t: TestBot) =>
-  t.bot.database.sqlite.prepare('SELECT id, status, attempts, last_error AS lastError, payload FROM outbox ORDER BY id').all() as {
+  t.query<{
     id: number;
     status: string;
     attempts: number;
     lastError: string | null;
     payload: string;
-  }[];
+  }>('SELECT id, status, attempts, last_error AS "lastError", payload FROM outbox ORDER BY id');
 
-async function until(check: () => boolean, ms = 8000): Promise<void> {
+async function until(check: () => boolean | Promise<boolean>, ms = 8000): Promise<void> {
   const end = Date.now() + ms;
-  while (!check()) {
+  while (!(await check())) {
     if (Date.now() > end) throw new Error('timed out');
     await new Promise((r) => setTimeout(r, 25));
   }
@@ -36,14 +36,14 @@ describe('the outbox delivers every DM once, whatever Slack answers', () => {
     await t.slack.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === ADMIN_CHANNEL && c.status === 200, 3000);
     expect(dmsTo(t, ALICE.id)).toHaveLength(0);
     // the two deliveries run side by side: the rate-limited one is recorded when Slack answered it
-    await until(() => outbox(t!).some((r) => r.lastError?.includes('Retry-After 1s') === true));
-    const rateLimited = outbox(t).find((r) => r.lastError?.includes('Retry-After 1s'));
+    await until(async () => (await outbox(t!)).some((r) => r.lastError?.includes('Retry-After 1s') === true));
+    const rateLimited = (await outbox(t)).find((r) => r.lastError?.includes('Retry-After 1s'));
     expect(rateLimited?.status).toBe('pending');
     await until(() => dmsTo(t!, ALICE.id).length === 1);
     expect(Date.now() - before).toBeGreaterThanOrEqual(1000);
     await t.drained();
     expect(dmsTo(t, ALICE.id)).toHaveLength(1);
-    expect(outbox(t).every((r) => r.status === 'sent')).toBe(true);
+    expect((await outbox(t)).every((r) => r.status === 'sent')).toBe(true);
   });
 
   it('retries a 500 with backoff and delivers once', async () => {
@@ -52,11 +52,11 @@ describe('the outbox delivers every DM once, whatever Slack answers', () => {
     t.slack.failNext('chat.postMessage', { status: 500 }, 1);
     await t.command(ADMIN.id, `invite-license <@${ALICE.id}|alice>`);
     // whichever message met the 500 (Alice's DM or the admin post), it is retried once the backoff is over
-    await until(() => outbox(t!).every((r) => r.status === 'sent'));
+    await until(async () => (await outbox(t!)).every((r) => r.status === 'sent'));
     const failed = t.slack.callsTo('chat.postMessage').filter((c) => c.status === 500);
     expect(failed).toHaveLength(1);
     expect(dmsTo(t, ALICE.id)).toHaveLength(1);
-    expect(outbox(t).find((r) => r.attempts === 2)?.status).toBe('sent');
+    expect((await outbox(t)).find((r) => r.attempts === 2)?.status).toBe('sent');
   });
 
   it('gives up on a person who left the workspace and says why, without retrying forever', async () => {
@@ -64,8 +64,8 @@ describe('the outbox delivers every DM once, whatever Slack answers', () => {
     await t.command(ADMIN.id, 'license add "Campus 2026" 5 assigned');
     t.slack.failNext('conversations.open', { error: 'user_not_found' });
     await t.command(ADMIN.id, `invite-license <@${BOB.id}|bob>`);
-    await until(() => outbox(t!).some((r) => r.status === 'failed'));
-    const failed = outbox(t).find((r) => r.status === 'failed')!;
+    await until(async () => (await outbox(t!)).some((r) => r.status === 'failed'));
+    const failed = (await outbox(t)).find((r) => r.status === 'failed')!;
     expect(failed.lastError).toBe('user_not_found');
     expect(failed.attempts).toBe(1);
     // its personal link is not kept in the database once the row is done
@@ -84,9 +84,7 @@ describe('the outbox delivers every DM once, whatever Slack answers', () => {
     expect(dmsTo(t, ALICE.id)).toHaveLength(1);
     // the row looks as if the process died mid-attempt: claimed once, outcome never written
     await t.bot.stop();
-    const { sqlite } = (await import('../../src/db/connection.js')).openDatabase(t.env.DATABASE_URL!);
-    sqlite.prepare("UPDATE outbox SET status = 'pending', attempts = 1, last_error = NULL, lease_until = NULL, sent_at = NULL WHERE payload LIKE '%license_invitation%'").run();
-    sqlite.close();
+    await t.queryStopped("UPDATE outbox SET status = 'pending', attempts = 1, last_error = NULL, lease_until = NULL, sent_at = NULL WHERE CAST(payload AS TEXT) LIKE '%license_invitation%'");
     // and the first look into the channel fails: the message must not be posted blind
     t.slack.failNext('conversations.history', { status: 500 });
     await t.restart();
@@ -94,7 +92,7 @@ describe('the outbox delivers every DM once, whatever Slack answers', () => {
     await t.drained();
     expect(t.slack.callsTo('conversations.history').filter((c) => c.status === 500)).toHaveLength(1);
     expect(dmsTo(t, ALICE.id)).toHaveLength(1);
-    expect(outbox(t).every((r) => r.status === 'sent')).toBe(true);
+    expect((await outbox(t)).every((r) => r.status === 'sent')).toBe(true);
   });
 
   it('a delivered link is scrubbed from the outbox: the database keeps only its hash', async () => {
@@ -103,7 +101,7 @@ describe('the outbox delivers every DM once, whatever Slack answers', () => {
     await t.command(ADMIN.id, `invite-license <@${ALICE.id}|alice>`);
     await t.drained();
     const token = /\/invite\/([A-Za-z0-9_-]{43})/.exec(textOf(dmsTo(t, ALICE.id)[0]!.args))![1]!;
-    const dump = JSON.stringify(t.bot.database.sqlite.prepare('SELECT * FROM outbox').all()) + JSON.stringify(t.bot.database.sqlite.prepare('SELECT * FROM invitations').all());
+    const dump = JSON.stringify(await t.query('SELECT * FROM outbox')) + JSON.stringify(await t.query('SELECT * FROM invitations'));
     expect(dump).not.toContain(token);
   });
 });
@@ -129,7 +127,7 @@ describe('a restart keeps everything', () => {
     expect(textOf(r.reply?.args)).toContain('Accepted: an admin is adding you');
     const licenses = await t.command(ADMIN.id, 'licenses');
     expect(textOf(licenses.reply?.args)).toContain('*Campus 2026* · 1/5 seats used');
-    const audit = t.bot.database.sqlite.prepare('SELECT action, platform, actor_user_id AS actor FROM audit_log ORDER BY id').all();
+    const audit = await t.query('SELECT action, platform, actor_user_id AS actor FROM audit_log ORDER BY id');
     expect(audit).toEqual([
       { action: 'license.created', platform: 'slack', actor: ADMIN.id },
       { action: 'invitation.created', platform: 'slack', actor: ADMIN.id },

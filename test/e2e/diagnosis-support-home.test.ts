@@ -64,7 +64,7 @@ describe('status as a diagnosis', () => {
     expect(buttonsOf(s.reply?.args).map((b) => b.action_id)).toContain('project_return_copy');
 
     await t.command(ADMIN.id, `invite-license <@${MALLORY.id}|mallory>`);
-    t.bot.database.sqlite.prepare("UPDATE invitations SET expires_at = 1 WHERE invitee_id = (SELECT id FROM people WHERE slack_user_id = 'UMALLORY')").run();
+    await t.query("UPDATE invitations SET expires_at = 1 WHERE invitee_id = (SELECT id FROM people WHERE slack_user_id = 'UMALLORY')");
     const m = await t.command(ADMIN.id, `status <@${MALLORY.id}|mallory>`);
     expect(textOf(m.reply?.args)).toContain('expired, so its link and buttons no longer work. Re-invite to send a new one');
     expect(buttonsOf(m.reply?.args).map((b) => b.action_id)).toContain('invitation_reinvite');

@@ -105,7 +105,7 @@ describe('export in Slack', () => {
     await t.command(ADMIN.id, 'export audit');
     const audit = parseCsv(t.slack.uploadedFiles()[2]!.content);
     expect(audit[0]).toEqual(['id', 'at', 'platform', 'actor', 'actor_user_id', 'action', 'subject_type', 'subject_id', 'details']);
-    const table = t.bot.database.sqlite.prepare('SELECT id, at, platform, actor_user_id AS actorUserId, action, subject_type AS subjectType, subject_id AS subjectId, details FROM audit_log ORDER BY id').all() as any[];
+    const table = await t.query('SELECT id, at, platform, actor_user_id AS "actorUserId", action, subject_type AS "subjectType", subject_id AS "subjectId", details FROM audit_log ORDER BY id');
     expect(table.length).toBeGreaterThan(5);
     // every row of the table, column for column (the actor's name checked below)
     expect(audit.slice(1).map((r) => [r[0], r[1], r[2], r[4], r[5], r[6], r[7], r[8]])).toEqual(
@@ -250,14 +250,15 @@ describe('Teams', () => {
     expect(parseCsv(await got.text())[1]!.slice(1, 4)).toEqual(['Alice Smith', 'Alice.Smith@uni.edu', 'invited']);
     // it works once
     expect((await fetch(local)).status).toBe(404);
-    expect(t!.bot.database.sqlite.prepare('SELECT COUNT(*) AS n FROM downloads').get()).toEqual({ n: 0 });
+    expect(await t!.count('SELECT COUNT(*) AS n FROM downloads')).toBe(0);
     // nothing readable at rest: not the email in the downloads row, not the token
     // the next export: nothing readable at rest, not the email in the row, not the token in any file
     const [again] = await say(ADA, 'export members');
     const link2 = /(https:\/\/bot\.example\.edu\/downloads\/[A-Za-z0-9_-]{43})/.exec(JSON.stringify(again))![1]!.replace('https://bot.example.edu', t!.bot.url);
-    const row = t!.bot.database.sqlite.prepare('SELECT token_hash AS h, sealed_content AS c FROM downloads').get() as { h: string; c: string };
-    expect(row.c).not.toContain('Alice.Smith@uni.edu');
+    const [row] = await t!.query<{ h: string; c: string }>('SELECT token_hash AS h, sealed_content AS c FROM downloads');
+    expect(row!.c).not.toContain('Alice.Smith@uni.edu');
     const token = link2.split('/').pop()!;
+    expect(JSON.stringify(await t!.query('SELECT * FROM downloads'))).not.toContain(token);
     for (const f of readdirSync(t!.dir).filter((n) => n.startsWith('bot.sqlite'))) expect(readFileSync(join(t!.dir, f)).includes(token)).toBe(false);
     // a made-up token, and the real one after 15 minutes: gone, and the sweep forgets it
     expect((await fetch(link2.replace(/.{4}$/, 'AAAA'))).status).toBe(404);
@@ -265,7 +266,7 @@ describe('Teams', () => {
     const late = await fetch(link2);
     expect(late.status).toBe(404);
     expect(await late.text()).toContain('has expired (links last 15 minutes and work once)');
-    expect(t!.bot.database.sqlite.prepare('SELECT COUNT(*) AS n FROM downloads').get()).toEqual({ n: 0 });
+    expect(await t!.count('SELECT COUNT(*) AS n FROM downloads')).toBe(0);
   });
 
   it('an admin removed since the export cannot download it; the Export button on the desk card posts its link', async () => {

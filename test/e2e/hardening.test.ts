@@ -34,7 +34,7 @@ async function bot(o: Parameters<typeof startTestBot>[0] = {}) {
 
 const signedCommand = (t: TestBot, userId: string, text: string) =>
   slashCommandBody({ text, user_id: userId, team_id: STANDIN_TEAM_ID, response_url: t.slack.responseUrl(), trigger_id: fakeTriggerId() });
-const count = (t: TestBot, sql: string) => (t.bot.database.sqlite.prepare(sql).get() as { n: number }).n;
+const count = (t: TestBot, sql: string) => (t.bot.engine.sqlite!.sqlite.prepare(sql).get() as { n: number }).n;
 
 it('the same signed request delivered again does nothing the second time (resend, admin add after admin remove)', async () => {
   const clock = { now: Date.now() };

@@ -11,7 +11,7 @@ afterEach(async () => {
 });
 
 const dmsTo = (userId: string) => t.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === `D${userId}`);
-const count = (sql: string) => (t.bot.database.sqlite.prepare(sql).get() as { n: number }).n;
+const count = (sql: string) => t.count(sql);
 const linkIn = (text: string) => /https:\/\/bot\.example\.edu\/invite\/([A-Za-z0-9_-]{43})/.exec(text)?.[1];
 
 describe('requests Slack did not sign', () => {
@@ -19,14 +19,14 @@ describe('requests Slack did not sign', () => {
     const body = slashCommandBody({ text: 'license add "Hack" 5 assigned', user_id: ADMIN.id, response_url: t.slack.responseUrl() });
     const res = await postSigned(`${t.bot.url}/slack/events`, 'not-the-secret', body);
     expect(res.status).toBe(401);
-    expect(count('SELECT COUNT(*) AS n FROM licenses')).toBe(0);
+    expect(await count('SELECT COUNT(*) AS n FROM licenses')).toBe(0);
   });
 
   it('a stale timestamp (a replayed request) gets 401', async () => {
     const body = slashCommandBody({ text: 'license add "Replay" 5 assigned', user_id: ADMIN.id, response_url: t.slack.responseUrl() });
     const res = await postSigned(`${t.bot.url}/slack/events`, SECRET, body, { timestamp: Math.floor(Date.now() / 1000) - 10 * 60 });
     expect(res.status).toBe(401);
-    expect(count('SELECT COUNT(*) AS n FROM licenses')).toBe(0);
+    expect(await count('SELECT COUNT(*) AS n FROM licenses')).toBe(0);
   });
 });
 
@@ -37,8 +37,8 @@ describe('who may do what', () => {
     expect(textOf(invite.reply?.args)).toContain('Only license admins can invite people to a license');
     const add = await t.command(MALLORY.id, 'license add "Mine" 500 assigned');
     expect(textOf(add.reply?.args)).toContain('Only license admins can create license pools');
-    expect(count('SELECT COUNT(*) AS n FROM invitations')).toBe(0);
-    expect(count('SELECT COUNT(*) AS n FROM licenses')).toBe(1);
+    expect(await count('SELECT COUNT(*) AS n FROM invitations')).toBe(0);
+    expect(await count('SELECT COUNT(*) AS n FROM licenses')).toBe(1);
   });
 
   it('an admin can make someone else an admin, who can then invite', async () => {
@@ -47,7 +47,7 @@ describe('who may do what', () => {
     expect(textOf(made.reply?.args)).toContain('Bob Jones is now a license admin');
     const invite = await t.command(BOB.id, `invite-license <@${ALICE.id}|alice>`);
     expect(textOf(invite.reply?.args)).toMatch(/Alice Smith\*: invited \(#1\)/);
-    expect(count("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'admin.added'")).toBe(1);
+    expect(await count("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'admin.added'")).toBe(1);
   });
 });
 
@@ -59,7 +59,7 @@ describe('inviting', () => {
     expect(textOf(again.reply?.args)).toMatch(/already invited, pending since .* \(#1\)/);
     expect(buttonsOf(again.reply?.args)).toEqual([{ action_id: 'invitation_resend', value: 'inv:1', text: 'Resend to Alice Smith' }]);
     await t.drained();
-    expect(count('SELECT COUNT(*) AS n FROM invitations')).toBe(1);
+    expect(await count('SELECT COUNT(*) AS n FROM invitations')).toBe(1);
     expect(dmsTo(ALICE.id)).toHaveLength(1);
   });
 
@@ -71,7 +71,7 @@ describe('inviting', () => {
     await t.drained();
     const [bobDm] = dmsTo(BOB.id);
     expect(textOf(bobDm?.args)).toContain('its 1 seat is taken right now');
-    expect(count("SELECT COUNT(*) AS n FROM invitations WHERE invitee_id = (SELECT id FROM people WHERE slack_user_id = 'UBOB')")).toBe(0);
+    expect(await count("SELECT COUNT(*) AS n FROM invitations WHERE invitee_id = (SELECT id FROM people WHERE slack_user_id = 'UBOB')")).toBe(0);
     const licenses = await t.command(BOB.id, 'licenses');
     expect(textOf(licenses.reply?.args)).toContain('*Tiny* · 1/1 seats used');
   });
@@ -124,8 +124,8 @@ describe('inviting', () => {
     expect(forward).toBeDefined();
     const token = linkIn(textOf(forward!.args));
     expect(token).toBeDefined();
-    const row = t.bot.database.sqlite.prepare('SELECT invitee_email AS e FROM invitations').get() as { e: string };
-    expect(row.e).toBe('Carol@Partner.org');
+    const [row] = await t.query<{ e: string }>('SELECT invitee_email AS e FROM invitations');
+    expect(row!.e).toBe('Carol@Partner.org');
     // the page says who it is for and how to accept once they join
     const html = await (await fetch(`${t.bot.url}/invite/${token}`)).text();
     expect(html).toContain('<code>Carol@Partner.org</code>');
@@ -140,7 +140,7 @@ describe('inviting', () => {
     const accepted = await t.clickIn('UCAROLP', confirm, 'invitation_accept');
     expect(textOf(accepted.reply?.args)).toContain('Accepted: an admin is adding you');
     // the seat is for the exact account email the admin typed
-    expect(t.bot.database.sqlite.prepare('SELECT email FROM seats').get()).toEqual({ email: 'Carol@Partner.org' });
+    expect((await t.query('SELECT email FROM seats'))[0]).toEqual({ email: 'Carol@Partner.org' });
   });
 });
 
@@ -156,7 +156,7 @@ describe('the personal link', () => {
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('a confirmation is waiting in Slack, in the direct messages of the person this invitation is for');
     await t.drained();
-    expect(count("SELECT COUNT(*) AS n FROM invitations WHERE status = 'pending'")).toBe(1);
+    expect(await count("SELECT COUNT(*) AS n FROM invitations WHERE status = 'pending'")).toBe(1);
     const confirm = dmsTo(ALICE.id).find((c) => /invitation page .* was just opened/.test(textOf(c.args)));
     expect(confirm, 'the confirmation goes to Alice').toBeDefined();
     expect(t.slack.callsTo('chat.postMessage').filter((c) => /was just opened/.test(textOf(c.args))).map((c) => c.args.channel)).toEqual([`D${ALICE.id}`]);
@@ -171,7 +171,7 @@ describe('the personal link', () => {
     expect(textOf(stranger.reply?.args)).toContain('made for someone else');
     const mine = await t.click(ALICE.id, accept.action_id, accept.value);
     expect(textOf(mine.reply?.args)).toContain('Accepted: an admin is adding you');
-    expect(count("SELECT COUNT(*) AS n FROM seats WHERE status = 'occupied'")).toBe(1);
+    expect(await count("SELECT COUNT(*) AS n FROM seats WHERE status = 'occupied'")).toBe(1);
   });
 
   it('an unknown or malformed token shows a polite page, not an error', async () => {
@@ -198,7 +198,7 @@ describe('resend and revoke', () => {
     // a click within a minute of sending is taken for a double click and sends nothing
     const tooSoon = await t.click(ADMIN.id, resend.action_id, resend.value);
     expect(textOf(tooSoon.reply?.args)).toContain('was sent a moment ago');
-    t.bot.database.sqlite.prepare('UPDATE invitations SET sent_at = sent_at - 120000').run();
+    await t.query('UPDATE invitations SET sent_at = sent_at - 120000');
     const r = await t.click(ADMIN.id, resend.action_id, resend.value);
     expect(textOf(r.reply?.args)).toContain('Sent a fresh invitation #1');
     await t.drained();
@@ -217,7 +217,7 @@ describe('resend and revoke', () => {
     expect(await (await fetch(`${t.bot.url}/invite/${newToken}`)).text()).toContain('withdrawn by a license admin');
     const accept = await t.click(ALICE.id, 'invitation_accept', 'inv:1');
     expect(textOf(accept.reply?.args)).toContain('This invitation was withdrawn by an admin');
-    expect(count("SELECT COUNT(*) AS n FROM seats")).toBe(0);
+    expect(await count("SELECT COUNT(*) AS n FROM seats")).toBe(0);
 
     const pending = await t.command(ADMIN.id, 'pending');
     expect(textOf(pending.reply?.args)).toContain('0 pending · 0 waiting for a seat');

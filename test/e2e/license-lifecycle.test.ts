@@ -8,7 +8,7 @@ afterEach(async () => {
   t = undefined;
 });
 
-const count = (sql: string) => (t!.bot.database.sqlite.prepare(sql).get() as { n: number }).n;
+const count = (sql: string) => (t!.bot.engine.sqlite!.sqlite.prepare(sql).get() as { n: number }).n;
 
 it('resize: grows or shrinks a pool, never an assigned one below what it gave and holds; only admins; audited', async () => {
   t = await startTestBot();
@@ -27,7 +27,7 @@ it('resize: grows or shrinks a pool, never an assigned one below what it gave an
   // a full pool now: the next person is not invited
   const full = await t.command(ADMIN.id, `invite-license <@${CAROL.id}|carol> to "Lab"`);
   expect(textOf(full.reply?.args)).toMatch(/full|no free seat/i);
-  expect(t.bot.database.sqlite.prepare("SELECT details FROM audit_log WHERE action = 'license.resized'").all()).toEqual([{ details: JSON.stringify({ from: 3, to: 2 }) }]);
+  expect(t.bot.engine.sqlite!.sqlite.prepare("SELECT details FROM audit_log WHERE action = 'license.resized'").all()).toEqual([{ details: JSON.stringify({ from: 3, to: 2 }) }]);
   // a concurrent pool cannot have more seats at a time than members it takes
   await t.command(ADMIN.id, 'license add "Campus" 10 max 40');
   expect(textOf((await t.command(ADMIN.id, 'license resize "Campus" 50')).reply?.args)).toContain('"Campus" takes at most 40 members, so it cannot have 50 seats at a time.');
@@ -95,7 +95,7 @@ it('history: a person sees their own invitations and seats in order, in plain wo
   expect(textOf((await t.command(MALLORY.id, `history <@${ALICE.id}|alice>`)).reply?.args)).toContain('Only license admins can see the history of someone else.');
   expect(textOf((await t.command(MALLORY.id, 'history #1')).reply?.args)).toContain("Only license admins can see the history of someone else's invitation.");
   // one line per audit row about the invitation and its seat
-  const rows = (t.bot.database.sqlite.prepare("SELECT COUNT(*) AS n FROM audit_log WHERE (subject_type = 'invitation' AND subject_id = 1) OR subject_type = 'seat'").get() as { n: number }).n;
+  const rows = (t.bot.engine.sqlite!.sqlite.prepare("SELECT COUNT(*) AS n FROM audit_log WHERE (subject_type = 'invitation' AND subject_id = 1) OR subject_type = 'seat'").get() as { n: number }).n;
   const lines = textOf((await t.command(ADMIN.id, 'history #1')).reply?.args).match(/ UTC\*/g) ?? [];
   expect(rows).toBeGreaterThanOrEqual(3);
   expect(lines).toHaveLength(rows);

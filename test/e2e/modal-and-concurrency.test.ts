@@ -11,7 +11,7 @@ afterEach(async () => {
   await t.close();
 });
 
-const count = (sql: string) => (t.bot.database.sqlite.prepare(sql).get() as { n: number }).n;
+const count = (sql: string) => (t.bot.engine.sqlite!.sqlite.prepare(sql).get() as { n: number }).n;
 
 describe('the invite form', () => {
   it('opens with no arguments, answers field errors inside the form, then invites and shows the result', async () => {
@@ -75,7 +75,7 @@ describe('a CSV of emails', () => {
       const result = await t.slack.waitFor((c) => c.method === 'views.update' && /invited of/.test(textOf(c.args.view)));
       expect(textOf(result.args.view)).toContain('*Campus 2026*: 2 invited of 2.');
       expect(auth).toBe('Bearer xoxb-test-token');
-      const emails = t.bot.database.sqlite.prepare("SELECT invitee_email AS e FROM invitations ORDER BY id").all();
+      const emails = t.bot.engine.sqlite!.sqlite.prepare("SELECT invitee_email AS e FROM invitations ORDER BY id").all();
       expect(emails).toEqual([{ e: 'carol.x@partner.org' }, { e: 'Dan.Y@partner.org' }]);
     } finally {
       server.close();

@@ -93,7 +93,7 @@ it('accepting updates the DM, every reminder, the admin post and the digest line
 });
 
 describe('did you mean, before anything is sent', () => {
-  const count = (t: TestBot, sql: string) => (t.bot.database.sqlite.prepare(sql).get() as { n: number }).n;
+  const count = (t: TestBot, sql: string) => (t.bot.engine.sqlite!.sqlite.prepare(sql).get() as { n: number }).n;
 
   it('an uppercase invite of someone in Slack is stored under the account email Slack reports', async () => {
     const { t } = await botAt(MONDAY_3PM);
@@ -170,7 +170,7 @@ it('an admin inviting a channel she is in is not invited herself, and is told so
   const r = await t.command(ADMIN.id, 'invite-license <#CGENERAL|general>');
   expect(textOf(r.reply?.args)).toContain('1 of 1 invited');
   await t.slack.waitFor((c) => c.method === 'response_url' && /You are in that group yourself; I left you out\. Name yourself too if you want a seat\./.test(textOf(c.args)));
-  const invitees = t.bot.database.sqlite.prepare('SELECT p.slack_user_id AS u FROM invitations i JOIN people p ON p.id = i.invitee_id').all();
+  const invitees = t.bot.engine.sqlite!.sqlite.prepare('SELECT p.slack_user_id AS u FROM invitations i JOIN people p ON p.id = i.invitee_id').all();
   expect(invitees).toEqual([{ u: BOB.id }]);
 });
 
@@ -225,7 +225,7 @@ describe('expiry', () => {
     expect(submitted.json?.response_action).not.toBe('errors');
     await t.slack.waitFor((c) => c.method === 'views.update' && /holds no seat/.test(textOf(c.args.view)));
     await t.drained();
-    const waiting = () => (t.bot.database.sqlite.prepare("SELECT status FROM invitations WHERE kind = 'project'").get() as { status: string }).status;
+    const waiting = () => (t.bot.engine.sqlite!.sqlite.prepare("SELECT status FROM invitations WHERE kind = 'project'").get() as { status: string }).status;
     expect(waiting()).toBe('waiting_for_seat');
     const [attention] = posted(t, `D${ALICE.id}`, /need your attention/);
     clock.now += 15 * DAY;
@@ -260,7 +260,7 @@ it('Extend updates the invitee DM in place with the new date and the same workin
   expect(liveButtons(t, `D${ALICE.id}`, tsOf(dm!)).map((b) => b.action_id)).toEqual(['invitation_accept', 'invitation_decline']);
   expect((await fetch(`${t.bot.url}/invite/${token}`)).status).toBe(200);
   // what the database keeps is sealed: neither the file nor its write-ahead log holds the token
-  t.bot.database.sqlite.pragma('wal_checkpoint(PASSIVE)');
+  t.bot.engine.sqlite!.sqlite.pragma('wal_checkpoint(PASSIVE)');
   for (const f of ['bot.sqlite', 'bot.sqlite-wal']) {
     const path = join(t.dir, f);
     if (existsSync(path)) expect(readFileSync(path).includes(Buffer.from(token))).toBe(false);

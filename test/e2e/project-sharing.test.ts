@@ -17,7 +17,7 @@ afterEach(async () => {
   await t.close();
 });
 
-const count = (sql: string) => (t.bot.database.sqlite.prepare(sql).get() as { n: number }).n;
+const count = (sql: string) => (t.bot.engine.sqlite!.sqlite.prepare(sql).get() as { n: number }).n;
 const dmsTo = (userId: string) => t.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === `D${userId}`);
 const lastDmTo = async (userId: string, pattern: RegExp): Promise<RecordedCall> =>
   t.slack.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === `D${userId}` && pattern.test(textOf(c.args)));

@@ -184,7 +184,7 @@ describe('the admin digest', () => {
     t.slack.failNext('chat.postMessage', { error: 'account_inactive' });
     await t.bot.jobs.run('sweep');
     await t.drained();
-    const failed = t.bot.database.sqlite.prepare("SELECT status, attempts, last_error AS e FROM outbox WHERE payload LIKE '%\"reminder\"%'").get();
+    const failed = t.bot.engine.sqlite!.sqlite.prepare("SELECT status, attempts, last_error AS e FROM outbox WHERE payload LIKE '%\"reminder\"%'").get();
     expect(failed).toEqual({ status: 'failed', attempts: 1, e: 'account_inactive' });
     await t.bot.jobs.run('digest');
     await t.drained();
@@ -215,7 +215,7 @@ describe('at scale and through failures', () => {
     await until(() => people.every((p) => reminders(t, p.id).length === 1), 15_000);
     await new Promise((r) => setTimeout(r, 300));
     for (const p of people) expect(reminders(t, p.id)).toHaveLength(1);
-    const reminded = t.bot.database.sqlite.prepare("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'invitation.reminded'").get() as { n: number };
+    const reminded = t.bot.engine.sqlite!.sqlite.prepare("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'invitation.reminded'").get() as { n: number };
     expect(reminded.n).toBe(8);
   });
 });

@@ -11,7 +11,7 @@ afterEach(async () => {
   t = undefined;
 });
 
-const count = (sql: string) => (t!.bot.database.sqlite.prepare(sql).get() as { n: number }).n;
+const count = (sql: string) => (t!.bot.engine.sqlite!.sqlite.prepare(sql).get() as { n: number }).n;
 const requestForm = (license: string | null, email: string, reason = '') => ({
   license: { license_select: { type: 'static_select', selected_option: license ? { value: license, text: { type: 'plain_text', text: license } } : null } },
   email: { email_input: { type: 'plain_text_input', value: email } },
@@ -69,7 +69,7 @@ it('manual: the form asks which pool and the exact email; the admins approve; th
   const ts = (post.result as { ts: string }).ts;
   expect(textOf(t.slack.getMessage(ADMIN_CHANNEL, ts))).toContain('Approved by Ada Admin: invited to a seat in *Campus*');
   expect(buttonsOf(t.slack.getMessage(ADMIN_CHANNEL, ts) ?? {})).toEqual([]);
-  expect(t.bot.database.sqlite.prepare('SELECT status, decided_by AS decidedBy, license_invitation_id AS inv, reason FROM seat_requests').all()).toEqual([
+  expect(t.bot.engine.sqlite!.sqlite.prepare('SELECT status, decided_by AS decidedBy, license_invitation_id AS inv, reason FROM seat_requests').all()).toEqual([
     { status: 'approved', decidedBy: 1, inv: 1, reason: 'My thesis needs *ATLAS.ti*' },
   ]);
   // a second click is told it was answered
@@ -106,7 +106,7 @@ it('deny asks for a reason, and the person hears it with who decided', async () 
   const ts = (post.result as { ts: string }).ts;
   expect(textOf(t.slack.getMessage(ADMIN_CHANNEL, ts))).toContain('Denied by Ada Admin: “The course ends in May; use the lab PCs”');
   expect(count("SELECT COUNT(*) AS n FROM invitations")).toBe(0);
-  expect(t.bot.database.sqlite.prepare("SELECT details FROM audit_log WHERE action = 'seat_request.denied'").get()).toEqual({ details: JSON.stringify({ note: 'The course ends in May; use the lab PCs' }) });
+  expect(t.bot.engine.sqlite!.sqlite.prepare("SELECT details FROM audit_log WHERE action = 'seat_request.denied'").get()).toEqual({ details: JSON.stringify({ note: 'The course ends in May; use the lab PCs' }) });
   // denied, she may ask again
   expect(textOf((await t.command(CAROL.id, 'request-seat please, the course was extended')).reply?.args)).toContain('(request #2)');
 });
@@ -124,7 +124,7 @@ it('auto: a listed domain with room is approved at once; another domain, or a fu
   const approvedPost = adminPosts(/asks for a seat/)[0]!;
   expect(textOf(approvedPost.args)).toContain('Approved automatically');
   expect(buttonsOf(approvedPost.args).filter((b) => b.action_id.startsWith('seat_request_'))).toEqual([]);
-  expect(t.bot.database.sqlite.prepare("SELECT status, decided_by AS d FROM seat_requests").all()).toEqual([{ status: 'approved', d: null }]);
+  expect(t.bot.engine.sqlite!.sqlite.prepare("SELECT status, decided_by AS d FROM seat_requests").all()).toEqual([{ status: 'approved', d: null }]);
   expect(count("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'seat_request.approved' AND platform = 'system'")).toBe(1);
 
   // a domain outside the list: to the admins, flagged

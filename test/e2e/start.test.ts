@@ -131,7 +131,10 @@ describe('configuration', () => {
     expect(socket.slack?.socketMode).toBe(true);
     expect(() => loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1' })).toThrow('Configuration error: SLACK_SIGNING_SECRET is required with SLACK_BOT_TOKEN (or set SLACK_APP_TOKEN to use Socket Mode).');
     expect(() => loadConfig({ SLACK_BOT_TOKEN: 'xoxp-user' })).toThrow('SLACK_BOT_TOKEN must be a bot token starting with xoxb-');
-    expect(() => loadConfig({ DATABASE_URL: 'postgres://x' })).toThrow('DATABASE_URL must start with file:');
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow('DATABASE_URL must be a file: URL (for example file:./data/atlas-bot.sqlite) or a postgres:// URL');
+    // several instances share a database server, and so the key that seals what they keep there
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://bot:pw@db.example.edu/atlas' })).toThrow('ATLAS_SECRET_KEY is required with a postgres:// DATABASE_URL');
+    expect(loadConfig({ DATABASE_URL: 'postgres://bot:pw@db.example.edu/atlas', ATLAS_SECRET_KEY: 'b'.repeat(64) }).databaseUrl).toBe('postgres://bot:pw@db.example.edu/atlas');
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/^Configuration error: PORT /);
     // Teams without a password runs unauthenticated: fine for local emulation, refused in production
     expect(loadConfig({ TEAMS_APP_ID: 'app' }).teams).toMatchObject({ appId: 'app', appPassword: undefined });

@@ -46,13 +46,13 @@ it('seats pages with Next, history tells one person\'s story, resize refuses bel
   expect(cardText((await say(ADA, 'license rename "Campus 2027" "Campus"'))[0])).toContain('Renamed Campus 2027 to Campus');
   const [question] = await say(ADA, 'license retire "Campus"');
   expect(cardText(question)).toContain('31 pending invitations are withdrawn');
-  expect(t.bot.database.sqlite.prepare('SELECT COUNT(*) AS n FROM licenses WHERE retired_at IS NOT NULL').get()).toEqual({ n: 0 });
+  expect(t.bot.engine.sqlite!.sqlite.prepare('SELECT COUNT(*) AS n FROM licenses WHERE retired_at IS NOT NULL').get()).toEqual({ n: 0 });
   const retire = cardVerbs(question).find((v) => v.verb === 'license_retire');
   expect(retire).toBeDefined();
   // a stranger's click is answered, and changes nothing
   const stranger = await click(MALLORY, retire!.verb, retire!.value);
   expect(String(stranger.body.value)).toContain('Only license admins');
-  expect(t.bot.database.sqlite.prepare('SELECT COUNT(*) AS n FROM licenses WHERE retired_at IS NOT NULL').get()).toEqual({ n: 0 });
+  expect(t.bot.engine.sqlite!.sqlite.prepare('SELECT COUNT(*) AS n FROM licenses WHERE retired_at IS NOT NULL').get()).toEqual({ n: 0 });
   const done = await click(ADA, retire!.verb, retire!.value);
   expect(cardOf(done)).toContain('Retired Campus: 0 seats ended, 31 invitations withdrawn');
   expect(cardText((await say(ADA, 'licenses'))[0])).not.toContain('Campus ·');
@@ -69,6 +69,6 @@ it('request-seat with automatic approval: the invitation card says the bot appro
   expect(cardVerbs(dm).map((v) => v.verb)).toEqual(['invitation_accept', 'invitation_decline']);
   const accepted = await click(ALICE, 'invitation_accept', cardVerbs(dm)[0]!.value);
   expect(accepted.status).toBe(200);
-  expect(t.bot.database.sqlite.prepare("SELECT COUNT(*) AS n FROM seats WHERE status = 'occupied'").get()).toEqual({ n: 1 });
+  expect(t.bot.engine.sqlite!.sqlite.prepare("SELECT COUNT(*) AS n FROM seats WHERE status = 'occupied'").get()).toEqual({ n: 1 });
   expect(cardText((await say(ALICE, 'request-seat more please'))[0])).toContain('You hold a seat in Lab already');
 });

@@ -1,6 +1,7 @@
 /**
  * Starts the real bot (startBot, the same path as `npm start`) on a free port against the Slack
- * stand-in, with its own SQLite file, and drives it with signed requests.
+ * stand-in, with a database of its own (a SQLite file; in the suite's PostgreSQL project, a
+ * database on the test server), and drives it with signed requests.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +11,10 @@ import { createLogger } from '../../src/bot/logger.js';
 import { startBot, type RunningBot } from '../../src/bot/server.js';
 import { blockActionPayload, interactiveBody, postSigned, slashCommandBody, viewSubmissionPayload, fakeTriggerId } from './slack-requests.js';
 import { startSlackStandIn, STANDIN_TEAM_ID, type RecordedCall, type SlackStandIn } from './slack-standin.js';
+import { dropPgDatabase, freshPgDatabase, onPostgres, TEST_SECRET_KEY } from './postgres.js';
+import { sql, type SQL } from 'drizzle-orm';
+import type { SqlRunner } from '../../src/db/sql-runner.js';
+import { openEngine } from '../../src/db/engine.js';
 
 export const SECRET = 'test-signing-secret-0123456789abcdef';
 export const ADMIN = { id: 'UADMIN', name: 'ada', real_name: 'Ada Admin', email: 'ada@uni.edu', tz: 'Europe/Berlin' };
@@ -25,6 +30,18 @@ export interface TestBot {
   dir: string;
   logs: string[];
   env: Record<string, string>;
+  /**
+   * Rows of a statement both engines read (`?` for each parameter), alike on both: whole numbers
+   * and booleans as numbers (SQLite's 1 and 0), JSON as the text SQLite keeps.
+   */
+  query<T = Record<string, any>>(text: string, ...params: unknown[]): Promise<T[]>;
+  /** the `n` of `SELECT COUNT(*) AS n …` */
+  count(text: string, ...params: unknown[]): Promise<number>;
+  /**
+   * Like `query`, while the bot is stopped (after `bot.stop()`, before `restart()`): the database
+   * is opened for this one statement, then closed.
+   */
+  queryStopped<T = Record<string, any>>(text: string, ...params: unknown[]): Promise<T[]>;
   /** a slash command; its answer (in the ack, or else on its response_url, waited for) unless `noReply` (e.g. a form opens instead) */
   command(userId: string, text: string, opts?: { trigger_id?: string; noReply?: boolean }): Promise<{ status: number; reply: RecordedCall | undefined }>;
   click(userId: string, actionId: string, value: string, opts?: { channel_id?: string; message_ts?: string; noReply?: boolean }): Promise<{ status: number; reply: RecordedCall | undefined }>;
@@ -64,11 +81,27 @@ export async function startTestBotAt(start: number, env: Record<string, string> 
   return { t, clock };
 }
 
+/** `text` with `?` placeholders as a statement of either engine */
+function statement(text: string, params: readonly unknown[]): SQL {
+  const parts = text.split('?');
+  if (parts.length - 1 !== params.length) throw new Error(`${parts.length - 1} placeholders for ${params.length} parameters in ${text}`);
+  const q = sql.raw(parts[0]!);
+  params.forEach((p, i) => q.append(sql`${p}`).append(sql.raw(parts[i + 1]!)));
+  return q;
+}
+
+async function rowsAlike<T>(run: SqlRunner, text: string, params: readonly unknown[]): Promise<T[]> {
+  const rows = await run.rows(statement(text, params));
+  const alike = (v: unknown) => (typeof v === 'boolean' ? Number(v) : v !== null && typeof v === 'object' ? JSON.stringify(v) : v);
+  return rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, alike(v)])) as T);
+}
+
 export async function startTestBot(opts: { env?: Record<string, string>; slack?: SlackStandIn; dir?: string; now?: () => number } = {}): Promise<TestBot> {
   const slack = opts.slack ?? (await startSlackStandIn());
   for (const u of [ADMIN, ALICE, BOB, MALLORY, CAROL]) slack.addUser(u);
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'atlas-bot-'));
-  const env: Record<string, string> = { ...testBotEnv(slack, dir), ...opts.env };
+  const pgUrl = onPostgres() && !opts.env?.DATABASE_URL ? await freshPgDatabase() : undefined;
+  const env: Record<string, string> = { ...testBotEnv(slack, dir), ...(pgUrl ? { DATABASE_URL: pgUrl, ATLAS_SECRET_KEY: TEST_SECRET_KEY } : {}), ...opts.env };
   const logs: string[] = [];
   const start = () => startBot(loadConfig(env), { logger: createLogger('debug', (l) => logs.push(l)), ...(opts.now ? { now: opts.now } : {}) });
   let bot = await start();
@@ -83,6 +116,23 @@ export async function startTestBot(opts: { env?: Record<string, string>; slack?:
     dir,
     logs,
     env,
+    query: (text, ...params) => rowsAlike(bot.engine.sql, text, params),
+    async count(text, ...params) {
+      const [row] = await rowsAlike<{ n: number }>(bot.engine.sql, text, params);
+      return row?.n ?? 0;
+    },
+    async queryStopped(text, ...params) {
+      // the statement seals nothing: a box that refuses to is enough to open the engine
+      const refuse = (): never => {
+        throw new Error('queryStopped does not seal or open secrets');
+      };
+      const engine = await openEngine(env.DATABASE_URL!, { secrets: { seal: refuse, open: refuse } });
+      try {
+        return await rowsAlike(engine.sql, text, params);
+      } finally {
+        await engine.close();
+      }
+    },
     async command(userId, text, o = {}) {
       const response_url = slack.responseUrl();
       const body = slashCommandBody({ text, user_id: userId, team_id: STANDIN_TEAM_ID, response_url, trigger_id: o.trigger_id ?? fakeTriggerId() });
@@ -117,11 +167,9 @@ export async function startTestBot(opts: { env?: Record<string, string>; slack?:
     async drained() {
       const deadline = Date.now() + 8000;
       for (;;) {
-        const due = bot.database.sqlite
-          .prepare(`SELECT COUNT(*) AS n FROM outbox WHERE status = 'pending' AND next_attempt_at <= ?`)
-          .get(Date.now() + 100) as { n: number };
-        if (due.n === 0) return;
-        if (Date.now() > deadline) throw new Error(`outbox still has ${due.n} due messages`);
+        const due = await t.count(`SELECT COUNT(*) AS n FROM outbox WHERE status = 'pending' AND next_attempt_at <= ?`, Date.now() + 100);
+        if (due === 0) return;
+        if (Date.now() > deadline) throw new Error(`outbox still has ${due} due messages`);
         await new Promise((r) => setTimeout(r, 25));
       }
     },
@@ -133,6 +181,7 @@ export async function startTestBot(opts: { env?: Record<string, string>; slack?:
       await bot.stop();
       if (!opts.slack) await slack.close();
       if (!opts.dir) rmSync(dir, { recursive: true, force: true });
+      if (pgUrl) await dropPgDatabase(pgUrl);
     },
   };
   return t;

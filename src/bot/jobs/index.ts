@@ -6,8 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import cron, { type ScheduledTask } from 'node-cron';
 import { expireDue, postDigest, purgeDownloads, remindDue, type DomainDeps } from '../../domain/index.js';
-import type { Database$ } from '../../db/connection.js';
-import { sqliteRunCoordinator } from '../../db/run-coordinator.js';
+import type { Engine } from '../../db/engine.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 
@@ -19,7 +18,7 @@ export interface Jobs {
 
 type JobName = 'sweep' | 'digest';
 
-export function startJobs(o: { config: Config; deps: DomainDeps; database: Database$; logger: Logger }): Jobs {
+export function startJobs(o: { config: Config; deps: DomainDeps; engine: Engine; logger: Logger }): Jobs {
   const { deps, logger } = o;
   const jobs: Record<JobName, () => Promise<unknown>> = {
     // expiry first, so an invitation is never reminded in the same sweep that expires it
@@ -35,7 +34,7 @@ export function startJobs(o: { config: Config; deps: DomainDeps; database: Datab
       logger.error(`job ${name} failed; it will run again at its next time`, e);
     }
   };
-  const runCoordinator = sqliteRunCoordinator(o.database, `bot-${process.pid}-${randomUUID().slice(0, 8)}`);
+  const runCoordinator = o.engine.runCoordinator(`bot-${process.pid}-${randomUUID().slice(0, 8)}`);
   const options = (name: JobName) => ({ name: `atlas-${name}`, noOverlap: true, distributed: true, runCoordinator, distributedLease: 10 * 60_000 });
   const tasks: ScheduledTask[] = [
     cron.schedule(o.config.reminderCron, () => run('sweep'), options('sweep')),

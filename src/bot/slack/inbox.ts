@@ -13,9 +13,7 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import express, { type RequestHandler } from 'express';
-import { and, eq, lt, sql } from 'drizzle-orm';
-import type { Database$ } from '../../db/connection.js';
-import { slackInbox } from '../../db/schema/index.js';
+import type { Engine } from '../../db/engine.js';
 import type { SecretBox } from '../../domain/index.js';
 import type { Logger } from '../logger.js';
 
@@ -38,7 +36,7 @@ export interface SlackInbox {
   /** the request's listener finished (whatever it answered) */
   done(inboxId: number): void;
   /** requests acknowledged but not handled before the last stop, to handle now (oldest first) */
-  unfinished(): ResumedRequest[];
+  unfinished(): Promise<ResumedRequest[]>;
 }
 
 const header = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v);
@@ -63,23 +61,20 @@ function parseSlackBody(raw: string, contentType: string): Record<string, unknow
   return JSON.parse(raw) as Record<string, unknown>;
 }
 
-export function slackInbox$(o: { database: Database$; secrets: SecretBox; signingSecret: string; logger: Logger; now?: () => number }): SlackInbox {
-  const { db } = o.database;
+export function slackInbox$(o: { engine: Engine; secrets: SecretBox; signingSecret: string; logger: Logger; now?: () => number }): SlackInbox {
+  const { inbox } = o.engine;
   const now = o.now ?? Date.now;
   const readRaw = express.raw({ type: () => true, limit: BODY_LIMIT });
   let prunedAt = 0;
-  const prune = (at: number) => {
+  const prune = async (at: number) => {
     if (at - prunedAt < 60_000) return;
     prunedAt = at;
-    db.delete(slackInbox).where(and(lt(slackInbox.receivedAt, at - KEEP_MS), sql`${slackInbox.status} IN ('done', 'abandoned')`)).run();
-    // what Bolt never ran to the end (nothing listened, or it failed) and is too old to handle: given up
-    db.update(slackInbox)
-      .set({ status: 'abandoned', doneAt: at, sealedBody: null })
-      .where(and(lt(slackInbox.receivedAt, at - RESUME_WITHIN_MS), sql`${slackInbox.status} IN ('received', 'acked')`))
-      .run();
+    // done ones are forgotten after the replay window; what Bolt never ran to the end (nothing
+    // listened, or it failed) and is too old to handle is given up
+    await inbox.prune(at - KEEP_MS, at - RESUME_WITHIN_MS, at);
   };
 
-  const record: RequestHandler = (req, res, next) => {
+  const record = async (req: Parameters<RequestHandler>[0], res: Parameters<RequestHandler>[1], next: Parameters<RequestHandler>[2]) => {
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     // Bolt reads the body from here, instead of the stream already read
     (req as { rawBody?: Buffer }).rawBody = raw;
@@ -110,14 +105,9 @@ export function slackInbox$(o: { database: Database$; secrets: SecretBox; signin
     let id: number | undefined;
     try {
       // a file that is no longer the one on disk would take the record and lose it
-      o.database.check();
-      prune(at);
-      id = db
-        .insert(slackInbox)
-        .values({ key: signature, eventId, receivedAt: at, status: 'received', contentType, sealedBody: o.secrets.seal(raw.toString('utf8')) })
-        .onConflictDoNothing()
-        .returning({ id: slackInbox.id })
-        .get()?.id;
+      o.engine.check();
+      await prune(at);
+      id = await inbox.record({ key: signature, eventId, receivedAt: at, contentType, sealedBody: o.secrets.seal(raw.toString('utf8')) });
     } catch (e) {
       // not recorded, so not taken: say so rather than ack something that could be lost
       o.logger.error('slack: could not record a request; answered that it was not taken', e);
@@ -133,18 +123,16 @@ export function slackInbox$(o: { database: Database$; secrets: SecretBox; signin
     }
     (req as { atlasInboxId?: number }).atlasInboxId = id;
     // only a request whose ok went out is handled again after a restart (one never answered, the
-    // person sees fail and retries): noted just before the answer's bytes leave, so it holds after a kill
+    // person sees fail and retries): noted before the answer's bytes leave, so it holds after a kill
     const recorded = id;
     const end = res.end.bind(res) as (...args: unknown[]) => typeof res;
     res.end = ((...args: unknown[]) => {
-      if (res.statusCode >= 200 && res.statusCode < 300) {
-        try {
-          db.update(slackInbox).set({ status: 'acked' }).where(and(eq(slackInbox.id, recorded), eq(slackInbox.status, 'received'))).run();
-        } catch (e) {
-          o.logger.warn(`slack: could not note that request #${recorded} was acknowledged: ${e instanceof Error ? e.message : String(e)}`);
-        }
-      }
-      return end(...args);
+      if (res.statusCode < 200 || res.statusCode >= 300) return end(...args);
+      inbox
+        .acked(recorded)
+        .catch((e: unknown) => o.logger.warn(`slack: could not note that request #${recorded} was acknowledged: ${e instanceof Error ? e.message : String(e)}`))
+        .finally(() => end(...args));
+      return res;
     }) as typeof res.end;
     next();
   };
@@ -157,27 +145,23 @@ export function slackInbox$(o: { database: Database$; secrets: SecretBox; signin
           res.status(status).json({ ok: false, error: status === 413 ? 'too_large' : 'bad_request' });
           return;
         }
-        record(req, res, next);
+        record(req, res, next).catch(next);
       });
     },
     done: (inboxId) => {
       // a lock held elsewhere for a moment must not leave it to be handled a second time: tried again
       // a few times, later (a synchronous retry would stop the whole process meanwhile)
-      // in a turn of its own on the connection: never inside another's open transaction
       const attempt = (n: number) =>
-        o.database
-          .serialized(() => db.update(slackInbox).set({ status: 'done', doneAt: now(), sealedBody: null }).where(eq(slackInbox.id, inboxId)).run())
-          .catch((e: unknown) => {
-            if (n >= 5) o.logger.error(`slack: could not mark request #${inboxId} done; it may be handled again after a restart`, e);
-            else setTimeout(() => void attempt(n + 1), 500 * n).unref();
-          });
-      void o.database.outside(() => attempt(1));
+        inbox.done(inboxId, now()).catch((e: unknown) => {
+          if (n >= 5) o.logger.error(`slack: could not mark request #${inboxId} done; it may be handled again after a restart`, e);
+          else setTimeout(() => void attempt(n + 1), 500 * n).unref();
+        });
+      void attempt(1);
     },
-    unfinished: () => {
+    unfinished: async () => {
       const at = now();
       // never acknowledged (the process died before its ok went out): the person saw it fail and may retry, so it is not run
-      db.update(slackInbox).set({ status: 'abandoned', doneAt: at, sealedBody: null }).where(eq(slackInbox.status, 'received')).run();
-      const rows = db.select().from(slackInbox).where(eq(slackInbox.status, 'acked')).orderBy(slackInbox.id).all();
+      const rows = await inbox.unfinished(at);
       const out: ResumedRequest[] = [];
       for (const r of rows) {
         let body: Record<string, unknown> | undefined;
@@ -189,7 +173,7 @@ export function slackInbox$(o: { database: Database$; secrets: SecretBox; signin
         if (body) out.push({ inboxId: r.id, body });
         else {
           o.logger.warn(`slack: request #${r.id} was acknowledged but could not be handled in time; given up`);
-          db.update(slackInbox).set({ status: 'abandoned', doneAt: at, sealedBody: null }).where(eq(slackInbox.id, r.id)).run();
+          await inbox.abandon(r.id, at);
         }
       }
       return out;

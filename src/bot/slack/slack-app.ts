@@ -153,7 +153,7 @@ export async function createSlack(cfg: SlackConfig, o: { deps: DomainDeps; logge
     start: async () => {
       if (cfg.socketMode) await app.start();
       // acknowledged before the last stop but not handled: handled now (after the start), answered through their response_url
-      const unfinished = inbox?.unfinished() ?? [];
+      const unfinished = (await inbox?.unfinished()) ?? [];
       if (unfinished.length) o.logger.info(`slack: handling ${unfinished.length} request(s) acknowledged before the restart`);
       resuming = (async () => {
         for (const r of unfinished) {

@@ -15,9 +15,7 @@ import {
 } from '../../domain/index.js';
 import type { TeamsDirectoryPort } from '../../handlers/teams/context.js';
 import type { UserLookup } from '../../handlers/slack/context.js';
-import type { Database$ } from '../../db/connection.js';
-import { teamsConversations, teamsWelcomes } from '../../db/schema/index.js';
-import { eq } from 'drizzle-orm';
+import type { TeamsTables } from '../../db/side-tables.js';
 
 const tenantOf = (context: TurnContext): string =>
   context.activity.conversation?.tenantId ?? (context.activity.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id ?? '';
@@ -40,7 +38,7 @@ function refFrom(context: TurnContext): TeamsConversationRef {
 export class TeamsDirectory implements TeamsDirectoryPort {
   constructor(
     private readonly deps: DomainDeps,
-    private readonly database: Database$,
+    private readonly tables: TeamsTables,
     /** TEAMS_TENANT_ID: the organisation whose users' emails are trusted */
     private readonly tenantId: string | undefined,
   ) {}
@@ -147,33 +145,27 @@ export class TeamsDirectory implements TeamsDirectoryPort {
     await read((token) => TeamsInfo.getPagedMembers(context, 200, token));
     if (context.activity.conversation?.conversationType === 'personal') {
       const tenant = tenantOf(context);
-      const teams = this.database.db.select().from(teamsConversations).all()
-        .filter((c) => /@thread\.tacv2$/.test(c.id) && (c.ref as TeamsConversationRef).tenantId === tenant);
+      const teams = (await this.tables.channels()).filter((c) => /@thread\.tacv2$/.test(c.id) && c.ref.tenantId === tenant);
       for (const team of teams) await read((token) => TeamsInfo.getPagedTeamMembers(context, team.id, 200, token));
     }
     return byEmail;
   }
 
-  claimWelcome(context: TurnContext): boolean {
+  async claimWelcome(context: TurnContext): Promise<boolean> {
     const id = context.activity.conversation?.id;
-    if (!id) return false;
-    return this.database.db.insert(teamsWelcomes).values({ conversationId: id, at: Date.now() }).onConflictDoNothing().run().changes === 1;
+    return id ? this.tables.claimWelcome(id, Date.now()) : false;
   }
 
-  forgetWelcome(context: TurnContext): void {
+  async forgetWelcome(context: TurnContext): Promise<void> {
     const id = context.activity.conversation?.id;
-    if (id) this.database.db.delete(teamsWelcomes).where(eq(teamsWelcomes.conversationId, id)).run();
+    if (id) await this.tables.forgetWelcome(id);
   }
 
-  rememberConversation(context: TurnContext): void {
+  async rememberConversation(context: TurnContext): Promise<void> {
     const a = context.activity;
     if (a.conversation?.conversationType !== 'channel' && a.conversation?.conversationType !== 'groupChat') return;
     const id = channelIdOf(a.conversation.id);
     const ref: TeamsConversationRef = { serviceUrl: a.serviceUrl, conversationId: id, tenantId: tenantOf(context), botId: a.recipient?.id ?? '' };
-    this.database.db
-      .insert(teamsConversations)
-      .values({ id, ref, updatedAt: Date.now() })
-      .onConflictDoUpdate({ target: teamsConversations.id, set: { ref, updatedAt: Date.now() } })
-      .run();
+    await this.tables.rememberChannel(id, ref, Date.now());
   }
 }

@@ -8,7 +8,7 @@ import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type Activity, t
 import { AuthenticationError, type AuthenticateRequestResult } from 'botframework-connector';
 import express, { type Application } from 'express';
 import type { DomainDeps } from '../../domain/index.js';
-import type { Database$ } from '../../db/connection.js';
+import type { TeamsTables } from '../../db/side-tables.js';
 import { AtlasTeamsBot } from '../../handlers/teams/atlas-teams-bot.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
@@ -47,7 +47,7 @@ export interface TeamsRuntime {
   botAppId: string;
 }
 
-export function createTeams(cfg: TeamsConfig, o: { deps: DomainDeps; database: Database$; logger: Logger; http: Application }): TeamsRuntime {
+export function createTeams(cfg: TeamsConfig, o: { deps: DomainDeps; tables: TeamsTables; logger: Logger; http: Application }): TeamsRuntime {
   const authenticated = Boolean(cfg.appPassword);
   const auth = new ConfigurationBotFrameworkAuthentication(
     authenticated
@@ -65,7 +65,7 @@ export function createTeams(cfg: TeamsConfig, o: { deps: DomainDeps; database: D
     o.logger.error('teams: unhandled error in a turn', error);
     await context.sendActivity('Something went wrong on my side, and nothing was changed. Please try again in a minute.').catch(() => undefined);
   };
-  const directory = new TeamsDirectory(o.deps, o.database, cfg.tenantId);
+  const directory = new TeamsDirectory(o.deps, o.tables, cfg.tenantId);
   const bot = new AtlasTeamsBot({
     deps: o.deps,
     views,

@@ -4,12 +4,10 @@
  * a channel, and updated in place when what it is about changes.
  */
 import type { CloudAdapter, ConversationReference, TurnContext } from 'botbuilder';
-import type { Message, Person, TeamsConversationRef } from '../../domain/index.js';
+import type { Message, Person, Store, TeamsConversationRef } from '../../domain/index.js';
 import type { OutboxQueue, OutboxRow, PostedMessage } from '../../db/outbox-queue.js';
 import type { MessageUpdater } from '../outbox/restating-sender.js';
-import type { Database$ } from '../../db/connection.js';
-import { people, teamsConversations } from '../../db/schema/index.js';
-import { eq } from 'drizzle-orm';
+import type { TeamsTables } from '../../db/side-tables.js';
 import { backoffMs, type OutboxSender, type SendOutcome } from '../outbox/deliverer.js';
 import { renderOutbox } from '../messages/outbox.js';
 
@@ -20,7 +18,9 @@ export interface TeamsSenderOptions {
   /** the bot's app id for proactive calls ('' when authentication is off, for local emulation) */
   botAppId: string;
   queue: OutboxQueue;
-  database: Database$;
+  store: Store;
+  /** the channels the bot was added to */
+  teams: TeamsTables;
   adminChannel: string | undefined;
   supportChannel?: string | undefined;
 }
@@ -67,10 +67,12 @@ function classify(e: unknown, attempts: number): SendOutcome {
 export class TeamsSender implements OutboxSender, MessageUpdater {
   constructor(private readonly o: TeamsSenderOptions) {}
 
-  private channelRef(id: string | undefined): TeamsConversationRef | undefined {
-    if (!id) return undefined;
-    const row = this.o.database.db.select().from(teamsConversations).where(eq(teamsConversations.id, id)).get();
-    return row?.ref as TeamsConversationRef | undefined;
+  private async channelRef(id: string | undefined): Promise<TeamsConversationRef | undefined> {
+    return id ? this.o.teams.channel(id) : undefined;
+  }
+
+  private person(id: number | null): Promise<Person | undefined> {
+    return this.o.store.transaction((r) => r.people.byId(id ?? 0));
   }
 
   /** The person's 1:1 chat, created the first time from their Teams user id. */
@@ -96,7 +98,7 @@ export class TeamsSender implements OutboxSender, MessageUpdater {
     );
     if (!created) throw new Error('the Bot Connector created no conversation');
     const saved = { ...ref, conversationId: created };
-    this.o.database.db.update(people).set({ teamsConversation: saved }).where(eq(people.id, person.id)).run();
+    await this.o.store.transaction((r) => r.people.update(person.id, { teamsConversation: saved }, Date.now()));
     return { ref: saved, conversationId: created };
   }
 
@@ -105,8 +107,7 @@ export class TeamsSender implements OutboxSender, MessageUpdater {
    * PUT /v3/conversations/{id}/activities/{activityId}). Throws when it could not, so the caller tries again.
    */
   async updateRunMessage(run: { requestedBy: number; channel: string; ts: string }, message: Message): Promise<void> {
-    const admin = this.o.database.db.select().from(people).where(eq(people.id, run.requestedBy)).get();
-    const ref = admin?.teamsConversation as TeamsConversationRef | null | undefined;
+    const ref = (await this.person(run.requestedBy))?.teamsConversation;
     if (!ref) throw new Error('the admin who started the run is not reachable in Teams');
     const activity = cardActivity(message);
     await proactive(
@@ -121,12 +122,12 @@ export class TeamsSender implements OutboxSender, MessageUpdater {
     try {
       let target: { ref: TeamsConversationRef; conversationId: string } | undefined;
       if (row.recipientType !== 'person') {
-        const ref = this.channelRef(row.recipientType === 'admin_channel' ? this.o.adminChannel : this.o.supportChannel);
+        const ref = await this.channelRef(row.recipientType === 'admin_channel' ? this.o.adminChannel : this.o.supportChannel);
         if (!ref) return { kind: 'failed', error: 'the bot has not been added to that Teams channel yet' };
         target = { ref, conversationId: ref.conversationId };
       } else {
-        const person = this.o.database.db.select().from(people).where(eq(people.id, row.recipientId ?? 0)).get();
-        target = person ? await this.personalChat({ ...person, teamsConversation: person.teamsConversation as TeamsConversationRef | null }) : undefined;
+        const person = await this.person(row.recipientId);
+        target = person ? await this.personalChat(person) : undefined;
         if (!target) return { kind: 'failed', error: 'the person has not installed the bot in Teams' };
       }
       const activity = cardActivity(renderOutbox(row.payload));
@@ -153,10 +154,9 @@ export class TeamsSender implements OutboxSender, MessageUpdater {
     try {
       let ref: TeamsConversationRef | undefined;
       if (posted.recipientType === 'person') {
-        const person = this.o.database.db.select().from(people).where(eq(people.id, posted.recipientId ?? 0)).get();
-        ref = (person?.teamsConversation as TeamsConversationRef | null | undefined) ?? undefined;
+        ref = (await this.person(posted.recipientId))?.teamsConversation ?? undefined;
       } else {
-        ref = this.channelRef(posted.recipientType === 'admin_channel' ? this.o.adminChannel : this.o.supportChannel);
+        ref = await this.channelRef(posted.recipientType === 'admin_channel' ? this.o.adminChannel : this.o.supportChannel);
       }
       if (!ref) return { kind: 'failed', error: 'that Teams conversation is no longer known' };
       const activity = cardActivity(message);

@@ -52,7 +52,7 @@ export class AtlasTeamsBot extends TeamsActivityHandler {
       await next();
     });
     this.onInstallationUpdateRemove(async (context, next) => {
-      this.ctx.directory.forgetWelcome(context);
+      await this.ctx.directory.forgetWelcome(context);
       await next();
     });
     this.onMembersAdded(async (context, next) => {
@@ -69,9 +69,9 @@ export class AtlasTeamsBot extends TeamsActivityHandler {
 
   /** Installed: remember where to reach this person (or channel); greet with what the bot is for and, in a 1:1 chat, their own overview. */
   private async welcome(context: TurnContext): Promise<void> {
-    this.ctx.directory.rememberConversation(context);
+    await this.ctx.directory.rememberConversation(context);
     // an install sends installationUpdate and conversationUpdate: the greeting goes out once
-    if (!this.ctx.directory.claimWelcome(context)) return;
+    if (!(await this.ctx.directory.claimWelcome(context))) return;
     const actor = await this.ctx.directory.actor(context);
     await this.reply(context)(this.ctx.views.help(COMMANDS));
     if (context.activity.conversation?.conversationType === 'personal') {
@@ -80,7 +80,7 @@ export class AtlasTeamsBot extends TeamsActivityHandler {
   }
 
   private async onWords(context: TurnContext): Promise<void> {
-    this.ctx.directory.rememberConversation(context);
+    await this.ctx.directory.rememberConversation(context);
     const reply = this.reply(context);
     // an Action.Submit fallback from an older client carries the button in `value`
     const value = context.activity.value as { actionId?: string; value?: string } | undefined;
@@ -148,7 +148,7 @@ export class AtlasTeamsBot extends TeamsActivityHandler {
 
   /** Action.Execute: the invitee's own card is replaced by its new state; anyone else only gets an answer. */
   protected override async onAdaptiveCardInvoke(context: TurnContext, invokeValue: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
-    this.ctx.directory.rememberConversation(context);
+    await this.ctx.directory.rememberConversation(context);
     const action = (invokeValue as Partial<AdaptiveCardInvokeValue> | undefined)?.action;
     const data = (typeof action?.data === 'object' && action.data !== null ? action.data : {}) as { actionId?: unknown; value?: unknown };
     const verb = typeof action?.verb === 'string' ? action.verb : typeof data.actionId === 'string' ? data.actionId : '';

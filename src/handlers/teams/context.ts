@@ -17,11 +17,11 @@ export interface TeamsDirectoryPort {
   /** many emails at once (a pasted CSV): the team's roster is read once, not once per email */
   emails(context: TurnContext, emails: string[]): Promise<Person[]>;
   /** remembers this conversation when it is the admin channel */
-  rememberConversation(context: TurnContext): void;
+  rememberConversation(context: TurnContext): Promise<void>;
   /** true the first time for this conversation (per install): the greeting goes out once */
-  claimWelcome(context: TurnContext): boolean;
+  claimWelcome(context: TurnContext): Promise<boolean>;
   /** the app was uninstalled here: a reinstall is greeted again */
-  forgetWelcome(context: TurnContext): void;
+  forgetWelcome(context: TurnContext): Promise<void>;
   /** whether the activity comes from the organisation the bot serves (TEAMS_TENANT_ID) */
   servesTenantOf(context: TurnContext): boolean;
 }

@@ -1,0 +1,81 @@
+/**
+ * Transactions on PostgreSQL. Each verb is one transaction at READ COMMITTED: its checks rest on
+ * row locks, not on luck. Seats are counted only after the pool's row is locked (`usage` takes
+ * `SELECT … FOR UPDATE`), so two instances accepting into a full pool take turns; state changes are
+ * conditional updates (`… WHERE status = 'pending'`), which PostgreSQL re-checks against the row as
+ * committed. A transaction that lost a race the database noticed (a deadlock, a unique key taken a
+ * moment before) is run again from the start: it then sees what the other one wrote.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { DomainError, type Repositories, type SecretBox } from '../../domain/index.js';
+import type { EngineStore } from '../engine.js';
+import { postgresRepositories, type PgDb } from './repositories.js';
+
+/** serialization_failure, deadlock_detected, unique_violation: the transaction is worth running again */
+const RETRYABLE = new Set(['40001', '40P01', '23505']);
+const ATTEMPTS = 5;
+
+const codeOf = (e: unknown): string => String((e as { code?: unknown }).code ?? (e as { cause?: { code?: unknown } }).cause?.code ?? '');
+
+/** A server gone, a lock waited for too long, a full disk: a polite answer, nothing changed. */
+export function pgUnavailable(e: unknown): DomainError | undefined {
+  const code = codeOf(e);
+  // lock_not_available (lock_timeout), query_canceled (statement_timeout), too many connections
+  if (code === '55P03' || code === '57014' || code === '53300') {
+    return new DomainError('UNAVAILABLE', 'The database is busy for a moment, so nothing was changed. Please try again in a minute.', { cause: 'busy' });
+  }
+  // connection exceptions (08…), the server shutting down (57P…), out of disk or memory (53…), a read-only server, or no connection at all
+  if (/^(08|57P|53|25006)/.test(code) || /^E(CONNREFUSED|CONNRESET|NOTFOUND|TIMEDOUT|PIPE)$/.test(code) || /Connection terminated|timeout exceeded when trying to connect/i.test(String((e as Error).message))) {
+    return new DomainError('UNAVAILABLE', 'I could not save that: my database cannot be reached right now, so nothing was changed. Please tell whoever runs this bot.', { cause: 'unwritable' });
+  }
+  return undefined;
+}
+
+export function postgresStore(db: PgDb, o: { secrets?: SecretBox } = {}): EngineStore {
+  const listeners: (() => void)[] = [];
+  // the repositories of the transaction the caller runs in: a verb calling a verb joins it
+  const open = new AsyncLocalStorage<Repositories>();
+  const transaction = async <T>(fn: (r: Repositories) => Promise<T>): Promise<T> => {
+    const joined = open.getStore();
+    if (joined) return fn(joined);
+    for (let attempt = 1; ; attempt++) {
+      let queued = false;
+      try {
+        const result = await db.transaction(async (tx) => {
+          const base = postgresRepositories(tx, o.secrets);
+          const repos: Repositories = {
+            ...base,
+            outbox: {
+              ...base.outbox,
+              enqueue: (...args) => {
+                queued = true;
+                return base.outbox.enqueue(...args);
+              },
+              announce: (...args) => {
+                queued = true;
+                return base.outbox.announce(...args);
+              },
+            },
+          };
+          return open.run(repos, () => fn(repos));
+        });
+        if (queued) open.exit(() => listeners.forEach((l) => l()));
+        return result;
+      } catch (e) {
+        if (e instanceof DomainError) throw e;
+        if (RETRYABLE.has(codeOf(e)) && attempt < ATTEMPTS) {
+          // apart again, a little later each time, so the two do not meet again at once
+          await new Promise((r) => setTimeout(r, 5 * attempt + Math.random() * 20 * attempt));
+          continue;
+        }
+        throw pgUnavailable(e) ?? e;
+      }
+    }
+  };
+  return {
+    transaction,
+    afterCommit: (listener) => {
+      listeners.push(listener);
+    },
+  };
+}
