@@ -1,11 +1,11 @@
 /**
- * Hardening (issue 16), each against the real bot on its own SQLite file, with signed requests:
+ * Hardening (issue 16), each against the real bot on its own database (either engine; what is
+ * about SQLite's own file is in sqlite-file.test.ts), with signed requests:
  * a replayed request does nothing, a timestamp out of the window either way is refused, and a
  * request acknowledged just before the process was killed is handled after the restart.
  */
-import Database from 'better-sqlite3';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +13,7 @@ import { afterEach, expect, it } from 'vitest';
 import { ADMIN, ADMIN_CHANNEL, ALICE, BOB, SECRET, startTestBot, testBotEnv, textOf, type TestBot } from '../support/harness.js';
 import { fakeTriggerId, postSigned, slashCommandBody } from '../support/slack-requests.js';
 import { STANDIN_TEAM_ID, startSlackStandIn, type SlackStandIn } from '../support/slack-standin.js';
+import { dropPgDatabase, freshPgDatabase, onPostgres, TEST_SECRET_KEY } from '../support/postgres.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const MINUTE = 60_000;
@@ -34,7 +35,7 @@ async function bot(o: Parameters<typeof startTestBot>[0] = {}) {
 
 const signedCommand = (t: TestBot, userId: string, text: string) =>
   slashCommandBody({ text, user_id: userId, team_id: STANDIN_TEAM_ID, response_url: t.slack.responseUrl(), trigger_id: fakeTriggerId() });
-const count = (t: TestBot, sql: string) => (t.bot.engine.sqlite!.sqlite.prepare(sql).get() as { n: number }).n;
+const count = (t: TestBot, sql: string) => t.count(sql);
 
 it('the same signed request delivered again does nothing the second time (resend, admin add after admin remove)', async () => {
   const clock = { now: Date.now() };
@@ -46,13 +47,17 @@ it('the same signed request delivered again does nothing the second time (resend
   const url = `${t.bot.url}/slack/events`;
   const ts = Math.floor(Date.now() / 1000);
   const resend = signedCommand(t, ADMIN.id, 'resend 1');
+  const resent = () => count(t, "SELECT COUNT(*) AS n FROM audit_log WHERE action = 'invitation.resent'");
   expect((await postSigned(url, SECRET, resend, { timestamp: ts })).status).toBe(200);
+  // the resend is done after the ack
+  await expect.poll(resent).toBe(1);
   await t.drained();
   const replayed = await postSigned(url, SECRET, resend, { timestamp: ts });
   expect(replayed.status).toBe(200);
   expect(replayed.body).toBe('');
+  await new Promise((r) => setTimeout(r, 200));
   await t.drained();
-  expect(count(t, "SELECT COUNT(*) AS n FROM audit_log WHERE action = 'invitation.resent'")).toBe(1);
+  expect(await resent()).toBe(1);
   expect(t.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === `D${ALICE.id}` && /fresh copy/.test(textOf(c.args)))).toHaveLength(1);
 
   const add = signedCommand(t, ADMIN.id, `admin add <@${BOB.id}|bob>`);
@@ -60,10 +65,10 @@ it('the same signed request delivered again does nothing the second time (resend
   await t.slack.waitFor((c) => c.method === 'response_url' && /Bob Jones is now a license admin|admin/.test(textOf(c.args)));
   await t.command(ADMIN.id, `admin remove <@${BOB.id}|bob>`);
   const admins = () => count(t, "SELECT COUNT(*) AS n FROM admins a JOIN people p ON p.id = a.person_id WHERE p.slack_user_id = 'UBOB'");
-  expect(admins()).toBe(0);
+  expect(await admins()).toBe(0);
   expect((await postSigned(url, SECRET, add, { timestamp: ts })).body).toBe('');
   await new Promise((r) => setTimeout(r, 200));
-  expect(admins()).toBe(0);
+  expect(await admins()).toBe(0);
   expect(t.logs.some((l) => /already received was delivered again/.test(l))).toBe(true);
 });
 
@@ -78,16 +83,16 @@ it('a request whose timestamp is more than 5 minutes away, in either direction, 
   // a timestamp Slack never sends (`1e12` as written) is no number to trust either
   const odd = await postSigned(url, SECRET, signedCommand(t, ADMIN.id, 'license add "Odd" 5'), { timestamp: '1e12' as unknown as number });
   expect(odd.status).toBe(401);
-  expect(count(t, 'SELECT COUNT(*) AS n FROM licenses')).toBe(0);
+  expect(await count(t, 'SELECT COUNT(*) AS n FROM licenses')).toBe(0);
   // inside the window it works
   expect((await postSigned(url, SECRET, signedCommand(t, ADMIN.id, 'license add "Now" 5'), { timestamp: now + 60 })).status).toBe(200);
 });
 
 /** The bot as `npm start` runs it, in a process of its own, on this Slack and this folder. */
-async function startProcess(slack: SlackStandIn, dir: string): Promise<{ child: ChildProcess; url: string }> {
+async function startProcess(slack: SlackStandIn, dir: string, database: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/bot/main.ts'], {
     cwd: root,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...testBotEnv(slack, dir) },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...testBotEnv(slack, dir), ...database },
   });
   const url = await new Promise<string>((res, rej) => {
     let out = '';
@@ -111,7 +116,10 @@ it('a bulk invite acknowledged and then lost to kill -9 is handled after the res
   const people = Array.from({ length: 300 }, (_, i) => ({ id: `UCLASS${i}`, name: `s${i}`, real_name: `Student ${i}`, email: `s${i}@uni.edu` }));
   for (const u of [ADMIN, ALICE, BOB, ...people]) slack.addUser(u);
 
-  const first = await startProcess(slack, dir);
+  // the bot's own database: a file in `dir`, or (the PostgreSQL project) a database on the test server
+  const database: Record<string, string> = onPostgres() ? { DATABASE_URL: await freshPgDatabase(), ATLAS_SECRET_KEY: TEST_SECRET_KEY } : {};
+  if (database.DATABASE_URL) cleanup.push(() => dropPgDatabase(database.DATABASE_URL!));
+  const first = await startProcess(slack, dir, database);
   const killed = new Promise((r) => first.child.on('exit', r));
   cleanup.push(() => {
     if (first.child.exitCode === null) first.child.kill('SIGKILL');
@@ -129,10 +137,10 @@ it('a bulk invite acknowledged and then lost to kill -9 is handled after the res
   await killed;
 
   // the same database, a new process: the acknowledged request is handled, and answered where Slack asked
-  const t = await bot({ slack, dir });
+  const t = await bot({ slack, dir, env: database });
   const answer = await slack.waitFor((c) => c.method === 'response_url' && c.url === responseUrl, 20_000);
   expect(textOf(answer.args)).toContain('300 invited of 300');
-  expect(count(t, "SELECT COUNT(*) AS n FROM invitations WHERE kind = 'license'")).toBe(300);
+  expect(await count(t, "SELECT COUNT(*) AS n FROM invitations WHERE kind = 'license'")).toBe(300);
   expect(t.logs.some((l) => /handling 1 request\(s\) acknowledged before the restart/.test(l))).toBe(true);
   // and it is marked done once its work finished (nothing is handled a third time)
   await expect.poll(() => count(t, "SELECT COUNT(*) AS n FROM slack_inbox WHERE status = 'received'"), { timeout: 10_000 }).toBe(0);
@@ -144,13 +152,13 @@ it('input limits: RFC 5321 email lengths, seat counts in plain digits only, and 
     const r = await t.command(ADMIN.id, `license add "Lab ${seats}" ${seats}`);
     expect(textOf(r.reply?.args), seats).toContain('The number of seats must be a whole number, written in digits (like 25).');
   }
-  expect(count(t, 'SELECT COUNT(*) AS n FROM licenses')).toBe(0);
+  expect(await count(t, 'SELECT COUNT(*) AS n FROM licenses')).toBe(0);
   await t.command(ADMIN.id, 'license add "Campus" 25');
   const long = await t.command(ADMIN.id, `invite-license ${'a'.repeat(65)}@uni.edu ${'b'.repeat(64)}@${'c'.repeat(186)}.edu`);
   expect(textOf(long.reply?.args)).toContain('is not a valid email address');
   const spaced = await t.command(ADMIN.id, 'invite-license alice smith@uni.edu');
   expect(textOf(spaced.reply?.args)).toContain('"alice smith@uni.edu" has a space in it, and an email address has none');
-  expect(count(t, 'SELECT COUNT(*) AS n FROM invitations')).toBe(0);
+  expect(await count(t, 'SELECT COUNT(*) AS n FROM invitations')).toBe(0);
   // at the limits exactly, an address is fine
   const fine = await t.command(ADMIN.id, `invite-license ${'a'.repeat(64)}@uni.edu`);
   expect(textOf(fine.reply?.args)).toContain('1 of 1 invited');
@@ -193,62 +201,6 @@ it('error answers are short, with a request id and no stack or path; a cross-sit
   expect(t.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === `D${ALICE.id}` && /was just opened/.test(textOf(c.args)))).toHaveLength(1);
 });
 
-it('a database locked by another process for seconds: acks stay fast, /healthz answers, a write is refused politely and nothing is lost', async () => {
-  const t = await bot();
-  await t.command(ADMIN.id, 'license add "Campus" 5 assigned');
-  await t.drained();
-  // another process takes the write lock and keeps it for 2.5 s
-  const other = new Database(join(t.dir, 'bot.sqlite'));
-  other.pragma('busy_timeout = 0');
-  other.exec('BEGIN EXCLUSIVE');
-  const released = new Promise<void>((r) =>
-    setTimeout(() => {
-      other.exec('COMMIT');
-      other.close();
-      r();
-    }, 2500),
-  );
-  try {
-    const url = `${t.bot.url}/slack/events`;
-    let started = Date.now();
-    const help = await postSigned(url, SECRET, signedCommand(t, ADMIN.id, 'help'));
-    expect(help.status).toBe(200);
-    expect(Date.now() - started).toBeLessThan(1500);
-    started = Date.now();
-    const health = await fetch(`${t.bot.url}/healthz`);
-    expect(Date.now() - started).toBeLessThan(1500);
-    expect(await health.json()).toEqual({ ok: true, database: 'busy' });
-    started = Date.now();
-    const write = await postSigned(url, SECRET, signedCommand(t, ADMIN.id, 'license add "Lab" 5'));
-    expect(Date.now() - started).toBeLessThan(1500);
-    expect(write.status).toBe(200);
-    expect(write.json?.text).toContain('I could not take that just now: nothing was done. Please try again in a minute.');
-  } finally {
-    await released;
-  }
-  // once the lock is gone, the same command goes through
-  const again = await t.command(ADMIN.id, 'license add "Lab" 5');
-  expect(textOf(again.reply?.args)).toContain('Created');
-  expect(count(t, 'SELECT COUNT(*) AS n FROM licenses')).toBe(2);
-});
-
-it('a deleted database folder is noticed: no write is reported as made, and /healthz says 503', async () => {
-  const t = await bot();
-  await t.command(ADMIN.id, 'license add "Campus" 5 assigned');
-  expect((await fetch(`${t.bot.url}/healthz`)).status).toBe(200);
-  // the database files are the bot's user's only
-  for (const f of ['bot.sqlite', 'bot.sqlite-wal']) expect(statSync(join(t.dir, f)).mode & 0o777, f).toBe(0o600);
-  rmSync(t.dir, { recursive: true, force: true });
-  const r = await t.command(ADMIN.id, 'license add "Lost" 5');
-  expect(r.status).toBe(200);
-  const said = r.reply ? textOf(r.reply.args) : '';
-  expect(said).not.toContain('Created');
-  expect(said).toMatch(/could not take that just now|could not save that/);
-  const health = await fetch(`${t.bot.url}/healthz`);
-  expect(health.status).toBe(503);
-  expect(await health.json()).toEqual({ ok: false, error: 'database_unwritable' });
-});
-
 it('a post Slack answers only after the client gave up is looked for, not posted again, for as long as Slack may still apply it', async () => {
   const t = await bot({ env: { SLACK_DELIVERY_TIMEOUT_MS: '300', SLACK_IN_FLIGHT_MS: '4000' } });
   await t.command(ADMIN.id, 'license add "Campus" 5 assigned');
@@ -257,7 +209,7 @@ it('a post Slack answers only after the client gave up is looked for, not posted
   t.slack.failNext('chat.postMessage', { hangMs: 2000 });
   const start = Date.now();
   await t.command(ADMIN.id, `invite-license <@${ALICE.id}|alice>`);
-  const settled = () => count(t, "SELECT COUNT(*) AS n FROM outbox WHERE status = 'pending'") === 0;
+  const settled = async () => (await count(t, "SELECT COUNT(*) AS n FROM outbox WHERE status = 'pending'")) === 0;
   await expect.poll(settled, { timeout: 15_000, interval: 100 }).toBe(true);
   // and until the slow post has surely landed
   await new Promise((r) => setTimeout(r, Math.max(0, start + 3000 - Date.now())));
@@ -267,7 +219,8 @@ it('a post Slack answers only after the client gave up is looked for, not posted
   expect(t.slack.messagesIn(ADMIN_CHANNEL).filter((m) => /invited \*?Alice Smith/.test(textOf(m)))).toHaveLength(1);
   // the slow one was looked for, more than once, before it was found
   expect(t.slack.callsTo('conversations.history').length).toBeGreaterThanOrEqual(2);
-  expect(count(t, "SELECT COUNT(*) AS n FROM outbox WHERE status = 'sent' AND json_extract(payload, '$.type') = 'license_invitation'")).toBe(1);
+  const sent = await t.query<{ payload: string }>("SELECT payload FROM outbox WHERE status = 'sent'");
+  expect(sent.filter((r) => (JSON.parse(r.payload) as { type: string }).type === 'license_invitation')).toHaveLength(1);
 }, 30_000);
 
 it('deceptive text: bidi controls and zero-width characters never reach a message or the page, formatting characters show as written, and a look-alike email is flagged', async () => {
@@ -294,7 +247,7 @@ it('deceptive text: bidi controls and zero-width characters never reach a messag
   // typed, the same look-alike is a question before anything is sent
   const typed = await t.command(ADMIN.id, 'invite-license \u0430lice.smith@uni.edu');
   expect(textOf(typed.reply?.args)).toContain('has letters from another alphabet that look like Latin ones, so it is not the address it seems');
-  expect(count(t, 'SELECT COUNT(*) AS n FROM invitations')).toBe(1);
+  expect(await count(t, 'SELECT COUNT(*) AS n FROM invitations')).toBe(1);
 });
 
 it('an event delivered again with another Content-Type (which is not signed), or retried by Slack under a new signature, does nothing', async () => {

@@ -1,0 +1,82 @@
+/**
+ * What is SQLite's own: its file locked by another process, deleted, and readable only by the
+ * bot's user. (The same bot on PostgreSQL is in the rest of the end-to-end suite.)
+ */
+import Database from 'better-sqlite3';
+import { rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, expect, it } from 'vitest';
+import { ADMIN, SECRET, startTestBot, textOf, type TestBot } from '../support/harness.js';
+import { fakeTriggerId, postSigned, slashCommandBody } from '../support/slack-requests.js';
+import { STANDIN_TEAM_ID } from '../support/slack-standin.js';
+
+let bots: TestBot[] = [];
+afterEach(async () => {
+  for (const b of bots.reverse()) await b.close();
+  bots = [];
+});
+
+async function bot() {
+  const t = await startTestBot();
+  bots.push(t);
+  return t;
+}
+
+const signedCommand = (t: TestBot, userId: string, text: string) =>
+  slashCommandBody({ text, user_id: userId, team_id: STANDIN_TEAM_ID, response_url: t.slack.responseUrl(), trigger_id: fakeTriggerId() });
+
+it('a database locked by another process for seconds: acks stay fast, /healthz answers, a write is refused politely and nothing is lost', async () => {
+  const t = await bot();
+  await t.command(ADMIN.id, 'license add "Campus" 5 assigned');
+  await t.drained();
+  // another process takes the write lock and keeps it for 2.5 s
+  const other = new Database(join(t.dir, 'bot.sqlite'));
+  other.pragma('busy_timeout = 0');
+  other.exec('BEGIN EXCLUSIVE');
+  const released = new Promise<void>((r) =>
+    setTimeout(() => {
+      other.exec('COMMIT');
+      other.close();
+      r();
+    }, 2500),
+  );
+  try {
+    const url = `${t.bot.url}/slack/events`;
+    let started = Date.now();
+    const help = await postSigned(url, SECRET, signedCommand(t, ADMIN.id, 'help'));
+    expect(help.status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(1500);
+    started = Date.now();
+    const health = await fetch(`${t.bot.url}/healthz`);
+    expect(Date.now() - started).toBeLessThan(1500);
+    expect(await health.json()).toEqual({ ok: true, database: 'busy' });
+    started = Date.now();
+    const write = await postSigned(url, SECRET, signedCommand(t, ADMIN.id, 'license add "Lab" 5'));
+    expect(Date.now() - started).toBeLessThan(1500);
+    expect(write.status).toBe(200);
+    expect(write.json?.text).toContain('I could not take that just now: nothing was done. Please try again in a minute.');
+  } finally {
+    await released;
+  }
+  // once the lock is gone, the same command goes through
+  const again = await t.command(ADMIN.id, 'license add "Lab" 5');
+  expect(textOf(again.reply?.args)).toContain('Created');
+  expect(await t.count('SELECT COUNT(*) AS n FROM licenses')).toBe(2);
+});
+
+it('a deleted database folder is noticed: no write is reported as made, and /healthz says 503', async () => {
+  const t = await bot();
+  await t.command(ADMIN.id, 'license add "Campus" 5 assigned');
+  expect((await fetch(`${t.bot.url}/healthz`)).status).toBe(200);
+  // the database files are the bot's user's only
+  for (const f of ['bot.sqlite', 'bot.sqlite-wal']) expect(statSync(join(t.dir, f)).mode & 0o777, f).toBe(0o600);
+  rmSync(t.dir, { recursive: true, force: true });
+  const r = await t.command(ADMIN.id, 'license add "Lost" 5');
+  expect(r.status).toBe(200);
+  const said = r.reply ? textOf(r.reply.args) : '';
+  expect(said).not.toContain('Created');
+  expect(said).toMatch(/could not take that just now|could not save that/);
+  const health = await fetch(`${t.bot.url}/healthz`);
+  expect(health.status).toBe(503);
+  expect(await health.json()).toEqual({ ok: false, error: 'database_unwritable' });
+});

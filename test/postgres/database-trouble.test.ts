@@ -1,0 +1,67 @@
+/**
+ * The bot on PostgreSQL when the database is in trouble: a table locked by another session, and
+ * every connection of the bot cut (a server restart, a failover). Nothing is lost, no answer is
+ * late, and what could not be done is said so.
+ */
+import pg from 'pg';
+import { afterEach, expect, it } from 'vitest';
+import { ADMIN, SECRET, startTestBot, textOf, type TestBot } from '../support/harness.js';
+import { fakeTriggerId, postSigned, slashCommandBody } from '../support/slack-requests.js';
+import { STANDIN_TEAM_ID } from '../support/slack-standin.js';
+
+let t: TestBot | undefined;
+let other: pg.Client | undefined;
+afterEach(async () => {
+  await other?.end().catch(() => undefined);
+  await t?.close();
+  other = undefined;
+  t = undefined;
+});
+
+const command = (t: TestBot, text: string) => slashCommandBody({ text, user_id: ADMIN.id, team_id: STANDIN_TEAM_ID, response_url: t.slack.responseUrl(), trigger_id: fakeTriggerId() });
+
+it('a table locked by another session for 3 s: acks stay fast, /healthz answers, a write waits at most its lock timeout and is refused politely, then goes through', async () => {
+  t = await startTestBot();
+  await t.command(ADMIN.id, 'license add "Campus" 5 assigned');
+  other = new pg.Client({ connectionString: t.env.DATABASE_URL });
+  await other.connect();
+  await other.query('BEGIN');
+  await other.query('LOCK TABLE licenses IN ACCESS EXCLUSIVE MODE');
+  const released = new Promise<void>((r) => setTimeout(() => void other!.query('COMMIT').then(() => r()), 3000));
+  try {
+    const url = `${t.bot.url}/slack/events`;
+    let started = Date.now();
+    expect((await postSigned(url, SECRET, command(t, 'help'))).status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(1500);
+    started = Date.now();
+    const health = await fetch(`${t.bot.url}/healthz`);
+    expect(Date.now() - started).toBeLessThan(1500);
+    expect(health.status).toBe(200);
+    // the write is acknowledged at once; its answer says the database was busy and nothing changed
+    started = Date.now();
+    const write = await t.command(ADMIN.id, 'license add "Lab" 5');
+    expect(write.status).toBe(200);
+    expect(textOf(write.reply?.args)).toContain('The database is busy for a moment, so nothing was changed. Please try again in a minute.');
+    expect(Date.now() - started).toBeLessThan(2900);
+  } finally {
+    await released;
+  }
+  const again = await t.command(ADMIN.id, 'license add "Lab" 5');
+  expect(textOf(again.reply?.args)).toContain('Created');
+  expect(await t.count('SELECT COUNT(*) AS n FROM licenses')).toBe(2);
+}, 20_000);
+
+it('every connection of the bot cut by the server (a restart, a failover): the next request works on new ones', async () => {
+  t = await startTestBot();
+  await t.command(ADMIN.id, 'license add "Campus" 5 assigned');
+  other = new pg.Client({ connectionString: t.env.DATABASE_URL });
+  await other.connect();
+  const name = new URL(t.env.DATABASE_URL!).pathname.slice(1);
+  const cut = await other.query<{ n: string }>('SELECT COUNT(pg_terminate_backend(pid)) AS n FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
+  expect(Number(cut.rows[0]?.n)).toBeGreaterThan(0);
+  const health = await fetch(`${t.bot.url}/healthz`);
+  expect(health.status).toBe(200);
+  const r = await t.command(ADMIN.id, 'license add "Lab" 5');
+  expect(textOf(r.reply?.args)).toContain('Created');
+  expect(await t.count('SELECT COUNT(*) AS n FROM licenses')).toBe(2);
+});
