@@ -1,19 +1,15 @@
 /** The SQLite (drizzle) implementations of the domain's ports. */
 import { and, asc, count, desc, eq, gt, inArray, isNull, lte, or, sql } from 'drizzle-orm';
 import { promisedMethods } from './promised.js';
+import { toAuditEntry, toInvitation, toLicense, toPerson } from './rows.js';
 import type {
   AdminRepository,
-  AuditEntry,
   AuditRepository,
   DownloadRepository,
-  Invitation,
   InvitationRepository,
-  License,
   LicenseRepository,
   OutboxRepository,
   PeopleRepository,
-  Person,
-  Platform,
   BulkRun,
   BulkRunRepository,
   InviteRequest,
@@ -26,7 +22,6 @@ import type {
   SeatRepository,
   SeatRequestRepository,
   Store,
-  TeamsConversationRef,
   SubjectState,
   SecretBox,
 } from '../domain/index.js';
@@ -66,29 +61,7 @@ function insertOnce<T extends SQLiteTable>(db: Db, table: T) {
   };
 }
 
-const toPerson = (r: typeof people.$inferSelect): Person => ({
-  id: r.id,
-  email: r.email,
-  slackTeamId: r.slackTeamId,
-  slackUserId: r.slackUserId,
-  slackDmChannel: r.slackDmChannel,
-  teamsTenantId: r.teamsTenantId,
-  teamsAadId: r.teamsAadId,
-  teamsUserId: r.teamsUserId,
-  teamsConversation: (r.teamsConversation as TeamsConversationRef | null) ?? null,
-  displayName: r.displayName,
-  tz: r.tz,
-});
 
-const toLicense = (r: typeof licenses.$inferSelect): License => ({
-  id: r.id,
-  name: r.name,
-  seats: r.seats,
-  seatModel: r.seatModel,
-  memberCap: r.memberCap,
-  createdAt: r.createdAt,
-  ...(r.retiredAt !== null ? { retiredAt: r.retiredAt } : {}),
-});
 
 /**
  * The reminder sweep's list: only columns of the covering index invitations_reminder_due_covering,
@@ -109,7 +82,6 @@ export const dueForReminderQuery = (db: Db) =>
     .orderBy(sql`COALESCE(${invitations.lastRemindedAt}, ${invitations.sentAt})`)
     .limit($('limit'));
 
-const toInvitation = (r: typeof invitations.$inferSelect): Invitation => ({ ...r, platform: r.platform as Platform });
 
 function peopleRepository(db: Db): PeopleRepository {
   const byId = db.select().from(people).where(eq(people.id, $('id'))).prepare();
@@ -398,16 +370,6 @@ function seatRequestRepository(db: Db): SeatRequestRepository {
   };
 }
 
-const toAuditEntry = (r: typeof auditLog.$inferSelect): AuditEntry => ({
-  at: r.at,
-  platform: r.platform as AuditEntry['platform'],
-  actorUserId: r.actorUserId,
-  actorPersonId: r.actorPersonId,
-  action: r.action,
-  subjectType: r.subjectType as AuditEntry['subjectType'],
-  subjectId: r.subjectId,
-  ...(r.details ? { details: r.details as Record<string, unknown> } : {}),
-});
 
 function downloadRepository(db: Db): DownloadRepository {
   return {

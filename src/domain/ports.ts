@@ -1,8 +1,10 @@
 /**
- * What the domain needs from the outside, declared here and implemented in src/db (SQLite) and in
- * test fakes. Repositories are synchronous: every verb runs inside one `store.transaction`, which
- * the SQLite implementation opens with BEGIN IMMEDIATE, so a check and the write that depends on it
- * can never interleave with another writer, in this process or another one.
+ * What the domain needs from the outside, declared here and implemented in src/db, once per engine
+ * (SQLite, PostgreSQL). Every verb runs inside one `store.transaction`, and every repository call
+ * answers with a promise. A check and the write that depends on it never interleave with another
+ * writer, in this process or another one: SQLite opens each transaction with BEGIN IMMEDIATE;
+ * PostgreSQL locks the pool's row where seats are counted (`licenses.usage`) and makes every state
+ * change a conditional update.
  */
 import type {
   AuditEntry,

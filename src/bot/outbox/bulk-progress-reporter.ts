@@ -63,6 +63,9 @@ export class BulkProgressReporter {
           } else this.o.logger.debug('bulk progress: update failed, retried next tick', e);
         }
       }
+    } catch (e) {
+      // the database unreachable for now: the next tick tries again
+      this.o.logger.warn(`bulk progress: could not read the runs in progress: ${e instanceof Error ? e.message : String(e)}`);
     } finally {
       this.busy = false;
     }

@@ -84,8 +84,15 @@ export class OutboxDeliverer {
   }
 
   private async schedule(): Promise<void> {
-    const next = await this.o.queue.nextDueAt();
+    // the database unreachable for now (a server restarting): the next poll asks again, and the
+    // process goes on (an error here would otherwise end it, as an unhandled rejection)
+    const next = await this.o.queue.nextDueAt().catch((e: unknown) => {
+      this.o.logger.warn(`outbox: could not read when the next message is due: ${e instanceof Error ? e.message : String(e)}`);
+      return undefined;
+    });
+    if (this.stopped || this.running) return;
     const wait = next === undefined ? this.o.pollMs : Math.max(0, Math.min(this.o.pollMs, next - this.o.clock.now()));
+    if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => this.nudge(), wait);
     this.timer.unref();
   }

@@ -6,22 +6,17 @@
 import { and, asc, count, desc, eq, gt, inArray, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type {
-  AuditEntry,
   BulkRun,
-  Invitation,
   InviteRequest,
-  License,
   OutboxRepository,
-  Person,
-  Platform,
   Promised,
   Repositories,
   SecretBox,
   SubjectState,
-  TeamsConversationRef,
 } from '../../domain/index.js';
 import { SEALED_LINK, carriesLink, isSealedLink, subjectsOf } from '../../domain/index.js';
 import type * as schema from './schema.js';
+import { toAuditEntry, toInvitation, toLicense, toPerson } from '../rows.js';
 import { admins, auditLog, bulkRuns, downloads, inviteRequests, invitations, licenses, outbox, outboxSubjects, people, projectAccess, projects, returnedCopies, seatRequests, seats, subjectStates } from './schema.js';
 
 /** The database or a transaction on it (`db.transaction(async (tx) => …)`): both take the same queries. */
@@ -40,42 +35,9 @@ function only<T>(rows: T[]): T {
  */
 const byName = (column: typeof licenses.name | typeof projects.name) => sql`${column} COLLATE "C"`;
 
-const toPerson = (r: typeof people.$inferSelect): Person => ({
-  id: r.id,
-  email: r.email,
-  slackTeamId: r.slackTeamId,
-  slackUserId: r.slackUserId,
-  slackDmChannel: r.slackDmChannel,
-  teamsTenantId: r.teamsTenantId,
-  teamsAadId: r.teamsAadId,
-  teamsUserId: r.teamsUserId,
-  teamsConversation: (r.teamsConversation as TeamsConversationRef | null) ?? null,
-  displayName: r.displayName,
-  tz: r.tz,
-});
 
-const toLicense = (r: typeof licenses.$inferSelect): License => ({
-  id: r.id,
-  name: r.name,
-  seats: r.seats,
-  seatModel: r.seatModel,
-  memberCap: r.memberCap,
-  createdAt: r.createdAt,
-  ...(r.retiredAt !== null ? { retiredAt: r.retiredAt } : {}),
-});
 
-const toInvitation = (r: typeof invitations.$inferSelect): Invitation => ({ ...r, platform: r.platform as Platform });
 
-const toAuditEntry = (r: typeof auditLog.$inferSelect): AuditEntry => ({
-  at: r.at,
-  platform: r.platform as AuditEntry['platform'],
-  actorUserId: r.actorUserId,
-  actorPersonId: r.actorPersonId,
-  action: r.action,
-  subjectType: r.subjectType as AuditEntry['subjectType'],
-  subjectId: r.subjectId,
-  ...(r.details ? { details: r.details as Record<string, unknown> } : {}),
-});
 
 function peopleRepository(db: PgDb): Repositories['people'] {
   return {
