@@ -242,6 +242,11 @@ export async function startSandbox(config: Config, o: { logger: Logger; sandboxD
 
   // everything else is the bot's: invitation pages, /healthz, Slack's requests
   app.use((req, res) => {
+    // the page's port is open a moment before the bot behind it has started
+    if (!booted) {
+      res.status(503).json({ ok: false, error: 'The sandbox bot is starting; try again in a moment.' });
+      return;
+    }
     const target = new URL(bot.url);
     const upstream = request(
       { host: target.hostname, port: target.port, method: req.method, path: req.originalUrl, headers: { ...endToEnd(req.headers), host: `${target.hostname}:${target.port}` } },

@@ -1,5 +1,5 @@
 /**
- * Three bot processes, started as `npm start` starts the bot, on one PostgreSQL database and one
+ * Three bot processes, each started from the sources as its own process, on one PostgreSQL database and one
  * Slack: what several instances behind a load balancer must get right.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
