@@ -190,6 +190,12 @@ function invitationRepository(db: Db): InvitationRepository {
     .limit($('limit'))
     .prepare();
   const dueForReminder = dueForReminderQuery(db).prepare();
+  // the sweep runs this once per reminder: built once
+  const markReminded = db
+    .update(invitations)
+    .set({ remindersSent: sql`${$('next')}`, lastRemindedAt: sql`${$('at')}` })
+    .where(and(eq(invitations.id, $('id')), eq(invitations.status, 'pending'), eq(invitations.remindersSent, $('sentSoFar'))))
+    .prepare();
   const byId = (id: number) => {
     const r = invitationById.get({ id });
     return r && toInvitation(r);
@@ -226,6 +232,7 @@ function invitationRepository(db: Db): InvitationRepository {
     // `… WHERE status = expected`: zero rows changed means someone else moved it first
     transition: (id, expected, patch) =>
       db.update(invitations).set(patch).where(and(eq(invitations.id, id), eq(invitations.status, expected))).run().changes === 1,
+    markReminded: (id, sentSoFar, at) => markReminded.run({ id, sentSoFar, next: sentSoFar + 1, at }).changes === 1,
     update: (id, patch) => {
       db.update(invitations).set(patch).where(eq(invitations.id, id)).run();
     },

@@ -86,6 +86,11 @@ export interface InvitationRepository {
    * (a double click, a race with another admin, an expiry sweep).
    */
   transition(id: number, expected: InvitationStatus, patch: Partial<Invitation>): boolean;
+  /**
+   * Counts one more reminder, only if the invitation is still pending with `sentSoFar` reminders:
+   * false when another sweep (another instance) reminded it first.
+   */
+  markReminded(id: number, sentSoFar: number, at: number): boolean;
   update(id: number, patch: Partial<Invitation>): void;
   listPending(): Invitation[];
   /** project invitations held back until their invitee holds a seat, all of them */

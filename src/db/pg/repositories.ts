@@ -169,6 +169,14 @@ function invitationRepository(db: PgDb): Repositories['invitations'] {
           .where(and(eq(invitations.licenseId, licenseId), eq(invitations.kind, 'license'), eq(invitations.status, 'pending')))
           .orderBy(asc(invitations.inviteeId))
       ).map((r) => r.inviteeId),
+    markReminded: async (id, sentSoFar, at) =>
+      (
+        await db
+          .update(invitations)
+          .set({ remindersSent: sentSoFar + 1, lastRemindedAt: at })
+          .where(and(eq(invitations.id, id), eq(invitations.status, 'pending'), eq(invitations.remindersSent, sentSoFar)))
+          .returning({ id: invitations.id })
+      ).length === 1,
     // `… WHERE status = expected`: zero rows changed means someone else moved it first
     transition: async (id, expected, patch) =>
       (
