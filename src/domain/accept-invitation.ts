@@ -75,6 +75,10 @@ async function acceptLicense(repos: Repositories, settings: DomainSettings, acto
     return { outcome: 'no_free_seat', invitation: snap };
   }
   if (!await repos.invitations.transition(inv.id, 'pending', { status: 'accepted', decidedAt: now, decidedBy: actor.personId || null })) {
+    // another click won while this one waited for the pool (another instance, on a database whose
+    // reads do not wait for writers): a double click is told it is accepted, as when it came later
+    const current = await repos.invitations.byId(inv.id);
+    if (current?.status === 'accepted') return { outcome: 'already_accepted', invitation: await snapshotOf(repos, current) };
     throw new DomainError('NOT_PENDING', 'This invitation changed a moment ago. Please look at your latest message about it.');
   }
   // how ATLAS.ti learns of it: the pool's own link (sent to this person only, which hands it over),

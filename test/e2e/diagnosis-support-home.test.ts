@@ -17,6 +17,8 @@ afterEach(async () => {
 });
 
 async function shareWith(owner: string, name: string, edition: 'web' | 'desktop', users: string[]) {
+  // the answer to this form, not one to an earlier share (the stand-in's waitFor also looks back)
+  const before = t.slack.calls.length;
   await t.submitView(owner, 'share_project_form', {
     project_new: { project_name: { type: 'plain_text_input', value: name } },
     edition: { edition_choice: { type: 'radio_buttons', selected_option: { value: edition, text: { type: 'plain_text', text: edition } } } },
@@ -25,7 +27,7 @@ async function shareWith(owner: string, name: string, edition: 'web' | 'desktop'
     desktop_link: { link_input: { type: 'url_text_input', value: edition === 'desktop' ? 'https://cloud.atlasti.com/s/x.atlasti' : null } },
     message: { message_input: { type: 'plain_text_input', value: null } },
   });
-  await t.slack.waitFor((c) => c.method === 'views.update' && /invited/.test(textOf(c.args.view)));
+  await t.slack.waitFor((c) => c.method === 'views.update' && /invited/.test(textOf(c.args.view)) && t.slack.calls.indexOf(c) >= before);
   await t.drained();
 }
 

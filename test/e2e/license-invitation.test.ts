@@ -79,7 +79,7 @@ describe('a license invitation, end to end in Slack', () => {
 
     const status = await t.command(ADMIN.id, `status <@${ALICE.id}|alice>`);
     expect(textOf(status.reply?.args)).toContain('#1 to *Campus 2026*');
-    const row = t.bot.engine.sqlite!.sqlite.prepare('SELECT status FROM invitations WHERE id = 1').get() as { status: string };
-    expect(row.status).toBe('pending');
+    const [row] = await t.query<{ status: string }>('SELECT status FROM invitations WHERE id = 1');
+    expect(row!.status).toBe('pending');
   });
 });

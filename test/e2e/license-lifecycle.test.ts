@@ -8,7 +8,7 @@ afterEach(async () => {
   t = undefined;
 });
 
-const count = (sql: string) => (t!.bot.engine.sqlite!.sqlite.prepare(sql).get() as { n: number }).n;
+const count = (sql: string) => t!.count(sql);
 
 it('resize: grows or shrinks a pool, never an assigned one below what it gave and holds; only admins; audited', async () => {
   t = await startTestBot();
@@ -27,7 +27,7 @@ it('resize: grows or shrinks a pool, never an assigned one below what it gave an
   // a full pool now: the next person is not invited
   const full = await t.command(ADMIN.id, `invite-license <@${CAROL.id}|carol> to "Lab"`);
   expect(textOf(full.reply?.args)).toMatch(/full|no free seat/i);
-  expect(t.bot.engine.sqlite!.sqlite.prepare("SELECT details FROM audit_log WHERE action = 'license.resized'").all()).toEqual([{ details: JSON.stringify({ from: 3, to: 2 }) }]);
+  expect((await t.query<{ details: string }>("SELECT details FROM audit_log WHERE action = 'license.resized'")).map((r) => ({ details: JSON.parse(r.details) as unknown }))).toEqual([{ details: { from: 3, to: 2 } }]);
   // a concurrent pool cannot have more seats at a time than members it takes
   await t.command(ADMIN.id, 'license add "Campus" 10 max 40');
   expect(textOf((await t.command(ADMIN.id, 'license resize "Campus" 50')).reply?.args)).toContain('"Campus" takes at most 40 members, so it cannot have 50 seats at a time.');
@@ -43,7 +43,7 @@ it('rename: the pool keeps its seats and invitations under the new name; a clash
   expect(textOf((await t.command(ADMIN.id, 'license rename "Campus 2026" Campus')).reply?.args)).toContain('license rename "<license>" "<new name>"');
   const renamed = await t.command(ADMIN.id, 'license rename "Campus 2026" "Campus 2027"');
   expect(textOf(renamed.reply?.args)).toContain('Renamed Campus 2026 to Campus 2027. Its seats, invitations and history stay with it.');
-  expect(count("SELECT COUNT(*) AS n FROM invitations i JOIN licenses l ON l.id = i.license_id WHERE l.name = 'Campus 2027'")).toBe(1);
+  expect(await count("SELECT COUNT(*) AS n FROM invitations i JOIN licenses l ON l.id = i.license_id WHERE l.name = 'Campus 2027'")).toBe(1);
   expect(textOf((await t.command(ADMIN.id, 'status <@UALICE|alice>')).reply?.args)).toContain('Campus 2027');
 });
 
@@ -58,7 +58,7 @@ it('retire: asks once; then pending invitations are withdrawn and members told, 
   const asked = await t.command(ADMIN.id, 'license retire "Old Lab"');
   expect(textOf(asked.reply?.args)).toContain("*Retire Old Lab?* 1 member's seat ends");
   expect(textOf(asked.reply?.args)).toContain('1 pending invitation is withdrawn');
-  expect(count("SELECT COUNT(*) AS n FROM licenses WHERE retired_at IS NOT NULL")).toBe(0);
+  expect(await count("SELECT COUNT(*) AS n FROM licenses WHERE retired_at IS NOT NULL")).toBe(0);
   const button = buttonsOf(asked.reply?.args).find((b) => b.action_id === 'license_retire')!;
   expect((await t.click(MALLORY.id, button.action_id, button.value)).reply?.args.replace_original).not.toBe(true);
   const done = await t.click(ADMIN.id, button.action_id, button.value);
@@ -69,13 +69,13 @@ it('retire: asks once; then pending invitations are withdrawn and members told, 
   expect(t.slack.callsTo('chat.postMessage').some((c) => c.args.channel === `D${BOB.id}` && /has ended, so your invitation to a seat in it was withdrawn/.test(textOf(c.args)))).toBe(true);
   expect(t.slack.callsTo('chat.update').some((c) => c.args.channel === `D${BOB.id}` && /withdrawn/.test(textOf(c.args)))).toBe(true);
   expect(t.slack.callsTo('chat.postMessage').some((c) => c.args.channel === `D${ALICE.id}` && /seat in \*Old Lab\* was released/.test(textOf(c.args)))).toBe(true);
-  expect(count("SELECT COUNT(*) AS n FROM seats WHERE status = 'occupied'")).toBe(0);
+  expect(await count("SELECT COUNT(*) AS n FROM seats WHERE status = 'occupied'")).toBe(0);
   // no longer listed, and no invitation to it
   expect(textOf((await t.command(ADMIN.id, 'licenses')).reply?.args)).not.toContain('Old Lab');
   expect(textOf((await t.command(ADMIN.id, `invite-license <@${CAROL.id}|carol> to "Old Lab"`)).reply?.args)).toContain('"Old Lab" was retired: it takes no invitations and holds no seats any more. The licenses in use: "Campus".');
   // with one pool left, it is the one invitations go to
   expect(textOf((await t.command(ADMIN.id, `invite-license <@${CAROL.id}|carol>`)).reply?.args)).toContain('Campus');
-  expect(count("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'license.retired'")).toBe(1);
+  expect(await count("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'license.retired'")).toBe(1);
 });
 
 it('history: a person sees their own invitations and seats in order, in plain words; an admin anyone\'s or one invitation\'s; others nothing', async () => {
@@ -95,7 +95,7 @@ it('history: a person sees their own invitations and seats in order, in plain wo
   expect(textOf((await t.command(MALLORY.id, `history <@${ALICE.id}|alice>`)).reply?.args)).toContain('Only license admins can see the history of someone else.');
   expect(textOf((await t.command(MALLORY.id, 'history #1')).reply?.args)).toContain("Only license admins can see the history of someone else's invitation.");
   // one line per audit row about the invitation and its seat
-  const rows = (t.bot.engine.sqlite!.sqlite.prepare("SELECT COUNT(*) AS n FROM audit_log WHERE (subject_type = 'invitation' AND subject_id = 1) OR subject_type = 'seat'").get() as { n: number }).n;
+  const rows = await t.count("SELECT COUNT(*) AS n FROM audit_log WHERE (subject_type = 'invitation' AND subject_id = 1) OR subject_type = 'seat'");
   const lines = textOf((await t.command(ADMIN.id, 'history #1')).reply?.args).match(/ UTC\*/g) ?? [];
   expect(rows).toBeGreaterThanOrEqual(3);
   expect(lines).toHaveLength(rows);

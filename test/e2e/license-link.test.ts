@@ -2,7 +2,7 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { ADMIN, ADMIN_CHANNEL, ALICE, BOB, MALLORY, buttonsOf, rawTextOf, startTestBot, textOf, type TestBot } from '../support/harness.js';
+import { ADMIN, ADMIN_CHANNEL, ALICE, BOB, MALLORY, buttonsOf, everyTable, rawTextOf, startTestBot, textOf, type TestBot } from '../support/harness.js';
 
 let t: TestBot;
 beforeEach(async () => {
@@ -22,12 +22,17 @@ const acceptAs = async (person: { id: string }) => {
 };
 const linkDms = (person: { id: string }, link: string) => t.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === `D${person.id}` && rawTextOf(c.args).includes(link));
 
-/** every byte of the database's files (the main file, its WAL and shared memory) */
-const databaseBytes = (): string =>
-  readdirSync(t.dir)
-    .filter((f) => /^bot\.sqlite(-wal|-shm)?$/.test(f) && statSync(join(t.dir, f)).size > 0)
-    .map((f) => readFileSync(join(t.dir, f)).toString('latin1'))
-    .join('\n');
+/**
+ * every byte of the database's files (the main file, its WAL and shared memory); on PostgreSQL,
+ * where there is no file to read, every row of every table
+ */
+const databaseBytes = async (): Promise<string> =>
+  t.bot.engine.sqlite
+    ? readdirSync(t.dir)
+        .filter((f) => /^bot\.sqlite(-wal|-shm)?$/.test(f) && statSync(join(t.dir, f)).size > 0)
+        .map((f) => readFileSync(join(t.dir, f)).toString('latin1'))
+        .join('\n')
+    : JSON.stringify(await everyTable(t));
 
 it('reaches only the accepted invitee, is kept sealed, and a rotation reaches those not yet in', async () => {
   await t.command(ADMIN.id, 'license add "Campus" 50');
@@ -73,7 +78,7 @@ it('reaches only the accepted invitee, is kept sealed, and a rotation reaches th
   expect(linkDms(BOB, NEW_LINK)).toHaveLength(0);
 
   // at rest: neither link in the database files, nor in the logs
-  const bytes = databaseBytes();
+  const bytes = await databaseBytes();
   expect(bytes.length).toBeGreaterThan(10_000);
   expect(bytes).toContain('Campus');
   expect(bytes).not.toContain('CAMPUS-SECRET');

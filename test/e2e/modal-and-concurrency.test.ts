@@ -11,7 +11,7 @@ afterEach(async () => {
   await t.close();
 });
 
-const count = (sql: string) => (t.bot.engine.sqlite!.sqlite.prepare(sql).get() as { n: number }).n;
+const count = (sql: string) => t.count(sql);
 
 describe('the invite form', () => {
   it('opens with no arguments, answers field errors inside the form, then invites and shows the result', async () => {
@@ -34,7 +34,7 @@ describe('the invite form', () => {
     expect(bad.json).toEqual({ response_action: 'errors', errors: { emails: 'Not an email address: not-an-email. Fix or remove it.' } });
     const empty = await t.submitView(ADMIN.id, 'invite_license', values(''));
     expect(empty.json.errors.users).toBe('Pick at least one person, type an email below, or upload a CSV.');
-    expect(count('SELECT COUNT(*) AS n FROM invitations')).toBe(0);
+    expect(await count('SELECT COUNT(*) AS n FROM invitations')).toBe(0);
 
     const ok = await t.submitView(ADMIN.id, 'invite_license', values('carol@partner.org', [ALICE.id]));
     expect(ok.json.response_action).toBe('update');
@@ -75,7 +75,7 @@ describe('a CSV of emails', () => {
       const result = await t.slack.waitFor((c) => c.method === 'views.update' && /invited of/.test(textOf(c.args.view)));
       expect(textOf(result.args.view)).toContain('*Campus 2026*: 2 invited of 2.');
       expect(auth).toBe('Bearer xoxb-test-token');
-      const emails = t.bot.engine.sqlite!.sqlite.prepare("SELECT invitee_email AS e FROM invitations ORDER BY id").all();
+      const emails = await t.query("SELECT invitee_email AS e FROM invitations ORDER BY id");
       expect(emails).toEqual([{ e: 'carol.x@partner.org' }, { e: 'Dan.Y@partner.org' }]);
     } finally {
       server.close();
@@ -92,7 +92,7 @@ describe('concurrency over HTTP', () => {
     const texts = replies.map((r) => textOf(r.reply?.args));
     expect(texts.filter((x) => /: invited \(#\d+\)/.test(x))).toHaveLength(3);
     expect(texts.filter((x) => x.includes('not invited, the license is full'))).toHaveLength(7);
-    expect(count("SELECT COUNT(*) AS n FROM invitations WHERE status = 'pending'")).toBe(3);
+    expect(await count("SELECT COUNT(*) AS n FROM invitations WHERE status = 'pending'")).toBe(3);
   });
 
   it('Alice double-clicking Accept ten times gets one seat', async () => {
@@ -103,7 +103,7 @@ describe('concurrency over HTTP', () => {
     const accept = buttonsOf(dm.args)[0]!;
     const clicks = await Promise.all(Array.from({ length: 10 }, () => t.click(ALICE.id, accept.action_id, accept.value)));
     expect(clicks.every((c) => textOf(c.reply?.args).includes('Accepted: an admin is adding you'))).toBe(true);
-    expect(count("SELECT COUNT(*) AS n FROM seats WHERE status = 'occupied'")).toBe(1);
-    expect(count("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'invitation.accepted'")).toBe(1);
+    expect(await count("SELECT COUNT(*) AS n FROM seats WHERE status = 'occupied'")).toBe(1);
+    expect(await count("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'invitation.accepted'")).toBe(1);
   });
 });

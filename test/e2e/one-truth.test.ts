@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ADMIN, ADMIN_CHANNEL, ALICE, BOB, CAROL, buttonsOf, startTestBotAt, textOf, type TestBot } from '../support/harness.js';
+import { ADMIN, ADMIN_CHANNEL, ALICE, BOB, CAROL, buttonsOf, everyTable, startTestBotAt, textOf, type TestBot } from '../support/harness.js';
 import type { RecordedCall } from '../support/slack-standin.js';
 
 const HOUR = 3_600_000;
@@ -93,16 +93,16 @@ it('accepting updates the DM, every reminder, the admin post and the digest line
 });
 
 describe('did you mean, before anything is sent', () => {
-  const count = (t: TestBot, sql: string) => (t.bot.engine.sqlite!.sqlite.prepare(sql).get() as { n: number }).n;
+  const count = (t: TestBot, sql: string) => t.count(sql);
 
   it('an uppercase invite of someone in Slack is stored under the account email Slack reports', async () => {
     const { t } = await botAt(MONDAY_3PM);
     await t.command(ADMIN.id, 'license add "Campus" 5 assigned');
     const r = await t.command(ADMIN.id, 'invite-license ALICE.SMITH@UNI.EDU');
     expect(textOf(r.reply?.args)).toContain('1 of 1 invited');
-    expect(count(t, "SELECT COUNT(*) AS n FROM invitations WHERE invitee_email = 'Alice.Smith@uni.edu'")).toBe(1);
+    expect(await count(t, "SELECT COUNT(*) AS n FROM invitations WHERE invitee_email = 'Alice.Smith@uni.edu'")).toBe(1);
     await t.click(ALICE.id, 'invitation_accept', 'inv:1', { channel_id: `D${ALICE.id}` });
-    expect(count(t, "SELECT COUNT(*) AS n FROM seats WHERE email = 'Alice.Smith@uni.edu'")).toBe(1);
+    expect(await count(t, "SELECT COUNT(*) AS n FROM seats WHERE email = 'Alice.Smith@uni.edu'")).toBe(1);
   });
 
   it('a typo in a known email, or in its letter case, is answered with the email on record; nothing is queued until one button uses it', async () => {
@@ -112,8 +112,8 @@ describe('did you mean, before anything is sent', () => {
     await t.command(BOB.id, 'status');
     await t.command(ALICE.id, 'status');
     await t.drained();
-    const rows = () => [count(t, 'SELECT COUNT(*) AS n FROM invitations'), count(t, 'SELECT COUNT(*) AS n FROM outbox')];
-    const before = rows();
+    const rows = async () => [await count(t, 'SELECT COUNT(*) AS n FROM invitations'), await count(t, 'SELECT COUNT(*) AS n FROM outbox')];
+    const before = await rows();
 
     const typo = await t.command(ADMIN.id, 'invite-license bob@uni.eud to "Campus"');
     const said = textOf(typo.reply?.args);
@@ -127,14 +127,14 @@ describe('did you mean, before anything is sent', () => {
     expect(textOf(caseOnly.reply?.args)).toContain('the email on record is `Alice.Smith@uni.edu`');
     // a letter-case difference is never someone else: only the email on record is offered
     expect(buttonsOf(caseOnly.reply?.args).map((b) => b.text)).toEqual(['Use Alice.Smith@uni.edu']);
-    expect(rows()).toEqual(before);
+    expect(await rows()).toEqual(before);
 
     // one press: the corrected command runs, and the question is replaced by its answer
     const used = await t.click(ADMIN.id, 'command_retry', buttonsOf(typo.reply?.args)[0]!.value, { channel_id: `D${ADMIN.id}` });
     expect(used.reply?.args.replace_original).toBe(true);
     expect(textOf(used.reply?.args)).toContain('1 of 1 invited');
-    expect(count(t, "SELECT COUNT(*) AS n FROM invitations WHERE invitee_email = 'bob@uni.edu'")).toBe(1);
-    expect(count(t, "SELECT COUNT(*) AS n FROM invitations WHERE invitee_email = 'bob@uni.eud'")).toBe(0);
+    expect(await count(t, "SELECT COUNT(*) AS n FROM invitations WHERE invitee_email = 'bob@uni.edu'")).toBe(1);
+    expect(await count(t, "SELECT COUNT(*) AS n FROM invitations WHERE invitee_email = 'bob@uni.eud'")).toBe(0);
   });
 });
 
@@ -170,7 +170,7 @@ it('an admin inviting a channel she is in is not invited herself, and is told so
   const r = await t.command(ADMIN.id, 'invite-license <#CGENERAL|general>');
   expect(textOf(r.reply?.args)).toContain('1 of 1 invited');
   await t.slack.waitFor((c) => c.method === 'response_url' && /You are in that group yourself; I left you out\. Name yourself too if you want a seat\./.test(textOf(c.args)));
-  const invitees = t.bot.engine.sqlite!.sqlite.prepare('SELECT p.slack_user_id AS u FROM invitations i JOIN people p ON p.id = i.invitee_id').all();
+  const invitees = await t.query('SELECT p.slack_user_id AS u FROM invitations i JOIN people p ON p.id = i.invitee_id');
   expect(invitees).toEqual([{ u: BOB.id }]);
 });
 
@@ -225,13 +225,13 @@ describe('expiry', () => {
     expect(submitted.json?.response_action).not.toBe('errors');
     await t.slack.waitFor((c) => c.method === 'views.update' && /holds no seat/.test(textOf(c.args.view)));
     await t.drained();
-    const waiting = () => (t.bot.engine.sqlite!.sqlite.prepare("SELECT status FROM invitations WHERE kind = 'project'").get() as { status: string }).status;
-    expect(waiting()).toBe('waiting_for_seat');
+    const waiting = async () => (await t.query<{ status: string }>("SELECT status FROM invitations WHERE kind = 'project'"))[0]!.status;
+    expect(await waiting()).toBe('waiting_for_seat');
     const [attention] = posted(t, `D${ALICE.id}`, /need your attention/);
     clock.now += 15 * DAY;
     await t.bot.jobs.run('sweep');
     await t.drained();
-    expect(waiting()).toBe('expired');
+    expect(await waiting()).toBe('expired');
     const [notice] = posted(t, `D${ALICE.id}`, /expired/);
     expect(textOf(notice!.args)).toContain('Your invitation of *Carol Diaz* to the project *Interviews* expired on');
     expect(buttonsOf(notice!.args).map((b) => b.action_id)).toEqual(['invitation_reinvite', 'invitation_drop']);
@@ -259,10 +259,16 @@ it('Extend updates the invitee DM in place with the new date and the same workin
   expect(now).toContain(`/invite/${token}`);
   expect(liveButtons(t, `D${ALICE.id}`, tsOf(dm!)).map((b) => b.action_id)).toEqual(['invitation_accept', 'invitation_decline']);
   expect((await fetch(`${t.bot.url}/invite/${token}`)).status).toBe(200);
-  // what the database keeps is sealed: neither the file nor its write-ahead log holds the token
-  t.bot.engine.sqlite!.sqlite.pragma('wal_checkpoint(PASSIVE)');
-  for (const f of ['bot.sqlite', 'bot.sqlite-wal']) {
-    const path = join(t.dir, f);
-    if (existsSync(path)) expect(readFileSync(path).includes(Buffer.from(token))).toBe(false);
+  // what the database keeps is sealed: no row of any table holds the token
+  const tables = await everyTable(t);
+  expect(Object.keys(tables)).toContain('invitations');
+  for (const [name, rows] of Object.entries(tables)) expect(JSON.stringify(rows), name).not.toContain(token);
+  // on SQLite, neither the file nor its write-ahead log holds it either
+  if (t.bot.engine.sqlite) {
+    t.bot.engine.sqlite.sqlite.pragma('wal_checkpoint(PASSIVE)');
+    for (const f of ['bot.sqlite', 'bot.sqlite-wal']) {
+      const path = join(t.dir, f);
+      if (existsSync(path)) expect(readFileSync(path).includes(Buffer.from(token))).toBe(false);
+    }
   }
 });

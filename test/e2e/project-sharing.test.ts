@@ -17,7 +17,7 @@ afterEach(async () => {
   await t.close();
 });
 
-const count = (sql: string) => (t.bot.engine.sqlite!.sqlite.prepare(sql).get() as { n: number }).n;
+const count = (sql: string) => t.count(sql);
 const dmsTo = (userId: string) => t.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === `D${userId}`);
 const lastDmTo = async (userId: string, pattern: RegExp): Promise<RecordedCall> =>
   t.slack.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === `D${userId}` && pattern.test(textOf(c.args)));
@@ -72,8 +72,8 @@ describe('sharing a project', () => {
     const noEdition = await share(ALICE.id, { name: 'Interviews', users: [BOB.id] });
     expect(noEdition.res.json.errors.edition).toBe('Is it a Desktop or a Web project?');
 
-    expect(count('SELECT COUNT(*) AS n FROM projects')).toBe(0);
-    expect(count("SELECT COUNT(*) AS n FROM invitations WHERE kind = 'project'")).toBe(0);
+    expect(await count('SELECT COUNT(*) AS n FROM projects')).toBe(0);
+    expect(await count("SELECT COUNT(*) AS n FROM invitations WHERE kind = 'project'")).toBe(0);
   });
 
   it('Web: Bob gets a DM that explains the edition and escapes the message; accepting makes him a member and tells Alice', async () => {
@@ -203,12 +203,12 @@ describe('sharing a project', () => {
     await t.drained();
     expect(textOf(t.slack.getMessage(`D${ALICE.id}`, attentionTs))).toContain('now holds a seat: the invitation went out');
     await t.clickIn(CAROL.id, projectDm, 'invitation_accept');
-    expect(count("SELECT COUNT(*) AS n FROM project_access WHERE kind = 'member'")).toBe(1);
+    expect(await count("SELECT COUNT(*) AS n FROM project_access WHERE kind = 'member'")).toBe(1);
   });
 
   it('an email that differs only in letter case, or is a letter off, is answered in the form before anything is queued', async () => {
-    const outboxBefore = count('SELECT COUNT(*) AS n FROM outbox');
-    const invitationsBefore = count('SELECT COUNT(*) AS n FROM invitations');
+    const outboxBefore = await count('SELECT COUNT(*) AS n FROM outbox');
+    const invitationsBefore = await count('SELECT COUNT(*) AS n FROM invitations');
     const caseOnly = await share(ALICE.id, { name: 'Interviews', edition: 'web', emails: 'Bob@UNI.edu' });
     expect(caseOnly.res.json.response_action).toBe('errors');
     expect(caseOnly.res.json.errors.emails).toContain('Bob@UNI.edu: the email on record is bob@uni.edu (account emails are case sensitive)');
@@ -217,13 +217,13 @@ describe('sharing a project', () => {
     expect(typos.res.json.errors.emails).toContain('bob@uni.eud: did you mean bob@uni.edu?');
     expect(typos.res.json.errors.emails).toContain('zed@uni.edo: did you mean zed@uni.edu?');
     expect(typos.res.json.errors.emails).toContain('leading !');
-    expect(count('SELECT COUNT(*) AS n FROM invitations')).toBe(invitationsBefore);
-    expect(count('SELECT COUNT(*) AS n FROM projects')).toBe(0);
-    expect(count('SELECT COUNT(*) AS n FROM outbox')).toBe(outboxBefore);
+    expect(await count('SELECT COUNT(*) AS n FROM invitations')).toBe(invitationsBefore);
+    expect(await count('SELECT COUNT(*) AS n FROM projects')).toBe(0);
+    expect(await count('SELECT COUNT(*) AS n FROM outbox')).toBe(outboxBefore);
     // the exact email on record goes through
     const fixed = await share(ALICE.id, { name: 'Interviews', edition: 'web', emails: 'bob@uni.edu' });
     expect(fixed.res.json?.response_action).not.toBe('errors');
-    expect(count("SELECT COUNT(*) AS n FROM invitations WHERE kind = 'project' AND invitee_email = 'bob@uni.edu'")).toBe(1);
+    expect(await count("SELECT COUNT(*) AS n FROM invitations WHERE kind = 'project' AND invitee_email = 'bob@uni.edu'")).toBe(1);
   });
 
   it('only the owner or an admin shares an existing project or revokes its invitations; revoking a seat keeps the projects, unusable', async () => {
@@ -238,7 +238,7 @@ describe('sharing a project', () => {
     // it cannot be undone: asked once, naming the person and what follows; nothing happens until the button
     const asked = await t.command(ADMIN.id, `seat release <@${BOB.id}|bob>`);
     expect(textOf(asked.reply?.args)).toContain("*Release Bob Jones's seat in Campus 2026?* They can no longer use ATLAS.ti under it, and they are told. Their project Interviews is kept");
-    expect(count("SELECT COUNT(*) AS n FROM seats WHERE status = 'occupied' AND person_id = (SELECT id FROM people WHERE slack_user_id = 'UBOB')")).toBe(1);
+    expect(await count("SELECT COUNT(*) AS n FROM seats WHERE status = 'occupied' AND person_id = (SELECT id FROM people WHERE slack_user_id = 'UBOB')")).toBe(1);
     const release = buttonsOf(asked.reply?.args).find((b) => b.action_id === 'seat_release')!;
     expect((await t.click(MALLORY.id, release.action_id, release.value)).reply?.args.replace_original).not.toBe(true);
     const released = await t.click(ADMIN.id, release.action_id, release.value);
@@ -249,6 +249,6 @@ describe('sharing a project', () => {
     expect(textOf((await lastDmTo(BOB.id, /seat in \*Campus 2026\* was released/)).args)).toContain('Your projects are kept: *Interviews*');
     const status = await t.command(ADMIN.id, `status <@${BOB.id}|bob>`);
     expect(textOf(status.reply?.args)).toContain('*Interviews* (Web, from Alice Smith): accepted; the owner has not yet added them in ATLAS.ti Web · :warning: *unusable until a seat is held again*');
-    expect(count('SELECT COUNT(*) AS n FROM project_access')).toBe(1);
+    expect(await count('SELECT COUNT(*) AS n FROM project_access')).toBe(1);
   });
 });

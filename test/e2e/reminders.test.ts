@@ -184,7 +184,7 @@ describe('the admin digest', () => {
     t.slack.failNext('chat.postMessage', { error: 'account_inactive' });
     await t.bot.jobs.run('sweep');
     await t.drained();
-    const failed = t.bot.engine.sqlite!.sqlite.prepare("SELECT status, attempts, last_error AS e FROM outbox WHERE payload LIKE '%\"reminder\"%'").get();
+    const [failed] = await t.query(`SELECT status, attempts, last_error AS e FROM outbox WHERE CAST(payload AS TEXT) LIKE '%"reminder"%' ORDER BY id`);
     expect(failed).toEqual({ status: 'failed', attempts: 1, e: 'account_inactive' });
     await t.bot.jobs.run('digest');
     await t.drained();
@@ -203,8 +203,9 @@ describe('at scale and through failures', () => {
     await t.command(ADMIN.id, `invite-license ${people.map((p) => `<@${p.id}|${p.name}>`).join(' ')}`);
     await t.drained();
 
-    // a second bot process shares the database and the clock
-    const twin = await startTestBot({ slack: t.slack, dir: t.dir, now: () => clock.now });
+    // a second bot process shares the database and the clock (on PostgreSQL, the same database and its key)
+    const sameDatabase = { DATABASE_URL: t.env.DATABASE_URL!, ...(t.env.ATLAS_SECRET_KEY ? { ATLAS_SECRET_KEY: t.env.ATLAS_SECRET_KEY } : {}) };
+    const twin = await startTestBot({ slack: t.slack, dir: t.dir, now: () => clock.now, env: sameDatabase });
     bots.push(twin);
     clock.now += 3 * DAY + HOUR;
     // Slack is rate limiting and failing while both run the sweep at the same moment
@@ -215,7 +216,7 @@ describe('at scale and through failures', () => {
     await until(() => people.every((p) => reminders(t, p.id).length === 1), 15_000);
     await new Promise((r) => setTimeout(r, 300));
     for (const p of people) expect(reminders(t, p.id)).toHaveLength(1);
-    const reminded = t.bot.engine.sqlite!.sqlite.prepare("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'invitation.reminded'").get() as { n: number };
-    expect(reminded.n).toBe(8);
+    const reminded = await t.count("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'invitation.reminded'");
+    expect(reminded).toBe(8);
   });
 });

@@ -11,7 +11,7 @@ afterEach(async () => {
   t = undefined;
 });
 
-const count = (sql: string) => (t!.bot.engine.sqlite!.sqlite.prepare(sql).get() as { n: number }).n;
+const count = (sql: string) => t!.count(sql);
 const requestForm = (license: string | null, email: string, reason = '') => ({
   license: { license_select: { type: 'static_select', selected_option: license ? { value: license, text: { type: 'plain_text', text: license } } : null } },
   email: { email_input: { type: 'plain_text_input', value: email } },
@@ -40,7 +40,7 @@ it('manual: the form asks which pool and the exact email; the admins approve; th
   expect(Object.keys(bad.json.errors).sort()).toEqual(['email', 'license']);
   const caseOnly = await t.submitView(BOB.id, 'request_seat_form', requestForm('Campus', 'Bob@uni.edu'));
   expect(caseOnly.json.errors.email).toContain('the email on record is bob@uni.edu');
-  expect(count('SELECT COUNT(*) AS n FROM seat_requests')).toBe(0);
+  expect(await count('SELECT COUNT(*) AS n FROM seat_requests')).toBe(0);
 
   const ok = await t.submitView(BOB.id, 'request_seat_form', requestForm('Campus', 'bob@uni.edu', 'My thesis needs *ATLAS.ti*'));
   expect(ok.json.response_action).toBe('update');
@@ -55,7 +55,7 @@ it('manual: the form asks which pool and the exact email; the admins approve; th
   // one open request per person and pool
   const again = await t.command(BOB.id, 'request-seat to "Campus" please');
   expect(textOf(again.reply?.args)).toMatch(/You already asked for a seat in \*Campus\* on .* \(request #1\)/);
-  expect(count('SELECT COUNT(*) AS n FROM seat_requests')).toBe(1);
+  expect(await count('SELECT COUNT(*) AS n FROM seat_requests')).toBe(1);
 
   // only admins answer; the pool is the one asked for, so approving is one click even with two pools
   expect(textOf((await t.clickIn(MALLORY.id, post, 'seat_request_approve')).reply?.args)).toContain('Only license admins can');
@@ -69,7 +69,7 @@ it('manual: the form asks which pool and the exact email; the admins approve; th
   const ts = (post.result as { ts: string }).ts;
   expect(textOf(t.slack.getMessage(ADMIN_CHANNEL, ts))).toContain('Approved by Ada Admin: invited to a seat in *Campus*');
   expect(buttonsOf(t.slack.getMessage(ADMIN_CHANNEL, ts) ?? {})).toEqual([]);
-  expect(t.bot.engine.sqlite!.sqlite.prepare('SELECT status, decided_by AS decidedBy, license_invitation_id AS inv, reason FROM seat_requests').all()).toEqual([
+  expect(await t.query('SELECT status, decided_by AS "decidedBy", license_invitation_id AS inv, reason FROM seat_requests ORDER BY id')).toEqual([
     { status: 'approved', decidedBy: 1, inv: 1, reason: 'My thesis needs *ATLAS.ti*' },
   ]);
   // a second click is told it was answered
@@ -105,8 +105,9 @@ it('deny asks for a reason, and the person hears it with who decided', async () 
   expect(textOf(dm.args)).toContain('You hold no seat in *Campus*');
   const ts = (post.result as { ts: string }).ts;
   expect(textOf(t.slack.getMessage(ADMIN_CHANNEL, ts))).toContain('Denied by Ada Admin: “The course ends in May; use the lab PCs”');
-  expect(count("SELECT COUNT(*) AS n FROM invitations")).toBe(0);
-  expect(t.bot.engine.sqlite!.sqlite.prepare("SELECT details FROM audit_log WHERE action = 'seat_request.denied'").get()).toEqual({ details: JSON.stringify({ note: 'The course ends in May; use the lab PCs' }) });
+  expect(await count("SELECT COUNT(*) AS n FROM invitations")).toBe(0);
+  const [deniedAudit] = await t.query<{ details: string }>("SELECT details FROM audit_log WHERE action = 'seat_request.denied' ORDER BY id");
+  expect(JSON.parse(deniedAudit!.details)).toEqual({ note: 'The course ends in May; use the lab PCs' });
   // denied, she may ask again
   expect(textOf((await t.command(CAROL.id, 'request-seat please, the course was extended')).reply?.args)).toContain('(request #2)');
 });
@@ -124,8 +125,8 @@ it('auto: a listed domain with room is approved at once; another domain, or a fu
   const approvedPost = adminPosts(/asks for a seat/)[0]!;
   expect(textOf(approvedPost.args)).toContain('Approved automatically');
   expect(buttonsOf(approvedPost.args).filter((b) => b.action_id.startsWith('seat_request_'))).toEqual([]);
-  expect(t.bot.engine.sqlite!.sqlite.prepare("SELECT status, decided_by AS d FROM seat_requests").all()).toEqual([{ status: 'approved', d: null }]);
-  expect(count("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'seat_request.approved' AND platform = 'system'")).toBe(1);
+  expect(await t.query("SELECT status, decided_by AS d FROM seat_requests ORDER BY id")).toEqual([{ status: 'approved', d: null }]);
+  expect(await count("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'seat_request.approved' AND platform = 'system'")).toBe(1);
 
   // a domain outside the list: to the admins, flagged
   const outside = await t.command('UOUT', 'request-seat to "Lab" visiting researcher');
@@ -141,11 +142,11 @@ it('auto: a listed domain with room is approved at once; another domain, or a fu
   ]);
   expect(textOf(posts[0]!.args)).toContain("The email's domain is not one of SEAT_REQUEST_DOMAINS");
   expect(textOf(posts[1]!.args)).not.toContain('SEAT_REQUEST_DOMAINS');
-  expect(count("SELECT COUNT(*) AS n FROM invitations")).toBe(1);
+  expect(await count("SELECT COUNT(*) AS n FROM invitations")).toBe(1);
   // an admin approving into a full pool is told, and the request stays open
   const refused = await t.clickIn(ADMIN.id, posts[1]!, 'seat_request_approve');
   expect(textOf(refused.reply?.args)).toContain('*Lab* is full, so nothing was sent and the request stays open');
-  expect(count("SELECT COUNT(*) AS n FROM seat_requests WHERE status = 'pending'")).toBe(2);
+  expect(await count("SELECT COUNT(*) AS n FROM seat_requests WHERE status = 'pending'")).toBe(2);
 });
 
 it('auto trusts only the email chat reports: another address, or someone from outside typing a listed one, goes to the admins, flagged', async () => {
@@ -158,7 +159,7 @@ it('auto trusts only the email chat reports: another address, or someone from ou
   expect(textOf(outsider.json.view)).toContain("Your email's domain is not one the bot approves by itself, so a license admin decides");
   const other = await t.submitView(CAROL.id, 'request_seat_form', requestForm('Lab', 'carol.diaz@uni.edu'));
   expect(textOf(other.json.view)).toContain('That is not the email chat has for you, so a license admin decides');
-  expect(count('SELECT COUNT(*) AS n FROM invitations')).toBe(0);
+  expect(await count('SELECT COUNT(*) AS n FROM invitations')).toBe(0);
   await t.drained();
   const [first, second] = adminPosts(/asks for a seat/);
   expect(textOf(first!.args)).toContain('Chat reports `otto@gmail.com` for Otto Outside, not `someone@uni.edu`');
@@ -187,7 +188,7 @@ it("a person's own request closes when they get a seat another way, or the pool 
   await t.drained();
   expect(buttonsOf(t.slack.getMessage(ADMIN_CHANNEL, (bobPost!.result as { ts: string }).ts) ?? {})).toEqual([]);
   expect(textOf(dmsTo(BOB.id, /was closed/)[0]?.args)).toContain('Your request for a seat in *Old Lab* was closed: Old Lab was retired');
-  expect(count("SELECT COUNT(*) AS n FROM seat_requests WHERE status = 'pending'")).toBe(0);
+  expect(await count("SELECT COUNT(*) AS n FROM seat_requests WHERE status = 'pending'")).toBe(0);
   expect(textOf((await t.click(ADMIN.id, 'seat_request_approve', 'req:2')).reply?.args)).toContain('Seat request #2 was already');
 });
 

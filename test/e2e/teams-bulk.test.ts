@@ -82,7 +82,7 @@ describe('bulk invitations in Teams', () => {
     expect(submitted.body.task.type).toBe('message');
     expect(submitted.body.task.value).toContain('25 people, 20 seats free in Campus 2026');
     // nothing is sent before the admin answers
-    expect(t!.bot.engine.sqlite!.sqlite.prepare('SELECT COUNT(*) AS n FROM invitations').get()).toEqual({ n: 0 });
+    expect(await t!.count('SELECT COUNT(*) AS n FROM invitations')).toBe(0);
     const question = connector!.sent(ADA_CHAT).find((a) => /seats free/.test(cardText(a)))!;
     expect(cardText(question)).toContain('25 people, 20 seats free in Campus 2026. Nothing has been sent yet.');
     const [confirm, cancel] = verbs(question);
@@ -96,7 +96,7 @@ describe('bulk invitations in Teams', () => {
     );
     expect(pressed.body.type).toBe('application/vnd.microsoft.card.adaptive');
     expect(cardText(pressed.body.value)).toContain('Campus 2026: 20 invited of 25.');
-    const invited = t!.bot.engine.sqlite!.sqlite.prepare('SELECT invitee_email AS e FROM invitations ORDER BY id').all() as { e: string }[];
+    const invited = await t!.query<{ e: string }>('SELECT invitee_email AS e FROM invitations ORDER BY id');
     expect(invited.map((r) => r.e)).toEqual(students.slice(0, 20).map((_, i) => emailOf(i)));
 
     // the progress card goes to the admin's 1:1 chat, and is updated in place until it is the summary
@@ -106,15 +106,15 @@ describe('bulk invitations in Teams', () => {
     expect(summary.activityId).toBe(progressCard.id);
     const words = cardText(summary.body);
     expect(words).toContain('Done: sent 18 of 20 invitations to Campus 2026 · 2 could not be reached.');
-    const unreachable = t!.bot.engine.sqlite!.sqlite.prepare('SELECT invitee_email AS e FROM invitations WHERE delivery_problem IS NOT NULL ORDER BY id').all() as { e: string }[];
+    const unreachable = await t!.query<{ e: string }>('SELECT invitee_email AS e FROM invitations WHERE delivery_problem IS NOT NULL ORDER BY id');
     expect(unreachable).toHaveLength(2);
     for (const { e } of unreachable) expect(words).toContain(`(${e}): ConversationBlockedByUser`);
     expect(connector!.getActivity(ADA_CHAT, progressCard.id)).toMatchObject({ id: progressCard.id });
     expect(cardText(connector!.getActivity(ADA_CHAT, progressCard.id))).toBe(words);
     // the run is over once its summary is shown (recorded just after the update's answer)
-    const run = () => t!.bot.engine.sqlite!.sqlite.prepare('SELECT message_platform AS p, message_channel AS c, finished_at IS NOT NULL AS done FROM bulk_runs').get();
-    for (let i = 0; i < 100 && (run() as { done: number }).done === 0; i++) await new Promise((r) => setTimeout(r, 20));
-    expect(run()).toEqual({ p: 'teams', c: ADA_CHAT, done: 1 });
+    const run = async () => (await t!.query<{ p: string; c: string; done: number }>('SELECT message_platform AS p, message_channel AS c, finished_at IS NOT NULL AS done FROM bulk_runs'))[0]!;
+    for (let i = 0; i < 100 && (await run()).done === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(await run()).toEqual({ p: 'teams', c: ADA_CHAT, done: 1 });
     // the 18 others got their invitation card in a 1:1 chat the bot opened with them, and the 5 left
     // out (there were 20 seats for 25) were each told why, and whom to ask
     expect(connector!.calls.filter((c) => c.operation === 'createConversation' && c.status === 200)).toHaveLength(18 + 5);
@@ -147,7 +147,7 @@ describe('bulk invitations in Teams', () => {
     expect(nothing.body.task.value.card.content.body.find((b: any) => b.id === 'csv.csv_text').value).toBe('name;phone\nAlice;555-0100');
     const empty = await dialog('task/submit', { dialog: 'invite_license', 'license.license_select': 'Campus 2026' });
     expect(cardText(empty.body.task.value.card.content)).toContain('Type at least one email, or paste a CSV of emails below.');
-    expect(t!.bot.engine.sqlite!.sqlite.prepare('SELECT COUNT(*) AS n FROM invitations').get()).toEqual({ n: 0 });
+    expect(await t!.count('SELECT COUNT(*) AS n FROM invitations')).toBe(0);
   });
 });
 

@@ -93,7 +93,9 @@ describe('Teams in the Microsoft 365 Agents Playground', () => {
     expect(invitation).toMatch(/What you get/);
     expect(invitation).toMatch(/What you don't get/);
     await t.drained();
-    const dm = t.bot.engine.sqlite!.sqlite.prepare(`SELECT status, last_error FROM outbox WHERE json_extract(payload, '$.type') = 'license_invitation'`).all() as { status: string; last_error: string | null }[];
+    const dm = (await t.query<{ status: string; last_error: string | null; payload: string }>('SELECT status, last_error, payload FROM outbox ORDER BY id'))
+      .filter((r) => (JSON.parse(r.payload) as { type?: string }).type === 'license_invitation')
+      .map(({ status, last_error }) => ({ status, last_error }));
     // the invitation DM (a proactive message: createConversation, then the card), sent once and believed sent
     expect(dm).toEqual([{ status: 'sent', last_error: null }]);
 
@@ -104,13 +106,13 @@ describe('Teams in the Microsoft 365 Agents Playground', () => {
     // the invitation card was replaced in place: no card offers Accept any more
     await expect.poll(() => accept.count()).toBe(0);
     expect((await cards()).filter((c) => /You're invited to an ATLAS\.ti license seat/.test(c))).toHaveLength(0);
-    const status = t.bot.engine.sqlite!.sqlite.prepare(`SELECT status FROM invitations`).all();
+    const status = await t.query('SELECT status FROM invitations ORDER BY id');
     expect(status).toEqual([{ status: 'accepted' }]);
 
     // whatever the bot sent, Microsoft's connector accepted it; nothing went wrong on the bot's side
     expect(await refusedCalls()).toEqual([]);
     expect(t.logs.filter((l) => /ERROR|Something went wrong/.test(l))).toEqual([]);
-    const failed = t.bot.engine.sqlite!.sqlite.prepare(`SELECT recipient_type, status, last_error FROM outbox WHERE status <> 'sent'`).all();
+    const failed = await t.query(`SELECT recipient_type, status, last_error FROM outbox WHERE status <> 'sent'`);
     expect(failed).toEqual([]);
   }, 120_000);
 });

@@ -109,7 +109,7 @@ describe('Microsoft Teams', () => {
     connector!.failNext('send', { status: 403, code: 'ConversationBlockedByUser', conversationId: `a:1on1-${ALICE.id}` }, 5);
     await say(ADA, 'invite-license Alice.Smith@uni.edu');
     await t!.drained();
-    const rows = t!.bot.engine.sqlite!.sqlite.prepare("SELECT status, last_error AS lastError, payload FROM outbox WHERE recipient_id = (SELECT id FROM people WHERE email = 'Alice.Smith@uni.edu')").all() as { status: string; lastError: string | null; payload: string }[];
+    const rows = await t!.query<{ status: string; lastError: string | null; payload: string }>(`SELECT status, last_error AS "lastError", payload FROM outbox WHERE recipient_id = (SELECT id FROM people WHERE email = 'Alice.Smith@uni.edu') ORDER BY id`);
     const invitation = rows.find((r) => JSON.parse(r.payload).type === 'license_invitation')!;
     expect(invitation).toMatchObject({ status: 'failed', lastError: expect.stringContaining('ConversationBlockedByUser') });
     // nothing reached Alice's chat: not the card, not a "Something went wrong"
@@ -239,7 +239,7 @@ describe('Microsoft Teams', () => {
     expect(cardText(status[0])).toContain('#1 to Campus 2026');
     const accepted = await invoke(ALICE, 'invitation_accept', 'inv:1');
     expect(cardText(accepted.body.value)).toContain('Accepted: an admin is adding you');
-    expect(t.bot.engine.sqlite!.sqlite.prepare("SELECT COUNT(*) AS n FROM people WHERE email = 'Alice.Smith@uni.edu'").get()).toEqual({ n: 1 });
+    expect(await t.count("SELECT COUNT(*) AS n FROM people WHERE email = 'Alice.Smith@uni.edu'")).toBe(1);
 
     await t.command(SLACK_ADMIN.id, 'revoke 2');
     const late = await invoke(ALICE, 'invitation_accept', 'inv:2');
@@ -252,7 +252,7 @@ describe('Microsoft Teams', () => {
     const impostor: TeamsUser = { id: '29:impostor', aadObjectId: '0a0a0a0a-0000-4000-8000-00000000bad0', name: 'Ada Admin' };
     connector!.addMember({ ...impostor, email: 'ada@uni.edu', tenantId: 'another-tenant' });
     await postActivity(url, messageActivity({ serviceUrl, from: impostor, text: 'license add "Stolen" 9 assigned', tenantId: 'another-tenant' }));
-    expect(t!.bot.engine.sqlite!.sqlite.prepare('SELECT COUNT(*) AS n FROM licenses').get()).toEqual({ n: 0 });
+    expect(await t!.count('SELECT COUNT(*) AS n FROM licenses')).toBe(0);
     expect(connector!.sent().filter((a) => /Stolen/.test(cardText(a)))).toHaveLength(0);
     await t!.close();
     await connector!.close();

@@ -220,3 +220,16 @@ export function buttonsOf(args: Record<string, any> | undefined): { action_id: s
   }
   return out;
 }
+
+/**
+ * Every row of every table of the bot's database, by table (on either engine): to check that
+ * something is kept nowhere in it, on PostgreSQL where there is no file to read.
+ */
+export async function everyTable(t: TestBot): Promise<Record<string, Record<string, any>[]>> {
+  const tables = await t.query<{ name: string }>(
+    t.bot.engine.kind === 'sqlite' ? "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name" : "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name",
+  );
+  const out: Record<string, Record<string, any>[]> = {};
+  for (const { name } of tables) out[name] = await t.query(`SELECT * FROM ${name}`);
+  return out;
+}
