@@ -54,16 +54,26 @@ export async function openEngine(url: string, o: { secrets: SecretBox }): Promis
 const dialect = new SQLiteSyncDialect();
 
 function sqliteEngine(database: Database$, o: { secrets?: SecretBox } = {}): Engine {
-  // one statement in a turn of its own on the connection: never inside another's open transaction
+  const statement = <T>(q: SQL): T[] => {
+    const { sql: text, params } = dialect.sqlToQuery(q);
+    const stmt = database.sqlite.prepare(text);
+    if (stmt.reader) return stmt.all(...params) as T[];
+    stmt.run(...params);
+    return [];
+  };
+  // never inside another's open transaction: with none open, the statement runs at once (it is
+  // over before anything else can run); otherwise it waits for a turn of its own on the connection
   const run: SqlRunner = {
-    rows: <T extends Record<string, unknown>>(q: SQL) =>
-      database.serialized(() => {
-        const { sql: text, params } = dialect.sqlToQuery(q);
-        const stmt = database.sqlite.prepare(text);
-        if (stmt.reader) return stmt.all(...params) as T[];
-        stmt.run(...params);
-        return [];
-      }),
+    rows: <T extends Record<string, unknown>>(q: SQL) => {
+      if (!database.sqlite.inTransaction) {
+        try {
+          return Promise.resolve(statement<T>(q));
+        } catch (e) {
+          return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+        }
+      }
+      return database.serialized(() => statement<T>(q));
+    },
   };
   return {
     kind: 'sqlite',
