@@ -43,7 +43,17 @@ export interface Engine {
 const isPostgresUrl = (url: string): boolean => /^postgres(ql)?:\/\//.test(url);
 
 /** `postgres://user:password@host/db` with the password hidden, for logs and errors */
-export const redactedUrl = (url: string): string => url.replace(/(\/\/[^:/@]*):[^@/]*@/, '$1:***@');
+export function redactedUrl(url: string): string {
+  if (url.startsWith('file:')) return url;
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    for (const p of ['password', 'sslpassword', 'sslkey']) if (u.searchParams.has(p)) u.searchParams.set(p, '***');
+    return u.toString();
+  } catch {
+    return '(a database URL that could not be read)';
+  }
+}
 
 /** Opens the database named by `url` and brings its schema up to date (each engine its own migrations). */
 export async function openEngine(url: string, o: { secrets: SecretBox }): Promise<Engine> {

@@ -65,3 +65,25 @@ it('every connection of the bot cut by the server (a restart, a failover): the n
   expect(textOf(r.reply?.args)).toContain('Created');
   expect(await t.count('SELECT COUNT(*) AS n FROM licenses')).toBe(2);
 });
+
+it('a connection cut while a request uses it (a failover mid-transaction): that request is answered politely, nothing is half-written, the process goes on', async () => {
+  t = await startTestBot();
+  await t.command(ADMIN.id, 'license add "Campus" 5 assigned');
+  other = new pg.Client({ connectionString: t.env.DATABASE_URL });
+  await other.connect();
+  await other.query('BEGIN');
+  await other.query('LOCK TABLE licenses IN ACCESS EXCLUSIVE MODE');
+  // the write waits on the lock, inside its transaction, when the server ends its connection
+  const write = t.command(ADMIN.id, 'license add "Lab" 5');
+  await new Promise((r) => setTimeout(r, 500));
+  const name = new URL(t.env.DATABASE_URL!).pathname.slice(1);
+  await other.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
+  await other.query('COMMIT');
+  const said = textOf((await write).reply?.args);
+  expect(said).not.toContain('Created');
+  expect(said).toMatch(/cannot be reached right now, so nothing was changed|busy for a moment, so nothing was changed/);
+  // the same process, on new connections
+  const again = await t.command(ADMIN.id, 'license add "Lab" 5');
+  expect(textOf(again.reply?.args)).toContain('Created');
+  expect(await t.count('SELECT COUNT(*) AS n FROM licenses')).toBe(2);
+});

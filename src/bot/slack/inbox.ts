@@ -24,6 +24,8 @@ const KEEP_MS = 10 * 60_000;
 /** a response_url works for 30 minutes: a request unhandled for longer is given up */
 const RESUME_WITHIN_MS = 30 * 60_000;
 const BODY_LIMIT = '1mb';
+/** how long an ack waits for its "acknowledged" mark to be written, at most */
+const ACK_MARK_WAIT_MS = 500;
 
 interface ResumedRequest {
   inboxId: number;
@@ -128,10 +130,19 @@ export function slackInbox$(o: { engine: Engine; secrets: SecretBox; signingSecr
     const end = res.end.bind(res) as (...args: unknown[]) => typeof res;
     res.end = ((...args: unknown[]) => {
       if (res.statusCode < 200 || res.statusCode >= 300) return end(...args);
+      // the ack is never held up for long by the database: after ACK_MARK_WAIT_MS it goes out anyway
+      // (the request then counts as never acknowledged: it is not run again after a restart)
+      let sent = false;
+      const send = () => {
+        if (sent) return;
+        sent = true;
+        end(...args);
+      };
+      setTimeout(send, ACK_MARK_WAIT_MS).unref();
       inbox
         .acked(recorded)
         .catch((e: unknown) => o.logger.warn(`slack: could not note that request #${recorded} was acknowledged: ${e instanceof Error ? e.message : String(e)}`))
-        .finally(() => end(...args));
+        .finally(send);
       return res;
     }) as typeof res.end;
     next();

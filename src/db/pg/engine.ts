@@ -35,12 +35,19 @@ export async function openPostgres(url: string, o: { secrets: SecretBox }): Prom
     types,
     max: 10,
     connectionTimeoutMillis: 5000,
+    // a server that stops answering (a network that drops packets) is noticed, not waited for
+    query_timeout: 25_000,
+    keepAlive: true,
     // a lock held elsewhere is waited for a little, never for so long that an answer is late; a
     // transaction left open by a hung instance does not hold its locks for ever
     options: '-c lock_timeout=2000 -c statement_timeout=20000 -c idle_in_transaction_session_timeout=60000',
   });
-  // an idle connection dropped by the server is an event on the pool, not a crash of the process
+  // a connection the server ends (a restart, a failover, a timeout), idle or in use, is an error of
+  // the query it was running, never an unhandled 'error' event that would end the process
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+  });
   try {
     const client = await pool.connect();
     try {
@@ -76,6 +83,9 @@ export async function openPostgres(url: string, o: { secrets: SecretBox }): Prom
       await client.query('ROLLBACK');
       return 'ok';
     } catch (e) {
+      // never back into the pool inside a failed transaction: the connection is dropped instead
+      client?.release(e instanceof Error ? e : true);
+      client = undefined;
       return pgUnavailable(e)?.details.cause === 'busy' ? 'busy' : 'unwritable';
     } finally {
       client?.release();

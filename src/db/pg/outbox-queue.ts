@@ -27,7 +27,9 @@ export function postgresOutboxQueue(db: PgDb): OutboxQueue {
                 SELECT 1 FROM outbox e
                 WHERE e.status = 'pending' AND e.id < o.id
                   AND e.recipient_type = o.recipient_type
-                  AND e.recipient_id IS NOT DISTINCT FROM o.recipient_id))
+                  -- the same recipient, null or not, written so the recipient index answers it
+                  -- (IS NOT DISTINCT FROM is no indexable condition: every claim read the backlog)
+                  AND (e.recipient_id = o.recipient_id OR (e.recipient_id IS NULL AND o.recipient_id IS NULL))))
               -- an update waits for every earlier message about its subject, so it reaches them all once posted
               OR (o.recipient_type = 'updates' AND NOT EXISTS (
                 SELECT 1 FROM outbox_subjects mine

@@ -15,7 +15,14 @@ import { postgresRepositories, type PgDb } from './repositories.js';
 const RETRYABLE = new Set(['40001', '40P01', '23505']);
 const ATTEMPTS = 5;
 
-const codeOf = (e: unknown): string => String((e as { code?: unknown }).code ?? (e as { cause?: { code?: unknown } }).cause?.code ?? '');
+/** the errors behind this one (drizzle wraps the driver's: "Failed query: …", its cause the real one) */
+const chainOf = (e: unknown): unknown[] => {
+  const chain: unknown[] = [];
+  for (let at = e; at && chain.length < 5; at = (at as { cause?: unknown }).cause) chain.push(at);
+  return chain;
+};
+
+const codeOf = (e: unknown): string => String(chainOf(e).map((x) => (x as { code?: unknown }).code).find((c) => c !== undefined) ?? '');
 
 /** A server gone, a lock waited for too long, a full disk: a polite answer, nothing changed. */
 export function pgUnavailable(e: unknown): DomainError | undefined {
@@ -25,7 +32,7 @@ export function pgUnavailable(e: unknown): DomainError | undefined {
     return new DomainError('UNAVAILABLE', 'The database is busy for a moment, so nothing was changed. Please try again in a minute.', { cause: 'busy' });
   }
   // connection exceptions (08…), the server shutting down (57P…), out of disk or memory (53…), a read-only server, or no connection at all
-  if (/^(08|57P|53|25006)/.test(code) || /^E(CONNREFUSED|CONNRESET|NOTFOUND|TIMEDOUT|PIPE)$/.test(code) || /Connection terminated|timeout exceeded when trying to connect/i.test(String((e as Error).message))) {
+  if (/^(08|57P|53|25006)/.test(code) || /^E(CONNREFUSED|CONNRESET|NOTFOUND|TIMEDOUT|PIPE)$/.test(code) || chainOf(e).some((x) => /Connection terminated|not queryable|timeout exceeded when trying to connect|Query read timeout/i.test(String((x as Error).message)))) {
     return new DomainError('UNAVAILABLE', 'I could not save that: my database cannot be reached right now, so nothing was changed. Please tell whoever runs this bot.', { cause: 'unwritable' });
   }
   return undefined;
@@ -57,10 +64,21 @@ export function postgresStore(db: PgDb, o: { secrets?: SecretBox } = {}): Engine
               },
             },
           };
-          return open.run(repos, () => fn(repos));
+          return { value: await open.run(repos, () => fn(repos)), queued };
         });
-        if (queued) open.exit(() => listeners.forEach((l) => l()));
-        return result;
+        // committed: a listener's trouble is its own, never this transaction's
+        if (result.queued) {
+          open.exit(() => {
+            for (const l of listeners) {
+              try {
+                l();
+              } catch {
+                // the deliverer is woken by its poll anyway
+              }
+            }
+          });
+        }
+        return result.value;
       } catch (e) {
         if (e instanceof DomainError) throw e;
         if (RETRYABLE.has(codeOf(e)) && attempt < ATTEMPTS) {
