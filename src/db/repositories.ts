@@ -203,6 +203,7 @@ function invitationRepository(db: Db): InvitationRepository {
   return {
     insert: (i) => toInvitation(insert.returning<typeof invitations.$inferSelect>(i)),
     byId,
+    toDecide: byId,
     openForProject: (projectId, inviteeId) => {
       const r = db
         .select()

@@ -83,6 +83,9 @@ export async function askForSeat({ deps, actor, input }: VerbArgs<{ licenseName?
     const me = await actorPerson(repos, actor);
     const license = await pickLicense(repos, input.licenseName);
     await expireOverdue(repos, SYSTEM_ACTOR, now, { licenseId: license.id });
+    // counted first: that holds the pool until this transaction ends, so a second click (on
+    // another instance) waits, then finds this request and is told it was asked already
+    const usage = await repos.licenses.usage(license.id);
     if (await repos.seats.holds(license.id, me.id)) return { outcome: 'already_holds_seat', licenseName: license.name } as const;
     const invited = await repos.invitations.pendingFor(license.id, me.id);
     if (invited) return { outcome: 'already_invited', licenseName: license.name, invitationId: invited.id, expiresAt: invited.expiresAt } as const;
@@ -93,7 +96,7 @@ export async function askForSeat({ deps, actor, input }: VerbArgs<{ licenseName?
     // of a listed domain typed by a person from outside it, is for an admin to judge
     const own = me.email !== null && me.email.toLowerCase() === email.toLowerCase();
     const listed = domainListed(deps.settings, email) && (me.email === null || domainListed(deps.settings, me.email));
-    const full = isFull({ ...license, ...await repos.licenses.usage(license.id) });
+    const full = isFull({ ...license, ...usage });
     const because = policy === 'manual' ? 'manual' : !listed ? 'domain' : !own ? 'other_email' : full ? 'full' : null;
     const flags = { outsideDomains: !listed && (deps.settings.seatRequests?.domains.length ?? 0) > 0, ...(own ? {} : { chatEmail: me.email }) };
     const request = await repos.seatRequests.insert({ personId: me.id, email, projectInvitationId: null, requestedBy: me.id, licenseId: license.id, reason, createdAt: now });

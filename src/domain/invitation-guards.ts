@@ -6,8 +6,9 @@ import { DomainError } from './errors.js';
 import { isAdmin, actorPerson } from './authz.js';
 import { stateSentence } from './words.js';
 
+/** The invitation a verb is about to decide on, held by this transaction until it ends (see `toDecide`). */
 export async function loadInvitation(repos: Repositories, id: number): Promise<Invitation> {
-  const inv = await repos.invitations.byId(id);
+  const inv = await repos.invitations.toDecide(id);
   if (!inv) throw new DomainError('NOT_FOUND', t`There is no invitation #${id}. ${cmd('pending')} lists the open ones.`);
   return inv;
 }

@@ -73,6 +73,12 @@ export interface InvitationRepository {
   insert(i: NewInvitation): Invitation;
   byId(id: number): Invitation | undefined;
   byTokenHash(hash: string): Invitation | undefined;
+  /**
+   * The invitation, read to decide on it: its row stays this transaction's until it ends, so a
+   * second decision on it (a double click, another admin, another instance) waits and then reads
+   * what the first one wrote. (SQLite's write lock already covers every row.)
+   */
+  toDecide(id: number): Invitation | undefined;
   pendingFor(licenseId: number, inviteeId: number): Invitation | undefined;
   /** everyone with a pending invitation to this pool */
   pendingInvitees(licenseId: number): number[];

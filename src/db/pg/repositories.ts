@@ -158,6 +158,11 @@ function invitationRepository(db: PgDb): Repositories['invitations'] {
     openForProject: (projectId, inviteeId) => one(and(eq(invitations.projectId, projectId), eq(invitations.inviteeId, inviteeId), inArray(invitations.status, ['pending', 'waiting_for_seat']))),
     waitingForSeat: (inviteeId) => list(and(eq(invitations.inviteeId, inviteeId), eq(invitations.status, 'waiting_for_seat')), asc(invitations.id)),
     listForRun: (runId) => list(eq(invitations.runId, runId), asc(invitations.id)),
+    toDecide: async (id) => {
+      // FOR NO KEY UPDATE: the lock an UPDATE of the row takes; a second decision waits for this one
+      const [r] = await db.select().from(invitations).where(eq(invitations.id, id)).for('no key update');
+      return r && toInvitation(r);
+    },
     byTokenHash: (hash) => one(eq(invitations.tokenHash, hash)),
     pendingFor: (licenseId, inviteeId) => one(and(eq(invitations.licenseId, licenseId), eq(invitations.inviteeId, inviteeId), eq(invitations.status, 'pending'))),
     // in invitee order, as SQLite reads them (from invitations_one_pending_license)
