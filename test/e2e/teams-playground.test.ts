@@ -112,6 +112,8 @@ describe('Teams in the Microsoft 365 Agents Playground', () => {
     // whatever the bot sent, Microsoft's connector accepted it; nothing went wrong on the bot's side
     expect(await refusedCalls()).toEqual([]);
     expect(t.logs.filter((l) => /ERROR|Something went wrong/.test(l))).toEqual([]);
+    // once the last updates (sent after everything else) are out, every row was sent, none failed
+    await expect.poll(() => t.count(`SELECT COUNT(*) AS n FROM outbox WHERE status = 'pending'`), { timeout: 10_000 }).toBe(0);
     const failed = await t.query(`SELECT recipient_type, status, last_error FROM outbox WHERE status <> 'sent'`);
     expect(failed).toEqual([]);
   }, 120_000);
