@@ -109,6 +109,8 @@ const configSchema = z
     OUTBOX_POLL_MS: z.coerce.number().int().min(10).default(1000),
     /** how long a message being sent is this process's alone: an instance that died mid-send has its messages taken over after this */
     OUTBOX_LEASE_MS: z.coerce.number().int().min(1000).default(60_000),
+    /** how long a Slack request being handled is this instance's alone: one an instance acknowledged and then died with is handled by another after this */
+    SLACK_INBOX_LEASE_MS: z.coerce.number().int().min(1000).default(30_000),
     /** Slack allows about one message per second per channel: the least time between two posts to one channel */
     SLACK_CHANNEL_INTERVAL_MS: z.coerce.number().int().min(0).default(1000),
     /** Slack's workspace-wide allowance for chat.postMessage (several hundred a minute): the deliverer stays under it */
@@ -207,6 +209,7 @@ const configSchema = z
       logLevel: c.LOG_LEVEL,
       outboxPollMs: c.OUTBOX_POLL_MS,
       outboxLeaseMs: c.OUTBOX_LEASE_MS,
+      inboxLeaseMs: c.SLACK_INBOX_LEASE_MS,
     };
   });
 

@@ -99,7 +99,7 @@ export async function startBot(config: Config, o: StartOptions): Promise<Running
   let reporter: BulkProgressReporter | undefined;
   try {
     if (config.slack) {
-      const inbox = config.slack.socketMode ? undefined : slackInbox$({ engine, secrets, signingSecret: config.slack.signingSecret!, logger });
+      const inbox = config.slack.socketMode ? undefined : slackInbox$({ engine, secrets, signingSecret: config.slack.signingSecret!, logger, leaseMs: config.inboxLeaseMs });
       slack = await createSlack(config.slack, { deps, logger, http, ...(inbox ? { inbox } : {}) });
     }
     // botbuilder is loaded only when Teams is on: it is the largest library here (about 50 MB of

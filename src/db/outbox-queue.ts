@@ -3,7 +3,7 @@
  * A lease lets two bot processes share one database without sending a message twice, and lets a
  * crashed process's rows be picked up again once the lease runs out.
  */
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { promisedMethods } from './promised.js';
 import type { OutboxMessage, Promised, SubjectState } from '../domain/index.js';
 import type { Database$ } from './connection.js';
@@ -43,19 +43,31 @@ export interface PostedMessage extends PostedAt {
   renderedHash: string | null;
 }
 
+/**
+ * A lease is `lease_until`, a time on the clock of the instance that took it, compared with the
+ * clock of the instance that would take it over: instances on several machines need their clocks
+ * synchronized (NTP), since a lease lasts tens of seconds and a clock that far off would take rows
+ * still being sent (or leave a crashed instance's rows waiting that much longer).
+ *
+ * The marks (markSent, retryLater, markFailed) apply only while `owner` still holds the row's lease,
+ * and say whether they did: once another instance has taken the row over, its outcome is the one
+ * recorded.
+ */
 interface OutboxQueueSync {
   /** Due rows, at most one per recipient (the oldest), so one person's messages keep their order. */
   claim(owner: string, now: number, leaseMs: number, limit: number): OutboxRow[];
+  /** Moves the leases of the rows among `ids` that `owner` still holds to `until`; the ids it renewed. */
+  extend(owner: string, ids: number[], until: number): number[];
   /** `at`: where the chat message now is, so it can be updated when its subjects change */
-  markSent(id: number, now: number, payload?: OutboxMessage, at?: PostedAt): void;
+  markSent(owner: string, id: number, now: number, payload?: OutboxMessage, at?: PostedAt): boolean;
   /** the messages already posted about a subject, oldest first */
   postedAbout(subject: string): PostedMessage[];
   /** the subjects a message is about, with their newest recorded states */
   statesFor(outboxId: number): Map<string, SubjectState>;
   /** it was updated to show what `renderedHash` digests */
   updatedPosted(outboxId: number, now: number, renderedHash: string): void;
-  retryLater(id: number, at: number, error: string): void;
-  markFailed(id: number, now: number, error: string, payload?: OutboxMessage): void;
+  retryLater(owner: string, id: number, at: number, error: string): boolean;
+  markFailed(owner: string, id: number, now: number, error: string, payload?: OutboxMessage): boolean;
   nextDueAt(): number | undefined;
   counts(): Record<string, number>;
   /** delivery facts the Slack sender keeps */
@@ -73,6 +85,9 @@ export type OutboxQueue = Promised<OutboxQueueSync>;
 export function outboxQueue(database: Database$): OutboxQueue {
   return promisedMethods(outboxQueueSync(database), (call) => database.serialized(call));
 }
+
+/** the row, still leased to `owner` and not yet done */
+const heldBy = (owner: string, id: number) => and(eq(outbox.id, id), eq(outbox.leaseOwner, owner), eq(outbox.status, 'pending'));
 
 function outboxQueueSync(database: Database$): OutboxQueueSync {
   const { db, sqlite } = database;
@@ -117,18 +132,31 @@ function outboxQueueSync(database: Database$): OutboxQueueSync {
   });
   return {
     claim: (owner, now, leaseMs, limit) => claimTx.immediate(owner, now, leaseMs, limit),
-    markSent: (id, now, payload, at) => {
+    extend: (owner, ids, until) =>
+      ids.length === 0
+        ? []
+        : db
+            .update(outbox)
+            .set({ leaseUntil: until })
+            .where(and(inArray(outbox.id, ids), eq(outbox.leaseOwner, owner), eq(outbox.status, 'pending')))
+            .returning({ id: outbox.id })
+            .all()
+            .map((r) => r.id),
+    markSent: (owner, id, now, payload, at) =>
       sqlite.transaction(() => {
-        db.update(outbox)
-          .set({ status: 'sent', sentAt: now, leaseOwner: null, leaseUntil: null, lastError: null, ...(payload ? { payload } : {}) })
-          .where(eq(outbox.id, id))
-          .run();
-        if (at) {
+        const applied =
+          db
+            .update(outbox)
+            .set({ status: 'sent', sentAt: now, leaseOwner: null, leaseUntil: null, lastError: null, ...(payload ? { payload } : {}) })
+            .where(heldBy(owner, id))
+            .run().changes > 0;
+        // a row taken over is the new holder's to record, with where its own send posted it
+        if (applied && at) {
           const where = { platform: at.platform, channel: at.channel, messageId: at.messageId };
           db.insert(postedMessages).values({ outboxId: id, postedAt: now, ...where }).onConflictDoUpdate({ target: postedMessages.outboxId, set: where }).run();
         }
-      }).immediate();
-    },
+        return applied;
+      }).immediate(),
     postedAbout: (subject) =>
       db
         .select({
@@ -161,15 +189,14 @@ function outboxQueueSync(database: Database$): OutboxQueueSync {
     updatedPosted: (outboxId, now, renderedHash) => {
       db.update(postedMessages).set({ updatedAt: now, renderedHash }).where(eq(postedMessages.outboxId, outboxId)).run();
     },
-    retryLater: (id, at, error) => {
-      db.update(outbox).set({ nextAttemptAt: at, leaseOwner: null, leaseUntil: null, lastError: error }).where(eq(outbox.id, id)).run();
-    },
-    markFailed: (id, now, error, payload) => {
-      db.update(outbox)
+    retryLater: (owner, id, at, error) =>
+      db.update(outbox).set({ nextAttemptAt: at, leaseOwner: null, leaseUntil: null, lastError: error }).where(heldBy(owner, id)).run().changes > 0,
+    markFailed: (owner, id, now, error, payload) =>
+      db
+        .update(outbox)
         .set({ status: 'failed', sentAt: now, leaseOwner: null, leaseUntil: null, lastError: error, ...(payload ? { payload } : {}) })
-        .where(eq(outbox.id, id))
-        .run();
-    },
+        .where(heldBy(owner, id))
+        .run().changes > 0,
     nextDueAt: () =>
       db.get<{ at: number | null }>(sql`SELECT MIN(MAX(next_attempt_at, IFNULL(lease_until, 0))) AS at FROM outbox WHERE status = 'pending'`)?.at ??
       undefined,

@@ -102,6 +102,8 @@ function peopleRepository(db: Db): PeopleRepository {
       return r && toPerson(r);
     },
     byEmail: (email) => byEmail.all({ email }).map(toPerson),
+    // the transaction's write lock (BEGIN IMMEDIATE) already holds every email
+    holdEmail: () => undefined,
     knownEmails: () =>
       db
         .all<{ email: string }>(

@@ -16,24 +16,35 @@ interface InboxRow {
 
 /** The Slack inbox's rows (see src/bot/slack/inbox.ts for what each state means). */
 export interface InboxTable {
-  /** the new row's id; undefined when its key (or event id) was recorded already: a replay */
-  record(r: { key: string; eventId: string | null; receivedAt: number; contentType: string; sealedBody: string }): Promise<number | undefined>;
+  /** the new row's id, held by `owner` until `leaseUntil`; undefined when its key (or event id) was recorded already: a replay */
+  record(r: { key: string; eventId: string | null; receivedAt: number; contentType: string; sealedBody: string; owner: string; leaseUntil: number }): Promise<number | undefined>;
   /** `received` → `acked`: its 2xx answer is going out */
   acked(id: number): Promise<void>;
   done(id: number, at: number): Promise<void>;
+  /** the owner is still at work on its unfinished rows: their lease runs on */
+  renew(owner: string, leaseUntil: number): Promise<void>;
+  /** the owner stops: its unfinished rows are free for another instance (or its successor) at once */
+  release(owner: string): Promise<void>;
   /** forgets finished rows received before `doneBefore`; gives up unfinished ones received before `abandonBefore` */
   prune(doneBefore: number, abandonBefore: number, at: number): Promise<void>;
-  /** after a restart: those never acknowledged are given up, those acknowledged are returned (oldest first) */
-  unfinished(at: number): Promise<InboxRow[]>;
+  /**
+   * Rows whose owner's lease lapsed (it stopped or died): those never acknowledged are given up,
+   * those acknowledged are taken over by `owner` and returned (oldest first). Two instances
+   * looking at once take each row once.
+   */
+  orphans(owner: string, leaseUntil: number, at: number): Promise<InboxRow[]>;
   abandon(id: number, at: number): Promise<void>;
 }
+
+/** not owned (rows from before owners were recorded), or the owner's lease lapsed */
+const lapsed = (at: number) => sql`(lease_until IS NULL OR lease_until < ${at})`;
 
 export function inboxTable(run: SqlRunner): InboxTable {
   return {
     record: async (r) => {
       const rows = await run.rows<{ id: number }>(sql`
-        INSERT INTO slack_inbox (key, event_id, received_at, status, content_type, sealed_body)
-        VALUES (${r.key}, ${r.eventId}, ${r.receivedAt}, 'received', ${r.contentType}, ${r.sealedBody})
+        INSERT INTO slack_inbox (key, event_id, received_at, status, content_type, sealed_body, owner, lease_until)
+        VALUES (${r.key}, ${r.eventId}, ${r.receivedAt}, 'received', ${r.contentType}, ${r.sealedBody}, ${r.owner}, ${r.leaseUntil})
         ON CONFLICT DO NOTHING RETURNING id`);
       return rows[0]?.id;
     },
@@ -41,17 +52,25 @@ export function inboxTable(run: SqlRunner): InboxTable {
       await run.rows(sql`UPDATE slack_inbox SET status = 'acked' WHERE id = ${id} AND status = 'received'`);
     },
     done: async (id, at) => {
-      await run.rows(sql`UPDATE slack_inbox SET status = 'done', done_at = ${at}, sealed_body = NULL WHERE id = ${id}`);
+      await run.rows(sql`UPDATE slack_inbox SET status = 'done', done_at = ${at}, sealed_body = NULL, lease_until = NULL WHERE id = ${id}`);
+    },
+    renew: async (owner, leaseUntil) => {
+      await run.rows(sql`UPDATE slack_inbox SET lease_until = ${leaseUntil} WHERE owner = ${owner} AND status IN ('received', 'acked')`);
+    },
+    release: async (owner) => {
+      await run.rows(sql`UPDATE slack_inbox SET lease_until = 0 WHERE owner = ${owner} AND status IN ('received', 'acked')`);
     },
     prune: async (doneBefore, abandonBefore, at) => {
       await run.rows(sql`DELETE FROM slack_inbox WHERE received_at < ${doneBefore} AND status IN ('done', 'abandoned')`);
       await run.rows(sql`UPDATE slack_inbox SET status = 'abandoned', done_at = ${at}, sealed_body = NULL WHERE received_at < ${abandonBefore} AND status IN ('received', 'acked')`);
     },
-    unfinished: async (at) => {
-      await run.rows(sql`UPDATE slack_inbox SET status = 'abandoned', done_at = ${at}, sealed_body = NULL WHERE status = 'received'`);
-      return run.rows<InboxRow & Record<string, unknown>>(sql`
-        SELECT id, received_at AS "receivedAt", content_type AS "contentType", sealed_body AS "sealedBody"
-        FROM slack_inbox WHERE status = 'acked' ORDER BY id`);
+    orphans: async (owner, leaseUntil, at) => {
+      await run.rows(sql`UPDATE slack_inbox SET status = 'abandoned', done_at = ${at}, sealed_body = NULL WHERE status = 'received' AND ${lapsed(at)}`);
+      // taken in one conditional update: of two instances at once, each row goes to one
+      const rows = await run.rows<InboxRow & Record<string, unknown>>(sql`
+        UPDATE slack_inbox SET owner = ${owner}, lease_until = ${leaseUntil} WHERE status = 'acked' AND ${lapsed(at)}
+        RETURNING id, received_at AS "receivedAt", content_type AS "contentType", sealed_body AS "sealedBody"`);
+      return rows.sort((a, b) => a.id - b.id);
     },
     abandon: async (id, at) => {
       await run.rows(sql`UPDATE slack_inbox SET status = 'abandoned', done_at = ${at}, sealed_body = NULL WHERE id = ${id}`);

@@ -67,7 +67,9 @@ export type ConfirmationOutcome =
 export async function requestAcceptConfirmation(deps: DomainDeps, token: string): Promise<ConfirmationOutcome> {
   return await deps.store.transaction(async (repos): Promise<ConfirmationOutcome> => {
     const now = deps.clock.now();
-    const inv = await byToken(repos, token);
+    const found = await byToken(repos, token);
+    // held while deciding: two clicks at once (on two instances) send one confirmation, not two
+    const inv = found && (await repos.invitations.toDecide(found.id));
     if (!inv) return { outcome: 'not_found' };
     const page = await pageOf(repos, inv, now);
     if (page.status !== 'pending') return { outcome: 'not_pending', page };

@@ -30,6 +30,7 @@ async function rememberSlackUser(repos: Repositories, clock: Clock, who: SlackId
     return changed ? await repos.people.update(known.id, patch, clock.now()) : known;
   }
   if (who.email) {
+    await repos.people.holdEmail(who.email);
     // exact case only: the account email is case sensitive, so a near match is someone else
     const emailOnly = (await repos.people.byEmail(who.email)).find((p) => !p.slackUserId);
     if (emailOnly) {
@@ -55,6 +56,7 @@ async function rememberSlackUser(repos: Repositories, clock: Clock, who: SlackId
 
 /** A person known only by an account email (not found in chat). */
 async function rememberEmail(repos: Repositories, clock: Clock, email: string): Promise<Person> {
+  await repos.people.holdEmail(email);
   const exact = await repos.people.byEmail(email);
   const found = exact[0];
   if (found) return found;
@@ -128,6 +130,7 @@ async function rememberTeamsUser(repos: Repositories, clock: Clock, whoRaw: Team
     return changed ? await repos.people.update(known.id, patch, clock.now()) : known;
   }
   if (who.email) {
+    await repos.people.holdEmail(who.email);
     const sameEmail = (await all(who.email)).find((p) => !p.teamsAadId);
     if (sameEmail) {
       // keep the Slack profile's email when there is one; the Teams identity joins it

@@ -35,6 +35,12 @@ export interface PeopleRepository {
   byTeamsId(tenantId: string, aadObjectId: string): Person | undefined;
   /** exact, case-sensitive match */
   byEmail(email: string): Person[];
+  /**
+   * Holds this account email for the rest of the transaction: a second transaction deciding who has
+   * it (another instance meeting the same unknown email) waits for this one and then reads what it
+   * recorded, so one email never becomes two people. (SQLite's write lock already serializes them.)
+   */
+  holdEmail(email: string): void;
   /** the account emails of real people: those known in chat, those a seat was recorded under, those a seat is on its way to */
   knownEmails(): string[];
   insert(p: NewPerson, at: number): Person;

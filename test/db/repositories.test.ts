@@ -129,8 +129,8 @@ describe('the outbox queue', () => {
       [1, 2],
       [2, 2],
     ]);
-    await queue.markSent(1, 40_000);
-    await queue.retryLater(2, 100_000, 'HTTP 500');
+    await queue.markSent('b', 1, 40_000);
+    await queue.retryLater('b', 2, 100_000, 'HTTP 500');
     expect(await queue.claim('c', 50_000, 30_000, 10)).toEqual([]);
     expect((await queue.claim('c', 100_000, 30_000, 10)).map((r) => r.id)).toEqual([2]);
     expect(await queue.counts()).toEqual({ sent: 1, pending: 1 });
@@ -145,11 +145,11 @@ describe('the outbox queue', () => {
       await r.outbox.enqueue({ type: 'person', personId: 8 }, { type: 'notice', text: 'other' }, 0);
     });
     expect((await queue.claim('a', 0, 1000, 10)).map((r) => r.id)).toEqual([1, 3]);
-    await queue.retryLater(1, 5000, 'rate limited');
-    await queue.markSent(3, 10);
+    await queue.retryLater('a', 1, 5000, 'rate limited');
+    await queue.markSent('a', 3, 10);
     expect(await queue.claim('a', 100, 1000, 10)).toEqual([]);
     expect((await queue.claim('a', 5000, 1000, 10)).map((r) => r.id)).toEqual([1]);
-    await queue.markSent(1, 5001);
+    await queue.markSent('a', 1, 5001);
     expect((await queue.claim('a', 5002, 1000, 10)).map((r) => r.id)).toEqual([2]);
   });
 

@@ -119,7 +119,9 @@ it('a bulk invite acknowledged and then lost to kill -9 is handled after the res
   // the bot's own database: a file in `dir`, or (the PostgreSQL project) a database on the test server
   const database: Record<string, string> = onPostgres() ? { DATABASE_URL: await freshPgDatabase(), ATLAS_SECRET_KEY: TEST_SECRET_KEY } : {};
   if (database.DATABASE_URL) cleanup.push(() => dropPgDatabase(database.DATABASE_URL!));
-  const first = await startProcess(slack, dir, database);
+  // the killed instance's hold on what it acknowledged lapses after a second (30 s by default)
+  const env = { ...database, SLACK_INBOX_LEASE_MS: '1000' };
+  const first = await startProcess(slack, dir, env);
   const killed = new Promise((r) => first.child.on('exit', r));
   cleanup.push(() => {
     if (first.child.exitCode === null) first.child.kill('SIGKILL');
@@ -137,14 +139,15 @@ it('a bulk invite acknowledged and then lost to kill -9 is handled after the res
   await killed;
 
   // the same database, a new process: the acknowledged request is handled, and answered where Slack asked
-  const t = await bot({ slack, dir, env: database });
-  const answer = await slack.waitFor((c) => c.method === 'response_url' && c.url === responseUrl, 20_000);
+  const t = await bot({ slack, dir, env });
+  // 300 lookups and invitations: generous for a loaded machine (alone it takes about 5 s)
+  const answer = await slack.waitFor((c) => c.method === 'response_url' && c.url === responseUrl, 45_000);
   expect(textOf(answer.args)).toContain('300 invited of 300');
   expect(await count(t, "SELECT COUNT(*) AS n FROM invitations WHERE kind = 'license'")).toBe(300);
-  expect(t.logs.some((l) => /handling 1 request\(s\) acknowledged before the restart/.test(l))).toBe(true);
+  expect(t.logs.some((l) => /handling 1 request\(s\) acknowledged before a restart or by an instance that stopped/.test(l))).toBe(true);
   // and it is marked done once its work finished (nothing is handled a third time)
   await expect.poll(() => count(t, "SELECT COUNT(*) AS n FROM slack_inbox WHERE status = 'received'"), { timeout: 10_000 }).toBe(0);
-}, 60_000);
+}, 90_000);
 
 it('input limits: RFC 5321 email lengths, seat counts in plain digits only, and no address with a space in it', async () => {
   const t = await bot();

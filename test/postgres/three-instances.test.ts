@@ -23,6 +23,7 @@ interface Instance {
   exited: Promise<unknown>;
 }
 
+const late = [1, 2].map((i) => ({ id: `ULATE${i}`, name: `late${i}`, real_name: `Late ${i}`, email: `late${i}@uni.edu` }));
 const students = Array.from({ length: 320 }, (_, i) => ({ id: `USTUDENT${i}`, name: `s${i}`, real_name: `Student ${i}`, email: `student${i}@uni.edu` }));
 let slack: SlackStandIn;
 let dbUrl: string;
@@ -44,6 +45,8 @@ async function startInstance(n: number): Promise<Instance> {
       LOG_LEVEL: 'info',
       // a killed instance's messages are taken over after 2 s (60 s by default)
       OUTBOX_LEASE_MS: '2000',
+      // a Slack request's hold lapses after a second unrenewed, and each instance looks for lapsed ones each second
+      SLACK_INBOX_LEASE_MS: '1000',
       // every instance delivers, each at 20 messages a second
       SLACK_POSTS_PER_MINUTE: '1200',
       // every instance runs the schedule: the sweep each second, the digest every 3 s; one of them runs each slot
@@ -89,7 +92,7 @@ const outboxIdOf = (c: RecordedCall): number => Number(c.args.metadata?.event_pa
 
 beforeAll(async () => {
   slack = await startSlackStandIn();
-  for (const u of [ADMIN, ...students]) slack.addUser(u);
+  for (const u of [ADMIN, ...students, ...late]) slack.addUser(u);
   dbUrl = await freshPgDatabase();
   db = new pg.Client({ connectionString: dbUrl });
   await db.connect();
@@ -163,6 +166,42 @@ describe('three instances on one PostgreSQL', () => {
     expect(digests).toBe(await slots('digest'));
     // and each digest run posted its review once to the admin channel
     await expect.poll(() => slack.callsTo('chat.postMessage').filter((c) => c.args.channel === ADMIN_CHANNEL && /pending/i.test(textOf(c.args)) && /Lab/.test(textOf(c.args))).length, { timeout: 10_000 }).toBeGreaterThanOrEqual(digests);
+  }, 60_000);
+
+  it('a slow request is handled by the instance that acknowledged it alone, and one whose instance died is taken over by another', async () => {
+    const resumed = () => instances.flatMap((i) => i.logs.filter((l) => l.includes('acknowledged before a restart or by an instance that stopped')));
+    expect(textOf((await command(instances[0]!, ADMIN.id, 'license add "Side" 10')).args)).toContain('Created');
+    const invitationsOf = (userId: string) =>
+      count(`SELECT COUNT(*) AS n FROM invitations i JOIN people p ON p.id = i.invitee_id WHERE p.slack_user_id = $1 AND i.kind = 'license'`, userId);
+
+    // Slack takes 4 s to answer the lookup (four leases): the instance renews its hold, and the two others,
+    // looking each second, leave it alone
+    slack.failNext('users.info', { hangMs: 4000 });
+    const first = slack.responseUrl();
+    const slow = await postSigned(`${instances[0]!.url}/slack/events`, SECRET, slashCommandBody({ text: `invite-license <@${late[0]!.id}|late1> to "Side"`, user_id: ADMIN.id, team_id: STANDIN_TEAM_ID, response_url: first, trigger_id: fakeTriggerId() }));
+    expect(slow.status).toBe(200);
+    await slack.waitFor((c) => c.method === 'response_url' && c.url === first, 20_000);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(slack.callsTo('response_url').filter((c) => c.url === first)).toHaveLength(1);
+    expect(resumed()).toHaveLength(0);
+    expect(await invitationsOf(late[0]!.id)).toBe(1);
+
+    // a fourth instance acknowledges a request and is killed while Slack keeps it waiting: one of the
+    // others takes it over once its hold lapses (no restart needed), and it is answered once
+    const doomed = await startInstance(3);
+    instances.push(doomed);
+    slack.failNext('users.info', { hangMs: 10_000 });
+    const second = slack.responseUrl();
+    const acked = await postSigned(`${doomed.url}/slack/events`, SECRET, slashCommandBody({ text: `invite-license <@${late[1]!.id}|late2> to "Side"`, user_id: ADMIN.id, team_id: STANDIN_TEAM_ID, response_url: second, trigger_id: fakeTriggerId() }));
+    expect(acked.status).toBe(200);
+    doomed.child.kill('SIGKILL');
+    await doomed.exited;
+    await slack.waitFor((c) => c.method === 'response_url' && c.url === second, 20_000);
+    expect(resumed()).toHaveLength(1);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(slack.callsTo('response_url').filter((c) => c.url === second)).toHaveLength(1);
+    expect(await invitationsOf(late[1]!.id)).toBe(1);
+    expect(await count(`SELECT COUNT(*) AS n FROM slack_inbox WHERE status IN ('received', 'acked')`)).toBe(0);
   }, 60_000);
 
   it('a bulk run of 300 with one instance killed (-9) mid-way: every DM is sent exactly once', async () => {

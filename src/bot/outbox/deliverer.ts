@@ -1,7 +1,8 @@
 /**
  * Delivers the outbox: claims due rows under a lease, hands each to the platform's sender, and
  * records the outcome. A failure delays one recipient's messages and never the others'; a crash
- * leaves rows whose lease runs out and are claimed again.
+ * leaves rows whose lease runs out and are claimed again. While a row is being sent (paced, told
+ * to wait by a 429, or a slow platform) its lease is renewed, so no other instance takes it over.
  */
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../domain/index.js';
@@ -27,6 +28,7 @@ export interface DelivererOptions {
   clock: Clock;
   logger: Logger;
   pollMs: number;
+  /** how long a claimed row is this instance's, renewed every third of it while it is being sent */
   leaseMs?: number;
   batchSize?: number;
   maxAttempts?: number;
@@ -97,19 +99,57 @@ export class OutboxDeliverer {
     this.timer.unref();
   }
 
+  private get leaseMs(): number {
+    return this.o.leaseMs ?? 60_000;
+  }
+
   /** Delivers everything due now; returns how many rows it handled. */
   async runOnce(): Promise<number> {
     let handled = 0;
     for (;;) {
-      const rows = await this.o.queue.claim(this.owner, this.o.clock.now(), this.o.leaseMs ?? 60_000, this.o.batchSize ?? 20);
+      const rows = await this.o.queue.claim(this.owner, this.o.clock.now(), this.leaseMs, this.o.batchSize ?? 20);
       if (rows.length === 0) return handled;
-      // one row per recipient per batch, so sending them side by side keeps each person's order;
-      // the round waits for every one of them, so stop() never leaves a send running behind it
-      const settled = await Promise.allSettled(rows.map((row) => this.deliver(row)));
-      for (const r of settled) if (r.status === 'rejected') this.o.logger.error('outbox: could not record a delivery', r.reason);
+      const held = new Set(rows.map((row) => row.id));
+      const stopRenewing = this.renewWhileHeld(held);
+      try {
+        // one row per recipient per batch, so sending them side by side keeps each person's order;
+        // the round waits for every one of them, so stop() never leaves a send running behind it
+        const settled = await Promise.allSettled(rows.map((row) => this.deliver(row).finally(() => held.delete(row.id))));
+        for (const r of settled) if (r.status === 'rejected') this.o.logger.error('outbox: could not record a delivery', r.reason);
+      } finally {
+        stopRenewing();
+      }
       handled += rows.length;
       if (this.stopped) return handled;
     }
+  }
+
+  /** Renews the leases of the rows in `held` (those not yet recorded) every third of a lease, until told to stop. */
+  private renewWhileHeld(held: Set<number>): () => void {
+    let renewing = false;
+    const timer = setInterval(() => {
+      // a renewal still waiting on a slow database is not piled onto
+      if (renewing || held.size === 0) return;
+      renewing = true;
+      this.o.queue
+        .extend(this.owner, [...held], this.o.clock.now() + this.leaseMs)
+        .then((renewed) => {
+          // a row not renewed was taken over (or just recorded): its mark says which, and warns
+          const kept = new Set(renewed);
+          for (const id of held) if (!kept.has(id)) held.delete(id);
+        })
+        .catch((e: unknown) => this.o.logger.warn(`outbox: could not renew the leases of the messages being sent: ${e instanceof Error ? e.message : String(e)}`))
+        .finally(() => {
+          renewing = false;
+        });
+    }, Math.max(1, Math.floor(this.leaseMs / 3)));
+    timer.unref();
+    return () => clearInterval(timer);
+  }
+
+  /** Another instance took the row over after its lease ran out here: what happened here is not recorded. */
+  private lostLease(row: OutboxRow, what: string): void {
+    this.o.logger.warn(`outbox: #${row.id} (${row.payload.type}) was taken over by another instance after its lease ran out here; ${what} is not recorded`);
   }
 
   private async deliver(row: OutboxRow): Promise<void> {
@@ -124,19 +164,21 @@ export class OutboxDeliverer {
     // once a row is done, a plain personalized link is not kept (a sealed one stays, for updates in place)
     const scrubbed = carriesLink(row.payload) && !isSealedLink(row.payload.link) ? { ...row.payload, link: '[removed]' } : undefined;
     if (outcome.kind === 'sent') {
-      await queue.markSent(row.id, now, scrubbed, outcome.at);
-      logger.debug(`outbox: sent #${row.id} (${row.payload.type})`);
+      if (await queue.markSent(this.owner, row.id, now, scrubbed, outcome.at)) logger.debug(`outbox: sent #${row.id} (${row.payload.type})`);
+      // the other instance sends it too
+      else this.lostLease(row, 'this send (it may arrive twice)');
     } else if (outcome.kind === 'failed' || row.attempts >= (this.o.maxAttempts ?? 25)) {
+      // reporting it is for the row's holder alone: a row taken over is not reported twice
+      if (this.o.onUndeliverable && (await queue.extend(this.owner, [row.id], now + this.leaseMs)).length === 0) return this.lostLease(row, 'giving up on it');
       try {
         await this.o.onUndeliverable?.(row, outcome.error, outcome.kind === 'failed');
       } catch (e) {
         logger.error(`outbox: could not report #${row.id} as undeliverable`, e);
       }
-      await queue.markFailed(row.id, now, outcome.error, scrubbed);
-      logger.warn(`outbox: gave up on #${row.id} (${row.payload.type}): ${outcome.error}`);
-    } else {
-      await queue.retryLater(row.id, now + outcome.afterMs, outcome.error);
+      if (await queue.markFailed(this.owner, row.id, now, outcome.error, scrubbed)) logger.warn(`outbox: gave up on #${row.id} (${row.payload.type}): ${outcome.error}`);
+      else this.lostLease(row, 'giving up on it');
+    } else if (await queue.retryLater(this.owner, row.id, now + outcome.afterMs, outcome.error)) {
       logger.info(`outbox: #${row.id} (${row.payload.type}) will be retried in ${Math.round(outcome.afterMs / 1000)}s: ${outcome.error}`);
-    }
+    } else this.lostLease(row, 'its retry');
   }
 }

@@ -10,8 +10,13 @@
  * - **What was acknowledged is not lost.** The request is written (its body sealed) before Bolt
  *   acks it, and marked done once its listener finished. A restart in between handles it then,
  *   answering through its response_url (valid for 30 minutes).
+ * - **One instance handles it.** A request belongs to the instance that received it, under a lease
+ *   that instance renews while it works. Several instances share the inbox: another one takes an
+ *   acknowledged request over only once that lease lapsed (its owner died, or stopped and released
+ *   it), so a live instance's work is never run a second time beside it. Leases compare each
+ *   machine's clock with the others': keep the clocks synchronized (NTP).
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import express, { type RequestHandler } from 'express';
 import type { Engine } from '../../db/engine.js';
 import type { SecretBox } from '../../domain/index.js';
@@ -26,6 +31,8 @@ const RESUME_WITHIN_MS = 30 * 60_000;
 const BODY_LIMIT = '1mb';
 /** how long an ack waits for its "acknowledged" mark to be written, at most */
 const ACK_MARK_WAIT_MS = 500;
+/** an instance's hold on the requests it works on (SLACK_INBOX_LEASE_MS), renewed a few times within it */
+const INBOX_LEASE_MS = 30_000;
 
 interface ResumedRequest {
   inboxId: number;
@@ -37,8 +44,15 @@ export interface SlackInbox {
   guard: RequestHandler;
   /** the request's listener finished (whatever it answered) */
   done(inboxId: number): void;
-  /** requests acknowledged but not handled before the last stop, to handle now (oldest first) */
+  /**
+   * Requests acknowledged but not handled by an instance that is gone (this one before a restart,
+   * or another one), taken over to handle now (oldest first). Asked at start and then every lease.
+   */
   unfinished(): Promise<ResumedRequest[]>;
+  /** this instance stops: what it still holds is free for the others (and its successor) at once */
+  release(): Promise<void>;
+  /** how long a hold lasts unrenewed: how often to look for requests an instance left */
+  leaseMs: number;
 }
 
 const header = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v);
@@ -63,9 +77,29 @@ function parseSlackBody(raw: string, contentType: string): Record<string, unknow
   return JSON.parse(raw) as Record<string, unknown>;
 }
 
-export function slackInbox$(o: { engine: Engine; secrets: SecretBox; signingSecret: string; logger: Logger; now?: () => number }): SlackInbox {
+export function slackInbox$(o: { engine: Engine; secrets: SecretBox; signingSecret: string; logger: Logger; now?: () => number; leaseMs?: number }): SlackInbox {
   const { inbox } = o.engine;
   const now = o.now ?? Date.now;
+  const leaseMs = o.leaseMs ?? INBOX_LEASE_MS;
+  const owner = `inbox-${process.pid}-${randomUUID().slice(0, 8)}`;
+  // the requests this instance holds and has not finished (by id, since when): while there are any, their lease is renewed
+  const held = new Map<number, number>();
+  let renewing: NodeJS.Timeout | undefined;
+  const hold = (id: number) => {
+    held.set(id, now());
+    renewing ??= setInterval(() => {
+      // one no listener ever finished is given up by the prune in time: not held past that
+      for (const [heldId, since] of held) if (since < now() - RESUME_WITHIN_MS) letGo(heldId);
+      if (held.size) inbox.renew(owner, now() + leaseMs).catch((e: unknown) => o.logger.warn(`slack: could not renew the hold on ${held.size} request(s): ${e instanceof Error ? e.message : String(e)}`));
+    }, Math.max(100, Math.floor(leaseMs / 3))).unref();
+  };
+  const letGo = (id: number) => {
+    held.delete(id);
+    if (held.size === 0 && renewing) {
+      clearInterval(renewing);
+      renewing = undefined;
+    }
+  };
   const readRaw = express.raw({ type: () => true, limit: BODY_LIMIT });
   let prunedAt = 0;
   const prune = async (at: number) => {
@@ -109,7 +143,7 @@ export function slackInbox$(o: { engine: Engine; secrets: SecretBox; signingSecr
       // a file that is no longer the one on disk would take the record and lose it
       o.engine.check();
       await prune(at);
-      id = await inbox.record({ key: signature, eventId, receivedAt: at, contentType, sealedBody: o.secrets.seal(raw.toString('utf8')) });
+      id = await inbox.record({ key: signature, eventId, receivedAt: at, contentType, sealedBody: o.secrets.seal(raw.toString('utf8')), owner, leaseUntil: at + leaseMs });
     } catch (e) {
       // not recorded, so not taken: say so rather than ack something that could be lost
       o.logger.error('slack: could not record a request; answered that it was not taken', e);
@@ -123,13 +157,18 @@ export function slackInbox$(o: { engine: Engine; secrets: SecretBox; signingSecr
       res.status(200).send();
       return;
     }
+    hold(id);
     (req as { atlasInboxId?: number }).atlasInboxId = id;
     // only a request whose ok went out is handled again after a restart (one never answered, the
     // person sees fail and retries): noted before the answer's bytes leave, so it holds after a kill
     const recorded = id;
     const end = res.end.bind(res) as (...args: unknown[]) => typeof res;
     res.end = ((...args: unknown[]) => {
-      if (res.statusCode < 200 || res.statusCode >= 300) return end(...args);
+      if (res.statusCode < 200 || res.statusCode >= 300) {
+        // refused: it stays unacknowledged, and is never run again
+        letGo(recorded);
+        return end(...args);
+      }
       // the ack is never held up for long by the database: after ACK_MARK_WAIT_MS it goes out anyway
       // (the request then counts as never acknowledged: it is not run again after a restart)
       let sent = false;
@@ -160,6 +199,7 @@ export function slackInbox$(o: { engine: Engine; secrets: SecretBox; signingSecr
       });
     },
     done: (inboxId) => {
+      letGo(inboxId);
       // a lock held elsewhere for a moment must not leave it to be handled a second time: tried again
       // a few times, later (a synchronous retry would stop the whole process meanwhile)
       const attempt = (n: number) =>
@@ -171,8 +211,8 @@ export function slackInbox$(o: { engine: Engine; secrets: SecretBox; signingSecr
     },
     unfinished: async () => {
       const at = now();
-      // never acknowledged (the process died before its ok went out): the person saw it fail and may retry, so it is not run
-      const rows = await inbox.unfinished(at);
+      // never acknowledged (its instance died before its ok went out): the person saw it fail and may retry, so it is not run
+      const rows = await inbox.orphans(owner, at + leaseMs, at);
       const out: ResumedRequest[] = [];
       for (const r of rows) {
         let body: Record<string, unknown> | undefined;
@@ -181,13 +221,23 @@ export function slackInbox$(o: { engine: Engine; secrets: SecretBox; signingSecr
         } catch {
           body = undefined;
         }
-        if (body) out.push({ inboxId: r.id, body });
-        else {
+        if (body) {
+          hold(r.id);
+          out.push({ inboxId: r.id, body });
+        } else {
           o.logger.warn(`slack: request #${r.id} was acknowledged but could not be handled in time; given up`);
           await inbox.abandon(r.id, at);
         }
       }
       return out;
+    },
+    leaseMs,
+    release: async () => {
+      if (renewing) clearInterval(renewing);
+      renewing = undefined;
+      if (held.size === 0) return;
+      held.clear();
+      await inbox.release(owner);
     },
   };
 }

@@ -143,7 +143,18 @@ export async function createSlack(cfg: SlackConfig, o: { deps: DomainDeps; logge
     rejectRateLimitedCalls: true,
     timeout: cfg.deliveryTimeoutMs,
   });
-  let resuming: Promise<void> | undefined;
+  // requests an instance acknowledged and left unhandled (this one before a restart, or another
+  // one that died): looked for at start and then once a lease, one look at a time
+  let resuming: Promise<void> = Promise.resolve();
+  let looking: NodeJS.Timeout | undefined;
+  const handle = (unfinished: Awaited<ReturnType<SlackInbox['unfinished']>>) => {
+    if (unfinished.length) o.logger.info(`slack: handling ${unfinished.length} request(s) acknowledged before a restart or by an instance that stopped`);
+    return (async () => {
+      for (const r of unfinished) {
+        await app.processEvent({ body: r.body, ack: async () => undefined, customProperties: { inboxId: r.inboxId, resumed: true } }).catch((e: unknown) => o.logger.error('slack: a resumed request failed', e));
+      }
+    })();
+  };
   return {
     app,
     deliveryClient,
@@ -152,18 +163,28 @@ export async function createSlack(cfg: SlackConfig, o: { deps: DomainDeps; logge
     // HTTP mode is served by our own express server; Socket Mode opens its websocket here
     start: async () => {
       if (cfg.socketMode) await app.start();
-      // acknowledged before the last stop but not handled: handled now (after the start), answered through their response_url
-      const unfinished = (await inbox?.unfinished()) ?? [];
-      if (unfinished.length) o.logger.info(`slack: handling ${unfinished.length} request(s) acknowledged before the restart`);
-      resuming = (async () => {
-        for (const r of unfinished) {
-          await app.processEvent({ body: r.body, ack: async () => undefined, customProperties: { inboxId: r.inboxId, resumed: true } }).catch((e: unknown) => o.logger.error('slack: a resumed request failed', e));
-        }
-      })();
+      if (!inbox) return;
+      // found before the start is done, handled after it (answered through their response_url)
+      resuming = handle(await inbox.unfinished());
+      let queued = false;
+      looking = setInterval(() => {
+        // one look waits for the one before (and what it found) to finish; no more than one waits
+        if (queued) return;
+        queued = true;
+        resuming = resuming
+          .then(async () => {
+            queued = false;
+            await handle(await inbox.unfinished());
+          })
+          .catch((e: unknown) => o.logger.warn(`slack: could not look for requests left unhandled: ${e instanceof Error ? e.message : String(e)}`));
+      }, inbox.leaseMs).unref();
     },
     stop: async () => {
+      if (looking) clearInterval(looking);
       // what was acknowledged (and what is being handled again) is finished before the database closes, at most 10 s
       await Promise.race([Promise.all([resuming, ...inflight]), new Promise((r) => setTimeout(r, 10_000).unref())]);
+      // whatever is still unfinished is another instance's to take at once, rather than after the lease
+      await inbox?.release().catch((e: unknown) => o.logger.warn(`slack: could not release the requests still held: ${e instanceof Error ? e.message : String(e)}`));
       if (cfg.socketMode) await app.stop();
     },
   };

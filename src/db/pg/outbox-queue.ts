@@ -4,11 +4,14 @@
  * `FOR UPDATE SKIP LOCKED` and leased in the same statement, so two never take the same row, and a
  * killed instance's rows are taken again once their lease runs out.
  */
-import { and, eq, isNotNull, isNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { OutboxMessage, SubjectState } from '../../domain/index.js';
 import type { OutboxQueue, OutboxRow } from '../outbox-queue.js';
 import type { PgDb } from './repositories.js';
 import { bulkRuns, invitations, outbox, outboxSubjects, people, postedMessages, subjectStates } from './schema.js';
+
+/** the row, still leased to `owner` and not yet done */
+const heldBy = (owner: string, id: number) => and(eq(outbox.id, id), eq(outbox.leaseOwner, owner), eq(outbox.status, 'pending'));
 
 /** the rows of a plain statement (node-postgres answers with its QueryResult) */
 const rowsOf = <T>(result: unknown): T[] => (result as { rows: T[] }).rows;
@@ -39,6 +42,7 @@ export function postgresOutboxQueue(db: PgDb): OutboxQueue {
           ORDER BY o.priority, o.id LIMIT ${limit}
           -- rows another instance is claiming right now are passed over, not waited for
           FOR UPDATE OF o SKIP LOCKED)
+        -- each instance's own clock sets and reads lease_until: their clocks must agree (NTP)
         UPDATE outbox SET lease_owner = ${owner}, lease_until = ${now + leaseMs}, attempts = outbox.attempts + 1
         FROM due WHERE outbox.id = due.id
         RETURNING outbox.id, outbox.recipient_type AS "recipientType", outbox.recipient_id AS "recipientId", outbox.payload,
@@ -47,18 +51,33 @@ export function postgresOutboxQueue(db: PgDb): OutboxQueue {
         .sort((a, b) => a.priority - b.priority || a.id - b.id)
         .map((r) => ({ id: r.id, recipientType: r.recipientType, recipientId: r.recipientId, payload: r.payload, attempts: r.attempts, createdAt: Number(r.createdAt), lastError: r.lastError }));
     },
-    markSent: async (id, now, payload, at) => {
-      await db.transaction(async (tx) => {
-        await tx
-          .update(outbox)
-          .set({ status: 'sent', sentAt: now, leaseOwner: null, leaseUntil: null, lastError: null, ...(payload ? { payload } : {}) })
-          .where(eq(outbox.id, id));
-        if (at) {
+    extend: async (owner, ids, until) =>
+      ids.length === 0
+        ? []
+        : (
+            await db
+              .update(outbox)
+              .set({ leaseUntil: until })
+              .where(and(inArray(outbox.id, ids), eq(outbox.leaseOwner, owner), eq(outbox.status, 'pending')))
+              .returning({ id: outbox.id })
+          ).map((r) => r.id),
+    markSent: (owner, id, now, payload, at) =>
+      db.transaction(async (tx) => {
+        const applied =
+          (
+            await tx
+              .update(outbox)
+              .set({ status: 'sent', sentAt: now, leaseOwner: null, leaseUntil: null, lastError: null, ...(payload ? { payload } : {}) })
+              .where(heldBy(owner, id))
+              .returning({ id: outbox.id })
+          ).length > 0;
+        // a row taken over is the new holder's to record, with where its own send posted it
+        if (applied && at) {
           const where = { platform: at.platform, channel: at.channel, messageId: at.messageId };
           await tx.insert(postedMessages).values({ outboxId: id, postedAt: now, ...where }).onConflictDoUpdate({ target: postedMessages.outboxId, set: where });
         }
-      });
-    },
+        return applied;
+      }),
     postedAbout: async (subject) =>
       (
         await db
@@ -91,15 +110,16 @@ export function postgresOutboxQueue(db: PgDb): OutboxQueue {
     updatedPosted: async (outboxId, now, renderedHash) => {
       await db.update(postedMessages).set({ updatedAt: now, renderedHash }).where(eq(postedMessages.outboxId, outboxId));
     },
-    retryLater: async (id, at, error) => {
-      await db.update(outbox).set({ nextAttemptAt: at, leaseOwner: null, leaseUntil: null, lastError: error }).where(eq(outbox.id, id));
-    },
-    markFailed: async (id, now, error, payload) => {
-      await db
-        .update(outbox)
-        .set({ status: 'failed', sentAt: now, leaseOwner: null, leaseUntil: null, lastError: error, ...(payload ? { payload } : {}) })
-        .where(eq(outbox.id, id));
-    },
+    retryLater: async (owner, id, at, error) =>
+      (await db.update(outbox).set({ nextAttemptAt: at, leaseOwner: null, leaseUntil: null, lastError: error }).where(heldBy(owner, id)).returning({ id: outbox.id })).length > 0,
+    markFailed: async (owner, id, now, error, payload) =>
+      (
+        await db
+          .update(outbox)
+          .set({ status: 'failed', sentAt: now, leaseOwner: null, leaseUntil: null, lastError: error, ...(payload ? { payload } : {}) })
+          .where(heldBy(owner, id))
+          .returning({ id: outbox.id })
+      ).length > 0,
     nextDueAt: async () => {
       const [row] = rowsOf<{ at: number | null }>(await db.execute(sql`SELECT MIN(GREATEST(next_attempt_at, COALESCE(lease_until, 0))) AS at FROM outbox WHERE status = 'pending'`));
       const at = row?.at;

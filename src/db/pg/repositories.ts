@@ -60,6 +60,11 @@ function peopleRepository(db: PgDb): Repositories['people'] {
       return r && toPerson(r);
     },
     byEmail: async (email) => (await db.select().from(people).where(eq(people.email, email)).orderBy(asc(people.id))).map(toPerson),
+    holdEmail: async (email) => {
+      // a lock on the email itself (there may be no row yet to lock), released when the transaction ends;
+      // two emails sharing a hash only wait for each other
+      await db.execute(sql`SELECT pg_advisory_xact_lock(hashtext(${`person-email:${email}`}))`);
+    },
     knownEmails: async () => {
       // sorted as SQLite's UNION gives them (BINARY): the email check's suggestions do not depend on the engine
       const result = await db.execute<{ email: string }>(

@@ -338,6 +338,8 @@ export const slackInbox = pgTable(
     contentType: text('content_type').notNull(),
     sealedBody: text('sealed_body'),
     doneAt: ms('done_at'),
+    owner: text('owner'),
+    leaseUntil: ms('lease_until'),
   },
   (t) => [index('slack_inbox_status').on(t.status, t.receivedAt)],
 );

@@ -20,6 +20,10 @@ export const slackInbox = sqliteTable(
     contentType: text('content_type').notNull(),
     sealedBody: text('sealed_body'),
     doneAt: integer('done_at'),
+    // the instance handling it, while its lease (renewed as it works) runs: another instance takes
+    // an acknowledged request over only once the lease lapsed (its owner stopped or died)
+    owner: text('owner'),
+    leaseUntil: integer('lease_until'),
   },
   (t) => [index('slack_inbox_status').on(t.status, t.receivedAt)],
 );

@@ -1,0 +1,2 @@
+ALTER TABLE "slack_inbox" ADD COLUMN "owner" text;--> statement-breakpoint
+ALTER TABLE "slack_inbox" ADD COLUMN "lease_until" bigint;
