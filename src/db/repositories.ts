@@ -33,6 +33,13 @@ import { admins, auditLog, bulkRuns, downloads, inviteRequests, invitations, lic
 /** A placeholder, filled in when a query built once is run (`.get({ id })`). */
 const $ = (name: string) => sql.placeholder(name);
 
+/** ids looked up a thousand at a time: a statement takes at most 32,766 parameters */
+function inGroups<T>(ids: readonly number[], read: (group: number[]) => T[]): T[] {
+  const found: T[] = [];
+  for (let from = 0; from < ids.length; from += 1000) found.push(...read(ids.slice(from, from + 1000)));
+  return found;
+}
+
 /**
  * An insert built once per set of columns given (drizzle otherwise builds the SQL again on every
  * call): a bulk invitation writes thousands of rows through the same few shapes.
@@ -101,6 +108,7 @@ function peopleRepository(db: Db): PeopleRepository {
       const r = db.select().from(people).where(and(eq(people.teamsTenantId, tenantId), eq(people.teamsAadId, aadObjectId))).get();
       return r && toPerson(r);
     },
+    byIds: (ids) => inGroups(ids, (group) => db.select().from(people).where(inArray(people.id, group)).all().map(toPerson)),
     byEmail: (email) => byEmail.all({ email }).map(toPerson),
     // the transaction's write lock (BEGIN IMMEDIATE) already holds every email
     holdEmail: () => undefined,
@@ -204,6 +212,8 @@ function invitationRepository(db: Db): InvitationRepository {
   };
   return {
     insert: (i) => toInvitation(insert.returning<typeof invitations.$inferSelect>(i)),
+    // calls in the process, each as quick as a row of one multi-row statement would be
+    insertMany: (rows) => rows.map((i) => toInvitation(insert.returning<typeof invitations.$inferSelect>(i))),
     byId,
     toDecide: byId,
     openForProject: (projectId, inviteeId) => {
@@ -232,6 +242,15 @@ function invitationRepository(db: Db): InvitationRepository {
       return r && toInvitation(r);
     },
     pendingInvitees: (licenseId) => pendingInvitees.all({ licenseId }).map((r) => r.inviteeId),
+    pendingAmong: (licenseId, inviteeIds) =>
+      inGroups(inviteeIds, (group) =>
+        db
+          .select()
+          .from(invitations)
+          .where(and(eq(invitations.licenseId, licenseId), eq(invitations.kind, 'license'), eq(invitations.status, 'pending'), inArray(invitations.inviteeId, group)))
+          .all()
+          .map(toInvitation),
+      ),
     // `… WHERE status = expected`: zero rows changed means someone else moved it first
     transition: (id, expected, patch) =>
       db.update(invitations).set(patch).where(and(eq(invitations.id, id), eq(invitations.status, expected))).run().changes === 1,
@@ -327,6 +346,15 @@ function seatRepository(db: Db): SeatRepository {
         .run().changes === 1,
     holds: (licenseId, personId) => holds.get({ licenseId, personId }) !== undefined,
     holders: (licenseId) => holders.all({ licenseId }).map((r) => r.personId),
+    holdersAmong: (personIds, licenseId) =>
+      inGroups(personIds, (group) =>
+        db
+          .selectDistinct({ personId: seats.personId })
+          .from(seats)
+          .where(and(inArray(seats.personId, group), eq(seats.status, 'occupied'), licenseId === undefined ? undefined : eq(seats.licenseId, licenseId)))
+          .all()
+          .map((r) => r.personId),
+      ),
   };
 }
 
@@ -402,6 +430,9 @@ function auditRepository(db: Db): AuditRepository {
     record: (e) => {
       insert.run({ ...e, details: e.details ?? null });
     },
+    recordMany: (entries) => {
+      for (const e of entries) insert.run({ ...e, details: e.details ?? null });
+    },
     about: (subjects) => {
       if (subjects.length === 0) return [];
       return db
@@ -474,6 +505,7 @@ function outboxRepository(db: Db, secrets: SecretBox | undefined): OutboxReposit
   };
   return {
     enqueue,
+    enqueueMany: (items) => items.map(({ to, message, at, priority }) => enqueue(to, message, at, priority)),
     announce: (subject, state, at) => {
       db.insert(subjectStates).values({ subject, state, updatedAt: at }).onConflictDoUpdate({ target: subjectStates.subject, set: { state, updatedAt: at } }).run();
       // after the messages someone is waiting for: an update is never news
@@ -545,6 +577,10 @@ export function sqliteStore(
       enqueue: (...args) => {
         queued = true;
         return base.outbox.enqueue(...args);
+      },
+      enqueueMany: (items) => {
+        queued ||= items.length > 0;
+        return base.outbox.enqueueMany(items);
       },
     },
   };

@@ -1,8 +1,7 @@
-import { filterAsync, someAsync } from './each.js';
 import type { VerbArgs } from './context.js';
 import { cmd, t } from './message.js';
 import type { Repositories } from './ports.js';
-import { SYSTEM_ACTOR, type LicenseUsage, type Person } from './model.js';
+import { SYSTEM_ACTOR, type AuditEntry, type License, type LicenseUsage, type Person } from './model.js';
 import { actorPerson, requireAdmin } from './authz.js';
 import { audit } from './audit.js';
 import { DomainError } from './errors.js';
@@ -44,23 +43,55 @@ const BULK_THRESHOLD = 20;
 
 /**
  * A bulk run is written a few hundred invitations per transaction: one transaction per person
- * made 5,000 cost 15 s; one for all would hold the database's write lock for as long as the whole
- * run takes, keeping every other write (an ack, a click) waiting behind it.
+ * made 5,000 cost 15 s; one for all would hold the database's write lock (on PostgreSQL the pool's
+ * row) for as long as the whole run takes, keeping every other write (an ack, a click) waiting.
  */
 const INVITES_PER_TRANSACTION = 500;
 
 /**
- * Whether a person holds a seat of the pool or has a pending invitation to it. A few people are
- * looked up one by one; a bulk run reads the pool's holders and invitees once, rather than asking
- * twice for each of thousands of people.
+ * The pool as it is once `usage` has locked it: its size or state may have changed since it was
+ * picked, and what is decided now must rest on what nobody else can change any more.
  */
-async function standingIn(repos: Repositories, licenseId: number, people: number): Promise<{ holds(id: number): Promise<boolean>; pending(id: number): Promise<boolean> }> {
-  if (people <= BULK_THRESHOLD) {
-    return { holds: (id) => repos.seats.holds(licenseId, id), pending: async (id) => (await repos.invitations.pendingFor(licenseId, id)) !== undefined };
-  }
-  const holders = new Set(await repos.seats.holders(licenseId));
-  const invited = new Set(await repos.invitations.pendingInvitees(licenseId));
-  return { holds: (id) => Promise.resolve(holders.has(id)), pending: (id) => Promise.resolve(invited.has(id)) };
+async function lockedPool(repos: Repositories, licenseId: number): Promise<License> {
+  const pool = await repos.licenses.byId(licenseId);
+  if (!pool) throw new DomainError('NOT_FOUND', 'That license no longer exists.');
+  if (pool.retiredAt !== undefined) throw new DomainError('NOT_PENDING', `"${pool.name}" was retired a moment ago: it takes no invitations any more.`);
+  return pool;
+}
+
+type Queued = Parameters<Repositories['outbox']['enqueueMany']>[0][number];
+
+/**
+ * The repositories as a chunk of invitations sees them once it has read what it needs: the pool and
+ * the people come from memory, and audit rows and messages are collected in the order made, then
+ * written together (`flush`): a few statements for the chunk, not several round trips per person.
+ * `audit`, `snapshotOf`, `tellPerson` and `notifyAdmins` run on it unchanged, so their rules stay in
+ * one place. An id `enqueue` answers here is 0: nothing in a chunk reads it.
+ */
+function collected(repos: Repositories, pool: License, people: ReadonlyMap<number, Person>): { view: Repositories; flush(): Promise<void> } {
+  const entries: AuditEntry[] = [];
+  const messages: Queued[] = [];
+  const view: Repositories = {
+    ...repos,
+    licenses: { ...repos.licenses, byId: async (id) => (id === pool.id ? pool : await repos.licenses.byId(id)) },
+    people: { ...repos.people, byId: async (id) => people.get(id) ?? (await repos.people.byId(id)) },
+    audit: { ...repos.audit, record: async (e) => void entries.push(e) },
+    outbox: { ...repos.outbox, enqueue: async (to, message, at, priority) => (messages.push({ to, message, at, ...(priority === undefined ? {} : { priority }) }), 0) },
+  };
+  return {
+    view,
+    flush: async () => {
+      await repos.audit.recordMany(entries);
+      await repos.outbox.enqueueMany(messages);
+    },
+  };
+}
+
+/** Those of `ids` who neither hold a seat of the pool nor have a pending invitation to it. */
+async function newcomers(repos: Repositories, licenseId: number, ids: number[]): Promise<number[]> {
+  const holders = new Set(await repos.seats.holdersAmong(ids, licenseId));
+  const invited = new Set((await repos.invitations.pendingAmong(licenseId, ids)).map((i) => i.inviteeId));
+  return ids.filter((id) => !holders.has(id) && !invited.has(id));
 }
 
 /**
@@ -98,7 +129,8 @@ export async function sendLicenseInvitations(
   const license = await store.transaction(async (repos) => {
     await authorize(repos);
     // everyone named must be known before anything is written, so a bad id cannot leave half a batch
-    if (await someAsync(input.invitees, async ({ personId }) => !(await repos.people.byId(personId)))) {
+    const named = [...new Set(input.invitees.map((i) => i.personId))];
+    if ((await repos.people.byIds(named)).length < named.length) {
       throw new DomainError('NOT_FOUND', 'I could not find one of the people you named; nobody was invited. Please try again.');
     }
     return pickLicense(repos, input.licenseName);
@@ -109,26 +141,29 @@ export async function sendLicenseInvitations(
   if (!input.confirmed) {
     const plan = await store.transaction(async (repos) => {
       await expireOverdue(repos, SYSTEM_ACTOR, clock.now(), { licenseId: license.id });
-      const standing = await standingIn(repos, license.id, input.invitees.length);
-      const fresh = await filterAsync([...new Set(input.invitees.map((i) => i.personId))], async (id) => !(await standing.holds(id)) && !(await standing.pending(id)));
+      const fresh = await newcomers(repos, license.id, [...new Set(input.invitees.map((i) => i.personId))]);
       const usage = await repos.licenses.usage(license.id);
+      const pool = await lockedPool(repos, license.id);
       // an uncapped concurrent pool has no limit (Infinity): everyone fits
-      const free = placesLeft({ ...license, ...usage });
+      const free = placesLeft({ ...pool, ...usage });
       if (free === 0 || fresh.length <= free) return undefined;
       // fair, and said so: who holds no seat in any pool comes first, in the order given; then the others
-      const seatless = new Set(await filterAsync(fresh, async (id) => (await repos.seats.occupiedBy(id)).length === 0));
+      const seated = new Set(await repos.seats.holdersAmong(fresh));
+      const seatless = new Set(fresh.filter((id) => !seated.has(id)));
       const ordered = [...input.invitees.filter((i) => seatless.has(i.personId)), ...input.invitees.filter((i) => !seatless.has(i.personId))];
       const reordered = ordered.some((i, n) => i !== input.invitees[n]);
       const request = await repos.inviteRequests.insert({ requestedBy: actor.personId, licenseId: license.id, invitees: ordered, createdAt: clock.now() });
       const order = [...fresh.filter((id) => seatless.has(id)), ...fresh.filter((id) => !seatless.has(id))];
       // the question names at most this many on each side (a bulk run counts the rest)
       const NAMED = 50;
-      const name = async (id: number) => nameOf(await repos.people.byId(id));
-      return { requestId: request.id, newcomers: fresh.length, free, usage, invite: (await Promise.all(order.slice(0, Math.min(free, NAMED)).map(name))), cut: (await Promise.all(order.slice(free, free + NAMED).map(name))), reordered };
+      const [invite, cut] = [order.slice(0, Math.min(free, NAMED)), order.slice(free, free + NAMED)];
+      const names = new Map((await repos.people.byIds([...invite, ...cut])).map((p) => [p.id, nameOf(p)]));
+      const name = (id: number) => names.get(id) ?? nameOf(undefined);
+      return { requestId: request.id, newcomers: fresh.length, free, pool, usage, invite: invite.map(name), cut: cut.map(name), reordered };
     });
     if (plan) {
-      const { usage: planned, ...confirmation } = plan;
-      return { license: { license, ...planned }, outcomes: [], confirmation };
+      const { pool, usage: planned, ...confirmation } = plan;
+      return { license: { license: pool, ...planned }, outcomes: [], confirmation };
     }
   }
   const priority = input.invitees.length > BULK_THRESHOLD ? 1 : 0;
@@ -145,75 +180,99 @@ export async function sendLicenseInvitations(
       ...await store.transaction(async (repos): Promise<InviteOutcome[]> => {
         const now = clock.now();
         const inviter = await authorize(repos);
+        // read before the pool is locked: the lock guards seats and invitations, not people
+        const ids = chunk.map((i) => i.personId);
+        const people = new Map((await repos.people.byIds(ids)).map((p) => [p.id, p]));
+        people.set(inviter.id, inviter);
         await expireOverdue(repos, SYSTEM_ACTOR, now, { licenseId: license.id });
         // seats are counted once per transaction and the count kept as each invitation reserves
-        // one: inside this write transaction nobody else can change it, so it is the figure a
-        // recount would give, without recounting every pending invitation for every person
+        // one: the pool is locked from here to the commit, so it is the figure a recount would
+        // give, without recounting every pending invitation for every person
         const usage = await repos.licenses.usage(license.id);
-        const standing = await standingIn(repos, license.id, chunk.length);
-        // one after another: each invitation counts the seat the one before it reserved
-        const decided: InviteOutcome[] = [];
-        for (const { personId, email } of chunk) decided.push(await inviteOne(personId, email));
-        return decided;
-        async function inviteOne(personId: number, email: string | null | undefined): Promise<InviteOutcome> {
-          const invitee = (await repos.people.byId(personId))!;
+        const pool = await lockedPool(repos, license.id);
+        // the chunk's seats and pending invitations, each read once for all of them
+        const holders = new Set(await repos.seats.holdersAmong(ids, license.id));
+        const pending = new Map((await repos.invitations.pendingAmong(license.id, ids)).map((i) => [i.inviteeId, i]));
+
+        // decided one after another: each invitation counts the seat the one before it reserved
+        type Decision = { outcome: InviteOutcome } | { refused: Person } | { invite: Person; email: string; token: string; hash: string; usage: { occupied: number; reserved: number } };
+        const decisions = chunk.map(({ personId, email }): Decision => {
+          const invitee = people.get(personId)!;
           // the seat is for the account email as the chat platform reports it, never a typed
           // spelling of it (chat platforms find people by email whatever the letter case)
           const reported = isReachable(invitee) ? invitee.email : null;
           const accountEmail = email && reported && email !== reported && email.toLowerCase() === reported.toLowerCase() ? reported : (email ?? invitee.email);
-          if (!accountEmail) return { status: 'no_email', invitee };
-          if (await standing.holds(invitee.id)) return { status: 'already_holds_seat', invitee };
-          const pending = (await standing.pending(invitee.id)) ? await repos.invitations.pendingFor(license.id, invitee.id) : undefined;
-          if (pending) return { status: 'already_pending', invitee, invitationId: pending.id, since: pending.sentAt };
-
-          if (isFull({ ...license, ...usage })) {
-            await audit(repos, actor, now, 'invitation.refused_no_seat', { type: 'license', id: license.id }, { inviteeId: invitee.id });
-            // the invitee hears it too: someone meant to give them a seat, and it is not lost on them
-            // (after a confirmed partial run: that they were not among those who fit, and why)
-            if (isReachable(invitee)) {
-              await tellPerson(
-                repos,
-                invitee.id,
-                { type: 'license_full_notice', licenseName: license.name, inviterName: nameOf(inviter), seats: license.seats, seatModel: license.seatModel, memberCap: license.memberCap, ...(input.confirmed ? { cut: true } : {}) },
-                now,
-                priority,
-              );
-            }
-            return { status: 'no_free_seat', invitee };
-          }
-
-          const { token, hash } = mintToken();
-          const inv = await repos.invitations.insert({
-            kind: 'license',
+          if (!accountEmail) return { outcome: { status: 'no_email', invitee } };
+          if (holders.has(invitee.id)) return { outcome: { status: 'already_holds_seat', invitee } };
+          const open = pending.get(invitee.id);
+          if (open) return { outcome: { status: 'already_pending', invitee, invitationId: open.id, since: open.sentAt } };
+          if (isFull({ ...pool, ...usage })) return { refused: invitee };
+          usage.reserved++;
+          // the DM shows the seat count as it stands once this invitation holds its seat
+          return { invite: invitee, email: accountEmail, ...mintToken(), usage: { ...usage } };
+        });
+        const invites = decisions.filter((d) => 'invite' in d);
+        const made = await repos.invitations.insertMany(
+          invites.map((d) => ({
+            kind: 'license' as const,
             licenseId: license.id,
-            inviteeId: invitee.id,
-            inviteeEmail: accountEmail,
+            inviteeId: d.invite.id,
+            inviteeEmail: d.email,
             inviterId: inviter.id,
-            status: 'pending',
-            tokenHash: hash,
+            status: 'pending' as const,
+            tokenHash: d.hash,
             platform: actor.platform,
             createdAt: now,
             sentAt: now,
             expiresAt: now + settings.inviteTtlMs,
             runId,
-          });
-          usage.reserved++;
-          await audit(repos, actor, now, 'invitation.created', { type: 'invitation', id: inv.id }, { licenseId: license.id, inviteeId: invitee.id });
-          const snapshot = await snapshotOf(repos, inv, { usage });
-          const link = invitationLink(settings.publicBaseUrl, token);
-          const reachable = isReachable(invitee);
-          const granted = grant ? { grant: { requestId: grant.requestId, decidedBy: grant.decidedBy } } : {};
-          if (reachable) await tellPerson(repos, invitee.id, { type: 'license_invitation', invitation: snapshot, link, resent: false, ...granted }, now, priority);
-          else await tellPerson(repos, inviter.id, { type: 'forward_link', invitation: snapshot, link }, now, priority);
-          // a bulk run is told to the admins once, at its end, not once per person
-          const actorName = grant?.auto ? `Automatic approval (seat request #${grant.requestId})` : nameOf(inviter);
-          if (!runId) await notifyAdmins(repos, settings, inv, { type: 'admin_invitation_event', event: 'created', invitation: snapshot, actorName }, now);
-          return { status: 'invited', invitee, invitationId: inv.id, reachable };
+          })),
+        );
+
+        // then each person's audit row and messages, in the order given, written together at the end
+        const { view, flush } = collected(repos, pool, people);
+        const outcomes: InviteOutcome[] = [];
+        let k = 0;
+        for (const d of decisions) {
+          if ('outcome' in d) {
+            outcomes.push(d.outcome);
+          } else if ('refused' in d) {
+            const invitee = d.refused;
+            await audit(view, actor, now, 'invitation.refused_no_seat', { type: 'license', id: license.id }, { inviteeId: invitee.id });
+            // the invitee hears it too: someone meant to give them a seat, and it is not lost on them
+            // (after a confirmed partial run: that they were not among those who fit, and why)
+            if (isReachable(invitee)) {
+              await tellPerson(
+                view,
+                invitee.id,
+                { type: 'license_full_notice', licenseName: pool.name, inviterName: nameOf(inviter), seats: pool.seats, seatModel: pool.seatModel, memberCap: pool.memberCap, ...(input.confirmed ? { cut: true } : {}) },
+                now,
+                priority,
+              );
+            }
+            outcomes.push({ status: 'no_free_seat', invitee });
+          } else {
+            const { invite: invitee, token } = d;
+            const inv = made[k++]!;
+            await audit(view, actor, now, 'invitation.created', { type: 'invitation', id: inv.id }, { licenseId: license.id, inviteeId: invitee.id });
+            const snapshot = await snapshotOf(view, inv, { usage: d.usage });
+            const link = invitationLink(settings.publicBaseUrl, token);
+            const reachable = isReachable(invitee);
+            const granted = grant ? { grant: { requestId: grant.requestId, decidedBy: grant.decidedBy } } : {};
+            if (reachable) await tellPerson(view, invitee.id, { type: 'license_invitation', invitation: snapshot, link, resent: false, ...granted }, now, priority);
+            else await tellPerson(view, inviter.id, { type: 'forward_link', invitation: snapshot, link }, now, priority);
+            // a bulk run is told to the admins once, at its end, not once per person
+            const actorName = grant?.auto ? `Automatic approval (seat request #${grant.requestId})` : nameOf(inviter);
+            if (!runId) await notifyAdmins(view, settings, inv, { type: 'admin_invitation_event', event: 'created', invitation: snapshot, actorName }, now);
+            outcomes.push({ status: 'invited', invitee, invitationId: inv.id, reachable });
+          }
         }
+        await flush();
+        return outcomes;
       }),
     );
   }
-  const usage = await store.transaction(async (repos) => {
+  const final = await store.transaction(async (repos) => {
     if (runId !== null) {
       const total = outcomes.filter((o) => o.status === 'invited').length;
       await repos.bulkRuns.setTotal(runId, total);
@@ -227,9 +286,10 @@ export async function sendLicenseInvitations(
         );
       } else await repos.bulkRuns.finish(runId, clock.now());
     }
-    return repos.licenses.usage(license.id);
+    const usage = await repos.licenses.usage(license.id);
+    return { pool: (await repos.licenses.byId(license.id)) ?? license, usage };
   });
-  return { license: { license, ...usage }, outcomes };
+  return { license: { license: final.pool, ...final.usage }, outcomes };
 }
 
 /** What the invite form offers: the pools, for an admin only (a non-admin never sees the form). */

@@ -31,6 +31,8 @@ export type NewPerson = Omit<Person, 'id'>;
 
 export interface PeopleRepository {
   byId(id: number): Person | undefined;
+  /** those of these people who exist, in any order: a bulk run reads its people in one go */
+  byIds(ids: readonly number[]): Person[];
   bySlackId(teamId: string, userId: string): Person | undefined;
   byTeamsId(tenantId: string, aadObjectId: string): Person | undefined;
   /** exact, case-sensitive match */
@@ -77,6 +79,8 @@ type NewInvitation = Omit<
 
 export interface InvitationRepository {
   insert(i: NewInvitation): Invitation;
+  /** several at once, returned in the order given (on PostgreSQL one statement, not one round trip each) */
+  insertMany(rows: readonly NewInvitation[]): Invitation[];
   byId(id: number): Invitation | undefined;
   byTokenHash(hash: string): Invitation | undefined;
   /**
@@ -88,6 +92,8 @@ export interface InvitationRepository {
   pendingFor(licenseId: number, inviteeId: number): Invitation | undefined;
   /** everyone with a pending invitation to this pool */
   pendingInvitees(licenseId: number): number[];
+  /** the pending invitations to this pool of any of these people */
+  pendingAmong(licenseId: number, inviteeIds: readonly number[]): Invitation[];
   /** a project invitation still open for this person: pending or waiting for a seat */
   openForProject(projectId: number, inviteeId: number): Invitation | undefined;
   /** project invitations held back until this person holds a seat */
@@ -123,6 +129,8 @@ export interface SeatRepository {
   holds(licenseId: number, personId: number): boolean;
   /** everyone holding a seat of this pool (a bulk run checks thousands of people against it at once) */
   holders(licenseId: number): number[];
+  /** which of these people hold a seat: of this pool, or of any pool when none is given */
+  holdersAmong(personIds: readonly number[], licenseId?: number): number[];
   /** occupied seats whose account email equals this one ignoring letter case (the caller compares exactly) */
   occupiedByEmailAnyCase(email: string): Seat[];
   release(id: number, at: number): boolean;
@@ -191,15 +199,27 @@ export interface DownloadRepository {
 
 export interface AuditRepository {
   record(e: AuditEntry): void;
+  /** several entries, in the order given */
+  recordMany(entries: readonly AuditEntry[]): void;
   /** what happened to these subjects, oldest first */
   about(subjects: readonly { type: AuditEntry['subjectType']; id: number }[]): AuditEntry[];
   /** every entry, in the order written, with its row id (an export) */
   all(): (AuditEntry & { id: number })[];
 }
 
+/** One message to queue, as `enqueue` takes it. */
+interface QueuedMessage {
+  to: OutboxRecipient;
+  message: OutboxMessage;
+  at: number;
+  priority?: 0 | 1;
+}
+
 export interface OutboxRepository {
   /** priority 0: someone waits for it; 1: part of a bulk run, sent after everything else */
   enqueue(to: OutboxRecipient, message: OutboxMessage, at: number, priority?: 0 | 1): number;
+  /** several messages, queued in the order given (as many enqueues would); their ids */
+  enqueueMany(items: readonly QueuedMessage[]): number[];
   /** records a subject's newest state and queues the update of every message about it */
   announce(subject: string, state: SubjectState, at: number): void;
   stateOf(subject: string): SubjectState | undefined;

@@ -58,6 +58,10 @@ export function postgresStore(db: PgDb, o: { secrets?: SecretBox } = {}): Engine
                 queued = true;
                 return base.outbox.enqueue(...args);
               },
+              enqueueMany: (items) => {
+                queued ||= items.length > 0;
+                return base.outbox.enqueueMany(items);
+              },
               announce: (...args) => {
                 queued = true;
                 return base.outbox.announce(...args);
