@@ -26,13 +26,17 @@ export function postgresOutboxQueue(db: PgDb): OutboxQueue {
             AND (o.lease_until IS NULL OR o.lease_until < ${now})
             AND (
               -- a message waits for the earlier ones to its recipient, so one person's messages keep their order
-              (o.recipient_type <> 'updates' AND NOT EXISTS (
-                SELECT 1 FROM outbox e
-                WHERE e.status = 'pending' AND e.id < o.id
-                  AND e.recipient_type = o.recipient_type
-                  -- the same recipient, null or not, written so the recipient index answers it
-                  -- (IS NOT DISTINCT FROM is no indexable condition: every claim read the backlog)
-                  AND (e.recipient_id = o.recipient_id OR (e.recipient_id IS NULL AND o.recipient_id IS NULL))))
+              -- (the same recipient, null or not, asked as two questions the recipient index answers: one
+              -- with an OR of both, or IS NOT DISTINCT FROM, read the whole backlog for every candidate)
+              (o.recipient_type <> 'updates'
+                AND NOT EXISTS (
+                  SELECT 1 FROM outbox e
+                  WHERE e.status = 'pending' AND e.id < o.id
+                    AND e.recipient_type = o.recipient_type AND e.recipient_id = o.recipient_id)
+                AND (o.recipient_id IS NOT NULL OR NOT EXISTS (
+                  SELECT 1 FROM outbox e
+                  WHERE e.status = 'pending' AND e.id < o.id
+                    AND e.recipient_type = o.recipient_type AND e.recipient_id IS NULL)))
               -- an update waits for every earlier message about its subject, so it reaches them all once posted
               OR (o.recipient_type = 'updates' AND NOT EXISTS (
                 SELECT 1 FROM outbox_subjects mine
