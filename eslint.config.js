@@ -4,7 +4,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'coverage/**', 'src/sandbox/public/**'] },
+  { ignores: ['node_modules/**', 'dist/**', 'dist.*/**', '.dist-building/**', 'coverage/**', 'src/sandbox/public/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,25 +1,15 @@
 // `npm start`: runs the bot from dist/, in this very process (a signal or a kill reaches the bot
 // itself, and no child is left holding the port). dist/ is built first when it is missing or a
 // source is newer than it, so a fresh clone still starts with this one command.
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { BUILT, DIST, build } from './build.mjs';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { DIST, build, stale } from './build.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-
-/** the newest modification time among what the build reads */
-function newest(path) {
-  const s = statSync(path);
-  if (!s.isDirectory()) return s.mtimeMs;
-  return readdirSync(path).reduce((m, name) => Math.max(m, newest(join(path, name))), s.mtimeMs);
-}
-
-const inputs = ['src', 'tsconfig.json', 'tsconfig.build.json', 'package-lock.json'].map((p) => join(root, p));
-if (!existsSync(BUILT) || Math.max(...inputs.map(newest)) > statSync(BUILT).mtimeMs) {
+if (stale()) {
   process.stderr.write('Building dist/ from the sources (they changed since the last build)…\n');
-  const ms = build();
-  process.stderr.write(`built in ${(ms / 1000).toFixed(1)} s\n`);
+  const ms = await build({ always: false });
+  process.stderr.write(ms === undefined ? 'built by another process meanwhile\n' : `built in ${(ms / 1000).toFixed(1)} s\n`);
 }
 
 // Run by npm (npm → sh → this process), a stop of npm would leave the bot running without it,

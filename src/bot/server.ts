@@ -10,6 +10,8 @@ import type { AddressInfo } from 'node:net';
 import { claimEmailInvitations, inviteeOfLink, provisioningAcknowledged, reportUndeliverable, type DomainDeps } from '../domain/index.js';
 import { DatabaseUnavailable } from '../db/connection.js';
 import { openEngine, redactedUrl, type Engine } from '../db/engine.js';
+import { pacing } from '../db/pacing.js';
+import { untilAnswered } from '../db/patience.js';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 import { OutboxDeliverer } from './outbox/deliverer.js';
@@ -93,6 +95,19 @@ export async function startBot(config: Config, o: StartOptions): Promise<Running
     else res.json({ ok: true, ...(db === 'busy' ? { database: 'busy' } : {}) });
   });
 
+  // Slack drops an ack later than 3 s: until a request's answer has gone out, a lock the database
+  // cannot have within its timeout is "busy" at once; after it (the work an ack promised) it waits
+  // its turn longer (on PostgreSQL, where transactions queue on a row lock: SQLite waits for its
+  // write lock a second at most either way)
+  if (engine.kind === 'postgres') {
+    http.post('/slack/events', (_req, res, next) => {
+      untilAnswered((answered) => {
+        res.once('finish', answered);
+        next();
+      });
+    });
+  }
+
   let slack: SlackRuntime | undefined;
   let teams: TeamsRuntime | undefined;
   let deliverer: OutboxDeliverer | undefined;
@@ -109,7 +124,7 @@ export async function startBot(config: Config, o: StartOptions): Promise<Running
       const { queue } = engine;
       const teamsSender = teams ? new TeamsSender({ adapter: teams.adapter, botAppId: teams.botAppId, queue, store, teams: engine.teams, adminChannel: config.adminChannel, supportChannel: config.supportChannel }) : undefined;
       const slackSender = slack
-        ? new SlackSender({ client: slack.deliveryClient, queue, store, adminChannel: config.adminChannel, supportChannel: config.supportChannel, channelIntervalMs: config.slack!.channelIntervalMs, postsPerMinute: config.slack!.postsPerMinute, inFlightMs: config.slack!.inFlightMs })
+        ? new SlackSender({ client: slack.deliveryClient, queue, store, adminChannel: config.adminChannel, supportChannel: config.supportChannel, channelIntervalMs: config.slack!.channelIntervalMs, postsPerMinute: config.slack!.postsPerMinute, pacing: pacing(engine.sql), inFlightMs: config.slack!.inFlightMs })
         : undefined;
       deliverer = new OutboxDeliverer({
         queue,

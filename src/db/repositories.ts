@@ -28,13 +28,14 @@ import type {
 import { DomainError, SEALED_LINK, carriesLink, isSealedLink, subjectsOf } from '../domain/index.js';
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { DatabaseUnavailable, type Database$, type Db } from './connection.js';
+import { databaseBusy, databaseDown } from './unavailable.js';
 import { admins, auditLog, bulkRuns, downloads, inviteRequests, invitations, licenses, outbox, outboxSubjects, people, projectAccess, projects, returnedCopies, seatRequests, seats, subjectStates } from './schema/index.js';
 
 /** A placeholder, filled in when a query built once is run (`.get({ id })`). */
 const $ = (name: string) => sql.placeholder(name);
 
 /** ids looked up a thousand at a time: a statement takes at most 32,766 parameters */
-function inGroups<T>(ids: readonly number[], read: (group: number[]) => T[]): T[] {
+function inGroups<T, K extends number | string = number>(ids: readonly K[], read: (group: K[]) => T[]): T[] {
   const found: T[] = [];
   for (let from = 0; from < ids.length; from += 1000) found.push(...read(ids.slice(from, from + 1000)));
   return found;
@@ -108,10 +109,13 @@ function peopleRepository(db: Db): PeopleRepository {
       const r = db.select().from(people).where(and(eq(people.teamsTenantId, tenantId), eq(people.teamsAadId, aadObjectId))).get();
       return r && toPerson(r);
     },
+    bySlackIds: (teamId, userIds) =>
+      inGroups(userIds, (group) => db.select().from(people).where(and(eq(people.slackTeamId, teamId), inArray(people.slackUserId, group))).all().map(toPerson)),
     byIds: (ids) => inGroups(ids, (group) => db.select().from(people).where(inArray(people.id, group)).all().map(toPerson)),
     byEmail: (email) => byEmail.all({ email }).map(toPerson),
+    byEmails: (emails) => inGroups(emails, (group) => db.select().from(people).where(inArray(people.email, group)).all()).sort((a, b) => a.id - b.id).map(toPerson),
     // the transaction's write lock (BEGIN IMMEDIATE) already holds every email
-    holdEmail: () => undefined,
+    holdEmails: () => undefined,
     knownEmails: () =>
       db
         .all<{ email: string }>(
@@ -121,6 +125,7 @@ function peopleRepository(db: Db): PeopleRepository {
         )
         .map((r) => r.email),
     insert: (p, at) => toPerson(insert.returning<typeof people.$inferSelect>({ ...p, createdAt: at, updatedAt: at })),
+    insertMany: (ps, at) => ps.map((p) => toPerson(insert.returning<typeof people.$inferSelect>({ ...p, createdAt: at, updatedAt: at }))),
     update: (id, patch, at) => toPerson(db.update(people).set({ ...patch, updatedAt: at }).where(eq(people.id, id)).returning().get()),
   };
 }
@@ -520,9 +525,9 @@ function unavailable(e: unknown): DomainError | undefined {
   const code = (e as { code?: unknown }).code;
   const gone = e instanceof DatabaseUnavailable || code === 'SQLITE_FULL' || code === 'SQLITE_READONLY' || code === 'SQLITE_IOERR' || String(code).startsWith('SQLITE_IOERR') || String(code).startsWith('SQLITE_READONLY');
   if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED' || String(code).startsWith('SQLITE_BUSY')) {
-    return new DomainError('UNAVAILABLE', 'The database is busy for a moment, so nothing was changed. Please try again in a minute.', { cause: 'busy' });
+    return databaseBusy();
   }
-  if (gone) return new DomainError('UNAVAILABLE', 'I could not save that: my database cannot be written right now, so nothing was changed. Please tell whoever runs this bot.', { cause: 'unwritable' });
+  if (gone) return databaseDown('written');
   return undefined;
 }
 

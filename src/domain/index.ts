@@ -9,7 +9,7 @@ export * from './tokens.js';
 export * from './validation.js';
 export * from './message.js';
 export * from './form.js';
-export { identifySlackUser, identifyEmail, identifyTeamsUser, nameOf, rememberSlackUsers, claimEmailInvitations } from './people.js';
+export { identifySlackUser, identifyEmail, identifyEmails, identifyTeamsUser, nameOf, rememberSlackUsers, claimEmailInvitations } from './people.js';
 export { addLicense } from './add-license.js';
 export { listLicenses } from './list-licenses.js';
 export { inviteToLicense, licenseInviteOptions, confirmInviteRequest, type InviteOutcome, type InviteResult } from './invite-to-license.js';

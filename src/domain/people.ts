@@ -18,19 +18,22 @@ export interface SlackIdentity {
   tz?: string | null;
 }
 
+/** what a chat profile says about a person, as the fields it changes */
+const slackPatch = (who: SlackIdentity) => ({
+  ...(who.email ? { email: who.email } : {}),
+  ...(who.displayName ? { displayName: who.displayName } : {}),
+  ...(who.tz ? { tz: who.tz } : {}),
+});
+
 async function rememberSlackUser(repos: Repositories, clock: Clock, who: SlackIdentity): Promise<Person> {
   const known = await repos.people.bySlackId(who.teamId, who.userId);
-  const patch = {
-    ...(who.email ? { email: who.email } : {}),
-    ...(who.displayName ? { displayName: who.displayName } : {}),
-    ...(who.tz ? { tz: who.tz } : {}),
-  };
+  const patch = slackPatch(who);
   if (known) {
     const changed = Object.entries(patch).some(([k, v]) => known[k as keyof Person] !== v);
     return changed ? await repos.people.update(known.id, patch, clock.now()) : known;
   }
   if (who.email) {
-    await repos.people.holdEmail(who.email);
+    await repos.people.holdEmails([who.email]);
     // exact case only: the account email is case sensitive, so a near match is someone else
     const emailOnly = (await repos.people.byEmail(who.email)).find((p) => !p.slackUserId);
     if (emailOnly) {
@@ -56,7 +59,7 @@ async function rememberSlackUser(repos: Repositories, clock: Clock, who: SlackId
 
 /** A person known only by an account email (not found in chat). */
 async function rememberEmail(repos: Repositories, clock: Clock, email: string): Promise<Person> {
-  await repos.people.holdEmail(email);
+  await repos.people.holdEmails([email]);
   const exact = await repos.people.byEmail(email);
   const found = exact[0];
   if (found) return found;
@@ -66,11 +69,58 @@ async function rememberEmail(repos: Repositories, clock: Clock, email: string): 
   );
 }
 
-/** Many chat users at once (a group, a channel), in one transaction; by user id. */
-export async function rememberSlackUsers(deps: DomainDeps, who: SlackIdentity[]): Promise<Map<string, Person>> {
+/**
+ * Many chat users at once (a group, a channel, a class list), in one transaction; by user id. The
+ * same rules as one by one (`rememberSlackUser`), in a few statements for all of them: those known
+ * read in one go, the emails of the new ones held and read in one go, and the new people written
+ * in one go. Only those whose profile changed, or who join a person known by their email alone,
+ * are written one by one.
+ */
+export async function rememberSlackUsers(deps: DomainDeps, whoAll: SlackIdentity[]): Promise<Map<string, Person>> {
+  // one entry per user: a user listed twice is the same person
+  const who = [...new Map(whoAll.map((w) => [`${w.teamId}\u0000${w.userId}`, w])).values()];
+  if (who.length === 0) return new Map();
   return await deps.store.transaction(async (repos) => {
+    const at = deps.clock.now();
+    const found = new Map<string, Person>();
+    const key = (teamId: string | null, userId: string | null) => `${teamId ?? ''}\u0000${userId ?? ''}`;
+    for (const teamId of new Set(who.map((w) => w.teamId))) {
+      const ids = who.filter((w) => w.teamId === teamId).map((w) => w.userId);
+      for (const p of await repos.people.bySlackIds(teamId, ids)) found.set(key(p.slackTeamId, p.slackUserId), p);
+    }
     const known = new Map<string, Person>();
-    for (const w of who) known.set(w.userId, await rememberSlackUser(repos, deps.clock, w));
+    const fresh: SlackIdentity[] = [];
+    for (const w of who) {
+      const p = found.get(key(w.teamId, w.userId));
+      if (!p) {
+        fresh.push(w);
+        continue;
+      }
+      const patch = slackPatch(w);
+      const changed = Object.entries(patch).some(([k, v]) => p[k as keyof Person] !== v);
+      known.set(w.userId, changed ? await repos.people.update(p.id, patch, at) : p);
+    }
+    // exact case only: the account email is case sensitive, so a near match is someone else
+    const emails = [...new Set(fresh.flatMap((w) => (w.email ? [w.email] : [])))].sort();
+    await repos.people.holdEmails(emails);
+    const emailOnly = new Map<string, Person>();
+    for (const p of await repos.people.byEmails(emails)) if (p.email && !p.slackUserId && !emailOnly.has(p.email)) emailOnly.set(p.email, p);
+    const toInsert: SlackIdentity[] = [];
+    for (const w of fresh) {
+      const joins = w.email ? emailOnly.get(w.email) : undefined;
+      if (!joins) {
+        toInsert.push(w);
+        continue;
+      }
+      // one person per email: a second user with the same email is a person of their own
+      emailOnly.delete(w.email!);
+      known.set(w.userId, await repos.people.update(joins.id, { slackTeamId: w.teamId, slackUserId: w.userId, ...slackPatch(w) }, at));
+    }
+    const inserted = await repos.people.insertMany(
+      toInsert.map((w) => ({ email: w.email ?? null, slackTeamId: w.teamId, slackUserId: w.userId, slackDmChannel: null, displayName: w.displayName ?? null, tz: w.tz ?? null })),
+      at,
+    );
+    toInsert.forEach((w, i) => known.set(w.userId, inserted[i]!));
     return known;
   });
 }
@@ -78,6 +128,32 @@ export async function rememberSlackUsers(deps: DomainDeps, who: SlackIdentity[])
 /** The verb the edges call to map a chat user to a person before acting. */
 export async function identifySlackUser(deps: DomainDeps, who: SlackIdentity): Promise<Person> {
   return await deps.store.transaction((repos) => rememberSlackUser(repos, deps.clock, who));
+}
+
+/**
+ * Many people known by an account email alone, at once (a class list of people not in chat); in
+ * the order given. The same rule as one by one: an email already known is that person.
+ */
+export async function identifyEmails(deps: DomainDeps, rawEmails: readonly string[]): Promise<Person[]> {
+  const emails = rawEmails.map((raw) => {
+    const email = parseEmail(raw);
+    if (!email) throw new DomainError('INVALID_INPUT', `"${raw}" does not look like an email address.`);
+    return email;
+  });
+  if (emails.length === 0) return [];
+  return await deps.store.transaction(async (repos) => {
+    const distinct = [...new Set(emails)].sort();
+    await repos.people.holdEmails(distinct);
+    const known = new Map<string, Person>();
+    for (const p of await repos.people.byEmails(distinct)) if (p.email && !known.has(p.email)) known.set(p.email, p);
+    const missing = distinct.filter((e) => !known.has(e));
+    const made = await repos.people.insertMany(
+      missing.map((email) => ({ email, slackTeamId: null, slackUserId: null, slackDmChannel: null, displayName: null, tz: null })),
+      deps.clock.now(),
+    );
+    missing.forEach((e, i) => known.set(e, made[i]!));
+    return emails.map((e) => known.get(e)!);
+  });
 }
 
 export async function identifyEmail(deps: DomainDeps, rawEmail: string): Promise<Person> {
@@ -130,7 +206,7 @@ async function rememberTeamsUser(repos: Repositories, clock: Clock, whoRaw: Team
     return changed ? await repos.people.update(known.id, patch, clock.now()) : known;
   }
   if (who.email) {
-    await repos.people.holdEmail(who.email);
+    await repos.people.holdEmails([who.email]);
     const sameEmail = (await all(who.email)).find((p) => !p.teamsAadId);
     if (sameEmail) {
       // keep the Slack profile's email when there is one; the Teams identity joins it

@@ -34,18 +34,25 @@ export interface PeopleRepository {
   /** those of these people who exist, in any order: a bulk run reads its people in one go */
   byIds(ids: readonly number[]): Person[];
   bySlackId(teamId: string, userId: string): Person | undefined;
+  /** those of these Slack users who are known, in any order: a bulk run identifies its people in one go */
+  bySlackIds(teamId: string, userIds: readonly string[]): Person[];
   byTeamsId(tenantId: string, aadObjectId: string): Person | undefined;
   /** exact, case-sensitive match */
   byEmail(email: string): Person[];
+  /** everyone under any of these emails (exact, case-sensitive), oldest first */
+  byEmails(emails: readonly string[]): Person[];
   /**
    * Holds this account email for the rest of the transaction: a second transaction deciding who has
    * it (another instance meeting the same unknown email) waits for this one and then reads what it
    * recorded, so one email never becomes two people. (SQLite's write lock already serializes them.)
+   * Many at once are held in one step.
    */
-  holdEmail(email: string): void;
+  holdEmails(emails: readonly string[]): void;
   /** the account emails of real people: those known in chat, those a seat was recorded under, those a seat is on its way to */
   knownEmails(): string[];
   insert(p: NewPerson, at: number): Person;
+  /** in the order given */
+  insertMany(ps: readonly NewPerson[], at: number): Person[];
   update(id: number, patch: Partial<NewPerson>, at: number): Person;
 }
 

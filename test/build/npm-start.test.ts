@@ -4,7 +4,7 @@
  * holding the port.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -68,3 +68,24 @@ it('builds dist/ when a source is newer, runs the bot from it in one process, an
     await slack.close();
   }
 }, 60_000);
+
+it('two `npm start` at once on a changed checkout: one builds, the other waits for that build and runs it, and both bots answer', async () => {
+  const slack = await startSlackStandIn();
+  try {
+    const env = (n: number) => ({ PORT: '0', DATABASE_URL: `file:${join(dir, `twin-${n}.sqlite`)}`, SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: slack.apiUrl });
+    const touched = new Date();
+    utimesSync(join(root, 'src', 'bot', 'main.ts'), touched, touched);
+    const twins = await Promise.all([start(env(1)), start(env(2))]);
+    const said = twins.map((x) => x.stderr());
+    // one build ran; the other start found it done (or was told it was done while it waited)
+    expect(said.filter((s) => /built in \d/.test(s))).toHaveLength(1);
+    expect(said.filter((s) => s.includes('built by another process meanwhile') || !s.includes('Building'))).toHaveLength(1);
+    expect(readdirSync(root).filter((f) => f.startsWith('dist.') || f === '.dist-building')).toEqual([]);
+    for (const x of twins) expect((await fetch(`${x.url}/healthz`)).status).toBe(200);
+    const stopped = twins.map((x) => new Promise((r) => x.child.once('exit', r)));
+    for (const x of twins) x.child.kill('SIGTERM');
+    expect(await Promise.all(stopped)).toEqual([0, 0]);
+  } finally {
+    await slack.close();
+  }
+}, 90_000);

@@ -4,7 +4,7 @@
  * email.
  */
 import type { WebClient } from '@slack/web-api';
-import { identifyEmail, identifySlackUser, rememberSlackUsers, type Actor, type DomainDeps, type Person } from '../../domain/index.js';
+import { identifyEmail, identifyEmails, identifySlackUser, rememberSlackUsers, type Actor, type DomainDeps, type Person } from '../../domain/index.js';
 import type { SlackDirectoryPort, UserLookup } from '../../handlers/slack/context.js';
 import { slackErrorCode } from './slack-errors.js';
 
@@ -92,10 +92,7 @@ export class SlackDirectory implements SlackDirectoryPort {
   async users(teamId: string, userIds: string[]): Promise<UserLookup[]> {
     const known = new Map<string, Person>();
     await this.deps.store.transaction(async (r) => {
-      for (const id of userIds) {
-        const p = await r.people.bySlackId(teamId, id);
-        if (p?.email) known.set(id, p);
-      }
+      for (const p of await r.people.bySlackIds(teamId, userIds)) if (p.email && p.slackUserId) known.set(p.slackUserId, p);
     });
     const wanted = new Set(userIds.filter((id) => !known.has(id)));
     const profiles = new Map<string, SlackUser & { id: string }>();
@@ -150,10 +147,8 @@ export class SlackDirectory implements SlackDirectoryPort {
     }
     const known = new Map<string, Person>();
     await this.deps.store.transaction(async (r) => {
-      for (const e of emails) {
-        const p = (await r.people.byEmail(e)).find((x) => x.slackUserId);
-        if (p) known.set(e, p);
-      }
+      // the oldest one of an email known in chat, as one by one
+      for (const p of await r.people.byEmails(emails)) if (p.email && p.slackUserId && !known.has(p.email)) known.set(p.email, p);
     });
     // Slack matches emails without letter case; the invitation keeps the email exactly as given
     const wanted = new Set(emails.filter((e) => !known.has(e)).map((e) => e.toLowerCase()));
@@ -172,13 +167,14 @@ export class SlackDirectory implements SlackDirectoryPort {
       this.deps,
       [...profiles.values()].map((u) => ({ teamId: u.team_id ?? teamId, userId: u.id, email: u.profile?.email ?? null, displayName: displayNameOf(u), tz: u.tz ?? null })),
     );
-    const people: Person[] = [];
-    for (const e of emails) {
+    const inChat = (e: string) => {
       const inSlack = profiles.get(e.toLowerCase());
-      // not in this workspace: known by the account email alone, and their inviter forwards the link
-      people.push(known.get(e) ?? (inSlack && remembered.get(inSlack.id)) ?? (await identifyEmail(this.deps, e)));
-    }
-    return people;
+      return known.get(e) ?? (inSlack && remembered.get(inSlack.id));
+    };
+    // not in this workspace: known by the account email alone, and their inviter forwards the link
+    const outside = emails.filter((e) => !inChat(e));
+    const byEmail = new Map((await identifyEmails(this.deps, outside)).map((p, i) => [outside[i]!, p]));
+    return emails.map((e) => inChat(e) ?? byEmail.get(e)!);
   }
 
   async email(teamId: string, email: string): Promise<Person> {

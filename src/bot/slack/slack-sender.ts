@@ -7,6 +7,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { Message, OutboxMessage, Person } from '../../domain/index.js';
 import type { OutboxQueue, OutboxRow, PostedMessage } from '../../db/outbox-queue.js';
+import type { Pacing } from '../../db/pacing.js';
 import type { MessageUpdater } from '../outbox/restating-sender.js';
 import type { Repositories, Store } from '../../domain/index.js';
 import { backoffMs, type OutboxSender, type SendOutcome } from '../outbox/deliverer.js';
@@ -27,6 +28,8 @@ export interface SlackSenderOptions {
   channelIntervalMs?: number;
   /** posts a minute across the workspace (Slack allows several hundred for chat.postMessage) */
   postsPerMinute?: number;
+  /** the allowance's slots, shared by every instance on the database (without it, this process paces alone) */
+  pacing?: Pacing;
   /** after a post Slack never answered, how long it may still apply it (default 3 minutes) */
   inFlightMs?: number;
 }
@@ -53,13 +56,28 @@ export class SlackSender implements OutboxSender, MessageUpdater {
   private async pace(channel: string): Promise<void> {
     const interval = this.o.channelIntervalMs ?? 0;
     const spacing = this.o.postsPerMinute ? 60_000 / this.o.postsPerMinute : 0;
-    const now = Date.now();
-    const slot = Math.max(now, this.nextSlot);
-    this.nextSlot = slot + spacing;
+    let now = Date.now();
+    const slot = await this.workspaceSlot(spacing, now);
+    now = Date.now();
     const wait = Math.max(slot - now, (this.lastPost.get(channel) ?? 0) + interval - now);
     // the channel's turn is taken before waiting, so calls side by side (updates of one list) queue up
     this.lastPost.set(channel, now + Math.max(0, wait));
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+  }
+
+  /** the moment this post's share of the workspace allowance comes: taken on the database when it can be, else here */
+  private async workspaceSlot(spacing: number, now: number): Promise<number> {
+    if (spacing <= 0) return now;
+    if (this.o.pacing) {
+      try {
+        return await this.o.pacing.slot('slack:posts', spacing, now);
+      } catch {
+        // the database did not answer: this process paces on its own meanwhile (a 429 is still waited out)
+      }
+    }
+    const slot = Math.max(now, this.nextSlot);
+    this.nextSlot = slot + spacing;
+    return slot;
   }
 
   async send(row: OutboxRow): Promise<SendOutcome> {

@@ -31,7 +31,7 @@ function only<T>(rows: T[]): T {
 }
 
 /** Ids looked up a thousand to a statement (PostgreSQL takes at most 65,535 parameters in one). */
-async function inGroups<R>(ids: readonly number[], read: (group: number[]) => Promise<R[]>): Promise<R[]> {
+async function inGroups<R, K extends number | string = number>(ids: readonly K[], read: (group: K[]) => Promise<R[]>): Promise<R[]> {
   const found: R[] = [];
   for (let from = 0; from < ids.length; from += 1000) found.push(...(await read(ids.slice(from, from + 1000))));
   return found;
@@ -75,6 +75,7 @@ async function insertRows<T extends PgTable, K extends keyof T['$inferSelect'] &
 
 /** every column of an invitation, to read back the ones just written */
 const INVITATION_COLUMNS = Object.keys(getTableColumns(invitations)) as (keyof typeof invitations.$inferSelect)[];
+const PERSON_COLUMNS = Object.keys(getTableColumns(people)) as (keyof typeof people.$inferSelect)[];
 
 /**
  * Names sorted as SQLite sorts them (BINARY: by code point, capitals first), not by the database's
@@ -106,12 +107,21 @@ function peopleRepository(db: PgDb): Repositories['people'] {
         .where(and(eq(people.teamsTenantId, tenantId), eq(people.teamsAadId, aadObjectId)));
       return r && toPerson(r);
     },
+    bySlackIds: (teamId, userIds) =>
+      inGroups(userIds, async (group) => (await db.select().from(people).where(and(eq(people.slackTeamId, teamId), inArray(people.slackUserId, group)))).map(toPerson)),
     byIds: (ids) => inGroups(ids, async (group) => (await db.select().from(people).where(inArray(people.id, group))).map(toPerson)),
     byEmail: async (email) => (await db.select().from(people).where(eq(people.email, email)).orderBy(asc(people.id))).map(toPerson),
-    holdEmail: async (email) => {
-      // a lock on the email itself (there may be no row yet to lock), released when the transaction ends;
-      // two emails sharing a hash only wait for each other
-      await db.execute(sql`SELECT pg_advisory_xact_lock(hashtext(${`person-email:${email}`}))`);
+    byEmails: async (emails) => (await inGroups(emails, (group) => db.select().from(people).where(inArray(people.email, group)))).sort((a, b) => a.id - b.id).map(toPerson),
+    holdEmails: async (emails) => {
+      if (emails.length === 0) return;
+      // a lock on each email itself (there may be no row yet to lock), released when the transaction
+      // ends; two emails sharing a hash only wait for each other. Taken in one order (of the keys), so
+      // two transactions holding overlapping sets queue rather than deadlock (a deadlock is run again anyway).
+      await db.execute(
+        sql`SELECT COUNT(pg_advisory_xact_lock(k)) FROM (
+              SELECT DISTINCT hashtext('person-email:' || e) AS k FROM jsonb_array_elements_text(${JSON.stringify(emails)}::jsonb) AS e ORDER BY k
+            ) AS held`,
+      );
     },
     knownEmails: async () => {
       // sorted as SQLite's UNION gives them (BINARY): the email check's suggestions do not depend on the engine
@@ -126,6 +136,7 @@ function peopleRepository(db: PgDb): Repositories['people'] {
       return (result as { rows: { email: string }[] }).rows.map((r) => r.email);
     },
     insert: async (p, at) => toPerson(only(await db.insert(people).values({ ...p, createdAt: at, updatedAt: at }).returning())),
+    insertMany: async (ps, at) => (await insertRows(db, people, ps.map((p) => ({ ...p, createdAt: at, updatedAt: at })), PERSON_COLUMNS)).map(toPerson),
     update: async (id, patch, at) => toPerson(only(await db.update(people).set({ ...patch, updatedAt: at }).where(eq(people.id, id)).returning())),
   };
 }

@@ -258,6 +258,12 @@ export const jobLeases = pgTable('job_leases', {
   until: ms('until').notNull(),
 });
 
+/** When the next post may go out, for allowances every instance shares (see the SQLite schema). */
+export const postPacing = pgTable('post_pacing', {
+  key: text('key').primaryKey(),
+  nextAt: ms('next_at').notNull(),
+});
+
 export const teamsConversations = pgTable('teams_conversations', {
   id: text('id').primaryKey(),
   ref: jsonb('ref').notNull(),

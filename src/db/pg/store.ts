@@ -9,11 +9,20 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { DomainError, type Repositories, type SecretBox } from '../../domain/index.js';
 import type { EngineStore } from '../engine.js';
+import { someoneWaits } from '../patience.js';
+import { databaseBusy, databaseDown } from '../unavailable.js';
 import { postgresRepositories, type PgDb } from './repositories.js';
 
 /** serialization_failure, deadlock_detected, unique_violation: the transaction is worth running again */
 const RETRYABLE = new Set(['40001', '40P01', '23505']);
 const ATTEMPTS = 5;
+/** lock_not_available: the lock timeout (2 s) passed while others held the row */
+const LOCK_TIMEOUT = '55P03';
+/**
+ * How many lock timeouts work with no deadline sits out before "busy" (about 6 s in all): 20 people
+ * accepting into one pool at once queue on its row, and each of them gets their turn.
+ */
+const LOCK_ATTEMPTS = 3;
 
 /** the errors behind this one (drizzle wraps the driver's: "Failed query: …", its cause the real one) */
 const chainOf = (e: unknown): unknown[] => {
@@ -29,11 +38,11 @@ export function pgUnavailable(e: unknown): DomainError | undefined {
   const code = codeOf(e);
   // lock_not_available (lock_timeout), query_canceled (statement_timeout), too many connections
   if (code === '55P03' || code === '57014' || code === '53300') {
-    return new DomainError('UNAVAILABLE', 'The database is busy for a moment, so nothing was changed. Please try again in a minute.', { cause: 'busy' });
+    return databaseBusy();
   }
   // connection exceptions (08…), the server shutting down (57P…), out of disk or memory (53…), a read-only server, or no connection at all
   if (/^(08|57P|53|25006)/.test(code) || /^E(CONNREFUSED|CONNRESET|NOTFOUND|TIMEDOUT|PIPE)$/.test(code) || chainOf(e).some((x) => /Connection terminated|not queryable|timeout exceeded when trying to connect|Query read timeout/i.test(String((x as Error).message)))) {
-    return new DomainError('UNAVAILABLE', 'I could not save that: my database cannot be reached right now, so nothing was changed. Please tell whoever runs this bot.', { cause: 'unwritable' });
+    return databaseDown('reached');
   }
   return undefined;
 }
@@ -45,7 +54,7 @@ export function postgresStore(db: PgDb, o: { secrets?: SecretBox } = {}): Engine
   const transaction = async <T>(fn: (r: Repositories) => Promise<T>): Promise<T> => {
     const joined = open.getStore();
     if (joined) return fn(joined);
-    for (let attempt = 1; ; attempt++) {
+    for (let attempt = 1, lockWaits = 0; ; attempt++) {
       let queued = false;
       try {
         const result = await db.transaction(async (tx) => {
@@ -85,9 +94,16 @@ export function postgresStore(db: PgDb, o: { secrets?: SecretBox } = {}): Engine
         return result.value;
       } catch (e) {
         if (e instanceof DomainError) throw e;
-        if (RETRYABLE.has(codeOf(e)) && attempt < ATTEMPTS) {
+        const code = codeOf(e);
+        if (RETRYABLE.has(code) && attempt < ATTEMPTS) {
           // apart again, a little later each time, so the two do not meet again at once
           await new Promise((r) => setTimeout(r, 5 * attempt + Math.random() * 20 * attempt));
+          continue;
+        }
+        // a queue on a lock: work no ack waits for takes another turn in it (a retry does not count as a race lost)
+        if (code === LOCK_TIMEOUT && ++lockWaits < LOCK_ATTEMPTS && !someoneWaits()) {
+          attempt--;
+          await new Promise((r) => setTimeout(r, Math.random() * 50));
           continue;
         }
         throw pgUnavailable(e) ?? e;

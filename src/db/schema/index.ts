@@ -17,3 +17,4 @@ export { bulkRuns } from './bulk-runs.js';
 export { outboxSubjects, subjectStates, postedMessages } from './posted-messages.js';
 export { slackInbox, healthProbe } from './slack-inbox.js';
 export { downloads } from './downloads.js';
+export { postPacing } from './post-pacing.js';

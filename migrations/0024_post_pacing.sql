@@ -1,0 +1,4 @@
+CREATE TABLE `post_pacing` (
+	`key` text PRIMARY KEY NOT NULL,
+	`next_at` integer NOT NULL
+);
