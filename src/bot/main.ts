@@ -4,7 +4,6 @@
  */
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger, type Logger } from './logger.js';
-import { startSandbox } from '../sandbox/server.js';
 import { startBot } from './server.js';
 import { redactedUrl } from '../db/engine.js';
 import { SlackStartError } from './slack/slack-app.js';
@@ -60,6 +59,8 @@ async function main(): Promise<void> {
 async function sandbox(config: Config, logger: Logger): Promise<void> {
   let running;
   try {
+    // loaded only here: a normal start does not load the sandbox (its small Slack, its page)
+    const { startSandbox } = await import('../sandbox/server.js');
     running = await startSandbox(config, { logger, sandboxDatabaseUrl: config.sandboxDatabaseUrl });
   } catch (e) {
     process.stderr.write(`Could not start the sandbox: ${e instanceof Error ? e.message : String(e)}\n`);

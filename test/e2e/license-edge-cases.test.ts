@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { postSigned, slashCommandBody } from '../support/slack-requests.js';
+import { blockActionPayload, interactiveBody, postSigned, slackSignature, slashCommandBody, viewSubmissionPayload } from '../support/slack-requests.js';
+import { PROJECT_ACTIONS, VIEWS } from '../../src/handlers/slack/action-ids.js';
 import { ADMIN, ADMIN_CHANNEL, ALICE, BOB, MALLORY, SECRET, buttonsOf, rawTextOf, startTestBot, textOf, type TestBot } from '../support/harness.js';
 
 let t: TestBot;
@@ -27,6 +28,46 @@ describe('requests Slack did not sign', () => {
     const res = await postSigned(`${t.bot.url}/slack/events`, SECRET, body, { timestamp: Math.floor(Date.now() / 1000) - 10 * 60 });
     expect(res.status).toBe(401);
     expect(await count('SELECT COUNT(*) AS n FROM licenses')).toBe(0);
+  });
+
+  // Bolt does not check the signature a second time behind the inbox's guard (slack-app.ts): every
+  // way to Bolt's listeners is refused by the guard itself (its JSON 401; Bolt's own is empty)
+  it('no signature, a forged one, a body other than the one signed: refused before Bolt, on every spelling of the path, a click and the endpoint checks included', async () => {
+    const url = `${t.bot.url}/slack/events`;
+    const refused = { ok: false, error: 'invalid_signature' };
+    const command = slashCommandBody({ text: 'license add "Forged" 5 assigned', user_id: ADMIN.id, response_url: t.slack.responseUrl() });
+    const click = interactiveBody(blockActionPayload({ user_id: ADMIN.id, action_id: PROJECT_ACTIONS.homeRefresh, response_url: t.slack.responseUrl() }));
+    const submit = interactiveBody(viewSubmissionPayload({ user_id: ADMIN.id, callback_id: VIEWS.support, values: {} }));
+    const checks = [JSON.stringify({ type: 'url_verification', token: 'x', challenge: 'forged-challenge' }), 'ssl_check=1&token=x'];
+    const ts = Math.floor(Date.now() / 1000);
+
+    const unsigned = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: command });
+    expect(unsigned.status).toBe(401);
+    expect(await unsigned.json()).toEqual(refused);
+    const noTimestamp = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-signature': slackSignature(SECRET, command, ts) }, body: command });
+    expect(noTimestamp.status).toBe(401);
+
+    for (const body of [command, click, submit, ...checks]) {
+      for (const target of [url, `${url}/`, `${t.bot.url}/SLACK/Events`, `${url}?retry=1`]) {
+        const forged = await postSigned(target, SECRET, body, { signature: `v0=${'0'.repeat(64)}` });
+        expect([forged.status, forged.json], `${target} ${body.slice(0, 30)}`).toEqual([401, refused]);
+        // signed, but for other bytes than those sent
+        const other = await postSigned(target, SECRET, body, { signature: slackSignature(SECRET, `${body} `, ts), timestamp: ts });
+        expect([other.status, other.json], `${target} ${body.slice(0, 30)}`).toEqual([401, refused]);
+        // labelled as something else (the Content-Type is not signed): still checked
+        expect((await postSigned(target, 'not-the-secret', body, { contentType: 'text/plain' })).status).toBe(401);
+      }
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await count('SELECT COUNT(*) AS n FROM licenses')).toBe(0);
+    expect(t.slack.calls.filter((c) => c.method !== 'auth.test')).toEqual([]);
+    expect(t.logs.some((l) => /Request verification failed|not acknowledged/.test(l))).toBe(false);
+
+    // the same requests signed are taken: Bolt reads the bytes the guard verified
+    const challenge = await postSigned(url, SECRET, checks[0]!);
+    expect([challenge.status, challenge.json]).toEqual([200, { challenge: 'forged-challenge' }]);
+    expect((await postSigned(`${t.bot.url}/SLACK/Events/`, SECRET, command)).status).toBe(200);
+    await expect.poll(() => count('SELECT COUNT(*) AS n FROM licenses')).toBe(1);
   });
 });
 

@@ -1,7 +1,7 @@
 /**
  * The Slack side of the process: a Bolt app on our express server (HTTP mode, every request to
- * /slack/events signature-verified by Bolt) or over Socket Mode, with every listener registered
- * from src/handlers/slack.
+ * /slack/events signature-verified: by the inbox's guard when there is one, else by Bolt) or over
+ * Socket Mode, with every listener registered from src/handlers/slack.
  */
 import { App, ExpressReceiver, LogLevel, SocketModeReceiver, type Logger as BoltLogger } from '@slack/bolt';
 import { WebClient, type WebClientOptions } from '@slack/web-api';
@@ -93,6 +93,18 @@ export async function createSlack(cfg: SlackConfig, o: { deps: DomainDeps; logge
         logger,
         // ack first, work after: Bolt answers Slack as soon as a listener calls ack()
         processBeforeResponse: false,
+        // With the inbox, its guard (registered on this POST /slack/events just above, so before
+        // Bolt's router on the same path, matched alike) has already checked the same HMAC, with a
+        // stricter clock (5 minutes either way, where Bolt refuses old ones only) and refused
+        // replays: Bolt checking it again only costs CPU on every request (issue #19). The guard
+        // calls next() only once the signature over the raw bytes holds, url_verification and
+        // ssl_check included; a missing or bad signature, a timestamp out of the window (or not
+        // plain digits) is a 401, an unreadable body a 400/413, a replay a bare 200, and an error
+        // goes to the error handlers, past Bolt. It hands Bolt those verified bytes (req.rawBody),
+        // which Bolt parses instead of reading the stream, so Bolt runs exactly what was signed,
+        // whatever the Content-Type. Without the inbox (no guard), Bolt verifies as before.
+        // test/e2e/license-edge-cases.test.ts ("requests Slack did not sign") drives these refusals.
+        signatureVerification: !inbox,
         customPropertiesExtractor: (req) => {
           const id = (req as { atlasInboxId?: number }).atlasInboxId;
           return id === undefined ? {} : { inboxId: id };

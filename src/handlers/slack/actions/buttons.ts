@@ -1,5 +1,4 @@
 /** Every button in Slack: acked at once, then the shared button table, answered in Slack's way. */
-import type { App, BlockButtonAction } from '@slack/bolt';
 import { isDomainError, licenseInviteOptions } from '../../../domain/index.js';
 import { BUTTONS } from '../../buttons.js';
 import { answerClicker } from '../answer.js';
@@ -9,10 +8,11 @@ import { runSlackCommand } from '../slash-command.js';
 import { sendSlackFile } from '../send-file.js';
 import { publishHome } from '../events/app-home.js';
 import { PROJECT_ACTIONS } from '../action-ids.js';
+import type { SlackListeners } from '../listeners.js';
 
-export function registerButtons(app: App, ctx: SlackHandlerContext): void {
+export function registerButtons(on: SlackListeners, ctx: SlackHandlerContext): void {
   for (const [actionId, press] of Object.entries(BUTTONS)) {
-    app.action<BlockButtonAction>(actionId, async ({ ack, body, action, respond, client }) => {
+    on.action(actionId, async ({ ack, body, action, respond, client }) => {
       await ack();
       const answer = answerClicker(body.response_url ? respond : undefined, client, body.user.id);
       const fromHome = (body.view as { type?: string } | undefined)?.type === 'home';

@@ -1,12 +1,12 @@
 /** An admin approving a seat request with several license pools picks the pool here. */
-import type { App } from '@slack/bolt';
+import type { SlackListeners } from '../listeners.js';
 import { decideSeatRequest, isDomainError } from '../../../domain/index.js';
 import { readApproveForm, slackFormValues } from '../../forms.js';
 import { APPROVE_MODAL, VIEWS } from '../action-ids.js';
 import type { SlackHandlerContext } from '../context.js';
 
-export function registerApproveSeatModal(app: App, ctx: SlackHandlerContext): void {
-  app.view(VIEWS.approveSeat, async ({ ack, body, view }) => {
+export function registerApproveSeatModal(on: SlackListeners, ctx: SlackHandlerContext): void {
+  on.view(VIEWS.approveSeat, async ({ ack, body, view }) => {
     const values = slackFormValues(view.state.values);
     const read = values ? readApproveForm(values) : undefined;
     const licenseName = read && 'form' in read ? read.form.licenseName : undefined;

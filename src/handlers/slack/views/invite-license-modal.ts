@@ -2,14 +2,14 @@
  * The invite-to-license form. Field problems are answered inside the form (response_action:
  * "errors"); once it is valid the form closes at once and the invitations are made after the ack.
  */
-import type { App } from '@slack/bolt';
+import type { SlackListeners } from '../listeners.js';
 import { checkEmails, csvEmails, inviteToLicense, isDomainError, message, unusableWords, type Message } from '../../../domain/index.js';
 import { readInviteForm, slackFormValues } from '../../forms.js';
 import { INVITE_MODAL, VIEWS } from '../action-ids.js';
 import type { SlackHandlerContext } from '../context.js';
 
-export function registerInviteLicenseModal(app: App, ctx: SlackHandlerContext): void {
-  app.view(VIEWS.inviteLicense, async ({ ack, body, view, client }) => {
+export function registerInviteLicenseModal(on: SlackListeners, ctx: SlackHandlerContext): void {
+  on.view(VIEWS.inviteLicense, async ({ ack, body, view, client }) => {
     const values = slackFormValues(view.state.values);
     const read = values ? await readInviteForm(values, true, ctx.deps) : { errors: { [INVITE_MODAL.users.block]: 'The form came back in a shape I did not expect. Please try again.' } };
     if ('errors' in read) {

@@ -1,12 +1,12 @@
 /** The reconcile form: the license and the portal's pasted user list; the report goes to the admin's DM. */
-import type { App } from '@slack/bolt';
+import type { SlackListeners } from '../listeners.js';
 import { isDomainError, reconcileLicense } from '../../../domain/index.js';
 import { readReconcileForm, slackFormValues } from '../../forms.js';
 import { RECONCILE_MODAL, VIEWS } from '../action-ids.js';
 import type { SlackHandlerContext } from '../context.js';
 
-export function registerReconcileModal(app: App, ctx: SlackHandlerContext): void {
-  app.view(VIEWS.reconcile, async ({ ack, body, view }) => {
+export function registerReconcileModal(on: SlackListeners, ctx: SlackHandlerContext): void {
+  on.view(VIEWS.reconcile, async ({ ack, body, view }) => {
     const values = slackFormValues(view.state.values);
     const read = values ? readReconcileForm(values) : { errors: { [RECONCILE_MODAL.license.block]: 'Pick the license to compare.' } };
     if ('errors' in read) {

@@ -1,12 +1,12 @@
 /** "Send my updated copy back": quick database work, so it is done before the ack and answered in the form. */
-import type { App } from '@slack/bolt';
+import type { SlackListeners } from '../listeners.js';
 import { isDomainError, returnProjectCopy } from '../../../domain/index.js';
 import { RETURN_FIELD_BLOCK, readReturnForm, slackFormValues } from '../../forms.js';
 import { RETURN_MODAL, VIEWS } from '../action-ids.js';
 import type { SlackHandlerContext } from '../context.js';
 
-export function registerReturnProjectModal(app: App, ctx: SlackHandlerContext): void {
-  app.view(VIEWS.returnProject, async ({ ack, body, view }) => {
+export function registerReturnProjectModal(on: SlackListeners, ctx: SlackHandlerContext): void {
+  on.view(VIEWS.returnProject, async ({ ack, body, view }) => {
     const values = slackFormValues(view.state.values);
     const input = values ? readReturnForm(values) : undefined;
     if (!input || !Number.isInteger(input.projectId) || input.projectId <= 0) {

@@ -1,12 +1,12 @@
 /** A person's own seat request, and an admin's deny with a reason: checked and answered in the form (database work only). */
-import type { App } from '@slack/bolt';
+import type { SlackListeners } from '../listeners.js';
 import { askForSeat, decideSeatRequest, isDomainError } from '../../../domain/index.js';
 import { readDenyForm, readSeatRequestForm, slackFormValues } from '../../forms.js';
 import { REQUEST_SEAT_MODAL, VIEWS } from '../action-ids.js';
 import type { SlackHandlerContext } from '../context.js';
 
-export function registerSeatRequestModals(app: App, ctx: SlackHandlerContext): void {
-  app.view(VIEWS.requestSeat, async ({ ack, body, view }) => {
+export function registerSeatRequestModals(on: SlackListeners, ctx: SlackHandlerContext): void {
+  on.view(VIEWS.requestSeat, async ({ ack, body, view }) => {
     const values = slackFormValues(view.state.values);
     const read = values ? await readSeatRequestForm(values, ctx.deps) : { errors: { [REQUEST_SEAT_MODAL.license.block]: 'The form came back in a shape I did not expect. Please try again.' } };
     if ('errors' in read) {
@@ -27,7 +27,7 @@ export function registerSeatRequestModals(app: App, ctx: SlackHandlerContext): v
     }
   });
 
-  app.view(VIEWS.denySeat, async ({ ack, body, view }) => {
+  on.view(VIEWS.denySeat, async ({ ack, body, view }) => {
     const values = slackFormValues(view.state.values);
     const requestId = Number(view.private_metadata);
     try {

@@ -3,14 +3,14 @@
  * (response_action "errors", from the domain's own checks); then the form turns into a progress
  * note, the people are looked up and invited, and the form shows the result.
  */
-import type { App } from '@slack/bolt';
+import type { SlackListeners } from '../listeners.js';
 import { isDomainError, message, shareProject, type Message } from '../../../domain/index.js';
 import { readShareForm, slackFormValues } from '../../forms.js';
 import { SHARE_MODAL, VIEWS } from '../action-ids.js';
 import type { SlackHandlerContext } from '../context.js';
 
-export function registerShareProjectModal(app: App, ctx: SlackHandlerContext): void {
-  app.view(VIEWS.shareProject, async ({ ack, body, view, client }) => {
+export function registerShareProjectModal(on: SlackListeners, ctx: SlackHandlerContext): void {
+  on.view(VIEWS.shareProject, async ({ ack, body, view, client }) => {
     const teamId = body.user.team_id ?? body.team?.id ?? '';
     const values = slackFormValues(view.state.values);
     if (!values) {

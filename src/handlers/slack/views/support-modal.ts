@@ -1,12 +1,12 @@
 /** The support form: checked and sent before the ack (database work only), answered in the form. */
-import type { App } from '@slack/bolt';
+import type { SlackListeners } from '../listeners.js';
 import { isDomainError, requestSupport } from '../../../domain/index.js';
 import { readSupportForm, slackFormValues } from '../../forms.js';
 import { SUPPORT_MODAL, VIEWS } from '../action-ids.js';
 import type { SlackHandlerContext } from '../context.js';
 
-export function registerSupportModal(app: App, ctx: SlackHandlerContext): void {
-  app.view(VIEWS.support, async ({ ack, body, view }) => {
+export function registerSupportModal(on: SlackListeners, ctx: SlackHandlerContext): void {
+  on.view(VIEWS.support, async ({ ack, body, view }) => {
     const values = slackFormValues(view.state.values);
     const read = values ? readSupportForm(values) : { errors: { [SUPPORT_MODAL.description.block]: 'The form came back in a shape I did not expect. Please try again.' } };
     if ('errors' in read) {
