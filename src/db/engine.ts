@@ -63,26 +63,159 @@ export async function openEngine(url: string, o: { secrets: SecretBox }): Promis
 
 const dialect = new SQLiteSyncDialect();
 
+/** One side-table statement waiting for its batch. */
+interface Queued {
+  text: string;
+  params: unknown[];
+  read: boolean;
+  resolve(rows: unknown[]): void;
+  reject(e: Error): void;
+}
+
+const asError = (e: unknown): Error => (e instanceof Error ? e : new Error(String(e)));
+
 function sqliteEngine(database: Database$, o: { secrets?: SecretBox } = {}): Engine {
-  const statement = <T>(q: SQL): T[] => {
-    const { sql: text, params } = dialect.sqlToQuery(q);
-    const stmt = database.sqlite.prepare(text);
-    if (stmt.reader) return stmt.all(...params) as T[];
+  const sqlite = database.sqlite;
+  const statement = (text: string, params: unknown[]): unknown[] => {
+    const stmt = sqlite.prepare(text);
+    if (stmt.reader) return stmt.all(...params);
     stmt.run(...params);
     return [];
   };
-  // never inside another's open transaction: with none open, the statement runs at once (it is
-  // over before anything else can run); otherwise it waits for a turn of its own on the connection
-  const run: SqlRunner = {
-    rows: <T extends Record<string, unknown>>(q: SQL) => {
-      if (!database.sqlite.inTransaction) {
+  // transaction control, compiled once (the statement cache keeps them)
+  const control = (text: string) => void sqlite.prepare(text).run();
+  // the side tables' writes (the Slack inbox marks every request three times) are committed
+  // together: every statement issued outside a transaction within one turn of the event loop is
+  // queued, and the batch runs in one BEGIN IMMEDIATE … COMMIT, instead of one commit (and its
+  // WAL frames, and sooner a checkpoint) each. Each statement runs under a savepoint of its own:
+  // one that fails is undone alone and rejected with its own error, its neighbours still commit.
+  // Every promise is settled only once the batch's COMMIT went through (or failed), with its
+  // statement's own rows. Statements run in the order they were issued, so a statement sees what
+  // the ones before it wrote.
+  // Never inside another's open transaction: the batch takes its turn on the connection
+  // (Database$.serialized) like any transaction of the store.
+  let queue: Queued[] = [];
+  let scheduled = false;
+  const schedule = () => {
+    if (scheduled) return;
+    scheduled = true;
+    // the turn is taken from outside whatever work queued the first statement (its async context
+    // would otherwise make the batch part of that work)
+    database.outside(() =>
+      setImmediate(() => {
+        database.serialized(flush).catch(() => undefined);
+      }),
+    );
+  };
+  const flush = () => {
+    scheduled = false;
+    const batch = queue;
+    queue = [];
+    if (batch.length === 0) return;
+    // a transaction opened outside the turns (none should be): the batch waits for its end
+    if (sqlite.inTransaction) {
+      queue = [...batch, ...queue];
+      schedule();
+      return;
+    }
+    // reads alone need no transaction, nor does one statement alone (it commits by itself)
+    const writes = batch.some((q) => !q.read);
+    if (!writes || batch.length === 1) {
+      for (const q of batch) {
         try {
-          return Promise.resolve(statement<T>(q));
+          if (writes) database.check();
+          q.resolve(statement(q.text, q.params));
         } catch (e) {
-          return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+          q.reject(asError(e));
         }
       }
-      return database.serialized(() => statement<T>(q));
+      return;
+    }
+    try {
+      // a write to a file that is no longer the one on disk would be reported as made, and lost:
+      // looked at once for the whole batch
+      database.check();
+      // another process's lock: waited for (busy_timeout) and then failed, for every statement
+      // alike, as each would have failed alone
+      control('BEGIN IMMEDIATE');
+    } catch (e) {
+      for (const q of batch) q.reject(asError(e));
+      return;
+    }
+    const ran: { q: Queued; rows?: unknown[]; error?: Error }[] = [];
+    for (let i = 0; i < batch.length; i++) {
+      const q = batch[i]!;
+      try {
+        control('SAVEPOINT side_statement');
+        const rows = statement(q.text, q.params);
+        control('RELEASE side_statement');
+        ran.push({ q, rows });
+      } catch (e) {
+        if (sqlite.inTransaction) {
+          try {
+            control('ROLLBACK TO side_statement');
+            control('RELEASE side_statement');
+            ran.push({ q, error: asError(e) });
+            continue;
+          } catch {
+            // the transaction is in trouble: given up below
+          }
+        }
+        // SQLite rolled the whole transaction back (a full disk, an I/O error): this statement
+        // fails with its error, the ones that failed before it with theirs, and every other one
+        // runs again in a batch of its own (nothing it did is left)
+        try {
+          if (sqlite.inTransaction) control('ROLLBACK');
+        } catch {
+          // already gone
+        }
+        q.reject(asError(e));
+        for (const r of ran) if (r.error) r.q.reject(r.error);
+        queue = [...ran.filter((r) => !r.error).map((r) => r.q), ...batch.slice(i + 1), ...queue];
+        if (queue.length) schedule();
+        return;
+      }
+    }
+    try {
+      control('COMMIT');
+    } catch (e) {
+      try {
+        if (sqlite.inTransaction) control('ROLLBACK');
+      } catch {
+        // already gone
+      }
+      for (const r of ran) r.q.reject(r.error ?? asError(e));
+      return;
+    }
+    for (const r of ran) {
+      if (r.error) r.q.reject(r.error);
+      else r.q.resolve(r.rows!);
+    }
+  };
+  const run: SqlRunner = {
+    rows: <T extends Record<string, unknown>>(q: SQL) => {
+      let text: string;
+      let params: unknown[];
+      try {
+        ({ sql: text, params } = dialect.sqlToQuery(q));
+      } catch (e) {
+        return Promise.reject(asError(e));
+      }
+      const read = /^\s*select\b/i.test(text);
+      // inside someone's turn (work that takes its turn on the connection), the statement is part
+      // of that work, at once; and a read with nothing queued before it and no transaction open
+      // needs no batch: it is over before anything else can run
+      if (database.inSerialized() || (read && queue.length === 0 && !sqlite.inTransaction)) {
+        try {
+          return Promise.resolve(statement(text, params) as T[]);
+        } catch (e) {
+          return Promise.reject(asError(e));
+        }
+      }
+      return new Promise<T[]>((resolve, reject) => {
+        queue.push({ text, params, read, resolve: resolve as (rows: unknown[]) => void, reject });
+        schedule();
+      });
     },
   };
   return {
@@ -95,7 +228,12 @@ function sqliteEngine(database: Database$, o: { secrets?: SecretBox } = {}): Eng
     runCoordinator: (owner) => runCoordinator(run, owner),
     health: (h) => Promise.resolve(database.health(h)),
     check: () => database.check(),
-    close: () => Promise.resolve(database.close()),
+    close: () => {
+      // what is queued still goes in, when it can
+      if (queue.length && !sqlite.inTransaction) flush();
+      database.close();
+      return Promise.resolve();
+    },
     sqlite: database,
   };
 }

@@ -42,17 +42,21 @@ it('a database locked by another process for seconds: acks stay fast, /healthz a
   );
   try {
     const url = `${t.bot.url}/slack/events`;
+    // Slack's limit is 3 s. Each answer here waits for the lock a bounded time (200 ms busy timeouts);
+    // alone it answers well under 1.5 s, but the whole suite's load on two cores once made it
+    // 1.51 s: 2.5 s still leaves a margin to Slack's limit
+    const ACK_MS = 2500;
     let started = Date.now();
     const help = await postSigned(url, SECRET, signedCommand(t, ADMIN.id, 'help'));
     expect(help.status).toBe(200);
-    expect(Date.now() - started).toBeLessThan(1500);
+    expect(Date.now() - started).toBeLessThan(ACK_MS);
     started = Date.now();
     const health = await fetch(`${t.bot.url}/healthz`);
-    expect(Date.now() - started).toBeLessThan(1500);
+    expect(Date.now() - started).toBeLessThan(ACK_MS);
     expect(await health.json()).toEqual({ ok: true, database: 'busy' });
     started = Date.now();
     const write = await postSigned(url, SECRET, signedCommand(t, ADMIN.id, 'license add "Lab" 5'));
-    expect(Date.now() - started).toBeLessThan(1500);
+    expect(Date.now() - started).toBeLessThan(ACK_MS);
     expect(write.status).toBe(200);
     expect(write.json?.text).toContain('I could not take that just now: nothing was done. Please try again in a minute.');
   } finally {

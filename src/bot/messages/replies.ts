@@ -66,7 +66,21 @@ import { LEVEL_ICON } from './words.js';
 
 const usageOf = (u: LicenseUsage) => usageLine(figuresOf(u));
 
+/** The help of each command table (there is one): the same words for everyone, at any time, made once. */
+const helpOf = new WeakMap<readonly CommandHelp[], Message>();
+
 function help(commands: CommandHelp[]): Message {
+  let made = helpOf.get(commands);
+  if (!made) {
+    made = helpMessage(commands);
+    // shared by every answer: nothing may add to it
+    Object.freeze(made.blocks);
+    helpOf.set(commands, Object.freeze(made));
+  }
+  return made;
+}
+
+function helpMessage(commands: CommandHelp[]): Message {
   const line = (c: CommandHelp) => t`${cmd(c.usage)}: ${c.summary}`;
   return message('What I can do, and the difference between a license seat and project access.', [
     heading('License seats and project invitations'),

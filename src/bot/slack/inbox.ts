@@ -140,8 +140,8 @@ export function slackInbox$(o: { engine: Engine; secrets: SecretBox; signingSecr
     const eventId = body.type === 'event_callback' && typeof body.event_id === 'string' ? body.event_id : null;
     let id: number | undefined;
     try {
-      // a file that is no longer the one on disk would take the record and lose it
-      o.engine.check();
+      // (a file that is no longer the one on disk would take the record and lose it: the engine
+      // looks before it writes, so the record is refused then)
       await prune(at);
       id = await inbox.record({ key: signature, eventId, receivedAt: at, contentType, sealedBody: o.secrets.seal(raw.toString('utf8')), owner, leaseUntil: at + leaseMs });
     } catch (e) {
@@ -172,12 +172,15 @@ export function slackInbox$(o: { engine: Engine; secrets: SecretBox; signingSecr
       // the ack is never held up for long by the database: after ACK_MARK_WAIT_MS it goes out anyway
       // (the request then counts as never acknowledged: it is not run again after a restart)
       let sent = false;
+      let waiting: NodeJS.Timeout | undefined = undefined;
       const send = () => {
         if (sent) return;
         sent = true;
+        // once the answer is out, nothing holds on to it (nor to the request) any longer
+        clearTimeout(waiting);
         end(...args);
       };
-      setTimeout(send, ACK_MARK_WAIT_MS).unref();
+      waiting = setTimeout(send, ACK_MARK_WAIT_MS).unref();
       inbox
         .acked(recorded)
         .catch((e: unknown) => o.logger.warn(`slack: could not note that request #${recorded} was acknowledged: ${e instanceof Error ? e.message : String(e)}`))

@@ -106,7 +106,19 @@ export function slackBlocks(blocks: readonly Block[]): KnownBlock[] {
   return blocks.flatMap(block);
 }
 
+/**
+ * Each message drawn once: nothing changes a message once it is made (a longer one is a new
+ * message), so one made once and shown many times (the help) is drawn once. What is drawn is only
+ * read (sent as JSON) by whoever posts it, never changed.
+ */
+const drawn = new WeakMap<Message, SlackMessage>();
+
 /** A message as Slack posts it: its summary as the notification text, its blocks as Block Kit. */
 export function toSlack(m: Message): SlackMessage {
-  return message(m.summary, slackBlocks(m.blocks));
+  let shown = drawn.get(m);
+  if (!shown) {
+    shown = message(m.summary, slackBlocks(m.blocks));
+    drawn.set(m, shown);
+  }
+  return shown;
 }

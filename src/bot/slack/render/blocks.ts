@@ -15,7 +15,8 @@ export const esc = (text: string | null | undefined): string =>
  * (Inside a word, as in an email's `_`, nothing opens, and nothing is added.)
  */
 export const literal = (escaped: string): string =>
-  escaped.replace(/\S+/g, (word) => (/^(https?:\/\/|www\.|mailto:)/i.test(word) ? word : word.replace(/(^|[^\p{L}\p{N}\u200B])([*_~`])/gu, '$1\u200B$2')));
+  // most text has none of the four marks: nothing to look at word by word (&, < and > are esc's)
+  !/[*_~`]/.test(escaped) ? escaped : escaped.replace(/\S+/g, (word) => (/^(https?:\/\/|www\.|mailto:)/i.test(word) ? word : word.replace(/(^|[^\p{L}\p{N}\u200B])([*_~`])/gu, '$1\u200B$2')));
 
 /** Slack's limits: a section's text is at most 3000 characters, a header 150, a button's text 75. */
 const clip = (text: string, max: number): string => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
