@@ -345,7 +345,14 @@ async function bulk(rows: string[][], engine: EngineName) {
   await send('license add "Campus" 6000');
   const t0 = performance.now();
   const ack = await send('invite-license <!subteam^SBULK|@students>');
-  while ((await database.count('SELECT COUNT(*) AS n FROM invitations')) < 5000) await new Promise((r) => setTimeout(r, 20));
+  // the bot said why when it made none (or too few): the bench says so rather than wait forever
+  for (let n = 0; n < 5000; n = await database.count('SELECT COUNT(*) AS n FROM invitations')) {
+    if (performance.now() - t0 > 120_000) {
+      const said = slack.callsTo('response_url').map((c) => String(c.args.text ?? JSON.stringify(c.args.blocks ?? ''))).at(-1);
+      throw new Error(`${engine}: ${n} of 5,000 invitations after 120 s; the bot's last answer: ${said ?? '(none)'}`);
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
   const enqueued = performance.now() - t0;
   const t1 = Date.now();
   const budgetMs = 150_000;
@@ -365,7 +372,7 @@ async function bulk(rows: string[][], engine: EngineName) {
   rows.push([
     '3',
     `${engine}: bulk invitation of 5,000 (stand-in allows ${perMinute}/min)`,
-    `ack ${ack.toFixed(0)} ms · 5,000 enqueued in ${(enqueued / 1000).toFixed(1)} s (target < 2 s, ${enqueued < 2000 ? 'met' : 'missed'})`,
+    `ack ${ack.toFixed(0)} ms · 5,000 enqueued in ${(enqueued / 1000).toFixed(1)} s (target < 1 s, ${enqueued < 1000 ? 'met' : 'missed'})`,
     `${sent.toLocaleString('en-US')} DMs in ${took.toFixed(0)} s = ${rate.toFixed(1)}/s of ${allowance.toFixed(1)}/s allowed (${((rate / allowance) * 100).toFixed(0)}%)`,
     `${slack.rateLimited('chat.postMessage')} × 429 · ${duplicates} sent twice`,
   ]);
