@@ -39,21 +39,82 @@ export interface InboxTable {
 /** not owned (rows from before owners were recorded), or the owner's lease lapsed */
 const lapsed = (at: number) => sql`(lease_until IS NULL OR lease_until < ${at})`;
 
+/** rows to one statement at most (SQLite takes 32,766 parameters, a request's row 8) */
+const GATHER_MAX = 500;
+
+/**
+ * A call made while the same call is under way waits for it and then runs with every other one
+ * that waited, as one statement: under load (50 requests at once) the inbox makes one round trip
+ * for many requests instead of one each; alone, a call runs at once, as before. A batch that fails
+ * is run again one call at a time, so each call gets its own outcome (one huge row that does not
+ * fit on a full disk fails alone).
+ */
+function gathered<I, O>(runAll: (items: I[]) => Promise<O[]>): (item: I) => Promise<O> {
+  let waiting: { item: I; resolve(o: O): void; reject(e: unknown): void }[] = [];
+  let running = false;
+  const next = (): void => {
+    if (running || waiting.length === 0) return;
+    running = true;
+    const batch = waiting.slice(0, GATHER_MAX);
+    waiting = waiting.slice(GATHER_MAX);
+    runAll(batch.map((b) => b.item))
+      .then(
+        (outs) => batch.forEach((b, i) => b.resolve(outs[i]!)),
+        (e: unknown) => {
+          if (batch.length === 1) {
+            batch[0]!.reject(e);
+            return;
+          }
+          return Promise.all(batch.map((b) => runAll([b.item]).then((outs) => b.resolve(outs[0]!), (one: unknown) => b.reject(one))));
+        },
+      )
+      .finally(() => {
+        running = false;
+        next();
+      });
+  };
+  return (item) =>
+    new Promise<O>((resolve, reject) => {
+      waiting.push({ item, resolve, reject });
+      next();
+    });
+}
+
+const ids = (list: readonly number[]) => sql.join(list.map((id) => sql`${id}`), sql`, `);
+
 export function inboxTable(run: SqlRunner): InboxTable {
+  type Recorded = Parameters<InboxTable['record']>[0];
+  const record = gathered<Recorded, number | undefined>(async (rs) => {
+    const rows = await run.rows<{ id: number; key: string }>(sql`
+      INSERT INTO slack_inbox (key, event_id, received_at, status, content_type, sealed_body, owner, lease_until)
+      VALUES ${sql.join(
+        rs.map((r) => sql`(${r.key}, ${r.eventId}, ${r.receivedAt}, 'received', ${r.contentType}, ${r.sealedBody}, ${r.owner}, ${r.leaseUntil})`),
+        sql`, `,
+      )}
+      ON CONFLICT DO NOTHING RETURNING id, key`);
+    // each row recorded answers the first request that carried its key; a copy beside it (or an
+    // event whose id another row took) is a replay
+    const byKey = new Map(rows.map((r) => [r.key, Number(r.id)]));
+    return rs.map((r) => {
+      const id = byKey.get(r.key);
+      byKey.delete(r.key);
+      return id;
+    });
+  });
+  const acked = gathered<number, void>(async (list) => {
+    await run.rows(sql`UPDATE slack_inbox SET status = 'acked' WHERE id IN (${ids(list)}) AND status = 'received'`);
+    return list.map(() => undefined);
+  });
+  const done = gathered<{ id: number; at: number }, void>(async (list) => {
+    // the moment only says when the row may be forgotten: the latest of the batch's will do
+    const at = Math.max(...list.map((d) => d.at));
+    await run.rows(sql`UPDATE slack_inbox SET status = 'done', done_at = ${at}, sealed_body = NULL, lease_until = NULL WHERE id IN (${ids(list.map((d) => d.id))})`);
+    return list.map(() => undefined);
+  });
   return {
-    record: async (r) => {
-      const rows = await run.rows<{ id: number }>(sql`
-        INSERT INTO slack_inbox (key, event_id, received_at, status, content_type, sealed_body, owner, lease_until)
-        VALUES (${r.key}, ${r.eventId}, ${r.receivedAt}, 'received', ${r.contentType}, ${r.sealedBody}, ${r.owner}, ${r.leaseUntil})
-        ON CONFLICT DO NOTHING RETURNING id`);
-      return rows[0]?.id;
-    },
-    acked: async (id) => {
-      await run.rows(sql`UPDATE slack_inbox SET status = 'acked' WHERE id = ${id} AND status = 'received'`);
-    },
-    done: async (id, at) => {
-      await run.rows(sql`UPDATE slack_inbox SET status = 'done', done_at = ${at}, sealed_body = NULL, lease_until = NULL WHERE id = ${id}`);
-    },
+    record,
+    acked,
+    done: (id, at) => done({ id, at }),
     renew: async (owner, leaseUntil) => {
       await run.rows(sql`UPDATE slack_inbox SET lease_until = ${leaseUntil} WHERE owner = ${owner} AND status IN ('received', 'acked')`);
     },

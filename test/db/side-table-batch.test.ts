@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { DatabaseUnavailable } from '../../src/db/connection.js';
 import { openEngine, type Engine } from '../../src/db/engine.js';
+import { inboxTable } from '../../src/db/side-tables.js';
 
 const secrets = { seal: (s: string) => s, open: (s: string) => s };
 let open: { engine: Engine; dir: string }[] = [];
@@ -178,4 +179,39 @@ it('a full disk: the statement that does not fit is refused, the others of its b
   expect(String(((results[1] as PromiseRejectedResult).reason as { code?: string }).code)).toBe('SQLITE_FULL');
   expect((await engine.sql.rows<{ key: string }>(sql`SELECT key FROM slack_inbox ORDER BY id`)).map((r) => r.key)).toEqual(['first', 'small-1', 'small-2']);
   expect(sqlite.inTransaction).toBe(false);
+});
+
+it('the inbox gathers calls made while one is under way into one statement: 60 requests (10 of them copies, 5 events delivered twice under new signatures) in a handful of statements, each with its own answer', async () => {
+  const { engine } = await engineOnFile();
+  let statements = 0;
+  const counting = { rows: <T extends Record<string, unknown>>(q: Parameters<typeof engine.sql.rows>[0]) => (statements++, engine.sql.rows<T>(q)) };
+  const inbox = inboxTable(counting);
+  const keys = Array.from({ length: 45 }, (_, i) => `sig-${i}`);
+  const calls = [
+    ...keys.map((k) => inbox.record(request(k))),
+    // copies of requests recorded beside them
+    ...keys.slice(0, 10).map((k) => inbox.record(request(k))),
+    // an event Slack retried under a new signature: its event id was taken
+    ...Array.from({ length: 5 }, (_, i) => inbox.record(request(`event-${i}`, `Ev${i}`))),
+  ];
+  const again = Array.from({ length: 5 }, (_, i) => inbox.record(request(`event-retry-${i}`, `Ev${i}`)));
+  const ids = await Promise.all([...calls, ...again]);
+  const firsts = [...ids.slice(0, 45), ...ids.slice(55, 60)];
+  expect(firsts.every((id) => typeof id === 'number')).toBe(true);
+  expect(new Set(firsts).size).toBe(50);
+  // every copy is a replay
+  expect(ids.slice(45, 55)).toEqual(Array(10).fill(undefined));
+  expect(ids.slice(60)).toEqual(Array(5).fill(undefined));
+  expect(statements).toBeLessThan(5);
+  // the marks are gathered too, and each applies to its own row
+  statements = 0;
+  await Promise.all(firsts.slice(0, 30).map((id) => inbox.acked(id!)));
+  await Promise.all(firsts.slice(0, 20).map((id) => inbox.done(id!, Date.now())));
+  expect(statements).toBeLessThan(5);
+  const counts = await engine.sql.rows<{ status: string; n: number }>(sql`SELECT status, COUNT(*) AS n FROM slack_inbox GROUP BY status ORDER BY status`);
+  expect(counts).toEqual([
+    { status: 'acked', n: 10 },
+    { status: 'done', n: 20 },
+    { status: 'received', n: 20 },
+  ]);
 });
