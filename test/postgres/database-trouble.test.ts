@@ -84,6 +84,11 @@ it('every connection of the bot cut by the server (a restart, a failover): the n
   const name = new URL(t.env.DATABASE_URL!).pathname.slice(1);
   const cut = await other.query<{ n: string }>('SELECT COUNT(pg_terminate_backend(pid)) AS n FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
   expect(Number(cut.rows[0]?.n)).toBeGreaterThan(0);
+  // pg_terminate_backend only signals: the connections end a moment later (a request sent in
+  // between meets a dying connection and is answered "cannot be reached", as in the next test)
+  await expect
+    .poll(async () => Number((await other!.query<{ n: string }>('SELECT COUNT(*) AS n FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name])).rows[0]?.n), { timeout: 5000 })
+    .toBe(0);
   const health = await fetch(`${t.bot.url}/healthz`);
   expect(health.status).toBe(200);
   const r = await t.command(ADMIN.id, 'license add "Lab" 5');
