@@ -4,6 +4,7 @@ import { promisedMethods } from './promised.js';
 import { toAuditEntry, toInvitation, toLicense, toPerson } from './rows.js';
 import type {
   AdminRepository,
+  AuditEntry,
   AuditRepository,
   DownloadRepository,
   InvitationRepository,
@@ -39,6 +40,18 @@ function inGroups<T, K extends number | string = number>(ids: readonly K[], read
   const found: T[] = [];
   for (let from = 0; from < ids.length; from += 1000) found.push(...read(ids.slice(from, from + 1000)));
   return found;
+}
+
+/** `items` by `key`, each group in the order given */
+function groupBy<T, K>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
 }
 
 /**
@@ -159,6 +172,7 @@ function licenseRepository(db: Db): LicenseRepository {
       const r = licenseById.get({ id });
       return r && toLicense(r);
     },
+    byIds: (ids) => inGroups(ids, (group) => db.select().from(licenses).where(inArray(licenses.id, group)).all().map(toLicense)),
     byName: (name) => {
       const r = db.select().from(licenses).where(sql`${licenses.name} = ${name} COLLATE NOCASE`).get();
       return r && toLicense(r);
@@ -260,6 +274,30 @@ function invitationRepository(db: Db): InvitationRepository {
     transition: (id, expected, patch) =>
       db.update(invitations).set(patch).where(and(eq(invitations.id, id), eq(invitations.status, expected))).run().changes === 1,
     markReminded: (id, sentSoFar, at) => markReminded.run({ id, sentSoFar, next: sentSoFar + 1, at }).changes === 1,
+    // one conditional UPDATE … RETURNING per count read (a sweep's batch has at most REMINDER_MAX of
+    // them), found by id: `+status` keeps the planner off invitations_reminder_due_covering, whose
+    // range holds every due invitation (10,000 at a million stored), not just the batch's
+    claimReminders: (claims, cutoff, at) =>
+      [...groupBy(claims, (c) => c.sentSoFar)].flatMap(([sentSoFar, group]) =>
+        inGroups(
+          group.map((c) => c.id),
+          (ids) =>
+            db
+              .update(invitations)
+              .set({ remindersSent: sentSoFar + 1, lastRemindedAt: at })
+              .where(
+                and(
+                  inArray(invitations.id, ids),
+                  sql`+${invitations.status} = 'pending'`,
+                  eq(invitations.remindersSent, sentSoFar),
+                  sql`COALESCE(${invitations.lastRemindedAt}, ${invitations.sentAt}) <= ${cutoff}`,
+                ),
+              )
+              .returning()
+              .all()
+              .map(toInvitation),
+        ),
+      ),
     update: (id, patch) => {
       db.update(invitations).set(patch).where(eq(invitations.id, id)).run();
     },
@@ -304,6 +342,15 @@ function seatRepository(db: Db): SeatRepository {
         .where(and(eq(seats.personId, personId), eq(seats.status, 'occupied')))
         .all()
         .map((r) => ({ ...r, status: r.status })),
+    occupiedAmong: (personIds) =>
+      inGroups(personIds, (group) =>
+        db
+          .select()
+          .from(seats)
+          .where(and(inArray(seats.personId, group), eq(seats.status, 'occupied')))
+          .all()
+          .map((r) => ({ ...r, status: r.status })),
+      ),
     occupiedByEmailAnyCase: (email) =>
       db
         .select()
@@ -367,6 +414,7 @@ function projectRepository(db: Db): ProjectRepository {
   return {
     insert: (p) => db.insert(projects).values(p).returning().get(),
     byId: (id) => db.select().from(projects).where(eq(projects.id, id)).get(),
+    byIds: (ids) => inGroups(ids, (group) => db.select().from(projects).where(inArray(projects.id, group)).all()),
     byOwnerAndName: (ownerId, name) => db.select().from(projects).where(and(eq(projects.ownerId, ownerId), sql`${projects.name} = ${name} COLLATE NOCASE`)).get(),
     listByOwner: (ownerId) => db.select().from(projects).where(eq(projects.ownerId, ownerId)).orderBy(asc(projects.name)).all(),
   };
@@ -430,13 +478,27 @@ function downloadRepository(db: Db): DownloadRepository {
 }
 
 function auditRepository(db: Db): AuditRepository {
-  const insert = insertOnce(db, auditLog);
+  // one shape for every entry, built once: a sweep writes thousands of them
+  const insert = db
+    .insert(auditLog)
+    .values({
+      at: $('at'),
+      platform: $('platform'),
+      actorUserId: $('actorUserId'),
+      actorPersonId: $('actorPersonId'),
+      action: $('action'),
+      subjectType: $('subjectType'),
+      subjectId: $('subjectId'),
+      details: $('details'),
+    })
+    .prepare();
+  const record = (e: AuditEntry) => {
+    insert.run({ ...e, actorUserId: e.actorUserId ?? null, actorPersonId: e.actorPersonId ?? null, subjectId: e.subjectId ?? null, details: e.details ?? null });
+  };
   return {
-    record: (e) => {
-      insert.run({ ...e, details: e.details ?? null });
-    },
+    record,
     recordMany: (entries) => {
-      for (const e of entries) insert.run({ ...e, details: e.details ?? null });
+      for (const e of entries) record(e);
     },
     about: (subjects) => {
       if (subjects.length === 0) return [];
@@ -488,21 +550,26 @@ function bulkRunRepository(db: Db): BulkRunRepository {
 }
 
 function outboxRepository(db: Db, secrets: SecretBox | undefined): OutboxRepository {
-  const insert = insertOnce(db, outbox);
-  const insertSubject = insertOnce(db, outboxSubjects);
+  // built once, run without RETURNING (the new id is the row id SQLite reports): a sweep or a bulk
+  // run queues thousands, and reading each row back cost three times the insert
+  const insert = db
+    .insert(outbox)
+    .values({
+      createdAt: $('createdAt'),
+      recipientType: $('recipientType'),
+      recipientId: $('recipientId'),
+      payload: $('payload'),
+      status: 'pending',
+      priority: $('priority'),
+      // due at once: delivery runs on the wall clock, whatever clock the domain runs on
+      nextAttemptAt: 0,
+    })
+    .prepare();
+  const insertSubject = db.insert(outboxSubjects).values({ outboxId: $('outboxId'), subject: $('subject') }).prepare();
   const enqueue: OutboxRepository['enqueue'] = (to, queued, at, priority = 0) => {
     // a personal link is written sealed: no token reaches the database file or its log in plain
     const message = secrets && carriesLink(queued) && !isSealedLink(queued.link) ? { ...queued, link: `${SEALED_LINK}${secrets.seal(queued.link)}` } : queued;
-    const { id } = insert.returning<{ id: number }>({
-      createdAt: at,
-      recipientType: to.type,
-      recipientId: to.type === 'person' ? to.personId : null,
-      payload: message,
-      status: 'pending',
-      priority,
-      // due at once: delivery runs on the wall clock, whatever clock the domain runs on
-      nextAttemptAt: 0,
-    });
+    const id = Number(insert.run({ createdAt: at, recipientType: to.type, recipientId: to.type === 'person' ? to.personId : null, payload: message, priority }).lastInsertRowid);
     // what it is about: an update of one of these waits for it, and then reaches it too
     const subjects = message.type === 'refresh' ? [message.subject] : subjectsOf(message);
     for (const subject of new Set(subjects)) insertSubject.run({ outboxId: id, subject });

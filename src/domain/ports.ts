@@ -65,6 +65,8 @@ export interface AdminRepository {
 export interface LicenseRepository {
   insert(l: { name: string; seats: number; seatModel: SeatModel; memberCap: number | null; createdBy: number; createdAt: number }): License;
   byId(id: number): License | undefined;
+  /** those of these pools that exist (retired ones too), in any order: a sweep reads its pools in one go */
+  byIds(ids: readonly number[]): License[];
   /** case-insensitive; a retired pool too (to say so) */
   byName(name: string): License | undefined;
   /** the pools in use (not retired), and below their usage */
@@ -116,6 +118,15 @@ export interface InvitationRepository {
    * false when another sweep (another instance) reminded it first.
    */
   markReminded(id: number, sentSoFar: number, at: number): boolean;
+  /**
+   * markReminded for many at once: counts one more reminder on each of these invitations that is
+   * still pending with `sentSoFar` reminders and was last sent or reminded at or before `cutoff`,
+   * with a few conditional updates (one per distinct `sentSoFar`), not one per invitation. Answers
+   * those it counted, as they now are (`remindersSent` is already the new count), in any order: one
+   * that another sweep (another instance) reminded first, or that was answered meanwhile, is not
+   * among them.
+   */
+  claimReminders(claims: readonly { id: number; sentSoFar: number }[], cutoff: number, at: number): Invitation[];
   update(id: number, patch: Partial<Invitation>): void;
   listPending(): Invitation[];
   /** project invitations held back until their invitee holds a seat, all of them */
@@ -138,6 +149,8 @@ export interface SeatRepository {
   holders(licenseId: number): number[];
   /** which of these people hold a seat: of this pool, or of any pool when none is given */
   holdersAmong(personIds: readonly number[], licenseId?: number): number[];
+  /** the occupied seats of any of these people, in any order: what occupiedBy gives for each, read in one go */
+  occupiedAmong(personIds: readonly number[]): Seat[];
   /** occupied seats whose account email equals this one ignoring letter case (the caller compares exactly) */
   occupiedByEmailAnyCase(email: string): Seat[];
   release(id: number, at: number): boolean;
@@ -163,6 +176,8 @@ export interface SeatRepository {
 export interface ProjectRepository {
   insert(p: Omit<Project, 'id'>): Project;
   byId(id: number): Project | undefined;
+  /** those of these projects that exist, in any order */
+  byIds(ids: readonly number[]): Project[];
   /** case-insensitive, among one owner's projects */
   byOwnerAndName(ownerId: number, name: string): Project | undefined;
   listByOwner(ownerId: number): Project[];

@@ -29,15 +29,32 @@ export function parseReminderWindow(raw: string): ReminderWindow {
   return { always: false, days, fromMin, toMin };
 }
 
+/**
+ * A formatter per time zone, built once: building one costs far more than using it, and a sweep asks
+ * for thousands of invitees, in a few zones. An unknown zone is remembered as UTC's. (Bounded: zones
+ * come from chat profiles, and a few hundred exist.)
+ */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(tz: string): Intl.DateTimeFormat {
+  let formatter = formatters.get(tz);
+  if (!formatter) {
+    const options = { weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' } as const;
+    try {
+      formatter = new Intl.DateTimeFormat('en-US', { timeZone: tz, ...options });
+    } catch {
+      formatter = new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', ...options });
+    }
+    if (formatters.size >= 1000) formatters.clear();
+    formatters.set(tz, formatter);
+  }
+  return formatter;
+}
+
 /** Whether `now` falls in the window in time zone `tz` (an unknown zone counts as UTC). */
 export function inReminderWindow(window: ReminderWindow, now: number, tz: string | null | undefined): boolean {
   if (window.always) return true;
-  let parts: Intl.DateTimeFormatPart[];
-  try {
-    parts = new Intl.DateTimeFormat('en-US', { timeZone: tz || 'UTC', weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(now);
-  } catch {
-    parts = new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(now);
-  }
+  const parts = formatterFor(tz || 'UTC').formatToParts(now);
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   const minutes = Number(get('hour')) * 60 + Number(get('minute'));
   return window.days.has(dayIndex(get('weekday'))) && minutes >= window.fromMin && minutes < window.toMin;

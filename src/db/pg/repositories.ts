@@ -73,6 +73,18 @@ async function insertRows<T extends PgTable, K extends keyof T['$inferSelect'] &
   );
 }
 
+/** `items` by `key`, each group in the order given */
+function groupBy<T, K>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
+}
+
 /** every column of an invitation, to read back the ones just written */
 const INVITATION_COLUMNS = Object.keys(getTableColumns(invitations)) as (keyof typeof invitations.$inferSelect)[];
 const PERSON_COLUMNS = Object.keys(getTableColumns(people)) as (keyof typeof people.$inferSelect)[];
@@ -169,6 +181,7 @@ function licenseRepository(db: PgDb): Repositories['licenses'] {
       const [r] = await db.select().from(licenses).where(eq(licenses.id, id));
       return r && toLicense(r);
     },
+    byIds: (ids) => inGroups(ids, async (group) => (await db.select().from(licenses).where(inArray(licenses.id, group))).map(toLicense)),
     byName: async (name) => {
       const [r] = await db
         .select()
@@ -251,6 +264,38 @@ function invitationRepository(db: PgDb): Repositories['invitations'] {
           .where(and(eq(invitations.id, id), eq(invitations.status, 'pending'), eq(invitations.remindersSent, sentSoFar)))
           .returning({ id: invitations.id })
       ).length === 1,
+    // one conditional UPDATE … RETURNING per count read (a sweep's batch has at most REMINDER_MAX of
+    // them). PostgreSQL re-checks the condition against a row another instance changed meanwhile: a
+    // reminder that sweep counted first is not counted again here. The rows are found by id: `status
+    // || ''` and `… + 0` keep the planner off invitations_reminder_due_covering, whose range it
+    // misjudges as a row or two when it holds every due invitation (at a million stored it visited
+    // 10,000 rows to update a batch's 500). The primary key's scan takes the ids in order, so two
+    // sweeps of the same rows lock them in the same order: they queue, they do not deadlock.
+    claimReminders: async (claims, cutoff, at) => {
+      const claimed = [];
+      for (const [sentSoFar, group] of groupBy(claims, (c) => c.sentSoFar)) {
+        const ids = group.map((c) => c.id).sort((a, b) => a - b);
+        claimed.push(
+          ...(await inGroups(ids, async (part) =>
+            (
+              await db
+                .update(invitations)
+                .set({ remindersSent: sentSoFar + 1, lastRemindedAt: at })
+                .where(
+                  and(
+                    inArray(invitations.id, part),
+                    sql`${invitations.status} || '' = 'pending'`,
+                    eq(invitations.remindersSent, sentSoFar),
+                    sql`COALESCE(${invitations.lastRemindedAt}, ${invitations.sentAt}) + 0 <= ${cutoff}`,
+                  ),
+                )
+                .returning()
+            ).map(toInvitation),
+          )),
+        );
+      }
+      return claimed;
+    },
     // `… WHERE status = expected`: zero rows changed means someone else moved it first
     transition: async (id, expected, patch) =>
       (
@@ -308,6 +353,13 @@ function seatRepository(db: PgDb): Repositories['seats'] {
         .from(seats)
         .where(and(eq(seats.personId, personId), eq(seats.status, 'occupied')))
         .orderBy(asc(seats.licenseId), asc(seats.id)),
+    occupiedAmong: (personIds) =>
+      inGroups(personIds, (group) =>
+        db
+          .select()
+          .from(seats)
+          .where(and(inArray(seats.personId, group), eq(seats.status, 'occupied'))),
+      ),
     occupiedByEmailAnyCase: (email) =>
       db
         .select()
@@ -406,6 +458,7 @@ function projectRepository(db: PgDb): Repositories['projects'] {
   return {
     insert: async (p) => only(await db.insert(projects).values(p).returning()),
     byId: async (id) => (await db.select().from(projects).where(eq(projects.id, id)))[0],
+    byIds: (ids) => inGroups(ids, (group) => db.select().from(projects).where(inArray(projects.id, group))),
     byOwnerAndName: async (ownerId, name) => (await db.select().from(projects).where(and(eq(projects.ownerId, ownerId), sql`lower(${projects.name}) = lower(${name})`)))[0],
     listByOwner: (ownerId) => db.select().from(projects).where(eq(projects.ownerId, ownerId)).orderBy(byName(projects.name)),
   };
