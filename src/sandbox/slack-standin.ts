@@ -83,6 +83,11 @@ export interface SlackStandIn {
    * `{status:500}` → HTTP 500; `{error}` → HTTP 200 `{"ok":false,"error":error}` (for response_url: HTTP 404 + error text).
    */
   failNext(method: string, failure: InjectedFailure, times?: number): void;
+  /**
+   * Slack not answering: every call that arrives in the next `ms` (Web API and response_url, any
+   * method) is held, unanswered, until that time is over, and then answered as usual.
+   */
+  silentFor(ms: number): void;
   /** A fresh response URL served by the stand-in; a POST to it is recorded as method "response_url" with args = the JSON body. */
   responseUrl(): string;
   /** Resolves with the first matching recorded call (including ones already recorded); rejects after timeoutMs (default 5000). */
@@ -477,6 +482,13 @@ export async function startSlackStandIn(
     for (const listener of [...callListeners]) listener(recorded);
   }
 
+  let silentUntil = 0;
+  /** holds a call while Slack is silent (silentFor) */
+  const waitOutSilence = async (): Promise<void> => {
+    const left = silentUntil - Date.now();
+    if (left > 0) await new Promise((r) => setTimeout(r, left));
+  };
+
   function takeFailure(method: string): InjectedFailure | undefined {
     const queue = failures.get(method);
     const failure = queue?.shift();
@@ -849,6 +861,7 @@ export async function startSlackStandIn(
       record({ method, args, ...(token !== undefined ? { token } : {}), status, result: body });
     };
 
+    await waitOutSilence();
     // Injected failures come first, like a rate limiter or a failing backend in front of the method.
     let failure = takeFailure(method);
     if (failure && 'hangMs' in failure) {
@@ -915,6 +928,7 @@ export async function startSlackStandIn(
       res.end(body);
       record({ method: 'response_url', args, status, url, result: body });
     };
+    await waitOutSilence();
     let failure = takeFailure('response_url');
     if (failure && 'hangMs' in failure) {
       await new Promise((r) => setTimeout(r, (failure as { hangMs: number }).hangMs));
@@ -1154,6 +1168,9 @@ export async function startSlackStandIn(
       for (let i = 0; i < times; i += 1) queue.push(failure);
       failures.set(method, queue);
     },
+    silentFor(ms) {
+      silentUntil = Date.now() + ms;
+    },
     responseUrl() {
       responseUrlCounter += 1;
       return `${baseUrl}/response/${responseUrlCounter}`;
@@ -1239,6 +1256,7 @@ export async function startSlackStandIn(
     reset() {
       calls.length = 0; // keep the array identity: tests may hold `standIn.calls`
       failures.clear();
+      silentUntil = 0;
     },
     close,
     socket: {

@@ -204,6 +204,24 @@ describe('Web API stand-in with a real WebClient', () => {
 
     await expect(standIn.waitFor((c) => c.method === 'chat.delete', 50)).rejects.toThrow(/calls seen: response_url\[200\]/);
   });
+
+  it('holds every call unanswered while Slack is silent, then answers as usual', async () => {
+    standIn.silentFor(400);
+    const t0 = Date.now();
+    const answeredAt = (p: Promise<unknown>) => p.then(() => Date.now() - t0);
+    const [api, hook] = await Promise.all([
+      answeredAt(webClient().users.info({ user: 'U0ALICE' })),
+      answeredAt(fetch(standIn.responseUrl(), { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ text: 'late' }) })),
+    ]);
+    // neither was answered (or recorded) before the silence ended
+    expect(api).toBeGreaterThanOrEqual(390);
+    expect(hook).toBeGreaterThanOrEqual(390);
+    expect(standIn.calls.map((c) => c.method).sort()).toEqual(['response_url', 'users.info']);
+    // once it is over, calls are answered at once again
+    const t1 = Date.now();
+    await webClient().auth.test();
+    expect(Date.now() - t1).toBeLessThan(300);
+  });
 });
 
 describe('Socket Mode stand-in with a real SocketModeClient', () => {
