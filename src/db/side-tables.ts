@@ -34,6 +34,8 @@ export interface InboxTable {
    */
   orphans(owner: string, leaseUntil: number, at: number): Promise<InboxRow[]>;
   abandon(id: number, at: number): Promise<void>;
+  /** a request recorded but declined (its record came too late): gone, as if never received */
+  forget(id: number): Promise<void>;
 }
 
 /** not owned (rows from before owners were recorded), or the owner's lease lapsed */
@@ -135,6 +137,9 @@ export function inboxTable(run: SqlRunner): InboxTable {
     },
     abandon: async (id, at) => {
       await run.rows(sql`UPDATE slack_inbox SET status = 'abandoned', done_at = ${at}, sealed_body = NULL WHERE id = ${id}`);
+    },
+    forget: async (id) => {
+      await run.rows(sql`DELETE FROM slack_inbox WHERE id = ${id} AND status = 'received'`);
     },
   };
 }

@@ -76,6 +76,42 @@ it('a table locked for longer than the bot waits: the write is refused politely 
   expect(await t.count('SELECT COUNT(*) AS n FROM licenses')).toBe(2);
 }, 30_000);
 
+it('its request record locked against writes by another session for 5 s: every ack within 3 s says nothing was done, nothing is kept of them, and the same requests go through once the lock is gone', async () => {
+  t = await startTestBot();
+  await t.command(ADMIN.id, 'license add "Campus" 5 assigned');
+  const before = await t.count('SELECT COUNT(*) AS n FROM slack_inbox');
+  other = new pg.Client({ connectionString: t.env.DATABASE_URL });
+  await other.connect();
+  await other.query('BEGIN');
+  await other.query('LOCK TABLE slack_inbox IN EXCLUSIVE MODE');
+  const url = `${t.bot.url}/slack/events`;
+  // more at once than the bot has connections: those waiting for a connection are declined in time too
+  const bodies = Array.from({ length: 24 }, (_, i) => command(t!, `license add "Lab ${i}" 5`));
+  try {
+    const answers = await Promise.all(
+      bodies.map(async (body) => {
+        const started = Date.now();
+        const res = await postSigned(url, SECRET, body);
+        return { ms: Date.now() - started, status: res.status, text: String(res.json?.text) };
+      }),
+    );
+    for (const a of answers) {
+      expect(a.status).toBe(200);
+      expect(a.ms).toBeLessThan(3000);
+      expect(a.text).toContain('I could not take that just now: nothing was done. Please try again in a minute.');
+    }
+  } finally {
+    await other.query('COMMIT');
+  }
+  // the records that came after their requests were declined are forgotten (lock_timeout ends the rest)
+  await expect.poll(() => t!.count('SELECT COUNT(*) AS n FROM slack_inbox'), { timeout: 5000 }).toBe(before);
+  expect(await t.count('SELECT COUNT(*) AS n FROM licenses')).toBe(1);
+  // sent again as they were (an event Slack retries is the same bytes): taken, and done once each
+  const again = await postSigned(url, SECRET, bodies[0]!);
+  expect(again.status).toBe(200);
+  await expect.poll(() => t!.count('SELECT COUNT(*) AS n FROM licenses'), { timeout: 5000 }).toBe(2);
+}, 30_000);
+
 it('every connection of the bot cut by the server (a restart, a failover): the next request works on new ones', async () => {
   t = await startTestBot();
   await t.command(ADMIN.id, 'license add "Campus" 5 assigned');

@@ -31,6 +31,11 @@ const RESUME_WITHIN_MS = 30 * 60_000;
 const BODY_LIMIT = '1mb';
 /** how long an ack waits for its "acknowledged" mark to be written, at most */
 const ACK_MARK_WAIT_MS = 500;
+/**
+ * how long a request waits for its record at most: a database that holds it longer (a lock held
+ * elsewhere, every connection busy waiting for one) gets it declined within Slack's 3 s
+ */
+const RECORD_WAIT_MS = 1500;
 /** an instance's hold on the requests it works on (SLACK_INBOX_LEASE_MS), renewed a few times within it */
 const INBOX_LEASE_MS = 30_000;
 
@@ -142,8 +147,21 @@ export function slackInbox$(o: { engine: Engine; secrets: SecretBox; signingSecr
     try {
       // (a file that is no longer the one on disk would take the record and lose it: the engine
       // looks before it writes, so the record is refused then)
-      await prune(at);
-      id = await inbox.record({ key: signature, eventId, receivedAt: at, contentType, sealedBody: o.secrets.seal(raw.toString('utf8')), owner, leaseUntil: at + leaseMs });
+      const recording = prune(at).then(() => inbox.record({ key: signature, eventId, receivedAt: at, contentType, sealedBody: o.secrets.seal(raw.toString('utf8')), owner, leaseUntil: at + leaseMs }));
+      let late: NodeJS.Timeout | undefined;
+      const outcome = await Promise.race([
+        recording.then((recordedId) => ({ recordedId })),
+        new Promise<'late'>((resolve) => (late = setTimeout(() => resolve('late'), RECORD_WAIT_MS))),
+      ]).finally(() => clearTimeout(late));
+      if (outcome === 'late') {
+        // declined: a record written after all is forgotten, so that the same request sent again
+        // (Slack's retry of an event) is taken then
+        recording
+          .then((lateId) => (lateId === undefined ? undefined : inbox.forget(lateId)))
+          .catch((e: unknown) => o.logger.warn(`slack: could not forget a request declined while the database was slow: ${e instanceof Error ? e.message : String(e)}`));
+        throw new Error(`the database did not record the request within ${RECORD_WAIT_MS} ms`);
+      }
+      id = outcome.recordedId;
     } catch (e) {
       // not recorded, so not taken: say so rather than ack something that could be lost
       o.logger.error('slack: could not record a request; answered that it was not taken', e);
