@@ -389,13 +389,16 @@ async function bulk(rows: string[][], engine: EngineName) {
   });
   const responseUrl = slack.responseUrl();
   // signed request through node:http, as Slack sends it
+  let ackText = '';
   const send = (text: string) =>
     new Promise<number>((resolve) => {
       const body = slashCommandBody({ text, user_id: ADMIN, team_id: STANDIN_TEAM_ID, response_url: responseUrl });
       const ts = Math.floor(Date.now() / 1000);
       const started = performance.now();
       const req = request(`${bot.url}/slack/events`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(ts), 'x-slack-signature': slackSignature(SECRET, body, ts) } }, (res) => {
-        res.resume();
+        ackText = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (ackText += chunk));
         res.on('end', () => resolve(performance.now() - started));
       });
       req.end(body);
@@ -407,7 +410,7 @@ async function bulk(rows: string[][], engine: EngineName) {
   for (let n = 0; n < 5000; n = await database.count('SELECT COUNT(*) AS n FROM invitations')) {
     if (performance.now() - t0 > 120_000) {
       const said = slack.callsTo('response_url').map((c) => String(c.args.text ?? JSON.stringify(c.args.blocks ?? ''))).at(-1);
-      throw new Error(`${engine}: ${n} of 5,000 invitations after 120 s; the bot's last answer: ${said ?? '(none)'}`);
+      throw new Error(`${engine}: ${n} of 5,000 invitations after 120 s; the bot's last answer: ${said ?? '(none)'}; its ack: ${ackText || '(empty)'}`);
     }
     await new Promise((r) => setTimeout(r, 20));
   }

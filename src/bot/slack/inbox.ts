@@ -35,7 +35,7 @@ const ACK_MARK_WAIT_MS = 500;
  * how long a request waits for its record at most: a database that holds it longer (a lock held
  * elsewhere, every connection busy waiting for one) gets it declined within Slack's 3 s
  */
-const RECORD_WAIT_MS = 1500;
+const RECORD_WAIT_MS = 2000;
 /** an instance's hold on the requests it works on (SLACK_INBOX_LEASE_MS), renewed a few times within it */
 const INBOX_LEASE_MS = 30_000;
 
