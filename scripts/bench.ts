@@ -201,6 +201,15 @@ function memoryOf(pid: number): { peak: number; now: number } {
   return { peak: kb('VmHWM'), now: kb('VmRSS') };
 }
 
+/** until `url`/healthz answers 200, asked every `everyMs`; fails if `child` (`what`) exits first */
+async function untilHealthy(url: string, child: ChildProcess, what: string, everyMs: number): Promise<void> {
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${what} exited (${child.exitCode}) before /healthz answered`);
+    if (await fetch(`${url}/healthz`).then((r) => r.ok, () => false)) return;
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
 /**
  * The bot exactly as `npm start` runs it (scripts/start.mjs: dist/, built first when a source is
  * newer, in one process with nothing else in it), or with `bare` the plain Bolt app that only acks.
@@ -225,12 +234,7 @@ async function spawnBot(env: Record<string, string>, o: { bare?: boolean } = {})
     });
   } else {
     child.stdout!.resume();
-    for (;;) {
-      if (child.exitCode !== null) throw new Error(`the bot exited (${child.exitCode}) before it answered /healthz`);
-      const ok = await fetch(`${url}/healthz`).then((r) => r.ok, () => false);
-      if (ok) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await untilHealthy(url, child, 'the bot', 50);
     // once started and settled: what an idle bot holds
     await new Promise((r) => setTimeout(r, 1000));
     botIdleRss = Math.max(botIdleRss, memoryOf(child.pid!).now);
@@ -465,16 +469,8 @@ async function start(rows: string[][]) {
       detached: true,
     });
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    let ms: number;
-    for (;;) {
-      if (child.exitCode !== null) throw new Error(`npm start exited (${child.exitCode}) before /healthz answered`);
-      const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
-      if (ok) {
-        ms = performance.now() - t0;
-        break;
-      }
-      await new Promise((r) => setTimeout(r, 10));
-    }
+    await untilHealthy(`http://127.0.0.1:${port}`, child, 'npm start', 10);
+    const ms = performance.now() - t0;
     // npm, the shell and the bot: the whole group
     process.kill(-child.pid!, 'SIGTERM');
     await exited;
