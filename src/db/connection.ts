@@ -34,6 +34,12 @@ export interface Database$ {
   inSerialized(): boolean;
   /** runs `fn` outside any turn: what it starts (a wake-up after a commit) queues for a turn of its own */
   outside<T>(fn: () => T): T;
+  /**
+   * Told of an error a write met (work that catches its own errors tells it here; what `serialized`
+   * work throws is looked at there): true when it is another process's lock held past the busy
+   * timeout. Writes then try the lock without waiting for a while (see LOCK_BREAK_MS).
+   */
+  lockMet(e: unknown): boolean;
 }
 
 /** The database cannot take what is asked of it: a write is never reported as made. */
@@ -43,6 +49,18 @@ export class DatabaseUnavailable extends Error {
 
 /** How long a write waits for another process's lock, at most: the whole process waits with it. */
 const BUSY_TIMEOUT_MS = 200;
+/**
+ * Once a write waited BUSY_TIMEOUT_MS for a lock and did not get it, the writes for this long after
+ * it try the lock once and fail at once if it is still held. A lock held that long is held for a
+ * while (a backup, a long job elsewhere); each write waiting out the busy timeout in turn would stop
+ * this process for 200 ms each, and fifty of them for ten seconds: every ack late, every timer too.
+ */
+const LOCK_BREAK_MS = 1000;
+
+const isLockHeld = (e: unknown): boolean => {
+  const code = String((e as { code?: unknown } | null)?.code);
+  return code.startsWith('SQLITE_BUSY') || code === 'SQLITE_LOCKED';
+};
 
 export const MIGRATIONS_FOLDER = resolve(dirname(fileURLToPath(import.meta.url)), '../../migrations');
 
@@ -101,6 +119,20 @@ export function openDatabase(databaseUrl: string): Database$ {
       throw new DatabaseUnavailable(`the database file ${path} was replaced`);
     }
   };
+  // the breaker: while `waitsUntil` is ahead, the busy timeout is 0 (a write tries the lock once)
+  let waitsUntil = 0;
+  const lockMet = (e: unknown): boolean => {
+    if (!isLockHeld(e)) return false;
+    if (waitsUntil === 0) sqlite.pragma('busy_timeout = 0');
+    waitsUntil = Date.now() + LOCK_BREAK_MS;
+    return true;
+  };
+  // a write about to be made: past the break, it may wait for the lock again
+  const mayWait = () => {
+    if (waitsUntil === 0 || Date.now() < waitsUntil) return;
+    waitsUntil = 0;
+    sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  };
   // a real write, rolled back: a deleted or replaced file, a full disk or a read-only file says so here
   const probe = (): 'ok' | 'busy' | 'unwritable' => {
     // a transaction of this process is open (between two of its steps): the file took a write a moment ago
@@ -108,6 +140,7 @@ export function openDatabase(databaseUrl: string): Database$ {
     try {
       check();
       if (onDisk) accessSync(path, fsConstants.W_OK);
+      mayWait();
       sqlite.exec('BEGIN IMMEDIATE');
       try {
         sqlite.exec('INSERT OR REPLACE INTO health_probe (id) VALUES (1)');
@@ -116,7 +149,7 @@ export function openDatabase(databaseUrl: string): Database$ {
       }
       return 'ok';
     } catch (e) {
-      return String((e as { code?: unknown }).code).startsWith('SQLITE_BUSY') ? 'busy' : 'unwritable';
+      return lockMet(e) ? 'busy' : 'unwritable';
     }
   };
   const turn = new AsyncLocalStorage<true>();
@@ -126,12 +159,16 @@ export function openDatabase(databaseUrl: string): Database$ {
     db,
     serialized: <T>(work: () => Promise<T> | T): Promise<T> => {
       if (turn.getStore()) return Promise.resolve().then(work);
-      const run = tail.then(() => turn.run(true, work));
-      tail = run.catch(() => undefined);
+      const run = tail.then(() => {
+        mayWait();
+        return turn.run(true, work);
+      });
+      tail = run.catch((e: unknown) => void lockMet(e));
       return run;
     },
     inSerialized: () => turn.getStore() === true,
     outside: <T>(fn: () => T): T => turn.exit(fn),
+    lockMet,
     close: () => sqlite.close(),
     check,
     health: (o = {}) => {

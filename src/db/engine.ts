@@ -126,6 +126,7 @@ function sqliteEngine(database: Database$, o: { secrets?: SecretBox } = {}): Eng
           if (writes) database.check();
           q.resolve(statement(q.text, q.params));
         } catch (e) {
+          database.lockMet(e);
           q.reject(asError(e));
         }
       }
@@ -139,6 +140,7 @@ function sqliteEngine(database: Database$, o: { secrets?: SecretBox } = {}): Eng
       // alike, as each would have failed alone
       control('BEGIN IMMEDIATE');
     } catch (e) {
+      database.lockMet(e);
       for (const q of batch) q.reject(asError(e));
       return;
     }

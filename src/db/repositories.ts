@@ -617,7 +617,7 @@ function repositoriesFor(db: Db, secrets?: SecretBox): RepositoriesSync {
   };
 }
 
-/** How often a transaction tries to take the write lock another process holds (about a second in all). */
+/** How often a transaction tries to take the write lock another process holds (about half a second in all: see run). */
 const BEGIN_ATTEMPTS = 5;
 
 /** Each repository of `sync` with every method answering with a promise (the port every engine offers). */
@@ -660,8 +660,9 @@ export function sqliteStore(
   const sqlite = database.sqlite;
   const run = async <T>(fn: (r: Repositories) => Promise<T>): Promise<T> => {
     queued = false;
-    // another process holds the write lock: waited for without stopping this one (each try waits
-    // at most BUSY_TIMEOUT_MS synchronously), for about a second, before saying "busy"
+    // another process holds the write lock: waited for without stopping this one (the first try
+    // waits at most BUSY_TIMEOUT_MS synchronously, the next ones not at all: Database$.lockMet),
+    // for about half a second, before saying "busy"
     for (let attempt = 1; ; attempt++) {
       try {
         // a write to a file that is no longer the one on disk would be reported as made, and lost
@@ -669,6 +670,8 @@ export function sqliteStore(
         sqlite.exec('BEGIN IMMEDIATE');
         break;
       } catch (e) {
+        // held past the busy timeout: the next tries (this one's, and everyone's) do not wait again
+        database.lockMet(e);
         const said = unavailable(e) ?? e;
         if (attempt >= BEGIN_ATTEMPTS || !(said instanceof DomainError && said.details.cause === 'busy')) throw said;
         await new Promise((r) => setTimeout(r, 40 * attempt));

@@ -68,6 +68,50 @@ it('a database locked by another process for seconds: acks stay fast, /healthz a
   expect(await t.count('SELECT COUNT(*) AS n FROM licenses')).toBe(2);
 });
 
+it('many requests at once while another process holds the write lock for 5 s: every ack within 3 s, each says nothing was done, and they go through once the lock is gone', async () => {
+  const t = await bot();
+  await t.command(ADMIN.id, 'license add "Campus" 5 assigned');
+  await t.drained();
+  const other = new Database(join(t.dir, 'bot.sqlite'));
+  other.exec('BEGIN IMMEDIATE');
+  const released = new Promise<void>((r) =>
+    setTimeout(() => {
+      other.exec('COMMIT');
+      other.close();
+      r();
+    }, 5000),
+  );
+  const url = `${t.bot.url}/slack/events`;
+  const answers: { ms: number; status: number; text: string }[] = [];
+  try {
+    // each lock wait stops the whole process (better-sqlite3 waits synchronously): 40 senders, one
+    // after another's answer, for 4 s, must not add theirs up past Slack's 3 s
+    const until = Date.now() + 4000;
+    let n = 0;
+    await Promise.all(
+      Array.from({ length: 40 }, async () => {
+        while (Date.now() < until) {
+          const i = n++;
+          const started = Date.now();
+          const res = await postSigned(url, SECRET, signedCommand(t, ADMIN.id, i % 2 ? 'help' : `license add "Lab ${i}" 5`));
+          answers.push({ ms: Date.now() - started, status: res.status, text: String(res.json?.text) });
+        }
+      }),
+    );
+  } finally {
+    await released;
+  }
+  expect(answers.length).toBeGreaterThan(40);
+  for (const a of answers) {
+    expect(a.status).toBe(200);
+    expect(a.ms).toBeLessThan(3000);
+    expect(a.text).toContain('I could not take that just now: nothing was done. Please try again in a minute.');
+  }
+  expect(await t.count('SELECT COUNT(*) AS n FROM licenses')).toBe(1);
+  const again = await t.command(ADMIN.id, 'license add "Lab" 5');
+  expect(textOf(again.reply?.args)).toContain('Created');
+}, 30_000);
+
 it('a deleted database folder is noticed: no write is reported as made, and /healthz says 503', async () => {
   const t = await bot();
   await t.command(ADMIN.id, 'license add "Campus" 5 assigned');

@@ -31,6 +31,8 @@ const RESUME_WITHIN_MS = 30 * 60_000;
 const BODY_LIMIT = '1mb';
 /** how long an ack waits for its "acknowledged" mark to be written, at most */
 const ACK_MARK_WAIT_MS = 500;
+/** how often the log says that requests are declined (the database could not record them), at most */
+const DECLINED_SAID_EVERY_MS = 10_000;
 /**
  * how long a request waits for its record at most: a database that holds it longer (a lock held
  * elsewhere, every connection busy waiting for one) gets it declined within Slack's 3 s
@@ -105,6 +107,21 @@ export function slackInbox$(o: { engine: Engine; secrets: SecretBox; signingSecr
       renewing = undefined;
     }
   };
+  // a database in trouble declines every request for as long as it lasts (hundreds a second): one
+  // line says so, then one every DECLINED_SAID_EVERY_MS with how many more
+  let declinedSaidAt = -Infinity;
+  let declinedSince = 0;
+  const declined = (e: unknown) => {
+    const at = Date.now();
+    if (at - declinedSaidAt < DECLINED_SAID_EVERY_MS) {
+      declinedSince++;
+      return;
+    }
+    const more = declinedSince ? ` (${declinedSince} more declined since the last line like this)` : '';
+    declinedSaidAt = at;
+    declinedSince = 0;
+    o.logger.warn(`slack: could not record a request, so answered that it was not taken${more}: ${e instanceof Error ? e.message : String(e)}`);
+  };
   const readRaw = express.raw({ type: () => true, limit: BODY_LIMIT });
   let prunedAt = 0;
   const prune = async (at: number) => {
@@ -164,7 +181,7 @@ export function slackInbox$(o: { engine: Engine; secrets: SecretBox; signingSecr
       id = outcome.recordedId;
     } catch (e) {
       // not recorded, so not taken: say so rather than ack something that could be lost
-      o.logger.error('slack: could not record a request; answered that it was not taken', e);
+      declined(e);
       if (typeof body.command === 'string') {
         res.status(200).json({ response_type: 'ephemeral', text: 'I could not take that just now: nothing was done. Please try again in a minute.' });
       } else res.status(503).json({ ok: false, error: 'try_again' });
