@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { undiciLoaded } from '../../src/bot/slack/defer-undici.js';
 import { startSlackStandIn, STANDIN_TEAM_ID, type SlackStandIn } from '../support/slack-standin.js';
 import { ADMIN, ALICE, startTestBot, textOf, type TestBot } from '../support/harness.js';
 
@@ -31,6 +32,8 @@ describe('Socket Mode', () => {
     t = await startTestBot({ slack, env: { SLACK_APP_TOKEN: 'xapp-1-A0STANDIN-test', SLACK_SIGNING_SECRET: '' } });
     await slack.socket.waitForConnection(5000);
     expect(slack.callsTo('apps.connections.open')).toHaveLength(1);
+    // its websocket is undici's, loaded only now that Socket Mode is used (src/bot/slack/defer-undici.ts)
+    expect(undiciLoaded()).toBe(true);
 
     const addUrl = slack.responseUrl();
     const ack = await slack.socket.sendEnvelope('slash_commands', command('license add "Campus 2026" 5 assigned', ADMIN.id, addUrl));

@@ -3,6 +3,8 @@
  * /slack/events signature-verified: by the inbox's guard when there is one, else by Bolt) or over
  * Socket Mode, with every listener registered from src/handlers/slack.
  */
+// before Bolt: undici (Socket Mode's websocket) is loaded only if Socket Mode is used
+import './defer-undici.js';
 import { App, ExpressReceiver, LogLevel, SocketModeReceiver, type Logger as BoltLogger } from '@slack/bolt';
 import { WebClient, type WebClientOptions } from '@slack/web-api';
 import type { Application } from 'express';
