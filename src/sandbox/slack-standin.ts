@@ -33,6 +33,8 @@ export interface RecordedCall {
   url?: string;
   /** What the stand-in answered (the parsed JSON body; for response_url the plain text). */
   result?: unknown;
+  /** For Web API calls: the request's HTTP headers, as Node read them (lower-case names). */
+  headers?: Record<string, string | string[] | undefined>;
 }
 
 /** A file uploaded into the workspace (a file_input in a modal), served to the bot token at `url_private_download`. */
@@ -858,7 +860,7 @@ export async function startSlackStandIn(
     const token = bearerToken(req) ?? bodyToken;
     const answer = (status: number, body: unknown, headers?: Record<string, string>) => {
       sendJson(res, status, body, headers);
-      record({ method, args, ...(token !== undefined ? { token } : {}), status, result: body });
+      record({ method, args, ...(token !== undefined ? { token } : {}), status, result: body, headers: req.headers });
     };
 
     await waitOutSilence();
@@ -877,7 +879,7 @@ export async function startSlackStandIn(
       // web-api treats any non-200/429 status as a WebAPIHTTPError (and retries it per its retryConfig).
       res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
       res.end('Internal Server Error');
-      record({ method, args, ...(token !== undefined ? { token } : {}), status: 500 });
+      record({ method, args, ...(token !== undefined ? { token } : {}), status: 500, headers: req.headers });
       return;
     }
 

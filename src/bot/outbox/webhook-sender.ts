@@ -7,6 +7,8 @@
  * when given, else the deliverer's backoff); any other answer will not change by retrying.
  */
 import { createHmac } from 'node:crypto';
+// node:http underneath, as the Slack calls (src/bot/slack/slack-app.ts): Node's own fetch would load undici
+import fetch, { type Response } from 'node-fetch';
 import type { OutboxRow } from '../../db/outbox-queue.js';
 import type { ProvisioningEvent } from '../../domain/index.js';
 import { backoffMs, type OutboxSender, type SendOutcome } from './deliverer.js';

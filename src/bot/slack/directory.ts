@@ -4,6 +4,8 @@
  * email.
  */
 import type { WebClient } from '@slack/web-api';
+// node:http underneath, as the Web API calls (slack-app.ts): Node's own fetch would load undici
+import fetch from 'node-fetch';
 import { identifyEmail, identifyEmails, identifySlackUser, rememberSlackUsers, type Actor, type DomainDeps, type Person } from '../../domain/index.js';
 import type { SlackDirectoryPort, UserLookup } from '../../handlers/slack/context.js';
 import { slackErrorCode } from './slack-errors.js';

@@ -7,6 +7,10 @@
 import './defer-undici.js';
 import { App, ExpressReceiver, LogLevel, SocketModeReceiver, type Logger as BoltLogger } from '@slack/bolt';
 import { WebClient, type WebClientOptions } from '@slack/web-api';
+// the Web API calls go over node:http: Node's own fetch (web-api's default) loads its bundled undici
+// and compiles a WebAssembly HTTP parser at the first call, about 12 MB an idle bot keeps (40 MB at
+// the peak), for calls node:http makes as well
+import nodeFetch from 'node-fetch';
 import type { Application } from 'express';
 import type { DomainDeps } from '../../domain/index.js';
 import { registerSlackHandlers } from '../../handlers/slack/index.js';
@@ -21,6 +25,9 @@ import type { SlackInbox } from './inbox.js';
 
 
 type SlackConfig = NonNullable<Config['slack']>;
+
+/** node-fetch's types name its own Request and Response classes; web-api asks for the WHATWG ones it implements */
+const webFetch = nodeFetch as unknown as typeof fetch;
 
 export class SlackStartError extends Error {
   override name = 'SlackStartError';
@@ -61,6 +68,7 @@ export async function createSlack(cfg: SlackConfig, o: { deps: DomainDeps; logge
   // policy would retry for about 30 minutes
   const clientOptions: WebClientOptions = {
     slackApiUrl: cfg.apiUrl,
+    fetch: webFetch,
     logger: boltLogger(o.logger, 'slack web api'),
     retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 1000 },
     timeout: 10_000,
@@ -152,6 +160,7 @@ export async function createSlack(cfg: SlackConfig, o: { deps: DomainDeps; logge
 
   const deliveryClient = new WebClient(cfg.botToken, {
     slackApiUrl: cfg.apiUrl,
+    fetch: webFetch,
     logger: boltLogger(o.logger, 'slack outbox'),
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
