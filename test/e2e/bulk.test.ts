@@ -36,6 +36,23 @@ describe('bulk invitations', () => {
     expect(t.slack.callsTo('users.info').length).toBeLessThanOrEqual(2);
   });
 
+  it('a group in a large workspace: the directory is read in its largest pages (users.list is Tier 2), every page until all are found', async () => {
+    await t.command(ADMIN.id, 'license add "Campus" 100 assigned');
+    // 2,300 people in the workspace; the group's ten are spread over its three pages
+    const everyone = people('WS', 2300);
+    for (const p of everyone) t.slack.addUser(p);
+    const group = [5, 999, 1000, 1500, 2000, 2100, 2200, 2297, 2298, 2299].map((i) => everyone[i]!.id);
+    t.slack.setGroup('SBIG', group);
+    const r = await t.command(ADMIN.id, 'invite-license <!subteam^SBIG|@big>');
+    expect(textOf(r.reply?.args)).toContain('*Campus*: 10 invited of 10.');
+    const pages = t.slack.callsTo('users.list');
+    expect(pages.map((c) => Number(c.args.limit))).toEqual([1000, 1000, 1000]);
+    // none of them looked up one by one (the admin, seen for the first time, is)
+    expect(t.slack.callsTo('users.info').filter((c) => group.includes(String(c.args.user)))).toHaveLength(0);
+    const invited = await t.query<{ u: string }>("SELECT p.slack_user_id AS u FROM invitations i JOIN people p ON p.id = i.invitee_id WHERE i.status = 'pending' ORDER BY i.id");
+    expect(invited.map((x) => x.u)).toEqual(group);
+  });
+
   it('more people than free seats: asks before sending anything, then invites the first ones in the order given', async () => {
     await t.command(ADMIN.id, 'license add "Lab" 5 assigned');
     const crowd = people('CRW', 8);
