@@ -34,7 +34,8 @@ import { startSlackStandIn, STANDIN_TEAM_ID } from '../test/support/slack-standi
 import { startPostgresServer, TEST_SECRET_KEY } from '../test/support/postgres.js';
 
 type EngineName = 'SQLite' | 'PostgreSQL';
-const ENGINES: EngineName[] = ['SQLite', 'PostgreSQL'];
+// BENCH_ENGINES=SQLite (or PostgreSQL) runs one engine only, for a quicker look at one change
+const ENGINES: EngineName[] = (['SQLite', 'PostgreSQL'] as const).filter((e) => !process.env.BENCH_ENGINES || process.env.BENCH_ENGINES.split(',').includes(e));
 let pgServer: { url: string; stop(): Promise<void> } | undefined;
 let pgDatabases = 0;
 
