@@ -36,6 +36,7 @@ import { startPostgresServer, TEST_SECRET_KEY } from '../test/support/postgres.j
 type EngineName = 'SQLite' | 'PostgreSQL';
 // BENCH_ENGINES=SQLite (or PostgreSQL) runs one engine only, for a quicker look at one change
 const ENGINES: EngineName[] = (['SQLite', 'PostgreSQL'] as const).filter((e) => !process.env.BENCH_ENGINES || process.env.BENCH_ENGINES.split(',').includes(e));
+if (ENGINES.length === 0) throw new Error(`BENCH_ENGINES names no engine the bench knows (SQLite, PostgreSQL): ${process.env.BENCH_ENGINES}`);
 let pgServer: { url: string; stop(): Promise<void> } | undefined;
 let pgDatabases = 0;
 

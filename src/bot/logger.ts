@@ -12,6 +12,8 @@ const SECRETS: [RegExp, string][] = [
   [/xox[abpre]-[A-Za-z0-9-]+/g, 'xox?-[redacted]'],
   [/xapp-[A-Za-z0-9-]+/g, 'xapp-[redacted]'],
   [/\/invite\/[A-Za-z0-9_-]{20,}/g, '/invite/[redacted]'],
+  // a response_url (or an incoming webhook) lets whoever holds it post: an error may quote it whole
+  [/(https:\/\/hooks\.slack\.com\/)[^\s"'<>]+/g, '$1[redacted]'],
   [/(authorization|signature)(["':= ]+)[^"',\s]+/gi, '$1$2[redacted]'],
 ];
 

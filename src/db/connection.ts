@@ -36,10 +36,13 @@ export interface Database$ {
   outside<T>(fn: () => T): T;
   /**
    * Told of an error a write met (work that catches its own errors tells it here; what `serialized`
-   * work throws is looked at there): true when it is another process's lock held past the busy
-   * timeout. Writes then try the lock without waiting for a while (see LOCK_BREAK_MS).
+   * work throws is looked at there): true when it is another process's lock (SQLITE_BUSY), whether
+   * the try waited for it or not. After one that waited, writes try the lock without waiting for a
+   * while (see LOCK_BREAK_MS).
    */
   lockMet(e: unknown): boolean;
+  /** whether a write now waits for another process's lock (false for the moment after one did in vain: see LOCK_BREAK_MS) */
+  waitsForLocks(): boolean;
 }
 
 /** The database cannot take what is asked of it: a write is never reported as made. */
@@ -51,16 +54,17 @@ export class DatabaseUnavailable extends Error {
 const BUSY_TIMEOUT_MS = 200;
 /**
  * Once a write waited BUSY_TIMEOUT_MS for a lock and did not get it, the writes for this long after
- * it try the lock once and fail at once if it is still held. A lock held that long is held for a
- * while (a backup, a long job elsewhere); each write waiting out the busy timeout in turn would stop
- * this process for 200 ms each, and fifty of them for ten seconds: every ack late, every timer too.
+ * that failure try the lock once and fail at once if it is still held. A lock held that long is
+ * held for a while (a backup, a long job elsewhere); each write waiting out the busy timeout in turn
+ * would stop this process for 200 ms each, and fifty of them for ten seconds: every ack late, every
+ * timer too. Those who try again (a transaction, the side tables' batch) sleep between their tries,
+ * which stops nothing. Only a failure that waited opens the window again: while it is open, the
+ * quick failures of tries that did not wait do not keep it open.
  */
 const LOCK_BREAK_MS = 1000;
 
-const isLockHeld = (e: unknown): boolean => {
-  const code = String((e as { code?: unknown } | null)?.code);
-  return code.startsWith('SQLITE_BUSY') || code === 'SQLITE_LOCKED';
-};
+/** another process's lock, held past the busy timeout (SQLITE_LOCKED is a conflict inside this connection: not one) */
+const isLockHeld = (e: unknown): boolean => String((e as { code?: unknown } | null)?.code).startsWith('SQLITE_BUSY');
 
 export const MIGRATIONS_FOLDER = resolve(dirname(fileURLToPath(import.meta.url)), '../../migrations');
 
@@ -123,15 +127,17 @@ export function openDatabase(databaseUrl: string): Database$ {
   let waitsUntil = 0;
   const lockMet = (e: unknown): boolean => {
     if (!isLockHeld(e)) return false;
-    if (waitsUntil === 0) sqlite.pragma('busy_timeout = 0');
+    // a try that did not wait says nothing new: the window is not pushed on by it
+    if (waitsUntil !== 0) return true;
+    sqlite.pragma('busy_timeout = 0');
     waitsUntil = Date.now() + LOCK_BREAK_MS;
     return true;
   };
   // a write about to be made: past the break, it may wait for the lock again
   const mayWait = () => {
     if (waitsUntil === 0 || Date.now() < waitsUntil) return;
-    waitsUntil = 0;
     sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    waitsUntil = 0;
   };
   // a real write, rolled back: a deleted or replaced file, a full disk or a read-only file says so here
   const probe = (): 'ok' | 'busy' | 'unwritable' => {
@@ -169,6 +175,7 @@ export function openDatabase(databaseUrl: string): Database$ {
     inSerialized: () => turn.getStore() === true,
     outside: <T>(fn: () => T): T => turn.exit(fn),
     lockMet,
+    waitsForLocks: () => waitsUntil === 0 || Date.now() >= waitsUntil,
     close: () => sqlite.close(),
     check,
     health: (o = {}) => {

@@ -140,6 +140,9 @@ function sqliteEngine(database: Database$, o: { secrets?: SecretBox } = {}): Eng
       // alike, as each would have failed alone
       control('BEGIN IMMEDIATE');
     } catch (e) {
+      // not tried again here: the Slack inbox records each request in such a batch before its
+      // ack, and a request declined at once can be sent again (a transaction of the store tries
+      // again, for a while: sqliteStore)
       database.lockMet(e);
       for (const q of batch) q.reject(asError(e));
       return;

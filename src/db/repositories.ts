@@ -617,8 +617,13 @@ function repositoriesFor(db: Db, secrets?: SecretBox): RepositoriesSync {
   };
 }
 
-/** How often a transaction tries to take the write lock another process holds (about half a second in all: see run). */
-const BEGIN_ATTEMPTS = 5;
+/** A transaction that could not begin: another process held the write lock (nothing was done). */
+class NotBegun {
+  constructor(readonly busy: DomainError) {}
+}
+
+/** How long a transaction keeps trying to take the write lock another process holds, before it says "busy". */
+const BEGIN_PATIENCE_MS = 1200;
 
 /** Each repository of `sync` with every method answering with a promise (the port every engine offers). */
 function promised(sync: RepositoriesSync): Repositories {
@@ -658,24 +663,19 @@ export function sqliteStore(
   };
   const repos = promised(syncRepos);
   const sqlite = database.sqlite;
-  const run = async <T>(fn: (r: Repositories) => Promise<T>): Promise<T> => {
+  // one try: the transaction, or (another process holding the write lock) word that it did not begin
+  const run = async <T>(fn: (r: Repositories) => Promise<T>): Promise<T | NotBegun> => {
     queued = false;
-    // another process holds the write lock: waited for without stopping this one (the first try
-    // waits at most BUSY_TIMEOUT_MS synchronously, the next ones not at all: Database$.lockMet),
-    // for about half a second, before saying "busy"
-    for (let attempt = 1; ; attempt++) {
-      try {
-        // a write to a file that is no longer the one on disk would be reported as made, and lost
-        database.check();
-        sqlite.exec('BEGIN IMMEDIATE');
-        break;
-      } catch (e) {
-        // held past the busy timeout: the next tries (this one's, and everyone's) do not wait again
-        database.lockMet(e);
-        const said = unavailable(e) ?? e;
-        if (attempt >= BEGIN_ATTEMPTS || !(said instanceof DomainError && said.details.cause === 'busy')) throw said;
-        await new Promise((r) => setTimeout(r, 40 * attempt));
-      }
+    try {
+      // a write to a file that is no longer the one on disk would be reported as made, and lost
+      database.check();
+      sqlite.exec('BEGIN IMMEDIATE');
+    } catch (e) {
+      // held past the busy timeout: the next tries (this one's, and everyone's) do not wait again
+      database.lockMet(e);
+      const said = unavailable(e) ?? e;
+      if (said instanceof DomainError && said.details.cause === 'busy') return new NotBegun(said);
+      throw said;
     }
     let result: T;
     try {
@@ -703,7 +703,20 @@ export function sqliteStore(
     transaction<T>(fn: (r: Repositories) => Promise<T>): Promise<T> {
       // a transaction begun inside another is part of it
       if (database.inSerialized() && sqlite.inTransaction) return fn(repos);
-      return database.serialized(() => run(fn));
+      // another process holds the write lock: tried again without stopping this process (a try
+      // waits at most BUSY_TIMEOUT_MS synchronously, and not at all for a moment after one did in
+      // vain: Database$.lockMet), with sleeps between the tries that give the connection's turn to
+      // the others meanwhile, for BEGIN_PATIENCE_MS, before saying "busy"
+      return (async () => {
+        const giveUpAt = Date.now() + BEGIN_PATIENCE_MS;
+        for (let attempt = 1; ; attempt++) {
+          const r = await database.serialized(() => run(fn));
+          if (!(r instanceof NotBegun)) return r;
+          const sleep = Math.min(40 * attempt, 200);
+          if (Date.now() + sleep >= giveUpAt) throw r.busy;
+          await new Promise((wake) => setTimeout(wake, sleep));
+        }
+      })();
     },
     /** a synchronous transaction, for code that has no await in it (test fixtures); refused while another is open */
     sync: <T>(fn: (r: RepositoriesSync) => T): T => {

@@ -18,7 +18,7 @@ afterEach(async () => {
   t = undefined;
 });
 
-it("in HTTP mode, commands, lookups and DMs work, and neither undici nor Node's fetch is ever loaded", async () => {
+it("in HTTP mode, commands, lookups and DMs work, undici is never loaded, and no Web API call goes through Node's fetch", async () => {
   t = await startTestBot();
   const added = await t.command(ADMIN.id, 'license add "Campus" 5 assigned');
   expect(textOf(added.reply?.args)).toContain('Created the license *Campus*');

@@ -7,7 +7,7 @@
  * when given, else the deliverer's backoff); any other answer will not change by retrying.
  */
 import { createHmac } from 'node:crypto';
-// node:http underneath, as the Slack calls (src/bot/slack/slack-app.ts): Node's own fetch would load undici
+// node:http underneath, as the Slack calls (src/bot/slack/slack-app.ts, which says why)
 import fetch, { type Response } from 'node-fetch';
 import type { OutboxRow } from '../../db/outbox-queue.js';
 import type { ProvisioningEvent } from '../../domain/index.js';
@@ -44,7 +44,9 @@ export class WebhookSender implements OutboxSender {
       });
       await res.arrayBuffer().catch(() => undefined);
     } catch (e) {
-      return { kind: 'retry', afterMs: backoffMs(row.attempts + 1), error: `webhook unreachable: ${e instanceof Error ? e.message : String(e)}` };
+      // what went wrong, never the URL (node-fetch's message has it whole, and it may carry a secret)
+      const why = (e as { code?: unknown }).code ?? (e instanceof Error ? e.name : 'error');
+      return { kind: 'retry', afterMs: backoffMs(row.attempts + 1), error: `webhook unreachable (${String(why)}) at ${new URL(this.o.url).host}` };
     }
     if (res.ok) {
       await this.o.onDelivered(m.event);

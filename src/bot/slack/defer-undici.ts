@@ -7,17 +7,27 @@
  */
 import { createRequire, Module } from 'node:module';
 
-const fromSocketMode = createRequire(createRequire(import.meta.url).resolve('@slack/socket-mode/package.json'));
-const path = fromSocketMode.resolve('undici');
+// undici as Bolt's own Socket Mode client resolves it (wherever the package manager put each)
+let fromSocketMode: NodeRequire | undefined;
+let path = '';
+try {
+  const fromBolt = createRequire(createRequire(import.meta.url).resolve('@slack/bolt'));
+  fromSocketMode = createRequire(fromBolt.resolve('@slack/socket-mode'));
+  path = fromSocketMode.resolve('undici');
+} catch {
+  // laid out some other way: nothing is deferred, and everything works as before
+  fromSocketMode = undefined;
+}
 
 let standIn: Module | undefined;
-if (!fromSocketMode.cache[path]) {
+if (fromSocketMode && !fromSocketMode.cache[path]) {
+  const req = fromSocketMode;
   let real: object | undefined;
   const load = (): object => {
     if (!real) {
       // the stand-in leaves the cache; the real module takes its place there, for anyone after
-      delete fromSocketMode.cache[path];
-      real = fromSocketMode(path) as object;
+      delete req.cache[path];
+      real = req(path) as object;
     }
     return real;
   };
@@ -28,6 +38,10 @@ if (!fromSocketMode.cache[path]) {
     {},
     {
       get: (_, key) => Reflect.get(load(), key),
+      // what is written (a test's stub, an instrumentation's patch) goes to the real module
+      set: (_, key, value) => Reflect.set(load(), key, value),
+      defineProperty: (_, key, d) => Reflect.defineProperty(load(), key, d),
+      deleteProperty: (_, key) => Reflect.deleteProperty(load(), key),
       has: (_, key) => Reflect.has(load(), key),
       ownKeys: () => Reflect.ownKeys(load()),
       getOwnPropertyDescriptor: (_, key) => {
@@ -37,11 +51,11 @@ if (!fromSocketMode.cache[path]) {
       },
     },
   );
-  fromSocketMode.cache[path] = standIn;
+  req.cache[path] = standIn;
 }
 
 /** whether the real undici is loaded (by Socket Mode, or by anything else in the process) */
 export const undiciLoaded = (): boolean => {
-  const cached = fromSocketMode.cache[path];
+  const cached = fromSocketMode?.cache[path];
   return cached !== undefined && cached !== standIn;
 };

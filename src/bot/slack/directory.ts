@@ -4,7 +4,7 @@
  * email.
  */
 import type { WebClient } from '@slack/web-api';
-// node:http underneath, as the Web API calls (slack-app.ts): Node's own fetch would load undici
+// node:http underneath, as the Web API calls (slack-app.ts, which says why)
 import fetch from 'node-fetch';
 import { identifyEmail, identifyEmails, identifySlackUser, rememberSlackUsers, type Actor, type DomainDeps, type Person } from '../../domain/index.js';
 import type { SlackDirectoryPort, UserLookup } from '../../handlers/slack/context.js';
@@ -49,7 +49,7 @@ export class SlackDirectory implements SlackDirectoryPort {
     const host = new URL(url).hostname;
     const allowed = host === 'slack.com' || host.endsWith('.slack.com') || host === new URL(this.file.apiUrl).hostname;
     if (!allowed) throw new Error(`refusing to send the bot token to ${host}`);
-    const res = await fetch(url, { headers: { authorization: `Bearer ${this.file.token}` } });
+    const res = await fetch(url, { headers: { authorization: `Bearer ${this.file.token}` }, signal: AbortSignal.timeout(30_000) });
     if (!res.ok) throw new Error(`could not download the file (HTTP ${res.status})`);
     const text = await res.text();
     return text.slice(0, maxBytes);

@@ -108,19 +108,27 @@ export function slackInbox$(o: { engine: Engine; secrets: SecretBox; signingSecr
     }
   };
   // a database in trouble declines every request for as long as it lasts (hundreds a second): one
-  // line says so, then one every DECLINED_SAID_EVERY_MS with how many more
+  // line says so, then one every DECLINED_SAID_EVERY_MS with how many more, and a last one with the
+  // count of the end of the burst
   let declinedSaidAt = -Infinity;
   let declinedSince = 0;
+  let tally: NodeJS.Timeout | undefined;
+  const sayDeclined = (e?: unknown) => {
+    const more = declinedSince ? ` (${declinedSince} more declined since the last line like this)` : '';
+    declinedSaidAt = Date.now();
+    declinedSince = 0;
+    o.logger.error(`slack: could not record a request, so answered that it was not taken${more}`, e);
+  };
   const declined = (e: unknown) => {
-    const at = Date.now();
-    if (at - declinedSaidAt < DECLINED_SAID_EVERY_MS) {
-      declinedSince++;
+    if (Date.now() - declinedSaidAt >= DECLINED_SAID_EVERY_MS) {
+      sayDeclined(e);
       return;
     }
-    const more = declinedSince ? ` (${declinedSince} more declined since the last line like this)` : '';
-    declinedSaidAt = at;
-    declinedSince = 0;
-    o.logger.warn(`slack: could not record a request, so answered that it was not taken${more}: ${e instanceof Error ? e.message : String(e)}`);
+    declinedSince++;
+    tally ??= setTimeout(() => {
+      tally = undefined;
+      if (declinedSince) sayDeclined();
+    }, DECLINED_SAID_EVERY_MS).unref();
   };
   const readRaw = express.raw({ type: () => true, limit: BODY_LIMIT });
   let prunedAt = 0;

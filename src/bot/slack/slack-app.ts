@@ -9,7 +9,8 @@ import { App, ExpressReceiver, LogLevel, SocketModeReceiver, type Logger as Bolt
 import { WebClient, type WebClientOptions } from '@slack/web-api';
 // the Web API calls go over node:http: Node's own fetch (web-api's default) loads its bundled undici
 // and compiles a WebAssembly HTTP parser at the first call, about 12 MB an idle bot keeps (40 MB at
-// the peak), for calls node:http makes as well
+// the peak), for calls node:http makes as well. (A file upload still builds its body with Node's
+// FormData, which loads that undici: only once someone exports a file.)
 import nodeFetch from 'node-fetch';
 import type { Application } from 'express';
 import type { DomainDeps } from '../../domain/index.js';
@@ -26,8 +27,16 @@ import type { SlackInbox } from './inbox.js';
 
 type SlackConfig = NonNullable<Config['slack']>;
 
-/** node-fetch's types name its own Request and Response classes; web-api asks for the WHATWG ones it implements */
-const webFetch = nodeFetch as unknown as typeof fetch;
+/** a call that names no deadline of its own (Bolt's respond() to a response_url) gives up after this */
+const FETCH_TIMEOUT_MS = 30_000;
+
+/**
+ * node-fetch for the Web API clients and Bolt's respond(): unlike Node's fetch (undici's 300 s), it
+ * waits forever unless told otherwise, so a call without a signal gets FETCH_TIMEOUT_MS. (Its types
+ * name its own Request and Response classes; web-api asks for the WHATWG ones, which it implements.)
+ */
+const webFetch = ((url: string, init: RequestInit = {}) =>
+  (nodeFetch as unknown as typeof fetch)(url, { ...init, signal: init.signal ?? AbortSignal.timeout(FETCH_TIMEOUT_MS) })) as typeof fetch;
 
 export class SlackStartError extends Error {
   override name = 'SlackStartError';
