@@ -410,6 +410,12 @@ async function bulk(rows: string[][], engine: EngineName) {
       req.end(body);
     });
   await send('license add "Campus" 6000');
+  // the pool is made after the ack: the invitation waits for the answer that it was (a fast group
+  // lookup could otherwise reach the pools before it is there)
+  for (let waited = 0; !slack.callsTo('response_url').some((c) => /Created the license/.test(JSON.stringify(c.args))); waited += 20) {
+    if (waited > 10_000) throw new Error(`${engine}: the license was not created within 10 s`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
   const t0 = performance.now();
   const ack = await send('invite-license <!subteam^SBULK|@students>');
   // the bot said why when it made none (or too few): the bench says so rather than wait forever
