@@ -41,8 +41,6 @@ export interface Database$ {
    * while (see LOCK_BREAK_MS).
    */
   lockMet(e: unknown): boolean;
-  /** whether a write now waits for another process's lock (false for the moment after one did in vain: see LOCK_BREAK_MS) */
-  waitsForLocks(): boolean;
 }
 
 /** The database cannot take what is asked of it: a write is never reported as made. */
@@ -57,9 +55,9 @@ const BUSY_TIMEOUT_MS = 200;
  * that failure try the lock once and fail at once if it is still held. A lock held that long is
  * held for a while (a backup, a long job elsewhere); each write waiting out the busy timeout in turn
  * would stop this process for 200 ms each, and fifty of them for ten seconds: every ack late, every
- * timer too. Those who try again (a transaction, the side tables' batch) sleep between their tries,
- * which stops nothing. Only a failure that waited opens the window again: while it is open, the
- * quick failures of tries that did not wait do not keep it open.
+ * timer too. A transaction of the store tries again, sleeping between its tries, which stops
+ * nothing; the side tables' batch does not. Only a failure that waited opens the window again: while
+ * it is open, the quick failures of tries that did not wait do not keep it open.
  */
 const LOCK_BREAK_MS = 1000;
 
@@ -175,7 +173,6 @@ export function openDatabase(databaseUrl: string): Database$ {
     inSerialized: () => turn.getStore() === true,
     outside: <T>(fn: () => T): T => turn.exit(fn),
     lockMet,
-    waitsForLocks: () => waitsUntil === 0 || Date.now() >= waitsUntil,
     close: () => sqlite.close(),
     check,
     health: (o = {}) => {

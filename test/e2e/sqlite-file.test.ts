@@ -22,6 +22,20 @@ async function bot() {
   return t;
 }
 
+/** Another connection (as another process would) takes the bot's write lock with `begin` and keeps it for `ms`; resolves once it let go. */
+function holdWriteLock(t: TestBot, begin: 'BEGIN EXCLUSIVE' | 'BEGIN IMMEDIATE', ms: number): Promise<void> {
+  const other = new Database(join(t.dir, 'bot.sqlite'));
+  other.pragma('busy_timeout = 0');
+  other.exec(begin);
+  return new Promise<void>((r) =>
+    setTimeout(() => {
+      other.exec('COMMIT');
+      other.close();
+      r();
+    }, ms),
+  );
+}
+
 const signedCommand = (t: TestBot, userId: string, text: string) =>
   slashCommandBody({ text, user_id: userId, team_id: STANDIN_TEAM_ID, response_url: t.slack.responseUrl(), trigger_id: fakeTriggerId() });
 
@@ -30,16 +44,7 @@ it('a database locked by another process for seconds: acks stay fast, /healthz a
   await t.command(ADMIN.id, 'license add "Campus" 5 assigned');
   await t.drained();
   // another process takes the write lock and keeps it for 2.5 s
-  const other = new Database(join(t.dir, 'bot.sqlite'));
-  other.pragma('busy_timeout = 0');
-  other.exec('BEGIN EXCLUSIVE');
-  const released = new Promise<void>((r) =>
-    setTimeout(() => {
-      other.exec('COMMIT');
-      other.close();
-      r();
-    }, 2500),
-  );
+  const released = holdWriteLock(t, 'BEGIN EXCLUSIVE', 2500);
   try {
     const url = `${t.bot.url}/slack/events`;
     // Slack's limit is 3 s. Each answer here waits for the lock a bounded time (200 ms busy timeouts);
@@ -68,19 +73,11 @@ it('a database locked by another process for seconds: acks stay fast, /healthz a
   expect(await t.count('SELECT COUNT(*) AS n FROM licenses')).toBe(2);
 });
 
-it('many requests at once while another process holds the write lock for 5 s: every ack within 3 s, each says nothing was done, and they go through once the lock is gone', async () => {
+it('many requests at once while another process holds the write lock for 5 s: every ack within 3 s, each says nothing was done, and the command goes through once the lock is gone', async () => {
   const t = await bot();
   await t.command(ADMIN.id, 'license add "Campus" 5 assigned');
   await t.drained();
-  const other = new Database(join(t.dir, 'bot.sqlite'));
-  other.exec('BEGIN IMMEDIATE');
-  const released = new Promise<void>((r) =>
-    setTimeout(() => {
-      other.exec('COMMIT');
-      other.close();
-      r();
-    }, 5000),
-  );
+  const released = holdWriteLock(t, 'BEGIN IMMEDIATE', 5000);
   const url = `${t.bot.url}/slack/events`;
   const answers: { ms: number; status: number; text: string }[] = [];
   try {
