@@ -8,6 +8,8 @@ import { defineConfig } from 'vitest/config';
 const onlySqlite = [
   // about SQLite's own file: its lock held by another process, the file deleted or replaced, its permissions, its WAL
   'test/e2e/sqlite-file.test.ts',
+  // on SQLite no AsyncLocalStorage is in use (PostgreSQL's store keeps two)
+  'test/e2e/sqlite-async-context.test.ts',
   // the sandbox keeps its own SQLite file (it is wiped at each start)
   'test/e2e/sandbox-*.test.ts',
 ];

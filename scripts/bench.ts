@@ -124,7 +124,9 @@ const pct = (xs: number[], p: number) => {
  * 50 senders posting signed slash commands for `ms`; latency is until the HTTP answer (the ack).
  * `who` names the sender of request `i` (the admin unless said).
  */
-async function load(url: string, text: (i: number) => string, ms: number, responseUrl: string, who: (i: number) => string = () => ADMIN) {
+async function load(url: string, text: (i: number) => string, ms: number, responseUrl: string, who: (i: number) => string = () => ADMIN, cpuMs?: () => number) {
+  const cpuBefore = cpuMs?.() ?? 0;
+  const wallBefore = performance.now();
   const agent = new Agent({ keepAlive: true, maxSockets: 50 });
   const latencies: number[] = [];
   let n = 0;
@@ -172,7 +174,11 @@ async function load(url: string, text: (i: number) => string, ms: number, respon
     }),
   );
   agent.destroy();
-  return { rps: latencies.length / (ms / 1000), p50: pct(latencies, 50), p99: pct(latencies, 99), max: latencies.reduce((m, l) => Math.max(m, l), 0), count: latencies.length, errors, declined };
+  // the server's CPU over the run: per request answered, and as a share of one core
+  const cpu = cpuMs ? cpuMs() - cpuBefore : Number.NaN;
+  const cpuPerRequest = cpu / Math.max(1, latencies.length);
+  const busy = cpu / (performance.now() - wallBefore);
+  return { cpuPerRequest, busy, rps: latencies.length / (ms / 1000), p50: pct(latencies, 50), p99: pct(latencies, 99), max: latencies.reduce((m, l) => Math.max(m, l), 0), count: latencies.length, errors, declined };
 }
 
 /** The bot's memory over every run of it (each in its own process), in bytes: its peak, and what it holds once started. */
@@ -203,6 +209,14 @@ function memoryOf(pid: number): { peak: number; now: number } {
   return { peak: kb('VmHWM'), now: kb('VmRSS') };
 }
 
+/** the CPU time a process has used so far (user and system), in ms: /proc/<pid>/stat counts in ticks of 10 ms */
+function cpuMsOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // the fields after the command's name (which is in parentheses and may hold spaces): utime is the 14th field, stime the 15th
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 /** until `url`/healthz answers 200, asked every `everyMs`; fails if `child` (`what`) exits first */
 async function untilHealthy(url: string, child: ChildProcess, what: string, everyMs: number): Promise<void> {
   for (;;) {
@@ -217,7 +231,7 @@ async function untilHealthy(url: string, child: ChildProcess, what: string, ever
  * newer, in one process with nothing else in it), or with `bare` the plain Bolt app that only acks.
  * The load generator and the Slack stand-in stay in the bench's process.
  */
-async function spawnBot(env: Record<string, string>, o: { bare?: boolean } = {}): Promise<{ url: string; stop(): Promise<void> }> {
+async function spawnBot(env: Record<string, string>, o: { bare?: boolean } = {}): Promise<{ url: string; cpuMs(): number; stop(): Promise<void> }> {
   const port = await freePort();
   // the Node flags `npm start` gives (package.json), then any the bench is asked to add
   const nodeArgs = [...(o.bare ? [] : START_FLAGS), ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean)];
@@ -243,6 +257,7 @@ async function spawnBot(env: Record<string, string>, o: { bare?: boolean } = {})
   }
   return {
     url,
+    cpuMs: () => cpuMsOf(child.pid!),
     stop: async () => {
       if (!o.bare) botPeakRss.set(part, Math.max(botPeakRss.get(part) ?? 0, memoryOf(child.pid!).peak));
       child.kill('SIGTERM');
@@ -251,40 +266,47 @@ async function spawnBot(env: Record<string, string>, o: { bare?: boolean } = {})
   };
 }
 
+/** what a server's CPU did over a load: ms per request answered, and how busy it kept one core */
+const cpuSaid = (r: { cpuPerRequest: number; busy: number }) => `CPU ${r.cpuPerRequest.toFixed(2)} ms/req, ${(100 * r.busy).toFixed(0)}% of a core`;
+
 async function acks(rows: string[][]) {
   const slack = await startSlackStandIn();
   slack.addUser({ id: ADMIN, name: 'ada', real_name: 'Ada Admin', email: 'ada@uni.edu' });
   const responseUrl = slack.responseUrl();
   const bare = await spawnBot({ SLACK_SIGNING_SECRET: SECRET }, { bare: true });
   const ms = 3000;
-  const base = await load(`${bare.url}/slack/events`, () => 'help', ms, responseUrl);
+  const base = await load(`${bare.url}/slack/events`, () => 'help', ms, responseUrl, undefined, bare.cpuMs);
   await bare.stop();
-  rows.push(['1', 'bare Bolt app, ack only', `${base.rps.toFixed(0)} req/s`, `p50 ${base.p50.toFixed(1)} ms · p99 ${base.p99.toFixed(1)} ms`, '1.00']);
+  rows.push(['1', 'bare Bolt app, ack only', `${base.rps.toFixed(0)} req/s · ${cpuSaid(base)}`, `p50 ${base.p50.toFixed(1)} ms · p99 ${base.p99.toFixed(1)} ms`, '1.00']);
   const commands = [
     ['`help`', () => 'help', 0.8],
     ['`licenses` (read)', () => 'licenses', 0.8],
     ['`invite-license` (write, outbox)', (i: number) => `invite-license bench${i}@uni.edu`, 0.5],
   ] as const;
+  // BENCH_COMMANDS=help (or licenses, invite-license, comma-separated) measures only those, e.g. to profile one
+  const only = process.env.BENCH_COMMANDS?.split(',');
+  const chosen = commands.filter(([label]) => !only || only.some((w) => label.startsWith(`\`${w}\``)));
+  if (chosen.length === 0) throw new Error(`BENCH_COMMANDS names no command the bench sends (help, licenses, invite-license): ${process.env.BENCH_COMMANDS}`);
   const measured = new Map<string, Record<EngineName, Awaited<ReturnType<typeof load>>>>();
   for (const engine of ENGINES) {
     const dir = mkdtempSync(join(tmpdir(), 'atlas-bench-'));
     const database = await databaseFor(engine, dir);
     const bot = await ackBot(slack, database.env);
     await load(`${bot.url}/slack/events`, () => 'license add "Bench" 1000000', 300, responseUrl);
-    for (const [label, text] of commands) {
-      const r = await load(`${bot.url}/slack/events`, text, ms, responseUrl);
+    for (const [label, text] of chosen) {
+      const r = await load(`${bot.url}/slack/events`, text, ms, responseUrl, undefined, bot.cpuMs);
       measured.set(label, { ...measured.get(label), [engine]: r } as Record<EngineName, typeof r>);
     }
     await bot.stop();
     await database.close();
     rmSync(dir, { recursive: true, force: true });
   }
-  for (const [label, , target] of commands) {
+  for (const [label, , target] of chosen) {
     const by = measured.get(label)!;
     const said = ENGINES.map((e) => {
       const r = by[e];
       const ratio = r.rps / base.rps;
-      return `${e}: ${r.rps.toFixed(0)} req/s${r.errors ? ` (${r.errors} errors)` : ''}, p50 ${r.p50.toFixed(1)} · p99 ${r.p99.toFixed(1)} ms, ${ratio.toFixed(2)}× (${ratio >= target && r.p99 < 50 ? 'met' : 'missed'})`;
+      return `${e}: ${r.rps.toFixed(0)} req/s${r.errors ? ` (${r.errors} errors)` : ''} · ${cpuSaid(r)}, p50 ${r.p50.toFixed(1)} · p99 ${r.p99.toFixed(1)} ms, ${ratio.toFixed(2)}× (${ratio >= target && r.p99 < 50 ? 'met' : 'missed'})`;
     });
     rows.push(['1', `atlas ${label}`, said[0]!, said[1]!, `target ≥ ${target}×, p99 < 50 ms`]);
   }

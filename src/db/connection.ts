@@ -1,5 +1,4 @@
 import Database from 'better-sqlite3';
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { accessSync, chmodSync, closeSync, constants as fsConstants, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
@@ -27,13 +26,13 @@ export interface Database$ {
    * Runs `work` when every earlier piece of work on this connection is done: a transaction that
    * awaits between its statements, and every other user of the connection (the outbox queue, the
    * Slack inbox, the job leases), take turns, so no statement lands inside someone else's
-   * transaction. Work started inside `work` runs at once, as part of it.
+   * transaction. `work` must not wait for a turn of its own (a store transaction, the outbox
+   * queue, a side-table statement): that turn comes after this one, which would wait for ever.
+   * Nothing does: a transaction of the domain works only with the repositories it is given.
+   * (No AsyncLocalStorage tells work inside a turn from work beside it: on Node 20 one in use
+   * hooks every promise the process makes, a quarter of a bare ack's CPU; issue #19.)
    */
   serialized<T>(work: () => Promise<T> | T): Promise<T>;
-  /** whether the caller runs inside `serialized` work */
-  inSerialized(): boolean;
-  /** runs `fn` outside any turn: what it starts (a wake-up after a commit) queues for a turn of its own */
-  outside<T>(fn: () => T): T;
   /**
    * Told of an error a write met (work that catches its own errors tells it here; what `serialized`
    * work throws is looked at there): true when it is another process's lock (SQLITE_BUSY), whether
@@ -156,22 +155,18 @@ export function openDatabase(databaseUrl: string): Database$ {
       return lockMet(e) ? 'busy' : 'unwritable';
     }
   };
-  const turn = new AsyncLocalStorage<true>();
   let tail: Promise<unknown> = Promise.resolve();
   return {
     sqlite,
     db,
     serialized: <T>(work: () => Promise<T> | T): Promise<T> => {
-      if (turn.getStore()) return Promise.resolve().then(work);
       const run = tail.then(() => {
         mayWait();
-        return turn.run(true, work);
+        return work();
       });
       tail = run.catch((e: unknown) => void lockMet(e));
       return run;
     },
-    inSerialized: () => turn.getStore() === true,
-    outside: <T>(fn: () => T): T => turn.exit(fn),
     lockMet,
     close: () => sqlite.close(),
     check,

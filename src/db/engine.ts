@@ -99,13 +99,9 @@ function sqliteEngine(database: Database$, o: { secrets?: SecretBox } = {}): Eng
   const schedule = () => {
     if (scheduled) return;
     scheduled = true;
-    // the turn is taken from outside whatever work queued the first statement (its async context
-    // would otherwise make the batch part of that work)
-    database.outside(() =>
-      setImmediate(() => {
-        database.serialized(flush).catch(() => undefined);
-      }),
-    );
+    setImmediate(() => {
+      database.serialized(flush).catch(() => undefined);
+    });
   };
   const flush = () => {
     scheduled = false;
@@ -207,10 +203,9 @@ function sqliteEngine(database: Database$, o: { secrets?: SecretBox } = {}): Eng
         return Promise.reject(asError(e));
       }
       const read = /^\s*select\b/i.test(text);
-      // inside someone's turn (work that takes its turn on the connection), the statement is part
-      // of that work, at once; and a read with nothing queued before it and no transaction open
-      // needs no batch: it is over before anything else can run
-      if (database.inSerialized() || (read && queue.length === 0 && !sqlite.inTransaction)) {
+      // a read with nothing queued before it and no transaction open needs no batch: it is over
+      // before anything else can run
+      if (read && queue.length === 0 && !sqlite.inTransaction) {
         try {
           return Promise.resolve(statement(text, params) as T[]);
         } catch (e) {

@@ -693,16 +693,12 @@ export function sqliteStore(
     if (queued) {
       queued = false;
       // the deliverer woken here takes turns of its own, after this one
-      database.outside(() => {
-        for (const l of listeners) l();
-      });
+      for (const l of listeners) l();
     }
     return result;
   };
   return {
     transaction<T>(fn: (r: Repositories) => Promise<T>): Promise<T> {
-      // a transaction begun inside another is part of it
-      if (database.inSerialized() && sqlite.inTransaction) return fn(repos);
       // another process holds the write lock: tried again without stopping this process (a try
       // waits at most BUSY_TIMEOUT_MS synchronously, and not at all for a moment after one did in
       // vain: Database$.lockMet), with sleeps between the tries that give the connection's turn to
