@@ -87,8 +87,9 @@ function sqliteEngine(database: Database$, o: { secrets?: SecretBox } = {}): Eng
   // the side tables' writes (the Slack inbox marks every request three times) are committed
   // together: every statement issued outside a transaction within one turn of the event loop is
   // queued, and the batch runs in one BEGIN IMMEDIATE … COMMIT, instead of one commit (and its
-  // WAL frames, and sooner a checkpoint) each. Each statement runs under a savepoint of its own:
-  // one that fails is undone alone and rejected with its own error, its neighbours still commit.
+  // WAL frames, and sooner a checkpoint) each. A statement that fails is undone alone (SQLite
+  // undoes a failed statement's changes and keeps the transaction) and rejected with its own
+  // error; its neighbours still commit.
   // Every promise is settled only once the batch's COMMIT went through (or failed), with its
   // statement's own rows. Statements run in the order they were issued, so a statement sees what
   // the ones before it wrote.
@@ -147,29 +148,17 @@ function sqliteEngine(database: Database$, o: { secrets?: SecretBox } = {}): Eng
     for (let i = 0; i < batch.length; i++) {
       const q = batch[i]!;
       try {
-        control('SAVEPOINT side_statement');
-        const rows = statement(q.text, q.params);
-        control('RELEASE side_statement');
-        ran.push({ q, rows });
+        ran.push({ q, rows: statement(q.text, q.params) });
       } catch (e) {
+        // a statement that fails (a constraint, say) is undone alone by SQLite itself, its
+        // neighbours' changes kept (the default ON CONFLICT ABORT): no savepoint each is needed
         if (sqlite.inTransaction) {
-          try {
-            control('ROLLBACK TO side_statement');
-            control('RELEASE side_statement');
-            ran.push({ q, error: asError(e) });
-            continue;
-          } catch {
-            // the transaction is in trouble: given up below
-          }
+          ran.push({ q, error: asError(e) });
+          continue;
         }
         // SQLite rolled the whole transaction back (a full disk, an I/O error): this statement
         // fails with its error, the ones that failed before it with theirs, and every other one
         // runs again in a batch of its own (nothing it did is left)
-        try {
-          if (sqlite.inTransaction) control('ROLLBACK');
-        } catch {
-          // already gone
-        }
         q.reject(asError(e));
         for (const r of ran) if (r.error) r.q.reject(r.error);
         queue = [...ran.filter((r) => !r.error).map((r) => r.q), ...batch.slice(i + 1), ...queue];
