@@ -6,7 +6,8 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as schema from './schema/index.js';
 
-export type Db = BetterSQLite3Database<typeof schema>;
+/** drizzle over the connection, and the connection itself (`$client`: statements drizzle would build slowly) */
+export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
 export interface Database$ {
   sqlite: Database.Database;

@@ -97,6 +97,41 @@ describe('repositories', () => {
     expect(await store.transaction((r) => r.licenses.usage(lic.id))).toEqual({ occupied: 0, reserved: 1 });
   });
 
+  it('many rows at once (multi-row inserts of 100): each comes back as a single insert returns it, in the order given, whatever its shape', async () => {
+    const store = sqliteStore(database);
+    const ref = { serviceUrl: 'https://smba.example/emea/', conversationId: 'a:1', tenantId: 't1', botId: '28:b' };
+    // 250 people in runs of different shapes: with and without an email, a Teams conversation (a JSON column), a display name
+    const given = Array.from({ length: 250 }, (_, i) => ({
+      ...person(i % 7 === 0 ? null : `p${i}@uni.edu`, `UM${i}`),
+      ...(i % 3 === 0 ? { teamsAadId: `aad-${i}`, teamsConversation: { ...ref, conversationId: `a:${i}` } } : {}),
+      displayName: i % 5 === 0 ? null : `Person ${i}`,
+    }));
+    const many = await store.transaction((r) => r.people.insertMany(given, 7));
+    expect(many.map((p) => p.slackUserId)).toEqual(given.map((g) => g.slackUserId));
+    expect(new Set(many.map((p) => p.id)).size).toBe(250);
+    const single = await store.transaction((r) => r.people.insert({ ...given[3]!, slackUserId: 'USINGLE', email: 'single@uni.edu' }, 7));
+    expect(Object.keys(many[3]!).sort()).toEqual(Object.keys(single).sort());
+    expect(many[3]!.teamsConversation).toEqual({ ...ref, conversationId: 'a:3' });
+    expect(many[4]!.teamsConversation ?? null).toBeNull();
+    expect(many[7]!.email).toBeNull();
+    // and read back as written
+    const read = await store.transaction((r) => r.people.byIds(many.map((p) => p.id)));
+    expect(read.find((p) => p.id === many[3]!.id)).toEqual(many[3]);
+    expect(read.find((p) => p.id === many[10]!.id)).toEqual(many[10]);
+
+    const admin = many[1]!;
+    const lic = await store.transaction((r) => r.licenses.insert({ name: 'Many', seats: 500, seatModel: 'assigned', memberCap: null, createdBy: admin.id, createdAt: 1 }));
+    const invitations = many.map((p, i) => ({ kind: 'license' as const, licenseId: lic.id, inviteeId: p.id, inviteeEmail: p.email, inviterId: admin.id, status: 'pending' as const, tokenHash: `hm${i}`, platform: 'slack' as const, createdAt: 1, sentAt: 1, expiresAt: 100, ...(i % 2 ? { runId: 9 } : {}) }));
+    const made = await store.transaction((r) => r.invitations.insertMany(invitations));
+    expect(made.map((m) => m.inviteeId)).toEqual(many.map((p) => p.id));
+    expect(made[5]).toMatchObject({ tokenHash: 'hm5', remindersSent: 0, runId: 9, status: 'pending' });
+    expect(made[6]?.runId ?? null).toBeNull();
+    expect(await store.transaction((r) => r.invitations.byId(made[200]!.id))).toEqual(made[200]);
+    // one of them refused (a second pending invitation for the same pool): none of the batch is left
+    await expect(store.transaction((r) => r.invitations.insertMany([{ ...invitations[0]!, inviteeId: single.id, tokenHash: 'x1' }, { ...invitations[1]!, tokenHash: 'x2' }]))).rejects.toThrow(/UNIQUE/);
+    expect(await store.transaction((r) => r.licenses.usage(lic.id))).toEqual({ occupied: 0, reserved: 250 });
+  });
+
   it('a throw inside a transaction rolls back everything it wrote', async () => {
     const store = sqliteStore(database);
     const admin = await store.transaction((r) => r.people.insert(person('ada@uni.edu', 'UADMIN'), 1));
