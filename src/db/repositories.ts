@@ -338,7 +338,7 @@ function invitationRepository(db: Db): InvitationRepository {
               .set({ remindersSent: sentSoFar + 1, lastRemindedAt: at })
               .where(
                 and(
-                  inArray(invitations.id, ids),
+                  anyOf(invitations.id, ids),
                   sql`+${invitations.status} = 'pending'`,
                   eq(invitations.remindersSent, sentSoFar),
                   sql`COALESCE(${invitations.lastRemindedAt}, ${invitations.sentAt}) <= ${cutoff}`,
