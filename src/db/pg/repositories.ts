@@ -30,6 +30,14 @@ function only<T>(rows: T[]): T {
   return row;
 }
 
+/**
+ * `column = ANY(…)` over a list sent as one array parameter: drizzle built a statement of 1,000
+ * placeholders for each group anew (issue #19). Whole numbers are compared as bigint (an integer
+ * column's index serves it), anything else as text.
+ */
+const anyOf = (column: PgColumn, values: readonly (number | string)[]): SQL =>
+  column.dataType === 'number' ? sql`${column} = ANY(${sql.param(values)}::bigint[])` : sql`${column} = ANY(${sql.param(values)}::text[])`;
+
 /** Ids looked up a thousand to a statement (PostgreSQL takes at most 65,535 parameters in one). */
 async function inGroups<R, K extends number | string = number>(ids: readonly K[], read: (group: K[]) => Promise<R[]>): Promise<R[]> {
   const found: R[] = [];
@@ -120,10 +128,10 @@ function peopleRepository(db: PgDb): Repositories['people'] {
       return r && toPerson(r);
     },
     bySlackIds: (teamId, userIds) =>
-      inGroups(userIds, async (group) => (await db.select().from(people).where(and(eq(people.slackTeamId, teamId), inArray(people.slackUserId, group)))).map(toPerson)),
-    byIds: (ids) => inGroups(ids, async (group) => (await db.select().from(people).where(inArray(people.id, group))).map(toPerson)),
+      inGroups(userIds, async (group) => (await db.select().from(people).where(and(eq(people.slackTeamId, teamId), anyOf(people.slackUserId, group)))).map(toPerson)),
+    byIds: (ids) => inGroups(ids, async (group) => (await db.select().from(people).where(anyOf(people.id, group))).map(toPerson)),
     byEmail: async (email) => (await db.select().from(people).where(eq(people.email, email)).orderBy(asc(people.id))).map(toPerson),
-    byEmails: async (emails) => (await inGroups(emails, (group) => db.select().from(people).where(inArray(people.email, group)))).sort((a, b) => a.id - b.id).map(toPerson),
+    byEmails: async (emails) => (await inGroups(emails, (group) => db.select().from(people).where(anyOf(people.email, group)))).sort((a, b) => a.id - b.id).map(toPerson),
     holdEmails: async (emails) => {
       if (emails.length === 0) return;
       // a lock on each email itself (there may be no row yet to lock), released when the transaction
@@ -181,7 +189,7 @@ function licenseRepository(db: PgDb): Repositories['licenses'] {
       const [r] = await db.select().from(licenses).where(eq(licenses.id, id));
       return r && toLicense(r);
     },
-    byIds: (ids) => inGroups(ids, async (group) => (await db.select().from(licenses).where(inArray(licenses.id, group))).map(toLicense)),
+    byIds: (ids) => inGroups(ids, async (group) => (await db.select().from(licenses).where(anyOf(licenses.id, group))).map(toLicense)),
     byName: async (name) => {
       const [r] = await db
         .select()
@@ -254,7 +262,7 @@ function invitationRepository(db: PgDb): Repositories['invitations'] {
       ).map((r) => r.inviteeId),
     pendingAmong: (licenseId, inviteeIds) =>
       inGroups(inviteeIds, (group) =>
-        list(and(eq(invitations.licenseId, licenseId), eq(invitations.kind, 'license'), eq(invitations.status, 'pending'), inArray(invitations.inviteeId, group)), asc(invitations.inviteeId)),
+        list(and(eq(invitations.licenseId, licenseId), eq(invitations.kind, 'license'), eq(invitations.status, 'pending'), anyOf(invitations.inviteeId, group)), asc(invitations.inviteeId)),
       ),
     markReminded: async (id, sentSoFar, at) =>
       (
@@ -283,7 +291,7 @@ function invitationRepository(db: PgDb): Repositories['invitations'] {
                 .set({ remindersSent: sentSoFar + 1, lastRemindedAt: at })
                 .where(
                   and(
-                    inArray(invitations.id, part),
+                    anyOf(invitations.id, part),
                     sql`${invitations.status} || '' = 'pending'`,
                     eq(invitations.remindersSent, sentSoFar),
                     sql`COALESCE(${invitations.lastRemindedAt}, ${invitations.sentAt}) + 0 <= ${cutoff}`,
@@ -358,7 +366,7 @@ function seatRepository(db: PgDb): Repositories['seats'] {
         db
           .select()
           .from(seats)
-          .where(and(inArray(seats.personId, group), eq(seats.status, 'occupied'))),
+          .where(and(anyOf(seats.personId, group), eq(seats.status, 'occupied'))),
       ),
     occupiedByEmailAnyCase: (email) =>
       db
@@ -439,7 +447,7 @@ function seatRepository(db: PgDb): Repositories['seats'] {
           await db
             .selectDistinct({ personId: seats.personId })
             .from(seats)
-            .where(and(inArray(seats.personId, group), eq(seats.status, 'occupied'), licenseId === undefined ? undefined : eq(seats.licenseId, licenseId)))
+            .where(and(anyOf(seats.personId, group), eq(seats.status, 'occupied'), licenseId === undefined ? undefined : eq(seats.licenseId, licenseId)))
         ).map((r) => r.personId),
       ),
     // in person order, as SQLite reads them (from seats_one_per_person)
@@ -458,7 +466,7 @@ function projectRepository(db: PgDb): Repositories['projects'] {
   return {
     insert: async (p) => only(await db.insert(projects).values(p).returning()),
     byId: async (id) => (await db.select().from(projects).where(eq(projects.id, id)))[0],
-    byIds: (ids) => inGroups(ids, (group) => db.select().from(projects).where(inArray(projects.id, group))),
+    byIds: (ids) => inGroups(ids, (group) => db.select().from(projects).where(anyOf(projects.id, group))),
     byOwnerAndName: async (ownerId, name) => (await db.select().from(projects).where(and(eq(projects.ownerId, ownerId), sql`lower(${projects.name}) = lower(${name})`)))[0],
     listByOwner: (ownerId) => db.select().from(projects).where(eq(projects.ownerId, ownerId)).orderBy(byName(projects.name)),
   };
