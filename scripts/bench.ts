@@ -284,7 +284,7 @@ async function acks(rows: string[][]) {
     ['`invite-license` (write, outbox)', (i: number) => `invite-license bench${i}@uni.edu`, 0.5],
   ] as const;
   // BENCH_COMMANDS=help (or licenses, invite-license, comma-separated) measures only those, e.g. to profile one
-  const only = process.env.BENCH_COMMANDS?.split(',');
+  const only = process.env.BENCH_COMMANDS?.split(',').map((w) => w.trim());
   const chosen = commands.filter(([label]) => !only || only.some((w) => label.startsWith(`\`${w}\``)));
   if (chosen.length === 0) throw new Error(`BENCH_COMMANDS names no command the bench sends (help, licenses, invite-license): ${process.env.BENCH_COMMANDS}`);
   const measured = new Map<string, Record<EngineName, Awaited<ReturnType<typeof load>>>>();

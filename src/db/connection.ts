@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { accessSync, chmodSync, closeSync, constants as fsConstants, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
@@ -29,7 +30,9 @@ export interface Database$ {
    * Slack inbox, the job leases), take turns, so no statement lands inside someone else's
    * transaction. `work` must not wait for a turn of its own (a store transaction, the outbox
    * queue, a side-table statement): that turn comes after this one, which would wait for ever.
-   * Nothing does: a transaction of the domain works only with the repositories it is given.
+   * Nothing does: a transaction of the domain works only with the repositories it is given, and a
+   * verb never calls a verb inside its transaction (the domain's tests open the database with
+   * `refuseNestedTurns`, which rejects such a turn at once).
    * (No AsyncLocalStorage tells work inside a turn from work beside it: on Node 20 one in use
    * hooks every promise the process makes, a quarter of a bare ack's CPU; issue #19.)
    */
@@ -79,7 +82,7 @@ export function sqlitePathOf(databaseUrl: string): string {
  * Opens the SQLite file (creating its folder), sets WAL and a busy timeout so a second process
  * waits for a lock instead of failing, and applies the migrations.
  */
-export function openDatabase(databaseUrl: string): Database$ {
+export function openDatabase(databaseUrl: string, o: { refuseNestedTurns?: boolean } = {}): Database$ {
   const path = sqlitePathOf(databaseUrl);
   const onDisk = path !== ':memory:';
   if (onDisk) {
@@ -157,13 +160,17 @@ export function openDatabase(databaseUrl: string): Database$ {
     }
   };
   let tail: Promise<unknown> = Promise.resolve();
+  // the domain's tests (refuseNestedTurns) tell a turn asked for from inside a turn, which would
+  // wait for ever, and refuse it: only they pay for an AsyncLocalStorage
+  const nested = o.refuseNestedTurns ? new AsyncLocalStorage<true>() : undefined;
   return {
     sqlite,
     db,
     serialized: <T>(work: () => Promise<T> | T): Promise<T> => {
+      if (nested?.getStore()) return Promise.reject(new Error('a turn of the database connection was asked for from inside another (a transaction begun inside a transaction): it would wait for ever'));
       const run = tail.then(() => {
         mayWait();
-        return work();
+        return nested ? nested.run(true, work) : work();
       });
       tail = run.catch((e: unknown) => void lockMet(e));
       return run;

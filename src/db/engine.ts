@@ -151,7 +151,10 @@ function sqliteEngine(database: Database$, o: { secrets?: SecretBox } = {}): Eng
         ran.push({ q, rows: statement(q.text, q.params) });
       } catch (e) {
         // a statement that fails (a constraint, say) is undone alone by SQLite itself, its
-        // neighbours' changes kept (the default ON CONFLICT ABORT): no savepoint each is needed
+        // neighbours' changes kept (the default ON CONFLICT ABORT): no savepoint each is needed.
+        // (A failure after SQLite's step went through, in better-sqlite3 turning a RETURNING row
+        // into values, would leave its changes: the side tables return plain whole numbers and
+        // text, which cannot fail so.)
         if (sqlite.inTransaction) {
           ran.push({ q, error: asError(e) });
           continue;

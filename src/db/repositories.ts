@@ -83,10 +83,12 @@ function insertOnce<T extends SQLiteTable>(db: Db, table: T) {
     }
     return q;
   };
-  // many rows: one INSERT … VALUES (…), (…) … RETURNING per ROWS_PER_INSERT rows of one shape, its
-  // text made here once per shape and row count (drizzle would build a statement of thousands of
-  // parameters anew each time), each value and each returned column mapped by the column itself
-  // (a JSON column to and from its text), as drizzle maps them
+  // many rows: one INSERT … VALUES (…), (…) … RETURNING per ROWS_PER_INSERT rows of one shape (the
+  // rest in runs of 64, 32 … 1, so a shape keeps eight statements at most), its text made here once
+  // (drizzle would build a statement of thousands of parameters anew each time), compiled outside
+  // the connection's statement cache (it would push the hot statements out), each value and each
+  // returned column mapped by the column itself (a JSON column to and from its text), as drizzle
+  // maps them
   const columns = getTableColumns(table) as Record<string, SQLiteColumn>;
   const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
   const returned = Object.entries(columns)
@@ -99,29 +101,43 @@ function insertOnce<T extends SQLiteTable>(db: Db, table: T) {
     let stmt = many.get(cacheKey);
     if (stmt === undefined) {
       const one = `(${keys.map(() => '?').join(', ')})`;
-      stmt = sqlite.prepare(`INSERT INTO ${quote(getTableName(table))} (${keys.map((k) => quote(columns[k]!.name)).join(', ')}) VALUES ${rows.map(() => one).join(', ')} RETURNING ${returned}`);
+      const text = `INSERT INTO ${quote(getTableName(table))} (${keys.map((k) => quote(columns[k]!.name)).join(', ')}) VALUES ${rows.map(() => one).join(', ')} RETURNING ${returned}`;
+      stmt = (Object.getPrototypeOf(sqlite) as Database.Database).prepare.call(sqlite, text);
       many.set(cacheKey, stmt);
     }
     const params: unknown[] = [];
     for (const r of rows) for (const k of keys) params.push(r[k] === null ? null : columns[k]!.mapToDriverValue(r[k]));
+    // (SQLite makes every change of the statement at its first step, then hands the rows back)
     const out = stmt.all(...params) as Record<string, unknown>[];
     for (const row of out) for (const k in row) if (row[k] !== null) row[k] = columns[k]!.mapFromDriverValue(row[k]);
-    // in the order given: each row's new id is one more than the one before it
-    return out.sort((a, b) => Number(a.id) - Number(b.id));
+    // in the order given: each new row's id is one more than the one before it (or the one given)
+    if (!keys.includes('id')) return out.sort((a, b) => Number(a.id) - Number(b.id));
+    const byId = new Map(out.map((row) => [Number(row.id), row]));
+    return rows.map((r) => byId.get(Number(r.id))!);
   };
+  /** the columns a row gives (drizzle leaves out an undefined value, and what is no column) */
+  const keysOf = (row: Record<string, unknown>) => Object.keys(row).filter((k) => row[k] !== undefined && k in columns).sort();
   return {
     returning: <R>(values: Record<string, unknown>): R => shapeOf(values).get(values) as R,
     /** the rows inserted, in the order given */
     returningMany: <R>(rows: readonly Record<string, unknown>[]): R[] => {
       const out: Record<string, unknown>[] = [];
       for (let from = 0; from < rows.length; ) {
-        const keys = Object.keys(rows[from]!).filter((k) => rows[from]![k] !== undefined).sort();
+        const keys = keysOf(rows[from]!);
+        // a row that gives no column at all: drizzle's own insert, which knows DEFAULT VALUES
+        if (keys.length === 0) {
+          out.push(shapeOf(rows[from]!).get(rows[from]!) as Record<string, unknown>);
+          from++;
+          continue;
+        }
         const shape = keys.join(',');
         // the run of rows of the same shape that follows, ROWS_PER_INSERT at most
         let to = from + 1;
-        while (to < rows.length && to - from < ROWS_PER_INSERT && Object.keys(rows[to]!).filter((k) => rows[to]![k] !== undefined).sort().join(',') === shape) to++;
-        out.push(...insertRows(keys, rows.slice(from, to)));
-        from = to;
+        while (to < rows.length && to - from < ROWS_PER_INSERT && keysOf(rows[to]!).join(',') === shape) to++;
+        // 100, or the largest power of two that fits: 64, 32 … 1
+        const size = to - from === ROWS_PER_INSERT ? ROWS_PER_INSERT : 2 ** Math.floor(Math.log2(to - from));
+        out.push(...insertRows(keys, rows.slice(from, from + size)));
+        from += size;
       }
       return out as R[];
     },
@@ -687,7 +703,8 @@ function promised(sync: RepositoriesSync): Repositories {
  * capacity check and the insert that relies on it are one atomic step even across processes.
  * The transactions of one process run one after another (a queue): SQLite has one connection
  * here, and an await inside one transaction must never let another one's statements in. A
- * transaction started inside another (a verb calling a verb) is part of it.
+ * transaction must not begin another inside it (a verb calling a verb): it would wait for its own
+ * end (the domain's tests refuse it: `refuseNestedTurns`).
  * `afterCommit` listeners hear of a commit that queued messages (the deliverer is woken by them):
  * a transaction that only read, or changed nothing to deliver, wakes nobody.
  */

@@ -127,9 +127,39 @@ describe('repositories', () => {
     expect(made[5]).toMatchObject({ tokenHash: 'hm5', remindersSent: 0, runId: 9, status: 'pending' });
     expect(made[6]?.runId ?? null).toBeNull();
     expect(await store.transaction((r) => r.invitations.byId(made[200]!.id))).toEqual(made[200]);
-    // one of them refused (a second pending invitation for the same pool): none of the batch is left
-    await expect(store.transaction((r) => r.invitations.insertMany([{ ...invitations[0]!, inviteeId: single.id, tokenHash: 'x1' }, { ...invitations[1]!, tokenHash: 'x2' }]))).rejects.toThrow(/UNIQUE/);
-    expect(await store.transaction((r) => r.licenses.usage(lic.id))).toEqual({ occupied: 0, reserved: 250 });
+    // one shape throughout: 250 rows go in as 100 + 100 + 32 + 16 + 2 rows a statement, still in the order given
+    const plain = Array.from({ length: 250 }, (_, i) => person(`q${i}@uni.edu`, `UQ${i}`));
+    const same = await store.transaction((r) => r.people.insertMany(plain, 8));
+    expect(same.map((p) => p.email)).toEqual(plain.map((p) => p.email));
+    expect(same.map((p) => p.id)).toEqual(same.map((p) => p.id).sort((a, b) => a - b));
+    const sameInvitations = same.map((p, i) => ({ ...invitations[0]!, inviteeId: p.id, inviteeEmail: p.email, tokenHash: `hq${i}` }));
+    const madeSame = await store.transaction((r) => r.invitations.insertMany(sameInvitations));
+    expect(madeSame.map((m) => m.tokenHash)).toEqual(sameInvitations.map((i) => i.tokenHash));
+    expect(await store.transaction((r) => r.licenses.usage(lic.id))).toEqual({ occupied: 0, reserved: 500 });
+    // a statement refused (its second row, of the same shape as the first, is a second pending
+    // invitation for the same pool) is undone whole, the rest of its transaction kept
+    await store.transaction(async (r) => {
+      await r.people.insert(person('kept@uni.edu', null), 9);
+      await expect(r.invitations.insertMany([{ ...invitations[0]!, inviteeId: single.id, runId: null, tokenHash: 'x1' }, { ...invitations[1]!, runId: null, tokenHash: 'x2' }])).rejects.toThrow(/UNIQUE/);
+    });
+    expect(await store.transaction((r) => r.people.byEmail('kept@uni.edu'))).toHaveLength(1);
+    expect(await store.transaction((r) => r.invitations.pendingFor(lic.id, single.id))).toBeUndefined();
+    expect(await store.transaction((r) => r.licenses.usage(lic.id))).toEqual({ occupied: 0, reserved: 500 });
+  });
+
+  it("a transaction begun inside another is refused at once where the database is opened to refuse it (the domain's tests): on SQLite it would wait for its own end", async () => {
+    const strict = openDatabase(`file:${join(dir, 'strict.sqlite')}`, { refuseNestedTurns: true });
+    const store = sqliteStore(strict);
+    await expect(
+      store.transaction(async (r) => {
+        await r.people.insert(person('outer@uni.edu', null), 1);
+        return store.transaction((inner) => inner.people.insert(person('inner@uni.edu', null), 1));
+      }),
+    ).rejects.toThrow(/from inside another .*wait for ever/);
+    // the outer one was undone with it, and the connection takes the next transaction
+    expect(await store.transaction((r) => r.people.byEmail('outer@uni.edu'))).toEqual([]);
+    expect((await store.transaction((r) => r.people.insert(person('after@uni.edu', null), 1))).email).toBe('after@uni.edu');
+    strict.close();
   });
 
   it('a throw inside a transaction rolls back everything it wrote', async () => {

@@ -113,7 +113,8 @@ const TABLE_IDS: Record<string, string> = {
 };
 
 function testStore(): TestStore {
-  const database = openDatabase(':memory:');
+  // a verb that began a transaction inside its own would wait for ever on SQLite: refused here at once
+  const database = openDatabase(':memory:', { refuseNestedTurns: true });
   const real = sqliteStore(database);
   const { db, sqlite } = database;
   const stats = { committed: 0, rolledBack: 0 };
