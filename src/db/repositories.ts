@@ -10,6 +10,7 @@ import type {
   DownloadRepository,
   InvitationRepository,
   LicenseRepository,
+  OutboxMessage,
   OutboxRepository,
   PeopleRepository,
   BulkRun,
@@ -96,51 +97,63 @@ function insertOnce<T extends SQLiteTable>(db: Db, table: T) {
     .join(', ');
   const sqlite = db.$client;
   const many = new Map<string, Database.Statement>();
-  const insertRows = (keys: string[], rows: Record<string, unknown>[]): Record<string, unknown>[] => {
-    const cacheKey = `${keys.join(',')}|${rows.length}`;
+  // what a statement gives back: the whole rows, their ids only, or nothing
+  type Back = 'rows' | 'ids' | 'nothing';
+  const insertRows = (keys: string[], rows: Record<string, unknown>[], back: Back): Record<string, unknown>[] => {
+    const cacheKey = `${back}|${keys.join(',')}|${rows.length}`;
     let stmt = many.get(cacheKey);
     if (stmt === undefined) {
       const one = `(${keys.map(() => '?').join(', ')})`;
-      const text = `INSERT INTO ${quote(getTableName(table))} (${keys.map((k) => quote(columns[k]!.name)).join(', ')}) VALUES ${rows.map(() => one).join(', ')} RETURNING ${returned}`;
+      const returning = back === 'rows' ? ` RETURNING ${returned}` : back === 'ids' ? ' RETURNING "id" AS "id"' : '';
+      const text = `INSERT INTO ${quote(getTableName(table))} (${keys.map((k) => quote(columns[k]!.name)).join(', ')}) VALUES ${rows.map(() => one).join(', ')}${returning}`;
       stmt = (Object.getPrototypeOf(sqlite) as Database.Database).prepare.call(sqlite, text);
       many.set(cacheKey, stmt);
     }
     const params: unknown[] = [];
     for (const r of rows) for (const k of keys) params.push(r[k] === null ? null : columns[k]!.mapToDriverValue(r[k]));
+    if (back === 'nothing') {
+      stmt.run(...params);
+      return [];
+    }
     // (SQLite makes every change of the statement at its first step, then hands the rows back)
     const out = stmt.all(...params) as Record<string, unknown>[];
-    for (const row of out) for (const k in row) if (row[k] !== null) row[k] = columns[k]!.mapFromDriverValue(row[k]);
+    if (back === 'rows') for (const row of out) for (const k in row) if (row[k] !== null) row[k] = columns[k]!.mapFromDriverValue(row[k]);
     // in the order given: each new row's id is one more than the one before it (or the one given)
-    if (!keys.includes('id')) return out.sort((a, b) => Number(a.id) - Number(b.id));
+    if (!keys.includes('id')) return out.sort((x, y) => Number(x.id) - Number(y.id));
     const byId = new Map(out.map((row) => [Number(row.id), row]));
     return rows.map((r) => byId.get(Number(r.id))!);
   };
   /** the columns a row gives (drizzle leaves out an undefined value, and what is no column) */
   const keysOf = (row: Record<string, unknown>) => Object.keys(row).filter((k) => row[k] !== undefined && k in columns).sort();
+  const insertMany = (rows: readonly Record<string, unknown>[], back: Back): Record<string, unknown>[] => {
+    const out: Record<string, unknown>[] = [];
+    for (let from = 0; from < rows.length; ) {
+      const keys = keysOf(rows[from]!);
+      // a row that gives no column at all: drizzle's own insert, which knows DEFAULT VALUES
+      if (keys.length === 0) {
+        if (back === 'nothing') shapeOf(rows[from]!).run(rows[from]!);
+        else out.push(shapeOf(rows[from]!).get(rows[from]!) as Record<string, unknown>);
+        from++;
+        continue;
+      }
+      const shape = keys.join(',');
+      // the run of rows of the same shape that follows, ROWS_PER_INSERT at most
+      let to = from + 1;
+      while (to < rows.length && to - from < ROWS_PER_INSERT && keysOf(rows[to]!).join(',') === shape) to++;
+      // 100, or the largest power of two that fits: 64, 32 … 1
+      const size = to - from === ROWS_PER_INSERT ? ROWS_PER_INSERT : 2 ** Math.floor(Math.log2(to - from));
+      out.push(...insertRows(keys, rows.slice(from, from + size), back));
+      from += size;
+    }
+    return out;
+  };
   return {
     returning: <R>(values: Record<string, unknown>): R => shapeOf(values).get(values) as R,
     /** the rows inserted, in the order given */
-    returningMany: <R>(rows: readonly Record<string, unknown>[]): R[] => {
-      const out: Record<string, unknown>[] = [];
-      for (let from = 0; from < rows.length; ) {
-        const keys = keysOf(rows[from]!);
-        // a row that gives no column at all: drizzle's own insert, which knows DEFAULT VALUES
-        if (keys.length === 0) {
-          out.push(shapeOf(rows[from]!).get(rows[from]!) as Record<string, unknown>);
-          from++;
-          continue;
-        }
-        const shape = keys.join(',');
-        // the run of rows of the same shape that follows, ROWS_PER_INSERT at most
-        let to = from + 1;
-        while (to < rows.length && to - from < ROWS_PER_INSERT && keysOf(rows[to]!).join(',') === shape) to++;
-        // 100, or the largest power of two that fits: 64, 32 … 1
-        const size = to - from === ROWS_PER_INSERT ? ROWS_PER_INSERT : 2 ** Math.floor(Math.log2(to - from));
-        out.push(...insertRows(keys, rows.slice(from, from + size)));
-        from += size;
-      }
-      return out as R[];
-    },
+    returningMany: <R>(rows: readonly Record<string, unknown>[]): R[] => insertMany(rows, 'rows') as R[],
+    /** the new rows' ids, in the order given (a table whose key is `id`) */
+    idsMany: (rows: readonly Record<string, unknown>[]): number[] => insertMany(rows, 'ids').map((r) => Number(r.id)),
+    runMany: (rows: readonly Record<string, unknown>[]): void => void insertMany(rows, 'nothing'),
     run: (values: Record<string, unknown>): void => {
       shapeOf(values).run(values);
     },
@@ -633,18 +646,29 @@ function outboxRepository(db: Db, secrets: SecretBox | undefined): OutboxReposit
     })
     .prepare();
   const insertSubject = db.insert(outboxSubjects).values({ outboxId: $('outboxId'), subject: $('subject') }).prepare();
+  // a personal link is written sealed: no token reaches the database file or its log in plain
+  const sealedOf = (queued: OutboxMessage) => (secrets && carriesLink(queued) && !isSealedLink(queued.link) ? { ...queued, link: `${SEALED_LINK}${secrets.seal(queued.link)}` } : queued);
+  // what it is about: an update of one of these waits for it, and then reaches it too
+  const subjectsFor = (message: OutboxMessage) => [...new Set(message.type === 'refresh' ? [message.subject] : subjectsOf(message))];
   const enqueue: OutboxRepository['enqueue'] = (to, queued, at, priority = 0) => {
-    // a personal link is written sealed: no token reaches the database file or its log in plain
-    const message = secrets && carriesLink(queued) && !isSealedLink(queued.link) ? { ...queued, link: `${SEALED_LINK}${secrets.seal(queued.link)}` } : queued;
+    const message = sealedOf(queued);
     const id = Number(insert.run({ createdAt: at, recipientType: to.type, recipientId: to.type === 'person' ? to.personId : null, payload: message, priority }).lastInsertRowid);
-    // what it is about: an update of one of these waits for it, and then reaches it too
-    const subjects = message.type === 'refresh' ? [message.subject] : subjectsOf(message);
-    for (const subject of new Set(subjects)) insertSubject.run({ outboxId: id, subject });
+    for (const subject of subjectsFor(message)) insertSubject.run({ outboxId: id, subject });
     return id;
   };
+  // a bulk run's or a sweep's thousands: multi-row inserts (insertOnce), the same rows as enqueue's
+  const rows = insertOnce(db, outbox);
+  const subjectRows = insertOnce(db, outboxSubjects);
   return {
     enqueue,
-    enqueueMany: (items) => items.map(({ to, message, at, priority }) => enqueue(to, message, at, priority)),
+    enqueueMany: (items) => {
+      const messages = items.map((q) => sealedOf(q.message));
+      const ids = rows.idsMany(
+        items.map(({ to, at, priority = 0 }, i) => ({ createdAt: at, recipientType: to.type, recipientId: to.type === 'person' ? to.personId : null, payload: messages[i], status: 'pending', priority, nextAttemptAt: 0 })),
+      );
+      subjectRows.runMany(messages.flatMap((message, i) => subjectsFor(message).map((subject) => ({ outboxId: ids[i], subject }))));
+      return ids;
+    },
     announce: (subject, state, at) => {
       db.insert(subjectStates).values({ subject, state, updatedAt: at }).onConflictDoUpdate({ target: subjectStates.subject, set: { state, updatedAt: at } }).run();
       // after the messages someone is waiting for: an update is never news

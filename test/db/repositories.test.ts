@@ -147,6 +147,27 @@ describe('repositories', () => {
     expect(await store.transaction((r) => r.licenses.usage(lic.id))).toEqual({ occupied: 0, reserved: 500 });
   });
 
+  it('the outbox takes many messages at once (multi-row): each row and its subjects as enqueue writes them, in the order given', async () => {
+    const store = sqliteStore(database);
+    const p = await store.transaction((r) => r.people.insert(person('o@uni.edu', 'UO'), 1));
+    const items = Array.from({ length: 130 }, (_, i) =>
+      i % 2 ? { to: { type: 'person' as const, personId: p.id }, message: { type: 'notice' as const, text: `notice ${i}` }, at: 100 + i } : { to: { type: 'updates' as const }, message: { type: 'refresh' as const, subject: `invitation:${i}` }, at: 100 + i, priority: 1 as const },
+    );
+    const ids = await store.transaction((r) => r.outbox.enqueueMany(items));
+    const one = await store.transaction((r) => r.outbox.enqueue(items[0]!.to, items[0]!.message, 100, 1));
+    expect(ids).toEqual(ids.slice().sort((a, b) => a - b));
+    const rows = database.sqlite.prepare('SELECT id, recipient_type, recipient_id, payload, priority, status, next_attempt_at FROM outbox ORDER BY id').all() as Record<string, unknown>[];
+    expect(rows.map((r) => r.id)).toEqual([...ids, one]);
+    expect(rows.map((r) => JSON.parse(String(r.payload)))).toEqual([...items.map((i) => i.message), items[0]!.message]);
+    expect(rows[1]).toMatchObject({ recipient_type: 'person', recipient_id: p.id, priority: 0, status: 'pending', next_attempt_at: 0 });
+    // the multi-row one and the single one write the same row
+    const { id: _a, ...many0 } = rows[0]!;
+    const { id: _b, ...single } = rows.at(-1)!;
+    expect(many0).toEqual(single);
+    const subjects = database.sqlite.prepare('SELECT outbox_id, subject FROM outbox_subjects ORDER BY outbox_id').all() as { outbox_id: number; subject: string }[];
+    expect(subjects).toEqual([...items.flatMap((item, i) => (item.message.type === 'refresh' ? [{ outbox_id: ids[i], subject: item.message.subject }] : [])), { outbox_id: one, subject: 'invitation:0' }]);
+  });
+
   it("a transaction begun inside another is refused at once where the database is opened to refuse it (the domain's tests): on SQLite it would wait for its own end", async () => {
     const strict = openDatabase(`file:${join(dir, 'strict.sqlite')}`, { refuseNestedTurns: true });
     const store = sqliteStore(strict);
