@@ -65,49 +65,35 @@ function groupBy<T, K>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {
 }
 
 /**
- * An insert built once per set of columns given (drizzle otherwise builds the SQL again on every
- * call): a bulk invitation writes thousands of rows through the same few shapes.
+ * Inserts built once per set of columns given and number of rows: one INSERT … VALUES (…), (…) …
+ * per ROWS_PER_INSERT rows of one shape (the rest in runs of 64, 32 … 1, so a shape keeps eight
+ * statements at most), its text made here once (drizzle would build the SQL again on every call,
+ * and a statement of thousands of parameters for many rows), compiled outside the connection's
+ * statement cache (it would push the hot statements out). Each value and each returned column is
+ * mapped by the column itself (a JSON column to and from its text), as drizzle maps them; what a
+ * row leaves out (or gives as undefined) takes the column's default. A bulk invitation writes
+ * thousands of rows through the same few shapes.
  */
 function insertOnce<T extends SQLiteTable>(db: Db, table: T) {
-  const built = new Map<string, { get(values: Record<string, unknown>): unknown; run(values: Record<string, unknown>): unknown }>();
-  const shapeOf = (values: Record<string, unknown>) => {
-    const keys = Object.keys(values).filter((k) => values[k] !== undefined).sort();
-    const key = keys.join(',');
-    let q = built.get(key);
-    if (!q) {
-      const placeholders = Object.fromEntries(keys.map((k) => [k, $(k)]));
-      const insert = db.insert(table).values(placeholders as never);
-      const returning = insert.returning().prepare();
-      const plain = insert.prepare();
-      q = { get: (v) => returning.get(v), run: (v) => plain.run(v) };
-      built.set(key, q);
-    }
-    return q;
-  };
-  // many rows: one INSERT … VALUES (…), (…) … RETURNING per ROWS_PER_INSERT rows of one shape (the
-  // rest in runs of 64, 32 … 1, so a shape keeps eight statements at most), its text made here once
-  // (drizzle would build a statement of thousands of parameters anew each time), compiled outside
-  // the connection's statement cache (it would push the hot statements out), each value and each
-  // returned column mapped by the column itself (a JSON column to and from its text), as drizzle
-  // maps them
   const columns = getTableColumns(table) as Record<string, SQLiteColumn>;
   const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
   const returned = Object.entries(columns)
     .map(([k, c]) => `${quote(c.name)} AS ${quote(k)}`)
     .join(', ');
   const sqlite = db.$client;
-  const many = new Map<string, Database.Statement>();
+  const built = new Map<string, Database.Statement>();
   // what a statement gives back: the whole rows, their ids only, or nothing
   type Back = 'rows' | 'ids' | 'nothing';
   const insertRows = (keys: string[], rows: Record<string, unknown>[], back: Back): Record<string, unknown>[] => {
     const cacheKey = `${back}|${keys.join(',')}|${rows.length}`;
-    let stmt = many.get(cacheKey);
+    let stmt = built.get(cacheKey);
     if (stmt === undefined) {
       const one = `(${keys.map(() => '?').join(', ')})`;
       const returning = back === 'rows' ? ` RETURNING ${returned}` : back === 'ids' ? ' RETURNING "id" AS "id"' : '';
-      const text = `INSERT INTO ${quote(getTableName(table))} (${keys.map((k) => quote(columns[k]!.name)).join(', ')}) VALUES ${rows.map(() => one).join(', ')}${returning}`;
-      stmt = (Object.getPrototypeOf(sqlite) as Database.Database).prepare.call(sqlite, text);
-      many.set(cacheKey, stmt);
+      // a row that gives no column at all (one row a statement: keysOf sets every such row apart)
+      const values = keys.length === 0 ? 'DEFAULT VALUES' : `(${keys.map((k) => quote(columns[k]!.name)).join(', ')}) VALUES ${rows.map(() => one).join(', ')}`;
+      stmt = (Object.getPrototypeOf(sqlite) as Database.Database).prepare.call(sqlite, `INSERT INTO ${quote(getTableName(table))} ${values}${returning}`);
+      built.set(cacheKey, stmt);
     }
     const params: unknown[] = [];
     for (const r of rows) for (const k of keys) params.push(r[k] === null ? null : columns[k]!.mapToDriverValue(r[k]));
@@ -129,17 +115,10 @@ function insertOnce<T extends SQLiteTable>(db: Db, table: T) {
     const out: Record<string, unknown>[] = [];
     for (let from = 0; from < rows.length; ) {
       const keys = keysOf(rows[from]!);
-      // a row that gives no column at all: drizzle's own insert, which knows DEFAULT VALUES
-      if (keys.length === 0) {
-        if (back === 'nothing') shapeOf(rows[from]!).run(rows[from]!);
-        else out.push(shapeOf(rows[from]!).get(rows[from]!) as Record<string, unknown>);
-        from++;
-        continue;
-      }
       const shape = keys.join(',');
-      // the run of rows of the same shape that follows, ROWS_PER_INSERT at most
+      // the run of rows of the same shape that follows, ROWS_PER_INSERT at most (a row of no column alone)
       let to = from + 1;
-      while (to < rows.length && to - from < ROWS_PER_INSERT && keysOf(rows[to]!).join(',') === shape) to++;
+      while (keys.length > 0 && to < rows.length && to - from < ROWS_PER_INSERT && keysOf(rows[to]!).join(',') === shape) to++;
       // 100, or the largest power of two that fits: 64, 32 … 1
       const size = to - from === ROWS_PER_INSERT ? ROWS_PER_INSERT : 2 ** Math.floor(Math.log2(to - from));
       out.push(...insertRows(keys, rows.slice(from, from + size), back));
@@ -148,15 +127,12 @@ function insertOnce<T extends SQLiteTable>(db: Db, table: T) {
     return out;
   };
   return {
-    returning: <R>(values: Record<string, unknown>): R => shapeOf(values).get(values) as R,
+    returning: <R>(values: Record<string, unknown>): R => insertMany([values], 'rows')[0] as R,
     /** the rows inserted, in the order given */
     returningMany: <R>(rows: readonly Record<string, unknown>[]): R[] => insertMany(rows, 'rows') as R[],
     /** the new rows' ids, in the order given (a table whose key is `id`) */
     idsMany: (rows: readonly Record<string, unknown>[]): number[] => insertMany(rows, 'ids').map((r) => Number(r.id)),
     runMany: (rows: readonly Record<string, unknown>[]): void => void insertMany(rows, 'nothing'),
-    run: (values: Record<string, unknown>): void => {
-      shapeOf(values).run(values);
-    },
   };
 }
 
@@ -630,45 +606,35 @@ function bulkRunRepository(db: Db): BulkRunRepository {
 }
 
 function outboxRepository(db: Db, secrets: SecretBox | undefined): OutboxRepository {
-  // built once, run without RETURNING (the new id is the row id SQLite reports): a sweep or a bulk
-  // run queues thousands, and reading each row back cost three times the insert
-  const insert = db
-    .insert(outbox)
-    .values({
-      createdAt: $('createdAt'),
-      recipientType: $('recipientType'),
-      recipientId: $('recipientId'),
-      payload: $('payload'),
-      status: 'pending',
-      priority: $('priority'),
-      // due at once: delivery runs on the wall clock, whatever clock the domain runs on
-      nextAttemptAt: 0,
-    })
-    .prepare();
-  const insertSubject = db.insert(outboxSubjects).values({ outboxId: $('outboxId'), subject: $('subject') }).prepare();
+  // built once (insertOnce), the ids read back rather than the rows: a sweep or a bulk run queues
+  // thousands, and reading each row back cost three times the insert
+  const rows = insertOnce(db, outbox);
+  const subjectRows = insertOnce(db, outboxSubjects);
   // a personal link is written sealed: no token reaches the database file or its log in plain
   const sealedOf = (queued: OutboxMessage) => (secrets && carriesLink(queued) && !isSealedLink(queued.link) ? { ...queued, link: `${SEALED_LINK}${secrets.seal(queued.link)}` } : queued);
   // what it is about: an update of one of these waits for it, and then reaches it too
   const subjectsFor = (message: OutboxMessage) => [...new Set(message.type === 'refresh' ? [message.subject] : subjectsOf(message))];
-  const enqueue: OutboxRepository['enqueue'] = (to, queued, at, priority = 0) => {
-    const message = sealedOf(queued);
-    const id = Number(insert.run({ createdAt: at, recipientType: to.type, recipientId: to.type === 'person' ? to.personId : null, payload: message, priority }).lastInsertRowid);
-    for (const subject of subjectsFor(message)) insertSubject.run({ outboxId: id, subject });
-    return id;
+  const enqueueMany: OutboxRepository['enqueueMany'] = (items) => {
+    const messages = items.map((q) => sealedOf(q.message));
+    const ids = rows.idsMany(
+      items.map(({ to, at, priority = 0 }, i) => ({
+        createdAt: at,
+        recipientType: to.type,
+        recipientId: to.type === 'person' ? to.personId : null,
+        payload: messages[i],
+        status: 'pending',
+        priority,
+        // due at once: delivery runs on the wall clock, whatever clock the domain runs on
+        nextAttemptAt: 0,
+      })),
+    );
+    subjectRows.runMany(messages.flatMap((message, i) => subjectsFor(message).map((subject) => ({ outboxId: ids[i], subject }))));
+    return ids;
   };
-  // a bulk run's or a sweep's thousands: multi-row inserts (insertOnce), the same rows as enqueue's
-  const rows = insertOnce(db, outbox);
-  const subjectRows = insertOnce(db, outboxSubjects);
+  const enqueue: OutboxRepository['enqueue'] = (to, message, at, priority) => enqueueMany([{ to, message, at, ...(priority === undefined ? {} : { priority }) }])[0]!;
   return {
     enqueue,
-    enqueueMany: (items) => {
-      const messages = items.map((q) => sealedOf(q.message));
-      const ids = rows.idsMany(
-        items.map(({ to, at, priority = 0 }, i) => ({ createdAt: at, recipientType: to.type, recipientId: to.type === 'person' ? to.personId : null, payload: messages[i], status: 'pending', priority, nextAttemptAt: 0 })),
-      );
-      subjectRows.runMany(messages.flatMap((message, i) => subjectsFor(message).map((subject) => ({ outboxId: ids[i], subject }))));
-      return ids;
-    },
+    enqueueMany,
     announce: (subject, state, at) => {
       db.insert(subjectStates).values({ subject, state, updatedAt: at }).onConflictDoUpdate({ target: subjectStates.subject, set: { state, updatedAt: at } }).run();
       // after the messages someone is waiting for: an update is never news

@@ -160,7 +160,7 @@ describe('repositories', () => {
     expect(rows.map((r) => r.id)).toEqual([...ids, one]);
     expect(rows.map((r) => JSON.parse(String(r.payload)))).toEqual([...items.map((i) => i.message), items[0]!.message]);
     expect(rows[1]).toMatchObject({ recipient_type: 'person', recipient_id: p.id, priority: 0, status: 'pending', next_attempt_at: 0 });
-    // the multi-row one and the single one write the same row
+    // enqueue writes the row one of enqueueMany would
     const { id: _a, ...many0 } = rows[0]!;
     const { id: _b, ...single } = rows.at(-1)!;
     expect(many0).toEqual(single);
